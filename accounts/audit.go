@@ -1,0 +1,168 @@
+package accounts
+
+import (
+	"encoding/json"
+	"time"
+
+	"latchkey/store"
+)
+
+// ActorKind says who acted: an operator at the desk, a practice user on their
+// own account, a practice admin on a colleague's, or the system (timers).
+type ActorKind string
+
+const (
+	ActorOperator ActorKind = "operator"
+	ActorUser     ActorKind = "user"
+	ActorAdmin    ActorKind = "admin"
+	ActorSystem   ActorKind = "system"
+)
+
+// Actor is who performs an action; every audit event names one.
+type Actor struct {
+	Kind   ActorKind `json:"kind"`
+	Name   string    `json:"name"`
+	UserID uint64    `json:"user_id,omitempty"`
+}
+
+// Operator is a support-desk operator by name (R35).
+func Operator(name string) Actor { return Actor{Kind: ActorOperator, Name: name} }
+
+// System is the timers' actor (R12 lifts).
+func System() Actor { return Actor{Kind: ActorSystem, Name: "system"} }
+
+// Request is what an operator records with an action: who asked, why, and how
+// the caller's identity was verified.
+type Request struct {
+	Requester  string `json:"requester,omitempty"`   // login of the practice person who asked
+	Reason     string `json:"reason,omitempty"`      // why
+	VerifiedBy string `json:"verified_by,omitempty"` // how the caller's identity was verified
+}
+
+// Audit actions.
+const (
+	ActLoginOK         = "login.ok"
+	ActLoginFailed     = "login.failed"
+	ActLoginRefused    = "login.refused"
+	ActAccountLocked   = "account.locked"
+	ActAccountUnlocked = "account.unlocked"
+	ActLockLifted      = "account.lock_lifted"
+	ActPracticeCreated = "practice.created"
+	ActUserCreated     = "user.created"
+	ActClockAdvanced   = "clock.advanced"
+	ActDemoSeeded      = "demo.seeded"
+)
+
+// Outcomes.
+const (
+	OutcomeOK     = "ok"
+	OutcomeFailed = "failed"
+)
+
+// Event is one line of the audit trail (R29): time, actor, action, target,
+// requester, reason, outcome. Events are only ever appended.
+type Event struct {
+	Seq        uint64    `json:"seq"`
+	Time       time.Time `json:"time"`
+	ActorKind  ActorKind `json:"actor_kind"`
+	Actor      string    `json:"actor"`
+	Action     string    `json:"action"`
+	Target     string    `json:"target,omitempty"` // a login, or a practice's name
+	TargetID   uint64    `json:"target_id,omitempty"`
+	PracticeID uint64    `json:"practice_id,omitempty"`
+	Requester  string    `json:"requester,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+	VerifiedBy string    `json:"verified_by,omitempty"`
+	Outcome    string    `json:"outcome"` // "ok", "failed", or "refused R11"
+	Detail     string    `json:"detail,omitempty"`
+}
+
+// refusedOutcome is the outcome of an action a rule refused.
+func refusedOutcome(rule string) string { return "refused " + rule }
+
+func (t *txn) audit(actor Actor, action string, u *User, req Request, outcome, detail string) error {
+	e := Event{
+		Time: t.now, ActorKind: actor.Kind, Actor: actor.Name, Action: action,
+		Requester: req.Requester, Reason: req.Reason, VerifiedBy: req.VerifiedBy,
+		Outcome: outcome, Detail: detail,
+	}
+	if u != nil {
+		e.Target, e.TargetID, e.PracticeID = u.Login(), u.ID, u.PracticeID
+	}
+	return t.appendEvent(e)
+}
+
+func (t *txn) appendEvent(e Event) error {
+	if e.Time.IsZero() {
+		e.Time = t.now
+	}
+	seq, err := auditChain.Append(t.tx, e)
+	if err != nil {
+		return err
+	}
+	if e.TargetID != 0 {
+		return t.tx.PutRaw(ixAuditUser, store.Key(store.U64(e.TargetID), store.U64(seq)), nil)
+	}
+	return nil
+}
+
+func decodeEvent(en store.Entry) (Event, error) {
+	var e Event
+	if err := json.Unmarshal(en.Data, &e); err != nil {
+		return e, err
+	}
+	e.Seq = en.Seq
+	return e, nil
+}
+
+// AuditQuery selects audit events, newest first.
+type AuditQuery struct {
+	UserID uint64 // only events about this user
+	Before uint64 // only events older than this seq (paging); 0 = from the newest
+	Limit  int    // 0 = 100
+}
+
+// Audit returns events newest first.
+func (s *Service) Audit(q AuditQuery) ([]Event, error) {
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	var out []Event
+	err := s.db.View(func(tx *store.Tx) error {
+		if q.UserID != 0 {
+			prefix := store.U64(q.UserID)
+			var start []byte
+			if q.Before > 0 {
+				start = store.Key(prefix, store.U64(q.Before-1))
+			}
+			return tx.Scan(ixAuditUser, prefix, start, true, func(k, _ []byte) (bool, error) {
+				en, err := auditChain.Get(tx, store.ParseU64(k[8:]))
+				if err != nil {
+					return false, err
+				}
+				e, err := decodeEvent(en)
+				out = append(out, e)
+				return len(out) < q.Limit, err
+			})
+		}
+		from := uint64(0)
+		if q.Before > 1 {
+			from = q.Before - 1
+		} else if q.Before == 1 {
+			return nil
+		}
+		return auditChain.Scan(tx, from, true, func(en store.Entry) (bool, error) {
+			e, err := decodeEvent(en)
+			out = append(out, e)
+			return len(out) < q.Limit, err
+		})
+	})
+	return out, err
+}
+
+// AuditCount is the number of events in the trail.
+func (s *Service) AuditCount() (uint64, error) {
+	var n uint64
+	err := s.db.View(func(tx *store.Tx) error { n = auditChain.Len(tx); return nil })
+	return n, err
+}

@@ -1,0 +1,30 @@
+package accounts
+
+import "latchkey/store"
+
+// The buckets of a Latchkey file. Records are JSON; index entries carry their
+// whole meaning in the key and an empty value.
+const (
+	bPractices store.Bucket = "practices" // practiceID -> Practice
+	bUsers     store.Bucket = "users"     // userID -> User
+	bAudit     store.Bucket = "audit"     // seq -> chain entry of an Event
+
+	ixLogin         store.Bucket = "ix_login"          // normalized login -> userID
+	ixPracticeUsers store.Bucket = "ix_practice_users" // practiceID|userID
+	ixLockouts      store.Bucket = "ix_lockouts"       // unlockAt(unix ns)|userID: ordered by lift time
+	ixAuditUser     store.Bucket = "ix_audit_user"     // userID|seq
+	ixSearch        store.Bucket = "ix_search"         // token|0|userID: prefix search by name, email, username
+	ixPracticeName  store.Bucket = "ix_practice_name"  // token|0|practiceID
+	ixFullness      store.Bucket = "ix_fullness"       // fullness rank|practiceID: licenses pane, fullest first
+)
+
+// schemaVersion is the layout this code writes; see store.EnsureSchema.
+const schemaVersion = 1
+
+// auditChain is the hash-chained audit trail (R29).
+var auditChain = store.Chain{Entries: bAudit, Meta: store.MetaBucket}
+
+var (
+	keyStats = []byte("stats")
+	keyDemo  = []byte("demo")
+)

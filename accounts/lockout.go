@@ -1,0 +1,185 @@
+package accounts
+
+import (
+	"strings"
+	"time"
+
+	"latchkey/store"
+)
+
+// lock locks u at t.now after its Nth consecutive failure (R11).
+func (t *txn) lock(u *User) {
+	u.LockedAt = t.now
+	u.LockedUntil = t.now.Add(t.s.cfg.LockDuration)
+}
+
+// openLock lifts u's lock and resets its failure count (R12, R13).
+func openLock(u *User) {
+	u.LockedAt, u.LockedUntil = time.Time{}, time.Time{}
+	u.Failures = 0
+}
+
+// sweepDue lifts every lock whose time is up, as the system, each event
+// stamped with the time its lock lifted — also for locks that expired while
+// nothing ran (R12). It reads only the lockouts index, so it costs nothing
+// when no lock is due.
+func (t *txn) sweepDue() (int, error) {
+	var due []uint64
+	limit := store.U64(uint64(t.now.UnixNano()))
+	err := t.tx.Scan(ixLockouts, nil, nil, false, func(k, _ []byte) (bool, error) {
+		if string(k[:8]) > string(limit) {
+			return false, nil
+		}
+		due = append(due, store.ParseU64(k[8:]))
+		return true, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range due {
+		old, err := getUser(t.tx, id)
+		if err != nil {
+			return 0, err
+		}
+		u := old
+		liftedAt := old.LockedUntil
+		openLock(&u)
+		if err := t.putUser(&old, u); err != nil {
+			return 0, err
+		}
+		e := Event{Time: liftedAt, ActorKind: ActorSystem, Actor: System().Name, Action: ActLockLifted,
+			Target: u.Login(), TargetID: u.ID, PracticeID: u.PracticeID, Outcome: OutcomeOK,
+			Detail: "lock lifted by itself after " + t.s.cfg.LockDuration.String()}
+		if err := t.appendEvent(e); err != nil {
+			return 0, err
+		}
+	}
+	return len(due), nil
+}
+
+// DueLifts reports whether any lock is due to lift at the service's time,
+// from a read transaction (so an idle console does not write every second).
+func (s *Service) DueLifts() (bool, error) {
+	now := uint64(s.Now().UnixNano())
+	due := false
+	err := s.db.View(func(tx *store.Tx) error {
+		return tx.Scan(ixLockouts, nil, nil, false, func(k, _ []byte) (bool, error) {
+			due = store.ParseU64(k[:8]) <= now
+			return false, nil
+		})
+	})
+	return due, err
+}
+
+// Sweep lifts every lock whose time is up (R12) and returns how many it lifted.
+func (s *Service) Sweep() (int, error) {
+	if due, err := s.DueLifts(); err != nil || !due {
+		return 0, err
+	}
+	n := 0
+	err := s.db.Update(func(tx *store.Tx) error {
+		var err error
+		n, err = (&txn{tx: tx, now: s.Now(), s: s}).sweepDue()
+		return err
+	})
+	return n, err
+}
+
+// Unlock opens a locked account at once (R13). An operator must record why
+// and how the caller was verified as the locked-out user themselves; a
+// practice admin may unlock a colleague in their own practice.
+func (s *Service) Unlock(actor Actor, userID uint64, req Request) (User, error) {
+	req.Reason = strings.TrimSpace(req.Reason)
+	req.VerifiedBy = strings.TrimSpace(req.VerifiedBy)
+	if req.Reason == "" {
+		return User{}, badField("reason", "say why the account is unlocked (R13)")
+	}
+	if actor.Kind == ActorOperator && req.VerifiedBy == "" {
+		return User{}, badField("verified_by", "record how the caller was verified as the locked-out user (R13)")
+	}
+	var out User
+	target, _ := s.User(userID)
+	err := s.act(actor, ActAccountUnlocked, &target, req, func(t *txn) error {
+		old, err := getUser(t.tx, userID)
+		if err != nil {
+			return err
+		}
+		if err := t.mayUnlock(actor, old); err != nil {
+			return err
+		}
+		if !old.Locked() {
+			return refuse("R13", "account "+old.Login()+" is not locked: nothing to unlock")
+		}
+		u := old
+		openLock(&u)
+		if err := t.putUser(&old, u); err != nil {
+			return err
+		}
+		out = u
+		return t.audit(actor, ActAccountUnlocked, &u, req, OutcomeOK,
+			"lock from "+old.LockedAt.UTC().Format(time.RFC3339)+" opened early")
+	})
+	return out, err
+}
+
+// mayUnlock: operators may unlock anyone; a practice admin only colleagues of
+// their own practice (R13); nobody else.
+func (t *txn) mayUnlock(actor Actor, target User) error {
+	switch actor.Kind {
+	case ActorOperator:
+		return nil
+	case ActorAdmin:
+		admin, err := getUser(t.tx, actor.UserID)
+		if err != nil {
+			return err
+		}
+		if !admin.Roles.Admin || admin.Status != StatusActive || admin.PracticeID != target.PracticeID {
+			return refuse("R13", "only an active admin of the same practice, or an operator, can unlock this account")
+		}
+		return nil
+	}
+	return refuse("R13", "only a practice admin or an operator can unlock an account")
+}
+
+// Lockout is a row of the lockouts pane.
+type Lockout struct {
+	User      User      `json:"-"`
+	Login     string    `json:"user"`
+	Name      string    `json:"name"`
+	Practice  string    `json:"practice"`
+	LockedAt  time.Time `json:"locked_at"`
+	UnlocksAt time.Time `json:"unlocks_at"`
+	Failures  int       `json:"failures"`
+}
+
+// Lockouts lists locked accounts, the soonest to lift first, from the index of
+// lift times: its cost follows the number of locks, not of users. Locks whose
+// time is up but which the sweeper has not lifted yet are left out.
+func (s *Service) Lockouts(limit int) ([]Lockout, error) {
+	now := s.Now()
+	var out []Lockout
+	err := s.db.View(func(tx *store.Tx) error {
+		names := map[uint64]string{}
+		return tx.Scan(ixLockouts, nil, nil, false, func(k, _ []byte) (bool, error) {
+			u, err := getUser(tx, store.ParseU64(k[8:]))
+			if err != nil {
+				return false, err
+			}
+			if !u.LockedNow(now) {
+				return true, nil
+			}
+			name, ok := names[u.PracticeID]
+			if !ok {
+				p, err := getPractice(tx, u.PracticeID)
+				if err != nil {
+					return false, err
+				}
+				name, names[u.PracticeID] = p.Name, p.Name
+			}
+			out = append(out, Lockout{User: u, Login: u.Login(), Name: u.Name, Practice: name,
+				LockedAt: u.LockedAt, UnlocksAt: u.LockedUntil, Failures: u.Failures})
+			return limit <= 0 || len(out) < limit, nil
+		})
+	})
+	return out, err
+}

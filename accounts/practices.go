@@ -1,0 +1,172 @@
+package accounts
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"latchkey/store"
+)
+
+// CreatePractice adds a practice with its purchased license count.
+func (s *Service) CreatePractice(actor Actor, name string, purchased int) (Practice, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Practice{}, badField("name", "a practice needs a name")
+	}
+	if purchased < 0 {
+		return Practice{}, badField("purchased", "cannot be negative")
+	}
+	var p Practice
+	err := s.update(func(t *txn) error {
+		var err error
+		p, err = t.createPractice(actor, name, purchased)
+		return err
+	})
+	return p, err
+}
+
+func (t *txn) createPractice(actor Actor, name string, purchased int) (Practice, error) {
+	id, err := t.tx.NextSeq(bPractices)
+	if err != nil {
+		return Practice{}, err
+	}
+	p := Practice{ID: id, Name: name, Purchased: purchased, CreatedAt: t.now}
+	if err := t.putPractice(nil, p); err != nil {
+		return p, err
+	}
+	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPracticeCreated,
+		Target: name, PracticeID: id, Outcome: OutcomeOK, Detail: strconv.Itoa(purchased) + " licenses purchased"})
+}
+
+// Practice reads one practice.
+func (s *Service) Practice(id uint64) (Practice, error) {
+	var p Practice
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		p, err = getPractice(tx, id)
+		return err
+	})
+	return p, err
+}
+
+// FindPractice finds a practice by its number or its exact name (any case).
+func (s *Service) FindPractice(ref string) (Practice, error) {
+	ref = strings.TrimSpace(ref)
+	if id, err := strconv.ParseUint(strings.TrimPrefix(ref, "#"), 10, 64); err == nil {
+		return s.Practice(id)
+	}
+	ps, err := s.Practices(PracticeQuery{Search: ref, Limit: 50})
+	if err != nil {
+		return Practice{}, err
+	}
+	for _, p := range ps {
+		if strings.EqualFold(p.Name, ref) {
+			return p, nil
+		}
+	}
+	return Practice{}, &NotFoundError{What: "practice", Key: ref}
+}
+
+// PracticeQuery selects practices in id order.
+type PracticeQuery struct {
+	Search string // words that prefix words of the name
+	After  uint64 // paging: only ids above this
+	Limit  int    // 0 = 200
+}
+
+// Practices lists practices by id, optionally only those whose name has a
+// word starting with each search word.
+func (s *Service) Practices(q PracticeQuery) ([]Practice, error) {
+	if q.Limit <= 0 {
+		q.Limit = 200
+	}
+	var out []Practice
+	err := s.db.View(func(tx *store.Tx) error {
+		terms := tokenize(q.Search)
+		if len(terms) == 0 {
+			return tx.Scan(bPractices, nil, store.U64(q.After+1), false, func(_, v []byte) (bool, error) {
+				p, err := decode[Practice](v)
+				out = append(out, p)
+				return len(out) < q.Limit, err
+			})
+		}
+		ids, err := matchIDs(tx, ixPracticeName, terms[0], q.After)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			p, err := getPractice(tx, id)
+			if err != nil {
+				return err
+			}
+			if allPrefixWords(tokenize(p.Name), terms[1:]) {
+				out = append(out, p)
+			}
+			if len(out) >= q.Limit {
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// LicenseQuery pages through practices fullest first.
+type LicenseQuery struct {
+	Offset int
+	Limit  int // 0 = 200
+}
+
+// Licenses lists practices fullest first (share of licenses in use), from the
+// fullness index kept with every change.
+func (s *Service) Licenses(q LicenseQuery) ([]Practice, error) {
+	if q.Limit <= 0 {
+		q.Limit = 200
+	}
+	var out []Practice
+	skip := q.Offset
+	err := s.db.View(func(tx *store.Tx) error {
+		return tx.Scan(ixFullness, nil, nil, false, func(k, _ []byte) (bool, error) {
+			if skip > 0 {
+				skip--
+				return true, nil
+			}
+			p, err := getPractice(tx, store.ParseU64(k[8:]))
+			out = append(out, p)
+			return len(out) < q.Limit, err
+		})
+	})
+	return out, err
+}
+
+// matchIDs returns, in id order, the ids above after whose index has a token
+// starting with prefix.
+func matchIDs(tx *store.Tx, ix store.Bucket, prefix string, after uint64) ([]uint64, error) {
+	seen := map[uint64]bool{}
+	var ids []uint64
+	err := tx.Scan(ix, []byte(prefix), nil, false, func(k, _ []byte) (bool, error) {
+		id := store.ParseU64(k[len(k)-8:])
+		if id > after && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+		return len(ids) < maxSearchHits, nil
+	})
+	slices.Sort(ids)
+	return ids, err
+}
+
+// maxSearchHits bounds how many candidates one search word gathers, so a
+// one-letter filter on a million users stays quick.
+const maxSearchHits = 5000
+
+// allPrefixWords reports whether every term prefixes one of words.
+func allPrefixWords(words, terms []string) bool {
+	for _, term := range terms {
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, term) }) {
+			return false
+		}
+	}
+	return true
+}

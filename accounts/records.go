@@ -1,0 +1,265 @@
+package accounts
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"latchkey/store"
+)
+
+// getUser reads a user by id.
+func getUser(tx *store.Tx, id uint64) (User, error) {
+	u, err := store.Get[User](tx, bUsers, store.U64(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return u, &NotFoundError{What: "user", Key: "#" + strconv.FormatUint(id, 10)}
+	}
+	return u, err
+}
+
+// userByLogin reads a user by login email or username (case-insensitive).
+func userByLogin(tx *store.Tx, login string) (User, error) {
+	raw, err := tx.GetRaw(ixLogin, []byte(normalizeLogin(login)))
+	if errors.Is(err, store.ErrNotFound) {
+		return User{}, &NotFoundError{What: "user", Key: login}
+	}
+	if err != nil {
+		return User{}, err
+	}
+	return getUser(tx, store.ParseU64(raw))
+}
+
+func getPractice(tx *store.Tx, id uint64) (Practice, error) {
+	p, err := store.Get[Practice](tx, bPractices, store.U64(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return p, &NotFoundError{What: "practice", Key: strconv.FormatUint(id, 10)}
+	}
+	return p, err
+}
+
+func lockoutKey(u User) []byte {
+	return store.Key(store.U64(uint64(u.LockedUntil.UnixNano())), store.U64(u.ID))
+}
+
+func practiceUserKey(u User) []byte { return store.Key(store.U64(u.PracticeID), store.U64(u.ID)) }
+
+// putUser writes u and keeps every index and total that depends on it in step.
+// old is the record before the change (nil for a new user).
+func (t *txn) putUser(old *User, u User) error {
+	tx := t.tx
+	if old != nil {
+		if old.Status != u.Status {
+			if err := statusTransition(old.Status, u.Status); err != nil {
+				return err
+			}
+		}
+		if old.LockState() != u.LockState() {
+			if err := lockTransition(old.LockState(), u.LockState()); err != nil {
+				return err
+			}
+		}
+		if err := t.unindexUser(*old, u); err != nil {
+			return err
+		}
+	} else if err := statusTransition("", u.Status); err != nil {
+		return err
+	}
+	if err := store.Put(tx, bUsers, store.U64(u.ID), u); err != nil {
+		return err
+	}
+	if err := t.indexUser(old, u); err != nil {
+		return err
+	}
+	return t.changeStats(func(st *Stats) {
+		if old == nil {
+			st.Users++
+		} else {
+			countStatus(st, old.Status, -1)
+			if old.Locked() {
+				st.Locked--
+			}
+		}
+		countStatus(st, u.Status, +1)
+		if u.Locked() {
+			st.Locked++
+		}
+	})
+}
+
+func countStatus(st *Stats, s Status, d int) {
+	switch s {
+	case StatusPending:
+		st.Pending += d
+	case StatusActive:
+		st.Active += d
+	case StatusInactive:
+		st.Inactive += d
+	}
+}
+
+// unindexUser removes the index entries of old that u no longer has.
+func (t *txn) unindexUser(old, u User) error {
+	tx := t.tx
+	if old.Login() != u.Login() {
+		if err := tx.Delete(ixLogin, []byte(normalizeLogin(old.Login()))); err != nil {
+			return err
+		}
+	}
+	if old.Locked() && !old.LockedUntil.Equal(u.LockedUntil) {
+		if err := tx.Delete(ixLockouts, lockoutKey(old)); err != nil {
+			return err
+		}
+	}
+	if old.PracticeID != u.PracticeID {
+		if err := tx.Delete(ixPracticeUsers, practiceUserKey(old)); err != nil {
+			return err
+		}
+	}
+	if !sameTokens(old, u) {
+		for _, tok := range userTokens(old) {
+			if err := tx.Delete(ixSearch, searchKey(tok, old.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// indexUser adds the index entries u needs that old (if any) did not have.
+func (t *txn) indexUser(old *User, u User) error {
+	tx := t.tx
+	if old == nil || old.Login() != u.Login() {
+		if err := tx.PutRaw(ixLogin, []byte(normalizeLogin(u.Login())), store.U64(u.ID)); err != nil {
+			return err
+		}
+	}
+	if u.Locked() && (old == nil || !old.LockedUntil.Equal(u.LockedUntil)) {
+		if err := tx.PutRaw(ixLockouts, lockoutKey(u), nil); err != nil {
+			return err
+		}
+	}
+	if old == nil || old.PracticeID != u.PracticeID {
+		if err := tx.PutRaw(ixPracticeUsers, practiceUserKey(u), nil); err != nil {
+			return err
+		}
+	}
+	if old == nil || !sameTokens(*old, u) {
+		for _, tok := range userTokens(u) {
+			if err := tx.PutRaw(ixSearch, searchKey(tok, u.ID), nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// putPractice writes p and keeps the fullness index and totals in step.
+func (t *txn) putPractice(old *Practice, p Practice) error {
+	if p.InUse > p.Purchased {
+		// R1 is checked before every change; reaching here is a bug, and the
+		// whole transaction is abandoned rather than land a broken count.
+		return refuse("R1", "licenses in use would exceed licenses purchased")
+	}
+	tx := t.tx
+	if old != nil {
+		if err := tx.Delete(ixFullness, fullnessKey(*old)); err != nil {
+			return err
+		}
+		if old.Name != p.Name {
+			for _, tok := range tokenize(old.Name) {
+				if err := tx.Delete(ixPracticeName, searchKey(tok, old.ID)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if old == nil || old.Name != p.Name {
+		for _, tok := range tokenize(p.Name) {
+			if err := tx.PutRaw(ixPracticeName, searchKey(tok, p.ID), nil); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.PutRaw(ixFullness, fullnessKey(p), nil); err != nil {
+		return err
+	}
+	if err := store.Put(tx, bPractices, store.U64(p.ID), p); err != nil {
+		return err
+	}
+	return t.changeStats(func(st *Stats) {
+		if old == nil {
+			st.Practices++
+		} else {
+			st.Purchased -= old.Purchased
+			st.InUse -= old.InUse
+			if old.AtCapacity() {
+				st.AtCap--
+			}
+		}
+		st.Purchased += p.Purchased
+		st.InUse += p.InUse
+		if p.AtCapacity() {
+			st.AtCap++
+		}
+	})
+}
+
+// fullnessKey orders practices fullest first (share of licenses in use,
+// descending), then by id.
+func fullnessKey(p Practice) []byte {
+	const scale = 1_000_000
+	share := uint64(scale)
+	if p.Purchased > 0 {
+		share = uint64(p.InUse) * scale / uint64(p.Purchased)
+	}
+	return store.Key(store.U64(scale-share), store.U64(p.ID))
+}
+
+// searchKey is an entry of a token index: token, a zero byte, the id.
+func searchKey(token string, id uint64) []byte {
+	return store.Key([]byte(token), []byte{0}, store.U64(id))
+}
+
+// tokenize splits text into lower-case search words (letters and digits).
+func tokenize(s string) []string {
+	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f && r != 0xa0)
+	})
+	seen := map[string]bool{}
+	out := f[:0]
+	for _, w := range f {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// userTokens are the words a user can be found by: their name's words, their
+// whole login email, its local part, and their username.
+func userTokens(u User) []string {
+	toks := tokenize(u.Name)
+	if e := normalizeLogin(u.Email); e != "" {
+		toks = append(toks, e)
+		if at := strings.IndexByte(e, '@'); at > 0 {
+			toks = append(toks, tokenize(e[:at])...)
+		}
+	}
+	if un := normalizeLogin(u.Username); un != "" {
+		toks = append(toks, un)
+	}
+	seen := map[string]bool{}
+	out := toks[:0]
+	for _, tk := range toks {
+		if !seen[tk] {
+			seen[tk] = true
+			out = append(out, tk)
+		}
+	}
+	return out
+}
+
+func sameTokens(a, b User) bool {
+	return a.Name == b.Name && a.Email == b.Email && a.Username == b.Username && a.ID == b.ID
+}

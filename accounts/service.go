@@ -1,0 +1,176 @@
+// Package accounts holds the rules of SPEC.md. Every action is one Service
+// method that runs one bbolt write transaction: the change, its audit event
+// (and, later, its outbox message) land together or not at all. Refusals are
+// *RuleError values naming the rule.
+package accounts
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"latchkey/store"
+)
+
+// Config holds the configurable numbers of SPEC.md; DefaultConfig is what ships.
+type Config struct {
+	MaxFailures  int           // consecutive failed logins that lock an account (R11)
+	LockDuration time.Duration // how long a lock lasts before it lifts by itself (R12)
+	Hash         HashParams    // argon2id cost (R15)
+}
+
+// DefaultConfig is the configuration that ships.
+func DefaultConfig() Config {
+	return Config{MaxFailures: 5, LockDuration: 60 * time.Minute, Hash: DefaultHashParams}
+}
+
+// Service is the account subsystem over one database file.
+type Service struct {
+	db    *store.DB
+	clock Clock
+	cfg   Config
+
+	demo   atomic.Pointer[demoInfo] // nil for a database that is not a demo
+	dummy  struct {
+		once sync.Once
+		hash string
+	}
+}
+
+// Stats are running totals kept in the same transaction as every change, so
+// headers and the licenses pane never count records.
+type Stats struct {
+	Practices int `json:"practices"`
+	Users     int `json:"users"`
+	Pending   int `json:"pending"`
+	Active    int `json:"active"`
+	Inactive  int `json:"inactive"`
+	Purchased int `json:"purchased"`
+	InUse     int `json:"in_use"`
+	Locked    int `json:"locked"`
+	AtCap     int `json:"at_capacity"`
+}
+
+// New returns a Service over an open database, preparing its schema.
+func New(db *store.DB, clock Clock, cfg Config) (*Service, error) {
+	if err := db.EnsureSchema(schemaVersion, nil); err != nil {
+		return nil, err
+	}
+	s := &Service{db: db, clock: clock, cfg: cfg}
+	if err := s.loadDemo(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Open opens the database file at path and returns its Service.
+func Open(path string, clock Clock, cfg Config) (*Service, error) {
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	s, err := New(db, clock, cfg)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database file.
+func (s *Service) Close() error { return s.db.Close() }
+
+// DB is the underlying store (for backup and check).
+func (s *Service) DB() *store.DB { return s.db }
+
+// Config is the service's configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+// Now is the service's time: the clock, plus the demo offset in a demo database (R39).
+func (s *Service) Now() time.Time {
+	now := s.clock.Now()
+	if d := s.demo.Load(); d != nil {
+		now = now.Add(d.Offset)
+	}
+	return now
+}
+
+// txn is one write transaction of an action: the store transaction and the
+// time the action happens at.
+type txn struct {
+	tx  *store.Tx
+	now time.Time
+	s   *Service
+}
+
+// update runs fn as one write transaction at the service's time. Locks whose
+// time is up are lifted first (R12), so no action ever sees a stale lock.
+func (s *Service) update(fn func(t *txn) error) error {
+	return s.updateAt(s.Now(), fn)
+}
+
+func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
+	return s.db.Update(func(tx *store.Tx) error {
+		t := &txn{tx: tx, now: now, s: s}
+		if _, err := t.sweepDue(); err != nil {
+			return err
+		}
+		return fn(t)
+	})
+}
+
+// act runs an action by actor on a target. If a rule refuses it, nothing of
+// the action lands, and the refusal itself is audited in its own transaction,
+// so attempts the desk turned down stay on record.
+func (s *Service) act(actor Actor, action string, target *User, req Request, fn func(t *txn) error) error {
+	err := s.update(fn)
+	var re *RuleError
+	if errors.As(err, &re) {
+		if aerr := s.update(func(t *txn) error {
+			return t.audit(actor, action, target, req, refusedOutcome(re.Rule), re.Msg)
+		}); aerr != nil {
+			return errors.Join(err, aerr)
+		}
+	}
+	return err
+}
+
+func (t *txn) stats() (Stats, error) {
+	st, err := store.Get[Stats](t.tx, store.MetaBucket, keyStats)
+	if errors.Is(err, store.ErrNotFound) {
+		err = nil
+	}
+	return st, err
+}
+
+func (t *txn) changeStats(fn func(*Stats)) error {
+	st, err := t.stats()
+	if err != nil {
+		return err
+	}
+	fn(&st)
+	return store.Put(t.tx, store.MetaBucket, keyStats, st)
+}
+
+// Stats returns the running totals.
+func (s *Service) Stats() (Stats, error) {
+	var st Stats
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		st, err = (&txn{tx: tx}).stats()
+		return err
+	})
+	return st, err
+}
+
+// Check verifies the file page by page and the whole audit chain (R29, R36).
+func (s *Service) Check() error { return s.db.Check(auditChain) }
+
+// dummyHash is a real hash of nothing in particular: logins for unknown names
+// verify against it, so they cost what a real login costs and timing tells
+// nothing about who has an account.
+func (s *Service) dummyHash() string {
+	s.dummy.once.Do(func() { s.dummy.hash = hashPassword("latchkey-no-such-user", s.cfg.Hash) })
+	return s.dummy.hash
+}

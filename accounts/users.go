@@ -1,0 +1,298 @@
+package accounts
+
+import (
+	"encoding/json"
+	"net/mail"
+	"strings"
+
+	"latchkey/store"
+)
+
+func decode[T any](v []byte) (T, error) {
+	var out T
+	err := json.Unmarshal(v, &out)
+	return out, err
+}
+
+// NewUser is what the desk enters to add a user.
+type NewUser struct {
+	PracticeID   uint64
+	Name         string
+	Kind         Kind
+	Roles        Roles
+	Email        string // login email
+	EmailConfirm string // the login email typed again (R4)
+	Username     string // legacy users only (R8)
+}
+
+// roleMailboxes are generic shared addresses refused as login emails (R9).
+var roleMailboxes = map[string]bool{
+	"info": true, "office": true, "frontdesk": true, "front.desk": true, "front-desk": true,
+	"reception": true, "billing": true, "admin": true, "administrator": true, "support": true,
+	"scheduling": true, "noreply": true, "no-reply": true, "donotreply": true, "contact": true,
+	"hello": true, "team": true, "staff": true, "clinic": true, "practice": true, "help": true,
+	"appointments": true, "accounts": true, "accounting": true, "records": true, "nurse": true,
+	"nurses": true, "postmaster": true, "webmaster": true, "hostmaster": true, "sales": true,
+	"mail": true, "email": true, "inbox": true, "desk": true, "manager": true, "hr": true,
+	"it": true, "referrals": true, "intake": true, "main": true, "general": true, "all": true,
+}
+
+// checkLoginEmail validates a login email: well-formed, and personal (R9).
+func checkLoginEmail(email string) error {
+	if email == "" {
+		return badField("email", "a login email is required")
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || addr.Name != "" || !strings.Contains(email[strings.IndexByte(email, '@')+1:], ".") {
+		return badField("email", "not an email address: "+email)
+	}
+	local := strings.ToLower(email[:strings.IndexByte(email, '@')])
+	if plus := strings.IndexByte(local, '+'); plus >= 0 {
+		local = local[:plus]
+	}
+	if roleMailboxes[local] {
+		return refuseWith("R9", "login emails are personal: "+email+" is a shared role mailbox",
+			"Ask for the person's own email address.")
+	}
+	return nil
+}
+
+// CreateUser adds a pending user to a practice (R1, R3, R4, R9). It takes a
+// free license; the practice's owner, champion or an admin must have asked,
+// except for a practice's very first user, its owner, set up at onboarding.
+func (s *Service) CreateUser(actor Actor, nu NewUser, req Request) (User, error) {
+	var u User
+	err := s.act(actor, ActUserCreated, nil, req, func(t *txn) error {
+		var err error
+		u, err = t.createUser(actor, nu, req, StatusPending, Credential{})
+		return err
+	})
+	return u, err
+}
+
+func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cred Credential) (User, error) {
+	nu.Name = strings.TrimSpace(nu.Name)
+	nu.Email = strings.TrimSpace(nu.Email)
+	nu.Username = strings.TrimSpace(nu.Username)
+	if nu.Name == "" {
+		return User{}, badField("name", "a user needs a name")
+	}
+	if nu.Kind != KindProvider && nu.Kind != KindStaff {
+		return User{}, badField("kind", "must be provider or staff")
+	}
+	if nu.Username == "" {
+		if err := checkLoginEmail(nu.Email); err != nil {
+			return User{}, err
+		}
+		if normalizeLogin(nu.EmailConfirm) != normalizeLogin(nu.Email) {
+			return User{}, badField("email_confirm", "the two login emails do not match (R4)")
+		}
+	}
+	p, err := getPractice(t.tx, nu.PracticeID)
+	if err != nil {
+		return User{}, err
+	}
+	login := nu.Email
+	if nu.Username != "" {
+		login = nu.Username
+	}
+	if _, err := userByLogin(t.tx, login); err == nil {
+		return User{}, refuse("R9", "login "+login+" is already in use: login emails are unique across the whole system")
+	} else if !IsNotFound(err) {
+		return User{}, err
+	}
+	if err := t.checkRequester(actor, p, req); err != nil {
+		return User{}, err
+	}
+	if status != StatusInactive && p.AtCapacity() {
+		return User{}, refuseWith("R1", p.Name+" has no free license (all "+itoa(p.Purchased)+" in use)",
+			"An owner of the practice can ask for more licenses, or a leaver can be inactivated.")
+	}
+	id, err := t.tx.NextSeq(bUsers)
+	if err != nil {
+		return User{}, err
+	}
+	u := User{ID: id, PracticeID: p.ID, Name: nu.Name, Kind: nu.Kind, Roles: nu.Roles, Status: status,
+		Email: nu.Email, Username: nu.Username, Password: cred, CreatedAt: t.now,
+		EmailVerified: status == StatusActive && nu.Email != ""}
+	if err := t.putUser(nil, u); err != nil {
+		return User{}, err
+	}
+	if status != StatusInactive {
+		old := p
+		p.InUse++
+		if err := t.putPractice(&old, p); err != nil {
+			return User{}, err
+		}
+	}
+	return u, t.audit(actor, ActUserCreated, &u, req, OutcomeOK, string(nu.Kind)+", roles "+nu.Roles.String())
+}
+
+// checkRequester: a user is added at the request of an owner, champion or
+// admin of the practice (R3) — recorded — except the first user of a new
+// practice, its owner, whom onboarding sets up.
+func (t *txn) checkRequester(actor Actor, p Practice, req Request) error {
+	if p.InUse == 0 && !practiceHasUsers(t.tx, p.ID) {
+		return nil
+	}
+	if actor.Kind == ActorAdmin {
+		return nil // a practice admin adding a colleague asks for themselves
+	}
+	if strings.TrimSpace(req.Requester) == "" {
+		return refuse("R3", "record which owner, champion or admin of "+p.Name+" asked for this user")
+	}
+	r, err := userByLogin(t.tx, req.Requester)
+	if err != nil || r.PracticeID != p.ID || r.Status == StatusInactive ||
+		!(r.Roles.Owner || r.Roles.Champion || r.Roles.Admin) {
+		return refuse("R3", req.Requester+" is not an owner, champion or admin of "+p.Name+": only they may have users added")
+	}
+	return nil
+}
+
+func practiceHasUsers(tx *store.Tx, practiceID uint64) bool {
+	has := false
+	_ = tx.Scan(ixPracticeUsers, store.U64(practiceID), nil, false, func(_, _ []byte) (bool, error) {
+		has = true
+		return false, nil
+	})
+	return has
+}
+
+// User reads one user by id.
+func (s *Service) User(id uint64) (User, error) {
+	var u User
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		u, err = getUser(tx, id)
+		return err
+	})
+	return u, err
+}
+
+// UserByLogin reads one user by login email or username (any case).
+func (s *Service) UserByLogin(login string) (User, error) {
+	var u User
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		u, err = userByLogin(tx, login)
+		return err
+	})
+	return u, err
+}
+
+// UserRow is a user with their practice's name, as the panes show them.
+type UserRow struct {
+	User
+	PracticeName string
+}
+
+// UserQuery selects users in id order.
+type UserQuery struct {
+	PracticeID uint64 // only this practice's users
+	Status     Status // only this status
+	LockedOnly bool   // only locked accounts
+	Search     string // words that prefix a word of the name, email or username, or the practice's name
+	After      uint64 // paging: only ids above this
+	Limit      int    // 0 = 200
+}
+
+// Users lists users by id, a page at a time, from indexes: a practice's users
+// from the practice index, a search from the word indexes, never by decoding
+// every user.
+func (s *Service) Users(q UserQuery) ([]UserRow, error) {
+	if q.Limit <= 0 {
+		q.Limit = 200
+	}
+	var out []UserRow
+	err := s.db.View(func(tx *store.Tx) error {
+		names := map[uint64]string{}
+		keep := func(u User) (bool, error) {
+			if (q.Status != "" && u.Status != q.Status) || (q.LockedOnly && !u.Locked()) ||
+				(q.PracticeID != 0 && u.PracticeID != q.PracticeID) {
+				return true, nil
+			}
+			name, ok := names[u.PracticeID]
+			if !ok {
+				p, err := getPractice(tx, u.PracticeID)
+				if err != nil {
+					return false, err
+				}
+				name, names[u.PracticeID] = p.Name, p.Name
+			}
+			if terms := tokenize(q.Search); len(terms) > 1 &&
+				!allPrefixWords(append(userTokens(u), tokenize(name)...), terms[1:]) {
+				return true, nil
+			}
+			out = append(out, UserRow{User: u, PracticeName: name})
+			return len(out) < q.Limit, nil
+		}
+		if terms := tokenize(q.Search); len(terms) > 0 {
+			ids, err := searchUsers(tx, terms[0], q.After)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				u, err := getUser(tx, id)
+				if err != nil {
+					return err
+				}
+				if more, err := keep(u); err != nil || !more {
+					return err
+				}
+			}
+			return nil
+		}
+		if q.PracticeID != 0 {
+			prefix := store.U64(q.PracticeID)
+			return tx.Scan(ixPracticeUsers, prefix, store.Key(prefix, store.U64(q.After+1)), false,
+				func(k, _ []byte) (bool, error) {
+					u, err := getUser(tx, store.ParseU64(k[8:]))
+					if err != nil {
+						return false, err
+					}
+					return keep(u)
+				})
+		}
+		return tx.Scan(bUsers, nil, store.U64(q.After+1), false, func(_, v []byte) (bool, error) {
+			u, err := decode[User](v)
+			if err != nil {
+				return false, err
+			}
+			return keep(u)
+		})
+	})
+	return out, err
+}
+
+// searchUsers finds users by the first search word: a prefix of a word of
+// their name, email or username, or of their practice's name.
+func searchUsers(tx *store.Tx, term string, after uint64) ([]uint64, error) {
+	ids, err := matchIDs(tx, ixSearch, term, after)
+	if err != nil {
+		return nil, err
+	}
+	practices, err := matchIDs(tx, ixPracticeName, term, 0)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[uint64]bool, len(ids))
+	for _, id := range ids {
+		seen[id] = true
+	}
+	for _, pid := range practices {
+		prefix := store.U64(pid)
+		err := tx.Scan(ixPracticeUsers, prefix, store.Key(prefix, store.U64(after+1)), false, func(k, _ []byte) (bool, error) {
+			id := store.ParseU64(k[8:])
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+			return len(ids) < maxSearchHits, nil
+		})
+		if err != nil || len(ids) >= maxSearchHits {
+			break
+		}
+	}
+	sortIDs(ids)
+	return ids, nil
+}

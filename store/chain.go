@@ -1,0 +1,146 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Chain is an append-only log whose entries are hash-chained: each entry's
+// hash covers its number, its payload and the previous entry's hash, and the
+// hash of the newest entry is kept apart as the head. Editing, deleting or
+// reordering any entry, or cutting entries off the end, breaks the chain, and
+// VerifyChain names the first entry where it breaks (R29).
+type Chain struct {
+	Entries Bucket // seq -> Entry
+	Meta    Bucket // holds the head under HeadKey
+}
+
+// Entry is one link of a chain.
+type Entry struct {
+	Seq  uint64          `json:"seq"`
+	Prev string          `json:"prev"`
+	Hash string          `json:"hash"`
+	Data json.RawMessage `json:"data"`
+}
+
+type chainHead struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+func (c Chain) headKey() []byte { return []byte("chain_head:" + string(c.Entries)) }
+
+// genesis is the "previous hash" of the first entry.
+var genesis = hex.EncodeToString(make([]byte, sha256.Size))
+
+func entryHash(seq uint64, prev string, data []byte) string {
+	h := sha256.New()
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], seq)
+	h.Write([]byte(prev))
+	h.Write(n[:])
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Append adds payload (JSON-encoded) as the next entry and returns its number.
+func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		return 0, err
+	}
+	head, err := Get[chainHead](tx, c.Meta, c.headKey())
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return 0, err
+	}
+	prev := head.Hash
+	if head.Seq == 0 {
+		prev = genesis
+	}
+	e := Entry{Seq: head.Seq + 1, Prev: prev, Data: data}
+	e.Hash = entryHash(e.Seq, e.Prev, e.Data)
+	if err := Put(tx, c.Entries, U64(e.Seq), e); err != nil {
+		return 0, err
+	}
+	if err := Put(tx, c.Meta, c.headKey(), chainHead{Seq: e.Seq, Hash: e.Hash}); err != nil {
+		return 0, err
+	}
+	return e.Seq, nil
+}
+
+// Len is the number of entries appended so far.
+func (c Chain) Len(tx *Tx) uint64 {
+	head, _ := Get[chainHead](tx, c.Meta, c.headKey())
+	return head.Seq
+}
+
+// Get returns entry seq.
+func (c Chain) Get(tx *Tx, seq uint64) (Entry, error) {
+	return Get[Entry](tx, c.Entries, U64(seq))
+}
+
+// Scan visits entries newest first (reverse) or oldest first, starting at
+// from (0 means the newest / the oldest), until fn returns false.
+func (c Chain) Scan(tx *Tx, from uint64, reverse bool, fn func(Entry) (bool, error)) error {
+	var start []byte
+	if from != 0 {
+		start = U64(from)
+	}
+	return tx.Scan(c.Entries, nil, start, reverse, func(_, v []byte) (bool, error) {
+		var e Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return false, err
+		}
+		return fn(e)
+	})
+}
+
+// ChainError names the first entry at which a chain does not verify.
+type ChainError struct {
+	Seq    uint64
+	Reason string
+}
+
+func (e *ChainError) Error() string {
+	return fmt.Sprintf("audit chain broken at event %d: %s", e.Seq, e.Reason)
+}
+
+// Verify recomputes the whole chain and returns the number of entries, or a
+// *ChainError naming the first entry that does not match.
+func (c Chain) Verify(tx *Tx) (uint64, error) {
+	want := uint64(1)
+	prev := genesis
+	err := tx.Scan(c.Entries, nil, nil, false, func(k, v []byte) (bool, error) {
+		var e Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			return false, &ChainError{Seq: want, Reason: "entry cannot be decoded"}
+		}
+		switch {
+		case ParseU64(k) != want || e.Seq != want:
+			return false, &ChainError{Seq: want, Reason: "entry missing or out of order"}
+		case e.Prev != prev:
+			return false, &ChainError{Seq: want, Reason: "previous-hash link does not match"}
+		case entryHash(e.Seq, e.Prev, e.Data) != e.Hash:
+			return false, &ChainError{Seq: want, Reason: "content does not match its hash (edited)"}
+		}
+		prev = e.Hash
+		want++
+		return true, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := want - 1
+	head, herr := Get[chainHead](tx, c.Meta, c.headKey())
+	if herr != nil && !errors.Is(herr, ErrNotFound) {
+		return n, herr
+	}
+	if head.Seq != n || (n > 0 && head.Hash != prev) {
+		return n, &ChainError{Seq: n + 1, Reason: fmt.Sprintf("head says %d events, file holds %d (events cut off or added)", head.Seq, n)}
+	}
+	return n, nil
+}
