@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"latchkey/accounts"
+	"latchkey/tui"
+)
+
+// runTUI opens the console; a variable so tests can stand in for a terminal.
+var runTUI = tui.Run
+
+// runConsole opens the desk (R34): on --db FILE (a missing FILE starts as an
+// empty database that is not a demo), else on the default demo database,
+// created and seeded on first run.
+func (a *app) runConsole(_ *cobra.Command, _ []string) error {
+	op, err := a.operatorName()
+	if err != nil {
+		return err
+	}
+	svc, err := a.openForConsole()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	return runTUI(svc, tui.Options{Operator: op})
+}
+
+func (a *app) openForConsole() (*accounts.Service, error) {
+	if a.db != "" {
+		return accounts.Open(a.db, clock, newConfig())
+	}
+	path, err := defaultDBPath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// The directory holds a database of account records: owner only (R36).
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("cannot create the demo database's directory: %w", err)
+		}
+		fmt.Fprintf(a.io.Err, "First run: creating the demo database %s\n", path)
+		return a.createDemo(path, 0, defaultSeed)
+	}
+	return accounts.Open(path, clock, newConfig())
+}

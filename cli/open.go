@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+
+	"latchkey/accounts"
+)
+
+// The clock and configuration every command opens a database with. Tests
+// swap in a fake clock and cheap password hashes; nothing else touches them.
+var (
+	clock     accounts.Clock = accounts.SystemClock{}
+	newConfig                = accounts.DefaultConfig
+)
+
+// defaultDBPath is the demo database the desk opens without --db (R34):
+// $XDG_DATA_HOME/latchkey/demo.db, else ~/.local/share/latchkey/demo.db.
+func defaultDBPath() (string, error) {
+	if x := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(x) { // the XDG spec ignores relative values
+		return filepath.Join(x, "latchkey", "demo.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the default database (no home directory): %w; use --db FILE", err)
+	}
+	return filepath.Join(home, ".local", "share", "latchkey", "demo.db"), nil
+}
+
+// dbPath is --db, or the default demo database.
+func (a *app) dbPath() (string, error) {
+	if a.db != "" {
+		return a.db, nil
+	}
+	return defaultDBPath()
+}
+
+// openExisting opens the database for a subcommand. Unlike the desk, a
+// subcommand never creates a file: a mistyped --db must not leave an empty
+// database behind and report that it holds nothing.
+func (a *app) openExisting() (*accounts.Service, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		hint := "make one with `latchkey demo --db " + path + "`"
+		if a.db == "" {
+			hint = "run `latchkey` once to create the demo database, or pass --db FILE"
+		}
+		return nil, fmt.Errorf("database %s does not exist: %s", path, hint)
+	}
+	return accounts.Open(path, clock, newConfig())
+}
+
+// operatorName is who the actions are recorded under (R35): --operator, else
+// $LATCHKEY_OPERATOR, else the OS login name.
+func (a *app) operatorName() (string, error) {
+	name := strings.TrimSpace(a.operator)
+	if name == "" {
+		name = strings.TrimSpace(os.Getenv("LATCHKEY_OPERATOR"))
+	}
+	if name == "" {
+		if u, err := user.Current(); err == nil {
+			name = strings.TrimSpace(u.Username)
+		}
+	}
+	if name == "" {
+		return "", errors.New("no operator name: pass --operator NAME or set LATCHKEY_OPERATOR")
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			return "", usagef("operator name %q contains control characters", name)
+		}
+	}
+	return name, nil
+}
+
+// operator is the acting operator (R35).
+func (a *app) operatorActor() (accounts.Actor, error) {
+	name, err := a.operatorName()
+	if err != nil {
+		return accounts.Actor{}, err
+	}
+	return accounts.Operator(name), nil
+}

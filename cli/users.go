@@ -1,0 +1,268 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"latchkey/accounts"
+)
+
+// userJSON is one practice user as listings show them.
+type userJSON struct {
+	Login    string   `json:"login"`
+	Name     string   `json:"name"`
+	Practice string   `json:"practice"`
+	Kind     string   `json:"kind"`  // "provider" or "staff"
+	Roles    []string `json:"roles"` // owner, champion, admin; never null
+	Status   string   `json:"status"`
+	Locked   bool     `json:"locked"`
+}
+
+func toUserJSON(u accounts.User, practice string, now time.Time) userJSON {
+	return userJSON{Login: u.Login(), Name: u.Name, Practice: practice, Kind: string(u.Kind),
+		Roles: u.Roles.List(), Status: string(u.Status), Locked: u.LockedNow(now)}
+}
+
+// statusFilters are the values --status takes.
+var statusFilters = map[string]accounts.UserQuery{
+	"pending":  {Status: accounts.StatusPending},
+	"active":   {Status: accounts.StatusActive},
+	"inactive": {Status: accounts.StatusInactive},
+	"locked":   {LockedOnly: true},
+}
+
+func (a *app) usersCmd() *cobra.Command {
+	cmd := groupCmd("users", "Practice users: list, show, unlock")
+	cmd.AddCommand(a.usersListCmd(), a.usersShowCmd(), a.usersUnlockCmd())
+	return cmd
+}
+
+func (a *app) usersListCmd() *cobra.Command {
+	var practice, status, search string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List practice users",
+		Example: `  latchkey users list --db demo.db --status locked
+  latchkey users list --db demo.db --practice 3 --json
+  latchkey users list --db demo.db --search "maria lopez"`,
+		Args: cobra.NoArgs,
+		RunE: a.run(func(*cobra.Command, []string) error {
+			q, ok := statusFilters[status]
+			if status != "" && !ok {
+				return usagef("--status must be pending, active, inactive or locked, not %q", status)
+			}
+			q.Search, q.Limit = search, limit
+			svc, err := a.openExisting()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			if _, err := svc.Sweep(); err != nil { // a lock whose time is up is not "locked"
+				return err
+			}
+			if practice != "" {
+				p, err := svc.FindPractice(practice)
+				if err != nil {
+					return err
+				}
+				q.PracticeID = p.ID
+			}
+			rows, err := svc.Users(q)
+			if err != nil {
+				return err
+			}
+			now := svc.Now()
+			if a.json {
+				out := make([]userJSON, 0, len(rows))
+				for _, r := range rows {
+					out = append(out, toUserJSON(r.User, r.PracticeName, now))
+				}
+				return writeJSON(a.io.Out, out)
+			}
+			if len(rows) == 0 {
+				printf(a.io.Out, "No users.\n")
+				return nil
+			}
+			t := newTable(a.io.Out, "LOGIN", "NAME", "PRACTICE", "KIND", "ROLES", "STATUS", "LOCKED")
+			for _, r := range rows {
+				locked := ""
+				if r.LockedNow(now) {
+					locked = "locked, " + humanLeft(r.LockedUntil.Sub(now)) + " left"
+				}
+				t.row(r.Login(), r.Name, r.PracticeName, string(r.Kind), r.Roles.String(), string(r.Status), locked)
+			}
+			return t.flush()
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&practice, "practice", "", "only users of practice `P` (its number or exact name)")
+	f.StringVar(&status, "status", "", "only users that are `pending|active|inactive|locked`")
+	f.StringVar(&search, "search", "", "words `Q` that start words of the name, email or practice")
+	f.IntVar(&limit, "limit", 100, "show at most `N`")
+	a.addJSON(cmd)
+	return cmd
+}
+
+// userDetailJSON is one user in full, as the console's detail view shows them.
+type userDetailJSON struct {
+	userJSON
+	ID            uint64      `json:"id"`
+	PracticeID    uint64      `json:"practice_id"`
+	Email         string      `json:"email,omitempty"`
+	EmailVerified bool        `json:"email_verified"`
+	Username      string      `json:"username,omitempty"`
+	Failures      int         `json:"failures"`
+	LockedAt      *time.Time  `json:"locked_at,omitempty"`
+	UnlocksAt     *time.Time  `json:"unlocks_at,omitempty"`
+	HasPassword   bool        `json:"has_password"`
+	HoldsLicense  bool        `json:"holds_license"`
+	LastLoginAt   *time.Time  `json:"last_login_at,omitempty"`
+	CreatedAt     time.Time   `json:"created_at"`
+	RecentAudit   []auditJSON `json:"recent_audit"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func (a *app) usersShowCmd() *cobra.Command {
+	var events int
+	cmd := &cobra.Command{
+		Use:     "show LOGIN",
+		Short:   "Show one user: status, lock, failures, practice, license, recent audit",
+		Example: `  latchkey users show maria.lopez@example.com --db demo.db`,
+		Args:    args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, err := a.openExisting()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			if _, err := svc.Sweep(); err != nil {
+				return err
+			}
+			u, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			p, err := svc.Practice(u.PracticeID)
+			if err != nil {
+				return err
+			}
+			evs, err := svc.Audit(accounts.AuditQuery{UserID: u.ID, Limit: events})
+			if err != nil {
+				return err
+			}
+			now := svc.Now()
+			d := userDetailJSON{userJSON: toUserJSON(u, p.Name, now), ID: u.ID, PracticeID: u.PracticeID,
+				Email: u.Email, EmailVerified: u.EmailVerified, Username: u.Username, Failures: u.Failures,
+				HasPassword: u.Password.Set(), HoldsLicense: u.Status != accounts.StatusInactive,
+				LastLoginAt: timePtr(u.LastLoginAt), CreatedAt: u.CreatedAt, RecentAudit: toAuditJSON(evs)}
+			if u.LockedNow(now) {
+				d.LockedAt, d.UnlocksAt = timePtr(u.LockedAt), timePtr(u.LockedUntil)
+			}
+			if a.json {
+				return writeJSON(a.io.Out, d)
+			}
+			return a.printUser(d, now)
+		}),
+	}
+	cmd.Flags().IntVar(&events, "events", 10, "show the `N` most recent audit events about the user")
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) printUser(d userDetailJSON, now time.Time) error {
+	t := newTable(a.io.Out)
+	t.row("Login", d.Login)
+	t.row("Name", d.Name)
+	t.row("Practice", d.Practice+" (#"+uitoa(d.PracticeID)+")")
+	t.row("Kind", d.Kind)
+	roles := "—"
+	if len(d.Roles) > 0 {
+		roles = joinComma(d.Roles)
+	}
+	t.row("Roles", roles)
+	t.row("Status", d.Status)
+	lock := "open"
+	if d.UnlocksAt != nil {
+		lock = "LOCKED since " + humanTime(*d.LockedAt) + ", unlocks by itself in " + humanLeft(d.UnlocksAt.Sub(now))
+	}
+	t.row("Lock", lock)
+	t.row("Failures", itoa(d.Failures))
+	t.row("License", map[bool]string{true: "holds one", false: "none (inactive)"}[d.HoldsLicense])
+	lastLogin := "never"
+	if d.LastLoginAt != nil {
+		lastLogin = humanTime(*d.LastLoginAt)
+	}
+	t.row("Last login", lastLogin)
+	t.row("Created", humanTime(d.CreatedAt))
+	if err := t.flush(); err != nil {
+		return err
+	}
+	printf(a.io.Out, "\nRecent audit:\n")
+	return a.printAudit(d.RecentAudit)
+}
+
+func (a *app) usersUnlockCmd() *cobra.Command {
+	var reason, verifiedBy string
+	cmd := &cobra.Command{
+		Use:   "unlock LOGIN",
+		Short: "Unlock a locked account now, recording why and how the caller was verified",
+		Long: `Unlock a locked account at once (R13). Record why (--reason) and how the
+caller was verified as the locked-out user themselves (--verified-by): the
+person locked out must be the one who contacts support. The unlock is audited
+under the operator's name.`,
+		Example: `  latchkey users unlock maria.lopez@example.com --db demo.db \
+      --reason "locked out after vacation" --verified-by "called back on file number"`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			actor, err := a.operatorActor()
+			if err != nil {
+				return err
+			}
+			svc, err := a.openExisting()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			u, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			u, err = svc.Unlock(actor, u.ID, accounts.Request{Reason: reason, VerifiedBy: verifiedBy})
+			if err != nil {
+				return err
+			}
+			res := actionJSON{OK: true, Action: accounts.ActAccountUnlocked, User: u.Login(),
+				Operator: actor.Name, Reason: reason, VerifiedBy: verifiedBy, Time: svc.Now()}
+			if a.json {
+				return writeJSON(a.io.Out, res)
+			}
+			printf(a.io.Out, "Unlocked %s (operator %s; reason: %s; verified by: %s)\n", res.User, res.Operator, reason, verifiedBy)
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why the account is unlocked (`TEXT`, required)")
+	cmd.Flags().StringVar(&verifiedBy, "verified-by", "", "how the caller was verified as the user (`TEXT`, required)")
+	_ = cmd.MarkFlagRequired("reason")
+	_ = cmd.MarkFlagRequired("verified-by")
+	a.addJSON(cmd)
+	return cmd
+}
+
+// actionJSON is the result of an action done by an operator.
+type actionJSON struct {
+	OK         bool      `json:"ok"`
+	Action     string    `json:"action"`
+	User       string    `json:"user"`
+	Operator   string    `json:"operator"`
+	Reason     string    `json:"reason,omitempty"`
+	VerifiedBy string    `json:"verified_by,omitempty"`
+	Time       time.Time `json:"time"`
+}
