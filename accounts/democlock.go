@@ -63,25 +63,20 @@ func (s *Service) AdvanceClock(actor Actor, d time.Duration) (time.Time, error) 
 			"Clock control is for demo databases made by `latchkey demo`.")
 	}
 	var next demoInfo
-	var now time.Time
-	err := s.db.Update(func(tx *store.Tx) error {
-		cur, err := store.Get[demoInfo](tx, store.MetaBucket, keyDemo)
+	now := s.Now().Add(d)
+	// The transaction runs at the new time, so locks due by then lift in it.
+	err := s.updateAt(now, func(t *txn) error {
+		cur, err := store.Get[demoInfo](t.tx, store.MetaBucket, keyDemo)
 		if err != nil {
 			return err
 		}
 		next = cur
 		next.Offset += d
-		if err := store.Put(tx, store.MetaBucket, keyDemo, next); err != nil {
+		if err := store.Put(t.tx, store.MetaBucket, keyDemo, next); err != nil {
 			return err
 		}
-		now = s.clock.Now().Add(next.Offset)
-		t := &txn{tx: tx, now: now, s: s}
-		if err := t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActClockAdvanced,
-			Outcome: OutcomeOK, Detail: "demo clock advanced by " + d.String()}); err != nil {
-			return err
-		}
-		_, err = t.sweepDue()
-		return err
+		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActClockAdvanced,
+			Outcome: OutcomeOK, Detail: "demo clock advanced by " + d.String()})
 	})
 	if err != nil {
 		return time.Time{}, err

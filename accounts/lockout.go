@@ -77,11 +77,7 @@ func (s *Service) Sweep() (int, error) {
 		return 0, err
 	}
 	n := 0
-	err := s.db.Update(func(tx *store.Tx) error {
-		var err error
-		n, err = (&txn{tx: tx, now: s.Now(), s: s}).sweepDue()
-		return err
-	})
+	err := s.update(func(t *txn) error { n = t.swept; return nil })
 	return n, err
 }
 

@@ -29,6 +29,15 @@ func userByLogin(tx *store.Tx, login string) (User, error) {
 	return getUser(tx, store.ParseU64(raw))
 }
 
+// loginTaken reports whether a login email or username is in use (R9).
+func loginTaken(tx *store.Tx, login string) (bool, error) {
+	_, err := tx.GetRaw(ixLogin, []byte(normalizeLogin(login)))
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func getPractice(tx *store.Tx, id uint64) (Practice, error) {
 	p, err := store.Get[Practice](tx, bPractices, store.U64(id))
 	if errors.Is(err, store.ErrNotFound) {
@@ -225,36 +234,40 @@ func tokenize(s string) []string {
 	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f && r != 0xa0)
 	})
-	seen := map[string]bool{}
-	out := f[:0]
-	for _, w := range f {
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
-	}
-	return out
+	return dedupe(f)
 }
 
-// userTokens are the words a user can be found by: their name's words, their
-// whole login email, its local part, and their username.
+// userTokens are the words a user is indexed under: the words of their name,
+// of their login email's local part, and of their username.
 func userTokens(u User) []string {
 	toks := tokenize(u.Name)
 	if e := normalizeLogin(u.Email); e != "" {
-		toks = append(toks, e)
 		if at := strings.IndexByte(e, '@'); at > 0 {
-			toks = append(toks, tokenize(e[:at])...)
+			e = e[:at]
 		}
+		toks = append(toks, tokenize(e)...)
 	}
-	if un := normalizeLogin(u.Username); un != "" {
-		toks = append(toks, un)
+	toks = append(toks, tokenize(u.Username)...)
+	return dedupe(toks)
+}
+
+// userWords are all the words a search can match a user by: their indexed
+// words, their email's domain, and their practice's name.
+func userWords(u User, practiceName string) []string {
+	words := userTokens(u)
+	if at := strings.IndexByte(u.Email, '@'); at >= 0 {
+		words = append(words, tokenize(u.Email[at+1:])...)
 	}
-	seen := map[string]bool{}
-	out := toks[:0]
-	for _, tk := range toks {
-		if !seen[tk] {
-			seen[tk] = true
-			out = append(out, tk)
+	return append(words, tokenize(practiceName)...)
+}
+
+func dedupe(words []string) []string {
+	seen := make(map[string]bool, len(words))
+	out := words[:0]
+	for _, w := range words {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
 		}
 	}
 	return out

@@ -1,16 +1,290 @@
 package accounts
 
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"latchkey/store"
+)
+
 // DemoOptions shape a demo database.
 type DemoOptions struct {
 	Practices int   // how many practices (default 40)
-	Seed      int64 // the same seed makes the same database
+	Seed      int64 // the same seed makes the same practices, people and lockouts
 	Clock     Clock // nil: the wall clock
+	Config    *Config
 	// Progress, if set, is told how many practices are done.
 	Progress func(done, total int)
 }
 
-// CreateDemo builds a fresh demo database at path (which must not exist yet)
-// through the Service, so its audit trail is real, and returns the open Service.
+// DefaultDemoPractices is the size of the demo `go run .` opens.
+const DefaultDemoPractices = 40
+
+// seedActor is who the demo's setup events are recorded under.
+var seedActor = Actor{Kind: ActorSystem, Name: "demo-seed"}
+
+// practicesPerTx batches seeding: one transaction per this many practices
+// keeps a million-user demo to a few hundred commits.
+const practicesPerTx = 20
+
+// CreateDemo builds a fresh demo database at path (which must not exist)
+// through the Service's own transaction code, so its audit trail is real, and
+// returns it open. It is built beside path and renamed into place, so an
+// interrupted build never leaves a half demo behind.
 func CreateDemo(path string, opts DemoOptions) (*Service, error) {
-	panic("todo")
+	if opts.Practices <= 0 {
+		opts.Practices = DefaultDemoPractices
+	}
+	if opts.Clock == nil {
+		opts.Clock = SystemClock{}
+	}
+	cfg := DefaultConfig()
+	if opts.Config != nil {
+		cfg = *opts.Config
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil, fmt.Errorf("%s already exists: a demo is built in a new file", path)
+	}
+	partial := path + ".partial"
+	_ = os.Remove(partial)
+	if err := buildDemo(partial, opts, cfg); err != nil {
+		_ = os.Remove(partial)
+		return nil, err
+	}
+	if err := os.Rename(partial, path); err != nil {
+		_ = os.Remove(partial)
+		return nil, err
+	}
+	return Open(path, opts.Clock, cfg)
+}
+
+func buildDemo(path string, opts DemoOptions, cfg Config) error {
+	db, err := store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Seeding verifies no real password; its failed logins need no costly
+	// decoy hash, so the seeding service hashes cheaply. Nothing it hashes is kept.
+	seedCfg := cfg
+	seedCfg.Hash = HashParams{Memory: 64, Time: 1, Threads: 1}
+	s, err := New(db, opts.Clock, seedCfg)
+	if err != nil {
+		return err
+	}
+	// A bulk build allocates much and keeps little: collect garbage less often.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return err
+	}
+	info := demoInfo{Secret: secret, Seed: opts.Seed}
+	if err := db.Update(func(tx *store.Tx) error { return store.Put(tx, store.MetaBucket, keyDemo, info) }); err != nil {
+		return err
+	}
+	s.demo.Store(&info)
+
+	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), emails: map[string]bool{}}
+	now := s.Now()
+	for start := 0; start < opts.Practices; start += practicesPerTx {
+		end := min(start+practicesPerTx, opts.Practices)
+		err := s.updateAt(now, func(t *txn) error {
+			for i := start; i < end; i++ {
+				if err := g.practice(t); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if opts.Progress != nil {
+			opts.Progress(end, opts.Practices)
+		}
+	}
+	if err := g.lockouts(s, now); err != nil {
+		return err
+	}
+	err = s.updateAt(now, func(t *txn) error {
+		return t.appendEvent(Event{ActorKind: seedActor.Kind, Actor: seedActor.Name, Action: ActDemoSeeded,
+			Outcome: OutcomeOK, Detail: fmt.Sprintf("%d practices, seed %d", opts.Practices, opts.Seed)})
+	})
+	if err != nil {
+		return err
+	}
+	return db.Sync()
+}
+
+// demoGen makes believable practices and people from a seeded generator.
+type demoGen struct {
+	rng    *mrand.Rand
+	emails map[string]bool
+	active []string // logins of active seeded users, candidates for lockouts
+}
+
+func (g *demoGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+func (g *demoGen) practice(t *txn) error {
+	name := fmt.Sprintf(g.pick(demoPracticeForms), g.pick(demoPlaces), g.pick(demoSpecialties))
+	// About a hundred licenses a practice on average, a few small ones, some
+	// full to the last seat.
+	purchased := 30 + g.rng.IntN(231)
+	if g.rng.IntN(6) == 0 {
+		purchased = 3 + g.rng.IntN(10)
+	}
+	inUse := purchased
+	if g.rng.IntN(100) >= 18 { // about 18% at capacity
+		inUse = purchased - 1 - g.rng.IntN(max(1, purchased/5))
+	}
+	p, err := t.createPractice(seedActor, name, purchased)
+	if err != nil {
+		return err
+	}
+	domain := strings.ToLower(strings.Join(tokenize(name), "")) + ".com"
+	owner := ""
+	for i := range inUse {
+		nu := NewUser{PracticeID: p.ID, Name: g.pick(demoFirstNames) + " " + g.pick(demoLastNames), Kind: KindStaff}
+		switch {
+		case i == 0: // the owner: a provider, an owner and an admin at once
+			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true, Admin: true}
+		case i == 1:
+			nu.Roles = Roles{Champion: true, Admin: g.rng.IntN(2) == 0}
+		case i == 2 && inUse > 10:
+			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true}
+		default:
+			if g.rng.IntN(10) < 3 {
+				nu.Kind = KindProvider
+			}
+			nu.Roles.Admin = g.rng.IntN(25) == 0
+		}
+		status, cred := StatusActive, Credential{Demo: true}
+		if i > 1 {
+			switch r := g.rng.IntN(100); {
+			case r < 6:
+				status, cred = StatusPending, Credential{}
+			case r < 9 && p.Purchased > 5:
+				nu.Username = g.username(nu.Name) // a legacy user (R8)
+			}
+		}
+		if nu.Username == "" {
+			nu.Email = g.email(nu.Name, domain)
+			nu.EmailConfirm = nu.Email
+		}
+		req := Request{Requester: owner, Reason: "demo: hired"}
+		if i == 0 {
+			req = Request{Reason: "demo: practice onboarding"}
+		}
+		u, err := t.createUser(seedActor, nu, req, status, cred)
+		if err != nil {
+			return fmt.Errorf("seeding %s: %w", name, err)
+		}
+		if i == 0 {
+			owner = u.Login()
+		}
+		if status == StatusActive && i > 1 {
+			g.active = append(g.active, u.Login())
+		}
+	}
+	// Leavers: inactive, their licenses free again.
+	for range g.rng.IntN(4) {
+		nu := NewUser{PracticeID: p.ID, Name: g.pick(demoFirstNames) + " " + g.pick(demoLastNames), Kind: KindStaff}
+		nu.Email = g.email(nu.Name, domain)
+		nu.EmailConfirm = nu.Email
+		if err := g.leaver(t, nu, owner); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leaver is a user who was hired and has since left: created, then
+// inactivated (R20), so the license is free and the history stays.
+func (g *demoGen) leaver(t *txn, nu NewUser, owner string) error {
+	p, err := getPractice(t.tx, nu.PracticeID)
+	if err != nil {
+		return err
+	}
+	if p.AtCapacity() {
+		return nil
+	}
+	u, err := t.createUser(seedActor, nu, Request{Requester: owner, Reason: "demo: hired"}, StatusActive, Credential{Demo: true})
+	if err != nil {
+		return err
+	}
+	return t.inactivate(seedActor, u, Request{Requester: owner, Reason: "demo: left the practice"})
+}
+
+func (g *demoGen) email(name, practiceDomain string) string {
+	parts := strings.Fields(strings.ToLower(name))
+	first, last := parts[0], parts[len(parts)-1]
+	var local string
+	switch g.rng.IntN(4) {
+	case 0:
+		local = first + "." + last
+	case 1:
+		local = first[:1] + last
+	case 2:
+		local = first + last[:1]
+	default:
+		local = first + "_" + last
+	}
+	domain := practiceDomain
+	if g.rng.IntN(3) == 0 {
+		domain = g.pick(demoMailDomains)
+	}
+	email := local + "@" + domain
+	for n := 2; g.emails[email]; n++ {
+		email = fmt.Sprintf("%s%d@%s", local, n, domain)
+	}
+	g.emails[email] = true
+	return email
+}
+
+func (g *demoGen) username(name string) string {
+	parts := strings.Fields(strings.ToLower(name))
+	base := parts[0][:1] + parts[len(parts)-1]
+	un := base
+	for n := 2; g.emails[un]; n++ {
+		un = fmt.Sprintf("%s%d", base, n)
+	}
+	g.emails[un] = true
+	return un
+}
+
+// lockouts locks 10 to 20 accounts by real failed logins, back-dated so each
+// lock began at a different time in the last hour and the countdowns differ.
+func (g *demoGen) lockouts(s *Service, now time.Time) error {
+	n := min(10+g.rng.IntN(11), len(g.active))
+	if n == 0 {
+		return nil
+	}
+	perm := g.rng.Perm(len(g.active))
+	span := s.cfg.LockDuration - 4*time.Minute
+	for i := range n {
+		login := g.active[perm[i]]
+		// Lock i began (i+1)/(n+1) of the way back through the last hour.
+		lockedAt := now.Add(-span * time.Duration(n-i) / time.Duration(n+1)).Truncate(time.Second)
+		for try := s.cfg.MaxFailures - 1; try >= 0; try-- {
+			at := lockedAt.Add(-time.Duration(try) * 40 * time.Second)
+			_, err := s.loginAt(at, login, "wrong password "+fmt.Sprint(try))
+			if err != nil && !errors.Is(err, ErrBadCredentials) && RuleOf(err) != "R11" {
+				return err
+			}
+		}
+	}
+	// A few users mistyped once or twice and are not locked.
+	for i := n; i < min(n+8, len(g.active)); i++ {
+		if _, err := s.loginAt(now.Add(-time.Duration(i)*time.Minute), g.active[perm[i]], "typo"); err != nil &&
+			!errors.Is(err, ErrBadCredentials) {
+			return err
+		}
+	}
+	return nil
 }

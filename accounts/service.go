@@ -31,8 +31,8 @@ type Service struct {
 	clock Clock
 	cfg   Config
 
-	demo   atomic.Pointer[demoInfo] // nil for a database that is not a demo
-	dummy  struct {
+	demo  atomic.Pointer[demoInfo] // nil for a database that is not a demo
+	dummy struct {
 		once sync.Once
 		hash string
 	}
@@ -102,6 +102,10 @@ type txn struct {
 	tx  *store.Tx
 	now time.Time
 	s   *Service
+
+	swept   int    // locks lifted as the transaction began
+	st      *Stats // running totals, read once and written once per transaction
+	stDirty bool
 }
 
 // update runs fn as one write transaction at the service's time. Locks whose
@@ -113,10 +117,14 @@ func (s *Service) update(fn func(t *txn) error) error {
 func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 	return s.db.Update(func(tx *store.Tx) error {
 		t := &txn{tx: tx, now: now, s: s}
-		if _, err := t.sweepDue(); err != nil {
+		var err error
+		if t.swept, err = t.sweepDue(); err != nil {
 			return err
 		}
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flush()
 	})
 }
 
@@ -137,20 +145,32 @@ func (s *Service) act(actor Actor, action string, target *User, req Request, fn 
 }
 
 func (t *txn) stats() (Stats, error) {
+	if t.st != nil {
+		return *t.st, nil
+	}
 	st, err := store.Get[Stats](t.tx, store.MetaBucket, keyStats)
 	if errors.Is(err, store.ErrNotFound) {
 		err = nil
 	}
+	t.st = &st
 	return st, err
 }
 
 func (t *txn) changeStats(fn func(*Stats)) error {
-	st, err := t.stats()
-	if err != nil {
+	if _, err := t.stats(); err != nil {
 		return err
 	}
-	fn(&st)
-	return store.Put(t.tx, store.MetaBucket, keyStats, st)
+	fn(t.st)
+	t.stDirty = true
+	return nil
+}
+
+// flush writes what the transaction kept in memory (the totals).
+func (t *txn) flush() error {
+	if !t.stDirty {
+		return nil
+	}
+	return store.Put(t.tx, store.MetaBucket, keyStats, *t.st)
 }
 
 // Stats returns the running totals.

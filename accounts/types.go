@@ -90,7 +90,7 @@ type User struct {
 	Kind          Kind       `json:"kind"`
 	Roles         Roles      `json:"roles"`
 	Status        Status     `json:"status"`
-	Email         string     `json:"email,omitempty"`    // login email, as entered (trimmed)
+	Email         string     `json:"email,omitempty"` // login email, as entered (trimmed)
 	EmailVerified bool       `json:"email_verified,omitempty"`
 	Username      string     `json:"username,omitempty"` // legacy users log in with this instead (R8)
 	Password      Credential `json:"password"`

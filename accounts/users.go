@@ -96,10 +96,10 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 	if nu.Username != "" {
 		login = nu.Username
 	}
-	if _, err := userByLogin(t.tx, login); err == nil {
-		return User{}, refuse("R9", "login "+login+" is already in use: login emails are unique across the whole system")
-	} else if !IsNotFound(err) {
+	if taken, err := loginTaken(t.tx, login); err != nil {
 		return User{}, err
+	} else if taken {
+		return User{}, refuse("R9", "login "+login+" is already in use: login emails are unique across the whole system")
 	}
 	if err := t.checkRequester(actor, p, req); err != nil {
 		return User{}, err
@@ -220,7 +220,7 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 				name, names[u.PracticeID] = p.Name, p.Name
 			}
 			if terms := tokenize(q.Search); len(terms) > 1 &&
-				!allPrefixWords(append(userTokens(u), tokenize(name)...), terms[1:]) {
+				!allPrefixWords(userWords(u, name), terms[1:]) {
 				return true, nil
 			}
 			out = append(out, UserRow{User: u, PracticeName: name})
