@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as latchkey: with this variable set it runs the
+// command line on its own arguments and exits. Tests that must see a second
+// process, or must survive a crash of the one they test, run it that way.
+const asLatchkey = "LATCHKEY_TEST_RUN_AS_CLI"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asLatchkey) == "1" {
+		os.Exit(New(StdIO()).Run(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// runProcess runs latchkey args in a separate process (the real clock and
+// costs: only for commands that need neither) and reports how long it took.
+func runProcess(t *testing.T, args ...string) (result, time.Duration) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asLatchkey+"=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	r := result{out: out.String(), err: errb.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return r, took
+}
