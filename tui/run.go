@@ -1,16 +1,38 @@
 // Package tui is the operator's console: Bubble Tea v2 over accounts.Service.
 package tui
 
-import "latchkey/accounts"
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+)
 
 // Options configure the console.
 type Options struct {
 	Operator string // the operator every action is recorded under (R35)
+	// Start is the tab in front when the console opens (default Practices).
+	Start common.PaneID
+	// Location is the zone times are drawn in (default the local zone).
+	Location *time.Location
+	// ProgramOptions are passed to the Bubble Tea program (input and output
+	// of an SSH session, for instance).
+	ProgramOptions []tea.ProgramOption
 }
 
 // Run opens the console full-screen over svc until the operator quits.
-func Run(svc *accounts.Service, opts Options) error {
-	_ = svc
-	_ = opts
-	return nil // replaced by the console
+func Run(svc *accounts.Service, opts Options) (err error) {
+	if opts.Operator == "" {
+		return errors.New("the console needs an operator name (R35)")
+	}
+	p := tea.NewProgram(New(svc, opts), opts.ProgramOptions...)
+	_, err = p.Run()
+	if errors.Is(err, tea.ErrProgramPanic) {
+		return fmt.Errorf("the console stopped after an internal error; the database is unchanged by it: %w", err)
+	}
+	return err
 }

@@ -1,0 +1,56 @@
+package common
+
+import (
+	"fmt"
+	"time"
+)
+
+// Countdown is the time left until t at now, as m:ss or h:mm:ss, never
+// negative; a time already past reads "0:00".
+func Countdown(now, t time.Time) string {
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	// Round up, so a lock with 0.4s left still reads 0:01 rather than 0:00
+	// while it is still there.
+	secs := int64((d + time.Second - 1) / time.Second)
+	h, m, s := secs/3600, (secs/60)%60, secs%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%d:%02d", m, s)
+}
+
+// Clock formats t as a wall time in loc, with the date when it is not today.
+func Clock(t time.Time, now time.Time, loc *time.Location) string {
+	t, now = t.In(loc), now.In(loc)
+	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
+		return t.Format("15:04:05")
+	}
+	return t.Format("Jan 02 15:04")
+}
+
+// Stamp formats t with its date, for the audit trail.
+func Stamp(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04:05")
+}
+
+// Offset formats the demo clock's offset from the wall clock: "+1h05m".
+func Offset(d time.Duration) string {
+	sign := "+"
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	d = d.Round(time.Minute)
+	days := d / (24 * time.Hour)
+	d -= days * 24 * time.Hour
+	h, m := d/time.Hour, (d%time.Hour)/time.Minute
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%s%dd%02dh%02dm", sign, days, h, m)
+	case h > 0:
+		return fmt.Sprintf("%s%dh%02dm", sign, h, m)
+	}
+	return fmt.Sprintf("%s%dm", sign, m)
+}

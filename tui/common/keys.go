@@ -1,0 +1,65 @@
+package common
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key of the console in one place. Panes and the footer pick
+// from it; a disabled binding vanishes from help too.
+type KeyMap struct {
+	Practices, Users, Licenses, Lockouts, Audit key.Binding
+	NextTab, PrevTab                            key.Binding
+
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+
+	Filter, Back, Open, Unlock key.Binding
+
+	ClockStep, ClockHour key.Binding
+	Help, Quit           key.Binding
+}
+
+// NewKeyMap returns the console's keys.
+func NewKeyMap() *KeyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return &KeyMap{
+		Practices: b([]string{"1"}, "1", "practices"),
+		Users:     b([]string{"2"}, "2", "users"),
+		Licenses:  b([]string{"3"}, "3", "licenses"),
+		Lockouts:  b([]string{"4"}, "4", "lockouts"),
+		Audit:     b([]string{"5"}, "5", "audit"),
+		NextTab:   b([]string{"tab"}, "tab", "next pane"),
+		PrevTab:   b([]string{"shift+tab"}, "shift+tab", "previous pane"),
+
+		Up:       b([]string{"up", "k"}, "↑/k", "up"),
+		Down:     b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:   b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+		PageDown: b([]string{"pgdown", "ctrl+d", "space"}, "pgdn", "page down"),
+		Top:      b([]string{"home", "g"}, "g/home", "first"),
+		Bottom:   b([]string{"end", "G"}, "G/end", "last"),
+
+		Filter: b([]string{"/"}, "/", "filter"),
+		Back:   b([]string{"esc"}, "esc", "clear/back"),
+		Open:   b([]string{"enter"}, "enter", "open"),
+		Unlock: b([]string{"u"}, "u", "unlock"),
+
+		ClockStep: b([]string{"+", "="}, "+", "demo clock +5m"),
+		ClockHour: b([]string{"ctrl+f"}, "ctrl+f", "demo clock +1h"),
+		Help:      b([]string{"?"}, "?", "all keys"),
+		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
+	}
+}
+
+// Tabs are the tab bindings in order.
+func (k *KeyMap) Tabs() []key.Binding {
+	return []key.Binding{k.Practices, k.Users, k.Licenses, k.Lockouts, k.Audit}
+}
+
+// Global are the keys that work everywhere, for full help.
+func (k *KeyMap) Global() []key.Binding {
+	return []key.Binding{k.NextTab, k.PrevTab, k.ClockStep, k.ClockHour, k.Help, k.Quit}
+}
+
+// Moves are the cursor keys of every list.
+func (k *KeyMap) Moves() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+}

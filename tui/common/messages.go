@@ -1,0 +1,96 @@
+package common
+
+import (
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// PaneID names a pane, so results of background work land in the pane that
+// asked for them and nowhere else.
+type PaneID int
+
+// The panes, in tab order; Detail is not a tab.
+const (
+	PanePractices PaneID = iota
+	PaneUsers
+	PaneLicenses
+	PaneLockouts
+	PaneAudit
+	PaneDetail
+)
+
+// DataMsg is the answer to a pane's query: the pane it belongs to, the
+// request number it was asked under (stale answers are dropped), and the data
+// or the error.
+type DataMsg struct {
+	Pane PaneID
+	Req  int
+	Data any
+	Err  error
+}
+
+// DebounceMsg fires a moment after a keystroke in a filter; the pane runs the
+// query only if no later keystroke came (Seq is still current).
+type DebounceMsg struct {
+	Pane PaneID
+	Seq  int
+}
+
+// TickMsg is the one clock tick of the whole app: countdowns redraw from it.
+type TickMsg time.Time
+
+// RefreshMsg asks every pane to reload: something changed in the database.
+type RefreshMsg struct{}
+
+// OpenDetailMsg asks the root to show a user's detail.
+type OpenDetailMsg struct{ UserID uint64 }
+
+// StartUnlockMsg asks the root to open the unlock form for a user.
+type StartUnlockMsg struct {
+	UserID uint64
+	Login  string // sanitised, for the prompts
+	Name   string // sanitised
+}
+
+// ShowPracticeUsersMsg asks the root to show one practice's users.
+type ShowPracticeUsersMsg struct {
+	PracticeID uint64
+	Name       string // sanitised
+}
+
+// FlashMsg puts a line in the flash area.
+type FlashMsg struct {
+	Text string
+	Err  bool
+}
+
+// Cmd runs fn as a command that can never crash the console: a panic in it
+// comes back as an error message instead (a panic must never reach the
+// operator).
+func Cmd(fn func() tea.Msg) tea.Cmd {
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = PanicMsg{Value: fmt.Sprint(r), Stack: string(debug.Stack())}
+			}
+		}()
+		return fn()
+	}
+}
+
+// Query runs fetch as a command whose answer is a DataMsg for pane under req.
+func Query(pane PaneID, req int, fetch func() (any, error)) tea.Cmd {
+	return Cmd(func() tea.Msg {
+		data, err := fetch()
+		return DataMsg{Pane: pane, Req: req, Data: data, Err: err}
+	})
+}
+
+// PanicMsg reports a panic caught in a command.
+type PanicMsg struct {
+	Value string
+	Stack string
+}

@@ -1,0 +1,92 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+)
+
+// HeaderInfo is what the header shows besides the operator.
+type HeaderInfo struct {
+	Stats  accounts.Stats
+	Demo   bool
+	Offset time.Duration // the demo clock's lead on the wall clock (R39)
+	Now    time.Time
+}
+
+// Header draws the top line: the app, the operator, the demo clock whenever
+// it is not the wall clock, and the running totals.
+func Header(c *common.Common, h HeaderInfo) string {
+	st := c.Styles
+	left := st.Brand.Render("Latchkey") + st.Muted.Render(" · operator ") + st.Operator.Render(common.Sanitize(c.Operator))
+	if h.Demo {
+		left += "  " + st.Demo.Render("DEMO")
+		if h.Offset != 0 {
+			left += st.Demo.Render(" clock " + common.Clock(h.Now, h.Now, c.Loc) + " (" + common.Offset(h.Offset) + ")")
+		}
+	}
+	counts := []string{
+		fmt.Sprintf("%d practices", h.Stats.Practices),
+		fmt.Sprintf("%d users", h.Stats.Users),
+		fmt.Sprintf("%d locked", h.Stats.Locked),
+		fmt.Sprintf("%d at capacity", h.Stats.AtCap),
+	}
+	room := c.Width - ansi.StringWidth(left) - 2
+	right := ""
+	// Drop counts from the end until the rest fits: the operator and the
+	// clock matter more than totals on a narrow screen.
+	for n := len(counts); n > 0; n-- {
+		if s := strings.Join(counts[:n], " · "); ansi.StringWidth(s) <= room {
+			right = s
+			break
+		}
+	}
+	gap := max(c.Width-ansi.StringWidth(left)-ansi.StringWidth(right), 1)
+	return Fit(left+strings.Repeat(" ", gap)+st.Counts.Render(right), c.Width)
+}
+
+// Tabs draws the tab line; the active tab is bracketed as well as styled.
+func Tabs(c *common.Common, names []string, active int, badges map[int]string) string {
+	st := c.Styles
+	parts := make([]string, len(names))
+	for i, name := range names {
+		label := fmt.Sprintf("%d %s", i+1, name)
+		if b := badges[i]; b != "" {
+			label += " " + b
+		}
+		if i == active {
+			parts[i] = st.ActiveTab.Render("[" + label + "]")
+		} else {
+			parts[i] = st.Tab.Render(" " + label + " ")
+		}
+	}
+	line := strings.Join(parts, st.TabGap.Render("│"))
+	if ansi.StringWidth(line) > c.Width {
+		// Too narrow for names: numbers only, the active one still named.
+		for i, name := range names {
+			if i == active {
+				parts[i] = st.ActiveTab.Render(fmt.Sprintf("[%d %s]", i+1, name))
+			} else {
+				parts[i] = st.Tab.Render(fmt.Sprintf(" %d ", i+1))
+			}
+		}
+		line = strings.Join(parts, st.TabGap.Render("│"))
+	}
+	return Fit(line, c.Width)
+}
+
+// Rule is a horizontal line the width of the screen.
+func Rule(c *common.Common) string {
+	return c.Styles.Muted.Render(strings.Repeat("─", max(c.Width, 0)))
+}
+
+// Box draws body in a dialog box no wider than the screen allows.
+func Box(style lipgloss.Style, width int, body string) string {
+	return style.Width(width).Render(body)
+}

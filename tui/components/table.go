@@ -1,0 +1,228 @@
+// Package components holds the console's reusable widgets: the virtualised
+// table, the filter line, the gauge, the header, the footer and the confirm
+// dialog. They render strings; only the root returns a tea.View.
+package components
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"latchkey/tui/common"
+)
+
+// Column describes one column of a Table.
+type Column struct {
+	Title string
+	Width int  // the width it wants (the least it gets, if Flex)
+	Flex  bool // takes a share of the spare width
+	Max   int  // a flex column grows no wider than this (0: no limit)
+	Right bool // right-aligned (numbers)
+	Drop  int  // >0: dropped when the screen is narrow, highest first
+}
+
+// Row is one drawn row. Cells must already be sanitised (R38).
+type Row struct {
+	Cells []string
+	Style *lipgloss.Style // nil: the table's row style
+}
+
+// Table is a virtualised table: it knows how many rows there are and where
+// the cursor is, and asks for the cells of only the rows it draws, so a pane
+// with a million rows costs what a screenful costs.
+type Table struct {
+	c      *common.Common
+	cols   []Column
+	width  int
+	height int // the whole table, header included
+	n      int
+	cursor int
+	offset int
+}
+
+// NewTable returns a table with these columns.
+func NewTable(c *common.Common, cols ...Column) Table {
+	return Table{c: c, cols: cols}
+}
+
+// SetSize sets the space the table fills.
+func (t *Table) SetSize(w, h int) {
+	t.width, t.height = w, max(h, 2)
+	t.clamp()
+}
+
+// SetLen sets how many rows there are, keeping the cursor in range.
+func (t *Table) SetLen(n int) {
+	t.n = n
+	t.clamp()
+}
+
+// Len is the number of rows.
+func (t Table) Len() int { return t.n }
+
+// Cursor is the selected row, or -1 when there are no rows.
+func (t Table) Cursor() int {
+	if t.n == 0 {
+		return -1
+	}
+	return t.cursor
+}
+
+// SetCursor selects row i.
+func (t *Table) SetCursor(i int) {
+	t.cursor = i
+	t.clamp()
+}
+
+func (t *Table) visible() int { return max(t.height-1, 1) }
+
+func (t *Table) clamp() {
+	t.cursor = min(max(t.cursor, 0), max(t.n-1, 0))
+	vis := t.visible()
+	if t.cursor < t.offset {
+		t.offset = t.cursor
+	}
+	if t.cursor >= t.offset+vis {
+		t.offset = t.cursor - vis + 1
+	}
+	t.offset = min(max(t.offset, 0), max(t.n-vis, 0))
+}
+
+// Update moves the cursor on the list keys; it reports whether the key was one.
+func (t *Table) Update(msg tea.KeyPressMsg) bool {
+	k := t.c.Keys
+	switch {
+	case key.Matches(msg, k.Up):
+		t.cursor--
+	case key.Matches(msg, k.Down):
+		t.cursor++
+	case key.Matches(msg, k.PageUp):
+		t.cursor -= t.visible()
+	case key.Matches(msg, k.PageDown):
+		t.cursor += t.visible()
+	case key.Matches(msg, k.Top):
+		t.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		t.cursor = t.n - 1
+	default:
+		return false
+	}
+	t.clamp()
+	return true
+}
+
+// widths fits the columns to the width: narrow screens drop the droppable
+// columns first, then flex columns share what is left.
+func (t Table) widths() []int {
+	const gutter = 2 // the cursor marker
+	ws := make([]int, len(t.cols))
+	dropped := make([]bool, len(t.cols))
+	need := func() int {
+		sum, n := gutter, 0
+		for i, col := range t.cols {
+			if !dropped[i] {
+				sum += col.Width
+				n++
+			}
+		}
+		return sum + max(n-1, 0)
+	}
+	for need() > t.width {
+		worst := -1
+		for i, col := range t.cols {
+			if !dropped[i] && col.Drop > 0 && (worst < 0 || col.Drop > t.cols[worst].Drop) {
+				worst = i
+			}
+		}
+		if worst < 0 {
+			break
+		}
+		dropped[worst] = true
+	}
+	spare := t.width - need()
+	flex := 0
+	for i, col := range t.cols {
+		if !dropped[i] && col.Flex {
+			flex++
+		}
+	}
+	for i, col := range t.cols {
+		if dropped[i] {
+			ws[i] = -1
+			continue
+		}
+		ws[i] = col.Width
+		if col.Flex && flex > 0 && spare > 0 {
+			share := spare / flex
+			if col.Max > 0 {
+				share = min(share, max(col.Max-col.Width, 0))
+			}
+			ws[i] += share
+			spare -= share
+			flex--
+		}
+	}
+	return ws
+}
+
+// View draws the header and the visible rows; row(i) is asked only for them.
+func (t Table) View(row func(i int) Row) string {
+	st := t.c.Styles
+	ws := t.widths()
+	var b strings.Builder
+	head := make([]string, 0, len(t.cols))
+	for i, col := range t.cols {
+		if ws[i] >= 0 {
+			head = append(head, fit(col.Title, ws[i], col.Right))
+		}
+	}
+	b.WriteString(st.TableHeader.Render(fit("  "+strings.Join(head, " "), t.width, false)))
+	end := min(t.offset+t.visible(), t.n)
+	for i := t.offset; i < end; i++ {
+		r := row(i)
+		cells := make([]string, 0, len(t.cols))
+		for j, col := range t.cols {
+			if ws[j] < 0 {
+				continue
+			}
+			cell := ""
+			if j < len(r.Cells) {
+				cell = r.Cells[j]
+			}
+			cells = append(cells, fit(cell, ws[j], col.Right))
+		}
+		marker := "  "
+		style := st.Row
+		if r.Style != nil {
+			style = *r.Style
+		}
+		if i == t.cursor {
+			marker, style = "› ", st.Selected
+		}
+		b.WriteByte('\n')
+		b.WriteString(style.Render(fit(marker+strings.Join(cells, " "), t.width, false)))
+	}
+	return b.String()
+}
+
+// fit pads or truncates s (which may hold styles) to exactly w cells.
+func fit(s string, w int, right bool) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	pad := strings.Repeat(" ", w-sw)
+	if right {
+		return pad + s
+	}
+	return s + pad
+}
+
+// Fit pads or truncates s to exactly w cells (exported for panes' lines).
+func Fit(s string, w int) string { return fit(s, w, false) }

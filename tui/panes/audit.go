@@ -1,0 +1,131 @@
+package panes
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/components"
+)
+
+// auditScan bounds how many events one filtered page reads looking for
+// matches, so a filter that matches nothing stays quick on a long trail.
+const auditScan = 20000
+
+// eventRow is an audit event as the pane draws it (strings sanitised, R38).
+type eventRow struct {
+	Seq     uint64
+	Time    string
+	Actor   string
+	Action  string
+	Target  string
+	Outcome string
+	Note    string // reason, verification and detail
+	Refused bool
+}
+
+func toEventRow(c *common.Common, e accounts.Event) eventRow {
+	var note []string
+	if e.Requester != "" {
+		note = append(note, "requested by "+e.Requester)
+	}
+	if e.Reason != "" {
+		note = append(note, "reason: "+e.Reason)
+	}
+	if e.VerifiedBy != "" {
+		note = append(note, "verified: "+e.VerifiedBy)
+	}
+	if e.Detail != "" {
+		note = append(note, e.Detail)
+	}
+	return eventRow{
+		Seq: e.Seq, Time: common.Stamp(e.Time, c.Loc),
+		Actor:   common.Sanitize(string(e.ActorKind) + ":" + e.Actor),
+		Action:  common.Sanitize(e.Action),
+		Target:  common.Sanitize(e.Target),
+		Outcome: common.Sanitize(e.Outcome),
+		Note:    common.Sanitize(strings.Join(note, " · ")),
+		Refused: strings.HasPrefix(e.Outcome, "refused"),
+	}
+}
+
+// Audit is the audit trail, newest first (R29).
+type Audit struct {
+	*list[eventRow]
+}
+
+// NewAudit returns the audit pane.
+func NewAudit(c *common.Common) *Audit {
+	p := &Audit{}
+	fetch := func(_ any, q string, _ int, last *eventRow, limit int) ([]eventRow, error) {
+		before := uint64(0)
+		if last != nil {
+			before = last.Seq
+			if before <= 1 {
+				return nil, nil
+			}
+		}
+		terms := strings.Fields(strings.ToLower(q))
+		var out []eventRow
+		for scanned := 0; len(out) < limit && scanned < auditScan; {
+			es, err := c.Svc.Audit(accounts.AuditQuery{Before: before, Limit: limit})
+			if err != nil || len(es) == 0 {
+				return out, err
+			}
+			for _, e := range es {
+				r := toEventRow(c, e)
+				if matchAll(terms, r.Actor, r.Action, r.Target, r.Outcome, r.Note) {
+					out = append(out, r)
+				}
+			}
+			scanned += len(es)
+			before = es[len(es)-1].Seq
+			if len(terms) == 0 || before <= 1 {
+				break
+			}
+		}
+		return out, nil
+	}
+	p.list = newList(c, common.PaneAudit, "events", 200, fetch, p.row,
+		components.Column{Title: "Time", Width: 19},
+		components.Column{Title: "Actor", Width: 14, Drop: 2},
+		components.Column{Title: "Action", Width: 19},
+		components.Column{Title: "Target", Width: 16, Flex: true},
+		components.Column{Title: "Outcome", Width: 11},
+		components.Column{Title: "Reason / detail", Width: 16, Flex: true, Drop: 1},
+	)
+	return p
+}
+
+func (p *Audit) row(_ int, r eventRow) components.Row {
+	row := components.Row{Cells: []string{r.Time, r.Actor, r.Action, r.Target, r.Outcome, r.Note}}
+	if r.Refused {
+		s := p.c.Styles.Warn
+		row.Style = &s
+	}
+	return row
+}
+
+// Title is the tab's name.
+func (p *Audit) Title() string { return "Audit" }
+
+// Update handles the pane's messages and keys.
+func (p *Audit) Update(msg tea.Msg) tea.Cmd {
+	cmd, _ := p.list.Update(msg)
+	return cmd
+}
+
+// ShortHelp is the footer's list.
+func (p *Audit) ShortHelp() []key.Binding {
+	k := p.c.Keys
+	if p.Capturing() {
+		return []key.Binding{filterDone, k.Back}
+	}
+	return []key.Binding{k.Up, k.Down, k.Filter, k.NextTab, k.Help, k.Quit}
+}
+
+// FullHelp is every key that works here.
+func (p *Audit) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }

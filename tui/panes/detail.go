@@ -1,0 +1,233 @@
+package panes
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/components"
+)
+
+// detailData is one user's detail as drawn: every outside string sanitised
+// when it enters the view model (R38).
+type detailData struct {
+	ID            uint64
+	Name, Login   string
+	EmailVerified bool
+	Legacy        bool
+	Kind, Roles   string
+	Status        string
+	LockedAt      time.Time
+	LockedUntil   time.Time
+	Failures      int
+	LastLogin     time.Time
+	Practice      string
+	PracticeID    uint64
+	Purchased     int
+	InUse         int
+	Events        []eventRow
+}
+
+// Detail is one user's detail: status, lock and time left, failures,
+// practice, license and recent audit (R31). u unlocks, esc goes back.
+type Detail struct {
+	c      *common.Common
+	userID uint64
+	req    int
+	data   *detailData
+	err    error
+	width  int
+	height int
+}
+
+// NewDetail returns an empty detail pane.
+func NewDetail(c *common.Common) *Detail { return &Detail{c: c} }
+
+// ID is the pane's id.
+func (d *Detail) ID() common.PaneID { return common.PaneDetail }
+
+// Title is the pane's name.
+func (d *Detail) Title() string { return "User" }
+
+// UserID is the user shown.
+func (d *Detail) UserID() uint64 { return d.userID }
+
+// Locked reports whether the user shown is locked.
+func (d *Detail) Locked() bool { return d.data != nil && !d.data.LockedUntil.IsZero() }
+
+// Show loads a user's detail.
+func (d *Detail) Show(userID uint64) tea.Cmd {
+	if d.userID != userID {
+		d.data, d.err = nil, nil
+	}
+	d.userID = userID
+	return d.Reload()
+}
+
+// Init loads the user shown, if any.
+func (d *Detail) Init() tea.Cmd { return d.Reload() }
+
+// Reload asks the service for the user again.
+func (d *Detail) Reload() tea.Cmd {
+	if d.userID == 0 {
+		return nil
+	}
+	d.req++
+	c, id := d.c, d.userID
+	return common.Query(common.PaneDetail, d.req, func() (any, error) {
+		u, err := c.Svc.User(id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := c.Svc.Practice(u.PracticeID)
+		if err != nil && !accounts.IsNotFound(err) {
+			return nil, err
+		}
+		es, err := c.Svc.Audit(accounts.AuditQuery{UserID: id, Limit: 12})
+		if err != nil {
+			return nil, err
+		}
+		dd := &detailData{
+			ID: u.ID, Name: common.Sanitize(u.Name), Login: common.Sanitize(u.Login()),
+			EmailVerified: u.EmailVerified, Legacy: u.Legacy(), Kind: string(u.Kind), Roles: u.Roles.String(),
+			Status: string(u.Status), LockedAt: u.LockedAt, LockedUntil: u.LockedUntil, Failures: u.Failures,
+			LastLogin: u.LastLoginAt, Practice: common.Sanitize(p.Name), PracticeID: u.PracticeID,
+			Purchased: p.Purchased, InUse: p.InUse,
+		}
+		for _, e := range es {
+			dd.Events = append(dd.Events, toEventRow(c, e))
+		}
+		return dd, nil
+	})
+}
+
+// SetSize sets the space the pane fills.
+func (d *Detail) SetSize(w, h int) { d.width, d.height = w, h }
+
+// Capturing: the detail has no text input.
+func (d *Detail) Capturing() bool { return false }
+
+// Back is never used by the detail itself: esc leaves it.
+func (d *Detail) Back() (bool, tea.Cmd) { return false, nil }
+
+// Update handles the detail's data and keys.
+func (d *Detail) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case common.DataMsg:
+		if msg.Req != d.req {
+			return nil
+		}
+		d.err = msg.Err
+		if dd, ok := msg.Data.(*detailData); ok {
+			d.data = dd
+		}
+	case tea.KeyPressMsg:
+		if key.Matches(msg, d.c.Keys.Unlock) && d.Locked() {
+			dd := d.data
+			return func() tea.Msg { return common.StartUnlockMsg{UserID: dd.ID, Login: dd.Login, Name: dd.Name} }
+		}
+	}
+	return nil
+}
+
+// View draws the detail.
+func (d *Detail) View() string {
+	st := d.c.Styles
+	if d.err != nil {
+		return st.FlashErr.Render("could not load the user: " + common.Sanitize(d.err.Error()))
+	}
+	if d.data == nil {
+		return st.Muted.Render("loading…")
+	}
+	u, now := d.data, d.c.Now()
+	lines := []string{}
+	title := st.Title.Render(u.Name)
+	if !u.LockedUntil.IsZero() {
+		title += "  " + st.Locked.Render("LOCKED")
+	}
+	lines = append(lines, title)
+	field := func(label, value string) {
+		lines = append(lines, st.Label.Render(fmt.Sprintf("%-11s", label))+value)
+	}
+	login := u.Login
+	switch {
+	case u.Legacy:
+		login += st.Muted.Render("  (legacy username)")
+	case u.EmailVerified:
+		login += st.Muted.Render("  (email verified)")
+	default:
+		login += st.Muted.Render("  (email not verified)")
+	}
+	field("Login", login)
+	field("Kind", u.Kind+st.Muted.Render("   roles ")+u.Roles)
+	field("Status", u.Status)
+	if u.LockedUntil.IsZero() {
+		field("Lock", "open")
+	} else {
+		lock := st.Locked.Render("LOCKED") + fmt.Sprintf(" since %s · lifts by itself in %s (at %s)",
+			common.Clock(u.LockedAt, now, d.c.Loc), common.Countdown(now, u.LockedUntil),
+			common.Clock(u.LockedUntil, now, d.c.Loc))
+		field("Lock", lock)
+	}
+	field("Failures", fmt.Sprintf("%d consecutive failed logins", u.Failures))
+	if u.LastLogin.IsZero() {
+		field("Last login", "never")
+	} else {
+		field("Last login", common.Stamp(u.LastLogin, d.c.Loc))
+	}
+	field("Practice", fmt.Sprintf("%s (#%d)", u.Practice, u.PracticeID))
+	lic := fmt.Sprintf("holds one of %d purchased (%d in use, %d free)", u.Purchased, u.InUse, u.Purchased-u.InUse)
+	if u.Status == string(accounts.StatusInactive) {
+		lic = fmt.Sprintf("holds none (inactive) · practice: %d of %d in use", u.InUse, u.Purchased)
+	}
+	if u.InUse >= u.Purchased {
+		lic += " " + st.AtCapacity.Render("AT CAPACITY")
+	}
+	field("License", lic)
+	lines = append(lines, "", st.Title.Render("Recent audit"))
+	room := d.height - len(lines)
+	for i, e := range u.Events {
+		if i >= room {
+			break
+		}
+		ev := fmt.Sprintf("%s  %-19s %-11s %s", e.Time, e.Action, e.Outcome, e.Actor)
+		if e.Note != "" {
+			ev += " · " + e.Note
+		}
+		style := st.Row
+		if e.Refused {
+			style = st.Warn
+		}
+		lines = append(lines, style.Render(components.Fit(ev, d.width)))
+	}
+	if len(u.Events) == 0 {
+		lines = append(lines, st.Muted.Render("no events"))
+	}
+	for i, l := range lines {
+		lines[i] = components.Fit(l, d.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+var backKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+
+// ShortHelp is the footer's list.
+func (d *Detail) ShortHelp() []key.Binding {
+	k := d.c.Keys
+	out := []key.Binding{backKey}
+	if d.Locked() {
+		out = append(out, k.Unlock)
+	}
+	return append(out, k.Help, k.Quit)
+}
+
+// FullHelp is every key that works here.
+func (d *Detail) FullHelp() [][]key.Binding {
+	k := d.c.Keys
+	return [][]key.Binding{d.ShortHelp(), k.Tabs(), k.Global()}
+}

@@ -1,0 +1,118 @@
+package panes
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/components"
+)
+
+// Licenses shows purchased / in use / free per practice with a gauge, fullest
+// first, under the totals across all practices (R1, R32).
+type Licenses struct {
+	*list[practiceRow]
+}
+
+// NewLicenses returns the licenses pane.
+func NewLicenses(c *common.Common) *Licenses {
+	p := &Licenses{}
+	fetch := func(_ any, q string, loaded int, _ *practiceRow, limit int) ([]practiceRow, error) {
+		var ps []accounts.Practice
+		var err error
+		if q == "" {
+			ps, err = c.Svc.Licenses(accounts.LicenseQuery{Offset: loaded, Limit: limit})
+		} else {
+			// A filtered view is one answer (the search is bounded), put in
+			// fullness order here.
+			if loaded > 0 {
+				return nil, nil
+			}
+			ps, err = c.Svc.Practices(accounts.PracticeQuery{Search: q, Limit: 1000})
+			slices.SortStableFunc(ps, func(a, b accounts.Practice) int { return fuller(b, a) })
+		}
+		out := make([]practiceRow, len(ps))
+		for i, pr := range ps {
+			out[i] = toPracticeRow(pr)
+		}
+		return out, err
+	}
+	p.list = newList(c, common.PaneLicenses, "practices", 200, fetch, p.row,
+		components.Column{Title: "Practice", Width: 20, Flex: true, Max: 44},
+		components.Column{Title: "Purchased", Width: 9, Right: true},
+		components.Column{Title: "In use", Width: 6, Right: true},
+		components.Column{Title: "Free", Width: 5, Right: true},
+		components.Column{Title: "Usage", Width: 24, Drop: 1},
+		components.Column{Title: "", Width: 11},
+	)
+	p.summary = p.totals
+	return p
+}
+
+// fuller compares two practices by share of licenses in use.
+func fuller(a, b accounts.Practice) int {
+	// a.InUse/a.Purchased vs b.InUse/b.Purchased without division; a
+	// practice with no licenses counts as full.
+	l, r := a.InUse*max(b.Purchased, 1), b.InUse*max(a.Purchased, 1)
+	if a.Purchased == 0 {
+		l = r + 1
+	}
+	switch {
+	case l < r:
+		return -1
+	case l > r:
+		return 1
+	}
+	return 0
+}
+
+func (p *Licenses) totals() string {
+	st := p.c.Styles
+	s := p.c.Stats
+	line := st.Title.Render("All practices: ") +
+		fmt.Sprintf("%d purchased · %d in use · %d free", s.Purchased, s.InUse, s.Purchased-s.InUse)
+	atCap := fmt.Sprintf(" · %d of %d at capacity", s.AtCap, s.Practices)
+	if s.AtCap > 0 {
+		return line + st.AtCapacity.Render(atCap)
+	}
+	return line + st.Muted.Render(atCap)
+}
+
+func (p *Licenses) row(_ int, r practiceRow) components.Row {
+	st := p.c.Styles
+	row := components.Row{Cells: []string{r.Name, strconv.Itoa(r.Purchased), strconv.Itoa(r.InUse),
+		strconv.Itoa(r.Purchased - r.InUse), components.Gauge(st, r.InUse, r.Purchased, 24), ""}}
+	if r.InUse >= r.Purchased {
+		// At capacity stands out by a word as well as by colour (R32).
+		row.Cells[5] = "AT CAPACITY"
+		s := st.AtCapacity
+		row.Style = &s
+	}
+	return row
+}
+
+// Title is the tab's name.
+func (p *Licenses) Title() string { return "Licenses" }
+
+// Update handles the pane's messages and keys.
+func (p *Licenses) Update(msg tea.Msg) tea.Cmd {
+	cmd, _ := p.list.Update(msg)
+	return cmd
+}
+
+// ShortHelp is the footer's list.
+func (p *Licenses) ShortHelp() []key.Binding {
+	k := p.c.Keys
+	if p.Capturing() {
+		return []key.Binding{filterDone, k.Back}
+	}
+	return []key.Binding{k.Up, k.Down, k.Filter, k.NextTab, k.Help, k.Quit}
+}
+
+// FullHelp is every key that works here.
+func (p *Licenses) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }

@@ -1,0 +1,293 @@
+package panes
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/tui/common"
+	"latchkey/tui/components"
+)
+
+// debounce is how long a filter waits after a keystroke before it asks the
+// service: typing "smith" asks once, not five times.
+const debounce = 120 * time.Millisecond
+
+// prefetch is how close to the end of what is loaded the cursor may come
+// before the next page is asked for.
+const prefetch = 50
+
+// fetchFunc asks the service for up to limit rows matching query, after the
+// loaded rows (last is the last of them, nil for the first page). It runs in
+// a command, never in Update, and returns rows already sanitised (R38).
+// arg is the pane's own parameter (a practice scope), captured when the
+// request is made so the command never reads the model.
+type fetchFunc[T any] func(arg any, query string, loaded int, last *T, limit int) ([]T, error)
+
+// page is a list's answer from the service.
+type page[T any] struct {
+	reset  bool // replaces what is loaded (a new query or a reload)
+	loaded int  // how many rows were loaded when it was asked for
+	rows   []T
+	limit  int
+	query  string // the filter it answers
+}
+
+// list is the machinery every list pane shares: the virtualised table, the
+// filter, paging from the service, request numbers, and the keys that move.
+type list[T any] struct {
+	c      *common.Common
+	id     common.PaneID
+	table  components.Table
+	filter components.Filter
+	fetch  fetchFunc[T]
+	row    func(i int, it T) components.Row
+	noun   string // "users", for the status line
+	size   int    // rows per page
+
+	items   []T
+	arg     any    // the pane's own query parameter, passed to fetch
+	req     int    // the current request number; answers under another are stale
+	seq     int    // the last filter keystroke
+	query   string // the filter the loaded rows answer
+	loading bool
+	done    bool // the service has no more rows
+	err     error
+
+	width, height int
+	summary       func() string // an optional line above the table
+}
+
+func newList[T any](c *common.Common, id common.PaneID, noun string, size int, fetch fetchFunc[T],
+	row func(int, T) components.Row, cols ...components.Column) *list[T] {
+	return &list[T]{
+		c: c, id: id, noun: noun, size: size, fetch: fetch, row: row,
+		table:  components.NewTable(c, cols...),
+		filter: components.NewFilter(c, "type to filter "+noun),
+	}
+}
+
+// load asks for the first page of the current query under a new request
+// number; rows keeps at least that many (a reload keeps the cursor's page).
+func (l *list[T]) load(rows int) tea.Cmd {
+	l.req++
+	l.loading = true
+	req, q, fetch, arg := l.req, l.filter.Value(), l.fetch, l.arg
+	limit := max(l.size, min(rows, 5000))
+	return common.Query(l.id, req, func() (any, error) {
+		r, err := fetch(arg, q, 0, nil, limit)
+		return page[T]{reset: true, rows: r, limit: limit, query: q}, err
+	})
+}
+
+// more asks for the next page, unless one is on its way or there is no more.
+func (l *list[T]) more() tea.Cmd {
+	if l.loading || l.done || l.err != nil {
+		return nil
+	}
+	l.loading = true
+	req, q, fetch, n, size, arg := l.req, l.query, l.fetch, len(l.items), l.size, l.arg
+	var last *T
+	if n > 0 {
+		v := l.items[n-1]
+		last = &v
+	}
+	return common.Query(l.id, req, func() (any, error) {
+		r, err := fetch(arg, q, n, last, size)
+		return page[T]{loaded: n, rows: r, limit: size, query: q}, err
+	})
+}
+
+func (l *list[T]) Init() tea.Cmd   { return l.load(0) }
+func (l *list[T]) Reload() tea.Cmd { return l.load(len(l.items)) }
+
+func (l *list[T]) ID() common.PaneID { return l.id }
+
+func (l *list[T]) Capturing() bool { return l.filter.Focused() }
+
+// Selected is the row under the cursor.
+func (l *list[T]) Selected() (T, bool) {
+	var zero T
+	i := l.table.Cursor()
+	if i < 0 || i >= len(l.items) {
+		return zero, false
+	}
+	return l.items[i], true
+}
+
+// Items are the loaded rows.
+func (l *list[T]) Items() []T { return l.items }
+
+// Remove drops the rows keep rejects, at once (an unlocked row leaves the
+// lockouts pane without waiting for the reload).
+func (l *list[T]) Remove(drop func(T) bool) {
+	out := l.items[:0]
+	for _, it := range l.items {
+		if !drop(it) {
+			out = append(out, it)
+		}
+	}
+	clear(l.items[len(out):])
+	l.items = out
+	l.table.SetLen(len(l.items))
+}
+
+func (l *list[T]) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.filter.SetWidth(w)
+	l.table.SetSize(w, h-l.chrome())
+}
+
+// chrome is the number of lines above the table.
+func (l *list[T]) chrome() int {
+	n := 1 // the filter / status line
+	if l.summary != nil {
+		n++
+	}
+	return n
+}
+
+// Back clears a filter if there is one.
+func (l *list[T]) Back() (bool, tea.Cmd) {
+	if l.filter.Focused() || l.filter.Value() != "" {
+		had := l.filter.Value() != "" || l.query != ""
+		l.filter.Reset()
+		if had {
+			return true, l.load(0)
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// Update handles the list's own messages and keys; other keys are left to
+// the pane (handled reports whether the key was used).
+func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
+	switch msg := msg.(type) {
+	case common.DataMsg:
+		if msg.Req != l.req {
+			return nil, true // a stale answer: a newer query is on its way
+		}
+		l.loading = false
+		p, _ := msg.Data.(page[T])
+		if msg.Err != nil {
+			l.err = msg.Err
+			return nil, true
+		}
+		l.err = nil
+		if p.reset {
+			l.items = p.rows
+			l.query = p.query
+		} else if p.loaded == len(l.items) {
+			l.items = append(l.items, p.rows...)
+		}
+		l.done = len(p.rows) < p.limit
+		l.table.SetLen(len(l.items))
+		return l.maybeMore(), true
+	case common.DebounceMsg:
+		if msg.Seq == l.seq && l.filter.Value() != l.query {
+			return l.load(0), true
+		}
+		return nil, true
+	case tea.KeyPressMsg:
+		return l.key(msg)
+	}
+	if l.filter.Focused() {
+		_, cmd := l.filter.Update(msg) // cursor and paste messages
+		return cmd, false
+	}
+	return nil, false
+}
+
+func (l *list[T]) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := l.c.Keys
+	if l.filter.Focused() {
+		switch msg.String() {
+		case "enter":
+			l.filter.Blur()
+			return nil, true
+		case "esc":
+			_, cmd := l.Back()
+			return cmd, true
+		case "up", "down", "pgup", "pgdown":
+			l.table.Update(msg)
+			return l.maybeMore(), true
+		}
+		changed, cmd := l.filter.Update(msg)
+		if changed {
+			l.seq++
+			seq, id := l.seq, l.id
+			cmd = tea.Batch(cmd, tea.Tick(debounce, func(time.Time) tea.Msg {
+				return common.DebounceMsg{Pane: id, Seq: seq}
+			}))
+		}
+		return cmd, true
+	}
+	if key.Matches(msg, k.Filter) {
+		return l.filter.Focus(), true
+	}
+	if l.table.Update(msg) {
+		return l.maybeMore(), true
+	}
+	return nil, false
+}
+
+func (l *list[T]) maybeMore() tea.Cmd {
+	if l.table.Cursor() >= len(l.items)-prefetch {
+		return l.more()
+	}
+	return nil
+}
+
+// View draws the summary, the filter or status line and the table.
+func (l *list[T]) View() string {
+	st := l.c.Styles
+	var b strings.Builder
+	if l.summary != nil {
+		b.WriteString(components.Fit(l.summary(), l.width))
+		b.WriteByte('\n')
+	}
+	b.WriteString(components.Fit(l.statusLine(), l.width))
+	b.WriteByte('\n')
+	items := l.items
+	b.WriteString(l.table.View(func(i int) components.Row { return l.row(i, items[i]) }))
+	if len(items) == 0 && !l.loading && l.err == nil {
+		b.WriteString("\n" + st.Muted.Render(components.Fit("  nothing here"+l.emptyHint(), l.width)))
+	}
+	return b.String()
+}
+
+func (l *list[T]) emptyHint() string {
+	if l.filter.Value() != "" {
+		return " matches the filter · esc clears it"
+	}
+	return ""
+}
+
+func (l *list[T]) statusLine() string {
+	st := l.c.Styles
+	if l.filter.Focused() || l.filter.Value() != "" {
+		line := l.filter.View()
+		if !l.filter.Focused() {
+			line = st.FilterPrompt.Render("/ ") + common.Sanitize(l.filter.Value()) + st.Muted.Render("  (esc clears)")
+		}
+		return line + st.Muted.Render("  "+l.count())
+	}
+	if l.err != nil {
+		return st.FlashErr.Render("could not load " + l.noun + ": " + common.Sanitize(l.err.Error()))
+	}
+	return st.Muted.Render(l.count() + " · / to filter")
+}
+
+func (l *list[T]) count() string {
+	switch {
+	case l.loading && len(l.items) == 0:
+		return "loading…"
+	case l.done:
+		return fmt.Sprintf("%d %s", len(l.items), l.noun)
+	}
+	return fmt.Sprintf("%d %s loaded, more as you scroll", len(l.items), l.noun)
+}

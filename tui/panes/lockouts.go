@@ -1,0 +1,154 @@
+package panes
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/tui/common"
+	"latchkey/tui/components"
+)
+
+// maxLockouts bounds one load of the lockouts pane; locks, not users, set its
+// cost (the service reads the index of lift times).
+const maxLockouts = 2000
+
+// lockRow is a locked account as the pane draws it (strings sanitised, R38).
+type lockRow struct {
+	ID        uint64
+	Name      string
+	Login     string
+	Practice  string
+	LockedAt  time.Time
+	UnlocksAt time.Time // absolute: the countdown is computed when drawn
+	Failures  int
+}
+
+// Lockouts lists locked accounts, soonest to lift first, with a live
+// countdown to each automatic unlock (R12, R32). Rows leave when their lock
+// lifts or is unlocked.
+type Lockouts struct {
+	*list[lockRow]
+}
+
+// NewLockouts returns the lockouts pane.
+func NewLockouts(c *common.Common) *Lockouts {
+	p := &Lockouts{}
+	fetch := func(_ any, q string, loaded int, _ *lockRow, _ int) ([]lockRow, error) {
+		if loaded > 0 {
+			return nil, nil // one load holds them all
+		}
+		ls, err := c.Svc.Lockouts(maxLockouts)
+		out := make([]lockRow, 0, len(ls))
+		terms := strings.Fields(strings.ToLower(q))
+		for _, l := range ls {
+			r := lockRow{ID: l.User.ID, Name: common.Sanitize(l.Name), Login: common.Sanitize(l.Login),
+				Practice: common.Sanitize(l.Practice), LockedAt: l.LockedAt, UnlocksAt: l.UnlocksAt, Failures: l.Failures}
+			if matchAll(terms, r.Name, r.Login, r.Practice) {
+				out = append(out, r)
+			}
+		}
+		return out, err
+	}
+	p.list = newList(c, common.PaneLockouts, "locked accounts", maxLockouts, fetch, p.row,
+		components.Column{Title: "Name", Width: 16, Flex: true},
+		components.Column{Title: "Login", Width: 18, Flex: true},
+		components.Column{Title: "Practice", Width: 14, Flex: true, Drop: 2},
+		components.Column{Title: "Locked at", Width: 9, Drop: 1},
+		components.Column{Title: "Fails", Width: 5, Right: true, Drop: 3},
+		components.Column{Title: "Unlocks in", Width: 10, Right: true},
+	)
+	p.summary = p.line
+	return p
+}
+
+// matchAll reports whether every term is in one of the fields (any case).
+func matchAll(terms []string, fields ...string) bool {
+	for _, t := range terms {
+		found := false
+		for _, f := range fields {
+			if strings.Contains(strings.ToLower(f), t) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *Lockouts) line() string {
+	st := p.c.Styles
+	d := p.c.Svc.Config().LockDuration
+	return st.Title.Render("Locked accounts") +
+		st.Muted.Render(fmt.Sprintf(" · soonest to lift first · each lifts by itself %d min after it began (R12)",
+			int(d.Minutes())))
+}
+
+func (p *Lockouts) row(_ int, r lockRow) components.Row {
+	now := p.c.Now()
+	return components.Row{Cells: []string{r.Name, r.Login, r.Practice,
+		common.Clock(r.LockedAt, now, p.c.Loc), strconv.Itoa(r.Failures), common.Countdown(now, r.UnlocksAt)}}
+}
+
+// Tick drops the rows whose lock has lifted by now and reports whether any
+// did (the root then has the service sweep them, R12).
+func (p *Lockouts) Tick(now time.Time) bool {
+	n := len(p.items)
+	p.Remove(func(r lockRow) bool { return !r.UnlocksAt.After(now) })
+	return len(p.items) != n
+}
+
+// Drop removes a user's row at once (after an unlock).
+func (p *Lockouts) Drop(userID uint64) {
+	p.Remove(func(r lockRow) bool { return r.ID == userID })
+}
+
+// Count is the number of rows shown.
+func (p *Lockouts) Count() int { return len(p.items) }
+
+// Title is the tab's name.
+func (p *Lockouts) Title() string { return "Lockouts" }
+
+// Update handles the pane's messages and keys.
+func (p *Lockouts) Update(msg tea.Msg) tea.Cmd {
+	cmd, handled := p.list.Update(msg)
+	if handled {
+		return cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		r, sel := p.Selected()
+		switch {
+		case sel && key.Matches(k, p.c.Keys.Open):
+			return func() tea.Msg { return common.OpenDetailMsg{UserID: r.ID} }
+		case sel && key.Matches(k, p.c.Keys.Unlock):
+			return func() tea.Msg { return common.StartUnlockMsg{UserID: r.ID, Login: r.Login, Name: r.Name} }
+		}
+	}
+	return cmd
+}
+
+// ShortHelp is the footer's list.
+func (p *Lockouts) ShortHelp() []key.Binding {
+	k := p.c.Keys
+	if p.Capturing() {
+		return []key.Binding{filterDone, k.Back}
+	}
+	out := []key.Binding{k.Up, k.Down, k.Filter}
+	if _, ok := p.Selected(); ok {
+		out = append(out, k.Open, k.Unlock)
+	}
+	if p.c.Svc.IsDemo() {
+		out = append(out, k.ClockStep)
+	}
+	return append(out, k.NextTab, k.Help, k.Quit)
+}
+
+// FullHelp is every key that works here.
+func (p *Lockouts) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }

@@ -1,0 +1,165 @@
+package panes
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/components"
+)
+
+// userRow is a user as the panes draw them: every string sanitised when it
+// enters the view model (R38).
+type userRow struct {
+	ID          uint64
+	Name        string
+	Login       string
+	Practice    string
+	Kind        string
+	Roles       string
+	Status      string
+	Locked      bool
+	LockedUntil int64 // unix nanoseconds; 0 when open
+	Failures    int
+}
+
+func toUserRow(r accounts.UserRow) userRow {
+	u := r.User
+	row := userRow{
+		ID: u.ID, Name: common.Sanitize(u.Name), Login: common.Sanitize(u.Login()),
+		Practice: common.Sanitize(r.PracticeName), Kind: string(u.Kind), Roles: u.Roles.String(),
+		Status: string(u.Status), Locked: u.Locked(), Failures: u.Failures,
+	}
+	if u.Locked() {
+		row.LockedUntil = u.LockedUntil.UnixNano()
+	}
+	return row
+}
+
+// Users lists every user a page at a time; the filter finds the caller by
+// name, email, username or practice through the service's word index.
+type Users struct {
+	*list[userRow]
+	scope     uint64 // only this practice's users (from the practices pane)
+	scopeName string
+}
+
+// NewUsers returns the users pane.
+func NewUsers(c *common.Common) *Users {
+	p := &Users{}
+	fetch := func(arg any, q string, _ int, last *userRow, limit int) ([]userRow, error) {
+		scope, _ := arg.(uint64)
+		uq := accounts.UserQuery{Search: q, Limit: limit, PracticeID: scope}
+		if last != nil {
+			uq.After = last.ID
+		}
+		rs, err := c.Svc.Users(uq)
+		out := make([]userRow, len(rs))
+		for i, r := range rs {
+			out[i] = toUserRow(r)
+		}
+		return out, err
+	}
+	p.list = newList(c, common.PaneUsers, "users", 200, fetch, p.row,
+		components.Column{Title: "Name", Width: 16, Flex: true},
+		components.Column{Title: "Login", Width: 18, Flex: true},
+		components.Column{Title: "Practice", Width: 14, Flex: true, Drop: 3},
+		components.Column{Title: "Kind", Width: 8, Drop: 2},
+		components.Column{Title: "Roles", Width: 12, Drop: 1},
+		components.Column{Title: "Status", Width: 15},
+	)
+	p.summary = p.scopeLine
+	return p
+}
+
+func (p *Users) scopeLine() string {
+	if p.scope == 0 {
+		return p.c.Styles.Muted.Render("All practices")
+	}
+	return p.c.Styles.Title.Render("Practice: "+p.scopeName) + p.c.Styles.Muted.Render("  (esc shows all practices)")
+}
+
+func (p *Users) row(_ int, u userRow) components.Row {
+	status := u.Status
+	r := components.Row{Cells: []string{u.Name, u.Login, u.Practice, u.Kind, u.Roles, status}}
+	if u.Locked {
+		r.Cells[5] = "LOCKED " + status
+		s := p.c.Styles.Locked
+		r.Style = &s
+	}
+	return r
+}
+
+// Title is the tab's name.
+func (p *Users) Title() string { return "Users" }
+
+// Scope shows one practice's users (0: all).
+func (p *Users) Scope(id uint64, name string) tea.Cmd {
+	p.scope, p.scopeName, p.arg = id, name, id
+	p.filter.Reset()
+	p.table.SetCursor(0)
+	return p.load(0)
+}
+
+// Back clears the filter, then the practice scope.
+func (p *Users) Back() (bool, tea.Cmd) {
+	if used, cmd := p.list.Back(); used {
+		return true, cmd
+	}
+	if p.scope != 0 {
+		return true, p.Scope(0, "")
+	}
+	return false, nil
+}
+
+// Update handles the pane's messages and keys.
+func (p *Users) Update(msg tea.Msg) tea.Cmd {
+	cmd, handled := p.list.Update(msg)
+	if handled {
+		return cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		u, sel := p.Selected()
+		switch {
+		case sel && key.Matches(k, p.c.Keys.Open):
+			return func() tea.Msg { return common.OpenDetailMsg{UserID: u.ID} }
+		case sel && u.Locked && key.Matches(k, p.c.Keys.Unlock):
+			return func() tea.Msg { return common.StartUnlockMsg{UserID: u.ID, Login: u.Login, Name: u.Name} }
+		}
+	}
+	return cmd
+}
+
+// ShortHelp is the footer's list.
+func (p *Users) ShortHelp() []key.Binding {
+	k := p.c.Keys
+	if p.Capturing() {
+		return []key.Binding{filterDone, k.Back}
+	}
+	out := []key.Binding{k.Up, k.Down, k.Filter, k.Open}
+	if u, ok := p.Selected(); ok && u.Locked {
+		out = append(out, k.Unlock)
+	}
+	if p.scope != 0 {
+		out = append(out, k.Back)
+	}
+	return append(out, k.NextTab, k.Help, k.Quit)
+}
+
+// FullHelp is every key that works here.
+func (p *Users) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }
+
+var filterDone = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done typing"))
+
+// fullHelp groups the pane's keys with the moves and the global keys.
+func fullHelp(c *common.Common, pane []key.Binding) [][]key.Binding {
+	k := c.Keys
+	own := make([]key.Binding, 0, len(pane))
+	for _, b := range pane {
+		if h := b.Help().Key; h != "tab" && h != "?" && h != "q" {
+			own = append(own, b)
+		}
+	}
+	return [][]key.Binding{own, k.Moves(), k.Tabs(), k.Global()}
+}
