@@ -94,6 +94,7 @@ func (s *Service) applyLogin(at time.Time, login string, chk loginCheck) (User, 
 	err := s.updateAt(now, func(t *txn) error {
 		actor := Actor{Kind: ActorUser, Name: login}
 		if !chk.found {
+			refusal = ErrBadCredentials
 			return t.appendEvent(Event{ActorKind: ActorUser, Actor: login, Action: ActLoginFailed,
 				Target: login, Outcome: OutcomeFailed, Detail: "no such login"})
 		}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -49,17 +50,24 @@ type Options struct {
 // fails within about LockTimeout with ErrInUse; a damaged file fails with
 // ErrCorrupt; neither ever panics.
 func Open(path string, opts Options) (db *DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("database %s %w: %v", path, ErrCorrupt, r)
 		}
 	}()
 	bopts := &bolt.Options{
-		Timeout:        LockTimeout,
-		ReadOnly:       opts.ReadOnly,
-		NoSync:         opts.NoSync,
-		FreelistType:   bolt.FreelistMapType,
-		NoFreelistSync: true,
+		Timeout:      LockTimeout,
+		ReadOnly:     opts.ReadOnly,
+		NoSync:       opts.NoSync,
+		FreelistType: bolt.FreelistMapType,
+		// The freelist is kept in the file. Without it bbolt rebuilds it at
+		// open by walking every page in a goroutine of its own, where a
+		// damaged page panics beyond any recover (etcd-io/bbolt#446).
+		NoFreelistSync: false,
+	}
+	if err := precheckMeta(path); err != nil {
+		return nil, err
 	}
 	b, err := bolt.Open(path, FileMode, bopts)
 	if err != nil {
@@ -128,7 +136,11 @@ func (db *DB) Update(fn func(tx *Tx) error) error {
 // guard turns a panic from inside bbolt (a damaged page, etcd-io/bbolt#446)
 // into an error naming the file. bbolt rolls the transaction back as the
 // panic unwinds through it, so nothing half-written lands.
+//
+// A fault reading the mapped file (a page past a shrunken end) would kill the
+// process; SetPanicOnFault turns it into a panic recovered here too.
 func (db *DB) guard(run func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("database %s %w: %v", db.path, ErrCorrupt, r)

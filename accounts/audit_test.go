@@ -1,0 +1,97 @@
+package accounts
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// R29: every change of state and every failed login appends an event with
+// time, actor, action, target and outcome; the chain verifies.
+func TestEveryChangeIsAudited(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, pw := practiceWith(t, s, "Canyon Allergy & Asthma", 5)
+	before := len(events(t, s))
+	_, _ = s.Login(owner.Email, "wrong")
+	_, _ = s.Login(owner.Email, pw)
+	_ = failLogins(t, s, owner.Email, 5)
+	clock.Advance(2 * time.Hour)
+	_, _ = s.Sweep()
+	evs := events(t, s)[before:]
+	var got []string
+	for _, e := range evs {
+		if e.Time.IsZero() || e.Actor == "" || e.Action == "" || e.Outcome == "" {
+			t.Errorf("incomplete event %+v", e)
+		}
+		got = append(got, e.Action+"/"+e.Outcome)
+	}
+	want := "login.failed/failed login.ok/ok login.failed/failed login.failed/failed login.failed/failed " +
+		"login.failed/failed login.failed/failed account.locked/ok account.lock_lifted/ok"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("events:\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+	for i := 1; i < len(evs); i++ {
+		if evs[i].Seq != evs[i-1].Seq+1 {
+			t.Fatalf("sequence gap at %d", i)
+		}
+	}
+	if err := s.Check(); err != nil {
+		t.Fatal(err)
+	}
+	// The per-user view finds the same events.
+	mine, _ := s.Audit(AuditQuery{UserID: owner.ID, Limit: 3})
+	if len(mine) != 3 || mine[0].Action != ActLockLifted {
+		t.Fatalf("user audit = %+v", mine)
+	}
+	older, _ := s.Audit(AuditQuery{UserID: owner.ID, Before: mine[2].Seq, Limit: 1})
+	if len(older) != 1 || older[0].Seq >= mine[2].Seq {
+		t.Fatalf("paging user audit = %+v", older)
+	}
+}
+
+// R15: passwords are stored only as salted argon2id hashes; two users with
+// the same password have different hashes.
+func TestPasswordsAreArgon2id(t *testing.T) {
+	a := hashPassword("same password here", DefaultHashParams)
+	b := hashPassword("same password here", DefaultHashParams)
+	if !strings.HasPrefix(a, "$argon2id$v=19$m=19456,t=2,p=1$") || a == b {
+		t.Fatalf("hashes %q %q", a, b)
+	}
+	if ok, err := verifyPassword("same password here", a); !ok || err != nil {
+		t.Fatalf("verify: %v %v", ok, err)
+	}
+	if ok, _ := verifyPassword("other", a); ok {
+		t.Fatal("a wrong password verified")
+	}
+	for _, bad := range []string{"", "$argon2id$v=19$m=1,t=1,p=1$!!$xx", "$bcrypt$x", "$argon2id$v=18$m=1,t=1,p=1$AAAA$AAAA"} {
+		if _, err := verifyPassword("x", bad); err == nil {
+			t.Errorf("malformed hash %q accepted", bad)
+		}
+	}
+}
+
+// R15: nobody can look a password up; only a demo's seeded users have a
+// derivable one, and it is never stored.
+func TestDemoPasswordOnlyInDemo(t *testing.T) {
+	s, _ := newTestService(t)
+	_, owner, _ := practiceWith(t, s, "Not A Demo", 5)
+	_, err := s.DemoPassword(owner.Email)
+	wantRule(t, err, "R15")
+
+	d, _ := newTestDemo(t, 3)
+	rows, _ := d.Users(UserQuery{Status: StatusActive, Limit: 1})
+	pw, err := d.DemoPassword(rows[0].Login())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Login(rows[0].Login(), pw); err != nil {
+		t.Fatalf("demo password does not log in: %v", err)
+	}
+	u, _ := d.User(rows[0].ID)
+	if u.Password.Demo || !strings.HasPrefix(u.Password.Hash, "$argon2id$") {
+		t.Fatalf("first login should store a real hash: %+v", u.Password)
+	}
+	if _, err := d.DemoPassword(rows[0].Login()); RuleOf(err) != "R15" {
+		t.Fatalf("after first login the password is the user's own: %v", err)
+	}
+}
