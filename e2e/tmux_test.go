@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,16 +20,7 @@ import (
 // nothing; choosing Unlock removes the row, and `latchkey audit list` shows
 // the unlock with its reason and the operator.
 func TestConsoleUnlocksALockout(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test: skipped with -short")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: the end-to-end console test needs it (apt-get install -y tmux; .ci/run installs it)")
-	}
-	dir := t.TempDir()
-	bin := buildLatchkey(t, dir)
-	db := filepath.Join(dir, "desk.db")
-	latchkey(t, bin, "demo", "--db", db, "--seed", "7", "--practices", "8")
+	bin, db := setUp(t)
 
 	var locks []struct {
 		User string `json:"user"`
@@ -116,6 +108,47 @@ func hasRow(screen, login string) bool {
 		}
 	}
 	return false
+}
+
+// R32 at 80x24, the smallest size the console supports: the tabs show, `4`
+// shows the lockouts, and their countdowns tick.
+func TestConsoleAt80x24CountsDown(t *testing.T) {
+	bin, db := setUp(t)
+	tm := startTmux(t, fmt.Sprintf("'%s' --db '%s' --operator e2e", bin, db), 80, 24)
+	tm.waitFor("the console's tabs", 10*time.Second, func(s string) bool {
+		return strings.Contains(s, "Practices") && strings.Contains(s, "Lockouts")
+	})
+	tm.send("4")
+	first := tm.waitFor("the lockouts pane", 5*time.Second, func(s string) bool {
+		return countdown.MatchString(s)
+	})
+	was := countdown.FindAllString(first, -1)
+	tm.waitFor("the countdowns to tick", 5*time.Second, func(s string) bool {
+		now := countdown.FindAllString(s, -1)
+		return len(now) > 0 && strings.Join(now, " ") != strings.Join(was, " ")
+	})
+	tm.send("q")
+	tm.waitFor("the console to quit", 5*time.Second, func(s string) bool { return strings.Contains(s, "EXITED 0") })
+}
+
+// countdown matches a time left such as 9:03 or 1:02:03 at the end of a row.
+var countdown = regexp.MustCompile(`(?m)\b\d{1,2}:\d{2}(:\d{2})?\s*$`)
+
+// setUp skips where the end-to-end tests cannot run, builds the binary and
+// a small demo database (seed 7, 8 practices, 10 lockouts).
+func setUp(t *testing.T) (bin, db string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test: skipped with -short")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: the end-to-end console tests need it (apt-get install -y tmux; .ci/run installs it)")
+	}
+	dir := t.TempDir()
+	bin = buildLatchkey(t, dir)
+	db = filepath.Join(dir, "desk.db")
+	latchkey(t, bin, "demo", "--db", db, "--seed", "7", "--practices", "8")
+	return bin, db
 }
 
 // isConfirm reports whether the unlock confirmation is on screen.
