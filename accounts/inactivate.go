@@ -1,15 +1,30 @@
 package accounts
 
-// Audit actions of status changes.
-const (
-	ActUserInactivated = "user.inactivated"
+import (
+	"strings"
+
+	"latchkey/store"
 )
 
-// inactivate makes u inactive and frees its license (R20). Rules about who
-// may ask are checked by the caller.
+// Audit actions of a user's life.
+const (
+	ActUserInactivated = "user.inactivated"
+	ActUserReactivated = "user.reactivated"
+	ActUserReplaced    = "user.replaced"
+	ActRolesChanged    = "user.roles_changed"
+)
+
+// inactivate makes u inactive (R20): the license is freed, any live link
+// dies, and all history stays. Who may ask is checked by the caller.
 func (t *txn) inactivate(actor Actor, u User, req Request) error {
 	old := u
-	u.Status = StatusInactive
+	if err := t.endLink(u.SetupLink, LinkVoided); err != nil {
+		return err
+	}
+	if err := t.endLink(u.EmailChangeLink, LinkVoided); err != nil {
+		return err
+	}
+	u.Status, u.SetupLink, u.EmailChangeLink, u.PendingEmail = StatusInactive, 0, 0, ""
 	if err := t.putUser(&old, u); err != nil {
 		return err
 	}
@@ -22,5 +37,232 @@ func (t *txn) inactivate(actor Actor, u User, req Request) error {
 	if err := t.putPractice(&oldP, p); err != nil {
 		return err
 	}
-	return t.audit(actor, ActUserInactivated, &u, req, OutcomeOK, "license freed")
+	return t.audit(actor, ActUserInactivated, &u, req, OutcomeOK, "license freed; live links voided")
+}
+
+// requesterIn finds the practice person who asked for an action and checks
+// they are active in the practice.
+func (t *txn) requesterIn(p Practice, login, rule, roleNames string) (User, error) {
+	if strings.TrimSpace(login) == "" {
+		return User{}, refuse(rule, "record which "+roleNames+" of "+p.Name+" asked")
+	}
+	r, err := userByLogin(t.tx, login)
+	if IsNotFound(err) || (err == nil && (r.PracticeID != p.ID || r.Status == StatusInactive)) {
+		return User{}, refuse(rule, login+" is not an active member of "+p.Name+": only its "+roleNames+" may ask")
+	}
+	return r, err
+}
+
+// otherActiveOwner reports whether the practice has an active owner besides u.
+func (t *txn) otherActiveOwner(u User) (bool, error) {
+	found := false
+	prefix := store.U64(u.PracticeID)
+	err := t.tx.Scan(ixPracticeUsers, prefix, nil, false, func(k, _ []byte) (bool, error) {
+		id := store.ParseU64(k[8:])
+		if id == u.ID {
+			return true, nil
+		}
+		o, err := getUser(t.tx, id)
+		if err != nil {
+			return false, err
+		}
+		found = o.Roles.Owner && o.Status != StatusInactive
+		return !found, nil
+	})
+	return found, err
+}
+
+// lastOwnerRefusal: a practice never loses its last active owner, since only
+// an owner can ask for licenses (R2).
+func lastOwnerRefusal(u User) *RuleError {
+	return refuseWith("R2", u.Login()+" is the last active owner of the practice, and only an owner can ask for licenses",
+		"Make another person an owner first (requested by this owner).")
+}
+
+// Inactivate makes a user inactive (R20), at the request of an owner or a
+// champion of the practice, or of the user themselves — recorded and checked.
+func (s *Service) Inactivate(actor Actor, userID uint64, req Request) (User, error) {
+	var out User
+	target, _ := s.User(userID)
+	err := s.act(actor, ActUserInactivated, &target, req, func(t *txn) error {
+		u, err := getUser(t.tx, userID)
+		if err != nil {
+			return err
+		}
+		if err := t.checkInactivation(actor, u, &req); err != nil {
+			return err
+		}
+		if err := t.inactivate(actor, u, req); err != nil {
+			return err
+		}
+		out, err = getUser(t.tx, userID)
+		return err
+	})
+	return out, err
+}
+
+// checkInactivation applies R20's rules to inactivating u; a user acting on
+// their own account is their own requester.
+func (t *txn) checkInactivation(actor Actor, u User, req *Request) error {
+	if u.Status == StatusInactive {
+		return refuse("R20", u.Login()+" is already inactive")
+	}
+	if actor.Kind == ActorUser && actor.UserID == u.ID {
+		req.Requester = u.Login()
+	}
+	p, err := getPractice(t.tx, u.PracticeID)
+	if err != nil {
+		return err
+	}
+	r, err := t.requesterIn(p, req.Requester, "R20", "owners, champions or the user themselves")
+	if err != nil {
+		return err
+	}
+	if r.ID != u.ID && !r.Roles.Owner && !r.Roles.Champion {
+		return refuse("R20", req.Requester+" is not an owner or champion of "+p.Name+": only they, or the user themselves, may ask for an inactivation")
+	}
+	if u.Roles.Owner {
+		if other, err := t.otherActiveOwner(u); err != nil || !other {
+			if err == nil {
+				err = lastOwnerRefusal(u)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Reactivate brings an inactive user back (R20): it needs a free license
+// (R1) and the request of an owner, champion or admin of the practice (R3).
+// A user who had verified comes back active; one who had not, pending.
+func (s *Service) Reactivate(actor Actor, userID uint64, req Request) (User, error) {
+	var out User
+	target, _ := s.User(userID)
+	err := s.act(actor, ActUserReactivated, &target, req, func(t *txn) error {
+		old, err := getUser(t.tx, userID)
+		if err != nil {
+			return err
+		}
+		if old.Status != StatusInactive {
+			return refuse("R20", old.Login()+" is not inactive")
+		}
+		p, err := getPractice(t.tx, old.PracticeID)
+		if err != nil {
+			return err
+		}
+		if err := t.checkAdder(actor, p, req); err != nil {
+			return err
+		}
+		if p.AtCapacity() {
+			return noLicense(p)
+		}
+		u := old
+		u.Status = StatusPending
+		if u.EmailVerified {
+			u.Status = StatusActive
+		}
+		if err := t.putUser(&old, u); err != nil {
+			return err
+		}
+		oldP := p
+		p.InUse++
+		if err := t.putPractice(&oldP, p); err != nil {
+			return err
+		}
+		out = u
+		return t.audit(actor, ActUserReactivated, &u, req, OutcomeOK, "license taken; back as "+string(u.Status))
+	})
+	return out, err
+}
+
+func noLicense(p Practice) *RuleError {
+	return refuseWith("R1", p.Name+" has no free license (all "+itoa(p.Purchased)+" in use)",
+		"An owner of the practice can ask for more licenses, or a leaver can be inactivated.")
+}
+
+// Replace is the one path from a leaver to a newcomer (R10): in one
+// transaction the leaver is inactivated and the newcomer added, the license
+// passing from one to the other, both audited. The requester must be allowed
+// both: an owner or champion of the practice.
+func (s *Service) Replace(actor Actor, leaverID uint64, nu NewUser, req Request) (leaver, newcomer User, err error) {
+	target, _ := s.User(leaverID)
+	err = s.act(actor, ActUserReplaced, &target, req, func(t *txn) error {
+		u, err := getUser(t.tx, leaverID)
+		if err != nil {
+			return err
+		}
+		if err := t.checkInactivation(actor, u, &req); err != nil {
+			return err
+		}
+		nu.PracticeID = u.PracticeID
+		if err := t.inactivate(actor, u, req); err != nil {
+			return err
+		}
+		if newcomer, err = t.createUser(actor, nu, req, StatusPending, Credential{}); err != nil {
+			return err
+		}
+		if leaver, err = getUser(t.tx, leaverID); err != nil {
+			return err
+		}
+		return t.audit(actor, ActUserReplaced, &leaver, req, OutcomeOK,
+			"replaced by "+newcomer.Login()+" (#"+itoa(int(newcomer.ID))+"); the license passed to them")
+	})
+	return leaver, newcomer, err
+}
+
+// SetRoles changes a user's permissions (R19): an operator records the owner
+// of the practice who asked; a practice admin may do it themselves. The last
+// active owner keeps the owner role (R2).
+func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request) (User, error) {
+	var out User
+	target, _ := s.User(userID)
+	err := s.act(actor, ActRolesChanged, &target, req, func(t *txn) error {
+		old, err := getUser(t.tx, userID)
+		if err != nil {
+			return err
+		}
+		p, err := getPractice(t.tx, old.PracticeID)
+		if err != nil {
+			return err
+		}
+		if actor.Kind == ActorAdmin {
+			admin, err := getUser(t.tx, actor.UserID)
+			if err != nil {
+				return err
+			}
+			if !admin.Roles.Admin || admin.Status != StatusActive || admin.PracticeID != p.ID {
+				return refuse("R19", "only an active admin of "+p.Name+" may change permissions themselves")
+			}
+		} else {
+			r, err := t.requesterIn(p, req.Requester, "R19", "owners")
+			if err != nil {
+				return err
+			}
+			if !r.Roles.Owner {
+				return refuse("R19", req.Requester+" is not an owner of "+p.Name+": permission changes need an owner's request")
+			}
+		}
+		if old.Status == StatusInactive {
+			return refuseWith("R20", old.Login()+" is inactive", "Reactivate the account first.")
+		}
+		if old.Roles.Owner && !roles.Owner {
+			if other, err := t.otherActiveOwner(old); err != nil || !other {
+				if err == nil {
+					err = lastOwnerRefusal(old)
+				}
+				return err
+			}
+		}
+		if old.Roles == roles {
+			return refuse("R19", old.Login()+" already has exactly these permissions ("+roles.String()+")")
+		}
+		u := old
+		u.Roles = roles
+		if err := t.putUser(&old, u); err != nil {
+			return err
+		}
+		out = u
+		return t.audit(actor, ActRolesChanged, &u, req, OutcomeOK, "roles "+old.Roles.String()+" -> "+roles.String())
+	})
+	return out, err
 }

@@ -191,6 +191,20 @@ func (g *demoGen) practice(t *txn) error {
 		if status == StatusActive && i > 1 {
 			g.active = append(g.active, u.Login())
 		}
+		if status == StatusPending {
+			// New hires waiting on their setup email; some were sent it twice.
+			for range 1 + g.rng.IntN(2) {
+				if _, _, err := t.sendVerification(seedActor, u.ID, "", "", Request{Requester: owner, Reason: "demo: new hire"}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// Full practices often have an open request for more licenses (R2).
+	if cur, err := getPractice(t.tx, p.ID); err == nil && cur.AtCapacity() && g.rng.IntN(2) == 0 {
+		if _, err := t.requestLicenses(seedActor, cur, 5+5*g.rng.IntN(4), Request{Requester: owner, Reason: "demo: hiring"}); err != nil {
+			return err
+		}
 	}
 	// Leavers: inactive, their licenses free again.
 	for range g.rng.IntN(4) {

@@ -18,6 +18,9 @@ type Config struct {
 	MaxFailures  int           // consecutive failed logins that lock an account (R11)
 	LockDuration time.Duration // how long a lock lasts before it lifts by itself (R12)
 	Hash         HashParams    // argon2id cost (R15)
+	// SetupLinkMaxAge is the optional maximum age of an account-setup link
+	// (R5); zero, the default, means no expiry.
+	SetupLinkMaxAge time.Duration
 }
 
 // DefaultConfig is the configuration that ships.

@@ -99,6 +99,10 @@ type User struct {
 	LockedUntil   time.Time  `json:"locked_until,omitzero"` // zero when not locked
 	LastLoginAt   time.Time  `json:"last_login_at,omitzero"`
 	CreatedAt     time.Time  `json:"created_at"`
+
+	SetupLink       uint64 `json:"setup_link,omitempty"`        // the live account-setup link (R4-R6)
+	PendingEmail    string `json:"pending_email,omitempty"`     // a new login email awaiting verification (R7)
+	EmailChangeLink uint64 `json:"email_change_link,omitempty"` // the live link that verifies it
 }
 
 // Login is what the user types to log in: the login email, or the username of

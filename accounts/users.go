@@ -101,12 +101,11 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 	} else if taken {
 		return User{}, refuse("R9", "login "+login+" is already in use: login emails are unique across the whole system")
 	}
-	if err := t.checkRequester(actor, p, req); err != nil {
+	if err := t.checkAdder(actor, p, req); err != nil {
 		return User{}, err
 	}
 	if status != StatusInactive && p.AtCapacity() {
-		return User{}, refuseWith("R1", p.Name+" has no free license (all "+itoa(p.Purchased)+" in use)",
-			"An owner of the practice can ask for more licenses, or a leaver can be inactivated.")
+		return User{}, noLicense(p)
 	}
 	id, err := t.tx.NextSeq(bUsers)
 	if err != nil {
@@ -128,22 +127,29 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 	return u, t.audit(actor, ActUserCreated, &u, req, OutcomeOK, string(nu.Kind)+", roles "+nu.Roles.String())
 }
 
-// checkRequester: a user is added at the request of an owner, champion or
-// admin of the practice (R3) — recorded — except the first user of a new
-// practice, its owner, whom onboarding sets up.
-func (t *txn) checkRequester(actor Actor, p Practice, req Request) error {
+// checkAdder: a user is added (or reactivated) at the request of an owner,
+// champion or admin of the practice (R3) — recorded — except the first user
+// of a new practice, its owner, whom onboarding sets up. A practice admin
+// acting themselves is their own requester.
+func (t *txn) checkAdder(actor Actor, p Practice, req Request) error {
 	if p.InUse == 0 && !practiceHasUsers(t.tx, p.ID) {
 		return nil
 	}
 	if actor.Kind == ActorAdmin {
-		return nil // a practice admin adding a colleague asks for themselves
+		admin, err := getUser(t.tx, actor.UserID)
+		if err != nil {
+			return err
+		}
+		if !admin.Roles.Admin || admin.Status != StatusActive || admin.PracticeID != p.ID {
+			return refuse("R3", "only an active admin of "+p.Name+" may add users themselves")
+		}
+		return nil
 	}
-	if strings.TrimSpace(req.Requester) == "" {
-		return refuse("R3", "record which owner, champion or admin of "+p.Name+" asked for this user")
+	r, err := t.requesterIn(p, req.Requester, "R3", "owners, champions or admins")
+	if err != nil {
+		return err
 	}
-	r, err := userByLogin(t.tx, req.Requester)
-	if err != nil || r.PracticeID != p.ID || r.Status == StatusInactive ||
-		!(r.Roles.Owner || r.Roles.Champion || r.Roles.Admin) {
+	if !(r.Roles.Owner || r.Roles.Champion || r.Roles.Admin) {
 		return refuse("R3", req.Requester+" is not an owner, champion or admin of "+p.Name+": only they may have users added")
 	}
 	return nil
@@ -241,6 +247,20 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 				}
 			}
 			return nil
+		}
+		if q.LockedOnly {
+			// From the lockouts index: as many reads as locks, not users.
+			return tx.Scan(ixLockouts, nil, nil, false, func(k, _ []byte) (bool, error) {
+				id := store.ParseU64(k[8:])
+				if id <= q.After {
+					return true, nil
+				}
+				u, err := getUser(tx, id)
+				if err != nil {
+					return false, err
+				}
+				return keep(u)
+			})
 		}
 		if q.PracticeID != 0 {
 			prefix := store.U64(q.PracticeID)
