@@ -46,8 +46,3 @@ func (c *FakeClock) Set(t time.Time) {
 	defer c.mu.Unlock()
 	c.t = t
 }
-
-// fixedClock stands still: used to stamp back-dated demo events.
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time { return time.Time(c) }

@@ -9,7 +9,7 @@ import (
 )
 
 const (
-	bLicenseRequests   store.Bucket = "license_requests"    // id -> LicenseRequest
+	bLicenseRequests   store.Bucket = "license_requests"     // id -> LicenseRequest
 	ixPracticeRequests store.Bucket = "ix_practice_requests" // practiceID|id
 )
 

@@ -9,7 +9,7 @@ func TestStateMachinesAreClosed(t *testing.T) {
 	want := map[[2]Status]bool{
 		{"", StatusPending}: true, {"", StatusActive}: true,
 		{StatusPending, StatusActive}: true, {StatusPending, StatusInactive}: true,
-		{StatusActive, StatusInactive}: true,
+		{StatusActive, StatusInactive}:  true,
 		{StatusInactive, StatusPending}: true, {StatusInactive, StatusActive}: true,
 	}
 	for _, from := range statuses {
