@@ -49,6 +49,8 @@ type App struct {
 
 	auditSeen uint64 // the audit count at the last refresh: a change means new data
 	quitting  bool
+
+	every func() tea.Cmd // the clock tick; tests stop it to drive time by hand
 }
 
 // pendingUnlock is an unlock the form has collected, awaiting confirmation.
@@ -94,6 +96,7 @@ func New(svc *accounts.Service, opts Options) *App {
 		detail:    panes.NewDetail(c),
 		footer:    components.NewFooter(c),
 		active:    int(opts.Start),
+		every:     tick,
 	}
 	m.tabs = []panes.Pane{m.practices, m.users, m.licenses, m.lockouts, m.audit}
 	if st, err := svc.Stats(); err == nil {
@@ -108,7 +111,7 @@ func (m *App) Common() *common.Common { return m.c }
 
 // Init starts the first loads, the clock tick and the background query.
 func (m *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.statsCmd(), tick()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.statsCmd(), m.every()}
 	for _, p := range m.tabs {
 		cmds = append(cmds, p.Init())
 	}
@@ -149,7 +152,7 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 		if m.flash != "" && time.Time(msg).Sub(m.flashAt) > flashFor {
 			m.flash = ""
 		}
-		return tea.Batch(tick(), m.statsCmd())
+		return tea.Batch(m.every(), m.statsCmd())
 	case statsMsg:
 		return m.onStats(msg)
 	case common.DataMsg:

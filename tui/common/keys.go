@@ -9,6 +9,7 @@ type KeyMap struct {
 	NextTab, PrevTab                            key.Binding
 
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Move                                    key.Binding // up and down as one entry of the short help
 
 	Filter, Back, Open, Unlock key.Binding
 
@@ -30,6 +31,7 @@ func NewKeyMap() *KeyMap {
 		NextTab:   b([]string{"tab"}, "tab", "next pane"),
 		PrevTab:   b([]string{"shift+tab"}, "shift+tab", "previous pane"),
 
+		Move:     b([]string{"up", "down"}, "↑↓", "move"),
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
 		PageUp:   b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),

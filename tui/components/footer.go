@@ -1,6 +1,8 @@
 package components
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 
 	"latchkey/tui/common"
@@ -30,5 +32,9 @@ func (f Footer) ShowingAll() bool { return f.help.ShowAll }
 func (f Footer) View(km help.KeyMap) string {
 	f.help.Styles = f.c.Styles.Help
 	f.help.SetWidth(f.c.Width)
-	return f.help.View(km)
+	lines := strings.Split(f.help.View(km), "\n")
+	for i, l := range lines {
+		lines[i] = Fit(l, f.c.Width) // help leaves long lists wider than the screen
+	}
+	return strings.Join(lines, "\n")
 }

@@ -18,7 +18,8 @@ const auditScan = 20000
 // eventRow is an audit event as the pane draws it (strings sanitised, R38).
 type eventRow struct {
 	Seq     uint64
-	Time    string
+	Time    string // short, for the table
+	Stamp   string // with the year, for the detail
 	Actor   string
 	Action  string
 	Target  string
@@ -42,7 +43,7 @@ func toEventRow(c *common.Common, e accounts.Event) eventRow {
 		note = append(note, e.Detail)
 	}
 	return eventRow{
-		Seq: e.Seq, Time: common.Stamp(e.Time, c.Loc),
+		Seq: e.Seq, Time: e.Time.In(c.Loc).Format("01-02 15:04:05"), Stamp: common.Stamp(e.Time, c.Loc),
 		Actor:   common.Sanitize(string(e.ActorKind) + ":" + e.Actor),
 		Action:  common.Sanitize(e.Action),
 		Target:  common.Sanitize(e.Target),
@@ -90,10 +91,10 @@ func NewAudit(c *common.Common) *Audit {
 		return out, nil
 	}
 	p.list = newList(c, common.PaneAudit, "events", 200, fetch, p.row,
-		components.Column{Title: "Time", Width: 19},
-		components.Column{Title: "Actor", Width: 14, Drop: 2},
+		components.Column{Title: "Time", Width: 14},
+		components.Column{Title: "Actor", Width: 14, Drop: 2, Flex: true, Max: 24},
 		components.Column{Title: "Action", Width: 19},
-		components.Column{Title: "Target", Width: 16, Flex: true},
+		components.Column{Title: "Target", Width: 14, Flex: true, Max: 36},
 		components.Column{Title: "Outcome", Width: 11},
 		components.Column{Title: "Reason / detail", Width: 16, Flex: true, Drop: 1},
 	)
@@ -124,7 +125,7 @@ func (p *Audit) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	return []key.Binding{k.Up, k.Down, k.Filter, k.NextTab, k.Help, k.Quit}
+	return []key.Binding{k.Move, k.Filter, k.Help, k.Quit, k.NextTab}
 }
 
 // FullHelp is every key that works here.

@@ -195,7 +195,7 @@ func (d *Detail) View() string {
 		if i >= room {
 			break
 		}
-		ev := fmt.Sprintf("%s  %-19s %-11s %s", e.Time, e.Action, e.Outcome, e.Actor)
+		ev := fmt.Sprintf("%s  %-19s %-11s %s", e.Stamp, e.Action, e.Outcome, e.Actor)
 		if e.Note != "" {
 			ev += " · " + e.Note
 		}

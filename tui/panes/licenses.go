@@ -43,16 +43,19 @@ func NewLicenses(c *common.Common) *Licenses {
 		return out, err
 	}
 	p.list = newList(c, common.PaneLicenses, "practices", 200, fetch, p.row,
-		components.Column{Title: "Practice", Width: 20, Flex: true, Max: 44},
+		components.Column{Title: "Practice", Width: 16, Flex: true, Max: 44},
 		components.Column{Title: "Purchased", Width: 9, Right: true},
 		components.Column{Title: "In use", Width: 6, Right: true},
 		components.Column{Title: "Free", Width: 5, Right: true},
-		components.Column{Title: "Usage", Width: 24, Drop: 1},
+		components.Column{Title: "Usage", Width: gaugeWidth},
 		components.Column{Title: "", Width: 11},
 	)
 	p.summary = p.totals
 	return p
 }
+
+// gaugeWidth fits the whole table in 80 columns.
+const gaugeWidth = 20
 
 // fuller compares two practices by share of licenses in use.
 func fuller(a, b accounts.Practice) int {
@@ -86,7 +89,7 @@ func (p *Licenses) totals() string {
 func (p *Licenses) row(_ int, r practiceRow) components.Row {
 	st := p.c.Styles
 	row := components.Row{Cells: []string{r.Name, strconv.Itoa(r.Purchased), strconv.Itoa(r.InUse),
-		strconv.Itoa(r.Purchased - r.InUse), components.Gauge(st, r.InUse, r.Purchased, 24), ""}}
+		strconv.Itoa(r.Purchased - r.InUse), components.Gauge(st, r.InUse, r.Purchased, gaugeWidth), ""}}
 	if r.InUse >= r.Purchased {
 		// At capacity stands out by a word as well as by colour (R32).
 		row.Cells[5] = "AT CAPACITY"
@@ -111,7 +114,7 @@ func (p *Licenses) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	return []key.Binding{k.Up, k.Down, k.Filter, k.NextTab, k.Help, k.Quit}
+	return []key.Binding{k.Move, k.Filter, k.Help, k.Quit, k.NextTab}
 }
 
 // FullHelp is every key that works here.

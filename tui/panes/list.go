@@ -12,9 +12,9 @@ import (
 	"latchkey/tui/components"
 )
 
-// debounce is how long a filter waits after a keystroke before it asks the
-// service: typing "smith" asks once, not five times.
-const debounce = 120 * time.Millisecond
+// Debounce is how long a filter waits after a keystroke before it asks the
+// service: typing "smith" asks once, not five times. (Tests shorten it.)
+var Debounce = 120 * time.Millisecond
 
 // prefetch is how close to the end of what is loaded the cursor may come
 // before the next page is asked for.
@@ -220,7 +220,7 @@ func (l *list[T]) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if changed {
 			l.seq++
 			seq, id := l.seq, l.id
-			cmd = tea.Batch(cmd, tea.Tick(debounce, func(time.Time) tea.Msg {
+			cmd = tea.Batch(cmd, tea.Tick(Debounce, func(time.Time) tea.Msg {
 				return common.DebounceMsg{Pane: id, Seq: seq}
 			}))
 		}

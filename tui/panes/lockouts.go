@@ -110,6 +110,15 @@ func (p *Lockouts) Drop(userID uint64) {
 	p.Remove(func(r lockRow) bool { return r.ID == userID })
 }
 
+// Rows are the user ids shown, in order.
+func (p *Lockouts) Rows() []uint64 {
+	out := make([]uint64, len(p.items))
+	for i, r := range p.items {
+		out[i] = r.ID
+	}
+	return out
+}
+
 // Count is the number of rows shown.
 func (p *Lockouts) Count() int { return len(p.items) }
 
@@ -140,14 +149,14 @@ func (p *Lockouts) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	out := []key.Binding{k.Up, k.Down, k.Filter}
+	out := []key.Binding{k.Move, k.Filter}
 	if _, ok := p.Selected(); ok {
 		out = append(out, k.Open, k.Unlock)
 	}
 	if p.c.Svc.IsDemo() {
 		out = append(out, k.ClockStep)
 	}
-	return append(out, k.NextTab, k.Help, k.Quit)
+	return append(out, k.Help, k.Quit, k.NextTab)
 }
 
 // FullHelp is every key that works here.

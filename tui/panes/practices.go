@@ -96,7 +96,7 @@ func (p *Practices) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	return []key.Binding{k.Up, k.Down, k.Filter, openPractice, k.NextTab, k.Help, k.Quit}
+	return []key.Binding{k.Move, k.Filter, openPractice, k.Help, k.Quit, k.NextTab}
 }
 
 // FullHelp is every key that works here.

@@ -64,9 +64,9 @@ func NewUsers(c *common.Common) *Users {
 	p.list = newList(c, common.PaneUsers, "users", 200, fetch, p.row,
 		components.Column{Title: "Name", Width: 16, Flex: true},
 		components.Column{Title: "Login", Width: 18, Flex: true},
-		components.Column{Title: "Practice", Width: 14, Flex: true, Drop: 3},
+		components.Column{Title: "Practice", Width: 14, Flex: true, Drop: 1},
 		components.Column{Title: "Kind", Width: 8, Drop: 2},
-		components.Column{Title: "Roles", Width: 12, Drop: 1},
+		components.Column{Title: "Roles", Width: 12, Drop: 3},
 		components.Column{Title: "Status", Width: 15},
 	)
 	p.summary = p.scopeLine
@@ -137,14 +137,14 @@ func (p *Users) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	out := []key.Binding{k.Up, k.Down, k.Filter, k.Open}
+	out := []key.Binding{k.Move, k.Filter, k.Open}
 	if u, ok := p.Selected(); ok && u.Locked {
 		out = append(out, k.Unlock)
 	}
 	if p.scope != 0 {
 		out = append(out, k.Back)
 	}
-	return append(out, k.NextTab, k.Help, k.Quit)
+	return append(out, k.Help, k.Quit, k.NextTab)
 }
 
 // FullHelp is every key that works here.
@@ -157,7 +157,7 @@ func fullHelp(c *common.Common, pane []key.Binding) [][]key.Binding {
 	k := c.Keys
 	own := make([]key.Binding, 0, len(pane))
 	for _, b := range pane {
-		if h := b.Help().Key; h != "tab" && h != "?" && h != "q" {
+		if h := b.Help().Key; h != "tab" && h != "?" && h != "q" && h != "↑↓" {
 			own = append(own, b)
 		}
 	}

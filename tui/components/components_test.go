@@ -1,0 +1,117 @@
+package components
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"latchkey/tui/common"
+)
+
+func testCommon(w, h int) *common.Common {
+	c := common.New(nil, "alice")
+	c.Width, c.Height = w, h
+	return c
+}
+
+// The table asks only for the rows it draws, so a million-row pane costs
+// what a screenful costs.
+func TestTableDrawsOnlyVisibleRows(t *testing.T) {
+	c := testCommon(80, 24)
+	tb := NewTable(c, Column{Title: "Name", Width: 10, Flex: true}, Column{Title: "N", Width: 5, Right: true})
+	tb.SetSize(80, 11) // header + 10 rows
+	tb.SetLen(1_000_000)
+	asked := 0
+	row := func(i int) Row { asked++; return Row{Cells: []string{"row", "1"}} }
+	out := tb.View(row)
+	if asked != 10 {
+		t.Fatalf("asked for %d rows, want 10", asked)
+	}
+	if lines := strings.Count(out, "\n") + 1; lines != 11 {
+		t.Fatalf("drew %d lines, want 11", lines)
+	}
+	tb.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
+	if tb.Cursor() != 999_999 {
+		t.Fatalf("end: cursor %d", tb.Cursor())
+	}
+	asked = 0
+	tb.View(row)
+	if asked != 10 {
+		t.Fatalf("at the end asked for %d rows, want 10", asked)
+	}
+}
+
+// Every line fits the width; narrow screens drop the droppable columns first.
+func TestTableFitsWidth(t *testing.T) {
+	for _, w := range []int{40, 80, 140} {
+		c := testCommon(w, 24)
+		tb := NewTable(c,
+			Column{Title: "Name", Width: 16, Flex: true},
+			Column{Title: "Login", Width: 18, Flex: true},
+			Column{Title: "Roles", Width: 12, Drop: 1},
+			Column{Title: "Status", Width: 15})
+		tb.SetSize(w, 5)
+		tb.SetLen(3)
+		out := tb.View(func(int) Row {
+			return Row{Cells: []string{strings.Repeat("n", 50), "login@example.com", "owner,admin", "LOCKED active"}}
+		})
+		for _, l := range strings.Split(out, "\n") {
+			if got := ansi.StringWidth(l); got != w {
+				t.Errorf("width %d: line is %d wide: %q", w, got, ansi.Strip(l))
+			}
+		}
+		hasRoles := strings.Contains(ansi.Strip(out), "Roles")
+		if (w >= 80) != hasRoles {
+			t.Errorf("width %d: roles shown = %v", w, hasRoles)
+		}
+	}
+}
+
+// Destructive actions confirm with No focused: Enter alone never confirms.
+func TestConfirmStartsOnNo(t *testing.T) {
+	c := testCommon(80, 24)
+	d := NewConfirm(c, "Unlock?", "body", "Unlock")
+	if d.YesFocused() {
+		t.Fatal("yes focused at open")
+	}
+	done, yes := d.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !done || yes {
+		t.Fatalf("enter at open: done=%v yes=%v, want done and no", done, yes)
+	}
+	d = NewConfirm(c, "Unlock?", "body", "Unlock")
+	d.Update(tea.KeyPressMsg{Code: tea.KeyRight})
+	done, yes = d.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !done || !yes {
+		t.Fatalf("right then enter: done=%v yes=%v, want yes", done, yes)
+	}
+	d = NewConfirm(c, "Unlock?", "body", "Unlock")
+	if done, yes = d.Update(tea.KeyPressMsg{Code: 'y', Text: "y"}); !done || !yes {
+		t.Fatal("y must confirm")
+	}
+	d = NewConfirm(c, "Unlock?", "body", "Unlock")
+	if done, yes = d.Update(tea.KeyPressMsg{Code: tea.KeyEscape}); !done || yes {
+		t.Fatal("esc must cancel")
+	}
+}
+
+// R32: a full gauge reads as full without colour (solid bar, 100%), and a
+// nearly full one never does.
+func TestGauge(t *testing.T) {
+	st := common.NewStyles(true)
+	full := ansi.Strip(Gauge(st, 10, 10, 20))
+	if strings.Contains(full, "░") || !strings.HasSuffix(full, "100%") {
+		t.Errorf("full gauge %q", full)
+	}
+	almost := ansi.Strip(Gauge(st, 199, 200, 20))
+	if !strings.Contains(almost, "░") || strings.HasSuffix(almost, "100%") {
+		t.Errorf("almost full gauge %q", almost)
+	}
+	if w := ansi.StringWidth(almost); w != 20 {
+		t.Errorf("gauge is %d wide, want 20", w)
+	}
+	if none := ansi.Strip(Gauge(st, 0, 10, 20)); strings.Contains(none, "█") {
+		t.Errorf("empty gauge %q", none)
+	}
+}

@@ -1,0 +1,156 @@
+package tui
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"latchkey/tui/common"
+	"latchkey/tui/internal/fixture"
+)
+
+// harness drives the root model by hand: messages in, commands run to
+// completion (with a bound, so a timer that never fires cannot hang a test),
+// their answers fed back, as the Bubble Tea runtime would.
+type harness struct {
+	t *testing.T
+	m *App
+	f *fixture.Fixture
+}
+
+func newHarness(t *testing.T, o fixture.Options, w, h int, start common.PaneID) *harness {
+	t.Helper()
+	f, err := fixture.Build(filepath.Join(t.TempDir(), "console.db"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Svc.Close() })
+	return harnessFor(t, f, w, h, start)
+}
+
+func harnessFor(t *testing.T, f *fixture.Fixture, w, h int, start common.PaneID) *harness {
+	m := New(f.Svc, Options{Operator: "alice", Location: time.UTC, Start: start})
+	m.every = func() tea.Cmd { return nil } // time moves only when a test says so
+	hs := &harness{t: t, m: m, f: f}
+	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	hs.run(m.Init())
+	return hs
+}
+
+// send delivers msg and runs what it asks for.
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	_, cmd := h.m.Update(msg)
+	h.run(cmd)
+}
+
+func (h *harness) run(cmd tea.Cmd) { h.runAll([]tea.Cmd{cmd}, 0) }
+
+// cmdWait bounds how long a command may take: the service answers in
+// microseconds; what is still running after this is a timer the test does not
+// wait for (a cursor blink).
+const cmdWait = 100 * time.Millisecond
+
+// runAll runs cmds side by side, as the runtime does, and feeds their answers
+// back in order.
+func (h *harness) runAll(cmds []tea.Cmd, depth int) {
+	if depth > 10 {
+		return
+	}
+	chans := make([]chan tea.Msg, len(cmds))
+	for i, cmd := range cmds {
+		if cmd == nil {
+			continue
+		}
+		chans[i] = make(chan tea.Msg, 1)
+		go func(ch chan tea.Msg, cmd tea.Cmd) { ch <- cmd() }(chans[i], cmd)
+	}
+	deadline := time.After(cmdWait)
+	for _, ch := range chans {
+		if ch == nil {
+			continue
+		}
+		var msg tea.Msg
+		select {
+		case msg = <-ch:
+		case <-deadline:
+			continue
+		}
+		switch msg := msg.(type) {
+		case nil:
+		case tea.BatchMsg:
+			h.runAll(msg, depth+1)
+		default:
+			if isTerminalQuery(msg) {
+				continue
+			}
+			_, next := h.m.Update(msg)
+			h.runAll([]tea.Cmd{next}, depth+1)
+		}
+	}
+}
+
+// isTerminalQuery reports messages that ask the terminal something; with no
+// terminal there is no answer, so they are dropped.
+func isTerminalQuery(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.QuitMsg:
+		return true
+	}
+	s := typeName(msg)
+	return s == "tea.backgroundColorMsg" || s == "tea.windowSizeMsg" || s == "tea.sequenceMsg"
+}
+
+// key presses a key named as Bubble Tea names it ("enter", "ctrl+f", "q").
+func (h *harness) key(k string) {
+	h.t.Helper()
+	h.send(keyMsg(k))
+}
+
+// typeText types s one key at a time.
+func (h *harness) typeText(s string) {
+	for _, r := range s {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// tick is one second of the app's clock.
+func (h *harness) tick() { h.send(common.TickMsg(time.Now())) }
+
+// view is the screen without styles.
+func (h *harness) view() string { return ansi.Strip(h.m.Render()) }
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "ctrl+f":
+		return tea.KeyPressMsg{Code: 'f', Mod: tea.ModCtrl}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+func typeName(v any) string { return fmt.Sprintf("%T", v) }
