@@ -87,9 +87,9 @@ func (h *harness) unlockFirst(reason, verified string) {
 	if h.m.Dialog() != "form" {
 		h.t.Fatalf("u did not open the form:\n%s", h.view())
 	}
-	h.typeText(reason)
+	h.paste(reason)
 	h.key("enter")
-	h.typeText(verified)
+	h.paste(verified)
 	h.key("enter")
 }
 

@@ -118,6 +118,12 @@ func (h *harness) typeText(s string) {
 	}
 }
 
+// paste enters s as one key event carrying all its text, as a fast typist's
+// burst arrives.
+func (h *harness) paste(s string) {
+	h.send(tea.KeyPressMsg{Code: []rune(s)[0], Text: s})
+}
+
 // tick is one second of the app's clock.
 func (h *harness) tick() { h.send(common.TickMsg(time.Now())) }
 

@@ -58,7 +58,7 @@ func (k *KeyMap) Tabs() []key.Binding {
 
 // Global are the keys that work everywhere, for full help.
 func (k *KeyMap) Global() []key.Binding {
-	return []key.Binding{k.NextTab, k.PrevTab, k.ClockStep, k.ClockHour, k.Help, k.Quit}
+	return []key.Binding{k.NextTab, k.PrevTab, k.Back, k.ClockStep, k.ClockHour, k.Help, k.Quit}
 }
 
 // Moves are the cursor keys of every list.

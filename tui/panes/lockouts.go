@@ -87,7 +87,7 @@ func (p *Lockouts) line() string {
 	st := p.c.Styles
 	d := p.c.Svc.Config().LockDuration
 	return st.Title.Render("Locked accounts") +
-		st.Muted.Render(fmt.Sprintf(" · soonest to lift first · each lifts by itself %d min after it began (R12)",
+		st.Muted.Render(fmt.Sprintf(" · soonest first · each lifts by itself %d min after it began",
 			int(d.Minutes())))
 }
 
