@@ -171,6 +171,7 @@ func (g *demoGen) practice(t *txn) error {
 				status, cred = StatusPending, Credential{}
 			case r < 9 && p.Purchased > 5:
 				nu.Username = g.username(nu.Name) // a legacy user (R8)
+				nu.ContactEmail = g.email(nu.Name, g.pick(demoMailDomains))
 			}
 		}
 		if nu.Username == "" {
@@ -200,8 +201,16 @@ func (g *demoGen) practice(t *txn) error {
 			}
 		}
 	}
+	// Patients with portal accounts (R27, R28).
+	for range 3 + g.rng.IntN(8) {
+		name := g.pick(demoFirstNames) + " " + g.pick(demoLastNames)
+		login := g.username(name) + fmt.Sprint(1940+g.rng.IntN(70))
+		if _, err := t.createPatient(seedActor, p.ID, name, login, g.email(name, g.pick(demoMailDomains)), Credential{}); err != nil {
+			return err
+		}
+	}
 	// Full practices often have an open request for more licenses (R2).
-	if cur, err := getPractice(t.tx, p.ID); err == nil && cur.AtCapacity() && g.rng.IntN(2) == 0 {
+	if cur, err := getPractice(t.tx, p.ID); err == nil && (cur.AtCapacity() && g.rng.IntN(3) != 0 || cur.Free() <= 3 && g.rng.IntN(3) == 0) {
 		if _, err := t.requestLicenses(seedActor, cur, 5+5*g.rng.IntN(4), Request{Requester: owner, Reason: "demo: hiring"}); err != nil {
 			return err
 		}

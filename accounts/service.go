@@ -21,11 +21,17 @@ type Config struct {
 	// SetupLinkMaxAge is the optional maximum age of an account-setup link
 	// (R5); zero, the default, means no expiry.
 	SetupLinkMaxAge time.Duration
+	// ResetLinkTTL is how long a password-reset link works (R16).
+	ResetLinkTTL time.Duration
+	// PortalForceChange makes a patient change a reset password at the next
+	// login (R28).
+	PortalForceChange bool
 }
 
 // DefaultConfig is the configuration that ships.
 func DefaultConfig() Config {
-	return Config{MaxFailures: 5, LockDuration: 60 * time.Minute, Hash: DefaultHashParams}
+	return Config{MaxFailures: 5, LockDuration: 60 * time.Minute, Hash: DefaultHashParams,
+		ResetLinkTTL: 60 * time.Minute, PortalForceChange: true}
 }
 
 // Service is the account subsystem over one database file.

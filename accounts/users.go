@@ -23,6 +23,7 @@ type NewUser struct {
 	Email        string // login email
 	EmailConfirm string // the login email typed again (R4)
 	Username     string // legacy users only (R8)
+	ContactEmail string // a legacy user's email on file, for resets (R17)
 }
 
 // roleMailboxes are generic shared addresses refused as login emails (R9).
@@ -112,7 +113,7 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 		return User{}, err
 	}
 	u := User{ID: id, PracticeID: p.ID, Name: nu.Name, Kind: nu.Kind, Roles: nu.Roles, Status: status,
-		Email: nu.Email, Username: nu.Username, Password: cred, CreatedAt: t.now,
+		Email: nu.Email, Username: nu.Username, ContactEmail: strings.TrimSpace(nu.ContactEmail), Password: cred, CreatedAt: t.now,
 		EmailVerified: status == StatusActive && nu.Email != ""}
 	if err := t.putUser(nil, u); err != nil {
 		return User{}, err

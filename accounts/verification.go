@@ -103,9 +103,10 @@ func (t *txn) checkNewLogin(email string) error {
 	return nil
 }
 
-// UseLink is the user following a link from their email: an account-setup
-// link verifies the email, sets the chosen password and makes the account
-// active (R4); an email-change link, with the user's current password,
+// UseLink is the user completing the form a link from their email opened:
+// an account-setup link verifies the email, sets the chosen password and
+// makes the account active (R4); a reset link sets a new password and lifts
+// a lock (R16, R17); an email-change link, with the user's current password,
 // makes the new address their login (R7). Each link works once (R5).
 func (s *Service) UseLink(link, password string) (User, error) {
 	token := TokenFromLink(link)
@@ -133,12 +134,17 @@ func (s *Service) UseLink(link, password string) (User, error) {
 			return User{}, err
 		}
 		newHash = hashPassword(password, s.cfg.Hash)
+	case LinkReset:
+		if err := checkNewPassword(password, u, hasMFA(u)); err != nil {
+			return User{}, err
+		}
+		newHash = hashPassword(password, s.cfg.Hash)
 	case LinkEmailChange:
 		if ok, _ := verifyPassword(password, u.Password.Hash); !ok || u.Password.Hash == "" {
 			return User{}, ErrBadCredentials
 		}
 	default:
-		return User{}, refuse("R5", "this link is not for account setup or an email change")
+		return User{}, refuse("R5", "this link is not valid")
 	}
 	var out User
 	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
@@ -156,6 +162,9 @@ func (s *Service) UseLink(link, password string) (User, error) {
 		}
 		u := old
 		switch l.Purpose {
+		case LinkReset:
+			out, err = t.completeReset(l, newHash)
+			return err
 		case LinkSetup:
 			if old.Status != StatusPending || normalizeLogin(old.Email) != normalizeLogin(l.Email) {
 				return refuse("R5", "this link no longer matches the account")

@@ -1,0 +1,306 @@
+package accounts
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"latchkey/store"
+)
+
+// Audit actions of passwords.
+const (
+	ActResetRequested  = "password.reset_requested"
+	ActResetSent       = "password.reset_sent"
+	ActPasswordReset   = "password.reset"
+	ActPasswordChanged = "password.changed"
+	ActPasswordSet     = "password.set_by_admin"
+	ActOperatorReset   = "password.operator_reset"
+)
+
+// ForgotAnswer is what the login page says after "Forgot your password?",
+// whoever asked: it never tells whether an account exists (R16).
+const ForgotAnswer = "If an account with a verified email matches, a reset link is on its way. It works once, for 60 minutes."
+
+// ForgotPassword is "Forgot your password?" (R16): a user with a verified
+// login email gets a single-use reset link, valid ResetLinkTTL, by email;
+// a newer request kills the older link. The answer and the audit event are
+// the same for a known and an unknown address.
+func (s *Service) ForgotPassword(login string) (string, error) {
+	login = strings.TrimSpace(login)
+	err := s.update(func(t *txn) error {
+		ev := Event{ActorKind: ActorUser, Actor: login, Action: ActResetRequested, Target: login,
+			Outcome: OutcomeOK, Detail: "reset link sent if the account is eligible"}
+		u, err := userByLogin(t.tx, login)
+		if err == nil && u.Status == StatusActive && u.EmailVerified && !u.Legacy() {
+			if _, err := t.sendReset(u, u.Email, ActResetRequested); err != nil {
+				return err
+			}
+		} else if err != nil && !IsNotFound(err) {
+			return err
+		}
+		// The same event for everyone: no user id, so the per-user history
+		// does not tell either. The outbox shows whether a link went out.
+		return t.appendEvent(ev)
+	})
+	return ForgotAnswer, err
+}
+
+// sendReset issues a reset link to addr, superseding the user's older one.
+func (t *txn) sendReset(u User, addr, cause string) (Message, error) {
+	old := u
+	if err := t.endLink(u.ResetLink, LinkSuperseded); err != nil {
+		return Message{}, err
+	}
+	link, token, err := t.issueLink(LinkReset, u, addr, t.s.cfg.ResetLinkTTL)
+	if err != nil {
+		return Message{}, err
+	}
+	u.ResetLink = link.ID
+	if err := t.putUser(&old, u); err != nil {
+		return Message{}, err
+	}
+	return t.send(Message{Kind: MessageEmail, To: addr, Subject: "Reset your Latchkey password",
+		Body: fmt.Sprintf("Hello %s,\n\nUse this link to choose a new password for %s:\n\n%s%s\n\nIt works once, until %s. If you did not ask for this, ignore this email: your password has not changed.",
+			firstName(u.Name), u.Login(), LinkBase, token, link.ExpiresAt.UTC().Format("15:04 MST")),
+		Cause: cause, UserID: u.ID, LinkID: link.ID})
+}
+
+// SendPasswordReset has a reset email sent for a user without a verified
+// login email — a legacy username user, to their email on file (R8, R17). An
+// operator records why and how the caller was verified; a practice admin of
+// the user's practice may do it themselves. A user with a verified email is
+// refused with the self-service guidance (R16).
+func (s *Service) SendPasswordReset(actor Actor, userID uint64, req Request) (Message, error) {
+	req.Reason, req.VerifiedBy = strings.TrimSpace(req.Reason), strings.TrimSpace(req.VerifiedBy)
+	if actor.Kind == ActorOperator {
+		if req.Reason == "" {
+			return Message{}, badField("reason", "say why the reset is sent (R17)")
+		}
+		if req.VerifiedBy == "" {
+			return Message{}, badField("verified_by", "record how the caller was verified (R17)")
+		}
+	}
+	var msg Message
+	target, _ := s.User(userID)
+	err := s.act(actor, ActResetSent, &target, req, func(t *txn) error {
+		u, err := getUser(t.tx, userID)
+		if err != nil {
+			return err
+		}
+		if actor.Kind == ActorAdmin {
+			if err := t.isAdminOf(actor, u.PracticeID, "R17"); err != nil {
+				return err
+			}
+		} else if actor.Kind != ActorOperator {
+			return refuse("R17", "only a practice admin or an operator can send a reset email")
+		}
+		if u.EmailVerified {
+			return refuseWith("R16", u.Login()+" has a verified login email: they reset their own password",
+				"Ask them to use \"Forgot your password?\" on the login page; the link goes to their own email.")
+		}
+		if u.Status == StatusInactive {
+			return refuseWith("R20", u.Login()+" is inactive", "Reactivate the account first.")
+		}
+		if u.Status == StatusPending && !u.Legacy() {
+			return refuseWith("R4", u.Login()+" has not set up the account yet",
+				"Send the account-setup email again (Send Verification) instead.")
+		}
+		addr := u.ContactEmail
+		if !u.Legacy() {
+			addr = u.Email
+		}
+		if addr == "" {
+			return refuseWith("R17", u.Login()+" has no email on file for a reset",
+				"A practice admin can set a password for them, checked with the admin's own password.")
+		}
+		if msg, err = t.sendReset(u, addr, ActResetSent); err != nil {
+			return err
+		}
+		return t.audit(actor, ActResetSent, &u, req, OutcomeOK, "reset link to the email on file "+addr)
+	})
+	return msg, err
+}
+
+// OperatorResetPassword is an operator asked to reset a user's password. The
+// desk never sets passwords (R15): a verified user is refused with the
+// self-service guidance (R16); for the others the reset email goes out.
+func (s *Service) OperatorResetPassword(actor Actor, userID uint64, req Request) (Message, error) {
+	return s.SendPasswordReset(actor, userID, req)
+}
+
+// InspectLink reads a link's state and changes nothing: opening a link (as
+// a mail scanner fetching it does) never uses it (R16).
+func (s *Service) InspectLink(link string) (Link, error) {
+	var l Link
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		l, err = (&txn{tx: tx, now: s.Now(), s: s}).linkByToken(link)
+		return err
+	})
+	l.Hash = nil
+	return l, err
+}
+
+// completeReset is the write side of a reset link: the new password, the
+// link used, and — the user proved control of the email — the failure count
+// cleared and any lock lifted (audited as such).
+func (t *txn) completeReset(l Link, newHash string) (User, error) {
+	old, err := getUser(t.tx, l.UserID)
+	if err != nil {
+		return User{}, err
+	}
+	if old.Status == StatusInactive {
+		return User{}, refuse("R14", "this account is inactive")
+	}
+	if old.ResetLink != l.ID {
+		return User{}, refuse("R5", "this link was replaced by a newer one")
+	}
+	u := old
+	u.Password = Credential{Hash: newHash}
+	u.ResetLink = 0
+	wasLocked := u.Locked()
+	openLock(&u)
+	if err := t.endLink(l.ID, LinkUsed); err != nil {
+		return User{}, err
+	}
+	if err := t.putUser(&old, u); err != nil {
+		return User{}, err
+	}
+	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
+	if wasLocked {
+		if err := t.audit(actor, ActAccountUnlocked, &u, Request{Reason: "password reset through the email on file"},
+			OutcomeOK, "lock lifted: the user proved control of the email"); err != nil {
+			return User{}, err
+		}
+	}
+	return u, t.audit(actor, ActPasswordReset, &u, Request{}, OutcomeOK, "password reset with link #"+itoa(int(l.ID)))
+}
+
+// ChangePassword is a logged-in user changing their own password: current,
+// new, and new again (R18).
+func (s *Service) ChangePassword(login, current, newPassword, repeat string) (User, error) {
+	u, err := s.UserByLogin(login)
+	if err != nil {
+		_, _ = verifyPassword(current, s.dummyHash())
+		return User{}, ErrBadCredentials
+	}
+	if ok, _ := verifyPassword(current, u.Password.Hash); !ok || u.Password.Hash == "" {
+		return User{}, s.recordBadPassword(u, ActPasswordChanged)
+	}
+	if newPassword != repeat {
+		return User{}, badField("repeat", "the new password and its repetition differ (R18)")
+	}
+	if err := checkNewPassword(newPassword, u, hasMFA(u)); err != nil {
+		return User{}, err
+	}
+	newHash := hashPassword(newPassword, s.cfg.Hash)
+	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
+	var out User
+	err = s.act(actor, ActPasswordChanged, &u, Request{}, func(t *txn) error {
+		old, err := getUser(t.tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if old.Password != u.Password {
+			return refuse("R18", "the password changed meanwhile; try again")
+		}
+		if old.LockedNow(t.now) {
+			return refuse("R11", "this account is locked")
+		}
+		n := old
+		n.Password = Credential{Hash: newHash}
+		if err := t.putUser(&old, n); err != nil {
+			return err
+		}
+		out = n
+		return t.audit(actor, ActPasswordChanged, &n, Request{}, OutcomeOK, "changed by the user")
+	})
+	return out, err
+}
+
+// recordBadPassword audits a wrong current password in a password form; it
+// counts as a failed login (R11).
+func (s *Service) recordBadPassword(u User, action string) error {
+	err := s.update(func(t *txn) error {
+		old, err := getUser(t.tx, u.ID)
+		if err != nil {
+			return err
+		}
+		n := old
+		n.Failures++
+		if n.Failures >= t.s.cfg.MaxFailures && !n.Locked() {
+			t.lock(&n)
+		}
+		if err := t.putUser(&old, n); err != nil {
+			return err
+		}
+		return t.audit(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, action, &n, Request{},
+			OutcomeFailed, "wrong current password")
+	})
+	if err != nil {
+		return err
+	}
+	return ErrBadCredentials
+}
+
+// AdminSetPassword is a practice admin setting a colleague's password: the
+// new one, and the admin's own password as the check (R18). A wrong own
+// password is refused and audited.
+func (s *Service) AdminSetPassword(adminLogin, adminPassword string, targetID uint64, newPassword string) (User, error) {
+	admin, err := s.UserByLogin(adminLogin)
+	if err != nil {
+		_, _ = verifyPassword(adminPassword, s.dummyHash())
+		return User{}, ErrBadCredentials
+	}
+	if ok, _ := verifyPassword(adminPassword, admin.Password.Hash); !ok || admin.Password.Hash == "" {
+		return User{}, s.recordBadPassword(admin, ActPasswordSet)
+	}
+	target, err := s.User(targetID)
+	if err != nil {
+		return User{}, err
+	}
+	if err := checkNewPassword(newPassword, target, hasMFA(target)); err != nil {
+		return User{}, err
+	}
+	newHash := hashPassword(newPassword, s.cfg.Hash)
+	actor := Actor{Kind: ActorAdmin, Name: admin.Login(), UserID: admin.ID}
+	var out User
+	err = s.act(actor, ActPasswordSet, &target, Request{}, func(t *txn) error {
+		if err := t.isAdminOf(actor, target.PracticeID, "R18"); err != nil {
+			return err
+		}
+		old, err := getUser(t.tx, targetID)
+		if err != nil {
+			return err
+		}
+		if old.Status == StatusInactive {
+			return refuseWith("R20", old.Login()+" is inactive", "Reactivate the account first.")
+		}
+		n := old
+		n.Password = Credential{Hash: newHash}
+		if err := t.putUser(&old, n); err != nil {
+			return err
+		}
+		out = n
+		return t.audit(actor, ActPasswordSet, &n, Request{}, OutcomeOK, "set by a practice admin, checked with their own password")
+	})
+	return out, err
+}
+
+// isAdminOf checks that actor is an active admin of the practice.
+func (t *txn) isAdminOf(actor Actor, practiceID uint64, rule string) error {
+	admin, err := getUser(t.tx, actor.UserID)
+	if err != nil {
+		return err
+	}
+	if !admin.Roles.Admin || admin.Status != StatusActive || admin.PracticeID != practiceID {
+		return refuse(rule, actor.Name+" is not an active admin of this user's practice")
+	}
+	return nil
+}
+
+// hasMFA reports whether the account has a second factor enabled.
+func hasMFA(u User) bool { return false }
+
+var _ = time.Minute

@@ -1,0 +1,414 @@
+package accounts
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"latchkey/store"
+)
+
+const (
+	bPatients          store.Bucket = "patients"             // id -> Patient
+	ixPatientLogin     store.Bucket = "ix_patient_login"     // normalized login -> id
+	ixPracticePatients store.Bucket = "ix_practice_patients" // practiceID|id
+	ixPatientSearch    store.Bucket = "ix_patient_search"    // token|0|id
+)
+
+// Audit actions of the patient portal.
+const (
+	ActPatientCreated       = "patient.created"
+	ActPatientLoginOK       = "patient.login.ok"
+	ActPatientLoginFailed   = "patient.login.failed"
+	ActPatientPasswordReset = "patient.password_reset"
+	ActPatientPasswordSet   = "patient.password_changed"
+)
+
+// Patient holds a patient-portal account at one practice (R27, R28).
+type Patient struct {
+	ID           uint64     `json:"id"`
+	PracticeID   uint64     `json:"practice_id"`
+	Name         string     `json:"name"`
+	Login        string     `json:"login"`
+	ContactEmail string     `json:"contact_email,omitempty"` // the email on file
+	Password     Credential `json:"password"`
+	MustChange   bool       `json:"must_change,omitempty"` // change at the next login (R28)
+	LastLoginAt  time.Time  `json:"last_login_at,omitzero"`
+	ResetAt      time.Time  `json:"reset_at,omitzero"`
+	CreatedAt    time.Time  `json:"created_at"`
+}
+
+// PatientRow is a patient with their practice's name.
+type PatientRow struct {
+	Patient
+	PracticeName string
+}
+
+func getPatient(tx *store.Tx, id uint64) (Patient, error) {
+	p, err := store.Get[Patient](tx, bPatients, store.U64(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return p, &NotFoundError{What: "patient", Key: "#" + itoa(int(id))}
+	}
+	return p, err
+}
+
+func patientByLogin(tx *store.Tx, login string) (Patient, error) {
+	raw, err := tx.GetRaw(ixPatientLogin, []byte(normalizeLogin(login)))
+	if errors.Is(err, store.ErrNotFound) {
+		return Patient{}, &NotFoundError{What: "patient", Key: login}
+	}
+	if err != nil {
+		return Patient{}, err
+	}
+	return getPatient(tx, store.ParseU64(raw))
+}
+
+func patientTokens(p Patient) []string {
+	toks := append(tokenize(p.Name), tokenize(p.Login)...)
+	if at := strings.IndexByte(p.ContactEmail, '@'); at > 0 {
+		toks = append(toks, tokenize(p.ContactEmail[:at])...)
+	}
+	return dedupe(toks)
+}
+
+// createPatient adds a portal account (demo seeding and tests).
+func (t *txn) createPatient(actor Actor, practiceID uint64, name, login, contact string, cred Credential) (Patient, error) {
+	if taken, err := t.tx.GetRaw(ixPatientLogin, []byte(normalizeLogin(login))); err == nil && taken != nil {
+		return Patient{}, badField("login", "portal login "+login+" is taken")
+	}
+	id, err := t.tx.NextSeq(bPatients)
+	if err != nil {
+		return Patient{}, err
+	}
+	p := Patient{ID: id, PracticeID: practiceID, Name: name, Login: login, ContactEmail: contact, Password: cred, CreatedAt: t.now}
+	if err := store.Put(t.tx, bPatients, store.U64(id), p); err != nil {
+		return p, err
+	}
+	if err := t.tx.PutRaw(ixPatientLogin, []byte(normalizeLogin(login)), store.U64(id)); err != nil {
+		return p, err
+	}
+	if err := t.tx.PutRaw(ixPracticePatients, store.Key(store.U64(practiceID), store.U64(id)), nil); err != nil {
+		return p, err
+	}
+	for _, tok := range patientTokens(p) {
+		if err := t.tx.PutRaw(ixPatientSearch, searchKey(tok, id), nil); err != nil {
+			return p, err
+		}
+	}
+	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPatientCreated,
+		Target: login, PracticeID: practiceID, Outcome: OutcomeOK, Detail: "portal account"})
+}
+
+// CreatePatient adds a patient-portal account with no password yet.
+func (s *Service) CreatePatient(actor Actor, practiceID uint64, name, login, contact string) (Patient, error) {
+	name, login, contact = strings.TrimSpace(name), strings.TrimSpace(login), strings.TrimSpace(contact)
+	if name == "" || login == "" {
+		return Patient{}, badField("name", "a patient needs a name and a portal login")
+	}
+	var p Patient
+	err := s.update(func(t *txn) error {
+		if _, err := getPractice(t.tx, practiceID); err != nil {
+			return err
+		}
+		var err error
+		p, err = t.createPatient(Operator(actor.Name), practiceID, name, login, contact, Credential{})
+		return err
+	})
+	return p, err
+}
+
+// PatientQuery selects portal accounts in id order.
+type PatientQuery struct {
+	PracticeID uint64
+	Search     string // words prefixing a word of the name, login or contact email
+	After      uint64
+	Limit      int // 0 = 200
+}
+
+// Patients lists portal accounts, a page at a time, from indexes.
+func (s *Service) Patients(q PatientQuery) ([]PatientRow, error) {
+	if q.Limit <= 0 {
+		q.Limit = 200
+	}
+	var out []PatientRow
+	err := s.db.View(func(tx *store.Tx) error {
+		names := map[uint64]string{}
+		keep := func(p Patient) (bool, error) {
+			if q.PracticeID != 0 && p.PracticeID != q.PracticeID {
+				return true, nil
+			}
+			if terms := tokenize(q.Search); len(terms) > 1 && !allPrefixWords(patientTokens(p), terms[1:]) {
+				return true, nil
+			}
+			name, ok := names[p.PracticeID]
+			if !ok {
+				pr, err := getPractice(tx, p.PracticeID)
+				if err != nil {
+					return false, err
+				}
+				name, names[p.PracticeID] = pr.Name, pr.Name
+			}
+			out = append(out, PatientRow{Patient: p, PracticeName: name})
+			return len(out) < q.Limit, nil
+		}
+		if terms := tokenize(q.Search); len(terms) > 0 {
+			ids, err := matchIDs(tx, ixPatientSearch, terms[0], q.After)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				p, err := getPatient(tx, id)
+				if err != nil {
+					return err
+				}
+				if more, err := keep(p); err != nil || !more {
+					return err
+				}
+			}
+			return nil
+		}
+		if q.PracticeID != 0 {
+			prefix := store.U64(q.PracticeID)
+			return tx.Scan(ixPracticePatients, prefix, store.Key(prefix, store.U64(q.After+1)), false, func(k, _ []byte) (bool, error) {
+				p, err := getPatient(tx, store.ParseU64(k[8:]))
+				if err != nil {
+					return false, err
+				}
+				return keep(p)
+			})
+		}
+		return tx.Scan(bPatients, nil, store.U64(q.After+1), false, func(_, v []byte) (bool, error) {
+			p, err := decode[Patient](v)
+			if err != nil {
+				return false, err
+			}
+			return keep(p)
+		})
+	})
+	return out, err
+}
+
+// Patient reads one portal account.
+func (s *Service) Patient(id uint64) (Patient, error) {
+	var p Patient
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		p, err = getPatient(tx, id)
+		return err
+	})
+	return p, err
+}
+
+// FindPatient finds a portal account by its number (#12) or its login.
+func (s *Service) FindPatient(ref string) (Patient, error) {
+	ref = strings.TrimSpace(ref)
+	var id uint64
+	if _, err := fmt.Sscanf(strings.TrimPrefix(ref, "#"), "%d", &id); err == nil && strings.TrimLeft(strings.TrimPrefix(ref, "#"), "0123456789") == "" {
+		return s.Patient(id)
+	}
+	var p Patient
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		p, err = patientByLogin(tx, ref)
+		return err
+	})
+	return p, err
+}
+
+// PortalReset is the outcome of a portal password reset: what the printable
+// credentials document holds (R28).
+type PortalReset struct {
+	Patient           Patient
+	Practice          Practice
+	TemporaryPassword string
+	EmailedTo         string // "" when no email went out
+	IssuedBy          string
+	IssuedAt          time.Time
+	MustChange        bool
+}
+
+// readAloudAlphabet has no look-alike characters (no 0/O, 1/l/I, 5/S, 2/Z, 8/B).
+const readAloudAlphabet = "acdefghjkmnpqrtuvwxy34679"
+
+// GeneratePortalPassword makes a temporary password from crypto/rand that is
+// easy to read aloud: four groups of four from an alphabet without
+// look-alike characters (about 74 bits).
+func GeneratePortalPassword() string {
+	var b strings.Builder
+	max := big.NewInt(int64(len(readAloudAlphabet)))
+	for i := range 16 {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte('-')
+		}
+		n, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic(err)
+		}
+		b.WriteByte(readAloudAlphabet[n.Int64()])
+	}
+	return b.String()
+}
+
+// ResetPatientPassword resets a portal password to a generated one, or to
+// one the operator or practice admin designates (the same rules apply,
+// R18). The patient's contact email on file gets the new credentials, and
+// the patient must change the password at the next login (R28).
+func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated string, req Request) (PortalReset, error) {
+	p, err := s.Patient(patientID)
+	if err != nil {
+		return PortalReset{}, err
+	}
+	pw := designated
+	if pw == "" {
+		pw = GeneratePortalPassword()
+	} else if err := checkNewPassword(pw, User{Name: p.Name, Username: p.Login, Email: p.ContactEmail}, false); err != nil {
+		return PortalReset{}, err
+	}
+	newHash := hashPassword(pw, s.cfg.Hash)
+	out := PortalReset{TemporaryPassword: pw, IssuedBy: actor.Name, MustChange: s.cfg.PortalForceChange}
+	err = s.update(func(t *txn) error {
+		old, err := getPatient(t.tx, patientID)
+		if err != nil {
+			return err
+		}
+		if actor.Kind == ActorAdmin {
+			if err := t.isAdminOf(actor, old.PracticeID, "R28"); err != nil {
+				return err
+			}
+		} else if actor.Kind != ActorOperator {
+			return refuse("R28", "only an operator or a practice admin can reset a portal password")
+		}
+		pr, err := getPractice(t.tx, old.PracticeID)
+		if err != nil {
+			return err
+		}
+		n := old
+		n.Password, n.MustChange, n.ResetAt = Credential{Hash: newHash}, s.cfg.PortalForceChange, t.now
+		if err := store.Put(t.tx, bPatients, store.U64(n.ID), n); err != nil {
+			return err
+		}
+		if n.ContactEmail != "" {
+			if _, err := t.send(Message{Kind: MessageEmail, To: n.ContactEmail, Subject: pr.Name + ": your patient portal password was reset",
+				Body: fmt.Sprintf("Hello %s,\n\nYour patient portal password at %s was reset.\n\nLogin: %s\nTemporary password: %s\n\nYou will be asked to choose a new password when you log in.",
+					firstName(n.Name), pr.Name, n.Login, pw),
+				Cause: ActPatientPasswordReset}); err != nil {
+				return err
+			}
+			out.EmailedTo = n.ContactEmail
+		}
+		out.Patient, out.Practice, out.IssuedAt = n, pr, t.now
+		how := "generated"
+		if designated != "" {
+			how = "designated by " + actor.Name
+		}
+		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPatientPasswordReset,
+			Target: n.Login, PracticeID: n.PracticeID, Requester: req.Requester, Reason: req.Reason,
+			VerifiedBy: req.VerifiedBy, Outcome: OutcomeOK,
+			Detail: fmt.Sprintf("temporary password %s; emailed: %v; change at next login: %v", how, out.EmailedTo != "", n.MustChange)})
+	})
+	return out, err
+}
+
+// PatientLoginResult says whether the patient must choose a new password
+// before reaching the portal (R28).
+type PatientLoginResult struct {
+	Patient    Patient
+	MustChange bool
+}
+
+// PatientLogin is a patient logging in to the portal. After a reset, the
+// result says the password must be changed first (R28).
+func (s *Service) PatientLogin(login, password string) (PatientLoginResult, error) {
+	var p Patient
+	found := false
+	_ = s.db.View(func(tx *store.Tx) error {
+		var err error
+		p, err = patientByLogin(tx, login)
+		found = err == nil
+		return nil
+	})
+	ok := false
+	if found && p.Password.Hash != "" {
+		ok, _ = verifyPassword(password, p.Password.Hash)
+	} else {
+		_, _ = verifyPassword(password, s.dummyHash())
+	}
+	err := s.update(func(t *txn) error {
+		ev := Event{ActorKind: ActorUser, Actor: login, Action: ActPatientLoginFailed, Target: login,
+			Outcome: OutcomeFailed, Detail: "wrong login or password"}
+		if found {
+			ev.PracticeID = p.PracticeID
+		}
+		if ok {
+			cur, err := getPatient(t.tx, p.ID)
+			if err != nil {
+				return err
+			}
+			cur.LastLoginAt = t.now
+			if err := store.Put(t.tx, bPatients, store.U64(cur.ID), cur); err != nil {
+				return err
+			}
+			p = cur
+			ev.Action, ev.Outcome, ev.Detail = ActPatientLoginOK, OutcomeOK, ""
+			if cur.MustChange {
+				ev.Detail = "must change the password before reaching the portal"
+			}
+		}
+		return t.appendEvent(ev)
+	})
+	if err != nil {
+		return PatientLoginResult{}, err
+	}
+	if !ok {
+		return PatientLoginResult{}, ErrBadCredentials
+	}
+	return PatientLoginResult{Patient: p, MustChange: p.MustChange}, nil
+}
+
+// PatientChangePassword is a patient changing their portal password: new,
+// new again, and current (R27). It clears the forced change (R28).
+func (s *Service) PatientChangePassword(login, newPassword, repeat, current string) (Patient, error) {
+	var p Patient
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		p, err = patientByLogin(tx, login)
+		return err
+	})
+	if err != nil {
+		_, _ = verifyPassword(current, s.dummyHash())
+		return Patient{}, ErrBadCredentials
+	}
+	if ok, _ := verifyPassword(current, p.Password.Hash); !ok || p.Password.Hash == "" {
+		return Patient{}, ErrBadCredentials
+	}
+	if newPassword != repeat {
+		return Patient{}, badField("repeat", "the new password and its repetition differ (R27)")
+	}
+	if newPassword == current {
+		return Patient{}, refuse("R27", "choose a password different from the current one")
+	}
+	if err := checkNewPassword(newPassword, User{Name: p.Name, Username: p.Login, Email: p.ContactEmail}, false); err != nil {
+		return Patient{}, err
+	}
+	newHash := hashPassword(newPassword, s.cfg.Hash)
+	err = s.update(func(t *txn) error {
+		cur, err := getPatient(t.tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Password != p.Password {
+			return refuse("R27", "the password changed meanwhile; try again")
+		}
+		cur.Password, cur.MustChange = Credential{Hash: newHash}, false
+		if err := store.Put(t.tx, bPatients, store.U64(cur.ID), cur); err != nil {
+			return err
+		}
+		p = cur
+		return t.appendEvent(Event{ActorKind: ActorUser, Actor: cur.Login, Action: ActPatientPasswordSet,
+			Target: cur.Login, PracticeID: cur.PracticeID, Outcome: OutcomeOK, Detail: "changed by the patient"})
+	})
+	return p, err
+}
