@@ -3,7 +3,16 @@ package accounts
 import (
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"latchkey/passwords/blocklist"
 )
+
+// normalizePassword is the form a password is checked and hashed in: Unicode
+// NFKC, so the same password typed on two keyboards is the same password
+// (NIST SP 800-63B 5.1.1.2).
+func normalizePassword(pw string) string { return norm.NFKC.String(pw) }
 
 // Password length limits (R18, NIST SP 800-63B).
 const (
@@ -15,6 +24,7 @@ const (
 // checkNewPassword applies the rules for a chosen password and names every
 // one it breaks, not only the first (R18). No composition rules.
 func checkNewPassword(pw string, u User, hasMFA bool) error {
+	pw = normalizePassword(pw)
 	var broken []string
 	n := utf8.RuneCountInString(pw)
 	min := MinPasswordWithoutMFA
@@ -38,6 +48,9 @@ func checkNewPassword(pw string, u User, hasMFA bool) error {
 		if v := strings.ToLower(strings.TrimSpace(same.v)); v != "" && folded == v {
 			broken = append(broken, "the same as "+same.what)
 		}
+	}
+	if blocklist.Contains(pw) {
+		broken = append(broken, "on the list of common and breached passwords")
 	}
 	if len(broken) > 0 {
 		return refuse("R18", "password refused: "+strings.Join(broken, "; "))

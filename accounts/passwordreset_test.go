@@ -169,6 +169,28 @@ func TestPasswordRulesNameEveryBreak(t *testing.T) {
 	if err := checkNewPassword(strings.Repeat("long passphrase ", 4), u, false); err != nil {
 		t.Fatalf("64 characters: %v", err)
 	}
+	// "password" without MFA is both too short and common: both are named.
+	err = checkNewPassword("password", u, false)
+	if err == nil || !strings.Contains(err.Error(), "shorter than 15") || !strings.Contains(err.Error(), "common and breached") {
+		t.Fatalf("password: %v", err)
+	}
+	// A long password on the list is refused for being listed alone.
+	if err := checkNewPassword("passwordpassword", u, false); err == nil || strings.Contains(err.Error(), "shorter") {
+		t.Fatalf("passwordpassword: %v", err)
+	}
+	// The name, in another case, is refused.
+	if err := checkNewPassword("ROSA DIAZ", u, true); err == nil || !strings.Contains(err.Error(), "name") {
+		t.Fatalf("name: %v", err)
+	}
+}
+
+// R18: passwords are NFKC-normalised before hashing, so a full-width
+// rendering of the same password logs in.
+func TestPasswordNormalisedBeforeHashing(t *testing.T) {
+	h := hashPassword("ｃｏｒｒｅｃｔ horse", HashParams{Memory: 64, Time: 1, Threads: 1})
+	if ok, _ := verifyPassword("correct horse", h); !ok {
+		t.Fatal("NFKC-equal password did not verify")
+	}
 }
 
 // R27, R28: a portal reset gives a printable result, emails the contact on
