@@ -20,7 +20,7 @@ func (a *app) actCmd() *cobra.Command {
 	cmd.Long = `Act as a practice user would, through the same account service (R40): for
 demos and tests. Only on demo databases; anywhere else it is refused, because
 operators never log in as a user.`
-	cmd.AddCommand(a.actLoginCmd(), a.actPasswordCmd())
+	cmd.AddCommand(a.actLoginCmd(), a.actPasswordCmd(), a.actVerifyCmd(), a.actChangeEmailCmd())
 	return cmd
 }
 
@@ -99,6 +99,110 @@ secret, never stored. Everywhere else passwords cannot be looked up (R15).`,
 			return nil
 		}),
 	}
+	a.addJSON(cmd)
+	return cmd
+}
+
+// userSideJSON is what a user's own action came to, and what they were shown.
+type userSideJSON struct {
+	User         string `json:"user"`
+	Outcome      string `json:"outcome"` // "verified", "email_changed", "email_change_requested"
+	Status       string `json:"status"`
+	Email        string `json:"email"`
+	PendingEmail string `json:"pending_email,omitempty"`
+	Message      string `json:"message"` // what the user sees
+}
+
+func (a *app) actVerifyCmd() *cobra.Command {
+	var password string
+	cmd := &cobra.Command{
+		Use:   "verify LINK",
+		Short: "Follow a link from an email as its user would (demo databases only)",
+		Long: `Follow a link from an email (the whole link from "latchkey outbox show", or
+just its token), as its user would. An account-setup link verifies the login
+email, sets --password as the user's chosen password and makes the account
+active (R4); an email-change link, with the user's current --password, makes
+the new address their login (R7). A link works once, and dies when a newer
+one is sent or the user is made inactive (R5): then it is refused, exit 2.`,
+		Example: `  latchkey act verify https://app.latchkey.example/l/TOKEN --password "correct horse battery staple" --db demo.db`,
+		Args:    args("LINK"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, err := a.openExisting()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			if !svc.IsDemo() {
+				return actRefusal()
+			}
+			u, err := svc.UseLink(args[0], password)
+			if err != nil {
+				return err
+			}
+			res := userSideJSON{User: u.Login(), Outcome: "verified", Status: string(u.Status), Email: u.Email,
+				Message: "Your account is active. Log in as " + u.Login() + " with the password you chose."}
+			// Which kind of link it was shows in what it did (R4 or R7).
+			if evs, err := svc.Audit(accounts.AuditQuery{UserID: u.ID, Limit: 1}); err == nil && len(evs) > 0 &&
+				evs[0].Action == accounts.ActEmailChanged {
+				res.Outcome = "email_changed"
+				res.Message = "Your login email is now " + u.Email + ". Log in with it from now on."
+			}
+			if a.json {
+				return writeJSON(a.io.Out, res)
+			}
+			printf(a.io.Out, "%s\n", res.Message)
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&password, "password", "", "the password the user chooses (setup) or their current one (email change) (`P`, required)")
+	_ = cmd.MarkFlagRequired("password")
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) actChangeEmailCmd() *cobra.Command {
+	var password, newEmail string
+	cmd := &cobra.Command{
+		Use:   "change-email LOGIN",
+		Short: "Change one's own login email, logged in, as the user would (demo databases only)",
+		Long: `Change the user's own login email, as they would after logging in with
+--password (R7): the new address is sent a link to verify it, the old one is
+told of the change, and the old one stays the login until the link is used
+("latchkey act verify LINK --password P"). Operators cannot do this for a
+verified user.`,
+		Example: `  latchkey act change-email jane.doe@example.com --password "$(latchkey act password jane.doe@example.com --db demo.db)" \
+      --new-email jane@example.org --db demo.db`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, err := a.openExisting()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			if !svc.IsDemo() {
+				return actRefusal()
+			}
+			u, err := svc.ChangeOwnEmail(args[0], password, newEmail)
+			if err != nil {
+				return err
+			}
+			res := userSideJSON{User: u.Login(), Outcome: "email_change_requested", Status: string(u.Status),
+				Email: u.Email, PendingEmail: u.PendingEmail,
+				Message: "We sent a link to " + u.PendingEmail + ". Until you use it, you keep logging in with " + u.Email + "."}
+			if a.json {
+				return writeJSON(a.io.Out, res)
+			}
+			printf(a.io.Out, "%s\n", res.Message)
+			if ms, err := svc.Outbox(accounts.OutboxQuery{To: u.PendingEmail, Limit: 1}); err == nil && len(ms) > 0 {
+				printf(a.io.Out, "(The link is in latchkey outbox show %d.)\n", ms[0].ID)
+			}
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&password, "password", "", "the user's current password (`P`, required)")
+	cmd.Flags().StringVar(&newEmail, "new-email", "", "the new login `EMAIL` (required)")
+	_ = cmd.MarkFlagRequired("password")
+	_ = cmd.MarkFlagRequired("new-email")
 	a.addJSON(cmd)
 	return cmd
 }

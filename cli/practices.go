@@ -66,6 +66,90 @@ func (a *app) practicesCmd() *cobra.Command {
 	list.Flags().StringVar(&search, "search", "", "only practices with a word starting with each word of `Q`")
 	list.Flags().IntVar(&limit, "limit", 200, "show at most `N`")
 	a.addJSON(list)
-	cmd.AddCommand(list)
+	cmd.AddCommand(list, a.practicesShowCmd())
 	return cmd
+}
+
+// practiceDetailJSON is one practice with its people by role (active ones)
+// and its license requests, newest first.
+type practiceDetailJSON struct {
+	practiceJSON
+	Owners          []userJSON           `json:"owners"`
+	Champions       []userJSON           `json:"champions"`
+	Admins          []userJSON           `json:"admins"`
+	LicenseRequests []licenseRequestJSON `json:"license_requests"`
+}
+
+func (a *app) practicesShowCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show PRACTICE",
+		Short: "Show a practice: licenses, its owners, champions and admins, license requests",
+		Example: `  latchkey practices show 3 --db demo.db
+  latchkey practices show "Maple Clinic" --db demo.db --json`,
+		Args: args("PRACTICE"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, err := a.openExisting()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			p, err := svc.FindPractice(args[0])
+			if err != nil {
+				return err
+			}
+			v, err := svc.PracticeDetail(p.ID)
+			if err != nil {
+				return err
+			}
+			now := svc.Now()
+			people := func(us []accounts.User) []userJSON {
+				out := make([]userJSON, 0, len(us))
+				for _, u := range us {
+					out = append(out, toUserJSON(u, p.Name, now))
+				}
+				return out
+			}
+			d := practiceDetailJSON{practiceJSON: toPracticeJSON(v.Practice), Owners: people(v.Owners),
+				Champions: people(v.Champions), Admins: people(v.Admins),
+				LicenseRequests: toLicenseRequestsJSON(v.Requests, p.Name)}
+			if a.json {
+				return writeJSON(a.io.Out, d)
+			}
+			return a.printPractice(d)
+		}),
+	}
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) printPractice(d practiceDetailJSON) error {
+	t := newTable(a.io.Out)
+	t.row("Practice", d.Name+" (#"+uitoa(d.ID)+")")
+	full := ""
+	if d.AtCapacity {
+		full = ", AT CAPACITY"
+	}
+	t.row("Licenses", itoa(d.InUse)+" of "+itoa(d.Purchased)+" in use, "+itoa(d.Free)+" free"+full)
+	if err := t.flush(); err != nil {
+		return err
+	}
+	for _, group := range []struct {
+		title string
+		users []userJSON
+	}{{"Owners", d.Owners}, {"Champions", d.Champions}, {"Admins", d.Admins}} {
+		printf(a.io.Out, "\n%s:\n", group.title)
+		if len(group.users) == 0 {
+			printf(a.io.Out, "  none\n")
+			continue
+		}
+		t := newTable(a.io.Out)
+		for _, u := range group.users {
+			t.row("  "+u.Login, u.Name, u.Kind, u.Status)
+		}
+		if err := t.flush(); err != nil {
+			return err
+		}
+	}
+	printf(a.io.Out, "\nLicense requests:\n")
+	return a.printLicenseRequests(d.LicenseRequests)
 }

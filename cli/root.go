@@ -92,6 +92,8 @@ func New(streams IO) *Root {
 		a.backupCmd(),
 		a.clockCmd(),
 		a.actCmd(),
+		a.licensesCmd(),
+		a.outboxCmd(),
 	)
 	return &Root{cmd: root, app: a}
 }

@@ -33,8 +33,10 @@ var statusFilters = map[string]accounts.UserQuery{
 }
 
 func (a *app) usersCmd() *cobra.Command {
-	cmd := groupCmd("users", "Practice users: list, show, unlock")
-	cmd.AddCommand(a.usersListCmd(), a.usersShowCmd(), a.usersUnlockCmd())
+	cmd := groupCmd("users", "Practice users: list, show, add, verify, unlock, permissions, inactivate, replace")
+	cmd.AddCommand(a.usersListCmd(), a.usersShowCmd(), a.usersUnlockCmd(),
+		a.usersAddCmd(), a.usersSendVerificationCmd(), a.usersInactivateCmd(), a.usersReactivateCmd(),
+		a.usersPermissionsCmd(), a.usersReplaceCmd(), a.usersRenameCmd())
 	return cmd
 }
 
@@ -105,22 +107,42 @@ func (a *app) usersListCmd() *cobra.Command {
 	return cmd
 }
 
-// userDetailJSON is one user in full, as the console's detail view shows them.
-type userDetailJSON struct {
+// userRecordJSON is one user in full: the listing's fields and the rest of
+// the record the desk may see. Every action on a user prints it (--json), as
+// users show does, so scripts read one shape everywhere.
+type userRecordJSON struct {
 	userJSON
-	ID            uint64      `json:"id"`
-	PracticeID    uint64      `json:"practice_id"`
-	Email         string      `json:"email,omitempty"`
-	EmailVerified bool        `json:"email_verified"`
-	Username      string      `json:"username,omitempty"`
-	Failures      int         `json:"failures"`
-	LockedAt      *time.Time  `json:"locked_at,omitempty"`
-	UnlocksAt     *time.Time  `json:"unlocks_at,omitempty"`
-	HasPassword   bool        `json:"has_password"`
-	HoldsLicense  bool        `json:"holds_license"`
-	LastLoginAt   *time.Time  `json:"last_login_at,omitempty"`
-	CreatedAt     time.Time   `json:"created_at"`
-	RecentAudit   []auditJSON `json:"recent_audit"`
+	ID            uint64     `json:"id"`
+	PracticeID    uint64     `json:"practice_id"`
+	Email         string     `json:"email,omitempty"`
+	EmailVerified bool       `json:"email_verified"`
+	PendingEmail  string     `json:"pending_email,omitempty"` // a new login email awaiting its verification (R7)
+	Username      string     `json:"username,omitempty"`
+	Failures      int        `json:"failures"`
+	LockedAt      *time.Time `json:"locked_at,omitempty"`
+	UnlocksAt     *time.Time `json:"unlocks_at,omitempty"`
+	HasPassword   bool       `json:"has_password"`
+	HoldsLicense  bool       `json:"holds_license"`
+	LastLoginAt   *time.Time `json:"last_login_at,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+}
+
+func toUserRecordJSON(u accounts.User, practice string, now time.Time) userRecordJSON {
+	d := userRecordJSON{userJSON: toUserJSON(u, practice, now), ID: u.ID, PracticeID: u.PracticeID,
+		Email: u.Email, EmailVerified: u.EmailVerified, PendingEmail: u.PendingEmail, Username: u.Username,
+		Failures: u.Failures, HasPassword: u.Password.Set(), HoldsLicense: u.Status != accounts.StatusInactive,
+		LastLoginAt: timePtr(u.LastLoginAt), CreatedAt: u.CreatedAt}
+	if u.LockedNow(now) {
+		d.LockedAt, d.UnlocksAt = timePtr(u.LockedAt), timePtr(u.LockedUntil)
+	}
+	return d
+}
+
+// userDetailJSON is one user in full with their recent audit, as the
+// console's detail view shows them.
+type userDetailJSON struct {
+	userRecordJSON
+	RecentAudit []auditJSON `json:"recent_audit"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -159,13 +181,7 @@ func (a *app) usersShowCmd() *cobra.Command {
 				return err
 			}
 			now := svc.Now()
-			d := userDetailJSON{userJSON: toUserJSON(u, p.Name, now), ID: u.ID, PracticeID: u.PracticeID,
-				Email: u.Email, EmailVerified: u.EmailVerified, Username: u.Username, Failures: u.Failures,
-				HasPassword: u.Password.Set(), HoldsLicense: u.Status != accounts.StatusInactive,
-				LastLoginAt: timePtr(u.LastLoginAt), CreatedAt: u.CreatedAt, RecentAudit: toAuditJSON(evs)}
-			if u.LockedNow(now) {
-				d.LockedAt, d.UnlocksAt = timePtr(u.LockedAt), timePtr(u.LockedUntil)
-			}
+			d := userDetailJSON{userRecordJSON: toUserRecordJSON(u, p.Name, now), RecentAudit: toAuditJSON(evs)}
 			if a.json {
 				return writeJSON(a.io.Out, d)
 			}
@@ -189,6 +205,16 @@ func (a *app) printUser(d userDetailJSON, now time.Time) error {
 	}
 	t.row("Roles", roles)
 	t.row("Status", d.Status)
+	if d.Email != "" {
+		verified := "not verified"
+		if d.EmailVerified {
+			verified = "verified"
+		}
+		t.row("Login email", d.Email+" ("+verified+")")
+	}
+	if d.PendingEmail != "" {
+		t.row("New email", d.PendingEmail+" (awaiting its verification)")
+	}
 	lock := "open"
 	if d.UnlocksAt != nil {
 		lock = "LOCKED since " + humanTime(*d.LockedAt) + ", unlocks by itself in " + humanLeft(d.UnlocksAt.Sub(now))

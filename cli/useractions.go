@@ -1,0 +1,501 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"latchkey/accounts"
+)
+
+// The actions on a practice user's life (R1, R3-R10, R19, R20): each calls
+// one accounts.Service method, so it writes the same audit event as the
+// console. With --json each prints the resulting user as users show does
+// (without the audit), or {"error", "rule", "guidance"} when refused.
+
+// userActionJSON is a user after an action, with the outbox message the
+// action sent, if any (its link is in that message's body only, R30).
+type userActionJSON struct {
+	userRecordJSON
+	MessageID uint64 `json:"message_id,omitempty"`
+}
+
+// replaceJSON is the result of a replace: the leaver, now inactive, and the
+// newcomer who took their license (R10).
+type replaceJSON struct {
+	Leaver   userActionJSON `json:"leaver"`
+	Newcomer userActionJSON `json:"newcomer"`
+}
+
+// parseRoles reads --roles: a comma-separated list of owner, champion and
+// admin; "" is no roles at all.
+func parseRoles(s string) (accounts.Roles, error) {
+	var r accounts.Roles
+	for _, name := range strings.Split(s, ",") {
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "":
+		case "owner":
+			r.Owner = true
+		case "champion":
+			r.Champion = true
+		case "admin":
+			r.Admin = true
+		default:
+			return r, usagef("--roles takes owner, champion and admin separated by commas, not %q", strings.TrimSpace(name))
+		}
+	}
+	return r, nil
+}
+
+// parseKind reads --kind.
+func parseKind(s string) (accounts.Kind, error) {
+	k, err := accounts.ParseKind(s)
+	if err != nil {
+		return k, usagef("--kind must be provider or staff, not %q", s)
+	}
+	return k, nil
+}
+
+// operatorService opens the database for an action by the operator.
+func (a *app) operatorService() (*accounts.Service, accounts.Actor, error) {
+	actor, err := a.operatorActor()
+	if err != nil {
+		return nil, actor, err
+	}
+	svc, err := a.openExisting()
+	return svc, actor, err
+}
+
+// printUserResult prints a user after an action: JSON, or the human lines.
+func (a *app) printUserResult(svc *accounts.Service, u accounts.User, msgID uint64, human func(p accounts.Practice)) error {
+	p, err := svc.Practice(u.PracticeID)
+	if err != nil {
+		return err
+	}
+	if a.json {
+		return writeJSON(a.io.Out, userActionJSON{userRecordJSON: toUserRecordJSON(u, p.Name, svc.Now()), MessageID: msgID})
+	}
+	human(p)
+	return nil
+}
+
+// licenseLine is a practice's licenses after an action changed them (R1).
+func (a *app) licenseLine(p accounts.Practice) {
+	full := ""
+	if p.AtCapacity() {
+		full = " (at capacity)"
+	}
+	printf(a.io.Out, "%s: %d of %d licenses in use%s.\n", p.Name, p.InUse, p.Purchased, full)
+}
+
+// sentLine tells where a message went and how to read it.
+func (a *app) sentLine(m accounts.Message) {
+	printf(a.io.Out, "Sent the account-setup email to %s (latchkey outbox show %d).\n", m.To, m.ID)
+}
+
+// newUserFlags are the fields of a new user, shared by add and replace.
+type newUserFlags struct {
+	name, email, confirm, kind, roles string
+	noSend                            bool
+}
+
+func (f *newUserFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.name, "name", "", "the person's full `NAME` (required)")
+	fl.StringVar(&f.email, "email", "", "their personal login `EMAIL` (required; unique, no role mailboxes, R9)")
+	fl.StringVar(&f.confirm, "email-confirm", "", "the login `EMAIL` typed again (required; must match, R4)")
+	fl.StringVar(&f.kind, "kind", "", "`provider|staff` (required)")
+	fl.StringVar(&f.roles, "roles", "", "their roles, `LIST` of owner,champion,admin (default none)")
+	fl.BoolVar(&f.noSend, "no-send", false, "do not send the account-setup email yet")
+	for _, name := range []string{"name", "email", "email-confirm", "kind"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+}
+
+func (f *newUserFlags) newUser(practiceID uint64) (accounts.NewUser, error) {
+	kind, err := parseKind(f.kind)
+	if err != nil {
+		return accounts.NewUser{}, err
+	}
+	roles, err := parseRoles(f.roles)
+	if err != nil {
+		return accounts.NewUser{}, err
+	}
+	return accounts.NewUser{PracticeID: practiceID, Name: f.name, Kind: kind, Roles: roles,
+		Email: f.email, EmailConfirm: f.confirm}, nil
+}
+
+// sendSetup sends a new user their account-setup email (R4) after adding
+// them. The user is added either way; if sending fails, say how to retry.
+func sendSetup(svc *accounts.Service, actor accounts.Actor, u accounts.User, req accounts.Request) (accounts.User, accounts.Message, error) {
+	sent, msg, err := svc.SendVerification(actor, u.ID, "", "", req)
+	if err != nil {
+		return u, msg, fmt.Errorf("%s was added, but the account-setup email was not sent: %w (send it with `latchkey users send-verification %s`)",
+			u.Login(), err, u.Login())
+	}
+	return sent, msg, nil
+}
+
+func (a *app) usersAddCmd() *cobra.Command {
+	var nf newUserFlags
+	var practice, requester, reason string
+	cmd := &cobra.Command{
+		Use:   "add",
+		Short: "Add a user to a practice (takes a license) and send their account-setup email",
+		Long: `Add a user to a practice at the request of one of its owners, champions or
+admins (--requested-by, recorded; R3). The user takes a free license (R1),
+starts pending, and is sent the account-setup email with a single-use link
+(R4; see "latchkey outbox list"). The login email is typed twice and must be
+personal and unused across the whole system (R9).`,
+		Example: `  latchkey users add --db demo.db --practice "Maple Clinic" --name "Jane Doe" \
+      --email jane.doe@example.com --email-confirm jane.doe@example.com \
+      --kind staff --requested-by owner@example.com --reason "new hire"`,
+		Args: cobra.NoArgs,
+		RunE: a.run(func(*cobra.Command, []string) error {
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			p, err := svc.FindPractice(practice)
+			if err != nil {
+				return err
+			}
+			nu, err := nf.newUser(p.ID)
+			if err != nil {
+				return err
+			}
+			req := accounts.Request{Requester: requester, Reason: reason}
+			u, err := svc.CreateUser(actor, nu, req)
+			if err != nil {
+				return err
+			}
+			var msg accounts.Message
+			if !nf.noSend {
+				if u, msg, err = sendSetup(svc, actor, u, req); err != nil {
+					return err
+				}
+			}
+			return a.printUserResult(svc, u, msg.ID, func(p accounts.Practice) {
+				printf(a.io.Out, "Added %s (%s) to %s: %s, roles %s, %s.\n", u.Name, u.Login(), p.Name, string(u.Kind), u.Roles.String(), string(u.Status))
+				if msg.ID != 0 {
+					a.sentLine(msg)
+				}
+				a.licenseLine(p)
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&practice, "practice", "", "the practice `P` (its number or exact name; required)")
+	_ = cmd.MarkFlagRequired("practice")
+	nf.add(cmd)
+	requesterFlag(cmd, &requester, "the owner, champion or admin of the practice who asked")
+	cmd.Flags().StringVar(&reason, "reason", "", "why (`TEXT`)")
+	a.addJSON(cmd)
+	return cmd
+}
+
+// requesterFlag adds the required --requested-by.
+func requesterFlag(cmd *cobra.Command, v *string, who string) {
+	cmd.Flags().StringVar(v, "requested-by", "", "`LOGIN` of "+who+" (required, recorded)")
+	_ = cmd.MarkFlagRequired("requested-by")
+}
+
+// reasonFlag adds the required --reason.
+func reasonFlag(cmd *cobra.Command, v *string) {
+	cmd.Flags().StringVar(v, "reason", "", "why (`TEXT`, required, recorded)")
+	_ = cmd.MarkFlagRequired("reason")
+}
+
+func (a *app) usersSendVerificationCmd() *cobra.Command {
+	var email, confirm, requester, reason string
+	cmd := &cobra.Command{
+		Use:   "send-verification LOGIN",
+		Short: "Send (or resend) the account-setup email of a user who has not verified",
+		Long: `Send the account-setup email with a fresh single-use link (R4). For a user
+who has not verified, an earlier link dies: only the newest works (R5, R6).
+With --email (typed twice with --email-confirm) the setup email goes to a
+corrected address, which becomes the login email.
+
+For a user who has verified, resending is refused (R6): they use "Forgot your
+password?", or change their login email themselves after logging in (R7).`,
+		Example: `  latchkey users send-verification jane.doe@example.com --db demo.db
+  latchkey users send-verification jane.doe@example.com --db demo.db \
+      --email jane.doe@example.org --email-confirm jane.doe@example.org --reason "typo in the email"`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			if (email == "") != (confirm == "") {
+				return usagef("--email and --email-confirm go together: type the new login email twice")
+			}
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			old, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			req := accounts.Request{Requester: requester, Reason: reason}
+			var u accounts.User
+			var msg accounts.Message
+			if email != "" {
+				// An operator changes the email only of a user who has not verified (R7).
+				u, msg, err = svc.ChangeEmailByOperator(actor, old.ID, email, confirm, req)
+			} else {
+				u, msg, err = svc.SendVerification(actor, old.ID, "", "", req)
+			}
+			if err != nil {
+				return err
+			}
+			return a.printUserResult(svc, u, msg.ID, func(accounts.Practice) {
+				if u.Email != old.Email {
+					printf(a.io.Out, "Login email of %s changed from %s to %s.\n", u.Name, old.Email, u.Email)
+				}
+				a.sentLine(msg)
+				if old.SetupLink != 0 {
+					printf(a.io.Out, "The earlier link (#%d) no longer works: only the newest one does.\n", old.SetupLink)
+				}
+			})
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&email, "email", "", "send to this corrected login `EMAIL` (a user who has not verified only)")
+	f.StringVar(&confirm, "email-confirm", "", "the corrected login `EMAIL` typed again")
+	f.StringVar(&requester, "requested-by", "", "`LOGIN` of the practice person who asked, if any (recorded)")
+	f.StringVar(&reason, "reason", "", "why (`TEXT`)")
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) usersInactivateCmd() *cobra.Command {
+	var requester, reason string
+	cmd := &cobra.Command{
+		Use:   "inactivate LOGIN",
+		Short: "Inactivate a user who left: frees the license, kills live links, keeps history",
+		Long: `Make a user inactive (R20) at the request of an owner or champion of their
+practice, or of the user themselves (--requested-by, checked and recorded).
+Their license is freed (R1), any live setup or email-change link dies (R5),
+and all their history stays. A practice's last active owner cannot be
+inactivated (R2): make someone else an owner first.`,
+		Example: `  latchkey users inactivate jane.doe@example.com --db demo.db \
+      --requested-by owner@example.com --reason "left the clinic"`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			old, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			u, err := svc.Inactivate(actor, old.ID, accounts.Request{Requester: requester, Reason: reason})
+			if err != nil {
+				return err
+			}
+			return a.printUserResult(svc, u, 0, func(p accounts.Practice) {
+				printf(a.io.Out, "Inactivated %s (%s), requested by %s. Its license is free; its history stays.\n", u.Name, u.Login(), requester)
+				for _, id := range []uint64{old.SetupLink, old.EmailChangeLink} {
+					if id != 0 {
+						printf(a.io.Out, "Its live link #%d no longer works.\n", id)
+					}
+				}
+				a.licenseLine(p)
+			})
+		}),
+	}
+	requesterFlag(cmd, &requester, "an owner or champion of the practice, or the user themselves")
+	reasonFlag(cmd, &reason)
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) usersReactivateCmd() *cobra.Command {
+	var requester, reason string
+	cmd := &cobra.Command{
+		Use:   "reactivate LOGIN",
+		Short: "Bring an inactive user back (needs a free license)",
+		Long: `Reactivate an inactive user (R20) at the request of an owner, champion or
+admin of their practice (--requested-by, recorded; R3). It takes a free
+license (R1): at capacity it is refused. A user who had verified comes back
+active; one who had not comes back pending and needs a new setup email.`,
+		Example: `  latchkey users reactivate jane.doe@example.com --db demo.db \
+      --requested-by owner@example.com --reason "rehired"`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			old, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			u, err := svc.Reactivate(actor, old.ID, accounts.Request{Requester: requester, Reason: reason})
+			if err != nil {
+				return err
+			}
+			return a.printUserResult(svc, u, 0, func(p accounts.Practice) {
+				printf(a.io.Out, "Reactivated %s (%s), requested by %s: now %s.\n", u.Name, u.Login(), requester, string(u.Status))
+				if u.Status == accounts.StatusPending {
+					printf(a.io.Out, "They have not verified: send a new setup email with `latchkey users send-verification %s`.\n", u.Login())
+				}
+				a.licenseLine(p)
+			})
+		}),
+	}
+	requesterFlag(cmd, &requester, "an owner, champion or admin of the practice")
+	reasonFlag(cmd, &reason)
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) usersPermissionsCmd() *cobra.Command {
+	var roles, requester, reason string
+	cmd := &cobra.Command{
+		Use:   "permissions LOGIN",
+		Short: "Set a user's roles (owner, champion, admin) at an owner's request",
+		Long: `Set a user's roles to exactly --roles (R19): a comma-separated list of owner,
+champion and admin; --roles "" removes them all. An owner of the practice
+must have asked (--requested-by, checked and recorded). The last active owner
+of a practice keeps the owner role (R2).`,
+		Example: `  latchkey users permissions jane.doe@example.com --db demo.db --roles admin,champion \
+      --requested-by owner@example.com --reason "runs the front desk now"
+  latchkey users permissions jane.doe@example.com --db demo.db --roles "" \
+      --requested-by owner@example.com --reason "no longer an admin"`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			r, err := parseRoles(roles)
+			if err != nil {
+				return err
+			}
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			old, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			u, err := svc.SetRoles(actor, old.ID, r, accounts.Request{Requester: requester, Reason: reason})
+			if err != nil {
+				return err
+			}
+			return a.printUserResult(svc, u, 0, func(accounts.Practice) {
+				printf(a.io.Out, "Roles of %s (%s): %s (were %s), requested by %s.\n", u.Name, u.Login(), u.Roles.String(), old.Roles.String(), requester)
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&roles, "roles", "", "the roles to hold, `LIST` of owner,champion,admin (required; \"\" for none)")
+	_ = cmd.MarkFlagRequired("roles")
+	requesterFlag(cmd, &requester, "an owner of the practice")
+	reasonFlag(cmd, &reason)
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) usersReplaceCmd() *cobra.Command {
+	var nf newUserFlags
+	var requester, reason string
+	cmd := &cobra.Command{
+		Use:   "replace LOGIN",
+		Short: "Inactivate a leaver and add the newcomer in their place, in one step",
+		Long: `Replace a leaver with a newcomer (R10): an account belongs to one person for
+life, so it is never handed on. In one transaction the leaver is inactivated
+and the newcomer added to the same practice, the license passing from one to
+the other; both are audited. The requester must be an owner or champion of
+the practice (R20). The newcomer is sent their account-setup email (R4).`,
+		Example: `  latchkey users replace old.hire@example.com --db demo.db --name "New Hire" \
+      --email new.hire@example.com --email-confirm new.hire@example.com --kind staff \
+      --requested-by owner@example.com --reason "took over the front desk"`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			old, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			nu, err := nf.newUser(old.PracticeID)
+			if err != nil {
+				return err
+			}
+			req := accounts.Request{Requester: requester, Reason: reason}
+			leaver, newcomer, err := svc.Replace(actor, old.ID, nu, req)
+			if err != nil {
+				return err
+			}
+			var msg accounts.Message
+			if !nf.noSend {
+				if newcomer, msg, err = sendSetup(svc, actor, newcomer, req); err != nil {
+					return err
+				}
+			}
+			p, err := svc.Practice(leaver.PracticeID)
+			if err != nil {
+				return err
+			}
+			now := svc.Now()
+			if a.json {
+				return writeJSON(a.io.Out, replaceJSON{
+					Leaver:   userActionJSON{userRecordJSON: toUserRecordJSON(leaver, p.Name, now)},
+					Newcomer: userActionJSON{userRecordJSON: toUserRecordJSON(newcomer, p.Name, now), MessageID: msg.ID}})
+			}
+			printf(a.io.Out, "Inactivated %s (%s); added %s (%s) in their place, %s. The license passed to them.\n",
+				leaver.Name, leaver.Login(), newcomer.Name, newcomer.Login(), string(newcomer.Status))
+			if msg.ID != 0 {
+				a.sentLine(msg)
+			}
+			a.licenseLine(p)
+			return nil
+		}),
+	}
+	nf.add(cmd)
+	requesterFlag(cmd, &requester, "an owner or champion of the practice")
+	reasonFlag(cmd, &reason)
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) usersRenameCmd() *cobra.Command {
+	var name, reason string
+	cmd := &cobra.Command{
+		Use:   "rename LOGIN",
+		Short: "Correct the name of a user who has not verified yet",
+		Long: `Correct the name of a pending user who has not verified (a typo at setup).
+A verified account belongs to one person for life: renaming it is refused
+(R10); if the account is now someone else's, use "latchkey users replace".`,
+		Example: `  latchkey users rename jane.doe@example.com --db demo.db --name "Jane Doe-Smith" --reason "typo at setup"`,
+		Args:    args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			old, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			u, err := svc.Rename(actor, old.ID, name, accounts.Request{Reason: reason})
+			if err != nil {
+				return err
+			}
+			return a.printUserResult(svc, u, 0, func(accounts.Practice) {
+				printf(a.io.Out, "Renamed %s: %s, was %s.\n", u.Login(), u.Name, old.Name)
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the corrected full `NAME` (required)")
+	_ = cmd.MarkFlagRequired("name")
+	reasonFlag(cmd, &reason)
+	a.addJSON(cmd)
+	return cmd
+}
