@@ -165,8 +165,8 @@ func (a *app) actChangeEmailCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "change-email LOGIN",
 		Short: "Change one's own login email, logged in, as the user would (demo databases only)",
-		Long: `Change the user's own login email, as they would after logging in with
---password (R7): the new address is sent a link to verify it, the old one is
+		Long: `Log in as the user with --password and change their own login email, as
+they would (R7): the new address is sent a link to verify it, the old one is
 told of the change, and the old one stays the login until the link is used
 ("latchkey act verify LINK --password P"). Operators cannot do this for a
 verified user.`,
@@ -181,6 +181,11 @@ verified user.`,
 			defer svc.Close()
 			if !svc.IsDemo() {
 				return actRefusal()
+			}
+			// The user logs in first, as they must (R7): a wrong password
+			// counts towards the lock like any other (R11).
+			if _, err := svc.Login(args[0], password); err != nil {
+				return err
 			}
 			u, err := svc.ChangeOwnEmail(args[0], password, newEmail)
 			if err != nil {

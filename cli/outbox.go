@@ -158,6 +158,10 @@ func (a *app) printMessage(v messageViewJSON) error {
 	printf(a.io.Out, "\n")
 	// Each line of the body on its own line, every line made safe to print (R38).
 	for _, line := range strings.Split(strings.TrimRight(v.Body, "\n"), "\n") {
+		if line == "" {
+			printf(a.io.Out, "\n")
+			continue
+		}
 		printf(a.io.Out, "    %s\n", line)
 	}
 	return nil

@@ -296,10 +296,10 @@ inactivated (R2): make someone else an owner first.`,
 				return err
 			}
 			return a.printUserResult(svc, u, 0, func(p accounts.Practice) {
-				printf(a.io.Out, "Inactivated %s (%s), requested by %s. Its license is free; its history stays.\n", u.Name, u.Login(), requester)
+				printf(a.io.Out, "Inactivated %s (%s), requested by %s. Their license is free; their history stays.\n", u.Name, u.Login(), requester)
 				for _, id := range []uint64{old.SetupLink, old.EmailChangeLink} {
 					if id != 0 {
-						printf(a.io.Out, "Its live link #%d no longer works.\n", id)
+						printf(a.io.Out, "Their live link #%d no longer works.\n", id)
 					}
 				}
 				a.licenseLine(p)
