@@ -119,4 +119,3 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
-
