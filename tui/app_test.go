@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"image/color"
 	"os"
 	"strings"
 	"testing"
@@ -372,5 +373,69 @@ func TestHelpToggle(t *testing.T) {
 	full := h.view()
 	if !strings.Contains(full, "demo clock +1h") || strings.Contains(short, "demo clock +1h") {
 		t.Fatalf("full help not shown:\n%s", full)
+	}
+}
+
+// Big lists page from the service: the users pane loads 200 at a time and
+// asks for more as the cursor nears the end.
+func TestUsersPageAsCursorNearsEnd(t *testing.T) {
+	h := newHarness(t, fixture.Options{Practices: 50, Users: 5}, 100, 30, common.PaneUsers)
+	if v := h.view(); !strings.Contains(v, "200 users loaded, more as you scroll") {
+		t.Fatalf("first page:\n%s", v)
+	}
+	for range 160 {
+		h.key("down")
+	}
+	if v := h.view(); !strings.Contains(v, "250 users") {
+		t.Fatalf("no second page near the end:\n%s", v)
+	}
+	h.key("end")
+	if v := h.view(); !strings.Contains(v, "Luis Jensen") && !strings.Contains(v, "249@example.com") {
+		t.Fatalf("last user not reached:\n%s", v)
+	}
+}
+
+// enter on a practice shows its users; esc goes back to all practices.
+func TestPracticeOpensItsUsers(t *testing.T) {
+	h := newHarness(t, small, 100, 30, common.PanePractices)
+	h.key("down") // Harbor Pediatrics
+	h.key("enter")
+	if h.m.Active() != common.PaneUsers {
+		t.Fatalf("pane %d after enter", h.m.Active())
+	}
+	v := h.view()
+	if !strings.Contains(v, "Practice: Harbor Pediatrics") || !strings.Contains(v, "4 users") ||
+		strings.Contains(v, "Maple Family Clinic") {
+		t.Fatalf("not scoped to the practice:\n%s", v)
+	}
+	h.key("esc")
+	if v := h.view(); !strings.Contains(v, "All practices") || !strings.Contains(v, "16 users") {
+		t.Fatalf("esc did not show all users:\n%s", v)
+	}
+}
+
+// R32: the lockouts filter narrows the rows as you type.
+func TestLockoutsFilter(t *testing.T) {
+	h := newHarness(t, small, 100, 30, common.PaneLockouts)
+	h.key("/")
+	h.typeText("hiro")
+	if n := h.m.Lockouts().Count(); n != 1 {
+		t.Fatalf("%d rows for hiro, want 1", n)
+	}
+	h.key("esc")
+	if n := h.m.Lockouts().Count(); n != 3 {
+		t.Fatalf("%d rows after esc, want 3", n)
+	}
+}
+
+// Styles follow the terminal's background, so light terminals stay readable.
+func TestStylesFollowBackground(t *testing.T) {
+	h := newHarness(t, small, 100, 30, common.PaneLockouts)
+	if !h.m.Common().Styles.IsDark {
+		t.Fatal("default styles should be dark")
+	}
+	h.send(tea.BackgroundColorMsg{Color: color.White})
+	if h.m.Common().Styles.IsDark {
+		t.Fatal("a white background kept the dark styles")
 	}
 }

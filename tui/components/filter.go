@@ -56,8 +56,8 @@ func (f *Filter) Reset() {
 	f.input.Blur()
 }
 
-// SetWidth sets the width of the line.
-func (f *Filter) SetWidth(w int) { f.input.SetWidth(max(w-3, 1)) }
+// SetWidth sets the width of the text field.
+func (f *Filter) SetWidth(w int) { f.input.SetWidth(max(w, 8)) }
 
 // Update feeds a message to the input; it reports whether the text changed.
 func (f *Filter) Update(msg tea.Msg) (bool, tea.Cmd) {

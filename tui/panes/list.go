@@ -137,7 +137,7 @@ func (l *list[T]) Remove(drop func(T) bool) {
 
 func (l *list[T]) SetSize(w, h int) {
 	l.width, l.height = w, h
-	l.filter.SetWidth(w)
+	l.filter.SetWidth(min(w/2, 48)) // room after it for the count
 	l.table.SetSize(w, h-l.chrome())
 }
 

@@ -55,9 +55,9 @@ func NewLockouts(c *common.Common) *Lockouts {
 		return out, err
 	}
 	p.list = newList(c, common.PaneLockouts, "locked accounts", maxLockouts, fetch, p.row,
-		components.Column{Title: "Name", Width: 16, Flex: true},
-		components.Column{Title: "Login", Width: 18, Flex: true},
-		components.Column{Title: "Practice", Width: 14, Flex: true, Drop: 2},
+		components.Column{Title: "Name", Width: 16, Flex: true, Max: 26},
+		components.Column{Title: "Login", Width: 18, Flex: true, Max: 40},
+		components.Column{Title: "Practice", Width: 14, Flex: true, Max: 40, Drop: 2},
 		components.Column{Title: "Locked at", Width: 9, Drop: 1},
 		components.Column{Title: "Fails", Width: 5, Right: true, Drop: 3},
 		components.Column{Title: "Unlocks in", Width: 10, Right: true},

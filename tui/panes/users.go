@@ -62,9 +62,9 @@ func NewUsers(c *common.Common) *Users {
 		return out, err
 	}
 	p.list = newList(c, common.PaneUsers, "users", 200, fetch, p.row,
-		components.Column{Title: "Name", Width: 16, Flex: true},
-		components.Column{Title: "Login", Width: 18, Flex: true},
-		components.Column{Title: "Practice", Width: 14, Flex: true, Drop: 1},
+		components.Column{Title: "Name", Width: 16, Flex: true, Max: 26},
+		components.Column{Title: "Login", Width: 18, Flex: true, Max: 40},
+		components.Column{Title: "Practice", Width: 14, Flex: true, Max: 40, Drop: 1},
 		components.Column{Title: "Kind", Width: 8, Drop: 2},
 		components.Column{Title: "Roles", Width: 12, Drop: 3},
 		components.Column{Title: "Status", Width: 15},
