@@ -105,7 +105,7 @@ func (f *newUserFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.name, "name", "", "the person's full `NAME` (required)")
 	fl.StringVar(&f.email, "email", "", "their personal login `EMAIL` (required; unique, no role mailboxes, R9)")
 	fl.StringVar(&f.confirm, "email-confirm", "", "the login `EMAIL` typed again (required; must match, R4)")
-	fl.StringVar(&f.kind, "kind", "", "`provider|staff` (required)")
+	fl.StringVar(&f.kind, "kind", "", "what they are: `provider|staff` (required)")
 	fl.StringVar(&f.roles, "roles", "", "their roles, `LIST` of owner,champion,admin (default none)")
 	fl.BoolVar(&f.noSend, "no-send", false, "do not send the account-setup email yet")
 	for _, name := range []string{"name", "email", "email-confirm", "kind"} {

@@ -33,7 +33,7 @@ var statusFilters = map[string]accounts.UserQuery{
 }
 
 func (a *app) usersCmd() *cobra.Command {
-	cmd := groupCmd("users", "Practice users: list, show, add, verify, unlock, permissions, inactivate, replace")
+	cmd := groupCmd("users", "Practice users: list, show, add, setup emails, unlock, permissions, inactivate, reactivate, replace")
 	cmd.AddCommand(a.usersListCmd(), a.usersShowCmd(), a.usersUnlockCmd(),
 		a.usersAddCmd(), a.usersSendVerificationCmd(), a.usersInactivateCmd(), a.usersReactivateCmd(),
 		a.usersPermissionsCmd(), a.usersReplaceCmd(), a.usersRenameCmd())
