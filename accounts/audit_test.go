@@ -79,7 +79,13 @@ func TestDemoPasswordOnlyInDemo(t *testing.T) {
 	wantRule(t, err, "R15")
 
 	d, _ := newTestDemo(t, 3)
-	rows, _ := d.Users(UserQuery{Status: StatusActive, Limit: 1})
+	all, _ := d.Users(UserQuery{Status: StatusActive, Limit: 50})
+	var rows []UserRow
+	for _, r := range all {
+		if !hasMFA(r.User) {
+			rows = append(rows, r)
+		}
+	}
 	pw, err := d.DemoPassword(rows[0].Login())
 	if err != nil {
 		t.Fatal(err)
@@ -88,10 +94,17 @@ func TestDemoPasswordOnlyInDemo(t *testing.T) {
 		t.Fatalf("demo password does not log in: %v", err)
 	}
 	u, _ := d.User(rows[0].ID)
-	if u.Password.Demo || !strings.HasPrefix(u.Password.Hash, "$argon2id$") {
-		t.Fatalf("first login should store a real hash: %+v", u.Password)
+	if !u.Password.Demo || !strings.HasPrefix(u.Password.Hash, "$argon2id$") {
+		t.Fatalf("first login should store a real hash of the demo password: %+v", u.Password)
+	}
+	if again, err := d.DemoPassword(rows[0].Login()); err != nil || again != pw {
+		t.Fatalf("demo password after first login: %q %v", again, err)
+	}
+	// Once the user chooses their own, nobody can look it up.
+	if _, err := d.ChangePassword(rows[0].Login(), pw, goodPassword, goodPassword); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := d.DemoPassword(rows[0].Login()); RuleOf(err) != "R15" {
-		t.Fatalf("after first login the password is the user's own: %v", err)
+		t.Fatalf("after choosing a password: %v", err)
 	}
 }

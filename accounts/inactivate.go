@@ -75,7 +75,7 @@ func (t *txn) otherActiveOwner(u User) (bool, error) {
 // lastOwnerRefusal: a practice never loses its last active owner, since only
 // an owner can ask for licenses (R2).
 func lastOwnerRefusal(u User) *RuleError {
-	return refuseWith("R2", u.Login()+" is the last active owner of the practice, and only an owner can ask for licenses",
+	return refuseWith("R2", "a practice must keep an active owner (only an owner can ask for licenses), and "+u.Login()+" is its last one",
 		"Make another person an owner first (requested by this owner).")
 }
 

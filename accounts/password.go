@@ -17,10 +17,11 @@ type Credential struct {
 	// Hash is an argon2id hash in the PHC string format
 	// ($argon2id$v=19$m=...,t=...,p=...$salt$hash); empty when no password is set.
 	Hash string `json:"hash,omitempty"`
-	// Demo marks a seeded demo user whose password is derived from the demo
-	// database's secret (see DemoPassword) and hashed on first use, so that a
-	// million-user demo does not hash a million passwords up front. Only a
-	// demo database has the secret; nothing derived is ever stored.
+	// Demo marks a seeded demo user whose password is still the one derived
+	// from the demo database's secret (see DemoPassword). It is hashed on
+	// first use (Hash empty until then), so that a million-user demo does not
+	// hash a million passwords up front; choosing a password clears the mark.
+	// Only a demo database has the secret; nothing derived is ever stored.
 	Demo bool `json:"demo,omitempty"`
 }
 

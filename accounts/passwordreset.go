@@ -3,7 +3,6 @@ package accounts
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"latchkey/store"
 )
@@ -185,7 +184,7 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 		_, _ = verifyPassword(current, s.dummyHash())
 		return User{}, ErrBadCredentials
 	}
-	if ok, _ := verifyPassword(current, u.Password.Hash); !ok || u.Password.Hash == "" {
+	if ok, _ := u.checkPassword(s, current); !ok {
 		return User{}, s.recordBadPassword(u, ActPasswordChanged)
 	}
 	if newPassword != repeat {
@@ -253,7 +252,7 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword string, targetID ui
 		_, _ = verifyPassword(adminPassword, s.dummyHash())
 		return User{}, ErrBadCredentials
 	}
-	if ok, _ := verifyPassword(adminPassword, admin.Password.Hash); !ok || admin.Password.Hash == "" {
+	if ok, _ := admin.checkPassword(s, adminPassword); !ok {
 		return User{}, s.recordBadPassword(admin, ActPasswordSet)
 	}
 	target, err := s.User(targetID)
@@ -299,8 +298,3 @@ func (t *txn) isAdminOf(actor Actor, practiceID uint64, rule string) error {
 	}
 	return nil
 }
-
-// hasMFA reports whether the account has a second factor enabled.
-func hasMFA(u User) bool { return false }
-
-var _ = time.Minute

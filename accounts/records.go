@@ -62,6 +62,9 @@ func (t *txn) putUser(old *User, u User) error {
 				return err
 			}
 		}
+		if err := mfaTransition(old.MFA.State(), u.MFA.State()); err != nil {
+			return err
+		}
 		if old.LockState() != u.LockState() {
 			if err := lockTransition(old.LockState(), u.LockState()); err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"latchkey/mfa"
 	"latchkey/store"
 )
 
@@ -124,6 +125,7 @@ func buildDemo(path string, opts DemoOptions, cfg Config) error {
 
 // demoGen makes believable practices and people from a seeded generator.
 type demoGen struct {
+	sealer *mfa.Sealer
 	rng    *mrand.Rand
 	emails map[string]bool
 	active []string // logins of active seeded users, candidates for lockouts
@@ -146,6 +148,18 @@ func (g *demoGen) practice(t *txn) error {
 	p, err := t.createPractice(seedActor, name, purchased)
 	if err != nil {
 		return err
+	}
+	required := g.rng.IntN(12) == 0
+	if required { // some practices require MFA of everyone (R24)
+		old := p
+		p.MFARequired = true
+		if err := t.putPractice(&old, p); err != nil {
+			return err
+		}
+		if err := t.appendEvent(Event{ActorKind: seedActor.Kind, Actor: seedActor.Name, Action: ActMFARequired,
+			Target: p.Name, PracticeID: p.ID, Outcome: OutcomeOK, Detail: "MFA required: on (demo)"}); err != nil {
+			return err
+		}
 	}
 	domain := strings.ToLower(strings.Join(tokenize(name), "")) + ".com"
 	owner := ""
@@ -191,6 +205,13 @@ func (g *demoGen) practice(t *txn) error {
 		}
 		if status == StatusActive && i > 1 {
 			g.active = append(g.active, u.Login())
+		}
+		if status == StatusActive && !u.Legacy() {
+			if m := g.pickMFA(required); m != MFANone {
+				if err := g.seedMFA(t, u, m); err != nil {
+					return err
+				}
+			}
 		}
 		if status == StatusPending {
 			// New hires waiting on their setup email; some were sent it twice.
@@ -296,7 +317,7 @@ func (g *demoGen) lockouts(s *Service, now time.Time) error {
 		lockedAt := now.Add(-span * time.Duration(n-i) / time.Duration(n+1)).Truncate(time.Second)
 		for try := s.cfg.MaxFailures - 1; try >= 0; try-- {
 			at := lockedAt.Add(-time.Duration(try) * 40 * time.Second)
-			_, err := s.loginAt(at, login, "wrong password "+fmt.Sprint(try))
+			_, err := s.loginAt(at, login, "wrong password "+fmt.Sprint(try), "")
 			if err != nil && !errors.Is(err, ErrBadCredentials) && RuleOf(err) != "R11" {
 				return err
 			}
@@ -304,7 +325,7 @@ func (g *demoGen) lockouts(s *Service, now time.Time) error {
 	}
 	// A few users mistyped once or twice and are not locked.
 	for i := n; i < min(n+8, len(g.active)); i++ {
-		if _, err := s.loginAt(now.Add(-time.Duration(i)*time.Minute), g.active[perm[i]], "typo"); err != nil &&
+		if _, err := s.loginAt(now.Add(-time.Duration(i)*time.Minute), g.active[perm[i]], "typo", ""); err != nil &&
 			!errors.Is(err, ErrBadCredentials) {
 			return err
 		}

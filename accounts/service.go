@@ -26,6 +26,9 @@ type Config struct {
 	// PortalForceChange makes a patient change a reset password at the next
 	// login (R28).
 	PortalForceChange bool
+	// KeyFile holds the key TOTP secrets are sealed with (R37); empty means
+	// $LATCHKEY_KEY_FILE, else the user's config directory.
+	KeyFile string
 }
 
 // DefaultConfig is the configuration that ships.
@@ -41,6 +44,7 @@ type Service struct {
 	cfg   Config
 
 	demo  atomic.Pointer[demoInfo] // nil for a database that is not a demo
+	keys  secrets                  // the TOTP sealing key, loaded on first use (R37)
 	dummy struct {
 		once sync.Once
 		hash string

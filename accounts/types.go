@@ -100,8 +100,9 @@ type User struct {
 	LastLoginAt   time.Time  `json:"last_login_at,omitzero"`
 	CreatedAt     time.Time  `json:"created_at"`
 
-	ContactEmail    string `json:"contact_email,omitempty"`     // email on file of a legacy user, for resets (R8, R17)
-	ResetLink       uint64 `json:"reset_link,omitempty"`        // the live password-reset link (R16, R17)
+	ContactEmail    string `json:"contact_email,omitempty"` // email on file of a legacy user, for resets (R8, R17)
+	ResetLink       uint64 `json:"reset_link,omitempty"`    // the live password-reset link (R16, R17)
+	MFA             MFA    `json:"mfa,omitzero"`
 	SetupLink       uint64 `json:"setup_link,omitempty"`        // the live account-setup link (R4-R6)
 	PendingEmail    string `json:"pending_email,omitempty"`     // a new login email awaiting verification (R7)
 	EmailChangeLink uint64 `json:"email_change_link,omitempty"` // the live link that verifies it

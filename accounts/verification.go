@@ -140,7 +140,7 @@ func (s *Service) UseLink(link, password string) (User, error) {
 		}
 		newHash = hashPassword(password, s.cfg.Hash)
 	case LinkEmailChange:
-		if ok, _ := verifyPassword(password, u.Password.Hash); !ok || u.Password.Hash == "" {
+		if ok, _ := u.checkPassword(s, password); !ok {
 			return User{}, ErrBadCredentials
 		}
 	default:
@@ -229,7 +229,7 @@ func (s *Service) ChangeOwnEmail(login, password, newEmail string) (User, error)
 		_, _ = verifyPassword(password, s.dummyHash())
 		return User{}, ErrBadCredentials
 	}
-	if ok, _ := verifyPassword(password, u.Password.Hash); !ok || u.Password.Hash == "" {
+	if ok, _ := u.checkPassword(s, password); !ok {
 		return User{}, ErrBadCredentials
 	}
 	newEmail = strings.TrimSpace(newEmail)

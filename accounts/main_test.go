@@ -1,0 +1,22 @@
+package accounts
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"latchkey/mfa"
+)
+
+// TestMain keeps the TOTP sealing key of every test in a temporary
+// directory, never in the user's config.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "latchkey-keys")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv(mfa.KeyFileEnv, filepath.Join(dir, "secret.key"))
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}

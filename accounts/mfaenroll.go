@@ -1,0 +1,354 @@
+package accounts
+
+import (
+	"strings"
+
+	"latchkey/mfa"
+)
+
+// totpIssuer names Latchkey in authenticator apps.
+const totpIssuer = "Latchkey"
+
+// Enrolment is what the user sees after choosing a method (R21, R22).
+type Enrolment struct {
+	Method    MFAMethod `json:"method"`
+	SentTo    string    `json:"sent_to,omitempty"`    // where the confirmation code went, masked
+	QR        string    `json:"qr,omitempty"`         // the otpauth URI as half-block text
+	ManualKey string    `json:"manual_key,omitempty"` // the secret grouped for typing
+	URI       string    `json:"uri,omitempty"`
+	Notice    string    `json:"notice,omitempty"` // SMS and email are weaker than an app
+}
+
+// StartEnrolment is a logged-in user, from their security settings, choosing
+// a second factor after re-entering their password (R22): SMS to a US number,
+// email to their verified login email, or an authenticator app (R21). The
+// method is active only once one of its codes is verified; until then any
+// old method stays.
+func (s *Service) StartEnrolment(login, password string, method MFAMethod, phone string) (Enrolment, error) {
+	u, err := s.UserByLogin(login)
+	if err != nil {
+		_, _ = verifyPassword(password, s.dummyHash())
+		return Enrolment{}, ErrBadCredentials
+	}
+	if ok, _ := u.checkPassword(s, password); !ok {
+		return Enrolment{}, s.recordBadPassword(u, ActMFAEnrolStart)
+	}
+	if _, err := ParseMFAMethod(string(method)); err != nil {
+		return Enrolment{}, err
+	}
+	out := Enrolment{Method: method}
+	pending := MFAEnrolment{Method: method}
+	switch method {
+	case MFASMS:
+		if pending.Phone, err = mfa.NormalizeUSPhone(phone); err != nil {
+			return Enrolment{}, refuse("R21", strings.TrimPrefix(err.Error(), "R21: "))
+		}
+		out.Notice = WeakMethodNotice
+	case MFAEmail:
+		if !u.EmailVerified || u.Email == "" {
+			return Enrolment{}, refuse("R21", "email codes go only to a verified login email, and this account has none")
+		}
+		out.Notice = WeakMethodNotice
+	case MFAApp:
+		key, err := mfa.NewTOTPSecret(totpIssuer, u.Login())
+		if err != nil {
+			return Enrolment{}, err
+		}
+		if pending.Secret, err = s.sealSecret(u.ID, key.Secret); err != nil {
+			return Enrolment{}, err
+		}
+		out.URI, out.ManualKey = key.URI, mfa.ManualKey(key.Secret)
+		if out.QR, err = mfa.QRText(key.URI); err != nil {
+			return Enrolment{}, err
+		}
+	}
+	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
+	err = s.act(actor, ActMFAEnrolStart, &u, Request{}, func(t *txn) error {
+		old, err := getUser(t.tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if old.Status != StatusActive {
+			return refuse("R22", "only an active account sets up MFA")
+		}
+		if old.LockedNow(t.now) {
+			return refuse("R11", "this account is locked")
+		}
+		if method == MFAApp {
+			sealer, err := t.s.sealer()
+			if err != nil {
+				return err
+			}
+			if err := t.checkSealKey(sealer); err != nil {
+				return err
+			}
+		}
+		n := old
+		pending.StartedAt = t.now
+		if method != MFAApp {
+			code, c := mfa.NewCode(t.now)
+			pending.Code = &c
+			msg, err := t.sendCode(n, method, pending.Phone, code, "Confirm your Latchkey sign-in method", ActMFAEnrolStart)
+			if err != nil {
+				return err
+			}
+			out.SentTo = maskedDestination(msg)
+		}
+		n.MFA.Pending = &pending
+		if err := t.putUser(&old, n); err != nil {
+			return err
+		}
+		return t.audit(actor, ActMFAEnrolStart, &n, Request{}, OutcomeOK, "setting up "+string(method))
+	})
+	return out, err
+}
+
+// checkPassword verifies a password against a user's stored hash (or demo
+// password), costing one hash either way.
+func (u User) checkPassword(s *Service, password string) (bool, error) {
+	if u.Password.Demo && u.Password.Hash == "" {
+		if secret := s.demoSecret(); secret != nil {
+			_, _ = verifyPassword(password, s.dummyHash())
+			return derivePassword(secret, u.ID) == password, nil
+		}
+	}
+	if u.Password.Hash == "" {
+		_, _ = verifyPassword(password, s.dummyHash())
+		return false, nil
+	}
+	return verifyPassword(password, u.Password.Hash)
+}
+
+// ConfirmEnrolment verifies one code from the method being set up; then,
+// and only then, it becomes the user's one method (R21, R22).
+func (s *Service) ConfirmEnrolment(login, code string) (User, error) {
+	u, err := s.UserByLogin(login)
+	if err != nil {
+		return User{}, err
+	}
+	if u.MFA.Pending == nil {
+		return User{}, refuseWith("R22", "no MFA method is being set up", "Choose a method in the security settings first.")
+	}
+	var secret string
+	if u.MFA.Pending.Method == MFAApp {
+		if secret, err = s.openSecret(u.ID, u.MFA.Pending.Secret); err != nil {
+			return User{}, err
+		}
+	}
+	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
+	var out User
+	var refusal error
+	err = s.update(func(t *txn) error {
+		old, err := getUser(t.tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if old.MFA.Pending == nil {
+			refusal = refuse("R22", "no MFA method is being set up")
+			return nil
+		}
+		n := old
+		p := *old.MFA.Pending
+		var step int64
+		switch p.Method {
+		case MFAApp:
+			if step, err = mfa.ValidateTOTP(secret, code, t.now, 0); err != nil {
+				refusal = codeRefusal(err)
+			}
+		default:
+			c := *p.Code
+			ok, cerr := c.Check(t.now, code)
+			p.Code = &c
+			n.MFA.Pending = &p
+			if !ok {
+				refusal = codeRefusal(cerr)
+			}
+		}
+		if refusal != nil {
+			if err := t.putUser(&old, n); err != nil {
+				return err
+			}
+			return t.audit(actor, ActMFAEnrolFail, &n, Request{}, refusedOutcome("R23"), "wrong confirmation code for "+string(p.Method))
+		}
+		previous := old.MFA.Method
+		n.MFA = MFA{Method: p.Method, Phone: p.Phone, Secret: p.Secret, EnrolledAt: t.now, LastStep: step}
+		if err := t.putUser(&old, n); err != nil {
+			return err
+		}
+		out = n
+		detail := string(p.Method) + " enabled"
+		if previous != MFANone {
+			detail += ", replacing " + string(previous)
+		}
+		return t.audit(actor, ActMFAEnrolled, &n, Request{}, OutcomeOK, detail)
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return out, refusal
+}
+
+// DisableOwnMFA is a user trying to turn off their MFA: refused, always;
+// only an operator clears it (R25).
+func (s *Service) DisableOwnMFA(login string) error {
+	u, err := s.UserByLogin(login)
+	if err != nil {
+		return err
+	}
+	return s.auditRefusal(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActMFADisable, &u,
+		refuseWith("R25", "MFA cannot be turned off by the user once enabled", "If the phone or app is lost, call support to have it cleared."))
+}
+
+// IdentityChecks are the ways an operator may have verified a caller before
+// clearing MFA (R26). The record names one of them and adds a note.
+var IdentityChecks = []string{
+	"call-back to the number on file",
+	"confirmed by the practice owner",
+	"confirmed by a practice admin",
+	"video call with photo ID",
+	"in person with photo ID",
+}
+
+// ClearMFA removes a user's MFA settings after the operator recorded how
+// the caller's identity was verified (one of IdentityChecks, with a note)
+// and why (R26). The user is told on their login email.
+func (s *Service) ClearMFA(actor Actor, userID uint64, check, note, reason string) (User, error) {
+	check, note, reason = strings.TrimSpace(check), strings.TrimSpace(note), strings.TrimSpace(reason)
+	valid := false
+	for _, c := range IdentityChecks {
+		valid = valid || c == check
+	}
+	if !valid {
+		return User{}, badField("verified_by", "record how the caller's identity was verified, one of: "+strings.Join(IdentityChecks, "; ")+" (R26)")
+	}
+	if note == "" {
+		return User{}, badField("verification_note", "note what was checked (R26)")
+	}
+	if reason == "" {
+		return User{}, badField("reason", "say why MFA is cleared (R26)")
+	}
+	req := Request{Reason: reason, VerifiedBy: check + ": " + note}
+	target, _ := s.User(userID)
+	var out User
+	err := s.act(actor, ActMFACleared, &target, req, func(t *txn) error {
+		if actor.Kind != ActorOperator {
+			return refuse("R26", "only an operator clears MFA")
+		}
+		old, err := getUser(t.tx, userID)
+		if err != nil {
+			return err
+		}
+		if old.MFA.State() == MFAStateNone {
+			return refuse("R26", old.Login()+" has no MFA to clear")
+		}
+		n := old
+		n.MFA = MFA{}
+		if err := t.putUser(&old, n); err != nil {
+			return err
+		}
+		to := n.Email
+		if to == "" {
+			to = n.ContactEmail
+		}
+		if to != "" {
+			if _, err := t.send(Message{Kind: MessageEmail, To: to, Subject: "Your multi-factor authentication was cleared",
+				Body: "Hello " + firstName(n.Name) + ",\n\nAt your request, Latchkey support cleared the multi-factor authentication on your account (" +
+					n.Login() + "). Set up a new method from your security settings.\nIf you did not ask for this, call your practice admin and Latchkey support at once.",
+				Cause: ActMFACleared, UserID: n.ID}); err != nil {
+				return err
+			}
+		}
+		out = n
+		return t.audit(actor, ActMFACleared, &n, req, OutcomeOK, "cleared "+string(old.MFA.Method)+"; user notified at "+to)
+	})
+	return out, err
+}
+
+// RequireMFA turns a practice's MFA requirement on or off — all its users or
+// none (R24). Only an operator does it, recording which owner or admin of
+// the practice asked.
+func (s *Service) RequireMFA(actor Actor, practiceID uint64, on bool, req Request) (Practice, error) {
+	var p Practice
+	err := s.act(actor, ActMFARequired, nil, req, func(t *txn) error {
+		if actor.Kind != ActorOperator {
+			return refuse("R24", "only an operator turns a practice's MFA requirement on or off")
+		}
+		var err error
+		if p, err = getPractice(t.tx, practiceID); err != nil {
+			return err
+		}
+		r, err := t.requesterIn(p, req.Requester, "R24", "owners or admins")
+		if err != nil {
+			return err
+		}
+		if !r.Roles.Owner && !r.Roles.Admin {
+			return refuse("R24", req.Requester+" is not an owner or admin of "+p.Name)
+		}
+		if p.MFARequired == on {
+			return refuse("R24", p.Name+" already has the requirement "+onOff(on))
+		}
+		old := p
+		p.MFARequired = on
+		if err := t.putPractice(&old, p); err != nil {
+			return err
+		}
+		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActMFARequired, Target: p.Name,
+			PracticeID: p.ID, Requester: r.Login(), Reason: req.Reason, Outcome: OutcomeOK, Detail: "MFA required: " + onOff(on)})
+	})
+	return p, err
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+// DemoTOTP is the code a user's authenticator app shows now, for demos
+// (demo databases only, R40).
+func (s *Service) DemoTOTP(login string) (string, error) {
+	if !s.IsDemo() {
+		return "", refuse("R40", "acting as a practice user is for demo databases only")
+	}
+	u, err := s.UserByLogin(login)
+	if err != nil {
+		return "", err
+	}
+	sealed := u.MFA.Secret
+	if u.MFA.Pending != nil && u.MFA.Pending.Method == MFAApp {
+		sealed = u.MFA.Pending.Secret
+	} else if u.MFA.Method != MFAApp {
+		return "", refuse("R21", u.Login()+" has no authenticator app")
+	}
+	secret, err := s.openSecret(u.ID, sealed)
+	if err != nil {
+		return "", err
+	}
+	return mfa.TOTPCode(secret, s.Now()), nil
+}
+
+// EnrolmentQR shows again the QR code of an app enrolment in progress (the
+// user's side, for demos, R40).
+func (s *Service) EnrolmentQR(login string) (Enrolment, error) {
+	if !s.IsDemo() {
+		return Enrolment{}, refuse("R40", "the user's side of enrolment is shown only in demo databases")
+	}
+	u, err := s.UserByLogin(login)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	if u.MFA.Pending == nil || u.MFA.Pending.Method != MFAApp {
+		return Enrolment{}, refuse("R22", u.Login()+" is not setting up an authenticator app")
+	}
+	secret, err := s.openSecret(u.ID, u.MFA.Pending.Secret)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	key, err := mfa.TOTPKeyFor(totpIssuer, u.Login(), secret)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	qr, err := mfa.QRText(key.URI)
+	return Enrolment{Method: MFAApp, QR: qr, URI: key.URI, ManualKey: mfa.ManualKey(secret)}, err
+}

@@ -1,0 +1,84 @@
+package accounts
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"latchkey/mfa"
+	"latchkey/store"
+)
+
+var keySealKey = []byte("mfa_key_id")
+
+// secrets seals TOTP secrets under a key kept outside the database file
+// (R37), loaded on first use, so a database opened without its key still
+// does everything but TOTP — and says why TOTP fails.
+type secrets struct {
+	once   sync.Once
+	sealer *mfa.Sealer
+	err    error
+}
+
+func (s *Service) sealer() (*mfa.Sealer, error) {
+	s.keys.once.Do(func() {
+		path := s.cfg.KeyFile
+		if path == "" {
+			if path, s.keys.err = mfa.DefaultKeyPath(); s.keys.err != nil {
+				return
+			}
+		}
+		s.keys.sealer, s.keys.err = mfa.LoadOrCreateKey(path)
+	})
+	return s.keys.sealer, s.keys.err
+}
+
+// checkSealKey makes sure the database's TOTP secrets were sealed with this
+// key, recording the key's id at the first seal.
+func (t *txn) checkSealKey(sealer *mfa.Sealer) error {
+	raw, err := t.tx.GetRaw(store.MetaBucket, keySealKey)
+	if errors.Is(err, store.ErrNotFound) {
+		if !t.tx.Writable() {
+			return nil
+		}
+		return t.tx.PutRaw(store.MetaBucket, keySealKey, []byte(sealer.KeyID()))
+	}
+	if err != nil {
+		return err
+	}
+	if string(raw) != sealer.KeyID() {
+		return fmt.Errorf("this database's TOTP secrets were sealed with key %s, but the key file %s holds key %s: use the right key file (--key-file or $%s)",
+			raw, sealer.Path(), sealer.KeyID(), mfa.KeyFileEnv)
+	}
+	return nil
+}
+
+func sealAD(userID uint64) []byte {
+	return append([]byte("latchkey totp secret\x00"), store.U64(userID)...)
+}
+
+// sealSecret seals a TOTP secret for one user (the user id is bound in, so a
+// sealed secret cannot be moved to another account).
+func (s *Service) sealSecret(userID uint64, secret string) ([]byte, error) {
+	sealer, err := s.sealer()
+	if err != nil {
+		return nil, err
+	}
+	return sealer.Seal([]byte(secret), sealAD(userID))
+}
+
+// openSecret opens a sealed TOTP secret, checking the key is the database's.
+func (s *Service) openSecret(userID uint64, sealed []byte) (string, error) {
+	sealer, err := s.sealer()
+	if err != nil {
+		return "", err
+	}
+	if err := s.db.View(func(tx *store.Tx) error { return (&txn{tx: tx}).checkSealKey(sealer) }); err != nil {
+		return "", err
+	}
+	plain, err := sealer.Open(sealed, sealAD(userID))
+	if err != nil {
+		return "", err
+	}
+	return string(plain), nil
+}

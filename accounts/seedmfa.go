@@ -1,0 +1,67 @@
+package accounts
+
+import (
+	"fmt"
+
+	"latchkey/mfa"
+)
+
+// seedMFA gives a seeded user a second factor, passing through the MFA
+// machine as a real enrolment does (none -> enrolling -> enabled).
+func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod) error {
+	old := u
+	pending := MFAEnrolment{Method: method, StartedAt: t.now}
+	switch method {
+	case MFASMS:
+		// 555-0100 to 555-0199 are reserved for fiction.
+		pending.Phone = fmt.Sprintf("+1%03d55501%02d", 201+g.rng.IntN(700), g.rng.IntN(100))
+		if _, err := mfa.NormalizeUSPhone(pending.Phone); err != nil {
+			pending.Phone = "+15035550100"
+		}
+	case MFAApp:
+		key, err := mfa.NewTOTPSecret(totpIssuer, u.Login())
+		if err != nil {
+			return err
+		}
+		if g.sealer == nil {
+			if g.sealer, err = t.s.sealer(); err != nil {
+				return err
+			}
+			if err := t.checkSealKey(g.sealer); err != nil {
+				return err
+			}
+		}
+		if pending.Secret, err = g.sealer.Seal([]byte(key.Secret), sealAD(u.ID)); err != nil {
+			return err
+		}
+	}
+	u.MFA.Pending = &pending
+	if err := t.putUser(&old, u); err != nil {
+		return err
+	}
+	enrolling := u
+	u.MFA = MFA{Method: method, Phone: pending.Phone, Secret: pending.Secret, EnrolledAt: t.now}
+	if err := t.putUser(&enrolling, u); err != nil {
+		return err
+	}
+	return t.audit(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActMFAEnrolled, &u, Request{}, OutcomeOK,
+		string(method)+" enabled (demo)")
+}
+
+// pickMFA chooses a seeded user's method: most have none; in a practice
+// that requires MFA most have one.
+func (g *demoGen) pickMFA(required bool) MFAMethod {
+	r := g.rng.IntN(100)
+	if required {
+		r /= 4
+	}
+	switch {
+	case r < 3:
+		return MFASMS
+	case r < 5:
+		return MFAEmail
+	case r < 8:
+		return MFAApp
+	}
+	return MFANone
+}
