@@ -75,7 +75,7 @@ func (t *txn) otherActiveOwner(u User) (bool, error) {
 // lastOwnerRefusal: a practice never loses its last active owner, since only
 // an owner can ask for licenses (R2).
 func lastOwnerRefusal(u User) *RuleError {
-	return refuseWith("R2", "a practice must keep an active owner (only an owner can ask for licenses), and "+u.Login()+" is its last one",
+	return refuseWith("R2", "a practice must keep an active owner (only an owner can ask for licenses): "+u.Login()+" is its last active owner",
 		"Make another person an owner first (requested by this owner).")
 }
 

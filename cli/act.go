@@ -27,19 +27,29 @@ operators never log in as a user.`
 // loginJSON is the outcome of one login attempt.
 type loginJSON struct {
 	User    string `json:"user"`
-	Outcome string `json:"outcome"` // "ok"
+	Outcome string `json:"outcome"` // "ok", "code_needed" or "must_enroll"
 	Status  string `json:"status"`
+	Stage   string `json:"stage"`             // dashboard, code or enroll
+	Method  string `json:"method,omitempty"`  // the second factor asked for
+	SentTo  string `json:"sent_to,omitempty"` // where a code went, masked
 }
 
 func (a *app) actLoginCmd() *cobra.Command {
-	var password string
+	var password, code string
 	cmd := &cobra.Command{
 		Use:   "login LOGIN",
 		Short: "Make one login attempt as the user would (demo databases only)",
 		Long: `Make one login attempt as the user would, with --password. Prints the
 outcome: exit 0 when the login succeeds, 1 when the login or password is
 wrong, 2 when a rule refuses it (R11: the account is locked; R14: inactive or
-not yet verified). Failed attempts count towards the lock like any other.`,
+not yet verified; R23: a wrong second-factor code). Failed attempts count
+towards the lock like any other.
+
+A user with MFA gets a second step: without --code, an SMS or email code is
+sent (read it with "latchkey outbox list --to ADDRESS"), or the app is asked
+for ("latchkey act totp LOGIN" shows the code the app would show); run again
+with --code. Where the practice requires MFA and the user has none, the login
+stops at enrolment (R24).`,
 		Example: `  latchkey act login maria.lopez@example.com --password wrong --db demo.db
   latchkey act login maria.lopez@example.com --db demo.db \
       --password "$(latchkey act password maria.lopez@example.com --db demo.db)"`,
@@ -53,18 +63,35 @@ not yet verified). Failed attempts count towards the lock like any other.`,
 			if !svc.IsDemo() {
 				return actRefusal()
 			}
-			u, err := svc.Login(args[0], password)
+			r, err := svc.Authenticate(args[0], password, code)
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, loginJSON{User: u.Login(), Outcome: "ok", Status: string(u.Status)})
+			out := loginJSON{User: r.User.Login(), Outcome: "ok", Status: string(r.User.Status), Stage: string(r.Stage),
+				Method: string(r.Method), SentTo: r.SentTo}
+			switch r.Stage {
+			case accounts.StageCode:
+				out.Outcome = "code_needed"
+			case accounts.StageEnroll:
+				out.Outcome = "must_enroll"
 			}
-			printf(a.io.Out, "Login OK: %s\n", u.Login())
+			if a.json {
+				return writeJSON(a.io.Out, out)
+			}
+			switch r.Stage {
+			case accounts.StageCode:
+				printf(a.io.Out, "Password accepted for %s. %s (run again with --code).\n", r.User.Login(),
+					(&accounts.NextStepError{Result: r}).Error())
+			case accounts.StageEnroll:
+				printf(a.io.Out, "Password accepted for %s, but the practice requires multi-factor authentication (R24):\nset it up before reaching the dashboard (latchkey act enroll).\n", r.User.Login())
+			default:
+				printf(a.io.Out, "Login OK: %s\n", r.User.Login())
+			}
 			return nil
 		}),
 	}
 	cmd.Flags().StringVar(&password, "password", "", "the password to try (`P`, required)")
+	cmd.Flags().StringVar(&code, "code", "", "the second-factor code, for a user with MFA (`C`)")
 	_ = cmd.MarkFlagRequired("password")
 	a.addJSON(cmd)
 	return cmd
