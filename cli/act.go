@@ -20,7 +20,10 @@ func (a *app) actCmd() *cobra.Command {
 	cmd.Long = `Act as a practice user would, through the same account service (R40): for
 demos and tests. Only on demo databases; anywhere else it is refused, because
 operators never log in as a user.`
-	cmd.AddCommand(a.actLoginCmd(), a.actPasswordCmd(), a.actVerifyCmd(), a.actChangeEmailCmd())
+	cmd.AddCommand(a.actLoginCmd(), a.actPasswordCmd(), a.actVerifyCmd(), a.actChangeEmailCmd(),
+		a.actForgotCmd(), a.actResetCmd(), a.actChangePasswordCmd(),
+		a.actPatientLoginCmd(), a.actPatientChangePasswordCmd(),
+		a.actEnrollCmd(), a.actConfirmEnrollCmd(), a.actTOTPCmd(), a.actDisableMFACmd())
 	return cmd
 }
 

@@ -34,7 +34,7 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 
 func (a *app) openForConsole() (*accounts.Service, error) {
 	if a.db != "" {
-		return accounts.Open(a.db, clock, newConfig())
+		return accounts.Open(a.db, clock, a.config())
 	}
 	path, err := defaultDBPath()
 	if err != nil {
@@ -48,5 +48,5 @@ func (a *app) openForConsole() (*accounts.Service, error) {
 		fmt.Fprintf(a.io.Err, "First run: creating the demo database %s\n", path)
 		return a.createDemo(path, 0, defaultSeed)
 	}
-	return accounts.Open(path, clock, newConfig())
+	return accounts.Open(path, clock, a.config())
 }

@@ -90,7 +90,7 @@ type demoJSON struct {
 // createDemo builds a demo database at path, showing progress when stderr is
 // a terminal (a large demo takes a while).
 func (a *app) createDemo(path string, practices int, seed int64) (*accounts.Service, error) {
-	cfg := newConfig()
+	cfg := a.config()
 	opts := accounts.DemoOptions{Practices: practices, Seed: seed, Clock: clock, Config: &cfg}
 	if isTerminal(a.io.Err) {
 		opts.Progress = progressPrinter(a.io.Err)

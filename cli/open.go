@@ -19,6 +19,17 @@ var (
 	newConfig                = accounts.DefaultConfig
 )
 
+// config is the configuration every database is opened with: the hook's,
+// with --key-file when given (R37). Without it, accounts falls back to
+// $LATCHKEY_KEY_FILE, else the default beside the user's config.
+func (a *app) config() accounts.Config {
+	cfg := newConfig()
+	if a.keyFile != "" {
+		cfg.KeyFile = a.keyFile
+	}
+	return cfg
+}
+
 // defaultDBPath is the demo database the desk opens without --db (R34):
 // $XDG_DATA_HOME/latchkey/demo.db, else ~/.local/share/latchkey/demo.db.
 func defaultDBPath() (string, error) {
@@ -55,7 +66,7 @@ func (a *app) openExisting() (*accounts.Service, error) {
 		}
 		return nil, fmt.Errorf("database %s does not exist: %s", path, hint)
 	}
-	return accounts.Open(path, clock, newConfig())
+	return accounts.Open(path, clock, a.config())
 }
 
 // operatorName is who the actions are recorded under (R35): --operator, else

@@ -8,21 +8,22 @@ import (
 
 // practiceJSON is one practice and its licenses (R1).
 type practiceJSON struct {
-	ID         uint64 `json:"id"`
-	Name       string `json:"name"`
-	Purchased  int    `json:"purchased"`
-	InUse      int    `json:"in_use"`
-	Free       int    `json:"free"`
-	AtCapacity bool   `json:"at_capacity"`
+	ID          uint64 `json:"id"`
+	Name        string `json:"name"`
+	Purchased   int    `json:"purchased"`
+	InUse       int    `json:"in_use"`
+	Free        int    `json:"free"`
+	AtCapacity  bool   `json:"at_capacity"`
+	MFARequired bool   `json:"mfa_required"` // all its users must have MFA (R24)
 }
 
 func toPracticeJSON(p accounts.Practice) practiceJSON {
 	return practiceJSON{ID: p.ID, Name: p.Name, Purchased: p.Purchased, InUse: p.InUse,
-		Free: p.Free(), AtCapacity: p.AtCapacity()}
+		Free: p.Free(), AtCapacity: p.AtCapacity(), MFARequired: p.MFARequired}
 }
 
 func (a *app) practicesCmd() *cobra.Command {
-	cmd := groupCmd("practices", "Practices and their licenses")
+	cmd := groupCmd("practices", "Practices, their licenses and their MFA requirement")
 	var search string
 	var limit int
 	list := &cobra.Command{
@@ -66,7 +67,7 @@ func (a *app) practicesCmd() *cobra.Command {
 	list.Flags().StringVar(&search, "search", "", "only practices with a word starting with each word of `Q`")
 	list.Flags().IntVar(&limit, "limit", 200, "show at most `N`")
 	a.addJSON(list)
-	cmd.AddCommand(list, a.practicesShowCmd())
+	cmd.AddCommand(list, a.practicesShowCmd(), a.practicesRequireMFACmd())
 	return cmd
 }
 
@@ -130,6 +131,11 @@ func (a *app) printPractice(d practiceDetailJSON) error {
 		full = ", AT CAPACITY"
 	}
 	t.row("Licenses", itoa(d.InUse)+" of "+itoa(d.Purchased)+" in use, "+itoa(d.Free)+" free"+full)
+	mfaReq := "not required"
+	if d.MFARequired {
+		mfaReq = "required for all its users (R24)"
+	}
+	t.row("MFA", mfaReq)
 	if err := t.flush(); err != nil {
 		return err
 	}

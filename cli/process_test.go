@@ -5,8 +5,11 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"latchkey/mfa"
 )
 
 // The test binary doubles as latchkey: with this variable set it runs the
@@ -17,6 +20,18 @@ const asLatchkey = "LATCHKEY_TEST_RUN_AS_CLI"
 func TestMain(m *testing.M) {
 	if os.Getenv(asLatchkey) == "1" {
 		os.Exit(New(StdIO()).Run(os.Args[1:]))
+	}
+	// Authenticator secrets are sealed under a key file (R37): the tests'
+	// goes in a temporary directory, never the user's own.
+	if os.Getenv(mfa.KeyFileEnv) == "" {
+		dir, err := os.MkdirTemp("", "latchkey-cli-test-")
+		if err != nil {
+			panic(err)
+		}
+		os.Setenv(mfa.KeyFileEnv, filepath.Join(dir, "secret.key"))
+		code := m.Run()
+		os.RemoveAll(dir)
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

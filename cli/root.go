@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"latchkey/mfa"
 )
 
 // IO is where a command reads and writes. Tests pass buffers.
@@ -28,6 +30,7 @@ type app struct {
 	io       IO
 	db       string // --db; "" means the default demo database
 	operator string // --operator; resolved by operatorName
+	keyFile  string // --key-file; "" means $LATCHKEY_KEY_FILE, else the default
 	json     bool   // --json of the command that runs
 	ran      bool   // a command's RunE was entered: errors after this are not usage errors
 }
@@ -43,6 +46,12 @@ database that is not a demo.
 
 Every action is recorded in the audit trail under the operator's name:
 --operator, else $LATCHKEY_OPERATOR, else your login name.
+
+Authenticator-app secrets are sealed under a key kept outside the database
+(R37): --key-file, else $LATCHKEY_KEY_FILE, else
+$XDG_CONFIG_HOME/latchkey/secret.key (~/.config/latchkey/secret.key),
+created on first use, readable by you only. Keep it with the database: a
+database opened with another key says so, and its app logins fail.
 
 Exit codes:
   0   success
@@ -81,6 +90,7 @@ func New(streams IO) *Root {
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.db, "db", "", "database `FILE` (default: the demo database, see above)")
 	pf.StringVar(&a.operator, "operator", "", "operator `NAME` recorded with every action (default $LATCHKEY_OPERATOR, else your login name)")
+	pf.StringVar(&a.keyFile, "key-file", "", "`FILE` holding the key that seals authenticator secrets (default $"+mfa.KeyFileEnv+", else ~/.config/latchkey/secret.key)")
 
 	root.AddCommand(
 		a.demoCmd(),
@@ -94,6 +104,8 @@ func New(streams IO) *Root {
 		a.actCmd(),
 		a.licensesCmd(),
 		a.outboxCmd(),
+		a.patientsCmd(),
+		a.mfaCmd(),
 	)
 	return &Root{cmd: root, app: a}
 }

@@ -33,10 +33,10 @@ var statusFilters = map[string]accounts.UserQuery{
 }
 
 func (a *app) usersCmd() *cobra.Command {
-	cmd := groupCmd("users", "Practice users: list, show, add, setup emails, unlock, permissions, inactivate, reactivate, replace")
+	cmd := groupCmd("users", "Practice users: list, show, add, setup emails, unlock, password resets, permissions, inactivate, reactivate, replace")
 	cmd.AddCommand(a.usersListCmd(), a.usersShowCmd(), a.usersUnlockCmd(),
 		a.usersAddCmd(), a.usersSendVerificationCmd(), a.usersInactivateCmd(), a.usersReactivateCmd(),
-		a.usersPermissionsCmd(), a.usersReplaceCmd(), a.usersRenameCmd())
+		a.usersPermissionsCmd(), a.usersReplaceCmd(), a.usersRenameCmd(), a.usersResetPasswordCmd())
 	return cmd
 }
 

@@ -1,0 +1,486 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"latchkey/accounts"
+)
+
+// Multi-factor authentication (R21-R26, R37): what the desk sees of a
+// user's MFA (never a secret or a code), the support-only clear with its
+// identity-verification record, the practice requirement, and the user's
+// side of enrolment (demo only).
+
+// identityAliases are short names for accounts.IdentityChecks, for typing.
+var identityAliases = []struct{ alias, check string }{
+	{"callback", "call-back to the number on file"},
+	{"owner", "confirmed by the practice owner"},
+	{"admin", "confirmed by a practice admin"},
+	{"video", "video call with photo ID"},
+	{"in-person", "in person with photo ID"},
+}
+
+// identityHelp lists the checks with their aliases, for --help and errors.
+func identityHelp() string {
+	var b strings.Builder
+	for _, c := range accounts.IdentityChecks {
+		alias := ""
+		for _, al := range identityAliases {
+			if al.check == c {
+				alias = al.alias
+			}
+		}
+		fmt.Fprintf(&b, "  %-10s %s\n", alias, c)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// identityList is the checks with their aliases on one line, for errors.
+func identityList() string {
+	parts := make([]string, 0, len(identityAliases))
+	for _, al := range identityAliases {
+		parts = append(parts, al.alias+" ("+al.check+")")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parseIdentityCheck reads --verified-by: an alias, or one of
+// accounts.IdentityChecks in full (any case).
+func parseIdentityCheck(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", usagef("--verified-by is required (R26): record how the caller's identity was verified, one of %s", identityList())
+	}
+	for _, al := range identityAliases {
+		if strings.EqualFold(s, al.alias) {
+			return al.check, nil
+		}
+	}
+	for _, c := range accounts.IdentityChecks {
+		if strings.EqualFold(s, c) {
+			return c, nil
+		}
+	}
+	return "", usagef("--verified-by %q is not one of the identity checks (R26): use one of %s", s, identityList())
+}
+
+// mfaShowJSON is a user's MFA as the desk may see it.
+type mfaShowJSON struct {
+	User       string `json:"user"`
+	Name       string `json:"name"`
+	Practice   string `json:"practice"`
+	PracticeID uint64 `json:"practice_id"`
+	accounts.MFAView
+}
+
+func (a *app) mfaCmd() *cobra.Command {
+	cmd := groupCmd("mfa", "Multi-factor authentication: show a user's method, clear it (support only)")
+	cmd.AddCommand(a.mfaShowCmd(), a.mfaClearCmd())
+	return cmd
+}
+
+func (a *app) mfaShowCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show LOGIN",
+		Short: "Show a user's MFA: method, strength, masked phone, enrolled, last used, practice requirement",
+		Long: `Show a user's multi-factor authentication as the desk may see it: the method
+(sms, email or app; at most one, R21) and its strength (NIST SP 800-63B-4
+restricts SMS and does not count email as an authenticator), the phone
+masked to its last 4 digits, when it was enrolled and last used, a method
+being set up and not active yet (R22), and whether the practice requires MFA
+(R24). Never a secret or a code.`,
+		Example: `  latchkey mfa show maria.lopez@example.com --db demo.db`,
+		Args:    args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, err := a.openExisting()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			u, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			p, err := svc.Practice(u.PracticeID)
+			if err != nil {
+				return err
+			}
+			d := mfaShowJSON{User: u.Login(), Name: u.Name, Practice: p.Name, PracticeID: p.ID, MFAView: accounts.ViewMFA(u, p)}
+			if a.json {
+				return writeJSON(a.io.Out, d)
+			}
+			return a.printMFA(d)
+		}),
+	}
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) printMFA(d mfaShowJSON) error {
+	t := newTable(a.io.Out)
+	t.row("User", d.User+" ("+d.Name+")")
+	req := "not required"
+	if d.Required {
+		req = "REQUIRED for all its users (R24)"
+	}
+	t.row("Practice", d.Practice+" (#"+uitoa(d.PracticeID)+"): MFA "+req)
+	t.row("Method", d.MethodLabel)
+	t.row("Strength", d.Strength)
+	if d.Phone != "" {
+		t.row("Phone", d.Phone)
+	}
+	if d.Method != accounts.MFANone {
+		t.row("Enrolled", humanTime(d.EnrolledAt))
+		last := "never"
+		if !d.LastUsedAt.IsZero() {
+			last = humanTime(d.LastUsedAt)
+		}
+		t.row("Last used", last)
+	}
+	if d.Enrolling != accounts.MFANone {
+		t.row("Setting up", string(d.Enrolling)+" (not active until a code from it is verified, R22)")
+	}
+	if d.MustEnroll {
+		t.row("Must enroll", "yes: at the next login, before the dashboard (R24)")
+	}
+	return t.flush()
+}
+
+// mfaClearJSON is an operator's clear of a user's MFA (R26).
+type mfaClearJSON struct {
+	actionJSON
+	Cleared    string `json:"cleared"`               // the method that was cleared
+	NotifiedAt string `json:"notified_at,omitempty"` // the login email told of it
+	MessageID  uint64 `json:"message_id,omitempty"`
+}
+
+func (a *app) mfaClearCmd() *cobra.Command {
+	var verifiedBy, note, reason string
+	cmd := &cobra.Command{
+		Use:   "clear LOGIN",
+		Short: "Clear a user's MFA after recording how the caller's identity was verified (R26)",
+		Long: `Clear a user's multi-factor authentication — a lost phone or authenticator —
+after recording how the caller's identity was verified (R26). Help desks are
+the favourite target of social engineering: --verified-by must be one of
+these checks (the short name or the whole text), with a --note of what was
+checked and a --reason:
+
+` + identityHelp() + `
+
+The user is told on their login email that MFA was cleared, and the clear is
+audited with the operator, the check and the reason. Users cannot turn MFA
+off themselves (R25).`,
+		Example: `  latchkey mfa clear maria.lopez@example.com --db demo.db --verified-by callback \
+      --note "called 503-555-0123 from the practice record" --reason "lost phone"`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			check, err := parseIdentityCheck(verifiedBy)
+			if err != nil {
+				return err
+			}
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			old, err := svc.UserByLogin(args[0])
+			if err != nil {
+				return err
+			}
+			u, err := svc.ClearMFA(actor, old.ID, check, note, reason)
+			if err != nil {
+				return err
+			}
+			res := mfaClearJSON{actionJSON: actionJSON{OK: true, Action: accounts.ActMFACleared, User: u.Login(),
+				Operator: actor.Name, Reason: strings.TrimSpace(reason), VerifiedBy: check + ": " + strings.TrimSpace(note), Time: svc.Now()},
+				Cleared: string(old.MFA.Method)}
+			if res.Cleared == "" && old.MFA.Pending != nil {
+				res.Cleared = string(old.MFA.Pending.Method) + " (being set up)"
+			}
+			to := u.Email
+			if to == "" {
+				to = u.ContactEmail
+			}
+			if to != "" {
+				if ms, err := svc.Outbox(accounts.OutboxQuery{To: to, Limit: 1}); err == nil && len(ms) > 0 && ms[0].Cause == accounts.ActMFACleared {
+					res.NotifiedAt, res.MessageID = ms[0].To, ms[0].ID
+				}
+			}
+			if a.json {
+				return writeJSON(a.io.Out, res)
+			}
+			printf(a.io.Out, "Cleared the MFA (%s) of %s (%s).\n", res.Cleared, u.Name, u.Login())
+			printf(a.io.Out, "Recorded: operator %s; identity verified by %s; reason: %s.\n", actor.Name, res.VerifiedBy, res.Reason)
+			if res.MessageID != 0 {
+				printf(a.io.Out, "They were told at %s (latchkey outbox show %d). They can set up a new method after logging in.\n", res.NotifiedAt, res.MessageID)
+			} else {
+				printf(a.io.Out, "There is no email on file to tell them.\n")
+			}
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&verifiedBy, "verified-by", "", "how the caller's identity was verified: `CHECK`, one of callback, owner, admin, video, in-person (required, R26)")
+	f.StringVar(&note, "note", "", "what was checked (`TEXT`, required, recorded)")
+	f.StringVar(&reason, "reason", "", "why MFA is cleared (`TEXT`, required, recorded)")
+	_ = cmd.MarkFlagRequired("note")
+	_ = cmd.MarkFlagRequired("reason")
+	a.addJSON(cmd)
+	return cmd
+}
+
+// requireMFAJSON is a practice's MFA requirement after a change (R24).
+type requireMFAJSON struct {
+	practiceJSON
+	Operator    string    `json:"operator"`
+	RequestedBy string    `json:"requested_by"`
+	Reason      string    `json:"reason,omitempty"`
+	Time        time.Time `json:"time"`
+}
+
+func (a *app) practicesRequireMFACmd() *cobra.Command {
+	var requester, reason string
+	cmd := &cobra.Command{
+		Use:   "require-mfa PRACTICE on|off",
+		Short: "Require MFA for all of a practice's users, or for none (R24)",
+		Long: `Turn a practice's MFA requirement on or off: all its users or none (R24).
+Only an operator does it, at the request of an owner or admin of the
+practice (--requested-by, checked and recorded). When it is on, a user
+without MFA must set it up at their next login before reaching the
+dashboard.`,
+		Example: `  latchkey practices require-mfa 3 on --db demo.db --requested-by owner@example.com --reason "cyber insurance"
+  latchkey practices require-mfa "Maple Clinic" off --db demo.db --requested-by owner@example.com`,
+		Args: args("PRACTICE", "on|off"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			var on bool
+			switch strings.ToLower(args[1]) {
+			case "on":
+				on = true
+			case "off":
+			default:
+				return usagef("the requirement is on or off, not %q", args[1])
+			}
+			svc, actor, err := a.operatorService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			p, err := svc.FindPractice(args[0])
+			if err != nil {
+				return err
+			}
+			p, err = svc.RequireMFA(actor, p.ID, on, accounts.Request{Requester: requester, Reason: reason})
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return writeJSON(a.io.Out, requireMFAJSON{practiceJSON: toPracticeJSON(p), Operator: actor.Name,
+					RequestedBy: requester, Reason: reason, Time: svc.Now()})
+			}
+			if on {
+				printf(a.io.Out, "%s now requires MFA of all its users, requested by %s: a user without MFA sets it up at their next login (R24).\n", p.Name, requester)
+			} else {
+				printf(a.io.Out, "%s no longer requires MFA, requested by %s: users keep the methods they have.\n", p.Name, requester)
+			}
+			return nil
+		}),
+	}
+	requesterFlag(cmd, &requester, "an owner or admin of the practice")
+	cmd.Flags().StringVar(&reason, "reason", "", "why (`TEXT`, recorded)")
+	a.addJSON(cmd)
+	return cmd
+}
+
+// The user's side of MFA (demo only).
+
+// enrolJSON is what the user sees after choosing a method.
+type enrolJSON struct {
+	User string `json:"user"`
+	accounts.Enrolment
+	Outcome string `json:"outcome"` // "confirm_code_needed"
+}
+
+func (a *app) actEnrollCmd() *cobra.Command {
+	var password, method, phone string
+	cmd := &cobra.Command{
+		Use:   "enroll LOGIN",
+		Short: "Set up MFA from the security settings, as the user would (demo databases only)",
+		Long: `Set up (or switch) the user's second factor from their security settings, as
+they would, re-entering their --password (R22). --method is one of:
+
+  app    an authenticator app (TOTP): prints the QR code to scan and the key
+         to type by hand (R21);
+  sms    a text to a US number (--phone, in any usual form; others are
+         refused, R21);
+  email  the user's verified login email, and no other address.
+
+SMS and email get a notice that an app is stronger. The new method is active
+only after one code from it is verified ("latchkey act confirm-enroll"); until
+then any old method stays (R22). The code for sms or email is in the outbox;
+for an app, "latchkey act totp LOGIN" shows what the app would.`,
+		Example: `  latchkey act enroll maria.lopez@example.com --password P --method app --db demo.db
+  latchkey act enroll maria.lopez@example.com --password P --method sms --phone "(503) 555-0123" --db demo.db`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			m := accounts.MFAMethod(strings.ToLower(strings.TrimSpace(method)))
+			if _, err := accounts.ParseMFAMethod(string(m)); err != nil {
+				return usagef("--method must be sms, email or app, not %q", method)
+			}
+			if m == accounts.MFASMS && strings.TrimSpace(phone) == "" {
+				return usagef("--method sms needs --phone: a US number (R21)")
+			}
+			if m != accounts.MFASMS && phone != "" {
+				return usagef("--phone is for --method sms only")
+			}
+			svc, err := a.actService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			e, err := svc.StartEnrolment(args[0], password, m, phone)
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return writeJSON(a.io.Out, enrolJSON{User: args[0], Enrolment: e, Outcome: "confirm_code_needed"})
+			}
+			a.printEnrolment(args[0], e)
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&password, "password", "", "the user's password, re-entered (`P`, required)")
+	f.StringVar(&method, "method", "", "the second factor: `sms|email|app` (required)")
+	f.StringVar(&phone, "phone", "", "for sms: a US phone `NUMBER`, e.g. \"(503) 555-0123\"")
+	_ = cmd.MarkFlagRequired("password")
+	_ = cmd.MarkFlagRequired("method")
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) printEnrolment(login string, e accounts.Enrolment) {
+	w := a.io.Out
+	if e.Method == accounts.MFAApp {
+		printf(w, "Scan this QR code with your authenticator app:\n\n")
+		for _, line := range strings.Split(strings.TrimRight(e.QR, "\n"), "\n") {
+			printf(w, "  %s\n", line)
+		}
+		printf(w, "\nOr type this key into the app: %s\n", e.ManualKey)
+		printf(w, "Then enter the code the app shows: latchkey act confirm-enroll %s --code CODE\n", login)
+		printf(w, "(In a demo, `latchkey act totp %s` shows the code the app would show.)\n", login)
+	} else {
+		how := map[accounts.MFAMethod]string{accounts.MFASMS: "by text message", accounts.MFAEmail: "by email"}[e.Method]
+		printf(w, "We sent a 6-digit code %s to %s. It works for 5 minutes.\n", how, e.SentTo)
+		printf(w, "Enter it to turn this method on: latchkey act confirm-enroll %s --code CODE\n", login)
+		printf(w, "(In a demo, the code is in `latchkey outbox list --limit 1`.)\n")
+	}
+	printf(w, "Until a code is verified, your current method (if any) stays (R22).\n")
+	if e.Notice != "" {
+		printf(w, "\nNote: %s\n", e.Notice)
+	}
+}
+
+func (a *app) actConfirmEnrollCmd() *cobra.Command {
+	var code string
+	cmd := &cobra.Command{
+		Use:   "confirm-enroll LOGIN",
+		Short: "Enter the code that turns the new MFA method on (demo databases only)",
+		Long: `Enter one code from the method being set up, as the user would (R22): from
+the text or email that "latchkey act enroll" sent (valid 5 minutes, dead
+after 5 wrong tries, R23), or from the app ("latchkey act totp LOGIN"). Only
+then does the new method become the user's one method (R21). A wrong or
+expired code is refused, exit 2.`,
+		Example: `  latchkey act confirm-enroll maria.lopez@example.com --code "$(latchkey act totp maria.lopez@example.com --db demo.db)" --db demo.db`,
+		Args:    args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, err := a.actService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			u, err := svc.ConfirmEnrolment(args[0], code)
+			if err != nil {
+				return err
+			}
+			res := struct {
+				User       string    `json:"user"`
+				Outcome    string    `json:"outcome"`
+				Method     string    `json:"method"`
+				Strength   string    `json:"strength"`
+				EnrolledAt time.Time `json:"enrolled_at"`
+			}{u.Login(), "enrolled", string(u.MFA.Method), accounts.MFAStrength(u.MFA.Method), u.MFA.EnrolledAt}
+			if a.json {
+				return writeJSON(a.io.Out, res)
+			}
+			printf(a.io.Out, "Multi-factor authentication is on for %s: %s (%s).\n", u.Login(), res.Method, res.Strength)
+			printf(a.io.Out, "From now on, logging in asks for a code after the password.\n")
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&code, "code", "", "the 6-digit code (`C`, required)")
+	_ = cmd.MarkFlagRequired("code")
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) actTOTPCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "totp LOGIN",
+		Short: "Print the code the user's authenticator app shows now, alone on a line (demo databases only)",
+		Long: `Print the 6-digit code the user's authenticator app would show now (RFC 6238,
+30-second steps, on the demo's own clock), for the app being set up or the
+one enabled. A code logs in once (R23): for another, move the demo clock on
+("latchkey clock advance 30s").`,
+		Example: `  latchkey act login maria.lopez@example.com --password P --db demo.db \
+      --code "$(latchkey act totp maria.lopez@example.com --db demo.db)"`,
+		Args: args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, err := a.actService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			code, err := svc.DemoTOTP(args[0])
+			if err != nil {
+				return err
+			}
+			if a.json {
+				left := 30 - svc.Now().Unix()%30
+				return writeJSON(a.io.Out, map[string]any{"user": args[0], "code": code, "valid_for_seconds": left})
+			}
+			printf(a.io.Out, "%s\n", code)
+			return nil
+		}),
+	}
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) actDisableMFACmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "disable-mfa LOGIN",
+		Short: "Try to turn off one's own MFA, as the user would: always refused (demo databases only)",
+		Long: `Try to turn off the user's own multi-factor authentication, as they might.
+It is always refused (R25, exit 2): only an operator clears MFA, after
+verifying the caller ("latchkey mfa clear"). The refusal is audited.`,
+		Example: `  latchkey act disable-mfa maria.lopez@example.com --db demo.db`,
+		Args:    args("LOGIN"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			svc, err := a.actService()
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			if err := svc.DisableOwnMFA(args[0]); err != nil {
+				return err
+			}
+			return fmt.Errorf("turning off MFA was not refused: it should have been (R25)")
+		}),
+	}
+	a.addJSON(cmd)
+	return cmd
+}
