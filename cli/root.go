@@ -106,6 +106,7 @@ func New(streams IO) *Root {
 		a.outboxCmd(),
 		a.patientsCmd(),
 		a.mfaCmd(),
+		a.simCmd(),
 	)
 	return &Root{cmd: root, app: a}
 }

@@ -1,0 +1,106 @@
+package sim
+
+import (
+	"context"
+	"time"
+
+	"latchkey/accounts"
+)
+
+// Actor is who moves the demo clock for a running simulator: time passing,
+// recorded as the system.
+var Actor = accounts.Actor{Kind: accounts.ActorSystem, Name: "simulator"}
+
+// RunOptions pace a run in real time.
+type RunOptions struct {
+	Rate     float64       // actions per real second; 0 means as fast as possible
+	Duration time.Duration // real time to run; 0 means until ctx ends
+	// Speed is how many seconds of demo clock pass per real second (1 means
+	// real time); the demo clock is advanced once a second (R39).
+	Speed float64
+	// Progress, if set, is told the summary about once a second.
+	Progress func(Summary)
+}
+
+// Run acts until ctx ends or the duration is up, then checks everything
+// once more and returns the summary.
+func (s *Simulator) Run(ctx context.Context, ro RunOptions) Summary {
+	start := time.Now()
+	var deadline <-chan time.Time
+	if ro.Duration > 0 {
+		t := time.NewTimer(ro.Duration)
+		defer t.Stop()
+		deadline = t.C
+	}
+	second := time.NewTicker(time.Second)
+	defer second.Stop()
+	var pace <-chan time.Time
+	if ro.Rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / ro.Rate))
+		defer t.Stop()
+		pace = t.C
+	}
+	lastTick := start
+	for {
+		select {
+		case <-ctx.Done():
+			return s.finish(start)
+		case <-deadline:
+			return s.finish(start)
+		case now := <-second.C:
+			s.passTime(ro.Speed, now.Sub(lastTick))
+			lastTick = now
+			s.CheckQuick()
+			if ro.Progress != nil {
+				ro.Progress(s.Summary())
+			}
+			continue
+		default:
+		}
+		if pace != nil {
+			select {
+			case <-pace:
+			case <-ctx.Done():
+				return s.finish(start)
+			case <-deadline:
+				return s.finish(start)
+			case now := <-second.C:
+				s.passTime(ro.Speed, now.Sub(lastTick))
+				lastTick = now
+				s.CheckQuick()
+				if ro.Progress != nil {
+					ro.Progress(s.Summary())
+				}
+				continue
+			}
+		}
+		s.Step()
+	}
+}
+
+// passTime moves a demo clock on by what speed makes of elapsed real time,
+// beyond the real time that passed anyway.
+func (s *Simulator) passTime(speed float64, elapsed time.Duration) {
+	if speed <= 1 || !s.svc.IsDemo() {
+		s.sum.Simulated += elapsed
+		return
+	}
+	extra := time.Duration(float64(elapsed) * (speed - 1)).Round(time.Second)
+	if extra <= 0 {
+		return
+	}
+	if _, err := s.svc.AdvanceClock(Actor, extra); err != nil {
+		s.violation("demo clock: %v", err)
+		return
+	}
+	s.sum.Simulated += elapsed + extra
+}
+
+func (s *Simulator) finish(start time.Time) Summary {
+	s.CheckFull()
+	sum := s.Summary()
+	if sum.Simulated == 0 {
+		sum.Simulated = time.Since(start)
+	}
+	return sum
+}

@@ -1,0 +1,123 @@
+package sim
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"latchkey/accounts"
+	"latchkey/mfa"
+)
+
+var soakSteps = flag.Int("soak-steps", 0, "steps of the soak test (0: the CI default)")
+
+func TestMain(m *testing.M) {
+	dir, _ := os.MkdirTemp("", "latchkey-sim")
+	os.Setenv(mfa.KeyFileEnv, filepath.Join(dir, "secret.key"))
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func demo(t testing.TB, practices int) (*accounts.Service, *accounts.FakeClock) {
+	t.Helper()
+	clock := accounts.NewFakeClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	cfg := accounts.DefaultConfig()
+	cfg.Hash = accounts.HashParams{Memory: 64, Time: 1, Threads: 1}
+	svc, err := accounts.CreateDemo(filepath.Join(t.TempDir(), "sim.db"),
+		accounts.DemoOptions{Practices: practices, Seed: 11, Clock: clock, Config: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = svc.Close() })
+	return svc, clock
+}
+
+// R40, R1, R5, R11, R12, R14, R23, R29: days of simulated users on a fake
+// clock, the rules checked after every step: licenses never over-used, no
+// inactive user logs in, every lock lifts within its hour, no used link or
+// code works twice, every state change only through its table (a
+// TransitionError would surface as an error outcome), and the audit chain
+// verifies. `go test ./sim -run Soak -soak-steps 200000` runs longer.
+func TestSoak(t *testing.T) {
+	steps := *soakSteps
+	if steps == 0 {
+		steps = 6000
+		if testing.Short() {
+			steps = 800
+		}
+	}
+	svc, clock := demo(t, 20)
+	s := New(svc, Options{Seed: 5, PoolSize: 1500})
+	for i := range steps {
+		s.Step()
+		// Between actions, up to three minutes pass: thousands of steps are days.
+		clock.Advance(time.Duration(s.rng.IntN(180)) * time.Second)
+		s.CheckQuick()
+		if i%1000 == 999 {
+			s.CheckFull()
+		}
+		if v := s.sum.Violations; len(v) > 0 {
+			t.Fatalf("step %d: %v", i, v)
+		}
+	}
+	s.CheckFull()
+	sum := s.Summary()
+	if len(sum.Violations) > 0 {
+		t.Fatalf("violations: %v", sum.Violations)
+	}
+	if sum.Outcomes["login: error"] > 0 || sum.Lockouts == 0 || sum.Resets == 0 || sum.Enrolments == 0 {
+		t.Fatalf("the run did not exercise the flows: %+v", sum)
+	}
+	for k, n := range sum.Outcomes {
+		if len(k) > 6 && k[len(k)-5:] == "error" {
+			t.Errorf("%d × %s", n, k)
+		}
+	}
+	t.Logf("%d steps over %s of demo time: %d lockouts, %d resets, %d enrolments", steps,
+		clock.Now().Sub(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)).Round(time.Hour), sum.Lockouts, sum.Resets, sum.Enrolments)
+}
+
+// R40: the same seed makes the same run.
+func TestDeterministic(t *testing.T) {
+	run := func() Summary {
+		svc, clock := demo(t, 4)
+		s := New(svc, Options{Seed: 9})
+		for range 300 {
+			s.Step()
+			clock.Advance(30 * time.Second)
+		}
+		return s.Summary()
+	}
+	a, b := run(), run()
+	if a.Total() != b.Total() || a.Lockouts != b.Lockouts || a.Resets != b.Resets || a.Enrolments != b.Enrolments {
+		t.Fatalf("runs differ:\n%+v\n%+v", a, b)
+	}
+	for k, v := range a.Outcomes {
+		if b.Outcomes[k] != v {
+			t.Fatalf("outcome %q: %d vs %d", k, v, b.Outcomes[k])
+		}
+	}
+}
+
+// R40: the simulator never acts as an operator.
+func TestNeverAnOperator(t *testing.T) {
+	svc, clock := demo(t, 4)
+	before, _ := svc.AuditCount()
+	s := New(svc, Options{Seed: 3})
+	for range 400 {
+		s.Step()
+		clock.Advance(time.Minute)
+	}
+	evs, err := svc.Audit(accounts.AuditQuery{Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		if e.Seq > before && e.ActorKind == accounts.ActorOperator {
+			t.Fatalf("the simulator acted as an operator: %+v", e)
+		}
+	}
+}
