@@ -1,7 +1,12 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spf13/cobra"
+
+	"latchkey/store"
 )
 
 func (a *app) backupCmd() *cobra.Command {
@@ -11,25 +16,37 @@ func (a *app) backupCmd() *cobra.Command {
 		Long: `Write a consistent copy of the database (one committed state) to OUT, a new
 file readable by its owner only (R36). OUT must not exist.
 
-bbolt lets only one process hold a database file, so this command backs up a
-file that no console (or other latchkey) has open; while a console holds the
-file it fails within a second saying the file is in use.`,
+bbolt lets only one process hold a database file. When a console or a
+simulator holds it, this command asks that process (over an owner-only socket
+beside the file) to write the copy from one read transaction, so backups work
+while the desk is in use.`,
 		Example: `  latchkey backup --db demo.db demo-$(date +%F).db`,
 		Args:    args("OUT"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			path, by := "", "this process"
+			var n int64
 			svc, err := a.openExisting()
-			if err != nil {
-				return err
+			if errors.Is(err, store.ErrInUse) {
+				// The file is held: ask its holder for the copy.
+				if path, err = a.dbPath(); err != nil {
+					return err
+				}
+				by = "the running latchkey"
+				if n, err = askForBackup(path, args[0]); errors.Is(err, errNoHolder) {
+					return fmt.Errorf("database %s is in use by a process that does not answer backups: close it and run this again", path)
+				}
+			} else if err == nil {
+				defer svc.Close()
+				path = svc.DB().Path()
+				n, err = svc.DB().BackupFile(args[0])
 			}
-			defer svc.Close()
-			n, err := svc.DB().BackupFile(args[0])
 			if err != nil {
 				return err
 			}
 			if a.json {
-				return writeJSON(a.io.Out, map[string]any{"ok": true, "db": svc.DB().Path(), "out": args[0], "bytes": n})
+				return writeJSON(a.io.Out, map[string]any{"ok": true, "db": path, "out": args[0], "bytes": n, "written_by": by})
 			}
-			printf(a.io.Out, "Backed up %s to %s (%d bytes).\n", svc.DB().Path(), args[0], n)
+			printf(a.io.Out, "Backed up %s to %s (%d bytes, written by %s).\n", path, args[0], n, by)
 			return nil
 		}),
 	}

@@ -29,6 +29,9 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 		return err
 	}
 	defer svc.Close()
+	if stop, err := serveBackups(svc.DB()); err == nil {
+		defer stop() // `latchkey backup` works while the desk is open (R36)
+	}
 	return runTUI(svc, tui.Options{Operator: op})
 }
 

@@ -54,6 +54,9 @@ and any rule violation found. Exit 1 if a violation was found.`,
 			if !svc.IsDemo() {
 				return actRefusal()
 			}
+			if stopBackups, err := serveBackups(svc.DB()); err == nil {
+				defer stopBackups()
+			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			s := sim.New(svc, sim.Options{Seed: seed})

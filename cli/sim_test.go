@@ -1,7 +1,12 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"latchkey/accounts"
 )
 
 // R40: the headless simulator runs on a demo database, acts, finds no
@@ -29,5 +34,36 @@ func TestSimBadFlags(t *testing.T) {
 	d := newDemoDB(t)
 	if r := d.run("sim", "--rate", "-1"); r.code != ExitUsage {
 		t.Fatalf("exit %d", r.code)
+	}
+}
+
+// R36: while another process holds the file, `latchkey backup` asks it for
+// the copy, which is consistent and checks clean.
+func TestBackupWhileHeld(t *testing.T) {
+	d := newDemoDB(t)
+	svc, err := accounts.Open(d.path, clock, newConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop, err := serveBackups(svc.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stop(); _ = svc.Close() }()
+	if fi, err := os.Stat(backupSocket(d.path)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("socket: %v %v", fi, err)
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	r := d.must("backup", out)
+	if !strings.Contains(r.out, "written by the running latchkey") {
+		t.Fatalf("output %q", r.out)
+	}
+	if fi, _ := os.Stat(out); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup mode %v", fi.Mode())
+	}
+	mustRun(t, "check", "--db", out)
+	// An existing output file is refused, not overwritten.
+	if r := d.run("backup", out); r.code == ExitOK {
+		t.Fatal("backup overwrote a file")
 	}
 }
