@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -119,5 +120,38 @@ func TestNeverAnOperator(t *testing.T) {
 		if e.Seq > before && e.ActorKind == accounts.ActorOperator {
 			t.Fatalf("the simulator acted as an operator: %+v", e)
 		}
+	}
+}
+
+// R40: the background runner starts, acts, stops and reports.
+func TestBackground(t *testing.T) {
+	svc, _ := demo(t, 3)
+	b := NewBackground(New(svc, Options{Seed: 2}), RunOptions{Rate: 0})
+	n0, _ := svc.AuditCount()
+	if b.Running() {
+		t.Fatal("running before Start")
+	}
+	b.Start()
+	b.Start() // a second Start does nothing
+	if !b.Running() {
+		t.Fatal("not running after Start")
+	}
+	// Wait (without sleeping) until its actions reach the audit trail.
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if n, _ := svc.AuditCount(); n > n0+20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no actions landed")
+		}
+		runtime.Gosched()
+	}
+	b.Stop()
+	b.Stop()
+	if b.Running() {
+		t.Fatal("running after Stop")
+	}
+	if sum := b.Summary(); len(sum.Violations) != 0 || sum.Total() == 0 {
+		t.Fatalf("summary %+v", sum)
 	}
 }
