@@ -193,6 +193,19 @@ func defaultPDFName(login string, at time.Time) string {
 	return "credentials-" + strings.Trim(safe, ".") + "-" + at.Local().Format("20060102-150405") + ".pdf"
 }
 
+// freeName is name, or name with -2, -3... before its extension when a file
+// of that name exists already (two resets in the same second).
+func freeName(name string) string {
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) || i > 100 {
+			return name
+		}
+		name = base + "-" + itoa(i) + ext
+	}
+}
+
 // checkOut makes sure the document can be written at path before the
 // password is reset: its directory exists and the file does not.
 func checkOut(path string) error {
@@ -250,7 +263,7 @@ at their first login. Record why (--reason) and how the caller was verified
 			}
 			path := out
 			if path == "" {
-				path = defaultPDFName(p.Login, svc.Now())
+				path = freeName(defaultPDFName(p.Login, svc.Now()))
 			}
 			if abs, err := filepath.Abs(path); err == nil {
 				path = abs
