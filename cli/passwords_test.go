@@ -259,3 +259,32 @@ func TestUserSideRefusedOnNonDemo(t *testing.T) {
 		refusal(t, "R40", append(args, "--db", d.path)...)
 	}
 }
+
+// The new commands' typing mistakes are usage errors (exit 64), never a
+// refusal or a failure.
+func TestIssue5And6UsageErrors(t *testing.T) {
+	db, _ := newDemo(t)
+	for _, args := range [][]string{
+		{"users", "reset-password"},
+		{"users", "reset-password", "x", "--reason", "r"},
+		{"patients", "show"},
+		{"patients", "list", "--limit", "0"},
+		{"patients", "reset-password", "1", "--reason", "r"},
+		{"patients", "reset-password", "1", "--reason", " ", "--verified-by", "v"},
+		{"mfa", "show"},
+		{"mfa", "clear", "x", "--note", "n"},
+		{"practices", "require-mfa", "1"},
+		{"act", "forgot"},
+		{"act", "reset", "LINK"},
+		{"act", "change-password", "x", "--current", "c"},
+		{"act", "enroll", "x", "--password", "p"},
+		{"act", "enroll", "x", "--password", "p", "--method", "email", "--phone", "5035550123"},
+		{"act", "confirm-enroll", "x"},
+		{"act", "totp"},
+	} {
+		r := run(t, append(args, "--db", db)...)
+		if r.code != ExitUsage || !strings.HasPrefix(r.err, "Error: ") {
+			t.Errorf("%v: exit %d, want %d; stderr %s", args, r.code, ExitUsage, r.err)
+		}
+	}
+}
