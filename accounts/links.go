@@ -177,6 +177,9 @@ func liveLink(l Link) error {
 	case LinkVoided:
 		return refuse("R5", "this link no longer works: the account was made inactive")
 	case LinkExpired:
+		if l.Purpose == LinkReset {
+			return refuseWith("R16", "this reset link has expired: reset links work for 60 minutes", "Use \"Forgot your password?\" again for a new one.")
+		}
 		return refuseWith("R5", "this link has expired", "Ask for a new one.")
 	}
 	return refuse("R5", "this link is not valid")

@@ -293,6 +293,9 @@ func TestSecretsSealedAtRest(t *testing.T) {
 	// Another key file: TOTP says which key, logins without MFA still work.
 	other := cheapConfig()
 	other.KeyFile = t.TempDir() + "/other.key"
+	if _, err := mfa.LoadOrCreateKey(other.KeyFile); err != nil {
+		t.Fatal(err)
+	}
 	path := s.DB().Path()
 	_ = s.Close()
 	s2, err := Open(path, clock, other)

@@ -75,7 +75,7 @@ func (s *Service) StartEnrolment(login, password string, method MFAMethod, phone
 			return refuse("R11", "this account is locked")
 		}
 		if method == MFAApp {
-			sealer, err := t.s.sealer()
+			sealer, err := t.s.sealer(true)
 			if err != nil {
 				return err
 			}
@@ -195,8 +195,11 @@ func (s *Service) DisableOwnMFA(login string) error {
 	if err != nil {
 		return err
 	}
-	return s.auditRefusal(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActMFADisable, &u,
-		refuseWith("R25", "MFA cannot be turned off by the user once enabled", "If the phone or app is lost, call support to have it cleared."))
+	refusal := refuseWith("R25", "MFA cannot be turned off by the user once enabled", "If the phone or app is lost, call support to have it cleared.")
+	if !hasMFA(u) {
+		refusal = refuse("R25", u.Login()+" has no MFA to turn off")
+	}
+	return s.auditRefusal(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActMFADisable, &u, refusal)
 }
 
 // IdentityChecks are the ways an operator may have verified a caller before

@@ -190,6 +190,9 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 	if newPassword != repeat {
 		return User{}, badField("repeat", "the new password and its repetition differ (R18)")
 	}
+	if normalizePassword(newPassword) == normalizePassword(current) {
+		return User{}, refuse("R18", "choose a password different from the current one")
+	}
 	if err := checkNewPassword(newPassword, u, hasMFA(u)); err != nil {
 		return User{}, err
 	}

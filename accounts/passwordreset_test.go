@@ -69,7 +69,7 @@ func TestResetLinkExpires(t *testing.T) {
 	link := linkIn(t, s, owner.Email)
 	clock.Advance(60 * time.Minute)
 	_, err := s.UseLink(link, goodPassword)
-	wantRule(t, err, "R5")
+	wantRule(t, err, "R16")
 }
 
 // R16: an operator asked to reset a verified user's password is refused with
@@ -128,6 +128,8 @@ func TestChangeAndAdminSetPassword(t *testing.T) {
 	if _, err := s.ChangePassword(staff.Email, pw, goodPassword, goodPassword+"x"); err == nil {
 		t.Fatal("mismatched repeat accepted")
 	}
+	_, err := s.ChangePassword(staff.Email, pw, pw, pw)
+	wantRule(t, err, "R18")
 	if _, err := s.ChangePassword(staff.Email, pw, goodPassword, goodPassword); err != nil {
 		t.Fatal(err)
 	}
@@ -237,8 +239,11 @@ func TestPatientPortalReset(t *testing.T) {
 		t.Fatalf("login after change: %+v %v", lr, err)
 	}
 	// A designated password follows the same rules.
-	_, err = s.ResetPatientPassword(Operator("op"), pat.ID, "password", Request{})
+	_, err = s.ResetPatientPassword(Operator("op"), pat.ID, "password", Request{Reason: "asked", VerifiedBy: "date of birth"})
 	wantRule(t, err, "R18")
+	if _, err := s.ResetPatientPassword(Operator("op"), pat.ID, "", Request{Reason: "asked"}); err == nil {
+		t.Fatal("an operator reset without an identity check was accepted")
+	}
 	des, err := s.ResetPatientPassword(Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}, pat.ID, "designated-by-the-admin", Request{})
 	if err != nil || des.TemporaryPassword != "designated-by-the-admin" {
 		t.Fatalf("%+v %v", des, err)
@@ -256,7 +261,7 @@ func TestPortalForceChangeConfigurable(t *testing.T) {
 	defer s.Close()
 	pr, _ := s.CreatePractice(Operator("op"), "No Force Clinic", 3)
 	pat, _ := s.CreatePatient(Operator("op"), pr.ID, "Nat Patient", "npatient", "")
-	res, _ := s.ResetPatientPassword(Operator("op"), pat.ID, "", Request{})
+	res, _ := s.ResetPatientPassword(Operator("op"), pat.ID, "", Request{Reason: "asked", VerifiedBy: "date of birth"})
 	if res.MustChange || res.EmailedTo != "" {
 		t.Fatalf("%+v", res)
 	}

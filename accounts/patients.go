@@ -257,6 +257,15 @@ func GeneratePortalPassword() string {
 // R18). The patient's contact email on file gets the new credentials, and
 // the patient must change the password at the next login (R28).
 func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated string, req Request) (PortalReset, error) {
+	req.Reason, req.VerifiedBy = strings.TrimSpace(req.Reason), strings.TrimSpace(req.VerifiedBy)
+	if actor.Kind == ActorOperator {
+		if req.Reason == "" {
+			return PortalReset{}, badField("reason", "say why the portal password is reset (R28)")
+		}
+		if req.VerifiedBy == "" {
+			return PortalReset{}, badField("verified_by", "record how the caller was verified (R28)")
+		}
+	}
 	p, err := s.Patient(patientID)
 	if err != nil {
 		return PortalReset{}, err

@@ -15,22 +15,36 @@ var keySealKey = []byte("mfa_key_id")
 // (R37), loaded on first use, so a database opened without its key still
 // does everything but TOTP — and says why TOTP fails.
 type secrets struct {
-	once   sync.Once
+	mu     sync.Mutex
 	sealer *mfa.Sealer
-	err    error
 }
 
-func (s *Service) sealer() (*mfa.Sealer, error) {
-	s.keys.once.Do(func() {
-		path := s.cfg.KeyFile
-		if path == "" {
-			if path, s.keys.err = mfa.DefaultKeyPath(); s.keys.err != nil {
-				return
-			}
+// sealer loads the key; create makes it on first use (sealing), else a
+// missing key file is an error (opening), so a mistyped --key-file leaves no
+// stray key behind.
+func (s *Service) sealer(create bool) (*mfa.Sealer, error) {
+	s.keys.mu.Lock()
+	defer s.keys.mu.Unlock()
+	if s.keys.sealer != nil {
+		return s.keys.sealer, nil
+	}
+	path := s.cfg.KeyFile
+	if path == "" {
+		var err error
+		if path, err = mfa.DefaultKeyPath(); err != nil {
+			return nil, err
 		}
-		s.keys.sealer, s.keys.err = mfa.LoadOrCreateKey(path)
-	})
-	return s.keys.sealer, s.keys.err
+	}
+	load := mfa.LoadKey
+	if create {
+		load = mfa.LoadOrCreateKey
+	}
+	sealer, err := load(path)
+	if err != nil {
+		return nil, err
+	}
+	s.keys.sealer = sealer
+	return sealer, nil
 }
 
 // checkSealKey makes sure the database's TOTP secrets were sealed with this
@@ -60,7 +74,7 @@ func sealAD(userID uint64) []byte {
 // sealSecret seals a TOTP secret for one user (the user id is bound in, so a
 // sealed secret cannot be moved to another account).
 func (s *Service) sealSecret(userID uint64, secret string) ([]byte, error) {
-	sealer, err := s.sealer()
+	sealer, err := s.sealer(true)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +83,7 @@ func (s *Service) sealSecret(userID uint64, secret string) ([]byte, error) {
 
 // openSecret opens a sealed TOTP secret, checking the key is the database's.
 func (s *Service) openSecret(userID uint64, sealed []byte) (string, error) {
-	sealer, err := s.sealer()
+	sealer, err := s.sealer(false)
 	if err != nil {
 		return "", err
 	}

@@ -24,7 +24,7 @@ func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod) error {
 			return err
 		}
 		if g.sealer == nil {
-			if g.sealer, err = t.s.sealer(); err != nil {
+			if g.sealer, err = t.s.sealer(true); err != nil {
 				return err
 			}
 			if err := t.checkSealKey(g.sealer); err != nil {

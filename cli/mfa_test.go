@@ -307,6 +307,9 @@ func TestKeyFileFlag(t *testing.T) {
 	if r.code != ExitFailure || !strings.Contains(r.err, other) || !strings.Contains(r.err, "--key-file") {
 		t.Errorf("wrong key: exit %d\n%s", r.code, r.err)
 	}
+	if _, err := os.Stat(other); err == nil {
+		t.Error("opening with a missing key file created one")
+	}
 	// Everything else still works with the wrong key (R37).
 	mustRun(t, "mfa", "show", u.Login(), "--db", db, "--key-file", other)
 }

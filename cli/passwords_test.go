@@ -152,7 +152,7 @@ func TestForgotAndResetLink(t *testing.T) {
 	mustRun(t, "act", "forgot", u.Login(), "--db", db)
 	late := linkIn(t, lastMessage(t, db, u.Email))
 	mustRun(t, "clock", "advance", "61m", "--db", db, "--operator", "dana")
-	e := refusal(t, "R5", "act", "reset", late, "--password", "another fine passphrase", "--db", db)
+	e := refusal(t, "R16", "act", "reset", late, "--password", "another fine passphrase", "--db", db)
 	if !strings.Contains(e.Error, "expired") {
 		t.Errorf("late link: %+v", e)
 	}

@@ -105,6 +105,25 @@ func LoadOrCreateKey(path string) (*Sealer, error) {
 	return s, nil
 }
 
+// LoadKey loads an existing key file and never creates one: opening a
+// sealed secret with a key that does not exist yet can only fail, and must
+// not leave a stray new key behind.
+func LoadKey(path string) (*Sealer, error) {
+	key, err := readKeyFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &KeyFileError{Path: path, Reason: "does not exist: the secrets were sealed with another key file (give the right one with --key-file or $" + KeyFileEnv + ")", Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewSealer(key)
+	if err != nil {
+		return nil, &KeyFileError{Path: path, Reason: "unusable key", Err: err}
+	}
+	s.path = path
+	return s, nil
+}
+
 func readKeyFile(path string) ([]byte, error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
