@@ -33,6 +33,7 @@ type App struct {
 	lockouts  *panes.Lockouts
 	audit     *panes.Audit
 	detail    *panes.Detail
+	patients  *panes.Patients
 	active    int  // the tab in front
 	inDetail  bool // the user detail is over the active tab
 
@@ -46,6 +47,7 @@ type App struct {
 	confirm *components.Confirm
 	pending *pendingUnlock
 	alert   *components.Alert
+	pw      pwFlow // the password resets and the credentials document (issue 5)
 
 	auditSeen uint64 // the audit count at the last refresh: a change means new data
 	quitting  bool
@@ -94,11 +96,14 @@ func New(svc *accounts.Service, opts Options) *App {
 		lockouts:  panes.NewLockouts(c),
 		audit:     panes.NewAudit(c),
 		detail:    panes.NewDetail(c),
+		patients:  panes.NewPatients(c),
 		footer:    components.NewFooter(c),
 		active:    int(opts.Start),
 		every:     tick,
+		pw:        pwFlow{docsDir: opts.CredentialsDir},
 	}
 	m.tabs = []panes.Pane{m.practices, m.users, m.licenses, m.lockouts, m.audit}
+	m.tabs = append(m.tabs, m.patients) // tab 7 (issue 5), after the outbox (tab 6)
 	if st, err := svc.Stats(); err == nil {
 		c.Stats = st // the first frame already has its totals
 	}
@@ -139,6 +144,9 @@ func (m *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 }
 
 func (m *App) update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.pwUpdate(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.Width, m.c.Height = msg.Width, msg.Height
@@ -188,6 +196,9 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 // forward gives any other message (cursor blinks, sizes) to the form if one
 // is open, else to the focused pane.
 func (m *App) forward(msg tea.Msg) tea.Cmd {
+	if m.pw.form() != nil {
+		return m.pwFormUpdate(msg)
+	}
 	if m.form != nil {
 		return m.formUpdate(msg)
 	}
@@ -247,6 +258,8 @@ func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.alert = nil
 		}
 		return nil
+	case m.pw.open():
+		return m.pwKey(msg)
 	case m.confirm != nil:
 		done, yes := m.confirm.Update(msg)
 		if !done {
@@ -444,6 +457,7 @@ func (m *App) layout() {
 		p.SetSize(w, body)
 	}
 	m.detail.SetSize(w, body)
+	m.pw.setSize(w, body)
 	if m.form != nil {
 		m.form.SetSize(w, body)
 	}
@@ -458,6 +472,8 @@ func (m *App) keyMap() help.KeyMap {
 	switch {
 	case m.alert != nil:
 		return m.alert
+	case m.pw.open():
+		return m.pwKeyMap()
 	case m.confirm != nil:
 		return m.confirm
 	case m.form != nil:
@@ -503,6 +519,8 @@ func (m *App) Render() string {
 
 	var body string
 	switch {
+	case m.pw.body():
+		body = m.pwView()
 	case m.form != nil:
 		body = m.form.View()
 	case m.inDetail:
@@ -535,6 +553,8 @@ func (m *App) dialogView() string {
 	switch {
 	case m.alert != nil:
 		return m.alert.View(m.c.Width - 2)
+	case m.pw.confirm != nil:
+		return m.pw.confirm.View(m.c.Width - 2)
 	case m.confirm != nil:
 		return m.confirm.View(m.c.Width - 2)
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"image/color"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,19 @@ var small = fixture.Options{Practices: 4, Users: 4, Locked: 3}
 
 func TestMain(m *testing.M) {
 	panes.Debounce = time.Millisecond // the harness does not wait for slow timers
-	os.Exit(m.Run())
+	// R37: the MFA sealing key, and credentials documents (R28), go to a
+	// temporary directory, never the operator's own.
+	tmp, err := os.MkdirTemp("", "latchkey-tui-test-")
+	if err != nil {
+		panic(err)
+	}
+	if os.Getenv("LATCHKEY_KEY_FILE") == "" {
+		os.Setenv("LATCHKEY_KEY_FILE", filepath.Join(tmp, "latchkey.key"))
+	}
+	os.Setenv("XDG_DATA_HOME", filepath.Join(tmp, "data"))
+	code := m.Run()
+	os.RemoveAll(tmp)
+	os.Exit(code)
 }
 
 // R31: the number keys and tab / shift+tab bring the panes to the front.
@@ -31,7 +44,7 @@ func TestTabsSwitch(t *testing.T) {
 		want common.PaneID
 	}{
 		{"4", common.PaneLockouts}, {"2", common.PaneUsers}, {"tab", common.PaneLicenses},
-		{"shift+tab", common.PaneUsers}, {"5", common.PaneAudit}, {"tab", common.PanePractices},
+		{"shift+tab", common.PaneUsers}, {"5", common.PaneAudit}, {"tab", common.PanePatients},
 		{"1", common.PanePractices}, {"3", common.PaneLicenses},
 	} {
 		h.key(tc.key)

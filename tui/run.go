@@ -19,6 +19,10 @@ type Options struct {
 	Start common.PaneID
 	// Location is the zone times are drawn in (default the local zone).
 	Location *time.Location
+	// CredentialsDir is where the credentials documents of portal resets
+	// are written (R28); "" means $XDG_DATA_HOME/latchkey/credentials, else
+	// ~/.local/share/latchkey/credentials.
+	CredentialsDir string
 	// ProgramOptions are passed to the Bubble Tea program (input and output
 	// of an SSH session, for instance).
 	ProgramOptions []tea.ProgramOption

@@ -6,6 +6,7 @@ import "charm.land/bubbles/v2/key"
 // from it; a disabled binding vanishes from help too.
 type KeyMap struct {
 	Practices, Users, Licenses, Lockouts, Audit key.Binding
+	Patients                                    key.Binding
 	NextTab, PrevTab                            key.Binding
 
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
@@ -15,6 +16,9 @@ type KeyMap struct {
 
 	ClockStep, ClockHour key.Binding
 	Help, Quit           key.Binding
+
+	// Password resets (issue 5): P in the user detail and the patients pane.
+	ResetPassword key.Binding
 }
 
 // NewKeyMap returns the console's keys.
@@ -28,6 +32,7 @@ func NewKeyMap() *KeyMap {
 		Licenses:  b([]string{"3"}, "3", "licenses"),
 		Lockouts:  b([]string{"4"}, "4", "lockouts"),
 		Audit:     b([]string{"5"}, "5", "audit"),
+		Patients:  b([]string{"7"}, "7", "patients"),
 		NextTab:   b([]string{"tab"}, "tab", "next pane"),
 		PrevTab:   b([]string{"shift+tab"}, "shift+tab", "previous pane"),
 
@@ -48,12 +53,14 @@ func NewKeyMap() *KeyMap {
 		ClockHour: b([]string{"ctrl+f"}, "ctrl+f", "demo clock +1h"),
 		Help:      b([]string{"?"}, "?", "all keys"),
 		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
+
+		ResetPassword: b([]string{"P"}, "P", "reset password"),
 	}
 }
 
 // Tabs are the tab bindings in order.
 func (k *KeyMap) Tabs() []key.Binding {
-	return []key.Binding{k.Practices, k.Users, k.Licenses, k.Lockouts, k.Audit}
+	return []key.Binding{k.Practices, k.Users, k.Licenses, k.Lockouts, k.Audit, k.Patients}
 }
 
 // Global are the keys that work everywhere, for full help.

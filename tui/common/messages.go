@@ -19,6 +19,7 @@ const (
 	PaneLicenses
 	PaneLockouts
 	PaneAudit
+	PanePatients // tab 7 (issue 5), after the outbox (tab 6)
 	PaneDetail
 )
 

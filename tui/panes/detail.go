@@ -131,6 +131,9 @@ func (d *Detail) Update(msg tea.Msg) tea.Cmd {
 			dd := d.data
 			return func() tea.Msg { return common.StartUnlockMsg{UserID: dd.ID, Login: dd.Login, Name: dd.Name} }
 		}
+		if key.Matches(msg, d.c.Keys.ResetPassword) && d.data != nil {
+			return d.startReset() // R16, R17: see passwords_detail.go
+		}
 	}
 	return nil
 }
@@ -222,6 +225,9 @@ func (d *Detail) ShortHelp() []key.Binding {
 	out := []key.Binding{backKey}
 	if d.Locked() {
 		out = append(out, k.Unlock)
+	}
+	if d.data != nil {
+		out = append(out, k.ResetPassword)
 	}
 	return append(out, k.Help, k.Quit)
 }
