@@ -26,16 +26,19 @@ const flashFor = 12 * time.Second
 type App struct {
 	c *common.Common
 
-	tabs      []panes.Pane
-	practices *panes.Practices
-	users     *panes.Users
-	licenses  *panes.Licenses
-	lockouts  *panes.Lockouts
-	audit     *panes.Audit
-	detail    *panes.Detail
-	patients  *panes.Patients
-	active    int  // the tab in front
-	inDetail  bool // the user detail is over the active tab
+	tabs       []panes.Pane
+	practices  *panes.Practices
+	users      *panes.Users
+	licenses   *panes.Licenses
+	lockouts   *panes.Lockouts
+	audit      *panes.Audit
+	detail     *panes.Detail
+	outbox     *panes.Outbox   // tab 6 (issue 4)
+	practice   *panes.Practice // the practice detail (issue 4)
+	inPractice bool            // the practice detail is over the practices tab
+	patients   *panes.Patients
+	active     int  // the tab in front
+	inDetail   bool // the user detail is over the active tab
 
 	footer components.Footer
 
@@ -47,7 +50,8 @@ type App struct {
 	confirm *components.Confirm
 	pending *pendingUnlock
 	alert   *components.Alert
-	pw      pwFlow // the password resets and the credentials document (issue 5)
+	pw      pwFlow  // the password resets and the credentials document (issue 5)
+	act     actFlow // the actions on users, practices and MFA (issues 4, 6: actions.go)
 
 	auditSeen uint64 // the audit count at the last refresh: a change means new data
 	quitting  bool
@@ -96,13 +100,15 @@ func New(svc *accounts.Service, opts Options) *App {
 		lockouts:  panes.NewLockouts(c),
 		audit:     panes.NewAudit(c),
 		detail:    panes.NewDetail(c),
+		outbox:    panes.NewOutbox(c),
+		practice:  panes.NewPractice(c),
 		patients:  panes.NewPatients(c),
 		footer:    components.NewFooter(c),
 		active:    int(opts.Start),
 		every:     tick,
 		pw:        pwFlow{docsDir: opts.CredentialsDir},
 	}
-	m.tabs = []panes.Pane{m.practices, m.users, m.licenses, m.lockouts, m.audit}
+	m.tabs = []panes.Pane{m.practices, m.users, m.licenses, m.lockouts, m.audit, m.outbox}
 	m.tabs = append(m.tabs, m.patients) // tab 7 (issue 5), after the outbox (tab 6)
 	if st, err := svc.Stats(); err == nil {
 		c.Stats = st // the first frame already has its totals
@@ -145,6 +151,9 @@ func (m *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 
 func (m *App) update(msg tea.Msg) tea.Cmd {
 	if cmd, ok := m.pwUpdate(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.actUpdate(msg); ok {
 		return cmd
 	}
 	switch msg := msg.(type) {
@@ -199,6 +208,9 @@ func (m *App) forward(msg tea.Msg) tea.Cmd {
 	if m.pw.form() != nil {
 		return m.pwFormUpdate(msg)
 	}
+	if m.act.form != nil {
+		return m.actFormUpdate(msg)
+	}
 	if m.form != nil {
 		return m.formUpdate(msg)
 	}
@@ -234,6 +246,9 @@ func (m *App) pane(id common.PaneID) panes.Pane {
 	if id == common.PaneDetail {
 		return m.detail
 	}
+	if id == common.PanePractice {
+		return m.practice
+	}
 	return m.tabs[id]
 }
 
@@ -241,6 +256,9 @@ func (m *App) pane(id common.PaneID) panes.Pane {
 func (m *App) focused() panes.Pane {
 	if m.inDetail {
 		return m.detail
+	}
+	if m.inPractice {
+		return m.practice
 	}
 	return m.tabs[m.active]
 }
@@ -260,6 +278,8 @@ func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case m.pw.open():
 		return m.pwKey(msg)
+	case m.act.open():
+		return m.actKey(msg)
 	case m.confirm != nil:
 		done, yes := m.confirm.Update(msg)
 		if !done {
@@ -299,6 +319,10 @@ func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.inDetail = false
 			return nil
 		}
+		if m.inPractice {
+			m.inPractice = false
+			return nil
+		}
 		_, cmd := m.tabs[m.active].Back()
 		return cmd
 	}
@@ -313,7 +337,7 @@ func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
 // switchTo brings a tab to the front (leaving the detail) and refreshes it,
 // so what the operator sees is current.
 func (m *App) switchTo(i int) tea.Cmd {
-	m.inDetail = false
+	m.inDetail, m.inPractice = false, false
 	if m.active == i {
 		return nil
 	}
@@ -370,7 +394,10 @@ func (m *App) onStats(msg statsMsg) tea.Cmd {
 
 // refreshLive reloads the panes whose rows change with logins and locks.
 func (m *App) refreshLive() tea.Cmd {
-	cmds := []tea.Cmd{m.lockouts.Reload(), m.audit.Reload(), m.detail.Reload()}
+	cmds := []tea.Cmd{m.lockouts.Reload(), m.audit.Reload(), m.detail.Reload(), m.practice.Reload()}
+	if m.active == int(common.PaneOutbox) {
+		cmds = append(cmds, m.outbox.Reload())
+	}
 	if m.active == int(common.PaneUsers) {
 		cmds = append(cmds, m.users.Reload())
 	}
@@ -457,6 +484,10 @@ func (m *App) layout() {
 		p.SetSize(w, body)
 	}
 	m.detail.SetSize(w, body)
+	m.practice.SetSize(w, body)
+	if m.act.form != nil {
+		m.act.form.SetSize(w, body)
+	}
 	m.pw.setSize(w, body)
 	if m.form != nil {
 		m.form.SetSize(w, body)
@@ -474,6 +505,8 @@ func (m *App) keyMap() help.KeyMap {
 		return m.alert
 	case m.pw.open():
 		return m.pwKeyMap()
+	case m.act.open():
+		return m.actKeyMap()
 	case m.confirm != nil:
 		return m.confirm
 	case m.form != nil:
@@ -501,6 +534,9 @@ func (m *App) Render() string {
 	if m.quitting {
 		return ""
 	}
+	if m.act.qr != nil {
+		return m.qrScreen() // the whole screen, so the code fits 80x24 (actions.go)
+	}
 	c := m.c
 	names := make([]string, len(m.tabs))
 	for i, p := range m.tabs {
@@ -521,10 +557,14 @@ func (m *App) Render() string {
 	switch {
 	case m.pw.body():
 		body = m.pwView()
+	case m.act.body():
+		body = m.act.form.View()
 	case m.form != nil:
 		body = m.form.View()
 	case m.inDetail:
 		body = m.detail.View()
+	case m.inPractice:
+		body = m.practice.View()
 	default:
 		body = m.tabs[m.active].View()
 	}
@@ -555,6 +595,8 @@ func (m *App) dialogView() string {
 		return m.alert.View(m.c.Width - 2)
 	case m.pw.confirm != nil:
 		return m.pw.confirm.View(m.c.Width - 2)
+	case m.act.confirm != nil:
+		return m.act.confirm.View(m.c.Width - 2)
 	case m.confirm != nil:
 		return m.confirm.View(m.c.Width - 2)
 	}
@@ -572,9 +614,11 @@ func (m *App) Dialog() string {
 	switch {
 	case m.alert != nil:
 		return "alert"
-	case m.confirm != nil:
+	case m.act.qr != nil:
+		return "qr"
+	case m.confirm != nil, m.act.confirm != nil:
 		return "confirm"
-	case m.form != nil:
+	case m.form != nil, m.act.form != nil:
 		return "form"
 	}
 	return ""

@@ -6,6 +6,7 @@ import "charm.land/bubbles/v2/key"
 // from it; a disabled binding vanishes from help too.
 type KeyMap struct {
 	Practices, Users, Licenses, Lockouts, Audit key.Binding
+	Outbox                                      key.Binding
 	Patients                                    key.Binding
 	NextTab, PrevTab                            key.Binding
 
@@ -16,6 +17,11 @@ type KeyMap struct {
 
 	ClockStep, ClockHour key.Binding
 	Help, Quit           key.Binding
+
+	// Actions of users, practices and MFA (issues 4 and 6).
+	AddUser, SendVerify, Inactivate, Reactivate, Permissions, Replace key.Binding
+	ClearMFA, RequireMFA, ShowQR                                      key.Binding
+	RequestLicenses, Fulfil, PracticeUsers                            key.Binding
 
 	// Password resets (issue 5): P in the user detail and the patients pane.
 	ResetPassword key.Binding
@@ -32,6 +38,7 @@ func NewKeyMap() *KeyMap {
 		Licenses:  b([]string{"3"}, "3", "licenses"),
 		Lockouts:  b([]string{"4"}, "4", "lockouts"),
 		Audit:     b([]string{"5"}, "5", "audit"),
+		Outbox:    b([]string{"6"}, "6", "outbox"),
 		Patients:  b([]string{"7"}, "7", "patients"),
 		NextTab:   b([]string{"tab"}, "tab", "next pane"),
 		PrevTab:   b([]string{"shift+tab"}, "shift+tab", "previous pane"),
@@ -54,13 +61,25 @@ func NewKeyMap() *KeyMap {
 		Help:      b([]string{"?"}, "?", "all keys"),
 		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
 
-		ResetPassword: b([]string{"P"}, "P", "reset password"),
+		AddUser:         b([]string{"a"}, "a", "add user"),
+		SendVerify:      b([]string{"v"}, "v", "send verification"),
+		Inactivate:      b([]string{"x"}, "x", "inactivate"),
+		Reactivate:      b([]string{"r"}, "r", "reactivate"),
+		Permissions:     b([]string{"p"}, "p", "permissions"),
+		Replace:         b([]string{"R"}, "R", "replace"),
+		ClearMFA:        b([]string{"m"}, "m", "clear MFA"),
+		RequireMFA:      b([]string{"M"}, "M", "toggle MFA requirement"),
+		ShowQR:          b([]string{"Q"}, "Q", "enrolment QR (demo)"),
+		RequestLicenses: b([]string{"L"}, "L", "request licenses"),
+		Fulfil:          b([]string{"F"}, "F", "fulfil request"),
+		PracticeUsers:   b([]string{"u"}, "u", "its users"),
+		ResetPassword:   b([]string{"P"}, "P", "reset password"),
 	}
 }
 
 // Tabs are the tab bindings in order.
 func (k *KeyMap) Tabs() []key.Binding {
-	return []key.Binding{k.Practices, k.Users, k.Licenses, k.Lockouts, k.Audit, k.Patients}
+	return []key.Binding{k.Practices, k.Users, k.Licenses, k.Lockouts, k.Audit, k.Outbox, k.Patients}
 }
 
 // Global are the keys that work everywhere, for full help.

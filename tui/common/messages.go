@@ -19,8 +19,10 @@ const (
 	PaneLicenses
 	PaneLockouts
 	PaneAudit
-	PanePatients // tab 7 (issue 5), after the outbox (tab 6)
+	PaneOutbox   // tab 6 (issue 4)
+	PanePatients // tab 7 (issue 5)
 	PaneDetail
+	PanePractice // the practice detail, over the practices tab (issue 4)
 )
 
 // DataMsg is the answer to a pane's query: the pane it belongs to, the

@@ -18,6 +18,7 @@ type Confirm struct {
 	Title string
 	Body  string
 	Yes   string // label of the affirmative button, e.g. "Unlock"
+	Loud  bool   // the most dangerous actions (an MFA clear): the alarm border
 	yes   bool   // the focused button
 }
 
@@ -61,15 +62,19 @@ func (d Confirm) View(width int) string {
 		no = st.ButtonOn.Render("[ No ]")
 	}
 	w := min(width, 64)
+	style, title := st.Dialog, st.Title.Render(d.Title)
+	if d.Loud {
+		style, title = st.DialogErr, st.FlashErr.Render("⚠ "+d.Title)
+	}
 	body := strings.Join([]string{
-		st.Title.Render(d.Title),
+		title,
 		"",
 		lipgloss.NewStyle().Width(w - 4).Render(d.Body),
 		"",
 		no + "  " + yes,
 		st.Muted.Render("←/→ choose · enter picks · y yes · n/esc no"),
 	}, "\n")
-	return Box(st.Dialog, w, body)
+	return Box(style, w, body)
 }
 
 // ShortHelp is the footer's list while the dialog is open.

@@ -68,12 +68,30 @@ func Tabs(c *common.Common, names []string, active int, badges map[int]string) s
 	}
 	line := strings.Join(parts, st.TabGap.Render("│"))
 	if ansi.StringWidth(line) > c.Width {
-		// Too narrow for names: numbers only, the active one still named.
+		// Narrower: the names without the padding around them.
+		for i, name := range names {
+			if i != active {
+				label := fmt.Sprintf("%d %s", i+1, name)
+				if b := badges[i]; b != "" {
+					label += " " + b
+				}
+				parts[i] = st.Tab.Render(label)
+			}
+		}
+		line = strings.Join(parts, st.TabGap.Render("│"))
+	}
+	if ansi.StringWidth(line) > c.Width {
+		// Too narrow for names: numbers only (and badges), the active one
+		// still named.
 		for i, name := range names {
 			if i == active {
 				parts[i] = st.ActiveTab.Render(fmt.Sprintf("[%d %s]", i+1, name))
 			} else {
-				parts[i] = st.Tab.Render(fmt.Sprintf(" %d ", i+1))
+				label := fmt.Sprintf(" %d ", i+1)
+				if b := badges[i]; b != "" {
+					label = fmt.Sprintf(" %d %s ", i+1, b)
+				}
+				parts[i] = st.Tab.Render(label)
 			}
 		}
 		line = strings.Join(parts, st.TabGap.Render("│"))

@@ -31,6 +31,7 @@ type detailData struct {
 	Purchased     int
 	InUse         int
 	Events        []eventRow
+	MFA           accounts.MFAView // never a secret: method, strength, masked phone (issue 6)
 }
 
 // Detail is one user's detail: status, lock and time left, failures,
@@ -97,7 +98,7 @@ func (d *Detail) Reload() tea.Cmd {
 			EmailVerified: u.EmailVerified, Legacy: u.Legacy(), Kind: string(u.Kind), Roles: u.Roles.String(),
 			Status: string(u.Status), LockedAt: u.LockedAt, LockedUntil: u.LockedUntil, Failures: u.Failures,
 			LastLogin: u.LastLoginAt, Practice: common.Sanitize(p.Name), PracticeID: u.PracticeID,
-			Purchased: p.Purchased, InUse: p.InUse,
+			Purchased: p.Purchased, InUse: p.InUse, MFA: accounts.ViewMFA(u, p),
 		}
 		for _, e := range es {
 			dd.Events = append(dd.Events, toEventRow(c, e))
@@ -127,6 +128,9 @@ func (d *Detail) Update(msg tea.Msg) tea.Cmd {
 			d.data = dd
 		}
 	case tea.KeyPressMsg:
+		if cmd := d.actionKey(msg); cmd != nil {
+			return cmd // the actions of issues 4 and 6: see detail_actions.go
+		}
 		if key.Matches(msg, d.c.Keys.Unlock) && d.Locked() {
 			dd := d.data
 			return func() tea.Msg { return common.StartUnlockMsg{UserID: dd.ID, Login: dd.Login, Name: dd.Name} }
@@ -178,6 +182,7 @@ func (d *Detail) View() string {
 		field("Lock", lock)
 	}
 	field("Failures", fmt.Sprintf("%d consecutive failed logins", u.Failures))
+	lines = append(lines, mfaLines(st, u.MFA, now, d.c.Loc)...)
 	if u.LastLogin.IsZero() {
 		field("Last login", "never")
 	} else {
@@ -226,6 +231,9 @@ func (d *Detail) ShortHelp() []key.Binding {
 	if d.Locked() {
 		out = append(out, k.Unlock)
 	}
+	if acts := d.actionKeys(); len(acts) > 0 {
+		out = append(out, foldActions(acts)) // each listed by ? (detail_actions.go)
+	}
 	if d.data != nil {
 		out = append(out, k.ResetPassword)
 	}
@@ -235,5 +243,5 @@ func (d *Detail) ShortHelp() []key.Binding {
 // FullHelp is every key that works here.
 func (d *Detail) FullHelp() [][]key.Binding {
 	k := d.c.Keys
-	return [][]key.Binding{d.ShortHelp(), k.Tabs(), k.Global()}
+	return [][]key.Binding{d.ShortHelp(), d.actionKeys(), k.Tabs(), k.Global()}
 }

@@ -24,7 +24,8 @@ func toPracticeRow(p accounts.Practice) practiceRow {
 	return practiceRow{ID: p.ID, Name: common.Sanitize(p.Name), Purchased: p.Purchased, InUse: p.InUse, MFA: p.MFARequired}
 }
 
-// Practices lists the practices by number; enter shows a practice's users.
+// Practices lists the practices by number; enter opens a practice's detail,
+// u shows its users.
 type Practices struct {
 	*list[practiceRow]
 }
@@ -80,15 +81,19 @@ func (p *Practices) Update(msg tea.Msg) tea.Cmd {
 	if handled {
 		return cmd
 	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, p.c.Keys.Open) {
-		if r, ok := p.Selected(); ok {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		r, sel := p.Selected()
+		switch {
+		case sel && key.Matches(k, p.c.Keys.Open):
+			return func() tea.Msg { return common.OpenPracticeMsg{PracticeID: r.ID} }
+		case sel && key.Matches(k, p.c.Keys.PracticeUsers):
 			return func() tea.Msg { return common.ShowPracticeUsersMsg{PracticeID: r.ID, Name: r.Name} }
 		}
 	}
 	return cmd
 }
 
-var openPractice = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "its users"))
+var openPractice = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail"))
 
 // ShortHelp is the footer's list.
 func (p *Practices) ShortHelp() []key.Binding {
@@ -96,7 +101,7 @@ func (p *Practices) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	return []key.Binding{k.Move, k.Filter, openPractice, k.Help, k.Quit, k.NextTab}
+	return []key.Binding{k.Move, k.Filter, openPractice, k.PracticeUsers, k.Help, k.Quit, k.NextTab}
 }
 
 // FullHelp is every key that works here.

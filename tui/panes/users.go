@@ -1,6 +1,8 @@
 package panes
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -19,6 +21,8 @@ type userRow struct {
 	Kind        string
 	Roles       string
 	Status      string
+	MFA         string // the method's short label (MethodLabel), "—" for none
+	PracticeID  uint64
 	Locked      bool
 	LockedUntil int64 // unix nanoseconds; 0 when open
 	Failures    int
@@ -30,6 +34,10 @@ func toUserRow(r accounts.UserRow) userRow {
 		ID: u.ID, Name: common.Sanitize(u.Name), Login: common.Sanitize(u.Login()),
 		Practice: common.Sanitize(r.PracticeName), Kind: string(u.Kind), Roles: u.Roles.String(),
 		Status: string(u.Status), Locked: u.Locked(), Failures: u.Failures,
+		MFA: accounts.MethodLabel(u.MFA.Method), PracticeID: u.PracticeID,
+	}
+	if u.MFA.Pending != nil {
+		row.MFA += "…" // a method being set up (R22)
 	}
 	if u.Locked() {
 		row.LockedUntil = u.LockedUntil.UnixNano()
@@ -67,6 +75,7 @@ func NewUsers(c *common.Common) *Users {
 		components.Column{Title: "Practice", Width: 14, Flex: true, Max: 40, Drop: 1},
 		components.Column{Title: "Kind", Width: 8, Drop: 2},
 		components.Column{Title: "Roles", Width: 12, Drop: 3},
+		components.Column{Title: "MFA", Width: 5},
 		components.Column{Title: "Status", Width: 15},
 	)
 	p.summary = p.scopeLine
@@ -82,9 +91,9 @@ func (p *Users) scopeLine() string {
 
 func (p *Users) row(_ int, u userRow) components.Row {
 	status := u.Status
-	r := components.Row{Cells: []string{u.Name, u.Login, u.Practice, u.Kind, u.Roles, status}}
+	r := components.Row{Cells: []string{u.Name, u.Login, u.Practice, u.Kind, u.Roles, u.MFA, status}}
 	if u.Locked {
-		r.Cells[5] = "LOCKED " + status
+		r.Cells[6] = "LOCKED " + status
 		s := p.c.Styles.Locked
 		r.Style = &s
 	}
@@ -126,20 +135,46 @@ func (p *Users) Update(msg tea.Msg) tea.Cmd {
 			return func() tea.Msg { return common.OpenDetailMsg{UserID: u.ID} }
 		case sel && u.Locked && key.Matches(k, p.c.Keys.Unlock):
 			return func() tea.Msg { return common.StartUnlockMsg{UserID: u.ID, Login: u.Login, Name: u.Name} }
+		case key.Matches(k, p.c.Keys.AddUser):
+			// The practice in scope, else the selected user's, else the
+			// operator picks one.
+			pid := p.scope
+			if pid == 0 && sel {
+				pid = u.PracticeID
+			}
+			return func() tea.Msg { return common.StartActionMsg{Action: common.ActAddUser, PracticeID: pid} }
+		case sel:
+			if a, ok := userAction(p.c.Keys, k); ok {
+				return func() tea.Msg { return common.StartActionMsg{Action: a, UserID: u.ID, PracticeID: u.PracticeID} }
+			}
 		}
 	}
 	return cmd
 }
 
 // ShortHelp is the footer's list.
-func (p *Users) ShortHelp() []key.Binding {
+func (p *Users) ShortHelp() []key.Binding { return p.help(true) }
+
+// help lists the keys that work here; the short list folds the actions on
+// users into one entry, so the footer still fits 80 columns.
+func (p *Users) help(short bool) []key.Binding {
 	k := p.c.Keys
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
 	out := []key.Binding{k.Move, k.Filter, k.Open}
-	if u, ok := p.Selected(); ok && u.Locked {
+	u, sel := p.Selected()
+	if sel && u.Locked {
 		out = append(out, k.Unlock)
+	}
+	acts := []key.Binding{k.AddUser}
+	if sel {
+		acts = append(acts, userActionKeys(k, u.Status, u.MFA != "—")...)
+	}
+	if short {
+		out = append(out, foldActions(acts))
+	} else {
+		out = append(out, acts...)
 	}
 	if p.scope != 0 {
 		out = append(out, k.Back)
@@ -148,7 +183,52 @@ func (p *Users) ShortHelp() []key.Binding {
 }
 
 // FullHelp is every key that works here.
-func (p *Users) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }
+func (p *Users) FullHelp() [][]key.Binding { return fullHelp(p.c, p.help(false)) }
+
+// foldActions is one footer entry for several action keys: "a v x p R
+// actions" (? lists each).
+func foldActions(acts []key.Binding) key.Binding {
+	names := make([]string, len(acts))
+	for i, b := range acts {
+		names[i] = b.Help().Key
+	}
+	return key.NewBinding(key.WithKeys(names...), key.WithHelp(strings.Join(names, " "), "actions"))
+}
+
+// userAction maps a key to the action it starts on the selected user (the
+// same keys in the users pane and the user detail).
+func userAction(k *common.KeyMap, msg tea.KeyPressMsg) (common.Action, bool) {
+	for _, a := range []struct {
+		b key.Binding
+		a common.Action
+	}{
+		{k.SendVerify, common.ActSendVerify}, {k.Inactivate, common.ActInactivate},
+		{k.Reactivate, common.ActReactivate}, {k.Permissions, common.ActPermissions},
+		{k.Replace, common.ActReplace}, {k.ClearMFA, common.ActClearMFA},
+	} {
+		if key.Matches(msg, a.b) {
+			return a.a, true
+		}
+	}
+	return "", false
+}
+
+// userActionKeys are the action keys that apply to a user in a status.
+func userActionKeys(k *common.KeyMap, status string, mfa bool) []key.Binding {
+	var out []key.Binding
+	switch accounts.Status(status) {
+	case accounts.StatusInactive:
+		out = append(out, k.Reactivate)
+	case accounts.StatusPending:
+		out = append(out, k.SendVerify, k.Inactivate, k.Permissions, k.Replace)
+	default:
+		out = append(out, k.Inactivate, k.Permissions, k.Replace)
+	}
+	if mfa {
+		out = append(out, k.ClearMFA)
+	}
+	return out
+}
 
 var filterDone = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done typing"))
 

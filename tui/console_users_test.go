@@ -1,0 +1,658 @@
+package tui
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/forms"
+	"latchkey/tui/internal/fixture"
+)
+
+// Tests of the console for issues 4 and 6: the outbox, the practice detail,
+// the actions on users and licenses, and MFA.
+
+const testPassword = "plum-orchard-quietly-47"
+
+var (
+	linkRe = regexp.MustCompile(regexp.QuoteMeta(accounts.LinkBase) + `[A-Za-z0-9_-]+`)
+	codeRe = regexp.MustCompile(`\b\d{6}\b`)
+)
+
+// scrub replaces the random parts of a screen (link tokens, one-time codes)
+// so golden files stay fixed.
+func scrub(s string) string {
+	s = linkRe.ReplaceAllString(s, accounts.LinkBase+"<token>")
+	return codeRe.ReplaceAllString(s, "<code>")
+}
+
+var op = accounts.Operator("fixture")
+
+// usersOf lists a practice's users in id order.
+func usersOf(t *testing.T, f *fixture.Fixture, practiceID uint64) []accounts.User {
+	t.Helper()
+	rs, err := f.Svc.Users(accounts.UserQuery{PracticeID: practiceID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]accounts.User, len(rs))
+	for i, r := range rs {
+		out[i] = r.User
+	}
+	return out
+}
+
+// lastMessage is the newest message to an address.
+func lastMessage(t *testing.T, f *fixture.Fixture, to string) accounts.Message {
+	t.Helper()
+	ms, err := f.Svc.Outbox(accounts.OutboxQuery{To: to, Limit: 1})
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("no message to %s: %v", to, err)
+	}
+	return ms[0]
+}
+
+// activate sends a user the setup email and uses its link (R4).
+func activate(t *testing.T, f *fixture.Fixture, u accounts.User) {
+	t.Helper()
+	if _, _, err := f.Svc.SendVerification(op, u.ID, "", "", accounts.Request{Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	link := linkRe.FindString(lastMessage(t, f, u.Email).Body)
+	if _, err := f.Svc.UseLink(link, testPassword); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// enrolSMS gives an active user SMS MFA the way the user would (R21, R22).
+func enrolSMS(t *testing.T, f *fixture.Fixture, u accounts.User) {
+	t.Helper()
+	if _, err := f.Svc.StartEnrolment(u.Email, testPassword, accounts.MFASMS, "(503) 555-0142"); err != nil {
+		t.Fatal(err)
+	}
+	code := codeRe.FindString(lastMessage(t, f, "+15035550142").Body)
+	if _, err := f.Svc.ConfirmEnrolment(u.Email, code); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mail puts links in every state in the outbox of a fixture: at Harbor
+// Pediatrics (practice 2) a superseded and a live link, a used one, and a
+// voided one (R5, R6, R20); the first user there (its owner) becomes active
+// with SMS MFA. It returns the users of practice 2.
+func mail(t *testing.T, f *fixture.Fixture) []accounts.User {
+	t.Helper()
+	us := usersOf(t, f, 2)
+	owner, a, b, c := us[0], us[1], us[2], us[3]
+	req := accounts.Request{Requester: owner.Email, Reason: "test"}
+	activate(t, f, owner)
+	enrolSMS(t, f, owner)
+	for range 2 { // the first link is superseded by the second (R6)
+		if _, _, err := f.Svc.SendVerification(op, a.ID, "", "", req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	activate(t, f, b) // used (R4)
+	if _, _, err := f.Svc.SendVerification(op, c.ID, "", "", req); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Svc.Inactivate(op, c.ID, req); err != nil { // voided (R5, R20)
+		t.Fatal(err)
+	}
+	return usersOf(t, f, 2)
+}
+
+func mailHarness(t *testing.T, w, h int, start common.PaneID) (*harness, []accounts.User) {
+	t.Helper()
+	f, err := fixture.Build(filepath.Join(t.TempDir(), "console.db"), small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Svc.Close() })
+	us := mail(t, f)
+	return harnessFor(t, f, w, h, start), us
+}
+
+// R30, R5, R6: the outbox lists messages newest first; enter shows the
+// whole message and its link's state now, with when it was sent and ended.
+func TestOutboxNewestFirstWithLinkState(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PanePractices)
+	h.key("6")
+	if h.m.Active() != common.PaneOutbox {
+		t.Fatalf("6 did not open the outbox: %d", h.m.Active())
+	}
+	items := h.m.Outbox().Items()
+	if len(items) < 6 {
+		t.Fatalf("%d messages", len(items))
+	}
+	for i := 1; i < len(items); i++ {
+		if items[i].ID >= items[i-1].ID {
+			t.Fatalf("not newest first: #%d after #%d", items[i].ID, items[i-1].ID)
+		}
+	}
+	if v := h.view(); codeRe.MatchString(strings.ReplaceAll(v, "(text message", "")) && strings.Contains(v, "Your Latchkey code") {
+		t.Fatalf("the list repeats a code (R30):\n%s", v)
+	}
+	// The messages to the user with two links: the newer live, the older superseded.
+	want := map[int]accounts.LinkState{0: accounts.LinkLive, 1: accounts.LinkSuperseded}
+	h.key("/")
+	h.typeText(us[1].Email)
+	h.key("enter")
+	if n := len(h.m.Outbox().Items()); n != 2 {
+		t.Fatalf("filter on %s: %d messages, want 2", us[1].Email, n)
+	}
+	for row, state := range want {
+		h.m.Outbox().SetCursor(row)
+		h.key("enter")
+		got, ok := h.m.Outbox().Message()
+		if !ok || got != state {
+			t.Fatalf("row %d: link %q, want %q:\n%s", row, got, state, h.view())
+		}
+		v := h.view()
+		if !strings.Contains(v, strings.ToUpper(string(state))) || !strings.Contains(v, "sent 2026-03-02") ||
+			!strings.Contains(v, "Set up your Latchkey account") || !strings.Contains(v, "The link works once") {
+			t.Fatalf("message detail lacks state, time or body:\n%s", v)
+		}
+		if state == accounts.LinkSuperseded && !strings.Contains(v, "ended 2026-03-02") {
+			t.Fatalf("no end time for a superseded link:\n%s", v)
+		}
+		h.key("esc")
+		if h.m.Outbox().Showing() != 0 {
+			t.Fatal("esc did not close the message")
+		}
+	}
+	// The used and the voided links.
+	for _, tc := range []struct {
+		to    string
+		state accounts.LinkState
+	}{{us[2].Email, accounts.LinkUsed}, {us[3].Email, accounts.LinkVoided}} {
+		h.key("esc") // clear the filter
+		h.key("/")
+		h.typeText(tc.to)
+		h.key("enter")
+		h.key("enter")
+		if got, _ := h.m.Outbox().Message(); got != tc.state {
+			t.Fatalf("%s: link %q, want %q", tc.to, got, tc.state)
+		}
+		h.key("esc")
+	}
+}
+
+// R38: a message body is drawn sanitised, its line breaks kept.
+func TestOutboxBodySanitised(t *testing.T) {
+	h := newHarness(t, goldenFixture, 100, 30, common.PaneUsers)
+	// The hostile user's name goes into the greeting of the setup email.
+	hostile := usersOf(t, h.f, 1)[1]
+	if _, _, err := h.f.Svc.SendVerification(op, hostile.ID, "", "", accounts.Request{}); err != nil {
+		t.Fatal(err)
+	}
+	h.key("6")
+	h.key("enter")
+	v := h.m.Render()
+	if strings.Contains(v, "\x1b]0;") || strings.Contains(v, "\x1b[31m") {
+		t.Fatalf("escape sequences reached the screen: %q", v)
+	}
+	if !strings.Contains(h.view(), "Hello Eve") || !strings.Contains(h.view(), "The link works once") {
+		t.Fatalf("body not drawn:\n%s", h.view())
+	}
+}
+
+// openUser shows a user's detail.
+func (h *harness) openUser(id uint64) {
+	h.t.Helper()
+	h.send(common.OpenDetailMsg{UserID: id})
+	if !h.m.InDetail() {
+		h.t.Fatal("detail not open")
+	}
+}
+
+func requesterLogins(f forms.Form) []string {
+	type has interface{ Requesters() []forms.Person }
+	var out []string
+	for _, p := range f.(has).Requesters() {
+		out = append(out, p.Login)
+	}
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]bool{}
+	for _, s := range a {
+		m[s] = true
+	}
+	for _, s := range b {
+		if !m[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// R3, R4, R9, R30: a adds a user; the requester select offers only the
+// owners, champions and admins of the practice; the setup email goes out and
+// the panes reload with the new user.
+func TestAddUserForm(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner := us[0]
+	// Make one plain member a champion, so the list has two people.
+	if _, err := h.f.Svc.SetRoles(op, us[2].ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email}); err != nil {
+		t.Fatal(err)
+	}
+	h.openUser(us[1].ID)
+	h.key("a")
+	f, ok := h.m.ActionForm().(*forms.AddUser)
+	if !ok {
+		t.Fatalf("a did not open the add-user form:\n%s", h.view())
+	}
+	if got, want := requesterLogins(f), []string{owner.Email, us[2].Email}; !sameSet(got, want) {
+		t.Fatalf("requesters %v, want only %v (R3)", got, want)
+	}
+	h.paste("Nadia Okafor")
+	h.key("enter") // name
+	h.key("down")
+	h.key("enter") // kind: provider
+	h.key("x")     // roles: owner
+	h.key("enter")
+	h.paste("nadia.okafor@example.com")
+	h.key("enter")
+	h.paste("Nadia.Okafor@example.com ")
+	h.key("enter")
+	h.key("enter") // the placeholder cannot be submitted
+	if h.m.Dialog() != "form" || !strings.Contains(h.view(), "record who asked (R3)") {
+		t.Fatalf("the requester placeholder was accepted:\n%s", h.view())
+	}
+	h.key("down")
+	h.key("enter")
+	h.paste("new hire")
+	h.key("enter")
+	h.key("enter") // send the setup email now: yes
+	if h.m.Dialog() != "" || !strings.Contains(h.m.Flash(), "Added Nadia Okafor") || !strings.Contains(h.m.Flash(), "setup email sent") {
+		t.Fatalf("not added: dialog %q flash %q\n%s", h.m.Dialog(), h.m.Flash(), h.view())
+	}
+	u, err := h.f.Svc.UserByLogin("nadia.okafor@example.com")
+	if err != nil || !u.Roles.Owner || u.Kind != accounts.KindProvider || u.Status != accounts.StatusPending {
+		t.Fatalf("user %+v, %v", u, err)
+	}
+	if m := lastMessage(t, h.f, u.Email); m.Subject != "Set up your Latchkey account" {
+		t.Fatalf("no setup email: %+v", m)
+	}
+	// Success reloads: the users pane lists the newcomer.
+	found := false
+	for _, r := range h.m.Users().Items() {
+		found = found || r.ID == u.ID
+	}
+	if !found {
+		t.Fatal("the users pane did not reload")
+	}
+}
+
+// fillAdd fills the add-user form with an email, the first requester and a reason.
+func (h *harness) fillAdd(email string) {
+	h.paste("Sam Reyes")
+	h.key("enter")
+	h.key("enter")
+	h.key("enter")
+	h.paste(email)
+	h.key("enter")
+	h.paste(email)
+	h.key("enter")
+	h.key("down")
+	h.key("enter")
+	h.paste("new hire")
+	h.key("enter")
+	h.key("enter")
+}
+
+// R1, R9: refusals show their rule where the operator is looking: an alert
+// and the flash line.
+func TestAddUserRefusals(t *testing.T) {
+	h := newHarness(t, small, 120, 36, common.PaneUsers)
+	// Maple Family Clinic is at capacity (R1).
+	h.key("a")
+	if _, ok := h.m.ActionForm().(*forms.AddUser); !ok {
+		t.Fatalf("no form:\n%s", h.view())
+	}
+	if !strings.Contains(h.view(), "AT CAPACITY") {
+		t.Fatalf("the form does not warn of capacity:\n%s", h.view())
+	}
+	h.fillAdd("sam.reyes@example.com")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R1") || !strings.Contains(h.m.Flash(), "R1") {
+		t.Fatalf("no R1 refusal:\n%s", h.view())
+	}
+	h.key("enter")
+	// A shared mailbox at a practice with room (R9).
+	h.send(common.StartActionMsg{Action: common.ActAddUser, PracticeID: 2})
+	h.fillAdd("frontdesk@example.com")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R9") {
+		t.Fatalf("no R9 refusal:\n%s", h.view())
+	}
+}
+
+// a with no user to take the practice from asks which practice first.
+func TestAddUserPicksPractice(t *testing.T) {
+	h := newHarness(t, small, 120, 36, common.PaneUsers)
+	h.send(common.StartActionMsg{Action: common.ActAddUser})
+	if _, ok := h.m.ActionForm().(*forms.PickPractice); !ok {
+		t.Fatalf("no practice picker:\n%s", h.view())
+	}
+	h.key("down")
+	h.key("down")
+	h.key("enter")
+	f, ok := h.m.ActionForm().(*forms.AddUser)
+	if !ok || f.PracticeID != 2 {
+		t.Fatalf("no add-user form for practice 2:\n%s", h.view())
+	}
+}
+
+// R20, R2: x offers owners, champions and the user themselves; the confirm
+// opens on No; the last active owner cannot be inactivated.
+func TestInactivateForm(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner, target := us[0], us[1]
+	h.openUser(target.ID)
+	h.key("x")
+	f, ok := h.m.ActionForm().(*forms.Inactivate)
+	if !ok {
+		t.Fatalf("x did not open the form:\n%s", h.view())
+	}
+	if got, want := requesterLogins(f), []string{owner.Email, target.Email}; !sameSet(got, want) {
+		t.Fatalf("requesters %v, want %v (R20)", got, want)
+	}
+	h.key("down")
+	h.key("down") // the user themselves
+	h.key("enter")
+	h.paste("left the practice")
+	h.key("enter")
+	if h.m.Dialog() != "confirm" {
+		t.Fatalf("no confirm:\n%s", h.view())
+	}
+	h.key("enter") // No is focused
+	if u, _ := h.f.Svc.User(target.ID); u.Status == accounts.StatusInactive || !strings.Contains(h.m.Flash(), "cancelled") {
+		t.Fatalf("enter alone inactivated: %s, flash %q", u.Status, h.m.Flash())
+	}
+	h.key("x")
+	h.key("down")
+	h.key("enter")
+	h.paste("left the practice")
+	h.key("enter")
+	h.key("y")
+	u, _ := h.f.Svc.User(target.ID)
+	if u.Status != accounts.StatusInactive || !strings.Contains(h.m.Flash(), "Inactivated") {
+		t.Fatalf("not inactivated: %s, flash %q", u.Status, h.m.Flash())
+	}
+	if !strings.Contains(h.view(), "Status     inactive") {
+		t.Fatalf("the detail did not reload:\n%s", h.view())
+	}
+	// The last active owner (R2).
+	h.openUser(owner.ID)
+	h.key("x")
+	h.key("down")
+	h.key("enter")
+	h.paste("retiring")
+	h.key("enter")
+	h.key("y")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R2") || !strings.Contains(h.view(), "is its last") {
+		t.Fatalf("no R2 refusal:\n%s", h.view())
+	}
+}
+
+// R19: p offers only owners; R1: r at capacity is refused; R10/R20+R3: R
+// offers owners and champions.
+func TestPermissionsReactivateReplace(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner := us[0]
+	h.openUser(us[1].ID)
+	h.key("p")
+	f, ok := h.m.ActionForm().(*forms.Permissions)
+	if !ok {
+		t.Fatalf("p did not open the form:\n%s", h.view())
+	}
+	if got := requesterLogins(f); !sameSet(got, []string{owner.Email}) {
+		t.Fatalf("requesters %v, want only the owner (R19)", got)
+	}
+	h.key("down")
+	h.key("x") // champion
+	h.key("enter")
+	h.key("down")
+	h.key("enter")
+	h.paste("runs the rollout")
+	h.key("enter")
+	if u, _ := h.f.Svc.User(us[1].ID); !u.Roles.Champion || !strings.Contains(h.m.Flash(), "champion") {
+		t.Fatalf("roles not set: %+v, flash %q", u.Roles, h.m.Flash())
+	}
+	h.key("R")
+	rf, ok := h.m.ActionForm().(*forms.Replace)
+	if !ok {
+		t.Fatalf("R did not open the form:\n%s", h.view())
+	}
+	// The new champion may now ask too (R20 and R3), and nobody else.
+	if got := requesterLogins(rf); !sameSet(got, []string{owner.Email, us[1].Email}) {
+		t.Fatalf("replace requesters %v", got)
+	}
+	h.key("esc")
+	if h.m.Dialog() != "" || !strings.Contains(h.m.Flash(), "Cancelled") {
+		t.Fatalf("esc did not cancel: %q", h.m.Flash())
+	}
+	// r on an active user: nothing to reactivate (R20), said at once.
+	h.key("r")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "R20") {
+		t.Fatalf("r on a pending user:\n%s", h.view())
+	}
+	h.key("enter")
+	// Fill the practice, then reactivate the inactive user: R1.
+	p, _ := h.f.Svc.Practice(2)
+	if _, err := h.f.Svc.SetPurchased(op, 2, p.InUse, accounts.Request{}); err != nil {
+		t.Fatal(err)
+	}
+	h.openUser(us[3].ID) // inactivated by mail()
+	h.key("r")
+	if _, ok := h.m.ActionForm().(*forms.Reactivate); !ok {
+		t.Fatalf("r did not open the form:\n%s", h.view())
+	}
+	h.key("down")
+	h.key("enter")
+	h.paste("back from leave")
+	h.key("enter")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R1") {
+		t.Fatalf("no R1 refusal:\n%s", h.view())
+	}
+}
+
+// R6: v for a verified user is refused with the guidance; for a pending user
+// it sends a new link that supersedes the old one.
+func TestSendVerification(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	h.openUser(us[2].ID) // verified by mail()
+	h.key("v")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R6") || !strings.Contains(h.view(), "Forgot your password?") {
+		t.Fatalf("no R6 refusal with guidance:\n%s", h.view())
+	}
+	h.key("enter")
+	h.openUser(us[1].ID) // pending with a live link
+	before := lastMessage(t, h.f, us[1].Email)
+	h.key("v")
+	if _, ok := h.m.ActionForm().(*forms.SendVerification); !ok {
+		t.Fatalf("v did not open the form:\n%s", h.view())
+	}
+	h.key("enter")
+	h.key("enter")
+	h.paste("never got it")
+	h.key("enter")
+	after := lastMessage(t, h.f, us[1].Email)
+	if after.ID == before.ID || !strings.Contains(h.m.Flash(), "Setup email sent") {
+		t.Fatalf("no new message: flash %q", h.m.Flash())
+	}
+	mv, _ := h.f.Svc.Message(before.ID)
+	if mv.Link == nil || mv.Link.State != accounts.LinkSuperseded {
+		t.Fatalf("old link %+v", mv.Link)
+	}
+}
+
+// R21, R26: the detail shows the method with its strength and the phone
+// masked; m cannot be submitted without the identity-verification record; the
+// confirm is loud and opens on No; the user is notified through the outbox.
+func TestClearMFA(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner := us[0]
+	h.openUser(owner.ID)
+	v := h.view()
+	for _, want := range []string{"sms", "restricted: SMS", "•••-•••-0142", "enrolled 09:09:00", "never used"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("detail lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "5550142") || strings.Contains(v, "555-0142") {
+		t.Fatalf("phone not masked:\n%s", v)
+	}
+	h.key("m")
+	if _, ok := h.m.ActionForm().(*forms.ClearMFA); !ok {
+		t.Fatalf("m did not open the form:\n%s", h.view())
+	}
+	if !strings.Contains(h.view(), "social engineering") && !strings.Contains(h.view(), "classic attack") {
+		t.Fatalf("no warning:\n%s", h.view())
+	}
+	stuck := func(want string) {
+		t.Helper()
+		if h.m.Dialog() != "form" || !strings.Contains(h.view(), want) {
+			t.Fatalf("submitted without the record (want %q):\n%s", want, h.view())
+		}
+	}
+	h.key("enter") // no check chosen
+	stuck("record how the caller's identity was verified (R26)")
+	h.key("down")
+	h.key("enter")
+	h.key("enter") // no note
+	stuck("a note of what was checked (R26) is required")
+	h.paste("called back on the number on file")
+	h.key("enter")
+	h.key("enter") // no reason
+	stuck("a reason (R26) is required")
+	h.paste("lost phone")
+	h.key("enter")
+	if h.m.Dialog() != "confirm" || !strings.Contains(h.view(), "CLEAR the MFA") {
+		t.Fatalf("no loud confirm:\n%s", h.view())
+	}
+	h.key("enter") // No
+	if u, _ := h.f.Svc.User(owner.ID); u.MFA.Method != accounts.MFASMS {
+		t.Fatal("enter alone cleared MFA")
+	}
+	h.key("m")
+	h.key("down")
+	h.key("enter")
+	h.paste("called back on the number on file")
+	h.key("enter")
+	h.paste("lost phone")
+	h.key("enter")
+	h.key("y")
+	u, _ := h.f.Svc.User(owner.ID)
+	if u.MFA.Method != accounts.MFANone || !strings.Contains(h.m.Flash(), "Cleared the MFA") {
+		t.Fatalf("not cleared: %+v flash %q", u.MFA, h.m.Flash())
+	}
+	if m := lastMessage(t, h.f, owner.Email); !strings.Contains(m.Subject, "multi-factor authentication was cleared") {
+		t.Fatalf("no notice in the outbox: %+v", m)
+	}
+	es, _ := h.f.Svc.Audit(accounts.AuditQuery{UserID: owner.ID, Limit: 1})
+	if len(es) == 0 || !strings.HasPrefix(es[0].VerifiedBy, "call-back to the number on file: called back") {
+		t.Fatalf("audit lacks the record: %+v", es)
+	}
+	// m again: nothing to clear, said at once.
+	h.key("m")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "R26") {
+		t.Fatalf("m with no MFA:\n%s", h.view())
+	}
+}
+
+// R24: M in the practice detail offers owners and admins, confirms, and the
+// requirement shows in the practice and in a user's detail as must-enrol.
+func TestRequireMFAToggle(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PanePractices)
+	h.key("down")
+	h.key("enter") // Harbor Pediatrics' detail
+	if !h.m.InPractice() || !strings.Contains(h.view(), "MFA        optional") {
+		t.Fatalf("no practice detail:\n%s", h.view())
+	}
+	h.key("M")
+	f, ok := h.m.ActionForm().(*forms.RequireMFA)
+	if !ok || !f.On {
+		t.Fatalf("M did not open the form:\n%s", h.view())
+	}
+	if got := requesterLogins(f); !sameSet(got, []string{us[0].Email}) {
+		t.Fatalf("requesters %v, want the owner-admin only (R24)", got)
+	}
+	h.key("down")
+	h.key("enter")
+	h.paste("practice policy")
+	h.key("enter")
+	if h.m.Dialog() != "confirm" {
+		t.Fatalf("no confirm:\n%s", h.view())
+	}
+	h.key("y")
+	if p, _ := h.f.Svc.Practice(2); !p.MFARequired {
+		t.Fatalf("not required; flash %q", h.m.Flash())
+	}
+	if !strings.Contains(h.view(), "REQUIRED") {
+		t.Fatalf("the practice detail did not reload:\n%s", h.view())
+	}
+	h.openUser(us[1].ID)
+	if !strings.Contains(h.view(), "MUST ENROL") {
+		t.Fatalf("no must-enrol:\n%s", h.view())
+	}
+}
+
+// R2: L records a license request by an owner; F fulfils the selected one
+// after a confirm; the practice's purchased count rises.
+func TestLicenseRequestAndFulfil(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PanePractices)
+	h.send(common.OpenPracticeMsg{PracticeID: 2})
+	before, _ := h.f.Svc.Practice(2)
+	h.key("L")
+	f, ok := h.m.ActionForm().(*forms.RequestLicenses)
+	if !ok {
+		t.Fatalf("L did not open the form:\n%s", h.view())
+	}
+	if got := requesterLogins(f); !sameSet(got, []string{us[0].Email}) {
+		t.Fatalf("requesters %v, want the owner (R2)", got)
+	}
+	h.paste("0")
+	h.key("enter")
+	if h.m.Dialog() != "form" {
+		t.Fatal("a count of 0 was accepted")
+	}
+	h.send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	h.paste("3")
+	h.key("enter")
+	h.key("down")
+	h.key("enter")
+	h.paste("two new hygienists")
+	h.key("enter")
+	if !strings.Contains(h.m.Flash(), "Recorded license request") || !strings.Contains(h.view(), "OPEN") {
+		t.Fatalf("not recorded: %q\n%s", h.m.Flash(), h.view())
+	}
+	h.key("F")
+	if h.m.Dialog() != "confirm" {
+		t.Fatalf("no confirm:\n%s", h.view())
+	}
+	h.key("y")
+	after, _ := h.f.Svc.Practice(2)
+	if after.Purchased != before.Purchased+3 || !strings.Contains(h.view(), "FULFILLED") {
+		t.Fatalf("purchased %d -> %d\n%s", before.Purchased, after.Purchased, h.view())
+	}
+	// F on a fulfilled request: nothing to do.
+	h.key("F")
+	if h.m.Dialog() == "confirm" {
+		t.Fatal("F offered to fulfil a fulfilled request")
+	}
+	// u lists the practice's users; esc comes back to the tabs.
+	h.key("u")
+	if h.m.Active() != common.PaneUsers || h.m.InPractice() {
+		t.Fatalf("u did not list the practice's users")
+	}
+}
