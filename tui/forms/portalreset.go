@@ -128,8 +128,7 @@ func (p *PortalReset) SetSize(w, _ int) {
 func (p *PortalReset) View() string {
 	st := p.c.Styles
 	note := st.Warn.Width(min(max(p.c.Width-2, 20), 72)).Render(R28Note)
-	return st.Title.Render("Reset the portal password of "+p.Name) +
-		st.Muted.Render(" ("+p.Login+" · "+p.Practice+")") + "\n" + note + "\n\n" + p.form.View()
+	return heading(p.c, "Reset the portal password of "+p.Name, p.Login+" · "+p.Practice) + "\n" + note + "\n\n" + p.form.View()
 }
 
 // ShortHelp is the footer's list while the form is open.

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"latchkey/accounts"
 	"latchkey/tui/common"
@@ -64,6 +65,17 @@ func pwKeyMap() *huh.KeyMap {
 	return km
 }
 
+// heading is a form's title with what it acts on in brackets, on the same
+// line when it fits the screen, else on the next.
+func heading(c *common.Common, title, sub string) string {
+	st := c.Styles
+	t, s := st.Title.Render(title), st.Muted.Render(" ("+sub+")")
+	if lipgloss.Width(t)+lipgloss.Width(s) > c.Width {
+		return t + "\n" + st.Muted.Render("("+sub+")")
+	}
+	return t + s
+}
+
 func pwTheme(c *common.Common) huh.Theme {
 	isDark := c.Styles.IsDark
 	return huh.ThemeFunc(func(bool) *huh.Styles { return huh.ThemeCharm(isDark) })
@@ -105,8 +117,7 @@ func (u *UserReset) View() string {
 		kind = "legacy username"
 	}
 	note := st.Warn.Width(min(max(u.c.Width-2, 20), 72)).Render(R17Note)
-	return st.Title.Render("Send a password reset email to "+u.Name) +
-		st.Muted.Render(" ("+u.Login+" · "+kind+")") + "\n" + note + "\n\n" + u.form.View()
+	return heading(u.c, "Send a password reset email to "+u.Name, u.Login+" · "+kind) + "\n" + note + "\n\n" + u.form.View()
 }
 
 // ShortHelp is the footer's list while the form is open.
