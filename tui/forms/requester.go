@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"latchkey/accounts"
 	"latchkey/tui/common"
@@ -97,13 +98,17 @@ func Allowed(rule Rule, v accounts.PracticeView, target *accounts.User) []Person
 }
 
 func toPerson(u accounts.User) Person {
-	label := common.Sanitize(u.Name) + " <" + common.Sanitize(u.Login()) + ">"
+	label := common.Sanitize(u.Name)
 	if r := u.Roles.String(); r != "—" {
-		label += " · " + r
+		label += " (" + r + ")"
 	}
 	if u.Status == accounts.StatusPending {
-		label += " (pending)"
+		label += " pending"
 	}
+	label += " · " + common.Sanitize(u.Login())
+	// One line each, so every allowed person is in view: a wrapped option
+	// pushes the last ones out of the select's height.
+	label = ansi.Truncate(label, 62, "…")
 	return Person{Login: u.Login(), Label: label, Pending: u.Status == accounts.StatusPending}
 }
 

@@ -204,7 +204,7 @@ func (d *Practice) View() string {
 			field(label, st.Muted.Render("none"))
 			return
 		}
-		field(fmt.Sprintf("%s %d", label, len(names)), strings.Join(names, ", "))
+		field(label, fmt.Sprintf("(%d) %s", len(names), strings.Join(names, ", ")))
 	}
 	people("Owners", p.Owners)
 	people("Champions", p.Champions)
