@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"time"
+
 	"errors"
 	"fmt"
 	"io/fs"
+	"latchkey/sim"
 	"os"
 	"path/filepath"
 
@@ -32,7 +35,17 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 	if stop, err := serveBackups(svc.DB()); err == nil {
 		defer stop() // `latchkey backup` works while the desk is open (R36)
 	}
-	return runTUI(svc, tui.Options{Operator: op})
+	opts := tui.Options{Operator: op}
+	if svc.IsDemo() {
+		// S in the console runs the practices' simulated users (R40): ten
+		// actions a second, the demo clock an hour ahead every real minute,
+		// so new lockouts appear and lift while you watch.
+		bg := sim.NewBackground(sim.New(svc, sim.Options{Seed: time.Now().UnixNano()}),
+			sim.RunOptions{Rate: 10, Speed: 60, QuickFinish: true})
+		defer bg.Stop()
+		opts.Simulator = bg
+	}
+	return runTUI(svc, opts)
 }
 
 func (a *app) openForConsole() (*accounts.Service, error) {

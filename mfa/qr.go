@@ -21,14 +21,53 @@ func QRTextLight(uri string) (string, error) {
 	return qrText(uri, true)
 }
 
+// quietZone is the light margin around the code, in modules. The standard
+// asks for 4; phone cameras read a code on a screen with 2, and the smaller
+// margin lets a code for a long login email fit an 80x24 terminal.
+const quietZone = 2
+
 func qrText(uri string, inverse bool) (string, error) {
 	// Low error correction: a code on a screen is not torn or smudged, and
-	// the lowest level keeps a typical otpauth URI under 24 rows.
+	// the lowest level keeps a typical otpauth URI small.
 	q, err := qrcode.New(uri, qrcode.Low)
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(q.ToSmallString(inverse), "\n"), nil
+	q.DisableBorder = true
+	dark := q.Bitmap() // [row][col], true for a dark module
+	n := len(dark)
+	size := n + 2*quietZone
+	// drawn reports whether the module at (r, c) of the bordered code is
+	// drawn as a block: the light ones on a dark terminal, the dark ones on
+	// a light terminal.
+	drawn := func(r, c int) bool {
+		r, c = r-quietZone, c-quietZone
+		isDark := r >= 0 && r < n && c >= 0 && c < n && dark[r][c]
+		return isDark == inverse
+	}
+	var b strings.Builder
+	for r := 0; r < size; r += 2 {
+		if r > 0 {
+			b.WriteByte('\n')
+		}
+		for c := range size {
+			top, bottom := drawn(r, c), r+1 < size && drawn(r+1, c)
+			if r+1 >= size {
+				bottom = !inverse // the margin below the last row is light
+			}
+			switch {
+			case top && bottom:
+				b.WriteString("█")
+			case top:
+				b.WriteString("▀")
+			case bottom:
+				b.WriteString("▄")
+			default:
+				b.WriteByte(' ')
+			}
+		}
+	}
+	return b.String(), nil
 }
 
 // ManualKey groups a base32 secret in fours ("JBSW Y3DP EHPK 3PXP") for

@@ -2,6 +2,8 @@ package mfa
 
 import (
 	"strings"
+
+	qrcode "github.com/skip2/go-qrcode"
 	"testing"
 	"unicode/utf8"
 )
@@ -68,5 +70,33 @@ func TestManualKey(t *testing.T) {
 		if got := ManualKey(in); got != want {
 			t.Errorf("ManualKey(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The drawing with the narrower quiet zone is the library's own drawing with
+// two modules of margin trimmed from each side: the same code, module for
+// module.
+func TestQRMatchesLibraryDrawing(t *testing.T) {
+	uri := "otpauth://totp/Latchkey:someone.with.a.long.name@northgatewomenshealth.com?issuer=Latchkey&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	ours, err := QRText(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := qrcode.New(uri, qrcode.Low)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := strings.Split(strings.TrimSuffix(q.ToSmallString(false), "\n"), "\n")
+	lines := strings.Split(ours, "\n")
+	// Theirs has a 4-module margin (2 text rows, 4 columns); ours 2 (1 row, 2 columns).
+	for i, line := range lines[:len(lines)-1] {
+		want := []rune(theirs[i+1])
+		want = want[2 : len(want)-2]
+		if line != string(want) {
+			t.Fatalf("row %d differs:\n ours   %q\n theirs %q", i, line, string(want))
+		}
+	}
+	if w := len([]rune(lines[0])); w > 45 || len(lines) > 23 {
+		t.Fatalf("%dx%d does not fit an 80x24 dialog", w, len(lines))
 	}
 }

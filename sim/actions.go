@@ -63,7 +63,11 @@ func (s *Simulator) mistype() string {
 	if !ok {
 		return "nobody"
 	}
-	n := 1 + s.rng.IntN(7)
+	// Most stop after a try or two; about a third keep going until locked.
+	n := 1 + s.rng.IntN(2)
+	if s.rng.IntN(3) == 0 {
+		n = 5 + s.rng.IntN(2)
+	}
 	for i := range n {
 		_, err := s.svc.Login(u.Login(), fmt.Sprintf("wrong-guess-%d", i))
 		if accounts.RuleOf(err) == "R11" {

@@ -74,6 +74,9 @@ func (b *Background) Running() bool {
 // Rate is the actions per second it runs at.
 func (b *Background) Rate() float64 { return b.ro.Rate }
 
+// Violations is how many rule violations the simulator has found so far.
+func (b *Background) Violations() int { return len(b.Summary().Violations) }
+
 // Summary is the latest summary (updated about once a second while running).
 func (b *Background) Summary() Summary {
 	b.mu.Lock()

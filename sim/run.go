@@ -20,6 +20,9 @@ type RunOptions struct {
 	Speed float64
 	// Progress, if set, is told the summary about once a second.
 	Progress func(Summary)
+	// QuickFinish skips the full recount and chain check at the end (the
+	// console stops at once; `latchkey check` is there for the full one).
+	QuickFinish bool
 }
 
 // Run acts until ctx ends or the duration is up, then checks everything
@@ -44,9 +47,9 @@ func (s *Simulator) Run(ctx context.Context, ro RunOptions) Summary {
 	for {
 		select {
 		case <-ctx.Done():
-			return s.finish(start)
+			return s.finish(start, ro.QuickFinish)
 		case <-deadline:
-			return s.finish(start)
+			return s.finish(start, ro.QuickFinish)
 		case now := <-second.C:
 			s.passTime(ro.Speed, now.Sub(lastTick))
 			lastTick = now
@@ -61,9 +64,9 @@ func (s *Simulator) Run(ctx context.Context, ro RunOptions) Summary {
 			select {
 			case <-pace:
 			case <-ctx.Done():
-				return s.finish(start)
+				return s.finish(start, ro.QuickFinish)
 			case <-deadline:
-				return s.finish(start)
+				return s.finish(start, ro.QuickFinish)
 			case now := <-second.C:
 				s.passTime(ro.Speed, now.Sub(lastTick))
 				lastTick = now
@@ -96,8 +99,12 @@ func (s *Simulator) passTime(speed float64, elapsed time.Duration) {
 	s.sum.Simulated += elapsed + extra
 }
 
-func (s *Simulator) finish(start time.Time) Summary {
-	s.CheckFull()
+func (s *Simulator) finish(start time.Time, quick bool) Summary {
+	if quick {
+		s.CheckQuick()
+	} else {
+		s.CheckFull()
+	}
 	sum := s.Summary()
 	if sum.Simulated == 0 {
 		sum.Simulated = time.Since(start)

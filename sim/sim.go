@@ -39,8 +39,8 @@ type Mix map[Kind]int
 
 // DefaultMix: most people log in fine.
 func DefaultMix() Mix {
-	return Mix{KindLogin: 50, KindMistype: 14, KindForgot: 6, KindSetup: 8, KindEnrol: 6,
-		KindAdminUnlock: 5, KindLegacyReset: 3, KindLicenses: 2, KindProbe: 6}
+	return Mix{KindLogin: 55, KindMistype: 12, KindForgot: 6, KindSetup: 8, KindEnrol: 6,
+		KindAdminUnlock: 1, KindLegacyReset: 3, KindLicenses: 2, KindProbe: 6}
 }
 
 // Options shape a simulator.

@@ -53,6 +53,8 @@ type App struct {
 	pw      pwFlow  // the password resets and the credentials document (issue 5)
 	act     actFlow // the actions on users, practices and MFA (issues 4, 6: actions.go)
 
+	sim common.Simulator // the simulated users, when the command line gave one (R40)
+
 	auditSeen uint64 // the audit count at the last refresh: a change means new data
 	quitting  bool
 
@@ -107,6 +109,7 @@ func New(svc *accounts.Service, opts Options) *App {
 		active:    int(opts.Start),
 		every:     tick,
 		pw:        pwFlow{docsDir: opts.CredentialsDir},
+		sim:       opts.Simulator,
 	}
 	m.tabs = []panes.Pane{m.practices, m.users, m.licenses, m.lockouts, m.audit, m.outbox}
 	m.tabs = append(m.tabs, m.patients) // tab 7 (issue 5), after the outbox (tab 6)
@@ -194,6 +197,8 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case clockMsg:
 		return m.onClock(msg)
+	case simToggledMsg:
+		return m.onSimToggled(msg)
 	case unlockedMsg:
 		return m.onUnlocked(msg)
 	case tea.KeyPressMsg:
@@ -314,6 +319,8 @@ func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.clockCmd(5 * time.Minute)
 	case key.Matches(msg, k.ClockHour):
 		return m.clockCmd(time.Hour)
+	case key.Matches(msg, k.Simulate):
+		return m.toggleSim()
 	case key.Matches(msg, k.Back):
 		if m.inDetail {
 			m.inDetail = false
@@ -547,7 +554,7 @@ func (m *App) Render() string {
 		badges[int(common.PaneLockouts)] = fmt.Sprintf("(%d)", n)
 	}
 	header := components.Header(c, components.HeaderInfo{
-		Stats: c.Stats, Demo: c.Svc.IsDemo(), Offset: c.Svc.ClockOffset(), Now: c.Now(),
+		Stats: c.Stats, Demo: c.Svc.IsDemo(), Offset: c.Svc.ClockOffset(), Now: c.Now(), Sim: m.simBadge(),
 	})
 	tabs := components.Tabs(c, names, m.active, badges)
 	footer := m.footer.View(m.keyMap())

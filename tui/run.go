@@ -23,6 +23,8 @@ type Options struct {
 	// are written (R28); "" means $XDG_DATA_HOME/latchkey/credentials, else
 	// ~/.local/share/latchkey/credentials.
 	CredentialsDir string
+	// Simulator, if set, is started and stopped with S (R40).
+	Simulator common.Simulator
 	// ProgramOptions are passed to the Bubble Tea program (input and output
 	// of an SSH session, for instance).
 	ProgramOptions []tea.ProgramOption

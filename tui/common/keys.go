@@ -16,6 +16,7 @@ type KeyMap struct {
 	Filter, Back, Open, Unlock key.Binding
 
 	ClockStep, ClockHour key.Binding
+	Simulate             key.Binding
 	Help, Quit           key.Binding
 
 	// Actions of users, practices and MFA (issues 4 and 6).
@@ -58,6 +59,7 @@ func NewKeyMap() *KeyMap {
 
 		ClockStep: b([]string{"+", "="}, "+", "demo clock +5m"),
 		ClockHour: b([]string{"ctrl+f"}, "ctrl+f", "demo clock +1h"),
+		Simulate:  b([]string{"S"}, "S", "simulator"),
 		Help:      b([]string{"?"}, "?", "all keys"),
 		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
 
@@ -84,7 +86,7 @@ func (k *KeyMap) Tabs() []key.Binding {
 
 // Global are the keys that work everywhere, for full help.
 func (k *KeyMap) Global() []key.Binding {
-	return []key.Binding{k.NextTab, k.PrevTab, k.Back, k.ClockStep, k.ClockHour, k.Help, k.Quit}
+	return []key.Binding{k.NextTab, k.PrevTab, k.Back, k.ClockStep, k.ClockHour, k.Simulate, k.Help, k.Quit}
 }
 
 // Moves are the cursor keys of every list.

@@ -18,6 +18,7 @@ type HeaderInfo struct {
 	Demo   bool
 	Offset time.Duration // the demo clock's lead on the wall clock (R39)
 	Now    time.Time
+	Sim    string // "SIM 10/s" while the simulated users act (R40)
 }
 
 // Header draws the top line: the app, the operator, the demo clock whenever
@@ -30,6 +31,9 @@ func Header(c *common.Common, h HeaderInfo) string {
 		if h.Offset != 0 {
 			left += st.Demo.Render(" clock " + common.Clock(h.Now, h.Now, c.Loc) + " (" + common.Offset(h.Offset) + ")")
 		}
+	}
+	if h.Sim != "" {
+		left += "  " + st.Demo.Render(h.Sim)
 	}
 	counts := []string{
 		fmt.Sprintf("%d practices", h.Stats.Practices),

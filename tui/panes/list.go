@@ -124,6 +124,8 @@ func (l *list[T]) Items() []T { return l.items }
 // Remove drops the rows keep rejects, at once (an unlocked row leaves the
 // lockouts pane without waiting for the reload).
 func (l *list[T]) Remove(drop func(T) bool) {
+	key, had := l.selectedKey()
+	defer func() { l.keepCursorOn(key, had) }()
 	out := l.items[:0]
 	for _, it := range l.items {
 		if !drop(it) {
@@ -178,6 +180,13 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 			return nil, true
 		}
 		l.err = nil
+		// A reload of the same query keeps the cursor on its record; a new
+		// query starts at the top.
+		key, had := l.selectedKey()
+		if p.reset && p.query != l.query {
+			had = false
+			l.table.SetCursor(0)
+		}
 		if p.reset {
 			l.items = p.rows
 			l.query = p.query
@@ -186,6 +195,7 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		}
 		l.done = len(p.rows) < p.limit
 		l.table.SetLen(len(l.items))
+		l.keepCursorOn(key, had)
 		return l.maybeMore(), true
 	case common.DebounceMsg:
 		if msg.Seq == l.seq && l.filter.Value() != l.query {
