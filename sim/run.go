@@ -37,11 +37,17 @@ func (s *Simulator) Run(ctx context.Context, ro RunOptions) Summary {
 	}
 	second := time.NewTicker(time.Second)
 	defer second.Stop()
-	var pace <-chan time.Time
+	// ready says when the next action may go: at the rate asked for, or
+	// always (a closed channel) when no rate was set.
+	var ready <-chan time.Time
 	if ro.Rate > 0 {
 		t := time.NewTicker(time.Duration(float64(time.Second) / ro.Rate))
 		defer t.Stop()
-		pace = t.C
+		ready = t.C
+	} else {
+		always := make(chan time.Time)
+		close(always)
+		ready = always
 	}
 	lastTick := start
 	for {
@@ -57,27 +63,9 @@ func (s *Simulator) Run(ctx context.Context, ro RunOptions) Summary {
 			if ro.Progress != nil {
 				ro.Progress(s.Summary())
 			}
-			continue
-		default:
+		case <-ready:
+			s.Step()
 		}
-		if pace != nil {
-			select {
-			case <-pace:
-			case <-ctx.Done():
-				return s.finish(start, ro.QuickFinish)
-			case <-deadline:
-				return s.finish(start, ro.QuickFinish)
-			case now := <-second.C:
-				s.passTime(ro.Speed, now.Sub(lastTick))
-				lastTick = now
-				s.CheckQuick()
-				if ro.Progress != nil {
-					ro.Progress(s.Summary())
-				}
-				continue
-			}
-		}
-		s.Step()
 	}
 }
 
