@@ -150,7 +150,7 @@ func (s *Service) Reactivate(actor Actor, userID uint64, req Request) (User, err
 		if err != nil {
 			return err
 		}
-		if err := t.checkAdder(actor, p, req); err != nil {
+		if err := t.checkAdder(actor, p, req, old.Roles); err != nil {
 			return err
 		}
 		if p.AtCapacity() {

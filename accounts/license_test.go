@@ -130,3 +130,26 @@ func upper(s string) string {
 	}
 	return string(b)
 }
+
+// R2, R3: a new practice's first user, added at onboarding with no
+// requester, must be its owner; everyone after needs a requester.
+func TestFirstUserIsTheOwner(t *testing.T) {
+	s, _ := newTestService(t)
+	p, err := s.CreatePractice(Operator("op"), "Brand New Clinic", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := NewUser{PracticeID: p.ID, Name: "Sam Staff", Kind: KindStaff, Email: "sam@example.org", EmailConfirm: "sam@example.org"}
+	_, err = s.CreateUser(Operator("op"), staff, Request{})
+	wantRule(t, err, "R2")
+	owner := NewUser{PracticeID: p.ID, Name: "Olga Owner", Kind: KindProvider, Roles: Roles{Owner: true, Admin: true},
+		Email: "olga@example.org", EmailConfirm: "olga@example.org"}
+	if _, err := s.CreateUser(Operator("op"), owner, Request{Reason: "onboarding"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.CreateUser(Operator("op"), staff, Request{})
+	wantRule(t, err, "R3")
+	if _, err := s.CreateUser(Operator("op"), staff, Request{Requester: "olga@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -102,7 +102,7 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 	} else if taken {
 		return User{}, refuse("R9", "login "+login+" is already in use: login emails are unique across the whole system")
 	}
-	if err := t.checkAdder(actor, p, req); err != nil {
+	if err := t.checkAdder(actor, p, req, nu.Roles); err != nil {
 		return User{}, err
 	}
 	if status != StatusInactive && p.AtCapacity() {
@@ -132,8 +132,12 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 // champion or admin of the practice (R3) — recorded — except the first user
 // of a new practice, its owner, whom onboarding sets up. A practice admin
 // acting themselves is their own requester.
-func (t *txn) checkAdder(actor Actor, p Practice, req Request) error {
+func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) error {
 	if p.InUse == 0 && !practiceHasUsers(t.tx, p.ID) {
+		if !roles.Owner {
+			return refuseWith("R2", p.Name+" has no users yet: its first user is its owner, set up at onboarding",
+				"Add the practice's owner first (roles owner, and admin if they administer it).")
+		}
 		return nil
 	}
 	if actor.Kind == ActorAdmin {

@@ -67,7 +67,7 @@ func (a *app) practicesCmd() *cobra.Command {
 	list.Flags().StringVar(&search, "search", "", "only practices with a word starting with each word of `Q`")
 	list.Flags().IntVar(&limit, "limit", 200, "show at most `N`")
 	a.addJSON(list)
-	cmd.AddCommand(list, a.practicesShowCmd(), a.practicesRequireMFACmd())
+	cmd.AddCommand(list, a.practicesShowCmd(), a.practicesAddCmd(), a.practicesRequireMFACmd())
 	return cmd
 }
 

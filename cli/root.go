@@ -35,8 +35,9 @@ type app struct {
 	ran      bool   // a command's RunE was entered: errors after this are not usage errors
 }
 
-const rootLong = `Latchkey is the support desk's console for an EHR vendor's accounts:
-locked accounts, licenses, users and their audit trail, in one embedded file.
+const rootLong = `Latchkey is the support desk's console for an EHR vendor's accounts: locked
+accounts, licenses, users, account-setup emails, password resets, MFA,
+patient-portal accounts, the audit trail and the outbox, in one embedded file.
 
 With no subcommand it opens the console (the "desk"). Without --db that is
 the demo database at $XDG_DATA_HOME/latchkey/demo.db (else

@@ -147,7 +147,8 @@ func (a *app) usersAddCmd() *cobra.Command {
 admins (--requested-by, recorded; R3). The user takes a free license (R1),
 starts pending, and is sent the account-setup email with a single-use link
 (R4; see "latchkey outbox list"). The login email is typed twice and must be
-personal and unused across the whole system (R9).`,
+personal and unused across the whole system (R9). A new practice's first user
+is its owner, added at onboarding with no --requested-by (R2).`,
 		Example: `  latchkey users add --db demo.db --practice "Maple Clinic" --name "Jane Doe" \
       --email jane.doe@example.com --email-confirm jane.doe@example.com \
       --kind staff --requested-by owner@example.com --reason "new hire"`,
@@ -189,7 +190,10 @@ personal and unused across the whole system (R9).`,
 	cmd.Flags().StringVar(&practice, "practice", "", "the practice `P` (its number or exact name; required)")
 	_ = cmd.MarkFlagRequired("practice")
 	nf.add(cmd)
-	requesterFlag(cmd, &requester, "the owner, champion or admin of the practice who asked")
+	// Not required by the flag parser: a new practice's first user, its
+	// owner, is added at onboarding with no requester; the service checks R3
+	// for everyone else.
+	cmd.Flags().StringVar(&requester, "requested-by", "", "`LOGIN` of the owner, champion or admin of the practice who asked (recorded; required except for a new practice's first user, its owner)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why (`TEXT`)")
 	a.addJSON(cmd)
 	return cmd
