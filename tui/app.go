@@ -172,7 +172,8 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 		if m.flash != "" && time.Time(msg).Sub(m.flashAt) > flashFor {
 			m.flash = ""
 		}
-		return tea.Batch(m.every(), m.statsCmd())
+		// An open form replays any keys it held for a field move (typeahead).
+		return tea.Batch(m.every(), m.statsCmd(), m.formTick(msg))
 	case statsMsg:
 		return m.onStats(msg)
 	case common.DataMsg:
@@ -220,6 +221,20 @@ func (m *App) forward(msg tea.Msg) tea.Cmd {
 		return m.formUpdate(msg)
 	}
 	return m.focused().Update(msg)
+}
+
+// formTick gives the clock tick to the open form, if any: it never holds
+// typed keys longer than that.
+func (m *App) formTick(t common.TickMsg) tea.Cmd {
+	switch {
+	case m.pw.form() != nil:
+		return m.pw.form().Update(t)
+	case m.act.form != nil:
+		return m.act.form.Update(t)
+	case m.form != nil:
+		return m.form.Update(t)
+	}
+	return nil
 }
 
 // formUpdate feeds the form and, once it is submitted, asks for confirmation

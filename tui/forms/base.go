@@ -31,6 +31,7 @@ type Form interface {
 type base struct {
 	c       *common.Common
 	form    *huh.Form
+	typing  typeahead
 	heading string // sanitised
 	sub     string // sanitised: who or what it acts on
 	note    string // the rule, shown above the fields
@@ -50,13 +51,10 @@ func (b *base) build(groups ...*huh.Group) {
 // Init focuses the first field.
 func (b *base) Init() tea.Cmd { return b.form.Init() }
 
-// Update forwards a message to the form.
+// Update forwards a message to the form, keeping fast typing in the
+// field it was meant for (typeahead.go).
 func (b *base) Update(msg tea.Msg) tea.Cmd {
-	f, cmd := b.form.Update(msg)
-	if f, ok := f.(*huh.Form); ok {
-		b.form = f
-	}
-	return cmd
+	return b.typing.update(&b.form, msg)
 }
 
 // Done reports whether the operator submitted the form.

@@ -24,6 +24,7 @@ const (
 type PortalReset struct {
 	c         *common.Common
 	form      *huh.Form
+	typing    typeahead
 	PatientID uint64
 	Login     string // sanitised
 	Name      string // sanitised
@@ -88,13 +89,10 @@ func NewPortalReset(c *common.Common, patientID uint64, login, name, practice st
 // Init focuses the first field.
 func (p *PortalReset) Init() tea.Cmd { return p.form.Init() }
 
-// Update forwards a message to the form.
+// Update forwards a message to the form, keeping fast typing in the
+// field it was meant for (typeahead.go).
 func (p *PortalReset) Update(msg tea.Msg) tea.Cmd {
-	f, cmd := p.form.Update(msg)
-	if f, ok := f.(*huh.Form); ok {
-		p.form = f
-	}
-	return cmd
+	return p.typing.update(&p.form, msg)
 }
 
 // Done reports whether the operator submitted the form.

@@ -19,6 +19,7 @@ import (
 type Unlock struct {
 	c        *common.Common
 	form     *huh.Form
+	typing   typeahead
 	UserID   uint64
 	Login    string // sanitised
 	Name     string // sanitised
@@ -61,13 +62,10 @@ func NewUnlock(c *common.Common, userID uint64, login, name string) *Unlock {
 // Init focuses the first field.
 func (u *Unlock) Init() tea.Cmd { return u.form.Init() }
 
-// Update forwards a message to the form.
+// Update forwards a message to the form, keeping fast typing in the
+// field it was meant for (typeahead.go).
 func (u *Unlock) Update(msg tea.Msg) tea.Cmd {
-	f, cmd := u.form.Update(msg)
-	if f, ok := f.(*huh.Form); ok {
-		u.form = f
-	}
-	return cmd
+	return u.typing.update(&u.form, msg)
 }
 
 // Done reports whether the operator submitted the form.

@@ -20,6 +20,7 @@ import (
 type UserReset struct {
 	c        *common.Common
 	form     *huh.Form
+	typing   typeahead
 	UserID   uint64
 	Login    string // sanitised
 	Name     string // sanitised
@@ -84,13 +85,10 @@ func pwTheme(c *common.Common) huh.Theme {
 // Init focuses the first field.
 func (u *UserReset) Init() tea.Cmd { return u.form.Init() }
 
-// Update forwards a message to the form.
+// Update forwards a message to the form, keeping fast typing in the
+// field it was meant for (typeahead.go).
 func (u *UserReset) Update(msg tea.Msg) tea.Cmd {
-	f, cmd := u.form.Update(msg)
-	if f, ok := f.(*huh.Form); ok {
-		u.form = f
-	}
-	return cmd
+	return u.typing.update(&u.form, msg)
 }
 
 // Done reports whether the operator submitted the form.
