@@ -30,6 +30,7 @@ type actFlow struct {
 	run     tea.Cmd // what the confirm runs
 	what    string  // "Inactivate ana@…", for the cancel line
 	qr      *qrData
+	retry   forms.Form // a refused form the alert offers to reopen
 }
 
 // open reports whether the flow has the keys.
@@ -60,6 +61,7 @@ type (
 		Title string // what was tried, for a refusal's title
 		OK    string // the flash line on success
 		Err   error
+		Form  forms.Form // the form that asked, to go back to after a refusal
 	}
 )
 
@@ -227,8 +229,35 @@ func (m *App) actFormUpdate(msg tea.Msg) tea.Cmd {
 }
 
 // submitted turns a completed form into the service call, behind a confirm
-// with No focused for the destructive ones.
+// with No focused for the destructive ones. The answer carries the form, so
+// a refusal can take the operator back to it with what they typed.
 func (m *App) submitted(f forms.Form) tea.Cmd {
+	if _, pick := f.(*forms.PickPractice); pick {
+		return m.submit(f)
+	}
+	cmd := m.submit(f)
+	if m.act.run != nil {
+		m.act.run = withForm(m.act.run, f)
+	}
+	return withForm(cmd, f)
+}
+
+// withForm tags an action's answer with the form that asked for it.
+func withForm(cmd tea.Cmd, f forms.Form) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if d, ok := msg.(actionDoneMsg); ok {
+			d.Form = f
+			return d
+		}
+		return msg
+	}
+}
+
+func (m *App) submit(f forms.Form) tea.Cmd {
 	c, op := m.c, common.Sanitize(m.c.Operator)
 	svc, actor := c.Svc, c.Actor()
 	switch f := f.(type) {
@@ -371,6 +400,31 @@ func (m *App) confirmThen(title, body, yes string, loud bool, what string, run t
 	m.act.confirm, m.act.run, m.act.what = &d, run, what
 }
 
+// alertKey handles a key while an alert is open: enter, esc, space or q
+// close it; after a refused form, enter goes back to the form.
+func (m *App) alertKey(msg tea.KeyPressMsg) tea.Cmd {
+	retry := m.act.retry
+	if !m.alert.Retry {
+		retry = nil // another alert took its place
+	}
+	switch msg.String() {
+	case "enter":
+		m.alert, m.act.retry = nil, nil
+		if retry != nil {
+			m.act.form = retry
+			retry.SetSize(m.c.Width, m.c.Height)
+			m.setFlash("Back to the form: correct what was refused and submit again", false)
+			return retry.Reopen()
+		}
+	case "esc", "space", "q":
+		m.alert, m.act.retry = nil, nil
+		if retry != nil {
+			m.setFlash("Dropped: nothing was changed", false)
+		}
+	}
+	return nil
+}
+
 // actKey handles keys while the flow is open.
 func (m *App) actKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
@@ -400,6 +454,11 @@ func (m *App) actKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *App) onActionDone(msg actionDoneMsg) tea.Cmd {
 	if msg.Err != nil {
 		m.refuse(msg.Title+" refused", msg.Err)
+		// Back to the form with what was typed, unless something else has
+		// been opened meanwhile.
+		if msg.Form != nil && !m.act.open() && !m.pw.open() && m.form == nil && m.confirm == nil {
+			m.alert.Retry, m.act.retry = true, msg.Form
+		}
 	} else {
 		m.setFlash(msg.OK, false)
 	}

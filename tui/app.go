@@ -291,11 +291,7 @@ func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case m.alert != nil:
-		switch msg.String() {
-		case "enter", "esc", "space", "q":
-			m.alert = nil
-		}
-		return nil
+		return m.alertKey(msg)
 	case m.pw.open():
 		return m.pwKey(msg)
 	case m.act.open():

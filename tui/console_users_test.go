@@ -327,12 +327,47 @@ func TestAddUserRefusals(t *testing.T) {
 	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R1") || !strings.Contains(h.m.Flash(), "R1") {
 		t.Fatalf("no R1 refusal:\n%s", h.view())
 	}
-	h.key("enter")
+	h.key("esc") // drop it
+	if h.m.Dialog() != "" || !strings.Contains(h.m.Flash(), "nothing was changed") {
+		t.Fatalf("esc did not drop the refused form: dialog %q flash %q", h.m.Dialog(), h.m.Flash())
+	}
 	// A shared mailbox at a practice with room (R9).
 	h.send(common.StartActionMsg{Action: common.ActAddUser, PracticeID: 2})
 	h.fillAdd("frontdesk@example.com")
 	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R9") {
 		t.Fatalf("no R9 refusal:\n%s", h.view())
+	}
+	if !strings.Contains(h.view(), "enter: back to the form") {
+		t.Fatalf("the refusal does not offer the form back:\n%s", h.view())
+	}
+	// enter: back to the same form, with everything typed kept.
+	h.key("enter")
+	f, ok := h.m.ActionForm().(*forms.AddUser)
+	if !ok || h.m.Dialog() != "form" {
+		t.Fatalf("enter did not go back to the form:\n%s", h.view())
+	}
+	nu, req := f.NewUser(2), f.Request()
+	if nu.Name != "Sam Reyes" || nu.Email != "frontdesk@example.com" || req.Reason != "new hire" || req.Requester == "" {
+		t.Fatalf("the values were lost: %+v %+v", nu, req)
+	}
+	if !strings.Contains(h.view(), "Sam Reyes") {
+		t.Fatalf("the form does not show what was typed:\n%s", h.view())
+	}
+	// Correct the email only, and submit again.
+	h.key("enter")
+	h.key("enter")
+	h.key("enter")
+	h.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	h.paste("sam.reyes@example.com")
+	h.key("enter")
+	h.send(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	h.paste("sam.reyes@example.com")
+	h.key("enter")
+	h.key("enter") // the requester chosen before
+	h.key("enter") // the reason typed before
+	h.key("enter") // send now
+	if h.m.Dialog() != "" || !strings.Contains(h.m.Flash(), "Added Sam Reyes") {
+		t.Fatalf("the corrected form was not added: dialog %q flash %q\n%s", h.m.Dialog(), h.m.Flash(), h.view())
 	}
 }
 
@@ -654,5 +689,52 @@ func TestLicenseRequestAndFulfil(t *testing.T) {
 	h.key("u")
 	if h.m.Active() != common.PaneUsers || h.m.InPractice() {
 		t.Fatalf("u did not list the practice's users")
+	}
+}
+
+// R20, R31: a refusal behind a confirm (the requester lost the role between
+// the form and the service) shows its rule, and enter goes back to the form
+// with the requester and the reason kept; esc from the form then drops it.
+func TestRefusedFormGoesBackWithValues(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner, champ := us[0], us[2]
+	if _, err := h.f.Svc.SetRoles(op, champ.ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email}); err != nil {
+		t.Fatal(err)
+	}
+	h.openUser(us[1].ID)
+	h.key("x")
+	if _, ok := h.m.ActionForm().(*forms.Inactivate); !ok {
+		t.Fatalf("x did not open the form:\n%s", h.view())
+	}
+	h.key("down")
+	h.key("down")
+	h.key("enter") // the champion
+	h.paste("left on Friday")
+	h.key("enter")
+	if h.m.Dialog() != "confirm" {
+		t.Fatalf("no confirm:\n%s", h.view())
+	}
+	// The champion loses the role (another desk) before this is confirmed.
+	if _, err := h.f.Svc.SetRoles(op, champ.ID, accounts.Roles{}, accounts.Request{Requester: owner.Email}); err != nil {
+		t.Fatal(err)
+	}
+	h.key("y")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R20") || !strings.Contains(h.view(), "back to the form") {
+		t.Fatalf("no R20 refusal offering the form:\n%s", h.view())
+	}
+	h.key("enter")
+	f, ok := h.m.ActionForm().(*forms.Inactivate)
+	if !ok {
+		t.Fatalf("enter did not go back to the form:\n%s", h.view())
+	}
+	if req := f.Request(); req.Requester != champ.Email || req.Reason != "left on Friday" {
+		t.Fatalf("values lost: %+v", req)
+	}
+	h.key("esc")
+	if h.m.Dialog() != "" || !strings.Contains(h.m.Flash(), "nothing was changed") {
+		t.Fatalf("esc did not cancel: %q %q", h.m.Dialog(), h.m.Flash())
+	}
+	if u, _ := h.f.Svc.User(us[1].ID); u.Status == accounts.StatusInactive {
+		t.Fatal("inactivated after a refusal")
 	}
 }

@@ -91,12 +91,23 @@ var confirmHelp = []key.Binding{
 }
 
 // ShortHelp is the footer's list while the alert is open.
-func (a Alert) ShortHelp() []key.Binding { return alertHelp }
+func (a Alert) ShortHelp() []key.Binding {
+	if a.Retry {
+		return retryHelp
+	}
+	return alertHelp
+}
 
 // FullHelp is every key of the alert.
-func (a Alert) FullHelp() [][]key.Binding { return [][]key.Binding{alertHelp} }
+func (a Alert) FullHelp() [][]key.Binding { return [][]key.Binding{a.ShortHelp()} }
 
-var alertHelp = []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/esc", "close"))}
+var (
+	alertHelp = []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter/esc", "close"))}
+	retryHelp = []key.Binding{
+		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back to the form")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "drop it")),
+	}
+)
 
 // Alert is a message the operator must acknowledge: a refusal shows its rule
 // and guidance here, where the operator is looking.
@@ -105,6 +116,7 @@ type Alert struct {
 	Title string
 	Body  string
 	Err   bool
+	Retry bool // a refused form: enter goes back to it with what was typed
 }
 
 // NewAlert returns an alert.
@@ -120,12 +132,16 @@ func (a Alert) View(width int) string {
 		style, title = st.DialogErr, st.FlashErr.Render(a.Title)
 	}
 	w := min(width, 64)
+	keys := st.Muted.Render("enter or esc to close")
+	if a.Retry {
+		keys = st.Muted.Render("enter: back to the form, as you typed it · esc: drop it")
+	}
 	body := strings.Join([]string{
 		title,
 		"",
 		lipgloss.NewStyle().Width(w - 4).Render(a.Body),
 		"",
-		st.Muted.Render("enter or esc to close"),
+		lipgloss.NewStyle().Width(w - 4).Render(keys),
 	}, "\n")
 	return Box(style, w, body)
 }

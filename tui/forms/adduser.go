@@ -16,11 +16,12 @@ type newcomer struct {
 }
 
 func newNewcomer() newcomer {
-	return newcomer{name: new(string), kind: new(string), email: new(string), confirm: new(string), roles: new([]string)}
+	n := newcomer{name: new(string), kind: new(string), email: new(string), confirm: new(string), roles: new([]string)}
+	*n.kind = string(accounts.KindStaff)
+	return n
 }
 
 func (n newcomer) groups() []*huh.Group {
-	*n.kind = string(accounts.KindStaff)
 	return []*huh.Group{
 		huh.NewGroup(
 			huh.NewInput().Key("name").Title("Name").Placeholder("the person's full name").
@@ -95,14 +96,16 @@ func NewAddUser(c *common.Common, v accounts.PracticeView) *AddUser {
 	f.heading, f.sub = "Add a user to "+f.Practice, "#"+itoa(v.ID)
 	f.note = licenseNote(v.Practice)
 	f.loud = v.AtCapacity()
-	groups := f.groups()
-	groups = append(groups, huh.NewGroup(
-		requesterSelect(AskAdd, f.people, f.requester),
-		reasonInput(f.reason, "e.g. new hire starting Monday"),
-		huh.NewConfirm().Key("send").Title("Send the account-setup email now? (R4)").
-			Affirmative("Send").Negative("Later").Value(f.sendNow),
-	))
-	f.build(groups...)
+	f.setup(func() []*huh.Group {
+		groups := f.groups()
+		groups = append(groups, huh.NewGroup(
+			requesterSelect(AskAdd, f.people, f.requester),
+			reasonInput(f.reason, "e.g. new hire starting Monday"),
+			huh.NewConfirm().Key("send").Title("Send the account-setup email now? (R4)").
+				Affirmative("Send").Negative("Later").Value(f.sendNow),
+		))
+		return groups
+	})
 	return f
 }
 

@@ -22,6 +22,7 @@ type Form interface {
 	SetSize(w, h int)
 	Done() bool
 	Aborted() bool
+	Reopen() tea.Cmd
 	ShortHelp() []key.Binding
 	FullHelp() [][]key.Binding
 }
@@ -31,11 +32,27 @@ type Form interface {
 type base struct {
 	c       *common.Common
 	form    *huh.Form
+	buildFn func() []*huh.Group // builds the fields over the form's values
 	typing  typeahead
 	heading string // sanitised
 	sub     string // sanitised: who or what it acts on
 	note    string // the rule, shown above the fields
 	loud    bool   // the note is a warning
+}
+
+// setup builds the form from groups, a function over the form's values so
+// that the form can be built again with what the operator typed (Reopen).
+func (b *base) setup(groups func() []*huh.Group) {
+	b.buildFn = groups
+	b.build(groups()...)
+}
+
+// Reopen builds the form again over the values entered, for the operator to
+// correct what the service refused; it starts again at the first field.
+func (b *base) Reopen() tea.Cmd {
+	b.typing = typeahead{}
+	b.build(b.buildFn()...)
+	return b.Init()
 }
 
 func (b *base) build(groups ...*huh.Group) {

@@ -27,10 +27,12 @@ func NewInactivate(c *common.Common, u accounts.User, v accounts.PracticeView) *
 	f.note = "R20: inactivation frees the license, kills any live link and keeps all history. " +
 		"A former employee is inactivated, never reassigned (R10)."
 	f.loud = true
-	f.build(huh.NewGroup(
-		requesterSelect(AskInactivate, f.people, f.requester),
-		reasonInput(f.reason, "e.g. left the practice on Friday"),
-	))
+	f.setup(func() []*huh.Group {
+		return []*huh.Group{huh.NewGroup(
+			requesterSelect(AskInactivate, f.people, f.requester),
+			reasonInput(f.reason, "e.g. left the practice on Friday"),
+		)}
+	})
 	return f
 }
 

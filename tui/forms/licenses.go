@@ -28,15 +28,17 @@ func NewRequestLicenses(c *common.Common, v accounts.PracticeView) *RequestLicen
 	f.heading, f.sub = "Request licenses for "+f.Practice, "#"+itoa(v.ID)
 	f.note = "R2: only a financial decision maker (an owner) may request more licenses. " +
 		itoa(uint64(v.InUse)) + " of " + itoa(uint64(v.Purchased)) + " in use now; fulfilling the request raises the purchased count."
-	f.build(huh.NewGroup(
-		huh.NewInput().Key("count").Title("How many more licenses").Placeholder("e.g. 2").
-			CharLimit(5).Value(f.count).Validate(func(s string) error {
-			_, err := parseCount(s)
-			return err
-		}),
-		requesterSelect(AskLicenses, f.people, f.requester),
-		reasonInput(f.reason, "e.g. two new hygienists in May"),
-	))
+	f.setup(func() []*huh.Group {
+		return []*huh.Group{huh.NewGroup(
+			huh.NewInput().Key("count").Title("How many more licenses").Placeholder("e.g. 2").
+				CharLimit(5).Value(f.count).Validate(func(s string) error {
+				_, err := parseCount(s)
+				return err
+			}),
+			requesterSelect(AskLicenses, f.people, f.requester),
+			reasonInput(f.reason, "e.g. two new hygienists in May"),
+		)}
+	})
 	return f
 }
 

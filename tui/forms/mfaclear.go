@@ -43,20 +43,22 @@ func NewClearMFA(c *common.Common, u accounts.User) *ClearMFA {
 	for _, c := range accounts.IdentityChecks {
 		opts = append(opts, huh.NewOption(c, c))
 	}
-	f.build(huh.NewGroup(
-		huh.NewSelect[string]().Key("verified_by").Title("How was the caller's identity verified?").
-			Options(opts...).Value(f.check).Validate(func(s string) error {
-			if s == "" {
-				return errors.New("record how the caller's identity was verified (R26)")
-			}
-			return nil
-		}),
-		huh.NewInput().Key("verification_note").Title("What was checked").
-			Placeholder("e.g. called back +1 503 555 0142 on file, confirmed DOB").
-			CharLimit(200).Value(f.checkNote).Validate(required("a note of what was checked (R26)")),
-		huh.NewInput().Key("reason").Title("Reason").Placeholder("e.g. lost phone").
-			CharLimit(200).Value(f.reason).Validate(required("a reason (R26)")),
-	))
+	f.setup(func() []*huh.Group {
+		return []*huh.Group{huh.NewGroup(
+			huh.NewSelect[string]().Key("verified_by").Title("How was the caller's identity verified?").
+				Options(opts...).Value(f.check).Validate(func(s string) error {
+				if s == "" {
+					return errors.New("record how the caller's identity was verified (R26)")
+				}
+				return nil
+			}),
+			huh.NewInput().Key("verification_note").Title("What was checked").
+				Placeholder("e.g. called back +1 503 555 0142 on file, confirmed DOB").
+				CharLimit(200).Value(f.checkNote).Validate(required("a note of what was checked (R26)")),
+			huh.NewInput().Key("reason").Title("Reason").Placeholder("e.g. lost phone").
+				CharLimit(200).Value(f.reason).Validate(required("a reason (R26)")),
+		)}
+	})
 	return f
 }
 

@@ -26,14 +26,17 @@ type Permissions struct {
 func NewPermissions(c *common.Common, u accounts.User, v accounts.PracticeView) *Permissions {
 	f := &Permissions{base: base{c: c}, UserID: u.ID, Login: common.Sanitize(u.Login()), Name: common.Sanitize(u.Name),
 		Current: u.Roles, roles: new([]string), reason: new(string)}
+	*f.roles = roleList(u.Roles)
 	f.people, f.requester = Allowed(AskPermissions, v, nil), new(string)
 	f.heading, f.sub = "Permissions of "+f.Name, f.Login+" · now "+u.Roles.String()
 	f.note = "R19: a permission change needs the request of an owner of the practice, recorded."
-	f.build(huh.NewGroup(
-		rolesSelect(f.roles, u.Roles),
-		requesterSelect(AskPermissions, f.people, f.requester),
-		reasonInput(f.reason, "e.g. new office manager"),
-	))
+	f.setup(func() []*huh.Group {
+		return []*huh.Group{huh.NewGroup(
+			rolesSelect(f.roles, accounts.Roles{}), // ticked from f.roles
+			requesterSelect(AskPermissions, f.people, f.requester),
+			reasonInput(f.reason, "e.g. new office manager"),
+		)}
+	})
 	return f
 }
 
@@ -43,4 +46,19 @@ func (f *Permissions) Roles() accounts.Roles { return rolesOf(*f.roles) }
 // Request is who asked and why.
 func (f *Permissions) Request() accounts.Request {
 	return accounts.Request{Requester: f.Requester(), Reason: strings.TrimSpace(*f.reason)}
+}
+
+// roleList is the roles as the multi-select's values.
+func roleList(r accounts.Roles) []string {
+	var out []string
+	if r.Owner {
+		out = append(out, "owner")
+	}
+	if r.Champion {
+		out = append(out, "champion")
+	}
+	if r.Admin {
+		out = append(out, "admin")
+	}
+	return out
 }

@@ -28,15 +28,17 @@ func NewPickPractice(c *common.Common, then common.Action, ps []accounts.Practic
 			strconv.Itoa(p.Free()) + " free)"
 		opts = append(opts, huh.NewOption(label, p.ID))
 	}
-	f.build(huh.NewGroup(
-		huh.NewSelect[uint64]().Key("practice").Title("Practice").Options(opts...).Value(f.choice).
-			Height(min(len(opts)+2, 12)).Validate(func(id uint64) error {
-			if id == 0 {
-				return errors.New("choose a practice")
-			}
-			return nil
-		}),
-	))
+	f.setup(func() []*huh.Group {
+		return []*huh.Group{huh.NewGroup(
+			huh.NewSelect[uint64]().Key("practice").Title("Practice").Options(opts...).Value(f.choice).
+				Height(min(len(opts)+2, 12)).Validate(func(id uint64) error {
+				if id == 0 {
+					return errors.New("choose a practice")
+				}
+				return nil
+			}),
+		)}
+	})
 	return f
 }
 

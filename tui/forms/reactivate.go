@@ -26,10 +26,12 @@ func NewReactivate(c *common.Common, u accounts.User, v accounts.PracticeView) *
 	f.heading, f.sub = "Reactivate "+f.Name, f.Login
 	f.note = licenseNote(v.Practice)
 	f.loud = v.AtCapacity()
-	f.build(huh.NewGroup(
-		requesterSelect(AskAdd, f.people, f.requester),
-		reasonInput(f.reason, "e.g. back from leave"),
-	))
+	f.setup(func() []*huh.Group {
+		return []*huh.Group{huh.NewGroup(
+			requesterSelect(AskAdd, f.people, f.requester),
+			reasonInput(f.reason, "e.g. back from leave"),
+		)}
+	})
 	return f
 }
 

@@ -31,12 +31,14 @@ func NewReplace(c *common.Common, leaver accounts.User, v accounts.PracticeView)
 	f.note = "R10: an account belongs to one person for life. " + f.Leaver + " is inactivated and the newcomer " +
 		"below gets a new account and the license, in one step."
 	f.loud = true
-	groups := f.groups()
-	groups = append(groups, huh.NewGroup(
-		requesterSelect(AskReplace, f.people, f.requester),
-		reasonInput(f.reason, "e.g. Dana replaces Lee at the front desk"),
-	))
-	f.build(groups...)
+	f.setup(func() []*huh.Group {
+		groups := f.groups()
+		groups = append(groups, huh.NewGroup(
+			requesterSelect(AskReplace, f.people, f.requester),
+			reasonInput(f.reason, "e.g. Dana replaces Lee at the front desk"),
+		))
+		return groups
+	})
 	return f
 }
 

@@ -32,10 +32,12 @@ func NewRequireMFA(c *common.Common, v accounts.PracticeView) *RequireMFA {
 		f.note = "R24: MFA becomes optional for every user of the practice; users who enabled it keep it (R25)."
 	}
 	f.sub, f.loud = "#"+itoa(v.ID), true
-	f.build(huh.NewGroup(
-		requesterSelect(AskRequireMFA, f.people, f.requester),
-		reasonInput(f.reason, "e.g. the practice's security policy"),
-	))
+	f.setup(func() []*huh.Group {
+		return []*huh.Group{huh.NewGroup(
+			requesterSelect(AskRequireMFA, f.people, f.requester),
+			reasonInput(f.reason, "e.g. the practice's security policy"),
+		)}
+	})
 	return f
 }
 

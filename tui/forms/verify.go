@@ -27,15 +27,17 @@ func NewSendVerification(c *common.Common, u accounts.User) *SendVerification {
 		email: new(string), confirm: new(string), reason: new(string)}
 	f.heading, f.sub = "Send the account-setup email to "+f.Name, f.Login
 	f.note = "R5, R6: a new single-use link goes to the login email; any earlier link dies (superseded)."
-	f.build(huh.NewGroup(
-		huh.NewInput().Key("email").Title("New login email (optional)").
-			Description("Leave empty to send to "+f.Login+". A new address must be personal and unused (R9).").
-			CharLimit(254).Value(f.email),
-		huh.NewInput().Key("email_confirm").Title("New login email again").
-			Description("Only if you typed a new one (R4).").
-			CharLimit(254).Value(f.confirm).Validate(sameEmail(f.email, true)),
-		reasonInput(f.reason, "e.g. the caller never got the setup email"),
-	))
+	f.setup(func() []*huh.Group {
+		return []*huh.Group{huh.NewGroup(
+			huh.NewInput().Key("email").Title("New login email (optional)").
+				Description("Leave empty to send to "+f.Login+". A new address must be personal and unused (R9).").
+				CharLimit(254).Value(f.email),
+			huh.NewInput().Key("email_confirm").Title("New login email again").
+				Description("Only if you typed a new one (R4).").
+				CharLimit(254).Value(f.confirm).Validate(sameEmail(f.email, true)),
+			reasonInput(f.reason, "e.g. the caller never got the setup email"),
+		)}
+	})
 	return f
 }
 
