@@ -51,5 +51,13 @@ func TestGolden(t *testing.T) {
 		t.Run(fmt.Sprintf("full_help_%dx%d", size[0], size[1]), func(t *testing.T) {
 			golden.RequireEqual(t, []byte(h.view()))
 		})
+		// The user detail's full help: its columns stack rather than lose
+		// the global keys at 80 columns.
+		h.key("enter")
+		t.Run(fmt.Sprintf("detail_full_help_%dx%d", size[0], size[1]), func(t *testing.T) {
+			golden.RequireEqual(t, []byte(h.view()))
+		})
+		h.key("?")
+		h.key("esc")
 	}
 }

@@ -70,7 +70,7 @@ func NewKeyMap() *KeyMap {
 		Permissions:     b([]string{"p"}, "p", "permissions"),
 		Replace:         b([]string{"R"}, "R", "replace"),
 		ClearMFA:        b([]string{"m"}, "m", "clear MFA"),
-		RequireMFA:      b([]string{"M"}, "M", "toggle MFA requirement"),
+		RequireMFA:      b([]string{"M"}, "M", "MFA on/off"),
 		ShowQR:          b([]string{"Q"}, "Q", "enrolment QR (demo)"),
 		RequestLicenses: b([]string{"L"}, "L", "request licenses"),
 		Fulfil:          b([]string{"F"}, "F", "fulfil request"),

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -113,5 +114,43 @@ func TestGauge(t *testing.T) {
 	}
 	if none := ansi.Strip(Gauge(st, 0, 10, 20)); strings.Contains(none, "█") {
 		t.Errorf("empty gauge %q", none)
+	}
+}
+
+type testKeys struct{ short []key.Binding }
+
+func (k testKeys) ShortHelp() []key.Binding { return k.short }
+func (k testKeys) FullHelp() [][]key.Binding {
+	keys := common.NewKeyMap()
+	return [][]key.Binding{k.short, keys.Moves(), keys.Tabs(), keys.Global()}
+}
+
+// At 80 columns the footer keeps ? all keys and q quit, dropping the least
+// needed keys instead; full help stacks its columns so that every key shows.
+func TestFooterKeepsQuitAndAllKeysWhenNarrow(t *testing.T) {
+	c := testCommon(80, 24)
+	k := c.Keys
+	km := testKeys{short: []key.Binding{k.Move, k.Filter, k.Open, k.Unlock, k.ClockStep, k.Help, k.Quit, k.NextTab}}
+	f := NewFooter(c)
+	short := ansi.Strip(f.View(km))
+	if !strings.Contains(short, "? all keys") || !strings.Contains(short, "q quit") || strings.Contains(short, "…") {
+		t.Fatalf("short footer at 80: %q", short)
+	}
+	if !strings.Contains(short, "u unlock") {
+		t.Fatalf("the pane's own key was dropped before the spare ones: %q", short)
+	}
+	f.ToggleAll()
+	full := ansi.Strip(f.View(km))
+	for _, b := range km.FullHelp() {
+		for _, b := range b {
+			if h := b.Help(); !strings.Contains(full, h.Key+" ") || !strings.Contains(full, h.Desc) {
+				t.Fatalf("full help at 80 lacks %q %q:\n%s", h.Key, h.Desc, full)
+			}
+		}
+	}
+	for _, l := range strings.Split(full, "\n") {
+		if ansi.StringWidth(l) > 80 || strings.Contains(l, "…") {
+			t.Fatalf("full help line cut at 80: %q", l)
+		}
 	}
 }

@@ -1,9 +1,12 @@
 package components
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 
 	"latchkey/tui/common"
 )
@@ -28,13 +31,101 @@ func (f *Footer) ToggleAll() { f.help.ShowAll = !f.help.ShowAll }
 // ShowingAll reports whether all keys are shown.
 func (f Footer) ShowingAll() bool { return f.help.ShowAll }
 
-// View draws the footer for km at the current width.
+// View draws the footer for km at the current width. Nothing that matters
+// is cut off on a narrow screen: the short list drops the least needed keys
+// (never ? all keys, q quit or esc), and full help stacks its columns.
 func (f Footer) View(km help.KeyMap) string {
 	f.help.Styles = f.c.Styles.Help
-	f.help.SetWidth(f.c.Width)
-	lines := strings.Split(f.help.View(km), "\n")
+	f.help.SetWidth(0) // measured here, never truncated by help
+	w := f.c.Width
+	var out string
+	if f.help.ShowAll {
+		out = f.fullView(km.FullHelp(), w)
+	} else {
+		out = f.shortView(km.ShortHelp(), w)
+	}
+	lines := strings.Split(out, "\n")
 	for i, l := range lines {
-		lines[i] = Fit(l, f.c.Width) // help leaves long lists wider than the screen
+		lines[i] = Fit(l, w)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// essential keys stay in the short list at any width.
+func essential(b key.Binding) bool {
+	switch b.Help().Key {
+	case "?", "q", "esc", "enter/esc":
+		return true
+	}
+	return false
+}
+
+// spare are the keys a narrow footer drops first: the obvious or global
+// ones (? lists them all).
+var spare = []string{"tab", "↑↓", "+"}
+
+// shortView drops bindings until the line fits: the spare ones first, then
+// from the end of the list, never the essential ones.
+func (f Footer) shortView(bs []key.Binding, w int) string {
+	bs = slices.Clone(bs)
+	for lipgloss.Width(f.help.ShortHelpView(bs)) > w {
+		drop := -1
+		for _, k := range spare {
+			if i := slices.IndexFunc(bs, func(b key.Binding) bool { return b.Help().Key == k }); i >= 0 {
+				drop = i
+				break
+			}
+		}
+		for i := len(bs) - 1; i >= 0 && drop < 0; i-- {
+			if !essential(bs[i]) {
+				drop = i
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		bs = slices.Delete(bs, drop, drop+1)
+	}
+	return f.help.ShortHelpView(bs)
+}
+
+// fullView draws the groups side by side; when they are wider than the
+// screen, the shortest column goes under another until they fit.
+func (f Footer) fullView(groups [][]key.Binding, w int) string {
+	cols := make([][]key.Binding, 0, len(groups))
+	for _, g := range groups {
+		if enabled(g) > 0 {
+			cols = append(cols, slices.Clone(g))
+		}
+	}
+	for len(cols) > 1 && lipgloss.Width(f.help.FullHelpView(cols)) > w {
+		// Stack the pair whose stacked height is least.
+		bi, bj, best := -1, -1, 0
+		for i := range cols {
+			for j := range cols {
+				if i == j {
+					continue
+				}
+				if h := enabled(cols[i]) + enabled(cols[j]); bi < 0 || h < best {
+					bi, bj, best = i, j, h
+				}
+			}
+		}
+		if bi > bj {
+			bi, bj = bj, bi // keep the order of the columns
+		}
+		cols[bi] = append(cols[bi], cols[bj]...)
+		cols = slices.Delete(cols, bj, bj+1)
+	}
+	return f.help.FullHelpView(cols)
+}
+
+func enabled(bs []key.Binding) int {
+	n := 0
+	for _, b := range bs {
+		if b.Enabled() {
+			n++
+		}
+	}
+	return n
 }

@@ -243,5 +243,5 @@ func (d *Detail) ShortHelp() []key.Binding {
 // FullHelp is every key that works here.
 func (d *Detail) FullHelp() [][]key.Binding {
 	k := d.c.Keys
-	return [][]key.Binding{d.ShortHelp(), d.actionKeys(), k.Tabs(), k.Global()}
+	return [][]key.Binding{ownKeys(d.ShortHelp()), d.actionKeys(), k.Tabs(), k.Global()}
 }

@@ -168,5 +168,5 @@ func (d *PatientDetail) ShortHelp() []key.Binding {
 // FullHelp is every key that works here.
 func (d *PatientDetail) FullHelp() [][]key.Binding {
 	k := d.c.Keys
-	return [][]key.Binding{d.ShortHelp(), k.Tabs(), k.Global()}
+	return [][]key.Binding{ownKeys(d.ShortHelp()), k.Tabs(), k.Global()}
 }

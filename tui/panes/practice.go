@@ -253,5 +253,5 @@ func (d *Practice) ShortHelp() []key.Binding {
 // FullHelp is every key that works here.
 func (d *Practice) FullHelp() [][]key.Binding {
 	k := d.c.Keys
-	return [][]key.Binding{d.ShortHelp(), {k.Up, k.Down, k.Open}, k.Tabs(), k.Global()}
+	return [][]key.Binding{ownKeys(d.ShortHelp()), {k.Up, k.Down, k.Open}, k.Tabs(), k.Global()}
 }

@@ -235,11 +235,17 @@ var filterDone = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "do
 // fullHelp groups the pane's keys with the moves and the global keys.
 func fullHelp(c *common.Common, pane []key.Binding) [][]key.Binding {
 	k := c.Keys
+	return [][]key.Binding{ownKeys(pane), k.Moves(), k.Tabs(), k.Global()}
+}
+
+// ownKeys are a footer's keys less those full help lists elsewhere: the
+// global ones, the moves, and a fold of the action keys ("a x p R").
+func ownKeys(pane []key.Binding) []key.Binding {
 	own := make([]key.Binding, 0, len(pane))
 	for _, b := range pane {
-		if h := b.Help().Key; h != "tab" && h != "?" && h != "q" && h != "↑↓" {
+		if h := b.Help().Key; h != "tab" && h != "?" && h != "q" && h != "↑↓" && !strings.Contains(h, " ") {
 			own = append(own, b)
 		}
 	}
-	return [][]key.Binding{own, k.Moves(), k.Tabs(), k.Global()}
+	return own
 }
