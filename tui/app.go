@@ -561,7 +561,8 @@ func (m *App) Render() string {
 		names[i] = p.Title()
 	}
 	badges := map[int]string{}
-	if n := m.lockouts.Count(); n > 0 {
+	// Every locked account, whatever the lockouts filter shows.
+	if n := c.Stats.Locked; n > 0 {
 		badges[int(common.PaneLockouts)] = fmt.Sprintf("(%d)", n)
 	}
 	header := components.Header(c, components.HeaderInfo{

@@ -435,6 +435,11 @@ func TestLockoutsFilter(t *testing.T) {
 	if n := h.m.Lockouts().Count(); n != 1 {
 		t.Fatalf("%d rows for hiro, want 1", n)
 	}
+	// R32: the tab's badge still counts every locked account, not the rows
+	// the filter leaves.
+	if !strings.Contains(h.view(), "Lockouts (3)") {
+		t.Fatalf("the badge follows the filter:\n%s", h.view())
+	}
 	h.key("esc")
 	if n := h.m.Lockouts().Count(); n != 3 {
 		t.Fatalf("%d rows after esc, want 3", n)
