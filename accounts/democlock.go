@@ -62,6 +62,8 @@ func (s *Service) AdvanceClock(actor Actor, d time.Duration) (time.Time, error) 
 		return time.Time{}, refuseWith("R39", "this database is not a demo: its clock is the wall clock and cannot be moved",
 			"Clock control is for demo databases made by `latchkey demo`.")
 	}
+	s.clockMu.Lock()
+	defer s.clockMu.Unlock()
 	var next demoInfo
 	now := s.Now().Add(d)
 	// The transaction runs at the new time, so locks due by then lift in it.

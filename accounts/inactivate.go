@@ -24,7 +24,11 @@ func (t *txn) inactivate(actor Actor, u User, req Request) error {
 	if err := t.endLink(u.EmailChangeLink, LinkVoided); err != nil {
 		return err
 	}
-	u.Status, u.SetupLink, u.EmailChangeLink, u.PendingEmail = StatusInactive, 0, 0, ""
+	if err := t.endLink(u.ResetLink, LinkVoided); err != nil {
+		return err
+	}
+	u.Status, u.SetupLink, u.EmailChangeLink, u.ResetLink, u.PendingEmail = StatusInactive, 0, 0, 0, ""
+	u.MFA.Pending = nil // an enrolment in progress dies with the account
 	if err := t.putUser(&old, u); err != nil {
 		return err
 	}
@@ -107,8 +111,8 @@ func (t *txn) checkInactivation(actor Actor, u User, req *Request) error {
 	if u.Status == StatusInactive {
 		return refuse("R20", u.Login()+" is already inactive")
 	}
-	if actor.Kind == ActorUser && actor.UserID == u.ID {
-		req.Requester = u.Login()
+	if err := t.actorAsRequester(actor, req); err != nil {
+		return err
 	}
 	p, err := getPractice(t.tx, u.PracticeID)
 	if err != nil {
@@ -226,14 +230,13 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 			return err
 		}
 		if actor.Kind == ActorAdmin {
-			admin, err := getUser(t.tx, actor.UserID)
-			if err != nil {
+			if err := t.isAdminOf(actor, p.ID, "R19"); err != nil {
 				return err
 			}
-			if !admin.Roles.Admin || admin.Status != StatusActive || admin.PracticeID != p.ID {
-				return refuse("R19", "only an active admin of "+p.Name+" may change permissions themselves")
-			}
 		} else {
+			if err := t.actorAsRequester(actor, &req); err != nil {
+				return err
+			}
 			r, err := t.requesterIn(p, req.Requester, "R19", "owners")
 			if err != nil {
 				return err

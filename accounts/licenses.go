@@ -68,6 +68,9 @@ func (s *Service) RequestLicenses(actor Actor, practiceID uint64, count int, req
 }
 
 func (t *txn) requestLicenses(actor Actor, p Practice, count int, req Request) (LicenseRequest, error) {
+	if err := t.actorAsRequester(actor, &req); err != nil {
+		return LicenseRequest{}, err
+	}
 	r, err := t.requesterIn(p, req.Requester, "R2", "owners (financial decision makers)")
 	if err != nil {
 		return LicenseRequest{}, err
@@ -101,6 +104,9 @@ func (s *Service) FulfilLicenses(actor Actor, requestID uint64, req Request) (Li
 	var out LicenseRequest
 	var p Practice
 	err := s.act(actor, ActLicensesFulfilled, nil, req, func(t *txn) error {
+		if actor.Kind != ActorOperator {
+			return refuse("R2", "only the desk fulfils a license request, once it is paid for")
+		}
 		lr, err := store.Get[LicenseRequest](t.tx, bLicenseRequests, store.U64(requestID))
 		if errors.Is(err, store.ErrNotFound) {
 			return &NotFoundError{What: "license request", Key: itoa(int(requestID))}
@@ -139,6 +145,9 @@ func (s *Service) SetPurchased(actor Actor, practiceID uint64, purchased int, re
 	}
 	var p Practice
 	err := s.act(actor, ActLicensesSet, nil, req, func(t *txn) error {
+		if actor.Kind != ActorOperator {
+			return refuse("R2", "only the desk changes a practice's purchased licenses")
+		}
 		var err error
 		if p, err = getPractice(t.tx, practiceID); err != nil {
 			return err

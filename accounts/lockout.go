@@ -59,8 +59,11 @@ func (t *txn) sweepDue() (int, error) {
 
 // DueLifts reports whether any lock is due to lift at the service's time,
 // from a read transaction (so an idle console does not write every second).
-func (s *Service) DueLifts() (bool, error) {
-	now := uint64(s.Now().UnixNano())
+func (s *Service) DueLifts() (bool, error) { return s.DueLiftsAt(s.Now()) }
+
+// DueLiftsAt reports whether any lock is due to lift at t.
+func (s *Service) DueLiftsAt(t time.Time) (bool, error) {
+	now := uint64(t.UnixNano())
 	due := false
 	err := s.db.View(func(tx *store.Tx) error {
 		return tx.Scan(ixLockouts, nil, nil, false, func(k, _ []byte) (bool, error) {
@@ -125,12 +128,11 @@ func (t *txn) mayUnlock(actor Actor, target User) error {
 	case ActorOperator:
 		return nil
 	case ActorAdmin:
-		admin, err := getUser(t.tx, actor.UserID)
-		if err != nil {
-			return err
+		if actor.UserID == target.ID {
+			return refuse("R13", "an admin cannot unlock their own account: another admin or the desk can")
 		}
-		if !admin.Roles.Admin || admin.Status != StatusActive || admin.PracticeID != target.PracticeID {
-			return refuse("R13", "only an active admin of the same practice, or an operator, can unlock this account")
+		if err := t.isAdminOf(actor, target.PracticeID, "R13"); err != nil {
+			return err
 		}
 		return nil
 	}

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -150,15 +151,17 @@ func (s *Service) applyLogin(at time.Time, login, code string, chk loginCheck) (
 	err := s.updateAt(now, func(t *txn) error {
 		if !chk.found {
 			refusal = ErrBadCredentials
-			return t.appendEvent(Event{ActorKind: ActorUser, Actor: login, Action: ActLoginFailed,
-				Target: login, Outcome: OutcomeFailed, Detail: "no such login"})
+			who := unknownLogin(login)
+			return t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActLoginFailed,
+				Target: who, Outcome: OutcomeFailed, Detail: "no such login"})
 		}
 		old, err := getUser(t.tx, chk.user.ID)
 		if err != nil {
 			return err
 		}
-		if old.Password != chk.credWas {
-			return errCredentialChanged
+		if old.Password != chk.credWas ||
+			(code != "" && !bytes.Equal(old.MFA.Secret, chk.user.MFA.Secret)) {
+			return errCredentialChanged // checked against a password or secret that changed meanwhile
 		}
 		actor := Actor{Kind: ActorUser, Name: login, UserID: old.ID}
 		u := old

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bytes"
 	"strings"
 
 	"latchkey/mfa"
@@ -30,8 +31,8 @@ func (s *Service) StartEnrolment(login, password string, method MFAMethod, phone
 		_, _ = verifyPassword(password, s.dummyHash())
 		return Enrolment{}, ErrBadCredentials
 	}
-	if ok, _ := u.checkPassword(s, password); !ok {
-		return Enrolment{}, s.recordBadPassword(u, ActMFAEnrolStart)
+	if err := s.reauth(u, password, "the security settings"); err != nil {
+		return Enrolment{}, err
 	}
 	if _, err := ParseMFAMethod(string(method)); err != nil {
 		return Enrolment{}, err
@@ -145,6 +146,18 @@ func (s *Service) ConfirmEnrolment(login, code string) (User, error) {
 		}
 		if old.MFA.Pending == nil {
 			refusal = refuse("R22", "no MFA method is being set up")
+			return nil
+		}
+		if old.Status != StatusActive {
+			refusal = refuse("R14", "this account is not active")
+			return nil
+		}
+		if old.LockedNow(t.now) {
+			refusal = refuse("R11", "this account is locked")
+			return nil
+		}
+		if p := old.MFA.Pending; p.Method == MFAApp && !bytes.Equal(p.Secret, u.MFA.Pending.Secret) {
+			refusal = refuseWith("R22", "the authenticator enrolment was started again meanwhile", "Scan the newest QR code.")
 			return nil
 		}
 		n := old

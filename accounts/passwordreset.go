@@ -28,9 +28,13 @@ const ForgotAnswer = "If an account with a verified email matches, a reset link 
 func (s *Service) ForgotPassword(login string) (string, error) {
 	login = strings.TrimSpace(login)
 	err := s.update(func(t *txn) error {
-		ev := Event{ActorKind: ActorUser, Actor: login, Action: ActResetRequested, Target: login,
-			Outcome: OutcomeOK, Detail: "reset link sent if the account is eligible"}
 		u, err := userByLogin(t.tx, login)
+		who := login
+		if err != nil {
+			who = unknownLogin(login)
+		}
+		ev := Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
+			Outcome: OutcomeOK, Detail: "reset link sent if the account is eligible"}
 		if err == nil && u.Status == StatusActive && u.EmailVerified && !u.Legacy() {
 			if _, err := t.sendReset(u, u.Email, ActResetRequested); err != nil {
 				return err
@@ -158,6 +162,11 @@ func (t *txn) completeReset(l Link, newHash string) (User, error) {
 	u := old
 	u.Password = Credential{Hash: newHash}
 	u.ResetLink = 0
+	if u.Legacy() && u.Status == StatusPending {
+		// A legacy user has no login email to verify: the reset link to the
+		// email on file is their account setup (R8, R17).
+		u.Status = StatusActive
+	}
 	wasLocked := u.Locked()
 	openLock(&u)
 	if err := t.endLink(l.ID, LinkUsed); err != nil {
@@ -184,8 +193,8 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 		_, _ = verifyPassword(current, s.dummyHash())
 		return User{}, ErrBadCredentials
 	}
-	if ok, _ := u.checkPassword(s, current); !ok {
-		return User{}, s.recordBadPassword(u, ActPasswordChanged)
+	if err := s.reauth(u, current, "the change-password form"); err != nil {
+		return User{}, err
 	}
 	if newPassword != repeat {
 		return User{}, badField("repeat", "the new password and its repetition differ (R18)")
@@ -210,6 +219,9 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 		if old.LockedNow(t.now) {
 			return refuse("R11", "this account is locked")
 		}
+		if old.Status != StatusActive {
+			return refuse("R14", "this account is not active")
+		}
 		n := old
 		n.Password = Credential{Hash: newHash}
 		if err := t.putUser(&old, n); err != nil {
@@ -221,31 +233,6 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 	return out, err
 }
 
-// recordBadPassword audits a wrong current password in a password form; it
-// counts as a failed login (R11).
-func (s *Service) recordBadPassword(u User, action string) error {
-	err := s.update(func(t *txn) error {
-		old, err := getUser(t.tx, u.ID)
-		if err != nil {
-			return err
-		}
-		n := old
-		n.Failures++
-		if n.Failures >= t.s.cfg.MaxFailures && !n.Locked() {
-			t.lock(&n)
-		}
-		if err := t.putUser(&old, n); err != nil {
-			return err
-		}
-		return t.audit(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, action, &n, Request{},
-			OutcomeFailed, "wrong current password")
-	})
-	if err != nil {
-		return err
-	}
-	return ErrBadCredentials
-}
-
 // AdminSetPassword is a practice admin setting a colleague's password: the
 // new one, and the admin's own password as the check (R18). A wrong own
 // password is refused and audited.
@@ -255,8 +242,12 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword string, targetID ui
 		_, _ = verifyPassword(adminPassword, s.dummyHash())
 		return User{}, ErrBadCredentials
 	}
-	if ok, _ := admin.checkPassword(s, adminPassword); !ok {
-		return User{}, s.recordBadPassword(admin, ActPasswordSet)
+	if err := s.reauth(admin, adminPassword, "the set-a-colleague's-password form"); err != nil {
+		if err == ErrBadCredentials {
+			_ = s.auditRefusal(Actor{Kind: ActorAdmin, Name: admin.Login(), UserID: admin.ID}, ActPasswordSet, &admin,
+				refuse("R18", "the admin's own password, the check, was wrong"))
+		}
+		return User{}, err
 	}
 	target, err := s.User(targetID)
 	if err != nil {
@@ -298,6 +289,9 @@ func (t *txn) isAdminOf(actor Actor, practiceID uint64, rule string) error {
 	}
 	if !admin.Roles.Admin || admin.Status != StatusActive || admin.PracticeID != practiceID {
 		return refuse(rule, actor.Name+" is not an active admin of this user's practice")
+	}
+	if admin.LockedNow(t.now) {
+		return refuse("R11", actor.Name+" is locked: a locked admin acts for nobody")
 	}
 	return nil
 }

@@ -140,8 +140,12 @@ func TestChangeAndAdminSetPassword(t *testing.T) {
 	if _, err := s.AdminSetPassword(owner.Email, "not mine", staff.ID, "another-good-password"); err != ErrBadCredentials {
 		t.Fatalf("wrong admin password: %v", err)
 	}
-	if ev := lastEvent(t, s, ActPasswordSet); ev.Outcome != OutcomeFailed || ev.Actor != owner.Email {
+	if ev := lastEvent(t, s, ActPasswordSet); ev.Outcome != "refused R18" || ev.Actor != owner.Email {
 		t.Fatalf("event %+v", ev)
+	}
+	// The wrong own password counts as the admin's failed login (R11).
+	if ev := lastEvent(t, s, ActLoginFailed); ev.TargetID != owner.ID {
+		t.Fatalf("failed login not counted: %+v", ev)
 	}
 	if _, err := s.AdminSetPassword(staff.Email, goodPassword, owner.ID, "another-good-password"); RuleOf(err) != "R18" {
 		t.Fatalf("a non-admin set a password: %v", err)

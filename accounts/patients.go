@@ -25,6 +25,7 @@ const (
 	ActPatientLoginFailed   = "patient.login.failed"
 	ActPatientPasswordReset = "patient.password_reset"
 	ActPatientPasswordSet   = "patient.password_changed"
+	ActPatientLocked        = "patient.locked"
 )
 
 // Patient holds a patient-portal account at one practice (R27, R28).
@@ -36,6 +37,8 @@ type Patient struct {
 	ContactEmail string     `json:"contact_email,omitempty"` // the email on file
 	Password     Credential `json:"password"`
 	MustChange   bool       `json:"must_change,omitempty"` // change at the next login (R28)
+	Failures     int        `json:"failures,omitempty"`    // consecutive wrong passwords
+	LockedUntil  time.Time  `json:"locked_until,omitzero"` // a portal account locks like any other (R11, R12)
 	LastLoginAt  time.Time  `json:"last_login_at,omitzero"`
 	ResetAt      time.Time  `json:"reset_at,omitzero"`
 	CreatedAt    time.Time  `json:"created_at"`
@@ -114,7 +117,7 @@ func (s *Service) CreatePatient(actor Actor, practiceID uint64, name, login, con
 			return err
 		}
 		var err error
-		p, err = t.createPatient(Operator(actor.Name), practiceID, name, login, contact, Credential{})
+		p, err = t.createPatient(actor, practiceID, name, login, contact, Credential{})
 		return err
 	})
 	return p, err
@@ -256,7 +259,7 @@ func GeneratePortalPassword() string {
 // one the operator or practice admin designates (the same rules apply,
 // R18). The patient's contact email on file gets the new credentials, and
 // the patient must change the password at the next login (R28).
-func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated string, req Request) (PortalReset, error) {
+func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated string, req Request) (_ PortalReset, err error) {
 	req.Reason, req.VerifiedBy = strings.TrimSpace(req.Reason), strings.TrimSpace(req.VerifiedBy)
 	if actor.Kind == ActorOperator {
 		if req.Reason == "" {
@@ -278,6 +281,16 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 	}
 	newHash := hashPassword(pw, s.cfg.Hash)
 	out := PortalReset{TemporaryPassword: pw, IssuedBy: actor.Name, MustChange: s.cfg.PortalForceChange}
+	defer func() {
+		// A refusal stays on record, like every refused action.
+		if rule := RuleOf(err); rule != "" {
+			_ = s.update(func(t *txn) error {
+				return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPatientPasswordReset,
+					Target: p.Login, PracticeID: p.PracticeID, Reason: req.Reason, VerifiedBy: req.VerifiedBy,
+					Outcome: refusedOutcome(rule), Detail: err.(*RuleError).Msg})
+			})
+		}
+	}()
 	err = s.update(func(t *txn) error {
 		old, err := getPatient(t.tx, patientID)
 		if err != nil {
@@ -296,6 +309,7 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 		}
 		n := old
 		n.Password, n.MustChange, n.ResetAt = Credential{Hash: newHash}, s.cfg.PortalForceChange, t.now
+		n.Failures, n.LockedUntil = 0, time.Time{} // the desk verified the caller
 		if err := store.Put(t.tx, bPatients, store.U64(n.ID), n); err != nil {
 			return err
 		}
@@ -328,9 +342,9 @@ type PatientLoginResult struct {
 	MustChange bool
 }
 
-// PatientLogin is a patient logging in to the portal. After a reset, the
-// result says the password must be changed first (R28).
-func (s *Service) PatientLogin(login, password string) (PatientLoginResult, error) {
+// checkPatientPassword reads a portal account and checks a password against
+// it, outside any write transaction; unknown logins cost one hash too.
+func (s *Service) checkPatientPassword(login, password string) (Patient, bool, bool) {
 	var p Patient
 	found := false
 	_ = s.db.View(func(tx *store.Tx) error {
@@ -345,34 +359,98 @@ func (s *Service) PatientLogin(login, password string) (PatientLoginResult, erro
 	} else {
 		_, _ = verifyPassword(password, s.dummyHash())
 	}
+	return p, found, ok
+}
+
+// patientAttempt applies a password check to a portal account in one
+// transaction: a locked account refuses whatever the password (R11); a
+// wrong password counts, and locks the account at the limit for the lock
+// duration (R11, R12); every failure is audited (R29).
+func (t *txn) patientAttempt(p Patient, found, ok bool, typed, action string) (Patient, error) {
+	if !found {
+		who := unknownLogin(typed)
+		return p, t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActPatientLoginFailed, Target: who,
+			Outcome: OutcomeFailed, Detail: "no such portal login"})
+	}
+	cur, err := getPatient(t.tx, p.ID)
+	if err != nil {
+		return p, err
+	}
+	ev := Event{ActorKind: ActorUser, Actor: cur.Login, Target: cur.Login, PracticeID: cur.PracticeID}
+	if t.now.Before(cur.LockedUntil) {
+		ev.Action, ev.Outcome, ev.Detail = ActPatientLoginFailed, refusedOutcome("R11"), "portal account is locked"
+		return cur, t.appendEvent(ev)
+	}
+	if !cur.LockedUntil.IsZero() { // the lock's time is up
+		cur.LockedUntil, cur.Failures = time.Time{}, 0
+	}
+	if ok {
+		cur.Failures = 0
+	} else {
+		cur.Failures++
+		ev.Action, ev.Outcome, ev.Detail = ActPatientLoginFailed, OutcomeFailed, "wrong password in "+action
+		if cur.Failures >= t.s.cfg.MaxFailures {
+			cur.LockedUntil = t.now.Add(t.s.cfg.LockDuration)
+		}
+	}
+	if err := store.Put(t.tx, bPatients, store.U64(cur.ID), cur); err != nil {
+		return cur, err
+	}
+	if !ok {
+		if err := t.appendEvent(ev); err != nil {
+			return cur, err
+		}
+		if !cur.LockedUntil.IsZero() {
+			ev.ActorKind, ev.Actor, ev.Action, ev.Outcome, ev.Detail = ActorSystem, System().Name, ActPatientLocked, OutcomeOK,
+				"locked after consecutive wrong passwords"
+			return cur, t.appendEvent(ev)
+		}
+	}
+	return cur, nil
+}
+
+// patientRefusal is what an attempt on a portal account answers when the
+// password did not get it in.
+func patientRefusal(cur Patient, found, ok bool, now time.Time) error {
+	if found && now.Before(cur.LockedUntil) {
+		return refuse("R11", "this account is locked")
+	}
+	if !ok {
+		return ErrBadCredentials
+	}
+	return nil
+}
+
+// PatientLogin is a patient logging in to the portal. After a reset, the
+// result says the password must be changed first (R28).
+func (s *Service) PatientLogin(login, password string) (PatientLoginResult, error) {
+	p, found, ok := s.checkPatientPassword(login, password)
+	var refusal error
 	err := s.update(func(t *txn) error {
-		ev := Event{ActorKind: ActorUser, Actor: login, Action: ActPatientLoginFailed, Target: login,
-			Outcome: OutcomeFailed, Detail: "wrong login or password"}
-		if found {
-			ev.PracticeID = p.PracticeID
+		cur, err := t.patientAttempt(p, found, ok, login, "the portal login")
+		if err != nil {
+			return err
 		}
-		if ok {
-			cur, err := getPatient(t.tx, p.ID)
-			if err != nil {
-				return err
-			}
-			cur.LastLoginAt = t.now
-			if err := store.Put(t.tx, bPatients, store.U64(cur.ID), cur); err != nil {
-				return err
-			}
-			p = cur
-			ev.Action, ev.Outcome, ev.Detail = ActPatientLoginOK, OutcomeOK, ""
-			if cur.MustChange {
-				ev.Detail = "must change the password before reaching the portal"
-			}
+		if refusal = patientRefusal(cur, found, ok, t.now); refusal != nil {
+			return nil
 		}
-		return t.appendEvent(ev)
+		cur.LastLoginAt = t.now
+		if err := store.Put(t.tx, bPatients, store.U64(cur.ID), cur); err != nil {
+			return err
+		}
+		p = cur
+		detail := ""
+		if cur.MustChange {
+			detail = "must change the password before reaching the portal"
+		}
+		return t.appendEvent(Event{ActorKind: ActorUser, Actor: cur.Login, Action: ActPatientLoginOK, Target: cur.Login,
+			PracticeID: cur.PracticeID, Outcome: OutcomeOK, Detail: detail})
 	})
 	if err != nil {
 		return PatientLoginResult{}, err
 	}
-	if !ok {
-		return PatientLoginResult{}, ErrBadCredentials
+	if refusal != nil {
+		return PatientLoginResult{}, refusal
 	}
 	return PatientLoginResult{Patient: p, MustChange: p.MustChange}, nil
 }
@@ -391,7 +469,19 @@ func (s *Service) PatientChangePassword(login, newPassword, repeat, current stri
 		return Patient{}, ErrBadCredentials
 	}
 	if ok, _ := verifyPassword(current, p.Password.Hash); !ok || p.Password.Hash == "" {
-		return Patient{}, ErrBadCredentials
+		var refusal error
+		err := s.update(func(t *txn) error {
+			cur, err := t.patientAttempt(p, true, false, login, "the change-password form")
+			refusal = patientRefusal(cur, true, false, t.now)
+			return err
+		})
+		if err != nil {
+			return Patient{}, err
+		}
+		return Patient{}, refusal
+	}
+	if s.Now().Before(p.LockedUntil) {
+		return Patient{}, refuse("R11", "this account is locked")
 	}
 	if newPassword != repeat {
 		return Patient{}, badField("repeat", "the new password and its repetition differ (R27)")

@@ -43,9 +43,11 @@ type Service struct {
 	clock Clock
 	cfg   Config
 
-	demo  atomic.Pointer[demoInfo] // nil for a database that is not a demo
-	keys  secrets                  // the TOTP sealing key, loaded on first use (R37)
-	dummy struct {
+	demo atomic.Pointer[demoInfo] // nil for a database that is not a demo
+	keys secrets                  // the TOTP sealing key, loaded on first use (R37)
+
+	clockMu sync.Mutex // demo-clock advances land one at a time, in order
+	dummy   struct {
 		once sync.Once
 		hash string
 	}

@@ -81,6 +81,14 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 	if nu.Kind != KindProvider && nu.Kind != KindStaff {
 		return User{}, badField("kind", "must be provider or staff")
 	}
+	if nu.Username != "" && nu.Email != "" {
+		return User{}, badField("email", "a legacy user logs in with a username: put their address in the contact email (R8)")
+	}
+	if nu.ContactEmail != "" {
+		if a, err := mail.ParseAddress(strings.TrimSpace(nu.ContactEmail)); err != nil || a.Name != "" {
+			return User{}, badField("contact_email", "not an email address: "+nu.ContactEmail)
+		}
+	}
 	if nu.Username == "" {
 		if err := checkLoginEmail(nu.Email); err != nil {
 			return User{}, err
@@ -141,14 +149,10 @@ func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) erro
 		return nil
 	}
 	if actor.Kind == ActorAdmin {
-		admin, err := getUser(t.tx, actor.UserID)
-		if err != nil {
-			return err
-		}
-		if !admin.Roles.Admin || admin.Status != StatusActive || admin.PracticeID != p.ID {
-			return refuse("R3", "only an active admin of "+p.Name+" may add users themselves")
-		}
-		return nil
+		return t.isAdminOf(actor, p.ID, "R3")
+	}
+	if err := t.actorAsRequester(actor, &req); err != nil {
+		return err
 	}
 	r, err := t.requesterIn(p, req.Requester, "R3", "owners, champions or admins")
 	if err != nil {

@@ -140,8 +140,8 @@ func (s *Service) UseLink(link, password string) (User, error) {
 		}
 		newHash = hashPassword(password, s.cfg.Hash)
 	case LinkEmailChange:
-		if ok, _ := u.checkPassword(s, password); !ok {
-			return User{}, ErrBadCredentials
+		if err := s.reauth(u, password, "the email-change link's form"); err != nil {
+			return User{}, err
 		}
 	default:
 		return User{}, refuse("R5", "this link is not valid")
@@ -229,8 +229,8 @@ func (s *Service) ChangeOwnEmail(login, password, newEmail string) (User, error)
 		_, _ = verifyPassword(password, s.dummyHash())
 		return User{}, ErrBadCredentials
 	}
-	if ok, _ := u.checkPassword(s, password); !ok {
-		return User{}, ErrBadCredentials
+	if err := s.reauth(u, password, "the change-email form"); err != nil {
+		return User{}, err
 	}
 	newEmail = strings.TrimSpace(newEmail)
 	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}

@@ -157,7 +157,11 @@ func (s *Simulator) enrolUser(u accounts.User, pw string) string {
 	switch r := s.rng.IntN(10); {
 	case r < 3:
 		method = accounts.MFASMS
-		phone = fmt.Sprintf("(%03d) 555-01%02d", 201+s.rng.IntN(700), s.rng.IntN(100))
+		area := 201 + s.rng.IntN(700)
+		if area%100 == 11 {
+			area++ // N11 codes (211, 911, ...) are not area codes
+		}
+		phone = fmt.Sprintf("(%03d) 555-01%02d", area, s.rng.IntN(100))
 	case r < 5 && u.EmailVerified && !u.Legacy():
 		method = accounts.MFAEmail
 	}

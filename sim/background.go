@@ -32,7 +32,9 @@ func NewBackground(s *Simulator, ro RunOptions) *Background {
 	return b
 }
 
-// Start runs the simulator until Stop; starting a running one does nothing.
+// Start runs the simulator until Stop; starting a running one — or one still
+// stopping, which Running reports as running until its run is over — does
+// nothing, so two runs never share the simulator.
 func (b *Background) Start() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -40,17 +42,19 @@ func (b *Background) Start() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b.cancel, b.done, b.running = cancel, make(chan struct{}), true
-	go func(done chan struct{}) {
+	done := make(chan struct{})
+	b.cancel, b.done, b.running = cancel, done, true
+	go func() {
 		defer close(done)
 		sum := b.sim.Run(ctx, b.ro)
 		b.mu.Lock()
 		b.last = sum
 		b.mu.Unlock()
-	}(b.done)
+	}()
 }
 
-// Stop ends a run and waits for its last action and final check.
+// Stop ends a run and waits, outside the lock, for its last action and
+// final check; Running stays true until the run is over.
 func (b *Background) Stop() {
 	b.mu.Lock()
 	if !b.running {
@@ -58,10 +62,12 @@ func (b *Background) Stop() {
 		return
 	}
 	cancel, done := b.cancel, b.done
-	b.running = false
 	b.mu.Unlock()
 	cancel()
 	<-done
+	b.mu.Lock()
+	b.running = false
+	b.mu.Unlock()
 }
 
 // Running reports whether the simulator is acting.

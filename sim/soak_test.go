@@ -155,3 +155,45 @@ func TestBackground(t *testing.T) {
 		t.Fatalf("summary %+v", sum)
 	}
 }
+
+// R40: the console asks Running and Summary while it draws; a Stop waiting
+// for the run's last action must never block them (it once froze the
+// console), and Stop returns.
+func TestStopNeverBlocksReaders(t *testing.T) {
+	svc, _ := demo(t, 3)
+	b := NewBackground(New(svc, Options{Seed: 8}), RunOptions{Rate: 0, QuickFinish: true})
+	b.Start()
+	stopped := make(chan struct{})
+	first := make(chan struct{})
+	reads := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-stopped:
+				reads <- n
+				return
+			default:
+				_ = b.Running()
+				_ = b.Summary()
+				if n++; n == 1 {
+					close(first)
+				}
+			}
+		}
+	}()
+	<-first
+	b.Stop() // returns while the reader keeps reading: nobody waits on anybody
+	close(stopped)
+	if n := <-reads; n == 0 {
+		t.Fatal("no reads")
+	}
+	if b.Running() {
+		t.Fatal("running after Stop")
+	}
+	b.Start() // a stopped simulator starts again
+	if !b.Running() {
+		t.Fatal("did not start again")
+	}
+	b.Stop()
+}

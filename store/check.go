@@ -8,22 +8,29 @@ import (
 	"os"
 )
 
-// Check runs bbolt's own consistency check over every page, then verifies
-// each chain given. It returns the first problem found, or nil.
+// Check verifies the file and each chain given, and returns the first
+// problem found, or nil. It runs in one write transaction, so no writer
+// commits while it reads (bbolt's own check is not safe beside writers, and
+// the page walk reads the newest committed state from disk); a file opened
+// read-only has no writers and is checked in a read transaction.
+//
+// Three passes, safest first: every page walked with plain file reads (a
+// damaged offset is an error, never a fault); every key and value read from
+// this goroutine, where a fault becomes an error (see guard); then bbolt's
+// own check — in a goroutine of its own, where a fault could not be caught,
+// but by then every page it reads has been read safely once — and the chains.
 func (db *DB) Check(chains ...Chain) error {
-	// First read every key and value from this goroutine, where a damaged
-	// page becomes an error (see guard). bbolt's own check then runs in a
-	// goroutine of its own, where a fault could not be caught; by then every
-	// page it reads has been read safely once.
-	// The walk runs inside a read transaction so the pages it reaches are
-	// not recycled by a writer while it reads them.
-	if err := db.View(func(*Tx) error { return walkPages(db.path) }); err != nil {
-		return err
+	run := db.Update
+	if db.readOnly {
+		run = db.View
 	}
-	if err := db.View(func(tx *Tx) error { return readAll(tx.btx) }); err != nil {
-		return err
-	}
-	return db.View(func(tx *Tx) error {
+	return run(func(tx *Tx) error {
+		if err := walkPages(db.path); err != nil {
+			return err
+		}
+		if err := readAll(tx.btx); err != nil {
+			return err
+		}
 		var errs []error
 		for err := range tx.btx.Check() {
 			errs = append(errs, err)

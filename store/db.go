@@ -33,8 +33,9 @@ var ErrCorrupt = errors.New("is not a readable Latchkey database (truncated, cor
 
 // DB is an open database file.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt     *bolt.DB
+	path     string
+	readOnly bool
 }
 
 // Options tune Open. The zero value is what the console uses.
@@ -73,7 +74,7 @@ func Open(path string, opts Options) (db *DB, err error) {
 	if err != nil {
 		return nil, classifyOpenError(path, err)
 	}
-	db = &DB{bolt: b, path: path}
+	db = &DB{bolt: b, path: path, readOnly: opts.ReadOnly}
 	// A file can pass Open's meta-page checks and still be damaged further in;
 	// touch the root so such a file fails here, named, rather than later.
 	if err := db.View(func(tx *Tx) error {
