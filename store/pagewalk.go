@@ -41,47 +41,6 @@ func walkPages(path string) error {
 	return nil
 }
 
-type metaPage struct {
-	pageSize  uint64
-	root      uint64
-	highWater uint64
-}
-
-// readMeta returns the newest valid-looking meta page of the file.
-func readMeta(f *os.File) (metaPage, error) {
-	var best metaPage
-	var bestTx uint64
-	found := false
-	head := make([]byte, metaOffTxid+8)
-	for _, off := range []int64{0, -1} {
-		if off < 0 {
-			if !found {
-				break
-			}
-			off = int64(best.pageSize)
-		}
-		if _, err := f.ReadAt(head, off); err != nil || binary.LittleEndian.Uint32(head[metaOffMagic:]) != boltMagic {
-			continue
-		}
-		m := metaPage{
-			pageSize:  uint64(binary.LittleEndian.Uint32(head[metaOffPageSize:])),
-			root:      binary.LittleEndian.Uint64(head[32:]),
-			highWater: binary.LittleEndian.Uint64(head[metaOffPgid:]),
-		}
-		tx := binary.LittleEndian.Uint64(head[metaOffTxid:])
-		if m.pageSize < 512 || m.pageSize > 1<<16 {
-			continue
-		}
-		if !found || tx > bestTx {
-			best, bestTx, found = m, tx, true
-		}
-	}
-	if !found {
-		return best, fmt.Errorf("no valid meta page")
-	}
-	return best, nil
-}
-
 type pageWalker struct {
 	f    *os.File
 	meta metaPage

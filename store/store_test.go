@@ -327,3 +327,48 @@ func TestRandomDamageNeverPanics(t *testing.T) {
 		_ = os.Remove(p)
 	}
 }
+
+// R36: a damaged newest meta page (bad checksum) is skipped for the older
+// valid one, as bbolt does: the file opens at its previous commit and checks
+// clean, rather than being refused or walked from a bad root.
+func TestDamagedNewestMetaFallsBack(t *testing.T) {
+	db := openTemp(t)
+	appendN(t, db, 50)
+	appendN(t, db, 1) // one more commit, so both meta pages are in use
+	path := db.Path()
+	_ = db.Close()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m0 := make([]byte, metaLen)
+	m1 := make([]byte, metaLen)
+	_, _ = f.ReadAt(m0, 0)
+	a, _ := parseMeta(m0)
+	_, _ = f.ReadAt(m1, int64(a.pageSize))
+	b, _ := parseMeta(m1)
+	newest := int64(0)
+	older := a
+	if b.txid > a.txid {
+		newest, older = int64(a.pageSize), a
+	} else {
+		older = b
+	}
+	// Flip a byte of the newest meta's transaction id: its checksum no longer holds.
+	if _, err := f.WriteAt([]byte{0xff}, newest+metaOffTxid); err != nil {
+		t.Fatal(err)
+	}
+	m, err := readMeta(f)
+	_ = f.Close()
+	if err != nil || m.txid != older.txid {
+		t.Fatalf("readMeta chose txid %d (%v), want the older %d", m.txid, err, older.txid)
+	}
+	db2, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("open with a damaged newest meta: %v", err)
+	}
+	defer db2.Close()
+	if err := db2.Check(testChain); err != nil {
+		t.Fatalf("check: %v", err)
+	}
+}
