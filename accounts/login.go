@@ -37,11 +37,11 @@ func (e *NextStepError) Error() string {
 	switch e.Result.Stage {
 	case StageCode:
 		if e.Result.Method == MFAApp {
-			return "enter the 6-digit code from your authenticator app"
+			return "Enter the 6-digit code from your authenticator app"
 		}
-		return fmt.Sprintf("a 6-digit code was sent by %s to %s; enter it to log in", e.Result.Method, e.Result.SentTo)
+		return fmt.Sprintf("A 6-digit code was sent by %s to %s; enter it to log in", e.Result.Method, e.Result.SentTo)
 	case StageEnroll:
-		return "your practice requires multi-factor authentication: set it up to continue (R24)"
+		return "Your practice requires multi-factor authentication: set it up to continue (R24)"
 	}
 	return "login incomplete"
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"latchkey/accounts"
 	"latchkey/sim"
 )
 
@@ -52,7 +53,9 @@ and any rule violation found. Exit 1 if a violation was found.`,
 			}
 			defer svc.Close()
 			if !svc.IsDemo() {
-				return actRefusal()
+				return &accounts.RuleError{Rule: "R40",
+					Msg:      "the simulated practice users act only in a demo database, never on real accounts",
+					Guidance: "Make one with `latchkey demo --db FILE` and run the simulator there."}
 			}
 			if stopBackups, err := serveBackups(svc.DB()); err == nil {
 				defer stopBackups()
