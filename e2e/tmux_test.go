@@ -265,19 +265,24 @@ func (tm *tmux) screen() string {
 	return tm.run("capture-pane", "-p", "-t", tm.target)
 }
 
-// waitFor reads the screen until ok accepts it or the deadline passes; the
-// pause between reads is only there to spare the CPU.
+// waitFor reads the screen until ok accepts it or the deadline passes,
+// reading again on each tick of a ticker (the real binary draws in its own
+// time; nothing here waits for a timer of the program's).
 func (tm *tmux) waitFor(what string, timeout time.Duration, ok func(screen string) bool) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(timeout)
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	poll := time.NewTicker(50 * time.Millisecond)
+	defer poll.Stop()
 	for {
 		s := tm.screen()
 		if ok(s) {
 			return s
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-deadline.C:
 			tm.t.Fatalf("waited %s for %s; the screen was:\n%s", timeout, what, s)
+		case <-poll.C:
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
