@@ -109,6 +109,11 @@ func (s *Service) CreatePatient(actor Actor, practiceID uint64, name, login, con
 	if name == "" || login == "" {
 		return Patient{}, badField("name", "a patient needs a name and a portal login")
 	}
+	if contact != "" {
+		if err := checkContactEmail("contact_email", contact); err != nil {
+			return Patient{}, err
+		}
+	}
 	var p Patient
 	err := s.update(func(t *txn) error {
 		if _, err := getPractice(t.tx, practiceID); err != nil {

@@ -134,7 +134,3 @@ func (u User) LockState() LockState {
 	}
 	return LockOpen
 }
-
-// normalizeLogin is the form logins are unique and looked up in
-// (case-insensitive, trimmed) (R9).
-func normalizeLogin(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

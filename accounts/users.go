@@ -2,7 +2,6 @@ package accounts
 
 import (
 	"encoding/json"
-	"net/mail"
 	"strings"
 
 	"latchkey/store"
@@ -24,38 +23,6 @@ type NewUser struct {
 	EmailConfirm string // the login email typed again (R4)
 	Username     string // legacy users only (R8)
 	ContactEmail string // a legacy user's email on file, for resets (R17)
-}
-
-// roleMailboxes are generic shared addresses refused as login emails (R9).
-var roleMailboxes = map[string]bool{
-	"info": true, "office": true, "frontdesk": true, "front.desk": true, "front-desk": true,
-	"reception": true, "billing": true, "admin": true, "administrator": true, "support": true,
-	"scheduling": true, "noreply": true, "no-reply": true, "donotreply": true, "contact": true,
-	"hello": true, "team": true, "staff": true, "clinic": true, "practice": true, "help": true,
-	"appointments": true, "accounts": true, "accounting": true, "records": true, "nurse": true,
-	"nurses": true, "postmaster": true, "webmaster": true, "hostmaster": true, "sales": true,
-	"mail": true, "email": true, "inbox": true, "desk": true, "manager": true, "hr": true,
-	"it": true, "referrals": true, "intake": true, "main": true, "general": true, "all": true,
-}
-
-// checkLoginEmail validates a login email: well-formed, and personal (R9).
-func checkLoginEmail(email string) error {
-	if email == "" {
-		return badField("email", "a login email is required")
-	}
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || addr.Name != "" || !strings.Contains(email[strings.IndexByte(email, '@')+1:], ".") {
-		return badField("email", "not an email address: "+email)
-	}
-	local := strings.ToLower(email[:strings.IndexByte(email, '@')])
-	if plus := strings.IndexByte(local, '+'); plus >= 0 {
-		local = local[:plus]
-	}
-	if roleMailboxes[local] {
-		return refuseWith("R9", "login emails are personal: "+email+" is a shared role mailbox",
-			"Ask for the person's own email address.")
-	}
-	return nil
 }
 
 // CreateUser adds a pending user to a practice (R1, R3, R4, R9). It takes a
@@ -85,8 +52,8 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 		return User{}, badField("email", "a legacy user logs in with a username: put their address in the contact email (R8)")
 	}
 	if nu.ContactEmail != "" {
-		if a, err := mail.ParseAddress(strings.TrimSpace(nu.ContactEmail)); err != nil || a.Name != "" {
-			return User{}, badField("contact_email", "not an email address: "+nu.ContactEmail)
+		if err := checkContactEmail("contact_email", nu.ContactEmail); err != nil {
+			return User{}, err
 		}
 	}
 	if nu.Username == "" {

@@ -1,0 +1,130 @@
+package accounts
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// R9: one mailbox, one account. A domain in Unicode and in punycode, an
+// accent composed or decomposed, and any case fold to one login; the second
+// spelling is refused as taken and logs in as the first.
+func TestLoginEmailFoldsToOneMailbox(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Fold Clinic", 20)
+	req := Request{Requester: owner.Email}
+	add := func(email string) (User, error) {
+		return s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "José Núñez", Kind: KindStaff,
+			Email: email, EmailConfirm: email}, req)
+	}
+	first, err := add("josé@bücher.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, same := range []string{
+		"jose\u0301@bücher.example",        // decomposed accent
+		"josé@xn--bcher-kva.example",       // punycode domain
+		"JOSÉ@BÜCHER.EXAMPLE",              // case
+		"jose\u0301@XN--BCHER-KVA.example", // both
+	} {
+		if _, err := add(same); RuleOf(err) != "R9" {
+			t.Errorf("R9: %q is the same mailbox as %q but was not refused as taken: %v", same, first.Email, err)
+		}
+		if u, err := s.UserByLogin(same); err != nil || u.ID != first.ID {
+			t.Errorf("R9: %q does not find %q: %v", same, first.Email, err)
+		}
+	}
+}
+
+// R9: what cannot be told apart on screen, what RFC 5321 does not allow and
+// what no mail server would look up is refused naming R9; shared role
+// mailboxes are matched after folding.
+func TestLoginEmailRefusals(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Strict Clinic", 50)
+	req := Request{Requester: owner.Email}
+	cases := map[string]string{
+		"soft hyphen in local":      "ma\u00ADry@example.org",
+		"soft hyphen in domain":     "mary@exam\u00ADple.org",
+		"zero-width space":          "mary\u200B@example.org",
+		"zero-width joiner":         "ma\u200Dry@example.org",
+		"right-to-left override":    "mary\u202E@example.org",
+		"bom":                       "\uFEFFmary@example.org",
+		"cyrillic a in local":       "m\u0430ry@example.org",
+		"cyrillic o in domain":      "mary@ex\u0430mple.org",
+		"punycode mixed label":      "mary@xn--exmple-4nf.org",
+		"greek omicron":             "j\u03bfhn@example.org",
+		"local part of 65":          strings.Repeat("a", 65) + "@example.org",
+		"address of 255":            "mary@" + strings.Repeat("abcdefghi.", 24) + "example.org",
+		"underscore in domain":      "mary@ex_ample.org",
+		"leading hyphen label":      "mary@-example.org",
+		"trailing hyphen label":     "mary@example-.org",
+		"ipv4 literal":              "mary@[1.2.3.4]",
+		"bare ipv4":                 "mary@1.2.3.4",
+		"ipv6 literal":              "mary@[IPv6:2001:db8::1]",
+		"role frontoffice":          "frontoffice@example.org",
+		"role receptionist":         "Receptionist@example.org",
+		"role privacy":              "privacy@example.org",
+		"role compliance":           "compliance@example.org",
+		"role hr":                   "hr@example.org",
+		"role accounts":             "accounts@example.org",
+		"role appointments, tagged": "appointments+new@example.org",
+		"role with separator":       "front_office@example.org",
+		"role with digits":          "frontdesk2@example.org",
+		"role fullwidth":            "ｉｎｆｏ@example.org",
+		"role decomposed punycode":  "billing@xn--bcher-kva.example",
+	}
+	for name, email := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Mary Major", Kind: KindStaff,
+				Email: email, EmailConfirm: email}, req)
+			if RuleOf(err) != "R9" {
+				t.Fatalf("R9: %q was not refused by R9: %v", email, err)
+			}
+			if strings.Contains(err.Error(), "\u00AD") || strings.Contains(err.Error(), "\u202E") || strings.Contains(err.Error(), "\u200B") {
+				t.Fatalf("the refusal echoes the invisible character: %q", err.Error())
+			}
+		})
+	}
+	// Personal addresses in other scripts, and plain ones, are welcome.
+	for _, ok := range []string{"мария@пример.рф", "maría.lópez@clínica.example", "o'brien+desk@example.co.uk", "li.wei@例子.中国"} {
+		if _, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Good Person", Kind: KindStaff,
+			Email: ok, EmailConfirm: ok}, req); err != nil {
+			t.Errorf("R9: personal address %q refused: %v", ok, err)
+		}
+	}
+}
+
+// R9: whatever the parser accepts is folded stably (folding twice changes
+// nothing), holds no invisible character and fits RFC 5321's lengths; it
+// never panics.
+func FuzzParseEmail(f *testing.F) {
+	for _, s := range []string{"a@b.co", "josé@bücher.example", "m\u0430ry@example.org", "x@[1.2.3.4]",
+		"a..b@c.d", "\"q\"@x.org", "a@xn--bcher-kva.example", "info+x@EXAMPLE.org", "@", "a@b", "\xff@x.org"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		local, domain, err := parseEmail(in)
+		key := normalizeLogin(in)
+		if normalizeLogin(key) != key {
+			t.Fatalf("folding is not stable: %q -> %q -> %q", in, key, normalizeLogin(key))
+		}
+		if err != nil {
+			if msg := err.Error(); !utf8.ValidString(msg) || len(msg) > 400 {
+				t.Fatalf("error for %q is not a short valid text: %q", in, msg)
+			}
+			return
+		}
+		if len(local)+1+len(domain) > maxAddress+64 || utf8.RuneCountInString(local) > maxLocalPart {
+			t.Fatalf("accepted %q beyond RFC 5321 lengths", in)
+		}
+		for _, r := range local + domain {
+			if invisible(r) {
+				t.Fatalf("accepted %q with invisible %U", in, r)
+			}
+		}
+		if _, _, err := parseEmail(key); err != nil {
+			t.Fatalf("the folded form %q of accepted %q is refused: %v", key, in, err)
+		}
+	})
+}
