@@ -50,7 +50,7 @@ func TestClockAdvanceInDemo(t *testing.T) {
 	if ev := lastEvent(t, s, ActClockAdvanced); ev.Actor != "op" {
 		t.Fatalf("event %+v", ev)
 	}
-	path := s.DB().Path()
+	path := s.Where()
 	_ = s.Close()
 	r, err := Open(path, s.clock, s.cfg)
 	if err != nil {

@@ -282,7 +282,7 @@ func TestSecretsSealedAtRest(t *testing.T) {
 	if _, err := s.ConfirmEnrolment(owner.Email, mfa.TOTPCode(secret, clock.Now())); err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := os.ReadFile(s.DB().Path())
+	raw, _ := os.ReadFile(s.Where())
 	if bytes.Contains(raw, []byte(secret)) || bytes.Contains(bytes.ToLower(raw), bytes.ToLower([]byte(secret))) {
 		t.Fatal("the TOTP secret is in the raw file")
 	}
@@ -296,7 +296,7 @@ func TestSecretsSealedAtRest(t *testing.T) {
 	if _, err := mfa.LoadOrCreateKey(other.KeyFile); err != nil {
 		t.Fatal(err)
 	}
-	path := s.DB().Path()
+	path := s.Where()
 	_ = s.Close()
 	s2, err := Open(path, clock, other)
 	if err != nil {

@@ -1,5 +1,5 @@
 // Package accounts holds the rules of SPEC.md. Every action is one Service
-// method that runs one bbolt write transaction: the change, its audit event
+// method that runs one write transaction of the store: the change, its audit event
 // (and, later, its outbox message) land together or not at all. Refusals are
 // *RuleError values naming the rule.
 package accounts
@@ -96,8 +96,17 @@ func Open(path string, clock Clock, cfg Config) (*Service, error) {
 // Close closes the database file.
 func (s *Service) Close() error { return s.db.Close() }
 
-// DB is the underlying store (for backup and check).
-func (s *Service) DB() *store.DB { return s.db }
+// Where names the database for messages: a file's path, or a PostgreSQL
+// URL without its password (R44).
+func (s *Service) Where() string { return s.db.Name() }
+
+// Engine is the kind of database the service runs on (R44).
+func (s *Service) Engine() store.Engine { return s.db.Engine() }
+
+// BackupFile writes a consistent copy of the database to a new bbolt file
+// at path, owner-only (R36); a PostgreSQL database is copied into a bbolt
+// file record by record, from one committed state.
+func (s *Service) BackupFile(path string) (int64, error) { return s.db.BackupFile(path) }
 
 // Config is the service's configuration.
 func (s *Service) Config() Config { return s.cfg }
@@ -199,7 +208,8 @@ func (s *Service) Stats() (Stats, error) {
 	return st, err
 }
 
-// Check verifies the file page by page and the whole audit chain (R29, R36).
+// Check verifies the database (a file page by page) and the whole audit
+// chain (R29, R36).
 func (s *Service) Check() error { return s.db.Check(auditChain) }
 
 // dummyHash is a real hash of nothing in particular: logins for unknown names

@@ -37,8 +37,8 @@ while the desk is in use.`,
 				}
 			} else if err == nil {
 				defer svc.Close()
-				path = svc.DB().Path()
-				n, err = svc.DB().BackupFile(args[0])
+				path = svc.Where()
+				n, err = svc.BackupFile(args[0])
 			}
 			if err != nil {
 				return err

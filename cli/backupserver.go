@@ -31,13 +31,23 @@ type backupReply struct {
 	Error string `json:"error,omitempty"`
 }
 
+// backupSource is what answers a backup: the open service.
+type backupSource interface {
+	Where() string
+	BackupFile(path string) (int64, error)
+}
+
 // serveBackups answers backup requests for db until stop is called. A socket
 // left behind by a process that died is replaced.
-func serveBackups(db *store.DB) (stop func(), err error) {
-	sock := backupSocket(db.Path())
+func serveBackups(db backupSource) (stop func(), err error) {
+	if store.KindOf(db.Where()) != store.Bolt {
+		// Only a file has one holder; anyone may back up a shared database.
+		return nil, fmt.Errorf("%s is not a file", db.Where())
+	}
+	sock := backupSocket(db.Where())
 	if c, err := net.DialTimeout("unix", sock, 200*time.Millisecond); err == nil {
 		_ = c.Close()
-		return nil, fmt.Errorf("another process answers backups for %s", db.Path())
+		return nil, fmt.Errorf("another process answers backups for %s", db.Where())
 	}
 	_ = os.Remove(sock)
 	old := umask(0o177)
@@ -62,7 +72,7 @@ func serveBackups(db *store.DB) (stop func(), err error) {
 	return func() { _ = ln.Close(); _ = os.Remove(sock) }, nil
 }
 
-func answerBackup(db *store.DB, c net.Conn) {
+func answerBackup(db backupSource, c net.Conn) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(10 * time.Minute))
 	var req backupRequest

@@ -27,7 +27,7 @@ Latchkey database, in use) fails with a message naming it.`,
 			if err != nil {
 				return err
 			}
-			path := svc.DB().Path()
+			path := svc.Where()
 			if a.json {
 				return writeJSON(a.io.Out, map[string]any{"ok": true, "db": path, "events": n})
 			}

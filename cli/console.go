@@ -32,7 +32,7 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 		return err
 	}
 	defer svc.Close()
-	if stop, err := serveBackups(svc.DB()); err == nil {
+	if stop, err := serveBackups(svc); err == nil {
 		defer stop() // `latchkey backup` works while the desk is open (R36)
 	}
 	opts := tui.Options{Operator: op}

@@ -57,7 +57,7 @@ and any rule violation found. Exit 1 if a violation was found.`,
 					Msg:      "the simulated practice users act only in a demo database, never on real accounts",
 					Guidance: "Make one with `latchkey demo --db FILE` and run the simulator there."}
 			}
-			if stopBackups, err := serveBackups(svc.DB()); err == nil {
+			if stopBackups, err := serveBackups(svc); err == nil {
 				defer stopBackups()
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

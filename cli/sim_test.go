@@ -45,7 +45,7 @@ func TestBackupWhileHeld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop, err := serveBackups(svc.DB())
+	stop, err := serveBackups(svc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,49 +1,75 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	bolt "go.etcd.io/bbolt"
 	"io"
 	"os"
+
+	bolt "go.etcd.io/bbolt"
 )
 
-// Check verifies the file and each chain given, and returns the first
-// problem found, or nil. It runs in one write transaction, so no writer
-// commits while it reads (bbolt's own check is not safe beside writers, and
-// the page walk reads the newest committed state from disk); a file opened
-// read-only has no writers and is checked in a read transaction.
+// Check verifies the database and each chain given, and returns the first
+// problem found, or nil: the engine's own structure first (a bbolt file page
+// by page; PostgreSQL's tables), then every chain, from one consistent state
+// that no writer changes while it is read.
+func (db *DB) Check(chains ...Chain) error {
+	return db.CheckContext(context.Background(), chains...)
+}
+
+// CheckContext is Check under ctx.
+func (db *DB) CheckContext(ctx context.Context, chains ...Chain) error {
+	return db.checkWith(ctx, func(tx *Tx) error { return verifyChains(tx, chains) })
+}
+
+// checkWith checks the engine's structure, then runs verify on the same
+// consistent state.
+func (db *DB) checkWith(ctx context.Context, verify func(*Tx) error) error {
+	return db.eng.check(ctx, func(t engineTx) error { return verify(&Tx{ctx: ctx, t: t}) })
+}
+
+func verifyChains(tx *Tx, chains []Chain) error {
+	for _, c := range chains {
+		if _, err := c.Verify(tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// check runs in one write transaction, so no writer commits while it reads
+// (bbolt's own check is not safe beside writers, and the page walk reads the
+// newest committed state from disk); a file opened read-only has no writers
+// and is checked in a read transaction.
 //
 // Three passes, safest first: every page walked with plain file reads (a
 // damaged offset is an error, never a fault); every key and value read from
 // this goroutine, where a fault becomes an error (see guard); then bbolt's
 // own check — in a goroutine of its own, where a fault could not be caught,
 // but by then every page it reads has been read safely once — and the chains.
-func (db *DB) Check(chains ...Chain) error {
-	run := db.Update
+func (db *boltDB) check(_ context.Context, verify func(engineTx) error) error {
+	run := db.bolt.Update
 	if db.readOnly {
-		run = db.View
+		run = db.bolt.View
 	}
-	return run(func(tx *Tx) error {
-		if err := walkPages(db.path); err != nil {
-			return err
-		}
-		if err := readAll(tx.btx); err != nil {
-			return err
-		}
-		var errs []error
-		for err := range tx.btx.Check() {
-			errs = append(errs, err)
-		}
-		if len(errs) > 0 {
-			return fmt.Errorf("database %s: page check: %w", db.path, errors.Join(errs...))
-		}
-		for _, c := range chains {
-			if _, err := c.Verify(tx); err != nil {
+	return db.guard(func() error {
+		return run(func(btx *bolt.Tx) error {
+			if err := walkPages(db.path); err != nil {
 				return err
 			}
-		}
-		return nil
+			if err := readAll(btx); err != nil {
+				return err
+			}
+			var errs []error
+			for err := range btx.Check() {
+				errs = append(errs, err)
+			}
+			if len(errs) > 0 {
+				return fmt.Errorf("database %s: page check: %w", db.path, errors.Join(errs...))
+			}
+			return verify(boltTx{btx})
+		})
 	})
 }
 
@@ -76,20 +102,32 @@ func readAll(tx *bolt.Tx) error {
 	return err
 }
 
-// Backup writes a consistent copy of the database to w while others keep
-// using it (a read transaction sees one committed state).
+// Backup writes a consistent copy of a bbolt database to w while others
+// keep using it (a read transaction sees one committed state).
 func (db *DB) Backup(w io.Writer) (int64, error) {
+	b, ok := db.eng.(*boltDB)
+	if !ok {
+		return 0, fmt.Errorf("database %s: a stream backup is for bbolt files; write a file with BackupFile", db.Name())
+	}
 	var n int64
-	err := db.View(func(tx *Tx) error {
-		var err error
-		n, err = tx.btx.WriteTo(w)
-		return err
+	err := b.guard(func() error {
+		return b.bolt.View(func(tx *bolt.Tx) error {
+			var err error
+			n, err = tx.WriteTo(w)
+			return err
+		})
 	})
 	return n, err
 }
 
-// BackupFile writes a consistent copy to path, created owner-only.
+// BackupFile writes a consistent copy to path, a new bbolt file created
+// owner-only. A bbolt database is copied page for page; any other engine is
+// copied record by record into a new bbolt file (one read transaction, so
+// one committed state), which opens anywhere with --db path.
 func (db *DB) BackupFile(path string) (int64, error) {
+	if _, ok := db.eng.(*boltDB); !ok {
+		return db.backupToBolt(path)
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
 	if err != nil {
 		return 0, err

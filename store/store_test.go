@@ -11,16 +11,6 @@ import (
 	"time"
 )
 
-func openTemp(t *testing.T) *DB {
-	t.Helper()
-	db, err := Open(filepath.Join(t.TempDir(), "s.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	return db
-}
-
 // R36: the file is created readable by its owner only.
 func TestFileModeOwnerOnly(t *testing.T) {
 	db := openTemp(t)

@@ -1,12 +1,7 @@
-// Package store keeps Latchkey's durable bytes in one bbolt file.
-//
-// It knows nothing of practices or users: it opens the file safely (owner-only
-// mode, a bounded wait for the file lock, no panic on a damaged file), runs
-// transactions, stores typed records and secondary indexes, and keeps the
-// hash-chained, append-only log that the audit trail is written to.
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -31,26 +26,26 @@ var ErrInUse = errors.New("is in use by another process")
 // non-bbolt file.
 var ErrCorrupt = errors.New("is not a readable Latchkey database (truncated, corrupt or another kind of file)")
 
-// DB is an open database file.
-type DB struct {
+// Options tune Open. The zero value is what the console uses.
+type Options struct {
+	// ReadOnly opens the database for reading only (check, backup of a closed file).
+	ReadOnly bool
+	// NoSync skips fsync after each commit of a bbolt file. Only bulk
+	// seeding of a brand-new demo file uses it; Sync is called once at the end.
+	NoSync bool
+}
+
+// boltDB is the bbolt engine: one file, held by one process at a time.
+type boltDB struct {
 	bolt     *bolt.DB
 	path     string
 	readOnly bool
 }
 
-// Options tune Open. The zero value is what the console uses.
-type Options struct {
-	// ReadOnly opens the file for reading only (check, backup of a closed file).
-	ReadOnly bool
-	// NoSync skips fsync after each commit. Only bulk seeding of a brand-new
-	// demo file uses it; Sync is called once at the end.
-	NoSync bool
-}
-
-// Open opens or creates the database at path. A file held by another process
-// fails within about LockTimeout with ErrInUse; a damaged file fails with
-// ErrCorrupt; neither ever panics.
-func Open(path string, opts Options) (db *DB, err error) {
+// openBolt opens or creates the bbolt file at path. A file held by another
+// process fails within about LockTimeout with ErrInUse; a damaged file fails
+// with ErrCorrupt; neither ever panics.
+func openBolt(path string, opts Options) (db *boltDB, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
@@ -74,11 +69,13 @@ func Open(path string, opts Options) (db *DB, err error) {
 	if err != nil {
 		return nil, classifyOpenError(path, err)
 	}
-	db = &DB{bolt: b, path: path, readOnly: opts.ReadOnly}
+	db = &boltDB{bolt: b, path: path, readOnly: opts.ReadOnly}
 	// A file can pass Open's meta-page checks and still be damaged further in;
 	// touch the root so such a file fails here, named, rather than later.
-	if err := db.View(func(tx *Tx) error {
-		return tx.btx.ForEach(func([]byte, *bolt.Bucket) error { return nil })
+	if err := db.guard(func() error {
+		return b.View(func(tx *bolt.Tx) error {
+			return tx.ForEach(func([]byte, *bolt.Bucket) error { return nil })
+		})
 	}); err != nil {
 		_ = b.Close()
 		return nil, err
@@ -102,35 +99,20 @@ func classifyOpenError(path string, err error) error {
 	return fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
 }
 
-// Path is the file this database lives in.
-func (db *DB) Path() string { return db.path }
+func (db *boltDB) name() string { return db.path }
+func (db *boltDB) kind() Engine { return Bolt }
+func (db *boltDB) close() error { return db.bolt.Close() }
+func (db *boltDB) sync() error  { return db.bolt.Sync() }
 
-// Close releases the file.
-func (db *DB) Close() error { return db.bolt.Close() }
-
-// Sync flushes the file to disk (after a NoSync bulk load).
-func (db *DB) Sync() error { return db.bolt.Sync() }
-
-// Tx is a transaction: read-only inside View, read-write inside Update.
-type Tx struct {
-	btx *bolt.Tx
-}
-
-// Writable reports whether the transaction may write.
-func (tx *Tx) Writable() bool { return tx.btx.Writable() }
-
-// View runs fn in a read-only transaction.
-func (db *DB) View(fn func(tx *Tx) error) error {
+func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
 	return db.guard(func() error {
-		return db.bolt.View(func(btx *bolt.Tx) error { return fn(&Tx{btx: btx}) })
+		return db.bolt.View(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
 	})
 }
 
-// Update runs fn in one read-write transaction: everything fn writes lands
-// together, or (fn returns an error, or panics) none of it does.
-func (db *DB) Update(fn func(tx *Tx) error) error {
+func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
 	return db.guard(func() error {
-		return db.bolt.Update(func(btx *bolt.Tx) error { return fn(&Tx{btx: btx}) })
+		return db.bolt.Update(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
 	})
 }
 
@@ -140,7 +122,7 @@ func (db *DB) Update(fn func(tx *Tx) error) error {
 //
 // A fault reading the mapped file (a page past a shrunken end) would kill the
 // process; SetPanicOnFault turns it into a panic recovered here too.
-func (db *DB) guard(run func() error) (err error) {
+func (db *boltDB) guard(run func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {

@@ -1,0 +1,175 @@
+// Package store keeps Latchkey's durable bytes behind one storage port.
+//
+// It knows nothing of practices or users. A DB runs transactions over
+// buckets of ordered keys (get, put, delete, ordered scans, per-bucket
+// sequences, counts), stores typed records and secondary indexes, and keeps
+// the hash-chained, append-only log the audit trail is written to. Two
+// engines sit behind the port (R44): a bbolt file, the embedded default, and
+// a PostgreSQL database named by a postgres:// URL, for a desk shared by
+// operators on many machines. Callers see the same API and the same
+// guarantees from both: a write transaction lands whole or not at all, and
+// write transactions commit one after another.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrNotFound is returned by Get when the key is absent.
+var ErrNotFound = errors.New("not found")
+
+// Bucket names a set of ordered keys. Buckets are created on first write, so
+// a read of a bucket that was never written reads as empty.
+type Bucket string
+
+// engine is one way of keeping the bytes: a bbolt file or a PostgreSQL
+// database. Every method is safe to call from many goroutines.
+type engine interface {
+	// view runs fn in a read-only transaction that sees one committed state.
+	view(ctx context.Context, fn func(engineTx) error) error
+	// update runs fn in one read-write transaction; engines that can fail
+	// a transaction for a conflict retry fn themselves.
+	update(ctx context.Context, fn func(engineTx) error) error
+	// check verifies the engine's own structure (pages, tables) and then,
+	// from the same consistent state, calls verify.
+	check(ctx context.Context, verify func(engineTx) error) error
+	// name is what messages call the database (never a password).
+	name() string
+	kind() Engine
+	sync() error
+	close() error
+}
+
+// engineTx is one transaction of an engine.
+type engineTx interface {
+	writable() bool
+	get(b Bucket, key []byte) ([]byte, error) // a copy, or ErrNotFound
+	put(b Bucket, key, value []byte) error
+	del(b Bucket, key []byte) error
+	scan(b Bucket, prefix, start []byte, reverse bool, fn func(k, v []byte) (bool, error)) error
+	nextSeq(b Bucket) (uint64, error)
+	sequence(b Bucket) (uint64, error)
+	setSequence(b Bucket, n uint64) error
+	count(b Bucket) (int, error)
+	buckets() ([]Bucket, error)
+	drop(b Bucket) error // remove the bucket, its keys and its sequence
+}
+
+// Engine names the kind of database behind a DB.
+type Engine string
+
+const (
+	// Bolt is a bbolt file: one process at a time, nothing to run.
+	Bolt Engine = "bbolt"
+	// Postgres is a PostgreSQL database shared by many processes.
+	Postgres Engine = "postgres"
+)
+
+// DB is an open database.
+type DB struct {
+	eng engine
+}
+
+// Tx is a transaction: read-only inside View, read-write inside Update.
+type Tx struct {
+	ctx context.Context
+	t   engineTx
+}
+
+// Name is what messages call the database: the file's path, or the
+// PostgreSQL URL without its password.
+func (db *DB) Name() string { return db.eng.name() }
+
+// Path is the file a bbolt database lives in, and Name for other engines.
+func (db *DB) Path() string { return db.eng.name() }
+
+// Engine is the kind of database.
+func (db *DB) Engine() Engine { return db.eng.kind() }
+
+// Close releases the database.
+func (db *DB) Close() error { return db.eng.close() }
+
+// Sync flushes a bbolt file to disk (after a NoSync bulk load); PostgreSQL
+// commits are durable already.
+func (db *DB) Sync() error { return db.eng.sync() }
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(fn func(tx *Tx) error) error {
+	return db.ViewContext(context.Background(), fn)
+}
+
+// ViewContext is View under ctx: a cancelled ctx ends the transaction.
+func (db *DB) ViewContext(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.eng.view(ctx, func(t engineTx) error { return fn(&Tx{ctx: ctx, t: t}) })
+}
+
+// Update runs fn in one read-write transaction: everything fn writes lands
+// together, or (fn returns an error, or panics) none of it does. fn may run
+// more than once (PostgreSQL retries a transaction that lost a conflict), so
+// it must do nothing but read and write through tx; expensive work that does
+// not depend on the database (hashing a password) belongs before it.
+func (db *DB) Update(fn func(tx *Tx) error) error {
+	return db.UpdateContext(context.Background(), fn)
+}
+
+// UpdateContext is Update under ctx.
+func (db *DB) UpdateContext(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.eng.update(ctx, func(t engineTx) error { return fn(&Tx{ctx: ctx, t: t}) })
+}
+
+// Context is the context the transaction runs under.
+func (tx *Tx) Context() context.Context { return tx.ctx }
+
+// Writable reports whether the transaction may write.
+func (tx *Tx) Writable() bool { return tx.t.writable() }
+
+// GetRaw returns a copy of the value at key, or ErrNotFound.
+func (tx *Tx) GetRaw(name Bucket, key []byte) ([]byte, error) { return tx.t.get(name, key) }
+
+// PutRaw stores value at key.
+func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
+	if !tx.t.writable() {
+		return fmt.Errorf("store: write to %s in a read-only transaction", name)
+	}
+	if len(key) == 0 {
+		return fmt.Errorf("store: empty key in %s", name)
+	}
+	return tx.t.put(name, key, value)
+}
+
+// Delete removes key (absent keys are fine).
+func (tx *Tx) Delete(name Bucket, key []byte) error {
+	if !tx.t.writable() {
+		return fmt.Errorf("store: delete from %s in a read-only transaction", name)
+	}
+	return tx.t.del(name, key)
+}
+
+// NextSeq returns the next number of the bucket's sequence (1, 2, ...).
+func (tx *Tx) NextSeq(name Bucket) (uint64, error) {
+	if !tx.t.writable() {
+		return 0, fmt.Errorf("store: sequence of %s in a read-only transaction", name)
+	}
+	return tx.t.nextSeq(name)
+}
+
+// Scan visits keys of the bucket that start with prefix, from the first key at
+// or after start (start nil means the beginning of the prefix), in order, until
+// fn returns false or an error. Reverse visits from the last key downwards
+// (start, if given, is the key to begin at or below). Keys order as bytes
+// (shorter first on a common prefix) on every engine. k and v are valid only
+// during fn.
+func (tx *Tx) Scan(name Bucket, prefix, start []byte, reverse bool, fn func(k, v []byte) (bool, error)) error {
+	return tx.t.scan(name, prefix, start, reverse, fn)
+}
+
+// Count returns the number of keys in the bucket.
+func (tx *Tx) Count(name Bucket) (int, error) { return tx.t.count(name) }
