@@ -118,22 +118,11 @@ func (t *txn) checkInactivation(actor Actor, u User, req *Request) error {
 	if err != nil {
 		return err
 	}
-	r, err := t.requesterIn(p, req.Requester, "R20", "owners, champions or the user themselves")
-	if err != nil {
+	if _, err := t.checkAsker(askInactivate, p, req.Requester, &u, "owners, champions or the user themselves",
+		req.Requester+" is not an owner or champion of "+p.Name+": only they, or the user themselves, may ask for an inactivation"); err != nil {
 		return err
 	}
-	if r.ID != u.ID && !r.Roles.Owner && !r.Roles.Champion {
-		return refuse("R20", req.Requester+" is not an owner or champion of "+p.Name+": only they, or the user themselves, may ask for an inactivation")
-	}
-	if u.Roles.Owner {
-		if other, err := t.otherActiveOwner(u); err != nil || !other {
-			if err == nil {
-				err = lastOwnerRefusal(u)
-			}
-			return err
-		}
-	}
-	return nil
+	return t.stateInactivate(u)
 }
 
 // Reactivate brings an inactive user back (R20): it needs a free license
@@ -147,18 +136,18 @@ func (s *Service) Reactivate(actor Actor, userID uint64, req Request) (User, err
 		if err != nil {
 			return err
 		}
-		if old.Status != StatusInactive {
-			return refuse("R20", old.Login()+" is not inactive")
-		}
 		p, err := getPractice(t.tx, old.PracticeID)
 		if err != nil {
 			return err
 		}
+		if old.Status != StatusInactive {
+			return stateReactivate(old, p)
+		}
 		if err := t.checkAdder(actor, p, req, old.Roles); err != nil {
 			return err
 		}
-		if p.AtCapacity() {
-			return noLicense(p)
+		if err := stateReactivate(old, p); err != nil {
+			return err
 		}
 		u := old
 		u.Status = StatusPending
@@ -189,10 +178,24 @@ func noLicense(p Practice) *RuleError {
 // passing from one to the other, both audited. The requester must be allowed
 // both: an owner or champion of the practice.
 func (s *Service) Replace(actor Actor, leaverID uint64, nu NewUser, req Request) (leaver, newcomer User, err error) {
+	leaver, newcomer, _, err = s.replace(actor, leaverID, nu, req, false)
+	return leaver, newcomer, err
+}
+
+// ReplaceAndSend is Replace that also sends the newcomer their account-setup
+// email (R4), all in the same transaction.
+func (s *Service) ReplaceAndSend(actor Actor, leaverID uint64, nu NewUser, req Request) (leaver, newcomer User, msg Message, err error) {
+	return s.replace(actor, leaverID, nu, req, true)
+}
+
+func (s *Service) replace(actor Actor, leaverID uint64, nu NewUser, req Request, send bool) (leaver, newcomer User, msg Message, err error) {
 	target, _ := s.User(leaverID)
 	err = s.act(actor, ActUserReplaced, &target, req, func(t *txn) error {
 		u, err := getUser(t.tx, leaverID)
 		if err != nil {
+			return err
+		}
+		if err := stateReplace(u); err != nil {
 			return err
 		}
 		if err := t.checkInactivation(actor, u, &req); err != nil {
@@ -208,10 +211,16 @@ func (s *Service) Replace(actor Actor, leaverID uint64, nu NewUser, req Request)
 		if leaver, err = getUser(t.tx, leaverID); err != nil {
 			return err
 		}
-		return t.audit(actor, ActUserReplaced, &leaver, req, OutcomeOK,
-			"replaced by "+newcomer.Login()+" (#"+itoa(int(newcomer.ID))+"); the license passed to them")
+		if err := t.audit(actor, ActUserReplaced, &leaver, req, OutcomeOK,
+			"replaced by "+newcomer.Login()+" (#"+itoa(int(newcomer.ID))+"); the license passed to them"); err != nil {
+			return err
+		}
+		if send && !newcomer.Legacy() {
+			newcomer, msg, err = t.sendVerification(actor, newcomer.ID, "", "", req)
+		}
+		return err
 	})
-	return leaver, newcomer, err
+	return leaver, newcomer, msg, err
 }
 
 // SetRoles changes a user's permissions (R19): an operator records the owner
@@ -237,16 +246,13 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 			if err := t.actorAsRequester(actor, &req); err != nil {
 				return err
 			}
-			r, err := t.requesterIn(p, req.Requester, "R19", "owners")
-			if err != nil {
+			if _, err := t.checkAsker(askPermissions, p, req.Requester, &old, "owners",
+				req.Requester+" is not an owner of "+p.Name+": permission changes need an owner's request"); err != nil {
 				return err
 			}
-			if !r.Roles.Owner {
-				return refuse("R19", req.Requester+" is not an owner of "+p.Name+": permission changes need an owner's request")
-			}
 		}
-		if old.Status == StatusInactive {
-			return refuseWith("R20", old.Login()+" is inactive", "Reactivate the account first.")
+		if err := statePermissions(old); err != nil {
+			return err
 		}
 		if old.Roles.Owner && !roles.Owner {
 			if other, err := t.otherActiveOwner(old); err != nil || !other {

@@ -71,12 +71,10 @@ func (t *txn) requestLicenses(actor Actor, p Practice, count int, req Request) (
 	if err := t.actorAsRequester(actor, &req); err != nil {
 		return LicenseRequest{}, err
 	}
-	r, err := t.requesterIn(p, req.Requester, "R2", "owners (financial decision makers)")
+	r, err := t.checkAsker(askLicenses, p, req.Requester, nil, "owners (financial decision makers)",
+		req.Requester+" is not an owner of "+p.Name+": only a financial decision maker may request licenses")
 	if err != nil {
 		return LicenseRequest{}, err
-	}
-	if !r.Roles.Owner {
-		return LicenseRequest{}, refuse("R2", req.Requester+" is not an owner of "+p.Name+": only a financial decision maker may request licenses")
 	}
 	id, err := t.tx.NextSeq(bLicenseRequests)
 	if err != nil {
@@ -104,9 +102,6 @@ func (s *Service) FulfilLicenses(actor Actor, requestID uint64, req Request) (Li
 	var out LicenseRequest
 	var p Practice
 	err := s.act(actor, ActLicensesFulfilled, nil, req, func(t *txn) error {
-		if actor.Kind != ActorOperator {
-			return refuse("R2", "only the desk fulfils a license request, once it is paid for")
-		}
 		lr, err := store.Get[LicenseRequest](t.tx, bLicenseRequests, store.U64(requestID))
 		if errors.Is(err, store.ErrNotFound) {
 			return &NotFoundError{What: "license request", Key: itoa(int(requestID))}
@@ -114,8 +109,8 @@ func (s *Service) FulfilLicenses(actor Actor, requestID uint64, req Request) (Li
 		if err != nil {
 			return err
 		}
-		if !allowed(requestTransitions, lr.State, RequestFulfilled) {
-			return refuse("R2", fmt.Sprintf("license request #%d is already %s", lr.ID, lr.State))
+		if err := stateFulfil(actor, lr); err != nil {
+			return err
 		}
 		if p, err = getPractice(t.tx, lr.PracticeID); err != nil {
 			return err

@@ -103,11 +103,8 @@ func (s *Service) Unlock(actor Actor, userID uint64, req Request) (User, error) 
 		if err != nil {
 			return err
 		}
-		if err := t.mayUnlock(actor, old); err != nil {
+		if err := t.stateUnlock(actor, old); err != nil {
 			return err
-		}
-		if !old.Locked() {
-			return refuse("R13", "account "+old.Login()+" is not locked: nothing to unlock")
 		}
 		u := old
 		openLock(&u)

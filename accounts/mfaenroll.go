@@ -247,15 +247,12 @@ func (s *Service) ClearMFA(actor Actor, userID uint64, check, note, reason strin
 	target, _ := s.User(userID)
 	var out User
 	err := s.act(actor, ActMFACleared, &target, req, func(t *txn) error {
-		if actor.Kind != ActorOperator {
-			return refuse("R26", "only an operator clears MFA")
-		}
 		old, err := getUser(t.tx, userID)
 		if err != nil {
 			return err
 		}
-		if old.MFA.State() == MFAStateNone {
-			return refuse("R26", old.Login()+" has no MFA to clear")
+		if err := stateClearMFA(actor, old); err != nil {
+			return err
 		}
 		n := old
 		n.MFA = MFA{}
@@ -286,19 +283,17 @@ func (s *Service) ClearMFA(actor Actor, userID uint64, check, note, reason strin
 func (s *Service) RequireMFA(actor Actor, practiceID uint64, on bool, req Request) (Practice, error) {
 	var p Practice
 	err := s.act(actor, ActMFARequired, nil, req, func(t *txn) error {
-		if actor.Kind != ActorOperator {
-			return refuse("R24", "only an operator turns a practice's MFA requirement on or off")
+		if err := stateRequireMFA(actor); err != nil {
+			return err
 		}
 		var err error
 		if p, err = getPractice(t.tx, practiceID); err != nil {
 			return err
 		}
-		r, err := t.requesterIn(p, req.Requester, "R24", "owners or admins")
+		r, err := t.checkAsker(askRequireMFA, p, req.Requester, nil, "owners or admins",
+			req.Requester+" is not an owner or admin of "+p.Name)
 		if err != nil {
 			return err
-		}
-		if !r.Roles.Owner && !r.Roles.Admin {
-			return refuse("R24", req.Requester+" is not an owner or admin of "+p.Name)
 		}
 		if p.MFARequired == on {
 			return refuse("R24", p.Name+" already has the requirement "+onOff(on))

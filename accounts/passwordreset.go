@@ -95,19 +95,9 @@ func (s *Service) SendPasswordReset(actor Actor, userID uint64, req Request) (Me
 			if err := t.isAdminOf(actor, u.PracticeID, "R17"); err != nil {
 				return err
 			}
-		} else if actor.Kind != ActorOperator {
-			return refuse("R17", "only a practice admin or an operator can send a reset email")
 		}
-		if u.EmailVerified {
-			return refuseWith("R16", u.Login()+" has a verified login email: they reset their own password",
-				"Ask them to use \"Forgot your password?\" on the login page; the link goes to their own email.")
-		}
-		if u.Status == StatusInactive {
-			return refuseWith("R20", u.Login()+" is inactive", "Reactivate the account first.")
-		}
-		if u.Status == StatusPending && !u.Legacy() {
-			return refuseWith("R4", u.Login()+" has not set up the account yet",
-				"Send the account-setup email again (Send Verification) instead.")
+		if err := stateResetPassword(actor, u); err != nil {
+			return err
 		}
 		addr := u.ContactEmail
 		if !u.Legacy() {

@@ -77,12 +77,9 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 	out := PortalReset{TemporaryPassword: pw, IssuedBy: actor.Name, MustChange: s.cfg.PortalForceChange}
 	defer func() {
 		// A refusal stays on record, like every refused action.
-		if rule := RuleOf(err); rule != "" {
-			_ = s.update(func(t *txn) error {
-				return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPatientPasswordReset,
-					Target: p.Login, PracticeID: p.PracticeID, Reason: req.Reason, VerifiedBy: req.VerifiedBy,
-					Outcome: refusedOutcome(rule), Detail: err.(*RuleError).Msg})
-			})
+		if err != nil {
+			err = s.recordRefusal(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPatientPasswordReset,
+				Target: p.Login, PracticeID: p.PracticeID, Reason: req.Reason, VerifiedBy: req.VerifiedBy}, err)
 		}
 	}()
 	err = s.update(func(t *txn) error {

@@ -156,16 +156,10 @@ func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 // the action lands, and the refusal itself is audited in its own transaction,
 // so attempts the desk turned down stay on record.
 func (s *Service) act(actor Actor, action string, target *User, req Request, fn func(t *txn) error) error {
-	err := s.update(fn)
-	var re *RuleError
-	if errors.As(err, &re) {
-		if aerr := s.update(func(t *txn) error {
-			return t.audit(actor, action, target, req, refusedOutcome(re.Rule), re.Msg)
-		}); aerr != nil {
-			return errors.Join(err, aerr)
-		}
+	if err := s.update(fn); err != nil {
+		return s.recordRefusal(refusalEvent(actor, action, target, req), err)
 	}
-	return err
+	return nil
 }
 
 func (t *txn) stats() (Stats, error) {

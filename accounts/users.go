@@ -38,6 +38,23 @@ func (s *Service) CreateUser(actor Actor, nu NewUser, req Request) (User, error)
 	return u, err
 }
 
+// AddUser adds a pending user and sends their account-setup email (R4) in
+// one transaction: either both land, or neither does and the refusal is
+// audited. A legacy user (a username, no login email) gets no email.
+func (s *Service) AddUser(actor Actor, nu NewUser, req Request) (User, Message, error) {
+	var u User
+	var msg Message
+	err := s.act(actor, ActUserCreated, nil, req, func(t *txn) error {
+		var err error
+		if u, err = t.createUser(actor, nu, req, StatusPending, Credential{}); err != nil || u.Legacy() {
+			return err
+		}
+		u, msg, err = t.sendVerification(actor, u.ID, "", "", req)
+		return err
+	})
+	return u, msg, err
+}
+
 func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cred Credential) (User, error) {
 	nu.Name = strings.TrimSpace(nu.Name)
 	nu.Email = strings.TrimSpace(nu.Email)
@@ -121,14 +138,9 @@ func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) erro
 	if err := t.actorAsRequester(actor, &req); err != nil {
 		return err
 	}
-	r, err := t.requesterIn(p, req.Requester, "R3", "owners, champions or admins")
-	if err != nil {
-		return err
-	}
-	if !(r.Roles.Owner || r.Roles.Champion || r.Roles.Admin) {
-		return refuse("R3", req.Requester+" is not an owner, champion or admin of "+p.Name+": only they may have users added")
-	}
-	return nil
+	_, err := t.checkAsker(askAdd, p, req.Requester, nil, "owners, champions or admins",
+		req.Requester+" is not an owner, champion or admin of "+p.Name+": only they may have users added")
+	return err
 }
 
 func practiceHasUsers(tx *store.Tx, practiceID uint64) bool {

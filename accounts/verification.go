@@ -40,12 +40,8 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 		if err != nil {
 			return err
 		}
-		if old.EmailVerified {
-			return refuseWith("R6", old.Login()+" has already verified their login email",
-				"They can use \"Forgot your password?\" on the login page, or change their login email themselves after logging in.")
-		}
-		if old.Status == StatusInactive {
-			return refuseWith("R20", old.Login()+" is inactive", "Reactivate the account first.")
+		if err := stateSendSetup(old); err != nil {
+			return err
 		}
 		u := old
 		if email := strings.TrimSpace(newEmail); email != "" && normalizeLogin(email) != normalizeLogin(old.Email) {
@@ -207,17 +203,7 @@ func (s *Service) UseLink(link, password string) (User, error) {
 
 // auditRefusal records a refused attempt that never reached a transaction.
 func (s *Service) auditRefusal(actor Actor, action string, u *User, err error) error {
-	rule := RuleOf(err)
-	if rule == "" {
-		return err
-	}
-	re := err.(*RuleError)
-	if aerr := s.update(func(t *txn) error {
-		return t.audit(actor, action, u, Request{}, refusedOutcome(rule), re.Msg)
-	}); aerr != nil {
-		return aerr
-	}
-	return err
+	return s.recordRefusal(refusalEvent(actor, action, u, Request{}), err)
 }
 
 // ChangeOwnEmail is a verified user, logged in with their password, asking

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -126,17 +125,6 @@ func (f *newUserFlags) newUser(practiceID uint64) (accounts.NewUser, error) {
 		Email: f.email, EmailConfirm: f.confirm}, nil
 }
 
-// sendSetup sends a new user their account-setup email (R4) after adding
-// them. The user is added either way; if sending fails, say how to retry.
-func sendSetup(svc *accounts.Service, actor accounts.Actor, u accounts.User, req accounts.Request) (accounts.User, accounts.Message, error) {
-	sent, msg, err := svc.SendVerification(actor, u.ID, "", "", req)
-	if err != nil {
-		return u, msg, fmt.Errorf("%s was added, but the account-setup email was not sent: %w (send it with `latchkey users send-verification %s`)",
-			u.Login(), err, u.Login())
-	}
-	return sent, msg, nil
-}
-
 func (a *app) usersAddCmd() *cobra.Command {
 	var nf newUserFlags
 	var practice, requester, reason string
@@ -168,15 +156,16 @@ is its owner, added at onboarding with no --requested-by (R2).`,
 				return err
 			}
 			req := accounts.Request{Requester: requester, Reason: reason}
-			u, err := svc.CreateUser(actor, nu, req)
+			// The user and their setup email land in one transaction (R4).
+			var u accounts.User
+			var msg accounts.Message
+			if nf.noSend {
+				u, err = svc.CreateUser(actor, nu, req)
+			} else {
+				u, msg, err = svc.AddUser(actor, nu, req)
+			}
 			if err != nil {
 				return err
-			}
-			var msg accounts.Message
-			if !nf.noSend {
-				if u, msg, err = sendSetup(svc, actor, u, req); err != nil {
-					return err
-				}
 			}
 			return a.printUserResult(svc, u, msg.ID, func(p accounts.Practice) {
 				printf(a.io.Out, "Added %s (%s) to %s: %s, roles %s, %s.\n", u.Name, u.Login(), p.Name, string(u.Kind), u.Roles.String(), string(u.Status))
@@ -432,15 +421,15 @@ the practice (R20). The newcomer is sent their account-setup email (R4).`,
 				return err
 			}
 			req := accounts.Request{Requester: requester, Reason: reason}
-			leaver, newcomer, err := svc.Replace(actor, old.ID, nu, req)
+			var leaver, newcomer accounts.User
+			var msg accounts.Message
+			if nf.noSend {
+				leaver, newcomer, err = svc.Replace(actor, old.ID, nu, req)
+			} else {
+				leaver, newcomer, msg, err = svc.ReplaceAndSend(actor, old.ID, nu, req)
+			}
 			if err != nil {
 				return err
-			}
-			var msg accounts.Message
-			if !nf.noSend {
-				if newcomer, msg, err = sendSetup(svc, actor, newcomer, req); err != nil {
-					return err
-				}
 			}
 			p, err := svc.Practice(leaver.PracticeID)
 			if err != nil {
