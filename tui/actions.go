@@ -267,16 +267,20 @@ func (m *App) submit(f forms.Form) tea.Cmd {
 		nu, req, send := f.NewUser(f.PracticeID), f.Request(), f.SendNow()
 		title := "Adding " + common.Sanitize(nu.Email)
 		return common.Cmd(func() tea.Msg {
-			u, err := svc.CreateUser(actor, nu, req)
+			// The user and their setup email land in one transaction (R4).
+			var u accounts.User
+			var msg accounts.Message
+			var err error
+			if send {
+				u, msg, err = svc.AddUser(actor, nu, req)
+			} else {
+				u, err = svc.CreateUser(actor, nu, req)
+			}
 			if err != nil {
 				return actionDoneMsg{Title: title, Err: err}
 			}
 			ok := fmt.Sprintf("Added %s (%s) to %s: pending", common.Sanitize(u.Name), common.Sanitize(u.Login()), f.Practice)
-			if send {
-				_, msg, err := svc.SendVerification(actor, u.ID, "", "", accounts.Request{Reason: "new user: " + req.Reason})
-				if err != nil {
-					return actionDoneMsg{Title: "Added, but the setup email to " + common.Sanitize(u.Login()), Err: err}
-				}
+			if msg.ID != 0 {
 				ok += fmt.Sprintf("; setup email sent (outbox #%d)", msg.ID)
 			} else {
 				ok += " · v sends the setup email"
