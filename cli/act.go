@@ -58,11 +58,7 @@ stops at enrolment (R24).`,
       --password "$(latchkey act password maria.lopez@example.com --db demo.db)"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if !svc.IsDemo() {
 				return actRefusal()
 			}
@@ -78,19 +74,17 @@ stops at enrolment (R24).`,
 			case accounts.StageEnroll:
 				out.Outcome = "must_enroll"
 			}
-			if a.json {
-				return writeJSON(a.io.Out, out)
-			}
-			switch r.Stage {
-			case accounts.StageCode:
-				printf(a.io.Out, "Password accepted for %s. %s (run again with --code).\n", r.User.Login(),
-					(&accounts.NextStepError{Result: r}).Error())
-			case accounts.StageEnroll:
-				printf(a.io.Out, "Password accepted for %s, but the practice requires multi-factor authentication (R24):\nset it up before reaching the dashboard (latchkey act enroll).\n", r.User.Login())
-			default:
-				printf(a.io.Out, "Login OK: %s\n", r.User.Login())
-			}
-			return nil
+			return a.emit(out, func() {
+				switch r.Stage {
+				case accounts.StageCode:
+					printf(a.io.Out, "Password accepted for %s. %s (run again with --code).\n", r.User.Login(),
+						(&accounts.NextStepError{Result: r}).Error())
+				case accounts.StageEnroll:
+					printf(a.io.Out, "Password accepted for %s, but the practice requires multi-factor authentication (R24):\nset it up before reaching the dashboard (latchkey act enroll).\n", r.User.Login())
+				default:
+					printf(a.io.Out, "Login OK: %s\n", r.User.Login())
+				}
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&password, "password", "", "the password to try (`P`, required)")
@@ -110,11 +104,7 @@ secret, never stored. Everywhere else passwords cannot be looked up (R15).`,
 		Example: `  latchkey act password maria.lopez@example.com --db demo.db`,
 		Args:    args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if !svc.IsDemo() {
 				return actRefusal()
 			}
@@ -122,11 +112,9 @@ secret, never stored. Everywhere else passwords cannot be looked up (R15).`,
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, map[string]string{"user": args[0], "password": pw})
-			}
-			printf(a.io.Out, "%s\n", pw)
-			return nil
+			return a.emit(map[string]string{"user": args[0], "password": pw}, func() {
+				printf(a.io.Out, "%s\n", pw)
+			})
 		}),
 	}
 	a.addJSON(cmd)
@@ -157,11 +145,7 @@ one is sent or the user is made inactive (R5): then it is refused, exit 2.`,
 		Example: `  latchkey act verify https://app.latchkey.example/l/TOKEN --password "correct horse battery staple" --db demo.db`,
 		Args:    args("LINK"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if !svc.IsDemo() {
 				return actRefusal()
 			}
@@ -177,11 +161,9 @@ one is sent or the user is made inactive (R5): then it is refused, exit 2.`,
 				res.Outcome = "email_changed"
 				res.Message = "Your login email is now " + u.Email + ". Log in with it from now on."
 			}
-			if a.json {
-				return writeJSON(a.io.Out, res)
-			}
-			printf(a.io.Out, "%s\n", res.Message)
-			return nil
+			return a.emit(res, func() {
+				printf(a.io.Out, "%s\n", res.Message)
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&password, "password", "", "the password the user chooses (setup) or their current one (email change) (`P`, required)")
@@ -204,11 +186,7 @@ verified user.`,
       --new-email jane@example.org --db demo.db`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if !svc.IsDemo() {
 				return actRefusal()
 			}
@@ -224,14 +202,12 @@ verified user.`,
 			res := userSideJSON{User: u.Login(), Outcome: "email_change_requested", Status: string(u.Status),
 				Email: u.Email, PendingEmail: u.PendingEmail,
 				Message: "We sent a link to " + u.PendingEmail + ". Until you use it, you keep logging in with " + u.Email + "."}
-			if a.json {
-				return writeJSON(a.io.Out, res)
-			}
-			printf(a.io.Out, "%s\n", res.Message)
-			if ms, err := svc.Outbox(accounts.OutboxQuery{To: u.PendingEmail, Limit: 1}); err == nil && len(ms) > 0 {
-				printf(a.io.Out, "(The link is in latchkey outbox show %d.)\n", ms[0].ID)
-			}
-			return nil
+			return a.emit(res, func() {
+				printf(a.io.Out, "%s\n", res.Message)
+				if ms, err := svc.Outbox(accounts.OutboxQuery{To: u.PendingEmail, Limit: 1}); err == nil && len(ms) > 0 {
+					printf(a.io.Out, "(The link is in latchkey outbox show %d.)\n", ms[0].ID)
+				}
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&password, "password", "", "the user's current password (`P`, required)")

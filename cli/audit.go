@@ -53,11 +53,7 @@ func (a *app) auditListCmd() *cobra.Command {
 			if limit <= 0 {
 				return usagef("--limit must be at least 1")
 			}
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			q := accounts.AuditQuery{Limit: limit}
 			if login != "" {
 				u, err := svc.UserByLogin(login)
@@ -114,20 +110,14 @@ chain. Exits 0 when the chain holds, else 1 naming the first event that does
 not match. "latchkey check" does this too, after checking every page.`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			n, err := svc.VerifyAudit()
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, map[string]any{"ok": true, "events": n})
-			}
-			printf(a.io.Out, "Audit chain intact: %d events.\n", n)
-			return nil
+			return a.emit(map[string]any{"ok": true, "events": n}, func() {
+				printf(a.io.Out, "Audit chain intact: %d events.\n", n)
+			})
 		}),
 	}
 	a.addJSON(cmd)

@@ -43,11 +43,9 @@ while the desk is in use.`,
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, map[string]any{"ok": true, "db": path, "out": args[0], "bytes": n, "written_by": by})
-			}
-			printf(a.io.Out, "Backed up %s to %s (%d bytes, written by %s).\n", path, args[0], n, by)
-			return nil
+			return a.emit(map[string]any{"ok": true, "db": path, "out": args[0], "bytes": n, "written_by": by}, func() {
+				printf(a.io.Out, "Backed up %s to %s (%d bytes, written by %s).\n", path, args[0], n, by)
+			})
 		}),
 	}
 	a.addJSON(cmd)

@@ -15,11 +15,7 @@ Latchkey database, in use) fails with a message naming it.`,
 		Example: `  latchkey check --db demo.db && echo healthy`,
 		Args:    cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if err := svc.Check(); err != nil {
 				return err
 			}
@@ -28,11 +24,9 @@ Latchkey database, in use) fails with a message naming it.`,
 				return err
 			}
 			path := svc.Where()
-			if a.json {
-				return writeJSON(a.io.Out, map[string]any{"ok": true, "db": path, "events": n})
-			}
-			printf(a.io.Out, "OK: %s: every page checked, audit chain of %d events intact.\n", path, n)
-			return nil
+			return a.emit(map[string]any{"ok": true, "db": path, "events": n}, func() {
+				printf(a.io.Out, "OK: %s: every page checked, audit chain of %d events intact.\n", path, n)
+			})
 		}),
 	}
 	a.addJSON(cmd)

@@ -22,24 +22,15 @@ A database that is not a demo keeps the wall clock and refuses (exit 2).`,
 			if err != nil {
 				return usagef("DURATION %q is not a duration such as 5m, 1h or 2h30m", args[0])
 			}
-			actor, err := a.operatorActor()
-			if err != nil {
-				return err
-			}
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			actor := a.actor
+			svc := a.svc
 			now, err := svc.AdvanceClock(actor, d)
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, map[string]any{"ok": true, "now": now, "offset": svc.ClockOffset().String()})
-			}
-			printf(a.io.Out, "Demo clock now %s (%s ahead of the wall clock).\n", humanTime(now), svc.ClockOffset().String())
-			return nil
+			return a.emit(map[string]any{"ok": true, "now": now, "offset": svc.ClockOffset().String()}, func() {
+				printf(a.io.Out, "Demo clock now %s (%s ahead of the wall clock).\n", humanTime(now), svc.ClockOffset().String())
+			})
 		}),
 	}
 	a.addJSON(advance)

@@ -65,14 +65,12 @@ demo database the desk opens.`,
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, demoJSON{DB: path, Seed: seed, Stats: st})
-			}
-			printf(a.io.Out, "Built demo database %s in %s (seed %d)\n", path, time.Since(start).Round(time.Millisecond).String(), seed)
-			printf(a.io.Out, "  %d practices, %d users (%d active, %d pending, %d inactive), %d locked, %d practices at capacity\n",
-				st.Practices, st.Users, st.Active, st.Pending, st.Inactive, st.Locked, st.AtCap)
-			printf(a.io.Out, "Open it with: latchkey --db %s\n", path)
-			return nil
+			return a.emit(demoJSON{DB: path, Seed: seed, Stats: st}, func() {
+				printf(a.io.Out, "Built demo database %s in %s (seed %d)\n", path, time.Since(start).Round(time.Millisecond).String(), seed)
+				printf(a.io.Out, "  %d practices, %d users (%d active, %d pending, %d inactive), %d locked, %d practices at capacity\n",
+					st.Practices, st.Users, st.Active, st.Pending, st.Inactive, st.Locked, st.AtCap)
+				printf(a.io.Out, "Open it with: latchkey --db %s\n", path)
+			})
 		}),
 	}
 	cmd.Flags().IntVar(&practices, "practices", 0, "how many practices `N` (default 40)")

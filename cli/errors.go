@@ -32,6 +32,7 @@ type errorJSON struct {
 	Rule     string `json:"rule,omitempty"`     // the refusing rule, e.g. "R11"
 	Guidance string `json:"guidance,omitempty"` // what to do instead
 	Field    string `json:"field,omitempty"`    // the bad input, for a field error
+	Usage    string `json:"usage,omitempty"`    // how the command is typed, for a usage error
 }
 
 // report prints err once, tidily, and returns the exit code. Errors raised
@@ -40,6 +41,12 @@ type errorJSON struct {
 func (a *app) report(cmd *cobra.Command, err error) int {
 	var ue usageError
 	if !a.ran || errors.As(err, &ue) {
+		if a.json || wantsJSON(a.args) {
+			// A script asked for JSON: its mistakes come as JSON too.
+			if werr := writeJSON(a.io.Out, errorJSON{Error: err.Error(), Usage: cmd.UseLine()}); werr == nil {
+				return ExitUsage
+			}
+		}
 		fmt.Fprintf(a.io.Err, "Error: %s\n", common.Sanitize(err.Error()))
 		if cmd.HasAvailableSubCommands() {
 			// A group's usage is a long list; point at it instead.
@@ -98,7 +105,7 @@ func args(names ...string) cobra.PositionalArgs {
 // with an unknown subcommand it is a usage error (cobra would show help and
 // exit 0, hiding the typo from scripts).
 func groupCmd(use, short string) *cobra.Command {
-	return &cobra.Command{
+	return selfManaged(&cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  cobra.ArbitraryArgs,
@@ -108,5 +115,5 @@ func groupCmd(use, short string) *cobra.Command {
 			}
 			return cmd.Help()
 		},
-	}
+	})
 }

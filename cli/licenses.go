@@ -81,11 +81,7 @@ func (a *app) licensesListCmd() *cobra.Command {
 			if limit <= 0 {
 				return usagef("--limit must be at least 1")
 			}
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if practice != "" {
 				p, err := svc.FindPractice(practice)
 				if err != nil {
@@ -142,12 +138,10 @@ func (a *app) licensesListCmd() *cobra.Command {
 }
 
 func (a *app) printLicenseResult(r accounts.LicenseRequest, p accounts.Practice, human func()) error {
-	if a.json {
-		return writeJSON(a.io.Out, licenseResultJSON{Request: toLicenseRequestJSON(r, p.Name), Practice: toPracticeJSON(p)})
-	}
-	human()
-	a.licenseLine(p)
-	return nil
+	return a.emit(licenseResultJSON{Request: toLicenseRequestJSON(r, p.Name), Practice: toPracticeJSON(p)}, func() {
+		human()
+		a.licenseLine(p)
+	})
 }
 
 func (a *app) licensesRequestCmd() *cobra.Command {
@@ -163,11 +157,7 @@ recorded). Fulfil it with "latchkey licenses fulfil ID" once purchased.`,
       --requested-by owner@example.com --reason "two new providers in May"`,
 		Args: args("PRACTICE"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			p, err := svc.FindPractice(args[0])
 			if err != nil {
 				return err
@@ -214,11 +204,7 @@ func (a *app) licensesFulfilCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			r, p, err := svc.FulfilLicenses(actor, id, accounts.Request{Reason: reason})
 			if err != nil {
 				return err
@@ -244,11 +230,7 @@ cannot go below the licenses in use (R1, R2): inactivate leavers first.`,
 		Example: `  latchkey licenses set "Maple Clinic" --db demo.db --purchased 40 --reason "contract renewed"`,
 		Args:    args("PRACTICE"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			p, err := svc.FindPractice(args[0])
 			if err != nil {
 				return err
@@ -258,12 +240,10 @@ cannot go below the licenses in use (R1, R2): inactivate leavers first.`,
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, toPracticeJSON(p))
-			}
-			printf(a.io.Out, "Purchased licenses of %s: %d, was %d.\n", p.Name, p.Purchased, before)
-			a.licenseLine(p)
-			return nil
+			return a.emit(toPracticeJSON(p), func() {
+				printf(a.io.Out, "Purchased licenses of %s: %d, was %d.\n", p.Name, p.Purchased, before)
+				a.licenseLine(p)
+			})
 		}),
 	}
 	cmd.Flags().IntVar(&purchased, "purchased", 0, "the purchased count, `N` (required)")

@@ -30,11 +30,7 @@ Locks whose time is up are lifted first, as the system would.`,
   latchkey lockouts --db demo.db --json | jq -r '.[0].user'`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if _, err := svc.Sweep(); err != nil {
 				return err
 			}

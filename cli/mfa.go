@@ -96,11 +96,7 @@ being set up and not active yet (R22), and whether the practice requires MFA
 		Example: `  latchkey mfa show maria.lopez@example.com --db demo.db`,
 		Args:    args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			u, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -182,11 +178,7 @@ off themselves (R25).`,
 			if err != nil {
 				return err
 			}
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			old, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -210,17 +202,15 @@ off themselves (R25).`,
 					res.NotifiedAt, res.MessageID = ms[0].To, ms[0].ID
 				}
 			}
-			if a.json {
-				return writeJSON(a.io.Out, res)
-			}
-			printf(a.io.Out, "Cleared the MFA (%s) of %s (%s).\n", res.Cleared, u.Name, u.Login())
-			printf(a.io.Out, "Recorded: operator %s; identity verified by %s; reason: %s.\n", actor.Name, res.VerifiedBy, res.Reason)
-			if res.MessageID != 0 {
-				printf(a.io.Out, "They were told at %s (latchkey outbox show %d). They can set up a new method after logging in.\n", res.NotifiedAt, res.MessageID)
-			} else {
-				printf(a.io.Out, "There is no email on file to tell them.\n")
-			}
-			return nil
+			return a.emit(res, func() {
+				printf(a.io.Out, "Cleared the MFA (%s) of %s (%s).\n", res.Cleared, u.Name, u.Login())
+				printf(a.io.Out, "Recorded: operator %s; identity verified by %s; reason: %s.\n", actor.Name, res.VerifiedBy, res.Reason)
+				if res.MessageID != 0 {
+					printf(a.io.Out, "They were told at %s (latchkey outbox show %d). They can set up a new method after logging in.\n", res.NotifiedAt, res.MessageID)
+				} else {
+					printf(a.io.Out, "There is no email on file to tell them.\n")
+				}
+			})
 		}),
 	}
 	f := cmd.Flags()
@@ -264,11 +254,7 @@ dashboard.`,
 			default:
 				return usagef("the requirement is on or off, not %q", args[1])
 			}
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			p, err := svc.FindPractice(args[0])
 			if err != nil {
 				return err
@@ -336,20 +322,17 @@ for an app, "latchkey act totp LOGIN" shows what the app would.`,
 			if m != accounts.MFASMS && phone != "" {
 				return usagef("--phone is for --method sms only")
 			}
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			e, err := svc.StartEnrolment(args[0], password, m, phone)
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, enrolJSON{User: args[0], Enrolment: e, Outcome: "confirm_code_needed"})
-			}
-			a.printEnrolment(args[0], e)
-			return nil
+			return a.emit(enrolJSON{User: args[0], Enrolment: e, Outcome: "confirm_code_needed"}, func() {
+				a.printEnrolment(args[0], e)
+			})
 		}),
 	}
 	f := cmd.Flags()
@@ -397,11 +380,10 @@ expired code is refused, exit 2.`,
 		Example: `  latchkey act confirm-enroll maria.lopez@example.com --code "$(latchkey act totp maria.lopez@example.com --db demo.db)" --db demo.db`,
 		Args:    args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			u, err := svc.ConfirmEnrolment(args[0], code)
 			if err != nil {
 				return err
@@ -413,12 +395,10 @@ expired code is refused, exit 2.`,
 				Strength   string    `json:"strength"`
 				EnrolledAt time.Time `json:"enrolled_at"`
 			}{u.Login(), "enrolled", string(u.MFA.Method), accounts.MFAStrength(u.MFA.Method), u.MFA.EnrolledAt}
-			if a.json {
-				return writeJSON(a.io.Out, res)
-			}
-			printf(a.io.Out, "Multi-factor authentication is on for %s: %s (%s).\n", u.Login(), res.Method, res.Strength)
-			printf(a.io.Out, "From now on, logging in asks for a code after the password.\n")
-			return nil
+			return a.emit(res, func() {
+				printf(a.io.Out, "Multi-factor authentication is on for %s: %s (%s).\n", u.Login(), res.Method, res.Strength)
+				printf(a.io.Out, "From now on, logging in asks for a code after the password.\n")
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&code, "code", "", "the 6-digit code (`C`, required)")
@@ -439,11 +419,10 @@ one enabled. A code logs in once (R23): for another, move the demo clock on
       --code "$(latchkey act totp maria.lopez@example.com --db demo.db)"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			code, err := svc.DemoTOTP(args[0])
 			if err != nil {
 				return err
@@ -470,11 +449,10 @@ verifying the caller ("latchkey mfa clear"). The refusal is audited.`,
 		Example: `  latchkey act disable-mfa maria.lopez@example.com --db demo.db`,
 		Args:    args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			if err := svc.DisableOwnMFA(args[0]); err != nil {
 				return err
 			}

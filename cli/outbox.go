@@ -64,11 +64,7 @@ func (a *app) outboxListCmd() *cobra.Command {
 			if limit <= 0 {
 				return usagef("--limit must be at least 1")
 			}
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			ms, err := svc.Outbox(accounts.OutboxQuery{To: to, Limit: limit})
 			if err != nil {
 				return err
@@ -111,11 +107,7 @@ user was made inactive) or expired — with when it was issued and ended.`,
 			if err != nil {
 				return err
 			}
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			mv, err := svc.Message(id)
 			if err != nil {
 				return err

@@ -43,11 +43,7 @@ are audited under your name. The link works once, for 60 minutes.`,
       --reason "forgot password" --verified-by "called back on the number on file"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			u, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -60,13 +56,11 @@ are audited under your name. The link works once, for 60 minutes.`,
 				actionJSON: actionJSON{OK: true, Action: accounts.ActResetSent, User: u.Login(), Operator: actor.Name,
 					Reason: reason, VerifiedBy: verifiedBy, Time: svc.Now()},
 				SentTo: msg.To, MessageID: msg.ID, ExpiresAt: svc.Now().Add(svc.Config().ResetLinkTTL)}
-			if a.json {
-				return writeJSON(a.io.Out, res)
-			}
-			printf(a.io.Out, "Sent a password reset email for %s to the email on file: %s (latchkey outbox show %d).\n",
-				u.Login(), msg.To, msg.ID)
-			printf(a.io.Out, "The link works once, until %s. Nobody at the desk sees the new password.\n", humanTime(res.ExpiresAt))
-			return nil
+			return a.emit(res, func() {
+				printf(a.io.Out, "Sent a password reset email for %s to the email on file: %s (latchkey outbox show %d).\n",
+					u.Login(), msg.To, msg.ID)
+				printf(a.io.Out, "The link works once, until %s. Nobody at the desk sees the new password.\n", humanTime(res.ExpiresAt))
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the reset is sent (`TEXT`, required, recorded)")
@@ -75,20 +69,6 @@ are audited under your name. The link works once, for 60 minutes.`,
 	_ = cmd.MarkFlagRequired("verified-by")
 	a.addJSON(cmd)
 	return cmd
-}
-
-// actService opens the database for the user's side: demo databases only
-// (R40).
-func (a *app) actService() (*accounts.Service, error) {
-	svc, err := a.openExisting()
-	if err != nil {
-		return nil, err
-	}
-	if !svc.IsDemo() {
-		svc.Close()
-		return nil, actRefusal()
-	}
-	return svc, nil
 }
 
 // userMessageJSON is what a user's own action showed them.
@@ -111,20 +91,17 @@ it never tells whether an account exists: look in the outbox for the link
   latchkey outbox list --to maria.lopez@example.com --limit 1 --db demo.db`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			answer, err := svc.ForgotPassword(args[0])
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, userMessageJSON{User: args[0], Outcome: "answered", Message: answer})
-			}
-			printf(a.io.Out, "%s\n", answer)
-			return nil
+			return a.emit(userMessageJSON{User: args[0], Outcome: "answered", Message: answer}, func() {
+				printf(a.io.Out, "%s\n", answer)
+			})
 		}),
 	}
 	a.addJSON(cmd)
@@ -146,11 +123,10 @@ the email.`,
 		Example: `  latchkey act reset https://app.latchkey.example/l/TOKEN --password "correct horse battery staple" --db demo.db`,
 		Args:    args("LINK"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			// Opening a link changes nothing (R16): look before using it.
 			l, err := svc.InspectLink(accounts.TokenFromLink(args[0]))
 			if err != nil {
@@ -171,11 +147,9 @@ the email.`,
 			if before.LockedNow(svc.Now()) {
 				msg += " Your account is unlocked too."
 			}
-			if a.json {
-				return writeJSON(a.io.Out, userMessageJSON{User: u.Login(), Outcome: "password_reset", Message: msg})
-			}
-			printf(a.io.Out, "%s\n", msg)
-			return nil
+			return a.emit(userMessageJSON{User: u.Login(), Outcome: "password_reset", Message: msg}, func() {
+				printf(a.io.Out, "%s\n", msg)
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&password, "password", "", "the new password (`P`, required)")
@@ -199,21 +173,18 @@ it breaks (exit 2).`,
       --current "$(latchkey act password maria.lopez@example.com --db demo.db)" --new "correct horse battery staple"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			u, err := svc.ChangePassword(args[0], current, newPassword, newPassword)
 			if err != nil {
 				return err
 			}
 			msg := "Your password was changed. Log in as " + u.Login() + " with the new one from now on."
-			if a.json {
-				return writeJSON(a.io.Out, userMessageJSON{User: u.Login(), Outcome: "password_changed", Message: msg})
-			}
-			printf(a.io.Out, "%s\n", msg)
-			return nil
+			return a.emit(userMessageJSON{User: u.Login(), Outcome: "password_changed", Message: msg}, func() {
+				printf(a.io.Out, "%s\n", msg)
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&current, "current", "", "the current password (`C`, required)")

@@ -70,11 +70,7 @@ func (a *app) patientsListCmd() *cobra.Command {
 			if limit <= 0 {
 				return usagef("--limit must be at least 1")
 			}
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			q := accounts.PatientQuery{Search: search, Limit: limit}
 			if practice != "" {
 				p, err := svc.FindPractice(practice)
@@ -121,11 +117,7 @@ func (a *app) patientsShowCmd() *cobra.Command {
   latchkey patients show mhernandez1971 --db demo.db --json`,
 		Args: args("PATIENT"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			p, err := svc.FindPatient(args[0])
 			if err != nil {
 				return err
@@ -252,11 +244,7 @@ at their first login. Record why (--reason) and how the caller was verified
 			if strings.TrimSpace(verifiedBy) == "" {
 				return usagef("--verified-by must record how the caller was verified (R28)")
 			}
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			p, err := svc.FindPatient(args[0])
 			if err != nil {
 				return err
@@ -355,11 +343,10 @@ so ("latchkey act patient-change-password"). A wrong login or password exits 1.`
 		Example: `  latchkey act patient-login mhernandez1971 --password "xxxx-xxxx-xxxx-xxxx" --db demo.db`,
 		Args:    args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			r, err := svc.PatientLogin(args[0], password)
 			if err != nil {
 				return err
@@ -401,22 +388,19 @@ name) and must differ from the current one. It ends a forced change (R28).`,
       --current "xxxx-xxxx-xxxx-xxxx" --new "my own long portal passphrase"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.actService()
-			if err != nil {
+			svc := a.svc
+			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			defer svc.Close()
 			p, err := svc.PatientChangePassword(args[0], newPassword, newPassword, current)
 			if err != nil {
 				return err
 			}
 			res := userMessageJSON{User: p.Login, Outcome: "password_changed",
 				Message: "Your portal password was changed. Log in with the new one from now on."}
-			if a.json {
-				return writeJSON(a.io.Out, res)
-			}
-			printf(a.io.Out, "%s\n", res.Message)
-			return nil
+			return a.emit(res, func() {
+				printf(a.io.Out, "%s\n", res.Message)
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&current, "current", "", "the current portal password (`C`, required)")

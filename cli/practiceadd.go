@@ -2,8 +2,6 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
-
-	"latchkey/accounts"
 )
 
 // practicesAddCmd onboards a practice: its name and purchased licenses. Its
@@ -28,29 +26,16 @@ the database is created (not a demo).`,
 			if licenses < 0 {
 				return usagef("--licenses cannot be negative")
 			}
-			actor, err := a.operatorActor()
-			if err != nil {
-				return err
-			}
-			path, err := a.dbPath()
-			if err != nil {
-				return err
-			}
-			svc, err := accounts.Open(path, clock, a.config())
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			actor := a.actor
+			svc := a.svc
 			p, err := svc.CreatePractice(actor, args[0], licenses)
 			if err != nil {
 				return err
 			}
-			if a.json {
-				return writeJSON(a.io.Out, toPracticeJSON(p))
-			}
-			printf(a.io.Out, "Onboarded %s (#%d) with %d licenses. Add its owner next: latchkey users add --practice %d ... --roles owner\n",
-				p.Name, p.ID, p.Purchased, p.ID)
-			return nil
+			return a.emit(toPracticeJSON(p), func() {
+				printf(a.io.Out, "Onboarded %s (#%d) with %d licenses. Add its owner next: latchkey users add --practice %d ... --roles owner\n",
+					p.Name, p.ID, p.Purchased, p.ID)
+			})
 		}),
 	}
 	cmd.Flags().IntVar(&licenses, "licenses", 0, "user licenses purchased (`N`)")

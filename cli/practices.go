@@ -33,11 +33,7 @@ func (a *app) practicesCmd() *cobra.Command {
   latchkey practices list --db demo.db --search "river fam" --json`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			ps, err := svc.Practices(accounts.PracticeQuery{Search: search, Limit: limit})
 			if err != nil {
 				return err
@@ -67,7 +63,7 @@ func (a *app) practicesCmd() *cobra.Command {
 	list.Flags().StringVar(&search, "search", "", "only practices with a word starting with each word of `Q`")
 	list.Flags().IntVar(&limit, "limit", 200, "show at most `N`")
 	a.addJSON(list)
-	cmd.AddCommand(list, a.practicesShowCmd(), a.practicesAddCmd(), a.practicesRequireMFACmd())
+	cmd.AddCommand(list, a.practicesShowCmd(), createsFile(a.practicesAddCmd()), a.practicesRequireMFACmd())
 	return cmd
 }
 
@@ -89,11 +85,7 @@ func (a *app) practicesShowCmd() *cobra.Command {
   latchkey practices show "Maple Clinic" --db demo.db --json`,
 		Args: args("PRACTICE"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			p, err := svc.FindPractice(args[0])
 			if err != nil {
 				return err

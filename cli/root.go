@@ -5,11 +5,13 @@
 package cli
 
 import (
+	"context"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"latchkey/accounts"
 	"latchkey/mfa"
 )
 
@@ -32,7 +34,14 @@ type app struct {
 	operator string // --operator; resolved by operatorName
 	keyFile  string // --key-file; "" means $LATCHKEY_KEY_FILE, else the default
 	json     bool   // --json of the command that runs
-	ran      bool   // a command's RunE was entered: errors after this are not usage errors
+	ran      bool   // the runner started the command: errors after this are not usage errors
+	args     []string
+
+	// Given by the runner (runner.go) before a command's own code runs.
+	svc   *accounts.Service
+	actor accounts.Actor
+	owned bool  // the runner opened svc and closes it
+	host  *Host // set when another goroutine holds the service
 }
 
 const rootLong = `Latchkey is the support desk's console for an EHR vendor's accounts: locked
@@ -81,7 +90,10 @@ func New(streams IO) *Root {
 		SilenceErrors: true, // Execute reports errors itself: tidy, sanitised, JSON when asked
 		SilenceUsage:  true, // usage only for usage errors, never for a refusal
 		RunE:          a.run(a.runConsole),
+		// The runner: every command gets its service and operator here.
+		PersistentPreRunE: a.prepare,
 	}
+	selfManaged(localOnly(root))
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
@@ -94,13 +106,13 @@ func New(streams IO) *Root {
 	pf.StringVar(&a.keyFile, "key-file", "", "`FILE` holding the key that seals authenticator secrets (default $"+mfa.KeyFileEnv+", else ~/.config/latchkey/secret.key)")
 
 	root.AddCommand(
-		a.demoCmd(),
+		selfManaged(localOnly(a.demoCmd())),
 		a.lockoutsCmd(),
 		a.practicesCmd(),
 		a.usersCmd(),
 		a.auditCmd(),
 		a.checkCmd(),
-		a.backupCmd(),
+		selfManaged(localOnly(a.backupCmd())),
 		a.clockCmd(),
 		a.actCmd(),
 		a.licensesCmd(),
@@ -128,11 +140,4 @@ func (a *app) addJSON(cmd *cobra.Command) {
 
 // Run runs the command line with args (without the program name) and
 // returns the process exit code. Errors are reported here, once.
-func (r *Root) Run(args []string) int {
-	r.cmd.SetArgs(args)
-	cmd, err := r.cmd.ExecuteC()
-	if err == nil {
-		return ExitOK
-	}
-	return r.app.report(cmd, err)
-}
+func (r *Root) Run(args []string) int { return r.RunContext(context.Background(), args) }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -43,15 +42,11 @@ and any rule violation found. Exit 1 if a violation was found.`,
 		Example: `  latchkey sim --db demo.db --duration 30s
   latchkey sim --db demo.db --rate 50 --speed 120 --duration 2m --json`,
 		Args: cobra.NoArgs,
-		RunE: a.run(func(_ *cobra.Command, _ []string) error {
+		RunE: a.run(func(cmd *cobra.Command, _ []string) error {
 			if rate < 0 || speed < 0 || duration < 0 {
 				return usagef("--rate, --speed and --duration cannot be negative")
 			}
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if !svc.IsDemo() {
 				return &accounts.RuleError{Rule: "R40",
 					Msg:      "the simulated practice users act only in a demo database, never on real accounts",
@@ -60,7 +55,7 @@ and any rule violation found. Exit 1 if a violation was found.`,
 			if stopBackups, err := serveBackups(svc); err == nil {
 				defer stopBackups()
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
 			s := sim.New(svc, sim.Options{Seed: seed})
 			ro := sim.RunOptions{Rate: rate, Duration: duration, Speed: speed}

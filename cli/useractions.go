@@ -56,27 +56,15 @@ func parseKind(s string) (accounts.Kind, error) {
 	return k, nil
 }
 
-// operatorService opens the database for an action by the operator.
-func (a *app) operatorService() (*accounts.Service, accounts.Actor, error) {
-	actor, err := a.operatorActor()
-	if err != nil {
-		return nil, actor, err
-	}
-	svc, err := a.openExisting()
-	return svc, actor, err
-}
-
 // printUserResult prints a user after an action: JSON, or the human lines.
 func (a *app) printUserResult(svc *accounts.Service, u accounts.User, msgID uint64, human func(p accounts.Practice)) error {
 	p, err := svc.Practice(u.PracticeID)
 	if err != nil {
 		return err
 	}
-	if a.json {
-		return writeJSON(a.io.Out, userActionJSON{userRecordJSON: toUserRecordJSON(u, p.Name, svc.Now()), MessageID: msgID})
-	}
-	human(p)
-	return nil
+	return a.emit(userActionJSON{userRecordJSON: toUserRecordJSON(u, p.Name, svc.Now()), MessageID: msgID}, func() {
+		human(p)
+	})
 }
 
 // licenseLine is a practice's licenses after an action changed them (R1).
@@ -142,11 +130,7 @@ is its owner, added at onboarding with no --requested-by (R2).`,
       --kind staff --requested-by owner@example.com --reason "new hire"`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			p, err := svc.FindPractice(practice)
 			if err != nil {
 				return err
@@ -220,11 +204,7 @@ password?", or change their login email themselves after logging in (R7).`,
 			if (email == "") != (confirm == "") {
 				return usagef("--email and --email-confirm go together: type the new login email twice")
 			}
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			old, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -275,11 +255,7 @@ inactivated (R2): make someone else an owner first.`,
       --requested-by owner@example.com --reason "left the clinic"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			old, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -318,11 +294,7 @@ active; one who had not comes back pending and needs a new setup email.`,
       --requested-by owner@example.com --reason "rehired"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			old, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -365,11 +337,7 @@ of a practice keeps the owner role (R2).`,
 			if err != nil {
 				return err
 			}
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			old, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -407,11 +375,7 @@ the practice (R20). The newcomer is sent their account-setup email (R4).`,
       --requested-by owner@example.com --reason "took over the front desk"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			old, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -468,11 +432,7 @@ A verified account belongs to one person for life: renaming it is refused
 		Example: `  latchkey users rename jane.doe@example.com --db demo.db --name "Jane Doe-Smith" --reason "typo at setup"`,
 		Args:    args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, actor, err := a.operatorService()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc, actor := a.svc, a.actor
 			old, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err

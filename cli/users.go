@@ -56,11 +56,7 @@ func (a *app) usersListCmd() *cobra.Command {
 				return usagef("--status must be pending, active, inactive or locked, not %q", status)
 			}
 			q.Search, q.Limit = search, limit
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if _, err := svc.Sweep(); err != nil { // a lock whose time is up is not "locked"
 				return err
 			}
@@ -160,11 +156,7 @@ func (a *app) usersShowCmd() *cobra.Command {
 		Example: `  latchkey users show maria.lopez@example.com --db demo.db`,
 		Args:    args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			svc := a.svc
 			if _, err := svc.Sweep(); err != nil {
 				return err
 			}
@@ -248,15 +240,8 @@ under the operator's name.`,
       --reason "locked out after vacation" --verified-by "called back on file number"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			actor, err := a.operatorActor()
-			if err != nil {
-				return err
-			}
-			svc, err := a.openExisting()
-			if err != nil {
-				return err
-			}
-			defer svc.Close()
+			actor := a.actor
+			svc := a.svc
 			u, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
@@ -267,11 +252,9 @@ under the operator's name.`,
 			}
 			res := actionJSON{OK: true, Action: accounts.ActAccountUnlocked, User: u.Login(),
 				Operator: actor.Name, Reason: reason, VerifiedBy: verifiedBy, Time: svc.Now()}
-			if a.json {
-				return writeJSON(a.io.Out, res)
-			}
-			printf(a.io.Out, "Unlocked %s (operator %s; reason: %s; verified by: %s)\n", res.User, res.Operator, reason, verifiedBy)
-			return nil
+			return a.emit(res, func() {
+				printf(a.io.Out, "Unlocked %s (operator %s; reason: %s; verified by: %s)\n", res.User, res.Operator, reason, verifiedBy)
+			})
 		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the account is unlocked (`TEXT`, required)")

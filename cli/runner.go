@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"latchkey/accounts"
+)
+
+// The runner: every command runs over an already-open *accounts.Service and
+// an operator, given to it in one place (prepare, the root's
+// PersistentPreRunE) before its own code runs. Locally the runner opens --db
+// and closes it when the command is done; hosted (an SSH session of
+// `latchkey serve`, or a caller on the socket of an open desk) it lends the
+// service the holder already has and the operator the holder vouches for
+// (R35). Commands never open or close the database themselves, so the same
+// tree runs in every face.
+
+// annService says how a command wants its database (an annotation).
+const annService = "latchkey/service"
+
+const (
+	svcExisting = ""       // the default: an existing file, opened by the runner
+	svcCreate   = "create" // open the file, or create an empty one that is not a demo
+	svcSelf     = "self"   // the command manages files itself: the console, demo, backup, serve
+)
+
+// annLocal marks a command that writes files on the machine it runs on:
+// refused over SSH, where that machine is the server.
+const annLocal = "latchkey/local"
+
+// selfManaged marks cmd as opening (or creating) what it needs itself.
+func selfManaged(cmd *cobra.Command) *cobra.Command { return annotate(cmd, annService, svcSelf) }
+
+// createsFile marks cmd as opening the file, or creating an empty one.
+func createsFile(cmd *cobra.Command) *cobra.Command { return annotate(cmd, annService, svcCreate) }
+
+// localOnly marks cmd as writing files where it runs: refused over SSH.
+func localOnly(cmd *cobra.Command) *cobra.Command { return annotate(cmd, annLocal, "yes") }
+
+func annotate(cmd *cobra.Command, key, value string) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[key] = value
+	return cmd
+}
+
+// Host lends a service that another goroutine holds to one run of the
+// command line: an SSH session's command, or a local caller's on the socket
+// of an open desk.
+type Host struct {
+	Service  *accounts.Service
+	Operator accounts.Actor // who every action is recorded under (R35)
+	// Remote is set over SSH: the caller is on another machine, so commands
+	// that write files on this one (backup, demo, serve, a PDF) are refused.
+	Remote bool
+	// Dir is the caller's working directory, against which relative paths
+	// are resolved ("" is the process's own).
+	Dir string
+	// Via names the face in messages, e.g. "over SSH".
+	Via string
+}
+
+// NewHosted builds the command tree over a service another goroutine holds.
+// --db, --operator and --key-file cannot change what the host lends.
+func NewHosted(streams IO, h Host) *Root {
+	r := New(streams)
+	r.app.host = &h
+	return r
+}
+
+// prepare gives the command about to run its service and operator.
+func (a *app) prepare(cmd *cobra.Command, _ []string) error {
+	// cobra checks required flags after this hook: check them first, so
+	// a mistake in typing is reported as one before any file is opened.
+	if err := cmd.ValidateRequiredFlags(); err != nil {
+		return usageError{err}
+	}
+	if err := cmd.ValidateFlagGroups(); err != nil {
+		return usageError{err}
+	}
+	a.ran = true // from here on an error is the command's, not a usage error
+	mode := serviceMode(cmd)
+	if a.host != nil {
+		return a.borrow(cmd, mode)
+	}
+	if mode == svcSelf {
+		return nil
+	}
+	actor, err := a.operatorActor()
+	if err != nil {
+		return err
+	}
+	open := a.openExisting
+	if mode == svcCreate {
+		open = a.openOrCreate
+	}
+	svc, err := open()
+	if err != nil {
+		return err
+	}
+	a.svc, a.actor, a.owned = svc, actor, true
+	return nil
+}
+
+// borrow takes the host's service and operator for the command.
+func (a *app) borrow(cmd *cobra.Command, mode string) error {
+	h := a.host
+	if cmd == cmd.Root() {
+		return errors.New("the console needs a terminal: connect with `ssh -t` and no command, or name a command")
+	}
+	if h.Remote && (cmd.Annotations[annLocal] != "" || mode == svcSelf) {
+		return fmt.Errorf("`%s` is not available %s: it works on files of the machine it runs on; run it there", cmd.CommandPath(), h.Via)
+	}
+	if f := cmd.Flags().Lookup("operator"); f != nil && f.Changed && a.operator != h.Operator.Name {
+		return usagef("--operator cannot be changed %s: you act as %s", h.Via, h.Operator.Name)
+	}
+	a.svc, a.actor = h.Service, h.Operator
+	return nil
+}
+
+// serviceMode is how cmd wants its database. Help and command groups never
+// open one.
+func serviceMode(cmd *cobra.Command) string {
+	if cmd.Name() == "help" && cmd.Parent() == cmd.Root() {
+		return svcSelf
+	}
+	return cmd.Annotations[annService]
+}
+
+// finish closes what the runner opened.
+func (a *app) finish() {
+	if a.owned && a.svc != nil {
+		_ = a.svc.Close()
+	}
+	a.svc, a.owned = nil, false
+}
+
+// openOrCreate opens --db, creating an empty database that is not a demo
+// where none exists.
+func (a *app) openOrCreate() (*accounts.Service, error) {
+	path, err := a.dbPath()
+	if err != nil {
+		return nil, err
+	}
+	return accounts.Open(path, clock, a.config())
+}
+
+// demoOnly refuses the user's side of things outside a demo database (R40).
+func (a *app) demoOnly() error {
+	if !a.svc.IsDemo() {
+		return actRefusal()
+	}
+	return nil
+}
+
+// localPath is a path the caller named, resolved against the caller's
+// working directory when a host runs the command for them.
+func (a *app) localPath(p string) string {
+	if a.host == nil || a.host.Dir == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(a.host.Dir, p)
+}
+
+// emit prints a command's result: v as JSON with --json, else what human
+// writes for people. Errors are printed once, by report.
+func (a *app) emit(v any, human func()) error {
+	if a.json {
+		return writeJSON(a.io.Out, v)
+	}
+	human()
+	return nil
+}
+
+// RunContext runs the command line with args and ctx (cancelled when an SSH
+// session ends or the server stops) and returns the exit code.
+func (r *Root) RunContext(ctx context.Context, args []string) int {
+	r.cmd.SetArgs(args)
+	r.app.args = args
+	cmd, err := r.cmd.ExecuteContextC(ctx)
+	r.app.finish()
+	if err == nil {
+		return ExitOK
+	}
+	return r.app.report(cmd, err)
+}
+
+// wantsJSON tells whether args ask for JSON, even when they could not be
+// parsed (so a script gets its usage error as JSON too).
+func wantsJSON(args []string) bool {
+	for _, s := range args {
+		switch s {
+		case "--":
+			return false
+		case "--json", "--json=true", "--json=1":
+			return true
+		}
+	}
+	return false
+}
