@@ -108,11 +108,11 @@ func TestSMSAndEmailCodes(t *testing.T) {
 	p, owner, pw := practiceWith(t, s, "Code Clinic", 5)
 	_, err := s.StartEnrolment(owner.Email, pw, MFASMS, "+44 20 7946 0958")
 	wantRule(t, err, "R21")
-	en, err := s.StartEnrolment(owner.Email, pw, MFASMS, "(503) 555-0123")
+	en, err := s.StartEnrolment(owner.Email, pw, MFASMS, "(503) 253-0123")
 	if err != nil || en.Notice == "" || !strings.HasSuffix(en.SentTo, "0123") {
 		t.Fatalf("%+v %v", en, err)
 	}
-	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15035550123")); err != nil {
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530123")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -229,15 +229,15 @@ func TestPracticeRequirement(t *testing.T) {
 func TestClearMFA(t *testing.T) {
 	s, _ := newTestService(t)
 	_, owner, pw := practiceWith(t, s, "Lost Phone Clinic", 5)
-	_, _ = s.StartEnrolment(owner.Email, pw, MFASMS, "503-555-0199")
-	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15035550199"))
+	_, _ = s.StartEnrolment(owner.Email, pw, MFASMS, "503-253-0199")
+	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530199"))
 
 	wantRule(t, s.DisableOwnMFA(owner.Email), "R25")
 	for _, c := range []struct{ check, note, reason string }{
 		{"", "called back", "lost phone"},
 		{"trust me", "called back", "lost phone"},
 		{IdentityChecks[0], "", "lost phone"},
-		{IdentityChecks[0], "called 503-555-0199", ""},
+		{IdentityChecks[0], "called 503-253-0199", ""},
 	} {
 		if _, err := s.ClearMFA(Operator("op"), owner.ID, c.check, c.note, c.reason); err == nil {
 			t.Fatalf("cleared without a full record: %+v", c)

@@ -62,8 +62,8 @@ func TestReviewLockedAccountPasswordOracleViaChangePassword(t *testing.T) {
 	if RuleOf(wrongErr) != RuleOf(rightErr) || errors.Is(wrongErr, ErrBadCredentials) != errors.Is(rightErr, ErrBadCredentials) {
 		t.Errorf("R11: a locked account answers differently for a wrong (%v) and the right (%v) password", wrongErr, rightErr)
 	}
-	_, wrongErr = s.StartEnrolment(u.Email, "not the password at all", MFASMS, "(503) 555-0123")
-	_, rightErr = s.StartEnrolment(u.Email, testPassword(u), MFASMS, "(503) 555-0123")
+	_, wrongErr = s.StartEnrolment(u.Email, "not the password at all", MFASMS, "(503) 253-0123")
+	_, rightErr = s.StartEnrolment(u.Email, testPassword(u), MFASMS, "(503) 253-0123")
 	if RuleOf(wrongErr) != RuleOf(rightErr) || errors.Is(wrongErr, ErrBadCredentials) != errors.Is(rightErr, ErrBadCredentials) {
 		t.Errorf("R11: StartEnrolment on a locked account answers differently for a wrong (%v) and the right (%v) password", wrongErr, rightErr)
 	}
@@ -304,10 +304,10 @@ func TestReviewConfirmEnrolmentAfterInactivation(t *testing.T) {
 	s, _ := newTestService(t)
 	p, owner, _ := practiceWith(t, s, "Enrol Clinic", 5)
 	u := activeUser(t, s, p.ID, "Eli Enrol", Roles{}, owner.Email)
-	if _, err := s.StartEnrolment(u.Email, testPassword(u), MFASMS, "(503) 555-0123"); err != nil {
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), MFASMS, "(503) 253-0123"); err != nil {
 		t.Fatal(err)
 	}
-	code := codeIn(t, s, "+15035550123")
+	code := codeIn(t, s, "+15032530123")
 	if _, err := s.Inactivate(Operator("op"), u.ID, Request{Requester: owner.Email, Reason: "left"}); err != nil {
 		t.Fatal(err)
 	}

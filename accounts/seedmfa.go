@@ -1,10 +1,6 @@
 package accounts
 
-import (
-	"fmt"
-
-	"latchkey/mfa"
-)
+import "latchkey/mfa"
 
 // seedMFA gives a seeded user a second factor, passing through the MFA
 // machine as a real enrolment does (none -> enrolling -> enabled).
@@ -13,11 +9,8 @@ func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod) error {
 	pending := MFAEnrolment{Method: method, StartedAt: t.now}
 	switch method {
 	case MFASMS:
-		// 555-0100 to 555-0199 are reserved for fiction.
-		pending.Phone = fmt.Sprintf("+1%03d55501%02d", 201+g.rng.IntN(700), g.rng.IntN(100))
-		if _, err := mfa.NormalizeUSPhone(pending.Phone); err != nil {
-			pending.Phone = "+15035550100"
-		}
+		// A number R21 accepts that is no real subscriber's.
+		pending.Phone = mfa.DemoPhone(g.rng.IntN(700)*100 + g.rng.IntN(100))
 	case MFAApp:
 		key, err := mfa.NewTOTPSecret(totpIssuer, u.Login())
 		if err != nil {

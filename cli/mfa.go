@@ -309,7 +309,7 @@ only after one code from it is verified ("latchkey act confirm-enroll"); until
 then any old method stays (R22). The code for sms or email is in the outbox;
 for an app, "latchkey act totp LOGIN" shows what the app would.`,
 		Example: `  latchkey act enroll maria.lopez@example.com --password P --method app --db demo.db
-  latchkey act enroll maria.lopez@example.com --password P --method sms --phone "(503) 555-0123" --db demo.db`,
+  latchkey act enroll maria.lopez@example.com --password P --method sms --phone "(503) 253-0123" --db demo.db`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
 			m := accounts.MFAMethod(strings.ToLower(strings.TrimSpace(method)))
@@ -338,7 +338,7 @@ for an app, "latchkey act totp LOGIN" shows what the app would.`,
 	f := cmd.Flags()
 	f.StringVar(&password, "password", "", "the user's password, re-entered (`P`, required)")
 	f.StringVar(&method, "method", "", "the second factor: `sms|email|app` (required)")
-	f.StringVar(&phone, "phone", "", "for sms: a US phone `NUMBER`, e.g. \"(503) 555-0123\"")
+	f.StringVar(&phone, "phone", "", "for sms: a US phone `NUMBER`, e.g. \"(503) 253-0123\"")
 	_ = cmd.MarkFlagRequired("password")
 	_ = cmd.MarkFlagRequired("method")
 	a.addJSON(cmd)

@@ -96,11 +96,11 @@ func TestSMSEnrolmentUSOnly(t *testing.T) {
 	if r := run(t, "act", "enroll", u.Login(), "--password", pw, "--method", "pigeon", "--db", db); r.code != ExitUsage {
 		t.Errorf("--method pigeon: exit %d", r.code)
 	}
-	r := mustRun(t, "act", "enroll", u.Login(), "--password", pw, "--method", "sms", "--phone", "(503) 555-0123", "--db", db)
+	r := mustRun(t, "act", "enroll", u.Login(), "--password", pw, "--method", "sms", "--phone", "(503) 253-0123", "--db", db)
 	if !strings.Contains(r.out, "0123") || strings.Contains(r.out, "503") || !strings.Contains(r.out, accounts.WeakMethodNotice) {
 		t.Errorf("US number:\n%s", r.out)
 	}
-	m := lastMessage(t, db, "+15035550123")
+	m := lastMessage(t, db, "+15032530123")
 	mustRun(t, "act", "confirm-enroll", u.Login(), "--code", codeIn(t, m), "--db", db)
 	var v mfaShowJSON
 	decodeJSON(t, mustRun(t, "mfa", "show", u.Login(), "--db", db, "--json"), &v)

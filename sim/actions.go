@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"latchkey/accounts"
+	"latchkey/mfa"
 )
 
 func self(u accounts.User) accounts.Actor {
@@ -157,11 +158,7 @@ func (s *Simulator) enrolUser(u accounts.User, pw string) string {
 	switch r := s.rng.IntN(10); {
 	case r < 3:
 		method = accounts.MFASMS
-		area := 201 + s.rng.IntN(700)
-		if area%100 == 11 {
-			area++ // N11 codes (211, 911, ...) are not area codes
-		}
-		phone = fmt.Sprintf("(%03d) 555-01%02d", area, s.rng.IntN(100))
+		phone = mfa.DemoPhone(s.rng.IntN(700)*100 + s.rng.IntN(100)) // US by R21, not a real subscriber
 	case r < 5 && u.EmailVerified && !u.Legacy():
 		method = accounts.MFAEmail
 	}

@@ -72,10 +72,10 @@ func activate(t *testing.T, f *fixture.Fixture, u accounts.User) {
 // enrolSMS gives an active user SMS MFA the way the user would (R21, R22).
 func enrolSMS(t *testing.T, f *fixture.Fixture, u accounts.User) {
 	t.Helper()
-	if _, err := f.Svc.StartEnrolment(u.Email, testPassword, accounts.MFASMS, "(503) 555-0142"); err != nil {
+	if _, err := f.Svc.StartEnrolment(u.Email, testPassword, accounts.MFASMS, "(503) 253-0142"); err != nil {
 		t.Fatal(err)
 	}
-	code := codeRe.FindString(lastMessage(t, f, "+15035550142").Body)
+	code := codeRe.FindString(lastMessage(t, f, "+15032530142").Body)
 	if _, err := f.Svc.ConfirmEnrolment(u.Email, code); err != nil {
 		t.Fatal(err)
 	}
@@ -544,7 +544,7 @@ func TestClearMFA(t *testing.T) {
 			t.Fatalf("detail lacks %q:\n%s", want, v)
 		}
 	}
-	if strings.Contains(v, "5550142") || strings.Contains(v, "555-0142") {
+	if strings.Contains(v, "2530142") || strings.Contains(v, "253-0142") {
 		t.Fatalf("phone not masked:\n%s", v)
 	}
 	h.key("m")
