@@ -37,6 +37,15 @@ type Request struct {
 	Requester  string `json:"requester,omitempty"`   // login of the practice person who asked
 	Reason     string `json:"reason,omitempty"`      // why
 	VerifiedBy string `json:"verified_by,omitempty"` // how the caller's identity was verified
+	// Verification is the caller verification (R41) the action uses, by id;
+	// the action's transaction consumes it and fills in its method and result.
+	Verification uint64 `json:"verification,omitempty"`
+	VerifyMethod string `json:"verify_method,omitempty"`
+	VerifyResult string `json:"verify_result,omitempty"`
+	// ApprovedBy is the second operator whose approval let the action happen
+	// (four eyes, R42), and Approval the request they approved.
+	ApprovedBy string `json:"approved_by,omitempty"`
+	Approval   uint64 `json:"approval,omitempty"`
 }
 
 // Audit actions.
@@ -73,8 +82,15 @@ type Event struct {
 	Requester  string    `json:"requester,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 	VerifiedBy string    `json:"verified_by,omitempty"`
-	Outcome    string    `json:"outcome"` // "ok", "failed", or "refused R11"
-	Detail     string    `json:"detail,omitempty"`
+	// The caller verification the action used (R41): its id, method and result.
+	Verification uint64 `json:"verification,omitempty"`
+	VerifyMethod string `json:"verify_method,omitempty"`
+	VerifyResult string `json:"verify_result,omitempty"`
+	// The second operator who approved it (four eyes, R42) and the request.
+	ApprovedBy string `json:"approved_by,omitempty"`
+	Approval   uint64 `json:"approval,omitempty"`
+	Outcome    string `json:"outcome"` // "ok", "failed", or "refused R11"
+	Detail     string `json:"detail,omitempty"`
 }
 
 // refusedOutcome is the outcome of an action a rule refused.
@@ -84,6 +100,8 @@ func (t *txn) audit(actor Actor, action string, u *User, req Request, outcome, d
 	e := Event{
 		Time: t.now, ActorKind: actor.Kind, Actor: actor.Name, Action: action,
 		Requester: req.Requester, Reason: req.Reason, VerifiedBy: req.VerifiedBy,
+		Verification: req.Verification, VerifyMethod: req.VerifyMethod, VerifyResult: req.VerifyResult,
+		ApprovedBy: req.ApprovedBy, Approval: req.Approval,
 		Outcome: outcome, Detail: detail,
 	}
 	if u != nil {

@@ -265,6 +265,15 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 		if old.Roles == roles {
 			return refuse("R19", old.Login()+" already has exactly these permissions ("+roles.String()+")")
 		}
+		if req.Verification != 0 { // R41: the caller is the user or the owner who asked
+			ids := []uint64{old.ID}
+			if r, err := userByLogin(t.tx, req.Requester); err == nil {
+				ids = append(ids, r.ID)
+			}
+			if _, err := t.useVerification(actor, ActRolesChanged, &req, false, ids...); err != nil {
+				return err
+			}
+		}
 		u := old
 		u.Roles = roles
 		if err := t.putUser(&old, u); err != nil {

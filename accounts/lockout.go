@@ -93,8 +93,8 @@ func (s *Service) Unlock(actor Actor, userID uint64, req Request) (User, error) 
 	if req.Reason == "" {
 		return User{}, badField("reason", "say why the account is unlocked (R13)")
 	}
-	if actor.Kind == ActorOperator && req.VerifiedBy == "" {
-		return User{}, badField("verified_by", "record how the caller was verified as the locked-out user (R13)")
+	if actor.Kind == ActorOperator && req.VerifiedBy == "" && req.Verification == 0 {
+		return User{}, badField("verified_by", "record how the caller was verified as the locked-out user (R13), or give a verification (R41)")
 	}
 	var out User
 	target, _ := s.User(userID)
@@ -105,6 +105,12 @@ func (s *Service) Unlock(actor Actor, userID uint64, req Request) (User, error) 
 		}
 		if err := t.stateUnlock(actor, old); err != nil {
 			return err
+		}
+		req := req
+		if req.Verification != 0 { // R41: the check is consumed with the unlock
+			if _, err := t.useVerification(actor, ActAccountUnlocked, &req, false, old.ID); err != nil {
+				return err
+			}
 		}
 		u := old
 		openLock(&u)

@@ -248,12 +248,22 @@ func TestClearMFA(t *testing.T) {
 	}
 	_, err := s.ClearMFA(Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}, owner.ID, IdentityChecks[1], "owner on the phone", "lost phone")
 	wantRule(t, err, "R26")
-	u, err := s.ClearMFA(Operator("dana"), owner.ID, IdentityChecks[0], "called the number on file, user answered", "lost phone")
-	if err != nil || u.MFA.State() != MFAStateNone {
+	// R41, R42: knowledge alone is refused; a passed code check of this
+	// owner waits for a second operator, whose approval clears.
+	_, err = s.ClearMFA(Operator("dana"), owner.ID, IdentityChecks[0], "called the number on file, user answered", "lost phone")
+	wantRule(t, err, "R41")
+	v := passedCode(t, s, "dana", mustUser(t, s, owner.ID), "sms")
+	res, err := s.ClearMFAVerified(Operator("dana"), owner.ID, ClearMFARequest{Verification: v.ID,
+		Check: IdentityChecks[0], Note: "called the number on file, user answered", Reason: "lost phone"})
+	if err != nil || res.Pending == nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	_, cr, err := s.ApproveRequest(Operator("eli"), res.Pending.ID, "")
+	if u := cr.User; err != nil || u.MFA.State() != MFAStateNone {
 		t.Fatalf("%+v %v", u.MFA, err)
 	}
 	ev := lastEvent(t, s, ActMFACleared)
-	if ev.Actor != "dana" || !strings.HasPrefix(ev.VerifiedBy, IdentityChecks[0]) || ev.Reason != "lost phone" {
+	if ev.Actor != "dana" || ev.ApprovedBy != "eli" || !strings.Contains(ev.VerifiedBy, IdentityChecks[0]) || ev.Reason != "lost phone" {
 		t.Fatalf("event %+v", ev)
 	}
 	msgs, _ := s.Outbox(OutboxQuery{To: owner.Email, Limit: 1})

@@ -193,7 +193,10 @@ func (s *Service) ConfirmEnrolment(login, code string) (User, error) {
 		if previous != MFANone {
 			detail += ", replacing " + string(previous)
 		}
-		return t.audit(actor, ActMFAEnrolled, &n, Request{}, OutcomeOK, detail)
+		if err := t.audit(actor, ActMFAEnrolled, &n, Request{}, OutcomeOK, detail); err != nil {
+			return err
+		}
+		return t.watchNewFactor(n) // R43: a factor enrolled soon after a clear is watched
 	})
 	if err != nil {
 		return User{}, err
@@ -213,68 +216,6 @@ func (s *Service) DisableOwnMFA(login string) error {
 		refusal = refuse("R25", u.Login()+" has no MFA to turn off")
 	}
 	return s.auditRefusal(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActMFADisable, &u, refusal)
-}
-
-// IdentityChecks are the ways an operator may have verified a caller before
-// clearing MFA (R26). The record names one of them and adds a note.
-var IdentityChecks = []string{
-	"call-back to the number on file",
-	"confirmed by the practice owner",
-	"confirmed by a practice admin",
-	"video call with photo ID",
-	"in person with photo ID",
-}
-
-// ClearMFA removes a user's MFA settings after the operator recorded how
-// the caller's identity was verified (one of IdentityChecks, with a note)
-// and why (R26). The user is told on their login email.
-func (s *Service) ClearMFA(actor Actor, userID uint64, check, note, reason string) (User, error) {
-	check, note, reason = strings.TrimSpace(check), strings.TrimSpace(note), strings.TrimSpace(reason)
-	valid := false
-	for _, c := range IdentityChecks {
-		valid = valid || c == check
-	}
-	if !valid {
-		return User{}, badField("verified_by", "record how the caller's identity was verified, one of: "+strings.Join(IdentityChecks, "; ")+" (R26)")
-	}
-	if note == "" {
-		return User{}, badField("verification_note", "note what was checked (R26)")
-	}
-	if reason == "" {
-		return User{}, badField("reason", "say why MFA is cleared (R26)")
-	}
-	req := Request{Reason: reason, VerifiedBy: check + ": " + note}
-	target, _ := s.User(userID)
-	var out User
-	err := s.act(actor, ActMFACleared, &target, req, func(t *txn) error {
-		old, err := getUser(t.tx, userID)
-		if err != nil {
-			return err
-		}
-		if err := stateClearMFA(actor, old); err != nil {
-			return err
-		}
-		n := old
-		n.MFA = MFA{}
-		if err := t.putUser(&old, n); err != nil {
-			return err
-		}
-		to := n.Email
-		if to == "" {
-			to = n.ContactEmail
-		}
-		if to != "" {
-			if _, err := t.send(Message{Kind: MessageEmail, To: to, Subject: "Your multi-factor authentication was cleared",
-				Body: "Hello " + firstName(n.Name) + ",\n\nAt your request, Latchkey support cleared the multi-factor authentication on your account (" +
-					n.Login() + "). Set up a new method from your security settings.\nIf you did not ask for this, call your practice admin and Latchkey support at once.",
-				Cause: ActMFACleared, UserID: n.ID}); err != nil {
-				return err
-			}
-		}
-		out = n
-		return t.audit(actor, ActMFACleared, &n, req, OutcomeOK, "cleared "+string(old.MFA.Method)+"; user notified at "+to)
-	})
-	return out, err
 }
 
 // RequireMFA turns a practice's MFA requirement on or off — all its users or

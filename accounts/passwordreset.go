@@ -80,8 +80,8 @@ func (s *Service) SendPasswordReset(actor Actor, userID uint64, req Request) (Me
 		if req.Reason == "" {
 			return Message{}, badField("reason", "say why the reset is sent (R17)")
 		}
-		if req.VerifiedBy == "" {
-			return Message{}, badField("verified_by", "record how the caller was verified (R17)")
+		if req.VerifiedBy == "" && req.Verification == 0 {
+			return Message{}, badField("verified_by", "record how the caller was verified (R17), or give a verification (R41)")
 		}
 	}
 	var msg Message
@@ -106,6 +106,12 @@ func (s *Service) SendPasswordReset(actor Actor, userID uint64, req Request) (Me
 		if addr == "" {
 			return refuseWith("R17", u.Login()+" has no email on file for a reset",
 				"A practice admin can set a password for them, checked with the admin's own password.")
+		}
+		req := req
+		if req.Verification != 0 { // R41: the check is consumed with the reset
+			if _, err := t.useVerification(actor, ActResetSent, &req, false, u.ID); err != nil {
+				return err
+			}
 		}
 		if msg, err = t.sendReset(u, addr, ActResetSent); err != nil {
 			return err

@@ -23,7 +23,8 @@ operators never log in as a user.`
 	cmd.AddCommand(a.actLoginCmd(), a.actPasswordCmd(), a.actVerifyCmd(), a.actChangeEmailCmd(),
 		a.actForgotCmd(), a.actResetCmd(), a.actChangePasswordCmd(),
 		a.actPatientLoginCmd(), a.actPatientChangePasswordCmd(),
-		a.actEnrollCmd(), a.actConfirmEnrollCmd(), a.actTOTPCmd(), a.actDisableMFACmd())
+		a.actEnrollCmd(), a.actConfirmEnrollCmd(), a.actTOTPCmd(), a.actDisableMFACmd(),
+		a.actApproveCmd(true), a.actApproveCmd(false))
 	return cmd
 }
 

@@ -81,8 +81,10 @@ func TestUnlockRefusalJSON(t *testing.T) {
 // R13: an operator must say why and how the caller was verified.
 func TestUnlockNeedsReasonAndVerification(t *testing.T) {
 	d := newDesk(t)
-	if r := run(t, "users", "unlock", d.locked[0], "--db", d.path, "--reason", "x"); r.code != ExitUsage ||
-		!strings.Contains(r.err, "verified-by") {
+	// R41: --verification can stand in for --verified-by; missing both is a
+	// usage error naming both.
+	if r := run(t, "users", "unlock", d.locked[0], "--db", d.path, "--operator", "a", "--reason", "x"); r.code != ExitUsage ||
+		!strings.Contains(r.err, "--verified-by") || !strings.Contains(r.err, "--verification") {
 		t.Errorf("missing --verified-by: exit %d, %s", r.code, r.err)
 	}
 	r := run(t, "users", "unlock", d.locked[0], "--db", d.path, "--operator", "a", "--reason", "x", "--verified-by", "  ", "--json")

@@ -146,79 +146,115 @@ func (a *app) printMFA(d mfaShowJSON) error {
 	return t.flush()
 }
 
-// mfaClearJSON is an operator's clear of a user's MFA (R26).
+// mfaClearJSON is an operator's clear of a user's MFA (R26, R41-R43): done
+// now, or pending a second operator's approval.
 type mfaClearJSON struct {
 	actionJSON
-	Cleared    string `json:"cleared"`               // the method that was cleared
-	NotifiedAt string `json:"notified_at,omitempty"` // the login email told of it
-	MessageID  uint64 `json:"message_id,omitempty"`
+	Verification uint64                 `json:"verification,omitempty"`
+	Outcome      string                 `json:"outcome"`               // "cleared" or "pending_approval"
+	Cleared      string                 `json:"cleared,omitempty"`     // the method that was cleared
+	NotifiedAt   string                 `json:"notified_at,omitempty"` // the login email told of it
+	MessageID    uint64                 `json:"message_id,omitempty"`
+	Notified     []string               `json:"notified,omitempty"` // the user and the practice's owners (R43)
+	Pending      *accounts.ApprovalView `json:"pending,omitempty"`  // four eyes (R42)
 }
 
 func (a *app) mfaClearCmd() *cobra.Command {
 	var verifiedBy, note, reason string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "clear LOGIN",
-		Short: "Clear a user's MFA after recording how the caller's identity was verified (R26)",
-		Long: `Clear a user's multi-factor authentication — a lost phone or authenticator —
-after recording how the caller's identity was verified (R26). Help desks are
-the favourite target of social engineering: --verified-by must be one of
-these checks (the short name or the whole text), with a --note of what was
-checked and a --reason:
+		Short: "Clear a user's MFA after a passed caller verification; four eyes where R42 says (R26, R41-R43)",
+		Long: `Clear a user's multi-factor authentication — a lost phone or authenticator.
+Help desks are the favourite target of social engineering, so:
+
+  - the caller must be verified out of band first (R41): pass --verification
+    ID of a passed code, app or approval check ("latchkey verify start"),
+    made by you within the last 15 minutes; it is used up by the clear;
+  - knowledge checks are recorded but never count. --verified-by records one
+    of these (the short name or the whole text), with a --note of what was
+    checked (R26):
 
 ` + identityHelp() + `
 
-The user is told on their login email that MFA was cleared, and the clear is
-audited with the operator, the check and the reason. Users cannot turn MFA
-off themselves (R25).`,
-		Example: `  latchkey mfa clear maria.lopez@example.com --db demo.db --verified-by callback \
-      --note "called 503-555-0123 from the practice record" --reason "lost phone"`,
+  - for a privileged (owner or admin) or flagged user (R42: a factor or login
+    email changed in 7 days, a password reset in 24 hours, two or more desk
+    contacts or locks in 24 hours, on the watch list) the clear waits for a
+    second operator: "latchkey approvals approve N", within 30 minutes.
+
+When it is carried out, the user and the practice's owners are told by email
+(R43), and a new factor enrolled within 24 hours goes on the watch list.
+Users cannot turn MFA off themselves (R25).`,
+		Example: `  latchkey verify start maria.lopez@example.com --method code --db demo.db      # prints 12
+  latchkey verify check 12 --code 123456 --db demo.db
+  latchkey mfa clear maria.lopez@example.com --db demo.db --verification 12 --reason "lost phone"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			check, err := parseIdentityCheck(verifiedBy)
-			if err != nil {
-				return err
-			}
-			svc, actor := a.svc, a.actor
-			old, err := svc.UserByLogin(args[0])
-			if err != nil {
-				return err
-			}
-			u, err := svc.ClearMFA(actor, old.ID, check, note, reason)
-			if err != nil {
-				return err
-			}
-			res := mfaClearJSON{actionJSON: actionJSON{OK: true, Action: accounts.ActMFACleared, User: u.Login(),
-				Operator: actor.Name, Reason: strings.TrimSpace(reason), VerifiedBy: check + ": " + strings.TrimSpace(note), Time: svc.Now()},
-				Cleared: string(old.MFA.Method)}
-			if res.Cleared == "" && old.MFA.Pending != nil {
-				res.Cleared = string(old.MFA.Pending.Method) + " (being set up)"
-			}
-			to := u.Email
-			if to == "" {
-				to = u.ContactEmail
-			}
-			if to != "" {
-				if ms, err := svc.Outbox(accounts.OutboxQuery{To: to, Limit: 1}); err == nil && len(ms) > 0 && ms[0].Cause == accounts.ActMFACleared {
-					res.NotifiedAt, res.MessageID = ms[0].To, ms[0].ID
+			check := ""
+			if strings.TrimSpace(verifiedBy) != "" || verification == 0 {
+				var err error
+				if check, err = parseIdentityCheck(verifiedBy); err != nil {
+					if verification == 0 {
+						return usagef("%v; and a clear needs --verification ID of a passed code, app or approval check (R41)", err)
+					}
+					return err
 				}
 			}
-			return a.emit(res, func() {
+			return a.withOperator(func(svc *accounts.Service, actor accounts.Actor) error {
+				old, err := svc.UserByLogin(args[0])
+				if err != nil {
+					return err
+				}
+				r, err := svc.ClearMFAVerified(actor, old.ID, accounts.ClearMFARequest{Verification: verification,
+					Check: check, Note: note, Reason: reason})
+				if err != nil {
+					return err
+				}
+				res := mfaClearJSON{actionJSON: actionJSON{OK: true, Action: accounts.ActMFACleared, User: old.Login(),
+					Operator: actor.Name, Reason: strings.TrimSpace(reason), Time: svc.Now()}, Verification: verification}
+				if check != "" {
+					res.VerifiedBy = check + ": " + strings.TrimSpace(note)
+				}
+				if r.Pending != nil {
+					res.Outcome, res.Pending, res.Action = "pending_approval", r.Pending, accounts.ActApprovalRequested
+					if a.json {
+						return writeJSON(a.io.Out, res)
+					}
+					printf(a.io.Out, "Not cleared yet: %s (%s) is %s.\n", old.Name, old.Login(), riskWords(r.Pending.Signals))
+					printf(a.io.Out, "Request #%d waits for a second operator (four eyes, R42), within 30 minutes:\n", r.Pending.ID)
+					printf(a.io.Out, "  latchkey approvals approve %d   (any operator but %s)\n", r.Pending.ID, actor.Name)
+					return nil
+				}
+				res.Outcome, res.Cleared, res.Notified = "cleared", string(r.Cleared), r.Notified
+				u := r.User
+				to := u.Email
+				if to == "" {
+					to = u.ContactEmail
+				}
+				if to != "" {
+					if ms, err := svc.Outbox(accounts.OutboxQuery{To: to, Limit: 1}); err == nil && len(ms) > 0 && ms[0].Cause == accounts.ActMFACleared {
+						res.NotifiedAt, res.MessageID = ms[0].To, ms[0].ID
+					}
+				}
+				if a.json {
+					return writeJSON(a.io.Out, res)
+				}
 				printf(a.io.Out, "Cleared the MFA (%s) of %s (%s).\n", res.Cleared, u.Name, u.Login())
-				printf(a.io.Out, "Recorded: operator %s; identity verified by %s; reason: %s.\n", actor.Name, res.VerifiedBy, res.Reason)
-				if res.MessageID != 0 {
-					printf(a.io.Out, "They were told at %s (latchkey outbox show %d). They can set up a new method after logging in.\n", res.NotifiedAt, res.MessageID)
+				printf(a.io.Out, "Recorded: operator %s; verification #%d; reason: %s.\n", actor.Name, verification, res.Reason)
+				if len(res.Notified) > 0 {
+					printf(a.io.Out, "Told by email: %s. They can set up a new method after logging in.\n", strings.Join(res.Notified, ", "))
 				} else {
 					printf(a.io.Out, "There is no email on file to tell them.\n")
 				}
+				return nil
 			})
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&verifiedBy, "verified-by", "", "how the caller's identity was verified: `CHECK`, one of callback, owner, admin, video, in-person (required, R26)")
-	f.StringVar(&note, "note", "", "what was checked (`TEXT`, required, recorded)")
+	verificationFlag(cmd, &verification)
+	f.StringVar(&verifiedBy, "verified-by", "", "a knowledge check, recorded but never enough (R41): `CHECK`, one of callback, owner, admin, video, in-person")
+	f.StringVar(&note, "note", "", "what was checked (`TEXT`, with --verified-by, recorded)")
 	f.StringVar(&reason, "reason", "", "why MFA is cleared (`TEXT`, required, recorded)")
-	// --note is checked by the service, after --verified-by, so a missing
-	// identity record is what the operator hears about first (R26).
 	a.addJSON(cmd)
 	return cmd
 }

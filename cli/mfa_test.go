@@ -189,20 +189,28 @@ func TestPracticeRequirementForcesEnrolment(t *testing.T) {
 	}
 }
 
-// R26: mfa clear without --verified-by is refused naming R26; with it the
-// user is told on their login email and the audit holds the operator, the
-// check with its note and the reason.
+// R26, R41, R42, R43: mfa clear without any record is a usage error naming
+// R26 and R41; a knowledge check alone is recorded and refused (R41, saying
+// R42 too for an owner); with a passed code check the owner's clear waits
+// for a second operator; the same operator cannot approve; another's
+// approval clears, both names in the audit; the user and the owners are
+// told; an enrolment an hour later is on the watch list until reviewed.
 func TestMFAClearNeedsVerification(t *testing.T) {
 	db, clk := newDemo(t)
-	u := demoUser(t, db, clk, verifiedNoMFA)
-	enrollApp(t, db, u.Login(), demoPassword(t, db, u.Login()))
+	u := demoUser(t, db, clk, func(u accounts.User) bool { return verifiedNoMFA(u) && u.Roles.Owner })
+	pw := demoPassword(t, db, u.Login())
+	enrollApp(t, db, u.Login(), pw)
 
 	base := []string{"mfa", "clear", u.Login(), "--db", db, "--operator", "dana", "--note", "called 503-555-0100 from the practice record", "--reason", "lost phone"}
 	for _, extra := range [][]string{nil, {"--verified-by", "he sounded nice"}, {"--verified-by", " "}} {
 		r := run(t, append(base, extra...)...)
-		if r.code != ExitUsage || !strings.Contains(r.err, "R26") || !strings.Contains(r.err, "callback") {
+		if r.code != ExitUsage || !strings.Contains(r.err, "R26") || !strings.Contains(r.err, "callback") || !strings.Contains(r.err, "R41") {
 			t.Errorf("%v: exit %d\n%s", extra, r.code, r.err)
 		}
+	}
+	e := refusal(t, "R41", append(base, "--verified-by", "owner")...)
+	if !strings.Contains(e.Error, "R42") || !strings.Contains(e.Error, "privileged") {
+		t.Errorf("knowledge-only refusal does not say what is missing: %+v", e)
 	}
 	var v mfaShowJSON
 	decodeJSON(t, mustRun(t, "mfa", "show", u.Login(), "--db", db, "--json"), &v)
@@ -210,28 +218,68 @@ func TestMFAClearNeedsVerification(t *testing.T) {
 		t.Fatalf("refused clears cleared it: %+v", v.MFAView)
 	}
 
+	id := strings.TrimSpace(mustRun(t, "verify", "start", u.Login(), "--method", "code", "--db", db, "--operator", "dana").out)
+	code := codeIn(t, lastMessage(t, db, u.Email))
+	mustRun(t, "verify", "check", id, "--code", code, "--db", db, "--operator", "dana")
 	var res mfaClearJSON
-	decodeJSON(t, mustRun(t, append(base, "--verified-by", "callback", "--json")...), &res)
-	if !res.OK || res.Cleared != "app" || res.NotifiedAt != u.Email || res.MessageID == 0 {
-		t.Errorf("clear: %+v", res)
+	decodeJSON(t, mustRun(t, append(base, "--verification", id, "--verified-by", "callback", "--json")...), &res)
+	if res.Outcome != "pending_approval" || res.Pending == nil || res.Pending.State != accounts.ApprovalPending {
+		t.Fatalf("owner clear did not wait for four eyes: %+v", res)
+	}
+	n := uitoa(res.Pending.ID)
+	refusal(t, "R42", "approvals", "approve", n, "--db", db, "--operator", "dana")
+	var list []accounts.ApprovalView
+	decodeJSON(t, mustRun(t, "approvals", "list", "--db", db, "--operator", "eli", "--json"), &list)
+	if len(list) != 1 || list[0].RequestedBy != "dana" {
+		t.Fatalf("approvals list: %+v", list)
+	}
+	mustRun(t, "approvals", "approve", n, "--db", db, "--operator", "eli", "--note", "checked")
+	decodeJSON(t, mustRun(t, "mfa", "show", u.Login(), "--db", db, "--json"), &v)
+	if v.Method != accounts.MFANone {
+		t.Fatalf("after approval: %+v", v.MFAView)
 	}
 	m := lastMessage(t, db, u.Email)
-	if m.ID != res.MessageID || m.Cause != accounts.ActMFACleared || !strings.Contains(m.Subject, "cleared") {
+	if m.Cause != accounts.ActMFACleared || !strings.Contains(m.Subject, "cleared") {
 		t.Errorf("notice: %+v", m)
 	}
 	var evs []auditJSON
-	decodeJSON(t, mustRun(t, "audit", "list", "--db", db, "--user", u.Login(), "--limit", "1", "--json"), &evs)
-	e := evs[0]
-	if e.Action != accounts.ActMFACleared || e.Actor != "dana" || e.ActorKind != "operator" || e.Reason != "lost phone" ||
-		!strings.Contains(e.VerifiedBy, "call-back to the number on file") || !strings.Contains(e.VerifiedBy, "503-555-0100") {
-		t.Errorf("audit: %+v", e)
+	decodeJSON(t, mustRun(t, "audit", "list", "--db", db, "--user", u.Login(), "--limit", "3", "--json"), &evs)
+	var clear *auditJSON
+	for i := range evs {
+		if evs[i].Action == accounts.ActMFACleared {
+			clear = &evs[i]
+		}
 	}
-	decodeJSON(t, mustRun(t, "mfa", "show", u.Login(), "--db", db, "--json"), &v)
-	if v.Method != accounts.MFANone {
-		t.Errorf("after the clear: %+v", v.MFAView)
+	if clear == nil || clear.Actor != "dana" || clear.Reason != "lost phone" ||
+		!strings.Contains(clear.VerifiedBy, "code by email") || !strings.Contains(clear.VerifiedBy, "call-back to the number on file") ||
+		!strings.Contains(clear.Detail, "approved by eli") {
+		t.Errorf("audit: %+v", evs)
 	}
 	// Nothing left to clear.
 	refusal(t, "R26", append(base, "--verified-by", "owner")...)
+
+	// R43: enrolled an hour later: on the watch list until reviewed.
+	mustRun(t, "clock", "advance", "1h", "--db", db, "--operator", "dana")
+	enrollApp(t, db, u.Login(), pw)
+	var ws []accounts.WatchEntry
+	decodeJSON(t, mustRun(t, "watch", "list", "--db", db, "--operator", "eli", "--json"), &ws)
+	if len(ws) != 1 || ws[0].Login != u.Login() {
+		t.Fatalf("watch list: %+v", ws)
+	}
+	var d userDetailJSON
+	decodeJSON(t, mustRun(t, "users", "show", u.Login(), "--db", db, "--json"), &d)
+	found := false
+	for _, r := range d.Risk {
+		found = found || r.Signal == accounts.SignalWatchList
+	}
+	if !found {
+		t.Errorf("risk: %+v", d.Risk)
+	}
+	mustRun(t, "watch", "review", uitoa(ws[0].ID), "--note", "called back on file", "--db", db, "--operator", "eli")
+	decodeJSON(t, mustRun(t, "watch", "list", "--db", db, "--operator", "eli", "--json"), &ws)
+	if len(ws) != 0 {
+		t.Errorf("still watched: %+v", ws)
+	}
 }
 
 // R26: every identity check has a short alias, and each alias and full text

@@ -25,6 +25,7 @@ type resetSentJSON struct {
 
 func (a *app) usersResetPasswordCmd() *cobra.Command {
 	var reason, verifiedBy string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "reset-password LOGIN",
 		Short: "Have a password reset email sent to a user without a verified email",
@@ -37,18 +38,22 @@ practice user's password (R15), so:
   - for a legacy username user, or one who never verified (R8, R17), a
     single-use reset link goes to the email on file, and you are told where.
 
-Record why (--reason) and how the caller was verified (--verified-by); both
-are audited under your name. The link works once, for 60 minutes.`,
+Record why (--reason) and how the caller was verified (--verified-by, or a
+caller verification with --verification ID, R41); both are audited under
+your name. The link works once, for 60 minutes.`,
 		Example: `  latchkey users reset-password pclark --db demo.db \
       --reason "forgot password" --verified-by "called back on the number on file"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			if err := needVerification(verifiedBy, verification, "R17"); err != nil {
+				return err
+			}
 			svc, actor := a.svc, a.actor
 			u, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
 			}
-			msg, err := svc.OperatorResetPassword(actor, u.ID, accounts.Request{Reason: reason, VerifiedBy: verifiedBy})
+			msg, err := svc.OperatorResetPassword(actor, u.ID, accounts.Request{Reason: reason, VerifiedBy: verifiedBy, Verification: verification})
 			if err != nil {
 				return err
 			}
@@ -64,9 +69,9 @@ are audited under your name. The link works once, for 60 minutes.`,
 		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the reset is sent (`TEXT`, required, recorded)")
-	cmd.Flags().StringVar(&verifiedBy, "verified-by", "", "how the caller was verified as the user (`TEXT`, required, recorded)")
+	cmd.Flags().StringVar(&verifiedBy, "verified-by", "", "how the caller was verified as the user (`TEXT`, recorded; required without --verification)")
+	verificationFlag(cmd, &verification)
 	_ = cmd.MarkFlagRequired("reason")
-	_ = cmd.MarkFlagRequired("verified-by")
 	a.addJSON(cmd)
 	return cmd
 }

@@ -120,6 +120,9 @@ func New(streams IO) *Root {
 		a.patientsCmd(),
 		a.mfaCmd(),
 		a.simCmd(),
+		a.verifyCmd(),
+		a.approvalsCmd(),
+		a.watchCmd(),
 	)
 	return &Root{cmd: root, app: a}
 }

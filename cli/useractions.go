@@ -320,6 +320,7 @@ active; one who had not comes back pending and needs a new setup email.`,
 
 func (a *app) usersPermissionsCmd() *cobra.Command {
 	var roles, requester, reason string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "permissions LOGIN",
 		Short: "Set a user's roles (owner, champion, admin) at an owner's request",
@@ -342,7 +343,7 @@ of a practice keeps the owner role (R2).`,
 			if err != nil {
 				return err
 			}
-			u, err := svc.SetRoles(actor, old.ID, r, accounts.Request{Requester: requester, Reason: reason})
+			u, err := svc.SetRoles(actor, old.ID, r, accounts.Request{Requester: requester, Reason: reason, Verification: verification})
 			if err != nil {
 				return err
 			}
@@ -353,6 +354,7 @@ of a practice keeps the owner role (R2).`,
 	}
 	cmd.Flags().StringVar(&roles, "roles", "", "the roles to hold, `LIST` of owner,champion,admin (required; \"\" for none)")
 	_ = cmd.MarkFlagRequired("roles")
+	verificationFlag(cmd, &verification)
 	requesterFlag(cmd, &requester, "an owner of the practice")
 	reasonFlag(cmd, &reason)
 	a.addJSON(cmd)

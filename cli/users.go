@@ -138,7 +138,8 @@ func toUserRecordJSON(u accounts.User, practice string, now time.Time) userRecor
 // console's detail view shows them.
 type userDetailJSON struct {
 	userRecordJSON
-	RecentAudit []auditJSON `json:"recent_audit"`
+	Risk        []accounts.RiskSignal `json:"risk"` // R42
+	RecentAudit []auditJSON           `json:"recent_audit"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -173,7 +174,11 @@ func (a *app) usersShowCmd() *cobra.Command {
 				return err
 			}
 			now := svc.Now()
-			d := userDetailJSON{userRecordJSON: toUserRecordJSON(u, p.Name, now), RecentAudit: toAuditJSON(evs)}
+			risk, err := svc.Risk(u.ID)
+			if err != nil {
+				return err
+			}
+			d := userDetailJSON{userRecordJSON: toUserRecordJSON(u, p.Name, now), Risk: risk, RecentAudit: toAuditJSON(evs)}
 			if a.json {
 				return writeJSON(a.io.Out, d)
 			}
@@ -214,6 +219,7 @@ func (a *app) printUser(d userDetailJSON, now time.Time) error {
 	t.row("Lock", lock)
 	t.row("Failures", itoa(d.Failures))
 	t.row("License", map[bool]string{true: "holds one", false: "none (inactive)"}[d.HoldsLicense])
+	t.row("Risk (R42)", riskWords(d.Risk))
 	lastLogin := "never"
 	if d.LastLoginAt != nil {
 		lastLogin = humanTime(*d.LastLoginAt)
@@ -229,24 +235,29 @@ func (a *app) printUser(d userDetailJSON, now time.Time) error {
 
 func (a *app) usersUnlockCmd() *cobra.Command {
 	var reason, verifiedBy string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "unlock LOGIN",
 		Short: "Unlock a locked account now, recording why and how the caller was verified",
 		Long: `Unlock a locked account at once (R13). Record why (--reason) and how the
-caller was verified as the locked-out user themselves (--verified-by): the
-person locked out must be the one who contacts support. The unlock is audited
-under the operator's name.`,
+caller was verified as the locked-out user themselves (--verified-by, or a
+caller verification with --verification ID, R41): the person locked out must
+be the one who contacts support. The unlock is audited under the operator's
+name, with the verification's method and result.`,
 		Example: `  latchkey users unlock maria.lopez@example.com --db demo.db \
       --reason "locked out after vacation" --verified-by "called back on file number"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			if err := needVerification(verifiedBy, verification, "R13"); err != nil {
+				return err
+			}
 			actor := a.actor
 			svc := a.svc
 			u, err := svc.UserByLogin(args[0])
 			if err != nil {
 				return err
 			}
-			u, err = svc.Unlock(actor, u.ID, accounts.Request{Reason: reason, VerifiedBy: verifiedBy})
+			u, err = svc.Unlock(actor, u.ID, accounts.Request{Reason: reason, VerifiedBy: verifiedBy, Verification: verification})
 			if err != nil {
 				return err
 			}
@@ -258,9 +269,9 @@ under the operator's name.`,
 		}),
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the account is unlocked (`TEXT`, required)")
-	cmd.Flags().StringVar(&verifiedBy, "verified-by", "", "how the caller was verified as the user (`TEXT`, required)")
+	cmd.Flags().StringVar(&verifiedBy, "verified-by", "", "how the caller was verified as the user (`TEXT`; required without --verification)")
+	verificationFlag(cmd, &verification)
 	_ = cmd.MarkFlagRequired("reason")
-	_ = cmd.MarkFlagRequired("verified-by")
 	a.addJSON(cmd)
 	return cmd
 }

@@ -331,7 +331,12 @@ func (m *App) submit(f forms.Form) tea.Cmd {
 			fmt.Sprintf("%s (%s) will log in with the password alone until they set up a new method.\nIdentity verified by: %s — %s\nReason: %s\nThe user is told on their login email. Recorded as operator %s (R26).",
 				f.Login, f.Method, check, common.Sanitize(note), common.Sanitize(reason), op),
 			"Clear MFA", true, "Clearing the MFA of "+f.Login, common.Cmd(func() tea.Msg {
-				_, err := svc.ClearMFA(actor, id, check, note, reason)
+				// R41: the operator's passed check of this caller, if any, goes with the clear.
+				pv, _, _ := svc.PassedVerification(actor.Name, id)
+				r, err := svc.ClearMFAVerified(actor, id, accounts.ClearMFARequest{Verification: pv.ID, Check: check, Note: note, Reason: reason})
+				if err == nil && r.Pending != nil {
+					return done("MFA clear of "+f.Login, nil, fmt.Sprintf("Not cleared yet: request #%d waits for a second operator (four eyes, R42)", r.Pending.ID))
+				}
 				return done("MFA clear of "+f.Login, err, "Cleared the MFA of "+f.Name+" ("+f.Login+"); the notice is in the outbox")
 			}))
 		return nil

@@ -1,0 +1,299 @@
+package accounts
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"latchkey/store"
+)
+
+// Four eyes (R42): clearing the MFA of a privileged or flagged user waits
+// for a second operator. The first operator's request (with its consumed
+// verification) is stored; another operator approves within ApprovalTTL and
+// only then is the clear carried out, in one transaction naming both.
+
+// ApprovalTTL is how long a four-eyes request waits for a second operator.
+const ApprovalTTL = 30 * time.Minute
+
+// Audit actions of four-eyes approvals.
+const (
+	ActApprovalRequested = "approval.requested"
+	ActApprovalApproved  = "approval.approved"
+	ActApprovalDenied    = "approval.denied"
+	ActApprovalExpired   = "approval.expired"
+)
+
+const (
+	bApprovals     store.Bucket = "approvals"         // id -> Approval
+	ixApprovalOpen store.Bucket = "ix_approvals_open" // id, while pending
+)
+
+// ApprovalState is where a four-eyes request is in its life.
+type ApprovalState string
+
+const (
+	ApprovalPending  ApprovalState = "pending"
+	ApprovalApproved ApprovalState = "approved" // and carried out
+	ApprovalDenied   ApprovalState = "denied"
+	ApprovalExpired  ApprovalState = "expired"
+)
+
+var approvalTransitions = map[ApprovalState][]ApprovalState{
+	"":              {ApprovalPending},
+	ApprovalPending: {ApprovalApproved, ApprovalDenied, ApprovalExpired},
+}
+
+func approvalTransition(from, to ApprovalState) error {
+	if !allowed(approvalTransitions, from, to) {
+		return &TransitionError{Machine: "four-eyes approval", From: string(from), To: string(to)}
+	}
+	return nil
+}
+
+// Approval is a request waiting for a second operator.
+type Approval struct {
+	ID          uint64        `json:"id"`
+	Action      string        `json:"action"` // what it will do: mfa.cleared
+	UserID      uint64        `json:"user_id"`
+	Login       string        `json:"user"`
+	Name        string        `json:"name"`
+	PracticeID  uint64        `json:"practice_id"`
+	RequestedBy string        `json:"requested_by"`
+	RequestedAt time.Time     `json:"requested_at"`
+	ExpiresAt   time.Time     `json:"expires_at"`
+	Request     Request       `json:"request"` // reason and the consumed verification
+	Signals     []RiskSignal  `json:"signals"` // why four eyes
+	State       ApprovalState `json:"state"`
+	DecidedBy   string        `json:"decided_by,omitempty"`
+	DecidedAt   time.Time     `json:"decided_at,omitzero"`
+	Note        string        `json:"note,omitempty"`
+}
+
+func (a Approval) stateAt(now time.Time) Approval {
+	if a.State == ApprovalPending && !now.Before(a.ExpiresAt) {
+		a.State, a.DecidedAt = ApprovalExpired, a.ExpiresAt
+	}
+	return a
+}
+
+func (a *Approval) moveTo(to ApprovalState, by string, at time.Time, note string) error {
+	if err := approvalTransition(a.State, to); err != nil {
+		return err
+	}
+	a.State, a.DecidedBy, a.DecidedAt, a.Note = to, by, at, note
+	return nil
+}
+
+// ApprovalView is a request as the desk sees it.
+type ApprovalView struct {
+	Approval
+	Status string `json:"status"`
+}
+
+// View is the display form at now.
+func (a Approval) View(now time.Time) ApprovalView {
+	a = a.stateAt(now)
+	v := ApprovalView{Approval: a}
+	switch a.State {
+	case ApprovalPending:
+		v.Status = fmt.Sprintf("waiting for a second operator (not %s): %s left", a.RequestedBy, a.ExpiresAt.Sub(now).Truncate(time.Second))
+	case ApprovalApproved:
+		v.Status = "approved by " + a.DecidedBy + " and carried out"
+	case ApprovalDenied:
+		v.Status = "denied by " + a.DecidedBy
+	case ApprovalExpired:
+		v.Status = "expired: nobody approved within 30 minutes"
+	}
+	return v
+}
+
+func getApproval(tx *store.Tx, id uint64) (Approval, error) {
+	a, err := store.Get[Approval](tx, bApprovals, store.U64(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return a, &NotFoundError{What: "approval request", Key: "#" + itoa(int(id))}
+	}
+	return a, err
+}
+
+func (t *txn) putApproval(a Approval) error {
+	if err := store.Put(t.tx, bApprovals, store.U64(a.ID), a); err != nil {
+		return err
+	}
+	if a.State == ApprovalPending {
+		return t.tx.PutRaw(ixApprovalOpen, store.U64(a.ID), nil)
+	}
+	return t.tx.Delete(ixApprovalOpen, store.U64(a.ID))
+}
+
+// requestApproval stores a pending clear of u for a second operator.
+func (t *txn) requestApproval(actor Actor, u User, req Request, signals []RiskSignal) (Approval, error) {
+	id, err := t.tx.NextSeq(bApprovals)
+	if err != nil {
+		return Approval{}, err
+	}
+	a := Approval{ID: id, Action: ActMFACleared, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID,
+		RequestedBy: actor.Name, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals}
+	if err := a.moveTo(ApprovalPending, "", time.Time{}, ""); err != nil {
+		return a, err
+	}
+	if err := t.putApproval(a); err != nil {
+		return a, err
+	}
+	r := req
+	r.Approval = a.ID
+	return a, t.audit(actor, ActApprovalRequested, &u, r, OutcomeOK,
+		fmt.Sprintf("MFA clear waits for a second operator (request #%d, R42): %s", a.ID, signalWords(signals)))
+}
+
+// ApproveRequest is a second operator approving a pending request (R42):
+// never the operator who asked, and only within 30 minutes. The clear is
+// carried out in the same transaction, its audit event naming both.
+func (s *Service) ApproveRequest(actor Actor, id uint64, note string) (ApprovalView, ClearMFAResult, error) {
+	return s.decide(actor, id, true, note)
+}
+
+// DenyRequest turns a pending request down (any operator, including the one
+// who asked, withdrawing it).
+func (s *Service) DenyRequest(actor Actor, id uint64, note string) (ApprovalView, error) {
+	v, _, err := s.decide(actor, id, false, note)
+	return v, err
+}
+
+func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (ApprovalView, ClearMFAResult, error) {
+	note = strings.TrimSpace(note)
+	action := ActApprovalApproved
+	if !approve {
+		action = ActApprovalDenied
+	}
+	var target User
+	var pre Approval
+	_ = s.db.View(func(tx *store.Tx) error {
+		var err error
+		if pre, err = getApproval(tx, id); err == nil {
+			target, _ = getUser(tx, pre.UserID)
+		}
+		return nil
+	})
+	var out Approval
+	var res ClearMFAResult
+	var refusal error
+	err := s.act(actor, action, &target, Request{Reason: note, Approval: id}, func(t *txn) error {
+		if actor.Kind != ActorOperator {
+			return refuse("R42", "only an operator approves a request")
+		}
+		a, err := getApproval(t.tx, id)
+		if err != nil {
+			return err
+		}
+		u, err := getUser(t.tx, a.UserID)
+		if err != nil {
+			return err
+		}
+		if now := a.stateAt(t.now); now.State == ApprovalExpired && a.State == ApprovalPending {
+			if err := a.moveTo(ApprovalExpired, "", a.ExpiresAt, ""); err != nil {
+				return err
+			}
+			if err := t.putApproval(a); err != nil {
+				return err
+			}
+			out = a
+			refusal = refuseWith("R42", fmt.Sprintf("request #%d expired at %s: a second operator must approve within 30 minutes", a.ID, a.ExpiresAt.UTC().Format("15:04:05 MST")),
+				"Verify the caller again and ask again.")
+			return t.audit(System(), ActApprovalExpired, &u, Request{Approval: a.ID}, OutcomeOK, fmt.Sprintf("request #%d by %s expired unapproved", a.ID, a.RequestedBy))
+		}
+		if a.State != ApprovalPending {
+			return refuse("R42", fmt.Sprintf("request #%d is already %s", a.ID, a.State))
+		}
+		if approve && a.RequestedBy == actor.Name {
+			return refuseWith("R42", fmt.Sprintf("%s asked for request #%d and cannot approve it: four eyes need a second operator", actor.Name, a.ID),
+				"Ask another operator to run `latchkey approvals approve "+itoa(int(a.ID))+"`.")
+		}
+		to := ApprovalApproved
+		if !approve {
+			to = ApprovalDenied
+		}
+		if err := a.moveTo(to, actor.Name, t.now, note); err != nil {
+			return err
+		}
+		if err := t.putApproval(a); err != nil {
+			return err
+		}
+		out = a
+		detail := fmt.Sprintf("request #%d by %s denied", a.ID, a.RequestedBy)
+		if approve {
+			detail = fmt.Sprintf("request #%d by %s approved: MFA clear carried out", a.ID, a.RequestedBy)
+		}
+		if err := t.audit(actor, action, &u, Request{Reason: note, Approval: a.ID, Verification: a.Request.Verification,
+			VerifyMethod: a.Request.VerifyMethod, VerifyResult: a.Request.VerifyResult}, OutcomeOK, detail); err != nil {
+			return err
+		}
+		if !approve {
+			return nil
+		}
+		if u.MFA.State() == MFAStateNone {
+			return refuse("R26", u.Login()+" has no MFA to clear any more")
+		}
+		req := a.Request
+		req.ApprovedBy, req.Approval = actor.Name, a.ID
+		res, err = t.clearMFA(Operator(a.RequestedBy), u, req)
+		return err
+	})
+	if err == nil {
+		err = refusal
+	}
+	return out.View(s.Now()), res, err
+}
+
+// ApprovalRequest reads one request.
+func (s *Service) ApprovalRequest(id uint64) (ApprovalView, error) {
+	var a Approval
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		a, err = getApproval(tx, id)
+		return err
+	})
+	return a.View(s.Now()), err
+}
+
+// Approvals lists requests, newest first: only those still pending unless
+// all is set.
+func (s *Service) Approvals(all bool, limit int) ([]ApprovalView, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	now := s.Now()
+	var out []ApprovalView
+	err := s.db.View(func(tx *store.Tx) error {
+		bucket := ixApprovalOpen
+		if all {
+			bucket = bApprovals
+		}
+		return tx.Scan(bucket, nil, nil, true, func(k, _ []byte) (bool, error) {
+			a, err := getApproval(tx, store.ParseU64(k))
+			if err != nil {
+				return false, err
+			}
+			v := a.View(now)
+			if all || v.State == ApprovalPending {
+				out = append(out, v)
+			}
+			return len(out) < limit, nil
+		})
+	})
+	return out, err
+}
+
+// PendingApprovals counts requests another operator than operator could
+// approve now (the console's header badge).
+func (s *Service) PendingApprovals(operator string) (int, error) {
+	vs, err := s.Approvals(false, 1000)
+	n := 0
+	for _, v := range vs {
+		if v.RequestedBy != operator {
+			n++
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,188 @@
+package accounts
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"latchkey/store"
+)
+
+// Risk signals (R42): what the desk should know about a user before acting
+// for a caller who says they are them. Computed from the user's record and
+// their own audit history (newest first, back at most 7 days), so no face
+// decides them and nothing extra is stored.
+
+// Signal names.
+const (
+	SignalPrivileged    = "privileged"     // owner or admin
+	SignalFactorChanged = "factor_changed" // MFA enrolled or cleared in 7 days
+	SignalEmailChanged  = "email_changed"  // login email changed in 7 days
+	SignalPasswordReset = "password_reset" // a password reset in 24 hours
+	SignalDeskContacts  = "desk_contacts"  // two or more desk contacts or locks in 24 hours
+	SignalWatchList     = "watch_list"     // a factor on the watch list (R43)
+)
+
+// Risk windows (R42).
+const (
+	riskLongWindow  = 7 * 24 * time.Hour
+	riskShortWindow = 24 * time.Hour
+)
+
+// RiskSignal is one signal and since when it holds (zero for a standing one
+// such as a role).
+type RiskSignal struct {
+	Signal string    `json:"signal"`
+	Since  time.Time `json:"since,omitzero"`
+	Detail string    `json:"detail"` // in words, for the desk
+}
+
+// Label is the signal as a worded badge (never colour alone).
+func (r RiskSignal) Label() string {
+	return map[string]string{
+		SignalPrivileged: "PRIVILEGED", SignalFactorChanged: "FACTOR CHANGED", SignalEmailChanged: "EMAIL CHANGED",
+		SignalPasswordReset: "PASSWORD RESET", SignalDeskContacts: "REPEAT CONTACT", SignalWatchList: "WATCH LIST",
+	}[r.Signal]
+}
+
+// Privileged reports whether signals include the privileged one.
+func Privileged(signals []RiskSignal) bool {
+	for _, r := range signals {
+		if r.Signal == SignalPrivileged {
+			return true
+		}
+	}
+	return false
+}
+
+// Risk returns a user's risk signals now.
+func (s *Service) Risk(userID uint64) ([]RiskSignal, error) {
+	var out []RiskSignal
+	now := s.Now()
+	err := s.db.View(func(tx *store.Tx) error {
+		u, err := getUser(tx, userID)
+		if err != nil {
+			return err
+		}
+		out, err = riskOf(tx, u, now)
+		return err
+	})
+	return out, err
+}
+
+// riskOf computes u's signals at now.
+func riskOf(tx *store.Tx, u User, now time.Time) ([]RiskSignal, error) {
+	out := []RiskSignal{}
+	if u.Roles.Owner || u.Roles.Admin {
+		var roles []string
+		if u.Roles.Owner {
+			roles = append(roles, "owner")
+		}
+		if u.Roles.Admin {
+			roles = append(roles, "admin")
+		}
+		out = append(out, RiskSignal{Signal: SignalPrivileged, Detail: strings.Join(roles, " and ") + " of the practice"})
+	}
+	var factor, email, reset *Event
+	var contacts []Event
+	err := tx.Scan(ixAuditUser, store.U64(u.ID), nil, true, func(k, _ []byte) (bool, error) {
+		en, err := auditChain.Get(tx, store.ParseU64(k[8:]))
+		if err != nil {
+			return false, err
+		}
+		e, err := decodeEvent(en)
+		if err != nil {
+			return false, err
+		}
+		age := now.Sub(e.Time)
+		if age > riskLongWindow {
+			return false, nil
+		}
+		if e.Outcome != OutcomeOK {
+			return true, nil
+		}
+		switch e.Action {
+		case ActMFAEnrolled, ActMFACleared:
+			if factor == nil {
+				factor = &e
+			}
+		case ActEmailChanged:
+			if email == nil {
+				email = &e
+			}
+		}
+		if age > riskShortWindow {
+			return true, nil
+		}
+		switch {
+		case e.Action == ActPasswordReset || e.Action == ActPasswordSet || e.Action == ActResetSent:
+			if reset == nil {
+				reset = &e
+			}
+		}
+		if deskContact(e) {
+			contacts = append(contacts, e)
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if factor != nil {
+		what := "MFA enrolled"
+		if factor.Action == ActMFACleared {
+			what = "MFA cleared"
+		}
+		out = append(out, RiskSignal{Signal: SignalFactorChanged, Since: factor.Time, Detail: what + " in the last 7 days"})
+	}
+	if email != nil {
+		out = append(out, RiskSignal{Signal: SignalEmailChanged, Since: email.Time, Detail: "login email changed in the last 7 days"})
+	}
+	if reset != nil {
+		out = append(out, RiskSignal{Signal: SignalPasswordReset, Since: reset.Time, Detail: "password reset in the last 24 hours"})
+	}
+	if len(contacts) >= 2 {
+		out = append(out, RiskSignal{Signal: SignalDeskContacts, Since: contacts[len(contacts)-1].Time,
+			Detail: fmt.Sprintf("%d desk contacts or locks in the last 24 hours", len(contacts))})
+	}
+	w, ok, err := openWatchOf(tx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out = append(out, RiskSignal{Signal: SignalWatchList, Since: w.EnrolledAt,
+			Detail: fmt.Sprintf("new %s factor enrolled %s after an MFA clear, not reviewed yet (watch #%d)", w.Method, w.EnrolledAt.Sub(w.ClearedAt).Truncate(time.Minute), w.ID)})
+	}
+	return out, nil
+}
+
+// deskContact reports whether an event is a contact with the desk about the
+// user or a lock (R42): a lock, a caller check started, or an operator's
+// change of the account. A check and the action it vouched for are one
+// contact, so an action that used a verification is not counted again.
+func deskContact(e Event) bool {
+	switch {
+	case e.Action == ActAccountLocked:
+		return true
+	case e.Action == ActVerifyStarted || e.Action == ActVerifyRecorded:
+		return true
+	case e.ActorKind == ActorOperator && e.Verification == 0 && !strings.HasPrefix(e.Action, "verify.") &&
+		!strings.HasPrefix(e.Action, "approval.") && e.Action != ActMFACleared:
+		return true
+	}
+	return false
+}
+
+// signalWords names signals for a refusal: "privileged (owner and admin of
+// the practice), password reset in the last 24 hours".
+func signalWords(signals []RiskSignal) string {
+	parts := make([]string, 0, len(signals))
+	for _, r := range signals {
+		if r.Signal == SignalPrivileged {
+			parts = append(parts, "privileged ("+r.Detail+")")
+		} else {
+			parts = append(parts, "flagged: "+r.Detail)
+		}
+	}
+	return strings.Join(parts, ", ")
+}

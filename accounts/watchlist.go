@@ -1,0 +1,218 @@
+package accounts
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"latchkey/store"
+)
+
+// The watch list (R43): a new factor enrolled within 24 hours of an MFA
+// clear is what an attacker who talked the desk into the clear would do
+// next, so it waits on the desk's watch list until an operator reviews it.
+
+// WatchWindow is how soon after a clear an enrolment is watched (R43).
+const WatchWindow = 24 * time.Hour
+
+// Audit actions of the watch list.
+const (
+	ActWatchAdded    = "watch.added"
+	ActWatchReviewed = "watch.reviewed"
+)
+
+const (
+	bWatch      store.Bucket = "watch"         // id -> WatchEntry
+	ixWatchOpen store.Bucket = "ix_watch_open" // userID|id, until reviewed
+)
+
+// WatchState is where a watch-list entry is.
+type WatchState string
+
+const (
+	WatchOpen     WatchState = "open"
+	WatchReviewed WatchState = "reviewed"
+)
+
+var watchTransitions = map[WatchState][]WatchState{
+	"":        {WatchOpen},
+	WatchOpen: {WatchReviewed},
+}
+
+func watchTransition(from, to WatchState) error {
+	if !allowed(watchTransitions, from, to) {
+		return &TransitionError{Machine: "watch list", From: string(from), To: string(to)}
+	}
+	return nil
+}
+
+// WatchEntry is a factor enrolled soon after a clear.
+type WatchEntry struct {
+	ID         uint64     `json:"id"`
+	UserID     uint64     `json:"user_id"`
+	Login      string     `json:"user"`
+	Name       string     `json:"name"`
+	PracticeID uint64     `json:"practice_id"`
+	Method     MFAMethod  `json:"method"`
+	EnrolledAt time.Time  `json:"enrolled_at"`
+	ClearedAt  time.Time  `json:"cleared_at"`
+	ClearedBy  string     `json:"cleared_by"`
+	State      WatchState `json:"state"`
+	ReviewedBy string     `json:"reviewed_by,omitempty"`
+	ReviewedAt time.Time  `json:"reviewed_at,omitzero"`
+	Note       string     `json:"note,omitempty"`
+}
+
+func (w *WatchEntry) moveTo(to WatchState) error {
+	if err := watchTransition(w.State, to); err != nil {
+		return err
+	}
+	w.State = to
+	return nil
+}
+
+func getWatch(tx *store.Tx, id uint64) (WatchEntry, error) {
+	w, err := store.Get[WatchEntry](tx, bWatch, store.U64(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return w, &NotFoundError{What: "watch-list entry", Key: "#" + itoa(int(id))}
+	}
+	return w, err
+}
+
+func (t *txn) putWatch(w WatchEntry) error {
+	if err := store.Put(t.tx, bWatch, store.U64(w.ID), w); err != nil {
+		return err
+	}
+	k := store.Key(store.U64(w.UserID), store.U64(w.ID))
+	if w.State == WatchOpen {
+		return t.tx.PutRaw(ixWatchOpen, k, nil)
+	}
+	return t.tx.Delete(ixWatchOpen, k)
+}
+
+// openWatchOf is the user's newest unreviewed entry, if any.
+func openWatchOf(tx *store.Tx, userID uint64) (WatchEntry, bool, error) {
+	var w WatchEntry
+	found := false
+	err := tx.Scan(ixWatchOpen, store.U64(userID), nil, true, func(k, _ []byte) (bool, error) {
+		var err error
+		w, err = getWatch(tx, store.ParseU64(k[8:]))
+		found = err == nil
+		return false, err
+	})
+	return w, found, err
+}
+
+// lastClear finds the newest MFA clear of u within WatchWindow of now.
+func (t *txn) lastClear(u User) (Event, bool, error) {
+	var found Event
+	ok := false
+	err := t.tx.Scan(ixAuditUser, store.U64(u.ID), nil, true, func(k, _ []byte) (bool, error) {
+		en, err := auditChain.Get(t.tx, store.ParseU64(k[8:]))
+		if err != nil {
+			return false, err
+		}
+		e, err := decodeEvent(en)
+		if err != nil {
+			return false, err
+		}
+		if t.now.Sub(e.Time) > WatchWindow {
+			return false, nil
+		}
+		if e.Action == ActMFACleared && e.Outcome == OutcomeOK {
+			found, ok = e, true
+			return false, nil
+		}
+		return true, nil
+	})
+	return found, ok, err
+}
+
+// watchNewFactor puts a just-enrolled factor of u on the watch list when
+// MFA was cleared within the last 24 hours (R43). Called in the enrolment's
+// own transaction.
+func (t *txn) watchNewFactor(u User) error {
+	clear, ok, err := t.lastClear(u)
+	if err != nil || !ok {
+		return err
+	}
+	id, err := t.tx.NextSeq(bWatch)
+	if err != nil {
+		return err
+	}
+	w := WatchEntry{ID: id, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID, Method: u.MFA.Method,
+		EnrolledAt: t.now, ClearedAt: clear.Time, ClearedBy: clear.Actor}
+	if err := w.moveTo(WatchOpen); err != nil {
+		return err
+	}
+	if err := t.putWatch(w); err != nil {
+		return err
+	}
+	return t.audit(System(), ActWatchAdded, &u, Request{}, OutcomeOK,
+		fmt.Sprintf("watch #%d: %s enrolled %s after the MFA clear by %s (R43)", w.ID, w.Method, t.now.Sub(clear.Time).Truncate(time.Minute), clear.Actor))
+}
+
+// WatchList lists entries newest first: open ones, or all.
+func (s *Service) WatchList(all bool, limit int) ([]WatchEntry, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []WatchEntry
+	err := s.db.View(func(tx *store.Tx) error {
+		return tx.Scan(bWatch, nil, nil, true, func(_, v []byte) (bool, error) {
+			w, err := decode[WatchEntry](v)
+			if err != nil {
+				return false, err
+			}
+			if all || w.State == WatchOpen {
+				out = append(out, w)
+			}
+			return len(out) < limit, nil
+		})
+	})
+	return out, err
+}
+
+// ReviewWatch is an operator having looked at a watched enrolment (R43):
+// the note says what they found; the entry leaves the list.
+func (s *Service) ReviewWatch(actor Actor, id uint64, note string) (WatchEntry, error) {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return WatchEntry{}, badField("note", "say what the review found (R43)")
+	}
+	var target User
+	_ = s.db.View(func(tx *store.Tx) error {
+		if w, err := getWatch(tx, id); err == nil {
+			target, _ = getUser(tx, w.UserID)
+		}
+		return nil
+	})
+	var out WatchEntry
+	err := s.act(actor, ActWatchReviewed, &target, Request{Reason: note}, func(t *txn) error {
+		if actor.Kind != ActorOperator {
+			return refuse("R43", "only an operator reviews the watch list")
+		}
+		w, err := getWatch(t.tx, id)
+		if err != nil {
+			return err
+		}
+		if w.State != WatchOpen {
+			return refuse("R43", fmt.Sprintf("watch #%d was already reviewed by %s", w.ID, w.ReviewedBy))
+		}
+		if err := w.moveTo(WatchReviewed); err != nil {
+			return err
+		}
+		w.ReviewedBy, w.ReviewedAt, w.Note = actor.Name, t.now, note
+		if err := t.putWatch(w); err != nil {
+			return err
+		}
+		u, err := getUser(t.tx, w.UserID)
+		if err != nil {
+			return err
+		}
+		out = w
+		return t.audit(actor, ActWatchReviewed, &u, Request{Reason: note}, OutcomeOK, fmt.Sprintf("watch #%d reviewed", w.ID))
+	})
+	return out, err
+}

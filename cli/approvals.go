@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"latchkey/accounts"
+)
+
+// Four eyes (R42) and the watch list (R43).
+
+func (a *app) approvalsCmd() *cobra.Command {
+	cmd := groupCmd("approvals", "Four eyes: MFA clears waiting for a second operator (R42)")
+	cmd.Long = `Clearing the MFA of a privileged or flagged user (R42) waits for a second
+operator: "latchkey mfa clear" makes a pending request; another operator —
+never the one who asked — approves it within 30 minutes, and only then is the
+clear carried out, with both names in the audit.`
+	cmd.AddCommand(a.approvalsListCmd(), a.approvalsShowCmd(), a.approvalsDecideCmd(true), a.approvalsDecideCmd(false))
+	return cmd
+}
+
+func (a *app) approvalsListCmd() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List pending requests (--all: every request)",
+		Example: `  latchkey approvals list --db demo.db`,
+		Args:    args(),
+		RunE: a.run(func(_ *cobra.Command, _ []string) error {
+			return a.withOperator(func(svc *accounts.Service, _ accounts.Actor) error {
+				vs, err := svc.Approvals(all, 0)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					if vs == nil {
+						vs = []accounts.ApprovalView{}
+					}
+					return writeJSON(a.io.Out, vs)
+				}
+				t := newTable(a.io.Out, "ID", "USER", "ACTION", "ASKED BY", "STATE", "WHY FOUR EYES", "STATUS")
+				for _, v := range vs {
+					why := make([]string, 0, len(v.Signals))
+					for _, s := range v.Signals {
+						why = append(why, s.Signal)
+					}
+					t.row("#"+uitoa(v.ID), v.Login, v.Action, v.RequestedBy, string(v.State), strings.Join(why, ","), v.Status)
+				}
+				return t.flush()
+			})
+		}),
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "every request, not only the pending ones")
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) approvalsShowCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "show N",
+		Short:   "Show one request: the user, why four eyes, the verification, who asked",
+		Example: `  latchkey approvals show 3 --db demo.db`,
+		Args:    args("N"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			id, err := parseID("N", args[0])
+			if err != nil {
+				return err
+			}
+			return a.withOperator(func(svc *accounts.Service, _ accounts.Actor) error {
+				v, err := svc.ApprovalRequest(id)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return writeJSON(a.io.Out, v)
+				}
+				return printApproval(a, v)
+			})
+		}),
+	}
+	a.addJSON(cmd)
+	return cmd
+}
+
+func printApproval(a *app, v accounts.ApprovalView) error {
+	t := newTable(a.io.Out)
+	t.row("Request", "#"+uitoa(v.ID)+": "+v.Action)
+	t.row("User", v.Name+" ("+v.Login+")")
+	t.row("Asked by", v.RequestedBy+" at "+humanTime(v.RequestedAt))
+	t.row("Reason", v.Request.Reason)
+	t.row("Verified by", v.Request.VerifiedBy)
+	for i, s := range v.Signals {
+		label := ""
+		if i == 0 {
+			label = "Why four eyes"
+		}
+		t.row(label, s.Label()+": "+s.Detail)
+	}
+	t.row("State", string(v.State))
+	t.row("Status", v.Status)
+	if v.Note != "" {
+		t.row("Note", v.Note)
+	}
+	return t.flush()
+}
+
+func (a *app) approvalsDecideCmd(approve bool) *cobra.Command {
+	var note string
+	use, short := "approve N", "Approve another operator's request: the clear is carried out now (R42)"
+	if !approve {
+		use, short = "deny N", "Deny (or withdraw) a request: nothing is cleared"
+	}
+	cmd := &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Example: `  latchkey approvals ` + strings.Fields(use)[0] + ` 3 --db demo.db --operator eli --note "checked the call notes"`,
+		Args:    args("N"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			id, err := parseID("N", args[0])
+			if err != nil {
+				return err
+			}
+			return a.withOperator(func(svc *accounts.Service, actor accounts.Actor) error {
+				var v accounts.ApprovalView
+				var res accounts.ClearMFAResult
+				if approve {
+					v, res, err = svc.ApproveRequest(actor, id, note)
+				} else {
+					v, err = svc.DenyRequest(actor, id, note)
+				}
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return writeJSON(a.io.Out, struct {
+						accounts.ApprovalView
+						Result *accounts.ClearMFAResult `json:"result,omitempty"`
+					}{v, map[bool]*accounts.ClearMFAResult{true: &res, false: nil}[approve]})
+				}
+				printf(a.io.Out, "Request #%d (%s of %s): %s.\n", v.ID, v.Action, v.Login, v.Status)
+				if approve {
+					printf(a.io.Out, "Cleared %s; told %s.\n", string(res.Cleared), orDash(strings.Join(res.Notified, ", ")))
+				}
+				return nil
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&note, "note", "", "what you checked (`TEXT`, recorded)")
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) watchCmd() *cobra.Command {
+	cmd := groupCmd("watch", "The watch list: factors enrolled within 24 hours of an MFA clear (R43)")
+	cmd.AddCommand(a.watchListCmd(), a.watchReviewCmd())
+	return cmd
+}
+
+func (a *app) watchListCmd() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:     "list",
+		Short:   "List unreviewed entries (--all: reviewed ones too)",
+		Example: `  latchkey watch list --db demo.db`,
+		Args:    args(),
+		RunE: a.run(func(_ *cobra.Command, _ []string) error {
+			return a.withOperator(func(svc *accounts.Service, _ accounts.Actor) error {
+				ws, err := svc.WatchList(all, 0)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					if ws == nil {
+						ws = []accounts.WatchEntry{}
+					}
+					return writeJSON(a.io.Out, ws)
+				}
+				t := newTable(a.io.Out, "ID", "USER", "NEW FACTOR", "ENROLLED", "CLEARED", "CLEARED BY", "STATE", "REVIEW")
+				for _, w := range ws {
+					review := orDash(w.Note)
+					if w.ReviewedBy != "" {
+						review = w.ReviewedBy + ": " + w.Note
+					}
+					t.row("#"+uitoa(w.ID), w.Login, string(w.Method), humanTime(w.EnrolledAt), humanTime(w.ClearedAt), w.ClearedBy, string(w.State), review)
+				}
+				return t.flush()
+			})
+		}),
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "reviewed entries too")
+	a.addJSON(cmd)
+	return cmd
+}
+
+func (a *app) watchReviewCmd() *cobra.Command {
+	var note string
+	cmd := &cobra.Command{
+		Use:     "review N",
+		Short:   "Record that you reviewed a watched enrolment; it leaves the list",
+		Example: `  latchkey watch review 2 --note "called the user back on file: it was them" --db demo.db`,
+		Args:    args("N"),
+		RunE: a.run(func(_ *cobra.Command, args []string) error {
+			id, err := parseID("N", args[0])
+			if err != nil {
+				return err
+			}
+			return a.withOperator(func(svc *accounts.Service, actor accounts.Actor) error {
+				w, err := svc.ReviewWatch(actor, id, note)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return writeJSON(a.io.Out, w)
+				}
+				printf(a.io.Out, "Watch #%d (%s, new %s) reviewed by %s: %s\n", w.ID, w.Login, string(w.Method), w.ReviewedBy, w.Note)
+				return nil
+			})
+		}),
+	}
+	cmd.Flags().StringVar(&note, "note", "", "what the review found (`TEXT`, required, recorded)")
+	_ = cmd.MarkFlagRequired("note")
+	a.addJSON(cmd)
+	return cmd
+}
