@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"latchkey/store"
@@ -23,6 +24,10 @@ type Actor struct {
 	Kind   ActorKind `json:"kind"`
 	Name   string    `json:"name"`
 	UserID uint64    `json:"user_id,omitempty"`
+	// ReadOnly marks an operator who sees everything and changes nothing
+	// (R35). The service refuses their every write, whatever face it came
+	// through: any change appends an event, and appending one refuses them.
+	ReadOnly bool `json:"read_only,omitempty"`
 }
 
 // Operator is a support-desk operator by name (R35).
@@ -46,6 +51,10 @@ type Request struct {
 	// (four eyes, R42), and Approval the request they approved.
 	ApprovedBy string `json:"approved_by,omitempty"`
 	Approval   uint64 `json:"approval,omitempty"`
+	// Version is the target's version (UserVersion) when the action's form
+	// was opened: if the target changed since, the action is refused (R35).
+	// Zero skips the check.
+	Version uint64 `json:"version,omitempty"`
 }
 
 // Audit actions.
@@ -91,6 +100,8 @@ type Event struct {
 	Approval   uint64 `json:"approval,omitempty"`
 	Outcome    string `json:"outcome"` // "ok", "failed", or "refused R11"
 	Detail     string `json:"detail,omitempty"`
+
+	readOnly bool // the actor may change nothing (R35); never stored
 }
 
 // refusedOutcome is the outcome of an action a rule refused.
@@ -102,7 +113,7 @@ func (t *txn) audit(actor Actor, action string, u *User, req Request, outcome, d
 		Requester: req.Requester, Reason: req.Reason, VerifiedBy: req.VerifiedBy,
 		Verification: req.Verification, VerifyMethod: req.VerifyMethod, VerifyResult: req.VerifyResult,
 		ApprovedBy: req.ApprovedBy, Approval: req.Approval,
-		Outcome: outcome, Detail: detail,
+		Outcome: outcome, Detail: detail, readOnly: actor.ReadOnly,
 	}
 	if u != nil {
 		e.Target, e.TargetID, e.PracticeID = u.Login(), u.ID, u.PracticeID
@@ -114,10 +125,14 @@ func (t *txn) appendEvent(e Event) error {
 	if e.Time.IsZero() {
 		e.Time = t.now
 	}
+	if e.readOnly && !strings.HasPrefix(e.Outcome, "refused ") {
+		return readOnlyRefusal(e.Actor) // R35: a read-only operator changes nothing
+	}
 	seq, err := auditChain.Append(t.tx, e)
 	if err != nil {
 		return err
 	}
+	t.lastSeq = seq
 	if e.TargetID != 0 {
 		return t.tx.PutRaw(ixAuditUser, store.Key(store.U64(e.TargetID), store.U64(seq)), nil)
 	}

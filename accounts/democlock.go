@@ -77,7 +77,7 @@ func (s *Service) AdvanceClock(actor Actor, d time.Duration) (time.Time, error) 
 		if err := store.Put(t.tx, store.MetaBucket, keyDemo, next); err != nil {
 			return err
 		}
-		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActClockAdvanced,
+		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActClockAdvanced,
 			Outcome: OutcomeOK, Detail: "demo clock advanced by " + d.String()})
 	})
 	if err != nil {

@@ -91,7 +91,7 @@ func (t *txn) requestLicenses(actor Actor, p Practice, count int, req Request) (
 	if err := t.tx.PutRaw(ixPracticeRequests, store.Key(store.U64(p.ID), store.U64(id)), nil); err != nil {
 		return lr, err
 	}
-	return lr, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActLicensesRequested,
+	return lr, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActLicensesRequested,
 		Target: p.Name, PracticeID: p.ID, Requester: r.Login(), Reason: req.Reason, Outcome: OutcomeOK,
 		Detail: fmt.Sprintf("request #%d for %d more licenses", id, count)})
 }
@@ -125,7 +125,7 @@ func (s *Service) FulfilLicenses(actor Actor, requestID uint64, req Request) (Li
 			return err
 		}
 		out = lr
-		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActLicensesFulfilled,
+		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActLicensesFulfilled,
 			Target: p.Name, PracticeID: p.ID, Requester: lr.Requester, Reason: req.Reason, Outcome: OutcomeOK,
 			Detail: fmt.Sprintf("request #%d: purchased %d -> %d", lr.ID, old.Purchased, p.Purchased)})
 	})
@@ -156,7 +156,7 @@ func (s *Service) SetPurchased(actor Actor, practiceID uint64, purchased int, re
 		if err := t.putPractice(&old, p); err != nil {
 			return err
 		}
-		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActLicensesSet,
+		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActLicensesSet,
 			Target: p.Name, PracticeID: p.ID, Requester: req.Requester, Reason: req.Reason, Outcome: OutcomeOK,
 			Detail: fmt.Sprintf("purchased %d -> %d", old.Purchased, purchased)})
 	})

@@ -244,7 +244,7 @@ func (s *Service) RequireMFA(actor Actor, practiceID uint64, on bool, req Reques
 		if err := t.putPractice(&old, p); err != nil {
 			return err
 		}
-		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActMFARequired, Target: p.Name,
+		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActMFARequired, Target: p.Name,
 			PracticeID: p.ID, Requester: r.Login(), Reason: req.Reason, Outcome: OutcomeOK, Detail: "MFA required: " + onOff(on)})
 	})
 	return p, err

@@ -99,7 +99,7 @@ func (t *txn) createPatient(actor Actor, practiceID uint64, name, login, contact
 			return p, err
 		}
 	}
-	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPatientCreated,
+	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPatientCreated,
 		Target: login, PracticeID: practiceID, Outcome: OutcomeOK, Detail: "portal account"})
 }
 

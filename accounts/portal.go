@@ -78,7 +78,7 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 	defer func() {
 		// A refusal stays on record, like every refused action.
 		if err != nil {
-			err = s.recordRefusal(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPatientPasswordReset,
+			err = s.recordRefusal(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPatientPasswordReset,
 				Target: p.Login, PracticeID: p.PracticeID, Reason: req.Reason, VerifiedBy: req.VerifiedBy}, err)
 		}
 	}()
@@ -118,7 +118,7 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 		if designated != "" {
 			how = "designated by " + actor.Name
 		}
-		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPatientPasswordReset,
+		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPatientPasswordReset,
 			Target: n.Login, PracticeID: n.PracticeID, Requester: req.Requester, Reason: req.Reason,
 			VerifiedBy: req.VerifiedBy, Outcome: OutcomeOK,
 			Detail: fmt.Sprintf("temporary password %s; emailed: %v; change at next login: %v", how, out.EmailedTo != "", n.MustChange)})

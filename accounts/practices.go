@@ -35,7 +35,7 @@ func (t *txn) createPractice(actor Actor, name string, purchased int) (Practice,
 	if err := t.putPractice(nil, p); err != nil {
 		return p, err
 	}
-	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, Action: ActPracticeCreated,
+	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPracticeCreated,
 		Target: name, PracticeID: id, Outcome: OutcomeOK, Detail: strconv.Itoa(purchased) + " licenses purchased"})
 }
 

@@ -20,7 +20,7 @@ func (s *Service) recordRefusal(e Event, err error) error {
 
 // refusalEvent is the event of a refused action by actor on a user.
 func refusalEvent(actor Actor, action string, u *User, req Request) Event {
-	e := Event{ActorKind: actor.Kind, Actor: actor.Name, Action: action,
+	e := Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: action,
 		Requester: req.Requester, Reason: req.Reason, VerifiedBy: req.VerifiedBy}
 	if u != nil {
 		e.Target, e.TargetID, e.PracticeID = u.Login(), u.ID, u.PracticeID

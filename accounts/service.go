@@ -46,6 +46,9 @@ type Service struct {
 	demo atomic.Pointer[demoInfo] // nil for a database that is not a demo
 	keys secrets                  // the TOTP sealing key, loaded on first use (R37)
 
+	changes  atomic.Uint64 // the change feed: the newest committed audit event (changes.go)
+	presence presence      // who has which user open (presence.go)
+
 	clockMu sync.Mutex // demo-clock advances land one at a time, in order
 	dummy   struct {
 		once sync.Once
@@ -74,6 +77,9 @@ func New(db *store.DB, clock Clock, cfg Config) (*Service, error) {
 	}
 	s := &Service{db: db, clock: clock, cfg: cfg}
 	if err := s.loadDemo(); err != nil {
+		return nil, err
+	}
+	if err := s.loadChangeSeq(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -128,6 +134,7 @@ type txn struct {
 	s   *Service
 
 	swept   int    // locks lifted as the transaction began
+	lastSeq uint64 // the newest audit event this transaction appended
 	st      *Stats // running totals, read once and written once per transaction
 	stDirty bool
 }
@@ -139,8 +146,10 @@ func (s *Service) update(fn func(t *txn) error) error {
 }
 
 func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
-	return s.db.Update(func(tx *store.Tx) error {
+	var last *txn // the attempt that committed (an engine may retry fn)
+	err := s.db.Update(func(tx *store.Tx) error {
 		t := &txn{tx: tx, now: now, s: s}
+		last = t
 		var err error
 		if t.swept, err = t.sweepDue(); err != nil {
 			return err
@@ -150,13 +159,28 @@ func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 		}
 		return t.flush()
 	})
+	if err == nil && last != nil && last.lastSeq > 0 {
+		s.published(last.lastSeq)
+	}
+	return err
 }
 
 // act runs an action by actor on a target. If a rule refuses it, nothing of
 // the action lands, and the refusal itself is audited in its own transaction,
 // so attempts the desk turned down stay on record.
 func (s *Service) act(actor Actor, action string, target *User, req Request, fn func(t *txn) error) error {
-	if err := s.update(fn); err != nil {
+	err := s.update(func(t *txn) error {
+		if actor.ReadOnly {
+			// Refused before any rule is weighed; appending an event would
+			// refuse it anyway (audit.go), whatever path a write takes.
+			return readOnlyRefusal(actor.Name)
+		}
+		if err := t.checkFresh(target, req.Version); err != nil {
+			return err // the form was opened on an older record (R35)
+		}
+		return fn(t)
+	})
+	if err != nil {
 		return s.recordRefusal(refusalEvent(actor, action, target, req), err)
 	}
 	return nil

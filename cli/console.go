@@ -35,7 +35,7 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 	if stop, err := serveBackups(svc); err == nil {
 		defer stop() // `latchkey backup` works while the desk is open (R36)
 	}
-	opts := tui.Options{Operator: op}
+	opts := tui.Options{Operator: op, ReadOnly: a.readOnly}
 	if svc.IsDemo() {
 		// S in the console runs the practices' simulated users (R40): ten
 		// actions a second, the demo clock an hour ahead every real minute,

@@ -98,5 +98,8 @@ func (a *app) operatorActor() (accounts.Actor, error) {
 	if err != nil {
 		return accounts.Actor{}, err
 	}
+	if a.readOnly {
+		return accounts.ReadOnlyOperator(name), nil
+	}
 	return accounts.Operator(name), nil
 }

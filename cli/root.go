@@ -33,6 +33,7 @@ type app struct {
 	db       string // --db; "" means the default demo database
 	operator string // --operator; resolved by operatorName
 	keyFile  string // --key-file; "" means $LATCHKEY_KEY_FILE, else the default
+	readOnly bool   // --read-only: see everything, change nothing (R35)
 	json     bool   // --json of the command that runs
 	ran      bool   // the runner started the command: errors after this are not usage errors
 	args     []string
@@ -103,6 +104,7 @@ func New(streams IO) *Root {
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.db, "db", "", "database `FILE` (default: the demo database, see above)")
 	pf.StringVar(&a.operator, "operator", "", "operator `NAME` recorded with every action (default $LATCHKEY_OPERATOR, else your login name)")
+	pf.BoolVar(&a.readOnly, "read-only", false, "act as a read-only operator: see everything, change nothing (R35)")
 	pf.StringVar(&a.keyFile, "key-file", "", "`FILE` holding the key that seals authenticator secrets (default $"+mfa.KeyFileEnv+", else ~/.config/latchkey/secret.key)")
 
 	root.AddCommand(
@@ -114,12 +116,12 @@ func New(streams IO) *Root {
 		a.checkCmd(),
 		selfManaged(localOnly(a.backupCmd())),
 		a.clockCmd(),
-		a.actCmd(),
+		actsAsUsers(a.actCmd()),
 		a.licensesCmd(),
 		a.outboxCmd(),
 		a.patientsCmd(),
 		a.mfaCmd(),
-		a.simCmd(),
+		actsAsUsers(a.simCmd()),
 		a.verifyCmd(),
 		a.approvalsCmd(),
 		a.watchCmd(),

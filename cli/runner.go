@@ -33,6 +33,13 @@ const (
 // refused over SSH, where that machine is the server.
 const annLocal = "latchkey/local"
 
+// annUsers marks a command (or a group of them) that acts as the practices'
+// users in a demo (act, sim): a read-only operator may not drive it.
+const annUsers = "latchkey/as-users"
+
+// actsAsUsers marks cmd and everything under it as acting as users.
+func actsAsUsers(cmd *cobra.Command) *cobra.Command { return annotate(cmd, annUsers, "yes") }
+
 // selfManaged marks cmd as opening (or creating) what it needs itself.
 func selfManaged(cmd *cobra.Command) *cobra.Command { return annotate(cmd, annService, svcSelf) }
 
@@ -105,7 +112,7 @@ func (a *app) prepare(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	a.svc, a.actor, a.owned = svc, actor, true
-	return nil
+	return a.checkReadOnly(cmd)
 }
 
 // borrow takes the host's service and operator for the command.
@@ -121,6 +128,25 @@ func (a *app) borrow(cmd *cobra.Command, mode string) error {
 		return usagef("--operator cannot be changed %s: you act as %s", h.Via, h.Operator.Name)
 	}
 	a.svc, a.actor = h.Service, h.Operator
+	if a.readOnly {
+		a.actor.ReadOnly = true // a caller may give up writing, never take it
+	}
+	return a.checkReadOnly(cmd)
+}
+
+// checkReadOnly refuses a read-only operator a command that writes as the
+// practices' users: what the service refuses an operator directly, the desk
+// does not let them do through a simulated user (R35).
+func (a *app) checkReadOnly(cmd *cobra.Command) error {
+	if !a.actor.ReadOnly {
+		return nil
+	}
+	for c := cmd; c != nil; c = c.Parent() {
+		if c.Annotations[annUsers] != "" {
+			return &accounts.RuleError{Rule: "R35", Msg: a.actor.Name + " is a read-only operator: they see everything and change nothing",
+				Guidance: "`" + cmd.CommandPath() + "` acts as the practices' users; ask an operator who may make changes."}
+		}
+	}
 	return nil
 }
 

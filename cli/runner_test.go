@@ -83,3 +83,29 @@ func TestUsageErrorAsJSON(t *testing.T) {
 		}
 	}
 }
+
+// R35: --read-only sees everything and changes nothing, locally and hosted;
+// the service refuses (exit 2, the rule named).
+func TestReadOnlyFlag(t *testing.T) {
+	d := newDesk(t)
+	mustRun(t, "lockouts", "--db", d.path, "--read-only")
+	r := run(t, "users", "unlock", d.locked[0], "--db", d.path, "--operator", "rita", "--read-only",
+		"--reason", "r", "--verified-by", "v", "--json")
+	var e errorJSON
+	decodeJSON(t, r, &e)
+	if r.code != ExitRefused || e.Rule != "R35" {
+		t.Errorf("read-only unlock: exit %d, %+v", r.code, e)
+	}
+	svc, err := accounts.Open(d.path, d.clk, newConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	h := Host{Service: svc, Operator: accounts.ReadOnlyOperator("rita"), Remote: true, Via: "over SSH"}
+	if r := runHosted(t, h, "users", "unlock", d.locked[0], "--reason", "r", "--verified-by", "v"); r.code != ExitRefused || !strings.Contains(r.err, "R35") {
+		t.Errorf("hosted read-only unlock: exit %d, %s", r.code, r.err)
+	}
+	if ls, _ := svc.Lockouts(0); len(ls) != 2 {
+		t.Errorf("a read-only operator unlocked someone: %d lockouts left", len(ls))
+	}
+}

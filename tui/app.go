@@ -90,6 +90,7 @@ type (
 // New returns the console's root model over svc.
 func New(svc *accounts.Service, opts Options) *App {
 	c := common.New(svc, opts.Operator)
+	c.ReadOnly = opts.ReadOnly
 	if opts.Location != nil {
 		c.Loc = opts.Location
 	}

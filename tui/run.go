@@ -15,6 +15,9 @@ import (
 // Options configure the console.
 type Options struct {
 	Operator string // the operator every action is recorded under (R35)
+	// ReadOnly: the operator sees everything and changes nothing; the
+	// service refuses their writes (R35).
+	ReadOnly bool
 	// Start is the tab in front when the console opens (default Practices).
 	Start common.PaneID
 	// Location is the zone times are drawn in (default the local zone).

@@ -14,6 +14,7 @@ import (
 type Common struct {
 	Svc      *accounts.Service
 	Operator string         // every action is recorded under this name (R35)
+	ReadOnly bool           // the operator sees everything and changes nothing (R35)
 	Loc      *time.Location // times are drawn in this zone (tests pin UTC)
 	Width    int
 	Height   int
@@ -38,4 +39,9 @@ func New(svc *accounts.Service, operator string) *Common {
 func (c *Common) Now() time.Time { return c.Svc.Now() }
 
 // Actor is the operator as the service records them.
-func (c *Common) Actor() accounts.Actor { return accounts.Operator(c.Operator) }
+func (c *Common) Actor() accounts.Actor {
+	if c.ReadOnly {
+		return accounts.ReadOnlyOperator(c.Operator)
+	}
+	return accounts.Operator(c.Operator)
+}

@@ -1,0 +1,105 @@
+package accounts
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"latchkey/store"
+)
+
+// Stale forms (R35): two operators can have the same user open. A form
+// carries the version of its target as it was opened (Request.Version); if
+// someone else changed the user in the meantime — unlocked, inactivated,
+// reset — the action is refused with what changed and the fresh record,
+// never applied twice. A user's version is the number of the newest audit
+// event about them: every change of a user appends one (R29).
+
+// StaleError refuses an action whose form was opened on an older version of
+// its target. It is a refusal (errors.As finds its *RuleError).
+type StaleError struct {
+	Refusal *RuleError
+	Fresh   User    // the user as they are now
+	Changes []Event // what changed since the form was opened, oldest first
+}
+
+func (e *StaleError) Error() string { return e.Refusal.Error() }
+func (e *StaleError) Unwrap() error { return e.Refusal }
+
+// UserVersion is the version of user userID: the number of the newest audit
+// event about them. A form keeps it in Request.Version.
+func (s *Service) UserVersion(userID uint64) (uint64, error) {
+	var v uint64
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		v, err = userVersion(tx, userID)
+		return err
+	})
+	return v, err
+}
+
+func userVersion(tx *store.Tx, userID uint64) (uint64, error) {
+	var v uint64
+	err := tx.Scan(ixAuditUser, store.U64(userID), nil, true, func(k, _ []byte) (bool, error) {
+		v = store.ParseU64(k[8:])
+		return false, nil
+	})
+	return v, err
+}
+
+// checkFresh refuses when target changed after version (0: no form, no
+// check). Refusals and failed logins change nothing an operator acts on and
+// do not count.
+func (t *txn) checkFresh(target *User, version uint64) error {
+	if version == 0 || target == nil || target.ID == 0 {
+		return nil
+	}
+	var changes []Event
+	err := t.tx.Scan(ixAuditUser, store.U64(target.ID), store.Key(store.U64(target.ID), store.U64(version+1)), false,
+		func(k, _ []byte) (bool, error) {
+			en, err := auditChain.Get(t.tx, store.ParseU64(k[8:]))
+			if err != nil {
+				return false, err
+			}
+			e, err := decodeEvent(en)
+			if err != nil {
+				return false, err
+			}
+			if !strings.HasPrefix(e.Outcome, "refused ") && e.Action != ActLoginFailed && e.Action != ActLoginRefused {
+				changes = append(changes, e)
+			}
+			return true, nil
+		})
+	if err != nil || len(changes) == 0 {
+		return err
+	}
+	fresh, err := getUser(t.tx, target.ID)
+	if err != nil {
+		return err
+	}
+	var what []string
+	for _, e := range changes[max(0, len(changes)-3):] {
+		what = append(what, fmt.Sprintf("%s by %s at %s", e.Action, e.Actor, e.Time.Format("15:04:05")))
+	}
+	msg := fmt.Sprintf("%s changed after this form was opened (%s); now %s", fresh.Login(), strings.Join(what, "; "), freshState(fresh, t.now))
+	return &StaleError{
+		Refusal: refuseWith("R35", msg, "Nothing was done. Look at the fresh record and act again if it is still needed."),
+		Fresh:   fresh, Changes: changes,
+	}
+}
+
+// freshState says in a few words where a user stands.
+func freshState(u User, now time.Time) string {
+	s := string(u.Status)
+	if u.LockedNow(now) {
+		s += ", locked until " + u.LockedUntil.Format("15:04:05")
+	} else {
+		s += ", not locked"
+	}
+	if u.MFA.Method != "" {
+		s += ", MFA " + string(u.MFA.Method)
+	} else {
+		s += ", no MFA"
+	}
+	return s
+}
