@@ -13,13 +13,15 @@ const (
 	ixPracticeUsers store.Bucket = "ix_practice_users" // practiceID|userID
 	ixLockouts      store.Bucket = "ix_lockouts"       // unlockAt(unix ns)|userID: ordered by lift time
 	ixAuditUser     store.Bucket = "ix_audit_user"     // userID|seq
-	ixSearch        store.Bucket = "ix_search"         // token|0|userID: prefix search by name, email, username
-	ixPracticeName  store.Bucket = "ix_practice_name"  // token|0|practiceID
+	ixUserWords     store.Bucket = "ix_user_words"     // kind|word|0|userID: search words (see search.go)
+	ixUserDocs      store.Bucket = "ix_user_docs"      // userID -> practiceID and search words
+	ixPracticeName  store.Bucket = "ix_practice_name"  // word|0|practiceID (folded, see fold.go)
 	ixFullness      store.Bucket = "ix_fullness"       // fullness rank|practiceID: licenses pane, fullest first
 )
 
 // schemaVersion is the layout this code writes; see store.EnsureSchema.
-const schemaVersion = 1
+// 2: folded search words with docs (search.go), replacing ix_search.
+const schemaVersion = 2
 
 // auditChain is the hash-chained audit trail (R29).
 var auditChain = store.Chain{Entries: bAudit, Meta: store.MetaBucket}

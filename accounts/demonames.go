@@ -49,3 +49,16 @@ var (
 	demoPracticeForms = []string{"%s %s", "%s %s Associates", "%s %s Group", "%s %s Clinic", "%s %s Partners", "%s %s Center"}
 	demoMailDomains   = []string{"gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "hotmail.com", "fastmail.com", "aol.com"}
 )
+
+// Names written with accents and other Latin letters, for a few demo people.
+var (
+	demoIntlLastNames = []string{
+		"Łukasiewicz", "Núñez", "Müller", "Lefèvre", "Dvořák", "Çelik", "Petrović", "Kierkegaard", "Søndergaard",
+		"Þórsson", "Strauß", "Peña", "Ibáñez", "Gómez", "Wójcik", "Nowakowská", "Öztürk", "Håkansson", "Jürgens",
+		"Brontë", "Šimková", "Zieliński", "Grün", "Fernández", "López", "Muñoz", "Ólafsdóttir", "Dąbrowski", "Ærø",
+	}
+	demoIntlFirstNames = []string{
+		"José", "Zoë", "Renée", "François", "Łukasz", "Søren", "Ægir", "Đorđe", "Ömer", "Inés", "Björn", "Agnès",
+		"Małgorzata", "Jiří", "Noémie", "Ángel", "Chloé", "Zoltán",
+	}
+)

@@ -13,7 +13,8 @@ const (
 	bPatients          store.Bucket = "patients"             // id -> Patient
 	ixPatientLogin     store.Bucket = "ix_patient_login"     // normalized login -> id
 	ixPracticePatients store.Bucket = "ix_practice_patients" // practiceID|id
-	ixPatientSearch    store.Bucket = "ix_patient_search"    // token|0|id
+	ixPatientWords     store.Bucket = "ix_patient_words"     // kind|suffix of a word|0|id (search.go)
+	ixPatientDocs      store.Bucket = "ix_patient_docs"      // id -> practiceID and search words
 )
 
 // Audit actions of the patient portal.
@@ -46,6 +47,7 @@ type Patient struct {
 type PatientRow struct {
 	Patient
 	PracticeName string
+	Rank         int // with a search: RankExact, RankName or RankOther (search.go)
 }
 
 func getPatient(tx *store.Tx, id uint64) (Patient, error) {
@@ -67,12 +69,16 @@ func patientByLogin(tx *store.Tx, login string) (Patient, error) {
 	return getPatient(tx, store.ParseU64(raw))
 }
 
-func patientTokens(p Patient) []string {
-	toks := append(tokenize(p.Name), tokenize(p.Login)...)
-	if at := strings.IndexByte(p.ContactEmail, '@'); at > 0 {
-		toks = append(toks, tokenize(p.ContactEmail[:at])...)
+// patientDoc is what a patient is searched by: the words of their name, of
+// their portal login and of their contact email's local part; a query word
+// may lie anywhere inside them ("1950" and "walker" find kwalker1950).
+func patientDoc(p Patient) searchDoc {
+	d := searchDoc{practice: p.PracticeID, name: nameWords(p.Name), other: nameWords(p.Login)}
+	if at := strings.LastIndexByte(p.ContactEmail, '@'); at > 0 {
+		d.other = append(d.other, nameWords(p.ContactEmail[:at])...)
 	}
-	return dedupe(toks)
+	d.other = dedupe(d.other)
+	return d
 }
 
 // createPatient adds a portal account (demo seeding and tests).
@@ -94,10 +100,8 @@ func (t *txn) createPatient(actor Actor, practiceID uint64, name, login, contact
 	if err := t.tx.PutRaw(ixPracticePatients, store.Key(store.U64(practiceID), store.U64(id)), nil); err != nil {
 		return p, err
 	}
-	for _, tok := range patientTokens(p) {
-		if err := t.tx.PutRaw(ixPatientSearch, searchKey(tok, id), nil); err != nil {
-			return p, err
-		}
+	if err := patientSpace.index(t.tx, id, nil, patientDoc(p)); err != nil {
+		return p, err
 	}
 	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPatientCreated,
 		Target: login, PracticeID: practiceID, Outcome: OutcomeOK, Detail: "portal account"})
@@ -129,9 +133,13 @@ func (s *Service) CreatePatient(actor Actor, practiceID uint64, name, login, con
 // PatientQuery selects portal accounts in id order.
 type PatientQuery struct {
 	PracticeID uint64
-	Search     string // words prefixing a word of the name, login or contact email
-	After      uint64
-	Limit      int // 0 = 200
+	// Search: words that each lie inside a word of the name, the portal
+	// login or the contact email's local part, in any order, folding case
+	// and accents. Ranked: the exact login, then name matches, then the rest.
+	Search    string
+	After     uint64 // paging: the id of the last row of the page before
+	AfterRank int    // paging: its rank (searches only)
+	Limit     int    // 0 = 200
 }
 
 // Patients lists portal accounts, a page at a time, from indexes.
@@ -142,11 +150,8 @@ func (s *Service) Patients(q PatientQuery) ([]PatientRow, error) {
 	var out []PatientRow
 	err := s.db.View(func(tx *store.Tx) error {
 		names := map[uint64]string{}
-		keep := func(p Patient) (bool, error) {
+		keepAt := func(p Patient, rank int) (bool, error) {
 			if q.PracticeID != 0 && p.PracticeID != q.PracticeID {
-				return true, nil
-			}
-			if terms := tokenize(q.Search); len(terms) > 1 && !allPrefixWords(patientTokens(p), terms[1:]) {
 				return true, nil
 			}
 			name, ok := names[p.PracticeID]
@@ -157,20 +162,21 @@ func (s *Service) Patients(q PatientQuery) ([]PatientRow, error) {
 				}
 				name, names[p.PracticeID] = pr.Name, pr.Name
 			}
-			out = append(out, PatientRow{Patient: p, PracticeName: name})
+			out = append(out, PatientRow{Patient: p, PracticeName: name, Rank: rank})
 			return len(out) < q.Limit, nil
 		}
-		if terms := tokenize(q.Search); len(terms) > 0 {
-			ids, err := matchIDs(tx, ixPatientSearch, terms[0], q.After)
+		keep := func(p Patient) (bool, error) { return keepAt(p, 0) }
+		if terms := searchTerms(q.Search, true); len(terms) > 0 {
+			hits, err := searchPatients(tx, q, terms)
 			if err != nil {
 				return err
 			}
-			for _, id := range ids {
-				p, err := getPatient(tx, id)
+			for _, h := range hits {
+				p, err := getPatient(tx, h.ID)
 				if err != nil {
 					return err
 				}
-				if more, err := keep(p); err != nil || !more {
+				if _, err := keepAt(p, h.Rank); err != nil {
 					return err
 				}
 			}
@@ -195,6 +201,24 @@ func (s *Service) Patients(q PatientQuery) ([]PatientRow, error) {
 		})
 	})
 	return out, err
+}
+
+// searchPatients is a page of a patient search: the patient whose portal
+// login the query is (rank 0), then the ranks of search.go.
+func searchPatients(tx *store.Tx, q PatientQuery, terms []string) ([]Hit, error) {
+	var hits []Hit
+	sq := searchQuery{terms: terms, scope: q.PracticeID, after: Hit{Rank: q.AfterRank, ID: q.After}, limit: q.Limit}
+	if exact, err := patientByLogin(tx, q.Search); err == nil {
+		sq.exact = exact.ID
+		if h := (Hit{Rank: RankExact, ID: exact.ID}); (q.PracticeID == 0 || exact.PracticeID == q.PracticeID) && h.after(sq.after) {
+			hits = append(hits, h)
+		}
+	} else if !IsNotFound(err) {
+		return nil, err
+	}
+	sq.limit -= len(hits)
+	more, err := patientSpace.find(tx, sq)
+	return append(hits, more...), err
 }
 
 // Patient reads one portal account.

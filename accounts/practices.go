@@ -70,7 +70,7 @@ func (s *Service) FindPractice(ref string) (Practice, error) {
 
 // PracticeQuery selects practices in id order.
 type PracticeQuery struct {
-	Search string // words that prefix words of the name
+	Search string // words that each start a word of the name (any order, folding case and accents)
 	After  uint64 // paging: only ids above this
 	Limit  int    // 0 = 200
 }
@@ -83,7 +83,7 @@ func (s *Service) Practices(q PracticeQuery) ([]Practice, error) {
 	}
 	var out []Practice
 	err := s.db.View(func(tx *store.Tx) error {
-		terms := tokenize(q.Search)
+		terms := searchTerms(q.Search, false)
 		if len(terms) == 0 {
 			return tx.Scan(bPractices, nil, store.U64(q.After+1), false, func(_, v []byte) (bool, error) {
 				p, err := decode[Practice](v)
@@ -91,18 +91,24 @@ func (s *Service) Practices(q PracticeQuery) ([]Practice, error) {
 				return len(out) < q.Limit, err
 			})
 		}
-		ids, err := matchIDs(tx, ixPracticeName, terms[0], q.After)
+		ids, err := practicesMatching(tx, terms[0])
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
+		for _, t := range terms[1:] {
+			more, err := practicesMatching(tx, t)
+			if err != nil {
+				return err
+			}
+			ids = intersect(ids, more)
+		}
+		i, _ := slices.BinarySearch(ids, q.After+1)
+		for _, id := range ids[i:] {
 			p, err := getPractice(tx, id)
 			if err != nil {
 				return err
 			}
-			if allPrefixWords(tokenize(p.Name), terms[1:]) {
-				out = append(out, p)
-			}
+			out = append(out, p)
 			if len(out) >= q.Limit {
 				break
 			}
@@ -138,35 +144,4 @@ func (s *Service) Licenses(q LicenseQuery) ([]Practice, error) {
 		})
 	})
 	return out, err
-}
-
-// matchIDs returns, in id order, the ids above after whose index has a token
-// starting with prefix.
-func matchIDs(tx *store.Tx, ix store.Bucket, prefix string, after uint64) ([]uint64, error) {
-	seen := map[uint64]bool{}
-	var ids []uint64
-	err := tx.Scan(ix, []byte(prefix), nil, false, func(k, _ []byte) (bool, error) {
-		id := store.ParseU64(k[len(k)-8:])
-		if id > after && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-		return len(ids) < maxSearchHits, nil
-	})
-	slices.Sort(ids)
-	return ids, err
-}
-
-// maxSearchHits bounds how many candidates one search word gathers, so a
-// one-letter filter on a million users stays quick.
-const maxSearchHits = 5000
-
-// allPrefixWords reports whether every term prefixes one of words.
-func allPrefixWords(words, terms []string) bool {
-	for _, term := range terms {
-		if !slices.ContainsFunc(words, func(w string) bool { return strings.HasPrefix(w, term) }) {
-			return false
-		}
-	}
-	return true
 }

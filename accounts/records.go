@@ -127,13 +127,6 @@ func (t *txn) unindexUser(old, u User) error {
 			return err
 		}
 	}
-	if !sameTokens(old, u) {
-		for _, tok := range userTokens(old) {
-			if err := tx.Delete(ixSearch, searchKey(tok, old.ID)); err != nil {
-				return err
-			}
-		}
-	}
 	return nil
 }
 
@@ -155,14 +148,12 @@ func (t *txn) indexUser(old *User, u User) error {
 			return err
 		}
 	}
-	if old == nil || !sameTokens(*old, u) {
-		for _, tok := range userTokens(u) {
-			if err := tx.PutRaw(ixSearch, searchKey(tok, u.ID), nil); err != nil {
-				return err
-			}
-		}
+	var oldDoc *searchDoc
+	if old != nil {
+		d := userDoc(*old)
+		oldDoc = &d
 	}
-	return nil
+	return userSpace.index(tx, u.ID, oldDoc, userDoc(u))
 }
 
 // putPractice writes p and keeps the fullness index and totals in step.
@@ -178,7 +169,7 @@ func (t *txn) putPractice(old *Practice, p Practice) error {
 			return err
 		}
 		if old.Name != p.Name {
-			for _, tok := range tokenize(old.Name) {
+			for _, tok := range nameWords(old.Name) {
 				if err := tx.Delete(ixPracticeName, searchKey(tok, old.ID)); err != nil {
 					return err
 				}
@@ -186,7 +177,7 @@ func (t *txn) putPractice(old *Practice, p Practice) error {
 		}
 	}
 	if old == nil || old.Name != p.Name {
-		for _, tok := range tokenize(p.Name) {
+		for _, tok := range nameWords(p.Name) {
 			if err := tx.PutRaw(ixPracticeName, searchKey(tok, p.ID), nil); err != nil {
 				return err
 			}
@@ -232,50 +223,18 @@ func searchKey(token string, id uint64) []byte {
 	return store.Key([]byte(token), []byte{0}, store.U64(id))
 }
 
-// tokenize splits text into lower-case search words (letters and digits).
-func tokenize(s string) []string {
-	f := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f && r != 0xa0)
-	})
-	return dedupe(f)
-}
-
-// userTokens are the words a user is indexed under: the words of their name,
-// of their login email's local part, and of their username.
-func userTokens(u User) []string {
-	toks := tokenize(u.Name)
+// userDoc is what a user is searched by: the words of their name; of their
+// login email, both sides of the @; of their username. (The words of their
+// practice's name count too, through the practice index.)
+func userDoc(u User) searchDoc {
+	d := searchDoc{practice: u.PracticeID, name: nameWords(u.Name)}
 	if e := normalizeLogin(u.Email); e != "" {
-		if at := strings.IndexByte(e, '@'); at > 0 {
-			e = e[:at]
+		local, domain := e, ""
+		if at := strings.LastIndexByte(e, '@'); at >= 0 {
+			local, domain = e[:at], e[at+1:]
 		}
-		toks = append(toks, tokenize(e)...)
+		d.other = append(append(d.other, nameWords(local)...), tokenize(domain)...)
 	}
-	toks = append(toks, tokenize(u.Username)...)
-	return dedupe(toks)
-}
-
-// userWords are all the words a search can match a user by: their indexed
-// words, their email's domain, and their practice's name.
-func userWords(u User, practiceName string) []string {
-	words := userTokens(u)
-	if at := strings.IndexByte(u.Email, '@'); at >= 0 {
-		words = append(words, tokenize(u.Email[at+1:])...)
-	}
-	return append(words, tokenize(practiceName)...)
-}
-
-func dedupe(words []string) []string {
-	seen := make(map[string]bool, len(words))
-	out := words[:0]
-	for _, w := range words {
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-func sameTokens(a, b User) bool {
-	return a.Name == b.Name && a.Email == b.Email && a.Username == b.Username && a.ID == b.ID
+	d.other = dedupe(append(d.other, nameWords(u.Username)...))
+	return d
 }

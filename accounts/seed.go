@@ -91,7 +91,8 @@ func buildDemo(path string, opts DemoOptions, cfg Config) error {
 	}
 	s.demo.Store(&info)
 
-	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), emails: map[string]bool{}}
+	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), emails: map[string]bool{},
+		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d))}
 	now := s.Now()
 	for start := 0; start < opts.Practices; start += practicesPerTx {
 		end := min(start+practicesPerTx, opts.Practices)
@@ -127,11 +128,26 @@ func buildDemo(path string, opts DemoOptions, cfg Config) error {
 type demoGen struct {
 	sealer *mfa.Sealer
 	rng    *mrand.Rand
+	intl   *mrand.Rand // a stream of its own, so the rest of a seed's demo stays as it was
 	emails map[string]bool
 	active []string // logins of active seeded users, candidates for lockouts
 }
 
 func (g *demoGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+// personName is a first and a last name; about one person in twenty has a
+// name with accents or letters of other Latin alphabets (Łukasiewicz, Núñez),
+// which search finds folded ("lukas", "nunez").
+func (g *demoGen) personName() string {
+	first, last := g.pick(demoFirstNames), g.pick(demoLastNames)
+	if g.intl.IntN(25) == 0 {
+		last = demoIntlLastNames[g.intl.IntN(len(demoIntlLastNames))]
+	}
+	if g.intl.IntN(40) == 0 {
+		first = demoIntlFirstNames[g.intl.IntN(len(demoIntlFirstNames))]
+	}
+	return first + " " + last
+}
 
 func (g *demoGen) practice(t *txn) error {
 	name := fmt.Sprintf(g.pick(demoPracticeForms), g.pick(demoPlaces), g.pick(demoSpecialties))
@@ -164,7 +180,7 @@ func (g *demoGen) practice(t *txn) error {
 	domain := strings.ToLower(strings.Join(tokenize(name), "")) + ".com"
 	owner := ""
 	for i := range inUse {
-		nu := NewUser{PracticeID: p.ID, Name: g.pick(demoFirstNames) + " " + g.pick(demoLastNames), Kind: KindStaff}
+		nu := NewUser{PracticeID: p.ID, Name: g.personName(), Kind: KindStaff}
 		switch {
 		case i == 0: // the owner: a provider, an owner and an admin at once
 			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true, Admin: true}
@@ -224,7 +240,7 @@ func (g *demoGen) practice(t *txn) error {
 	}
 	// Patients with portal accounts (R27, R28).
 	for range 3 + g.rng.IntN(8) {
-		name := g.pick(demoFirstNames) + " " + g.pick(demoLastNames)
+		name := g.personName()
 		login := g.username(name) + fmt.Sprint(1940+g.rng.IntN(70))
 		if _, err := t.createPatient(seedActor, p.ID, name, login, g.email(name, g.pick(demoMailDomains)), Credential{}); err != nil {
 			return err
@@ -238,7 +254,7 @@ func (g *demoGen) practice(t *txn) error {
 	}
 	// Leavers: inactive, their licenses free again.
 	for range g.rng.IntN(4) {
-		nu := NewUser{PracticeID: p.ID, Name: g.pick(demoFirstNames) + " " + g.pick(demoLastNames), Kind: KindStaff}
+		nu := NewUser{PracticeID: p.ID, Name: g.personName(), Kind: KindStaff}
 		nu.Email = g.email(nu.Name, domain)
 		nu.EmailConfirm = nu.Email
 		if err := g.leaver(t, nu, owner); err != nil {
@@ -266,7 +282,7 @@ func (g *demoGen) leaver(t *txn, nu NewUser, owner string) error {
 }
 
 func (g *demoGen) email(name, practiceDomain string) string {
-	parts := strings.Fields(strings.ToLower(name))
+	parts := strings.Fields(fold(name))
 	first, last := parts[0], parts[len(parts)-1]
 	var local string
 	switch g.rng.IntN(4) {
@@ -292,7 +308,7 @@ func (g *demoGen) email(name, practiceDomain string) string {
 }
 
 func (g *demoGen) username(name string) string {
-	parts := strings.Fields(strings.ToLower(name))
+	parts := strings.Fields(fold(name))
 	base := parts[0][:1] + parts[len(parts)-1]
 	un := base
 	for n := 2; g.emails[un]; n++ {

@@ -72,7 +72,7 @@ type Stats struct {
 
 // New returns a Service over an open database, preparing its schema.
 func New(db *store.DB, clock Clock, cfg Config) (*Service, error) {
-	if err := db.EnsureSchema(schemaVersion, nil); err != nil {
+	if err := db.EnsureSchema(schemaVersion, migrations); err != nil {
 		return nil, err
 	}
 	s := &Service{db: db, clock: clock, cfg: cfg}

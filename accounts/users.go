@@ -178,21 +178,28 @@ func (s *Service) UserByLogin(login string) (User, error) {
 type UserRow struct {
 	User
 	PracticeName string
+	Rank         int // with a search: RankExact, RankName or RankOther (search.go)
 }
 
-// UserQuery selects users in id order.
+// UserQuery selects users: in id order, or with a search ranked (an exact
+// login first, then users found by their name, then the rest), each rank in
+// id order.
 type UserQuery struct {
 	PracticeID uint64 // only this practice's users
 	Status     Status // only this status
 	LockedOnly bool   // only locked accounts
-	Search     string // words that prefix a word of the name, email or username, or the practice's name
-	After      uint64 // paging: only ids above this
-	Limit      int    // 0 = 200
+	// Search: words that each start a word of the name, the login email
+	// (either side of the @), the username or the practice's name, in any
+	// order, folding case and accents.
+	Search    string
+	After     uint64 // paging: the id of the last row of the page before
+	AfterRank int    // paging: its rank (searches only)
+	Limit     int    // 0 = 200
 }
 
-// Users lists users by id, a page at a time, from indexes: a practice's users
-// from the practice index, a search from the word indexes, never by decoding
-// every user.
+// Users lists users a page at a time from indexes: a practice's users from
+// the practice index, a search from the word index (search.go), never by
+// decoding every user.
 func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 	if q.Limit <= 0 {
 		q.Limit = 200
@@ -200,7 +207,7 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 	var out []UserRow
 	err := s.db.View(func(tx *store.Tx) error {
 		names := map[uint64]string{}
-		keep := func(u User) (bool, error) {
+		keepAt := func(u User, rank int) (bool, error) {
 			if (q.Status != "" && u.Status != q.Status) || (q.LockedOnly && !u.Locked()) ||
 				(q.PracticeID != 0 && u.PracticeID != q.PracticeID) {
 				return true, nil
@@ -213,24 +220,21 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 				}
 				name, names[u.PracticeID] = p.Name, p.Name
 			}
-			if terms := tokenize(q.Search); len(terms) > 1 &&
-				!allPrefixWords(userWords(u, name), terms[1:]) {
-				return true, nil
-			}
-			out = append(out, UserRow{User: u, PracticeName: name})
+			out = append(out, UserRow{User: u, PracticeName: name, Rank: rank})
 			return len(out) < q.Limit, nil
 		}
-		if terms := tokenize(q.Search); len(terms) > 0 {
-			ids, err := searchUsers(tx, terms[0], q.After)
+		keep := func(u User) (bool, error) { return keepAt(u, 0) }
+		if terms := searchTerms(q.Search, false); len(terms) > 0 {
+			hits, err := searchUsers(tx, q, terms)
 			if err != nil {
 				return err
 			}
-			for _, id := range ids {
-				u, err := getUser(tx, id)
+			for _, h := range hits {
+				u, err := getUser(tx, h.ID)
 				if err != nil {
 					return err
 				}
-				if more, err := keep(u); err != nil || !more {
+				if _, err := keepAt(u, h.Rank); err != nil {
 					return err
 				}
 			}
@@ -272,35 +276,31 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 	return out, err
 }
 
-// searchUsers finds users by the first search word: a prefix of a word of
-// their name, email or username, or of their practice's name.
-func searchUsers(tx *store.Tx, term string, after uint64) ([]uint64, error) {
-	ids, err := matchIDs(tx, ixSearch, term, after)
-	if err != nil {
+// searchUsers is a page of a user search: the user whose login the query is
+// (rank 0), then the ranks of search.go, after (q.AfterRank, q.After).
+func searchUsers(tx *store.Tx, q UserQuery, terms []string) ([]Hit, error) {
+	filtered := q.Status != "" || q.LockedOnly
+	pass := func(u User) bool {
+		return (q.Status == "" || u.Status == q.Status) && (!q.LockedOnly || u.Locked()) &&
+			(q.PracticeID == 0 || u.PracticeID == q.PracticeID)
+	}
+	var hits []Hit
+	sq := searchQuery{terms: terms, scope: q.PracticeID, after: Hit{Rank: q.AfterRank, ID: q.After}, limit: q.Limit}
+	if exact, err := userByLogin(tx, q.Search); err == nil {
+		sq.exact = exact.ID
+		if h := (Hit{Rank: RankExact, ID: exact.ID}); pass(exact) && h.after(sq.after) {
+			hits = append(hits, h)
+		}
+	} else if !IsNotFound(err) {
 		return nil, err
 	}
-	practices, err := matchIDs(tx, ixPracticeName, term, 0)
-	if err != nil {
-		return nil, err
-	}
-	seen := make(map[uint64]bool, len(ids))
-	for _, id := range ids {
-		seen[id] = true
-	}
-	for _, pid := range practices {
-		prefix := store.U64(pid)
-		err := tx.Scan(ixPracticeUsers, prefix, store.Key(prefix, store.U64(after+1)), false, func(k, _ []byte) (bool, error) {
-			id := store.ParseU64(k[8:])
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-			return len(ids) < maxSearchHits, nil
-		})
-		if err != nil || len(ids) >= maxSearchHits {
-			break
+	if filtered {
+		sq.accept = func(id uint64) (bool, error) {
+			u, err := getUser(tx, id)
+			return err == nil && pass(u), err
 		}
 	}
-	sortIDs(ids)
-	return ids, nil
+	sq.limit -= len(hits)
+	more, err := userSpace.find(tx, sq)
+	return append(hits, more...), err
 }

@@ -67,7 +67,7 @@ func (a *app) usersListCmd() *cobra.Command {
 				}
 				q.PracticeID = p.ID
 			}
-			rows, err := svc.Users(q)
+			rows, err := listUsers(svc, q)
 			if err != nil {
 				return err
 			}
@@ -97,10 +97,28 @@ func (a *app) usersListCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&practice, "practice", "", "only users of practice `P` (its number or exact name)")
 	f.StringVar(&status, "status", "", "only users that are `pending|active|inactive|locked`")
-	f.StringVar(&search, "search", "", "words `Q` that start words of the name, email or practice")
-	f.IntVar(&limit, "limit", 100, "show at most `N`")
+	f.StringVar(&search, "search", "", "words `Q` that start words of the name, email, username or practice, in any order (exact login first, then name matches)")
+	f.IntVar(&limit, "limit", 100, "show at most `N` (0: all)")
 	a.addJSON(cmd)
 	return cmd
+}
+
+// listUsers runs q; a limit of 0 pages through every match.
+func listUsers(svc *accounts.Service, q accounts.UserQuery) ([]accounts.UserRow, error) {
+	if q.Limit > 0 {
+		return svc.Users(q)
+	}
+	var all []accounts.UserRow
+	for {
+		q.Limit = 1000
+		rows, err := svc.Users(q)
+		all = append(all, rows...)
+		if err != nil || len(rows) < q.Limit {
+			return all, err
+		}
+		last := rows[len(rows)-1]
+		q.After, q.AfterRank = last.ID, last.Rank
+	}
 }
 
 // userRecordJSON is one user in full: the listing's fields and the rest of

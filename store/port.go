@@ -173,3 +173,12 @@ func (tx *Tx) Scan(name Bucket, prefix, start []byte, reverse bool, fn func(k, v
 
 // Count returns the number of keys in the bucket.
 func (tx *Tx) Count(name Bucket) (int, error) { return tx.t.count(name) }
+
+// DropBucket removes a bucket, its keys and its sequence (schema migrations);
+// a bucket that is not there is fine.
+func (tx *Tx) DropBucket(name Bucket) error {
+	if !tx.t.writable() {
+		return fmt.Errorf("store: drop %s in a read-only transaction", name)
+	}
+	return tx.t.drop(name)
+}

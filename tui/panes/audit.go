@@ -69,7 +69,7 @@ func NewAudit(c *common.Common) *Audit {
 				return nil, nil
 			}
 		}
-		terms := strings.Fields(strings.ToLower(q))
+		terms := strings.Fields(accounts.Fold(q))
 		var out []eventRow
 		for scanned := 0; len(out) < limit && scanned < auditScan; {
 			es, err := c.Svc.Audit(accounts.AuditQuery{Before: before, Limit: limit})

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"latchkey/accounts"
 	"latchkey/tui/common"
 	"latchkey/tui/components"
 )
@@ -44,7 +45,7 @@ func NewLockouts(c *common.Common) *Lockouts {
 		}
 		ls, err := c.Svc.Lockouts(maxLockouts)
 		out := make([]lockRow, 0, len(ls))
-		terms := strings.Fields(strings.ToLower(q))
+		terms := strings.Fields(accounts.Fold(q))
 		for _, l := range ls {
 			r := lockRow{ID: l.User.ID, Name: common.Sanitize(l.Name), Login: common.Sanitize(l.Login),
 				Practice: common.Sanitize(l.Practice), LockedAt: l.LockedAt, UnlocksAt: l.UnlocksAt, Failures: l.Failures}
@@ -71,7 +72,7 @@ func matchAll(terms []string, fields ...string) bool {
 	for _, t := range terms {
 		found := false
 		for _, f := range fields {
-			if strings.Contains(strings.ToLower(f), t) {
+			if strings.Contains(accounts.Fold(f), t) {
 				found = true
 				break
 			}

@@ -19,13 +19,14 @@ type patientRow struct {
 	Contact    string
 	MustChange bool
 	ResetAt    string // "" when never reset
+	Rank       int    // the search rank: pages continue after (Rank, ID)
 }
 
 func toPatientRow(c *common.Common, r accounts.PatientRow) patientRow {
 	row := patientRow{
 		ID: r.ID, Name: common.Sanitize(r.Name), Login: common.Sanitize(r.Login),
 		Practice: common.Sanitize(r.PracticeName), Contact: common.Sanitize(r.ContactEmail),
-		MustChange: r.MustChange,
+		MustChange: r.MustChange, Rank: r.Rank,
 	}
 	if !r.ResetAt.IsZero() {
 		row.ResetAt = r.ResetAt.In(c.Loc).Format("01-02 15:04")
@@ -48,7 +49,7 @@ func NewPatients(c *common.Common) *Patients {
 	fetch := func(_ any, q string, _ int, last *patientRow, limit int) ([]patientRow, error) {
 		pq := accounts.PatientQuery{Search: q, Limit: limit}
 		if last != nil {
-			pq.After = last.ID
+			pq.After, pq.AfterRank = last.ID, last.Rank
 		}
 		rs, err := c.Svc.Patients(pq)
 		out := make([]patientRow, len(rs))

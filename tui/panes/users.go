@@ -26,6 +26,7 @@ type userRow struct {
 	Locked      bool
 	LockedUntil int64 // unix nanoseconds; 0 when open
 	Failures    int
+	Rank        int // the search rank: pages continue after (Rank, ID)
 }
 
 func toUserRow(r accounts.UserRow) userRow {
@@ -34,7 +35,7 @@ func toUserRow(r accounts.UserRow) userRow {
 		ID: u.ID, Name: common.Sanitize(u.Name), Login: common.Sanitize(u.Login()),
 		Practice: common.Sanitize(r.PracticeName), Kind: string(u.Kind), Roles: u.Roles.String(),
 		Status: string(u.Status), Locked: u.Locked(), Failures: u.Failures,
-		MFA: accounts.MethodLabel(u.MFA.Method), PracticeID: u.PracticeID,
+		MFA: accounts.MethodLabel(u.MFA.Method), PracticeID: u.PracticeID, Rank: r.Rank,
 	}
 	if u.MFA.Pending != nil {
 		row.MFA += "…" // a method being set up (R22)
@@ -60,7 +61,7 @@ func NewUsers(c *common.Common) *Users {
 		scope, _ := arg.(uint64)
 		uq := accounts.UserQuery{Search: q, Limit: limit, PracticeID: scope}
 		if last != nil {
-			uq.After = last.ID
+			uq.After, uq.AfterRank = last.ID, last.Rank
 		}
 		rs, err := c.Svc.Users(uq)
 		out := make([]userRow, len(rs))

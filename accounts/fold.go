@@ -1,0 +1,118 @@
+package accounts
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Search compares words after folding: compatibility decomposition (NFKD),
+// combining marks dropped, Unicode case folding, and the Latin letters that
+// carry their mark inside the letter (Ł, Ø, Đ...) spelled with their base
+// letter. So "lukas" finds Łukasiewicz, "jose" José, "MULLER" Müller.
+
+// foldLetters are letters NFKD leaves whole that a reader takes for a plain
+// Latin letter (or two).
+var foldLetters = map[rune]string{
+	'ł': "l", 'Ł': "l", 'ø': "o", 'Ø': "o", 'đ': "d", 'Đ': "d", 'ð': "d", 'Ð': "d",
+	'ħ': "h", 'Ħ': "h", 'ŧ': "t", 'Ŧ': "t", 'ı': "i", 'ƚ': "l", 'ƀ': "b", 'ɨ': "i",
+	'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'þ': "th", 'Þ': "th", 'ß': "ss", 'ẞ': "ss",
+}
+
+// folders reuses case folders: a cases.Caser keeps state and is not safe to
+// share between goroutines.
+var folders = sync.Pool{New: func() any { c := cases.Fold(); return &c }}
+
+// fold is the form search compares text in.
+func fold(s string) string {
+	if isPlainASCII(s) {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	for _, r := range norm.NFKD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if m, ok := foldLetters[r]; ok {
+			b.WriteString(m)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	c := folders.Get().(*cases.Caser)
+	out := c.String(b.String())
+	folders.Put(c)
+	return out
+}
+
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// tokenize splits text into folded search words: runs of letters and digits.
+func tokenize(s string) []string {
+	return dedupe(strings.FieldsFunc(fold(s), func(r rune) bool { return !isWordRune(r) }))
+}
+
+// nameWords are the words of a name or a login's local part: its tokens, and
+// each chunk between spaces run together when punctuation splits it, so
+// O'Brien is found by "o brien" and by "obrien", Mary-Jane by "maryjane".
+func nameWords(s string) []string {
+	var out []string
+	for _, chunk := range strings.Fields(fold(s)) {
+		parts := strings.FieldsFunc(chunk, func(r rune) bool { return !isWordRune(r) })
+		out = append(out, parts...)
+		if len(parts) > 1 {
+			out = append(out, strings.Join(parts, ""))
+		}
+	}
+	return dedupe(out)
+}
+
+// searchTerms are the words of a query that a match must all have: folded,
+// without repeats, and without a term that merely prefixes (or, for a
+// substring search, lies inside) another, which the longer one implies.
+func searchTerms(q string, inside bool) []string {
+	terms := tokenize(q)
+	out := terms[:0:0]
+	for i, t := range terms {
+		implied := false
+		for j, u := range terms {
+			if i != j && len(u) > len(t) && (strings.HasPrefix(u, t) || inside && strings.Contains(u, t)) {
+				implied = true
+				break
+			}
+		}
+		if !implied {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func dedupe(words []string) []string {
+	seen := make(map[string]bool, len(words))
+	out := words[:0]
+	for _, w := range words {
+		if w != "" && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Fold is the form searches compare text in (case and accents folded), for
+// faces that filter a short list they already hold.
+func Fold(s string) string { return fold(s) }

@@ -1,0 +1,51 @@
+package accounts
+
+import "latchkey/store"
+
+// migrations bring an older file up to schemaVersion (store.EnsureSchema).
+var migrations = []store.Migration{
+	{From: 1, Run: reindexSearch},
+}
+
+// reindexSearch (schema 1 to 2) rebuilds the search indexes with folded
+// words and docs (search.go): the old word index kept unfolded words and no
+// docs.
+func reindexSearch(tx *store.Tx) error {
+	for _, b := range []store.Bucket{"ix_search", "ix_patient_search", ixPracticeName, ixUserWords, ixUserDocs, ixPatientWords, ixPatientDocs} {
+		if err := tx.DropBucket(b); err != nil {
+			return err
+		}
+	}
+	err := tx.Scan(bPractices, nil, nil, false, func(_, v []byte) (bool, error) {
+		p, err := decode[Practice](v)
+		if err != nil {
+			return false, err
+		}
+		for _, w := range nameWords(p.Name) {
+			if err := tx.PutRaw(ixPracticeName, searchKey(w, p.ID), nil); err != nil {
+				return false, err
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Scan(bUsers, nil, nil, false, func(_, v []byte) (bool, error) {
+		u, err := decode[User](v)
+		if err != nil {
+			return false, err
+		}
+		return true, userSpace.index(tx, u.ID, nil, userDoc(u))
+	})
+	if err != nil {
+		return err
+	}
+	return tx.Scan(bPatients, nil, nil, false, func(_, v []byte) (bool, error) {
+		p, err := decode[Patient](v)
+		if err != nil {
+			return false, err
+		}
+		return true, patientSpace.index(tx, p.ID, nil, patientDoc(p))
+	})
+}

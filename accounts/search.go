@@ -1,0 +1,403 @@
+package accounts
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+
+	"latchkey/store"
+)
+
+// Search finds exactly the records a full scan would, ranked and paged.
+//
+// A record matches a query when every query word (folded, see fold) starts a
+// word of the record — or, in a substring space (patients), lies inside one.
+// Matches come in ranks: 0 an exact login, 1 every word found in the name,
+// 2 the rest; within a rank by id. A page continues strictly after the
+// (rank, id) of the last row of the one before, so paging has no gaps or
+// repeats however the pages are cut.
+//
+// Each searchable record has two kinds of index entry:
+//   - words: kind|word|0|id for each of its words ('n' for the name's, 'o'
+//     for the others'); a substring space indexes every suffix of each word;
+//   - a doc: id -> the practice id and the words themselves, in one small
+//     value, so a candidate is checked without reading its record.
+//
+// A query gathers, for its most selective words, the ids whose words match
+// (a key range each, given up when it runs past a budget), intersects them
+// and checks the survivors' docs in id order. When no word is selective the
+// docs are read in id order instead: then matches are dense and a page fills
+// quickly. Either way the answer is the scan's.
+
+// searchSpace is one kind of searchable record.
+type searchSpace struct {
+	words  store.Bucket
+	docs   store.Bucket
+	inside bool // a word matches anywhere inside a record's word (patients)
+	// members lists a practice's records (practiceID|id) when the practice's
+	// name counts among their words (users).
+	members store.Bucket
+}
+
+var (
+	userSpace    = searchSpace{words: ixUserWords, docs: ixUserDocs, members: ixPracticeUsers}
+	patientSpace = searchSpace{words: ixPatientWords, docs: ixPatientDocs, inside: true}
+)
+
+const (
+	kindName  = 'n'
+	kindOther = 'o'
+)
+
+// Rank of a search hit.
+const (
+	RankExact = 0 // the query is the login itself
+	RankName  = 1 // every word found in the name
+	RankOther = 2 // some word found only in the email, username or practice
+)
+
+// searchDoc is what a record is searched by.
+type searchDoc struct {
+	practice uint64
+	name     []string
+	other    []string
+}
+
+func (d searchDoc) encode() []byte {
+	var b bytes.Buffer
+	b.Write(store.U64(d.practice))
+	b.WriteString(strings.Join(d.name, " "))
+	b.WriteByte(0)
+	b.WriteString(strings.Join(d.other, " "))
+	return b.Bytes()
+}
+
+// splitDoc returns a doc's practice and its name and other words, each list
+// space-separated.
+func splitDoc(v []byte) (practice uint64, name, other []byte) {
+	if len(v) < 8 {
+		return 0, nil, nil
+	}
+	practice, v = store.ParseU64(v), v[8:]
+	if i := bytes.IndexByte(v, 0); i >= 0 {
+		return practice, v[:i], v[i+1:]
+	}
+	return practice, v, nil
+}
+
+func (d searchDoc) same(o searchDoc) bool {
+	return d.practice == o.practice && slices.Equal(d.name, o.name) && slices.Equal(d.other, o.other)
+}
+
+// wordKeys are the word entries of doc id.
+func (sp searchSpace) wordKeys(id uint64, d searchDoc) [][]byte {
+	var keys [][]byte
+	seen := map[string]bool{}
+	add := func(kind byte, words []string) {
+		for _, w := range words {
+			for i := range w {
+				if i > 0 && !sp.inside {
+					break
+				}
+				k := string(kind) + w[i:]
+				if !seen[k] {
+					seen[k] = true
+					keys = append(keys, store.Key([]byte(k), []byte{0}, store.U64(id)))
+				}
+			}
+		}
+	}
+	add(kindName, d.name)
+	add(kindOther, d.other)
+	return keys
+}
+
+// index writes doc id's entries, replacing old's (nil for a new record).
+func (sp searchSpace) index(tx *store.Tx, id uint64, old *searchDoc, d searchDoc) error {
+	if old != nil && old.same(d) {
+		return nil
+	}
+	keep := map[string]bool{}
+	for _, k := range sp.wordKeys(id, d) {
+		keep[string(k)] = true
+	}
+	if old != nil {
+		for _, k := range sp.wordKeys(id, *old) {
+			if keep[string(k)] {
+				delete(keep, string(k)) // already there
+				continue
+			}
+			if err := tx.Delete(sp.words, k); err != nil {
+				return err
+			}
+		}
+	}
+	for k := range keep {
+		if err := tx.PutRaw(sp.words, []byte(k), nil); err != nil {
+			return err
+		}
+	}
+	return tx.PutRaw(sp.docs, store.U64(id), d.encode())
+}
+
+// Hit is one search result: its rank and id.
+type Hit struct {
+	Rank int
+	ID   uint64
+}
+
+func (h Hit) after(o Hit) bool { return h.Rank > o.Rank || h.Rank == o.Rank && h.ID > o.ID }
+
+// searchQuery is one page of a search.
+type searchQuery struct {
+	terms []string
+	scope uint64 // only this practice's records (0: all)
+	exact uint64 // the rank-0 hit, if any (found by the caller), kept out of the other ranks
+	after Hit
+	limit int
+	// accept applies further filters (status, lock) to a match; nil keeps all.
+	accept func(id uint64) (bool, error)
+}
+
+// gatherBudget bounds the index keys one word may cost to gather before the
+// search decides it is not selective and checks docs instead.
+var gatherBudget = 20000
+
+// find returns the page of hits of ranks 1 and 2 after q.after.
+func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
+	m, err := sp.matcher(tx, q.terms)
+	if err != nil {
+		return nil, err
+	}
+	var out []Hit
+	for _, rank := range []int{RankName, RankOther} {
+		if q.after.Rank > rank || len(out) >= q.limit {
+			continue
+		}
+		after := uint64(0)
+		if q.after.Rank == rank {
+			after = q.after.ID
+		}
+		err := sp.eachCandidate(tx, m, rank, q.scope, after, func(id uint64, doc []byte) (bool, error) {
+			if id == q.exact || m.rank(doc) != rank {
+				return true, nil
+			}
+			if practice, _, _ := splitDoc(doc); q.scope != 0 && practice != q.scope {
+				return true, nil
+			}
+			if q.accept != nil {
+				ok, err := q.accept(id)
+				if err != nil || !ok {
+					return err == nil, err
+				}
+			}
+			out = append(out, Hit{Rank: rank, ID: id})
+			return len(out) < q.limit, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// eachCandidate visits, in id order after after, the docs that may rank at
+// rank: the intersection of the selective words' ids, or every doc.
+func (sp searchSpace) eachCandidate(tx *store.Tx, m *matcher, rank int, scope, after uint64,
+	fn func(id uint64, doc []byte) (bool, error)) error {
+	var cands []uint64
+	have := false
+	if scope != 0 && sp.members != "" {
+		ids, _, err := sp.membersOf(tx, []uint64{scope}, -1)
+		if err != nil {
+			return err
+		}
+		cands, have = ids, true
+	}
+	for _, term := range m.terms {
+		budget := gatherBudget
+		if have {
+			// Gathering costs about a tenth of checking a doc: worth it only
+			// while it is cheaper than checking what is already gathered.
+			budget = min(budget, 10*len(cands))
+		}
+		ids, ok, err := sp.gather(tx, m, term, rank, budget)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if have {
+			cands = intersect(cands, ids)
+		} else {
+			cands, have = ids, true
+		}
+	}
+	if !have {
+		return tx.Scan(sp.docs, nil, store.U64(after+1), false, func(k, v []byte) (bool, error) {
+			return fn(store.ParseU64(k), v)
+		})
+	}
+	i, _ := slices.BinarySearch(cands, after+1)
+	for _, id := range cands[i:] {
+		doc, err := tx.GetRaw(sp.docs, store.U64(id))
+		if err != nil {
+			return err
+		}
+		if more, err := fn(id, doc); err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// gather returns, sorted, the ids with a word matching term that could rank
+// at rank (name words for rank 1; any word, or the practice's name, for
+// rank 2), or ok false when that costs more than budget keys.
+func (sp searchSpace) gather(tx *store.Tx, m *matcher, term string, rank, budget int) (ids []uint64, ok bool, err error) {
+	kinds := []byte{kindName}
+	if rank == RankOther {
+		kinds = append(kinds, kindOther)
+	}
+	n := 0
+	for _, kind := range kinds {
+		prefix := append([]byte{kind}, term...)
+		err := tx.Scan(sp.words, prefix, nil, false, func(k, _ []byte) (bool, error) {
+			if n++; n > budget {
+				return false, nil
+			}
+			ids = append(ids, store.ParseU64(k[len(k)-8:]))
+			return true, nil
+		})
+		if err != nil || n > budget {
+			return nil, false, err
+		}
+	}
+	if rank == RankOther && sp.members != "" {
+		members, more, err := sp.membersOf(tx, m.practiceList[term], budget-n)
+		if err != nil || !more {
+			return nil, false, err
+		}
+		ids = append(ids, members...)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), true, nil
+}
+
+// membersOf lists the records of the practices (sorted), or ok false past
+// budget keys (budget < 0: no bound).
+func (sp searchSpace) membersOf(tx *store.Tx, practices []uint64, budget int) (ids []uint64, ok bool, err error) {
+	n := 0
+	for _, p := range practices {
+		err := tx.Scan(sp.members, store.U64(p), nil, false, func(k, _ []byte) (bool, error) {
+			if n++; budget >= 0 && n > budget {
+				return false, nil
+			}
+			ids = append(ids, store.ParseU64(k[8:]))
+			return true, nil
+		})
+		if err != nil || budget >= 0 && n > budget {
+			return nil, false, err
+		}
+	}
+	slices.Sort(ids)
+	return ids, true, nil
+}
+
+func intersect(a, b []uint64) []uint64 {
+	out := a[:0:0]
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// matcher checks docs against a query's terms.
+type matcher struct {
+	terms  []string
+	inside bool
+	// practices: for each term, the practices whose name has a word it
+	// starts (users only), as a set and as a sorted list.
+	practices    map[string]map[uint64]bool
+	practiceList map[string][]uint64
+}
+
+func (sp searchSpace) matcher(tx *store.Tx, terms []string) (*matcher, error) {
+	m := &matcher{terms: terms, inside: sp.inside}
+	if sp.members == "" {
+		return m, nil
+	}
+	m.practices, m.practiceList = map[string]map[uint64]bool{}, map[string][]uint64{}
+	for _, t := range terms {
+		ids, err := practicesMatching(tx, t)
+		if err != nil {
+			return nil, err
+		}
+		set := make(map[uint64]bool, len(ids))
+		for _, id := range ids {
+			set[id] = true
+		}
+		m.practices[t], m.practiceList[t] = set, ids
+	}
+	return m, nil
+}
+
+// practicesMatching lists, sorted, the practices with a name word starting
+// with term.
+func practicesMatching(tx *store.Tx, term string) ([]uint64, error) {
+	var ids []uint64
+	err := tx.Scan(ixPracticeName, []byte(term), nil, false, func(k, _ []byte) (bool, error) {
+		ids = append(ids, store.ParseU64(k[len(k)-8:]))
+		return true, nil
+	})
+	slices.Sort(ids)
+	return slices.Compact(ids), err
+}
+
+// rank is the rank a doc matches at, or -1.
+func (m *matcher) rank(doc []byte) int {
+	practice, name, other := splitDoc(doc)
+	rank := RankName
+	for _, t := range m.terms {
+		if m.has(name, t) {
+			continue
+		}
+		if !m.has(other, t) && !m.practices[t][practice] {
+			return -1
+		}
+		rank = RankOther
+	}
+	return rank
+}
+
+// has reports whether a space-separated word list has a word that term
+// starts (or, inside, that contains term).
+func (m *matcher) has(list []byte, term string) bool {
+	if len(list) == 0 {
+		return false
+	}
+	if m.inside {
+		return bytes.Contains(list, []byte(term))
+	}
+	if bytes.HasPrefix(list, []byte(term)) {
+		return true
+	}
+	for i := bytes.IndexByte(list, ' '); i >= 0; {
+		list = list[i+1:]
+		if bytes.HasPrefix(list, []byte(term)) {
+			return true
+		}
+		i = bytes.IndexByte(list, ' ')
+	}
+	return false
+}
