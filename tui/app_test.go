@@ -14,13 +14,11 @@ import (
 	"latchkey/accounts"
 	"latchkey/tui/common"
 	"latchkey/tui/internal/fixture"
-	"latchkey/tui/panes"
 )
 
 var small = fixture.Options{Practices: 4, Users: 4, Locked: 3}
 
 func TestMain(m *testing.M) {
-	panes.Debounce = time.Millisecond // the harness does not wait for slow timers
 	// R37: the MFA sealing key, and credentials documents (R28), go to a
 	// temporary directory, never the operator's own.
 	tmp, err := os.MkdirTemp("", "latchkey-tui-test-")

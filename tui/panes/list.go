@@ -3,7 +3,6 @@ package panes
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -11,10 +10,6 @@ import (
 	"latchkey/tui/common"
 	"latchkey/tui/components"
 )
-
-// Debounce is how long a filter waits after a keystroke before it asks the
-// service: typing "smith" asks once, not five times. (Tests shorten it.)
-var Debounce = 120 * time.Millisecond
 
 // prefetch is how close to the end of what is loaded the cursor may come
 // before the next page is asked for.
@@ -34,6 +29,7 @@ type page[T any] struct {
 	rows   []T
 	limit  int
 	query  string // the filter it answers
+	arg    any    // the pane parameter it answers
 }
 
 // list is the machinery every list pane shares: the virtualised table, the
@@ -51,9 +47,13 @@ type list[T any] struct {
 	items   []T
 	arg     any    // the pane's own query parameter, passed to fetch
 	req     int    // the current request number; answers under another are stale
-	seq     int    // the last filter keystroke
 	query   string // the filter the loaded rows answer
-	loading bool
+	loading bool   // a request is in flight: at most one per pane
+	// pending: the filter changed, or a reload was asked, while a request
+	// was in flight; the next query runs as soon as it lands, with every key
+	// typed meanwhile (pendingRows: how many rows it keeps).
+	pending     bool
+	pendingRows int
 	done    bool // the service has no more rows
 	err     error
 
@@ -72,14 +72,20 @@ func newList[T any](c *common.Common, id common.PaneID, noun string, size int, f
 
 // load asks for the first page of the current query under a new request
 // number; rows keeps at least that many (a reload keeps the cursor's page).
+// It asks at once, with no debounce; if a request is in flight it asks when
+// that one lands, so keys typed meanwhile merge into one query.
 func (l *list[T]) load(rows int) tea.Cmd {
+	if l.loading {
+		l.pending, l.pendingRows = true, max(l.pendingRows, rows)
+		return nil
+	}
 	l.req++
 	l.loading = true
 	req, q, fetch, arg := l.req, l.filter.Value(), l.fetch, l.arg
 	limit := max(l.size, min(rows, 5000))
 	return common.Query(l.id, req, func() (any, error) {
 		r, err := fetch(arg, q, 0, nil, limit)
-		return page[T]{reset: true, rows: r, limit: limit, query: q}, err
+		return page[T]{reset: true, rows: r, limit: limit, query: q, arg: arg}, err
 	})
 }
 
@@ -97,7 +103,7 @@ func (l *list[T]) more() tea.Cmd {
 	}
 	return common.Query(l.id, req, func() (any, error) {
 		r, err := fetch(arg, q, n, last, size)
-		return page[T]{loaded: n, rows: r, limit: size, query: q}, err
+		return page[T]{loaded: n, rows: r, limit: size, query: q, arg: arg}, err
 	})
 }
 
@@ -175,9 +181,22 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		}
 		l.loading = false
 		p, _ := msg.Data.(page[T])
+		// Keys typed (or a reload asked) while this was in flight are asked
+		// for now, in one query.
+		again, rows := l.pending, l.pendingRows
+		l.pending, l.pendingRows = false, 0
+		then := func(cmd tea.Cmd) (tea.Cmd, bool) {
+			if again {
+				return l.load(rows), true
+			}
+			return cmd, true
+		}
 		if msg.Err != nil {
 			l.err = msg.Err
-			return nil, true
+			return then(nil)
+		}
+		if p.arg != l.arg {
+			return then(nil) // asked before the pane's scope changed
 		}
 		l.err = nil
 		// A reload of the same query keeps the cursor on its record; a new
@@ -196,12 +215,10 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		l.done = len(p.rows) < p.limit
 		l.table.SetLen(len(l.items))
 		l.keepCursorOn(key, had)
-		return l.maybeMore(), true
-	case common.DebounceMsg:
-		if msg.Seq == l.seq && l.filter.Value() != l.query {
-			return l.load(0), true
+		if again {
+			return then(nil)
 		}
-		return nil, true
+		return l.maybeMore(), true
 	case tea.KeyPressMsg:
 		return l.key(msg)
 	}
@@ -228,11 +245,7 @@ func (l *list[T]) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		changed, cmd := l.filter.Update(msg)
 		if changed {
-			l.seq++
-			seq, id := l.seq, l.id
-			cmd = tea.Batch(cmd, tea.Tick(Debounce, func(time.Time) tea.Msg {
-				return common.DebounceMsg{Pane: id, Seq: seq}
-			}))
+			cmd = tea.Batch(cmd, l.load(0))
 		}
 		return cmd, true
 	}
