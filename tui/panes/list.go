@@ -54,8 +54,8 @@ type list[T any] struct {
 	// typed meanwhile (pendingRows: how many rows it keeps).
 	pending     bool
 	pendingRows int
-	done    bool // the service has no more rows
-	err     error
+	done        bool // the service has no more rows
+	err         error
 
 	width, height int
 	summary       func() string // an optional line above the table
