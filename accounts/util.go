@@ -1,10 +1,5 @@
 package accounts
 
-import (
-	"slices"
-	"strconv"
-)
+import "strconv"
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func sortIDs(ids []uint64) { slices.Sort(ids) }
