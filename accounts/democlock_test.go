@@ -3,6 +3,8 @@ package accounts
 import (
 	"testing"
 	"time"
+
+	"latchkey/store/storetest"
 )
 
 // R39: a database that is not a demo refuses clock control.
@@ -20,7 +22,7 @@ func TestClockAdvanceRefusedOutsideDemo(t *testing.T) {
 // at once; the offset survives reopening.
 func TestClockAdvanceInDemo(t *testing.T) {
 	cfg := cheapConfig()
-	s, err := CreateDemo(t.TempDir()+"/demo.db", DemoOptions{Practices: 4, Seed: 3, Clock: NewFakeClock(testEpoch), Config: &cfg})
+	s, err := CreateDemo(storetest.Target(t, "demo.db"), DemoOptions{Practices: 4, Seed: 3, Clock: NewFakeClock(testEpoch), Config: &cfg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,10 @@
 package accounts
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
+
+	"latchkey/store/storetest"
 )
 
 // testEpoch is where every fake clock starts.
@@ -17,11 +18,13 @@ func cheapConfig() Config {
 	return cfg
 }
 
-// newTestService opens a fresh, empty database with a fake clock.
+// newTestService opens a fresh, empty database with a fake clock: a bbolt
+// file, or with LATCHKEY_TEST_ENGINE=postgres a PostgreSQL schema (R44: one
+// suite, two engines).
 func newTestService(t testing.TB) (*Service, *FakeClock) {
 	t.Helper()
 	clock := NewFakeClock(testEpoch)
-	s, err := Open(filepath.Join(t.TempDir(), "t.db"), clock, cheapConfig())
+	s, err := Open(storetest.Target(t, "t.db"), clock, cheapConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +42,7 @@ func newTestDemo(t testing.TB, practices int) (*Service, *FakeClock) {
 	t.Helper()
 	clock := NewFakeClock(testEpoch)
 	cfg := cheapConfig()
-	s, err := CreateDemo(filepath.Join(t.TempDir(), "demo.db"), DemoOptions{Practices: practices, Seed: 7, Clock: clock, Config: &cfg})
+	s, err := CreateDemo(storetest.Target(t, "demo.db"), DemoOptions{Practices: practices, Seed: 7, Clock: clock, Config: &cfg})
 	if err != nil {
 		t.Fatal(err)
 	}

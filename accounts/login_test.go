@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"latchkey/store/storetest"
 )
 
 // R11: five consecutive failures lock the account; a locked account refuses
@@ -43,7 +45,7 @@ func TestLockThresholdConfigurable(t *testing.T) {
 	clock := NewFakeClock(testEpoch)
 	cfg := cheapConfig()
 	cfg.MaxFailures = 3
-	s, err := Open(t.TempDir()+"/c.db", clock, cfg)
+	s, err := Open(storetest.Target(t, "c.db"), clock, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +125,7 @@ func TestLockDurationConfigurable(t *testing.T) {
 	clock := NewFakeClock(testEpoch)
 	cfg := cheapConfig()
 	cfg.LockDuration = 15 * time.Minute
-	s, err := Open(t.TempDir()+"/d.db", clock, cfg)
+	s, err := Open(storetest.Target(t, "d.db"), clock, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +211,7 @@ func TestLoginByEmailAnyCaseAndByUsername(t *testing.T) {
 // same (the decoy hash), with the shipped hash cost.
 func BenchmarkLoginKnownVsUnknown(b *testing.B) {
 	clock := NewFakeClock(testEpoch)
-	s, err := Open(b.TempDir()+"/b.db", clock, DefaultConfig())
+	s, err := Open(storetest.Target(b, "b.db"), clock, DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"latchkey/mfa"
+	"latchkey/store/storetest"
 )
 
 // TestMain keeps the TOTP sealing key of every test in a temporary
@@ -16,7 +17,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv(mfa.KeyFileEnv, filepath.Join(dir, "secret.key"))
-	code := m.Run()
+	code := storetest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

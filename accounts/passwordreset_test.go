@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"latchkey/store/storetest"
 )
 
 // R16: "Forgot your password?" sends a single-use link valid 60 minutes to
@@ -258,7 +260,7 @@ func TestPatientPortalReset(t *testing.T) {
 func TestPortalForceChangeConfigurable(t *testing.T) {
 	cfg := cheapConfig()
 	cfg.PortalForceChange = false
-	s, err := Open(t.TempDir()+"/p.db", NewFakeClock(testEpoch), cfg)
+	s, err := Open(storetest.Target(t, "p.db"), NewFakeClock(testEpoch), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

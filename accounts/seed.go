@@ -49,6 +49,9 @@ func CreateDemo(path string, opts DemoOptions) (*Service, error) {
 	if opts.Config != nil {
 		cfg = *opts.Config
 	}
+	if store.KindOf(path) == store.Postgres {
+		return createDemoShared(path, opts, cfg)
+	}
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("%s already exists: a demo is built in a new file", path)
 	}

@@ -2,9 +2,10 @@ package accounts
 
 import (
 	"flag"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"latchkey/store/storetest"
 )
 
 func TestCreateDemo(t *testing.T) {
@@ -45,7 +46,7 @@ func BenchmarkCreateDemo(b *testing.B) {
 	}
 	for b.Loop() {
 		cfg := cheapConfig()
-		s, err := CreateDemo(filepath.Join(b.TempDir(), "demo.db"), DemoOptions{Practices: n, Seed: 7,
+		s, err := CreateDemo(storetest.Target(b, "demo.db"), DemoOptions{Practices: n, Seed: 7,
 			Clock: NewFakeClock(testEpoch), Config: &cfg})
 		if err != nil {
 			b.Fatal(err)

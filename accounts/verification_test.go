@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"latchkey/store/storetest"
 )
 
 var linkRE = regexp.MustCompile(regexp.QuoteMeta(LinkBase) + `[A-Za-z0-9_-]+`)
@@ -137,7 +139,7 @@ func TestSetupLinkMaxAge(t *testing.T) {
 	clock2 := NewFakeClock(testEpoch)
 	cfg := cheapConfig()
 	cfg.SetupLinkMaxAge = 72 * time.Hour
-	s2, err := Open(t.TempDir()+"/m.db", clock2, cfg)
+	s2, err := Open(storetest.Target(t, "m.db"), clock2, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

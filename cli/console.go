@@ -49,12 +49,12 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 }
 
 func (a *app) openForConsole() (*accounts.Service, error) {
-	if a.db != "" {
-		return accounts.Open(a.db, clock, a.config())
-	}
-	path, err := defaultDBPath()
+	path, err := a.dbPath()
 	if err != nil {
 		return nil, err
+	}
+	if a.db != "" || os.Getenv("LATCHKEY_DB") != "" {
+		return accounts.Open(path, clock, a.config())
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		// The directory holds a database of account records: owner only (R36).

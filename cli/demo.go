@@ -44,13 +44,15 @@ demo database the desk opens.`,
 			if err != nil {
 				return err
 			}
-			if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+			if shared(path) {
+				// A database server: the demo goes into an empty database.
+			} else if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 				if err == nil {
 					return fmt.Errorf("%s already exists: a demo is built in a new file (remove it or pick another --db)", path)
 				}
 				return err
 			}
-			if a.db == "" {
+			if a.db == "" && !shared(path) {
 				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 					return err
 				}

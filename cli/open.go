@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"latchkey/accounts"
+	"latchkey/store"
 )
 
 // The clock and configuration every command opens a database with. Tests
@@ -43,13 +44,25 @@ func defaultDBPath() (string, error) {
 	return filepath.Join(home, ".local", "share", "latchkey", "demo.db"), nil
 }
 
-// dbPath is --db, or the default demo database.
+// dbPath is --db, else $LATCHKEY_DB, else the default demo database: a
+// file path or a postgres:// URL (R44). Anything else is refused here,
+// before any file is looked for or created.
 func (a *app) dbPath() (string, error) {
-	if a.db != "" {
-		return a.db, nil
+	target := a.db
+	if target == "" {
+		target = os.Getenv("LATCHKEY_DB")
 	}
-	return defaultDBPath()
+	if target == "" {
+		return defaultDBPath()
+	}
+	if store.KindOf(target) == "" {
+		return "", usagef("--db %s is neither a file path nor a postgres:// URL (R44)", store.Redact(target))
+	}
+	return target, nil
 }
+
+// shared reports whether target is a database server rather than a file.
+func shared(target string) bool { return store.KindOf(target) == store.Postgres }
 
 // openExisting opens the database for a subcommand. Unlike the desk, a
 // subcommand never creates a file: a mistyped --db must not leave an empty
@@ -58,6 +71,9 @@ func (a *app) openExisting() (*accounts.Service, error) {
 	path, err := a.dbPath()
 	if err != nil {
 		return nil, err
+	}
+	if shared(path) {
+		return accounts.Open(path, clock, a.config())
 	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		hint := "make one with `latchkey demo --db " + path + "`"

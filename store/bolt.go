@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -40,6 +41,7 @@ type boltDB struct {
 	bolt     *bolt.DB
 	path     string
 	readOnly bool
+	changes  atomic.Uint64
 }
 
 // openBolt opens or creates the bbolt file at path. A file held by another
@@ -111,10 +113,17 @@ func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
 }
 
 func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
-	return db.guard(func() error {
+	err := db.guard(func() error {
 		return db.bolt.Update(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
 	})
+	if err == nil {
+		db.changes.Add(1)
+	}
+	return err
 }
+
+func (db *boltDB) changeCount() uint64 { return db.changes.Load() }
+func (db *boltDB) healthErr() error    { return nil }
 
 // guard turns a panic from inside bbolt (a damaged page, etcd-io/bbolt#446)
 // into an error naming the file. bbolt rolls the transaction back as the

@@ -170,3 +170,31 @@ func (db *DB) backupToBolt(path string) (int64, error) {
 	}
 	return fi.Size(), nil
 }
+
+// Empty reports whether the database holds no records at all (a new file,
+// or a PostgreSQL schema nobody has written to).
+func (db *DB) Empty() (bool, error) {
+	empty := true
+	err := db.View(func(tx *Tx) error {
+		names, err := tx.t.buckets()
+		if err != nil {
+			return err
+		}
+		for _, b := range names {
+			n, err := tx.t.count(b)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				empty = false
+				return nil
+			}
+		}
+		return nil
+	})
+	return empty, err
+}
+
+// Wipe removes every bucket, its records and its sequence, in one write
+// transaction (an interrupted demo build on a shared database).
+func (db *DB) Wipe() error { return prepareTarget(context.Background(), db, true) }

@@ -1,9 +1,14 @@
 package store
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
+
+	"latchkey/store/storetest"
 )
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
 // engineCase opens fresh, empty databases of one engine.
 type engineCase struct {
@@ -15,7 +20,18 @@ type engineCase struct {
 // engines). The bbolt engine always runs.
 func engines(t *testing.T) []engineCase {
 	t.Helper()
-	return []engineCase{{name: "bbolt", open: openTemp}}
+	return []engineCase{{name: "bbolt", open: openTemp}, {name: "postgres", open: openPG}}
+}
+
+// openPG opens a fresh PostgreSQL schema, or skips (saying how to run it).
+func openPG(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(storetest.PostgresURL(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }
 
 // eachEngine runs fn once per engine, as a subtest named after it.

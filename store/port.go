@@ -38,6 +38,11 @@ type engine interface {
 	// name is what messages call the database (never a password).
 	name() string
 	kind() Engine
+	// changeCount advances with every committed write transaction this
+	// process sees (its own, and on a shared engine everyone's).
+	changeCount() uint64
+	// healthErr is nil while the engine is reachable.
+	healthErr() error
 	sync() error
 	close() error
 }
@@ -87,6 +92,15 @@ func (db *DB) Path() string { return db.eng.name() }
 
 // Engine is the kind of database.
 func (db *DB) Engine() Engine { return db.eng.kind() }
+
+// Changes is a counter that advances with every committed write
+// transaction this process learns of: its own, and on PostgreSQL those of
+// every other process (through LISTEN/NOTIFY). Cheap: no I/O.
+func (db *DB) Changes() uint64 { return db.eng.changeCount() }
+
+// Health is nil while the database is reachable, else an error naming the
+// server (PostgreSQL reconnects by itself; a bbolt file is always healthy).
+func (db *DB) Health() error { return db.eng.healthErr() }
 
 // Close releases the database.
 func (db *DB) Close() error { return db.eng.close() }

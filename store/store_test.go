@@ -160,120 +160,130 @@ func appendN(t *testing.T, db *DB, n int) {
 // R29: tampering with the log — an edit, a deletion, a cut-off tail — is
 // found by the check, which names the first bad event.
 func TestChainDetectsTampering(t *testing.T) {
-	tamper := map[string]func(tx *Tx) error{
-		"edit": func(tx *Tx) error {
-			e, _ := testChain.Get(tx, 5)
-			e.Data = json.RawMessage(`{"n":999}`)
-			return Put(tx, testChain.Entries, U64(5), e)
-		},
-		"edit and rehash": func(tx *Tx) error {
-			e, _ := testChain.Get(tx, 5)
-			e.Data = json.RawMessage(`{"n":999}`)
-			e.Hash = entryHash(e.Seq, e.Prev, e.Data)
-			return Put(tx, testChain.Entries, U64(5), e)
-		},
-		"delete": func(tx *Tx) error { return tx.Delete(testChain.Entries, U64(5)) },
-		"cut tail": func(tx *Tx) error {
-			return errors.Join(tx.Delete(testChain.Entries, U64(10)), tx.Delete(testChain.Entries, U64(9)))
-		},
-	}
-	wantSeq := map[string]uint64{"edit": 5, "edit and rehash": 6, "delete": 5, "cut tail": 9}
-	for name, fn := range tamper {
-		t.Run(name, func(t *testing.T) {
-			db := openTemp(t)
-			appendN(t, db, 10)
-			if err := db.Check(testChain); err != nil {
-				t.Fatalf("before tampering: %v", err)
-			}
-			if err := db.Update(fn); err != nil {
-				t.Fatal(err)
-			}
-			var ce *ChainError
-			err := db.Check(testChain)
-			if !errors.As(err, &ce) || ce.Seq != wantSeq[name] {
-				t.Fatalf("want chain broken at %d, got %v", wantSeq[name], err)
-			}
-		})
-	}
+	eachEngine(t, func(t *testing.T, open func(*testing.T) *DB) {
+		tamper := map[string]func(tx *Tx) error{
+			"edit": func(tx *Tx) error {
+				e, _ := testChain.Get(tx, 5)
+				e.Data = json.RawMessage(`{"n":999}`)
+				return Put(tx, testChain.Entries, U64(5), e)
+			},
+			"edit and rehash": func(tx *Tx) error {
+				e, _ := testChain.Get(tx, 5)
+				e.Data = json.RawMessage(`{"n":999}`)
+				e.Hash = entryHash(e.Seq, e.Prev, e.Data)
+				return Put(tx, testChain.Entries, U64(5), e)
+			},
+			"delete": func(tx *Tx) error { return tx.Delete(testChain.Entries, U64(5)) },
+			"cut tail": func(tx *Tx) error {
+				return errors.Join(tx.Delete(testChain.Entries, U64(10)), tx.Delete(testChain.Entries, U64(9)))
+			},
+		}
+		wantSeq := map[string]uint64{"edit": 5, "edit and rehash": 6, "delete": 5, "cut tail": 9}
+		for name, fn := range tamper {
+			t.Run(name, func(t *testing.T) {
+				db := open(t)
+				appendN(t, db, 10)
+				if err := db.Check(testChain); err != nil {
+					t.Fatalf("before tampering: %v", err)
+				}
+				if err := db.Update(fn); err != nil {
+					t.Fatal(err)
+				}
+				var ce *ChainError
+				err := db.Check(testChain)
+				if !errors.As(err, &ce) || ce.Seq != wantSeq[name] {
+					t.Fatalf("want chain broken at %d, got %v", wantSeq[name], err)
+				}
+			})
+		}
+	})
 }
 
 func TestChainScanNewestFirst(t *testing.T) {
-	db := openTemp(t)
-	appendN(t, db, 5)
-	var seqs []uint64
-	_ = db.View(func(tx *Tx) error {
-		if n := testChain.Len(tx); n != 5 {
-			t.Fatalf("len %d", n)
-		}
-		return testChain.Scan(tx, 4, true, func(e Entry) (bool, error) {
-			seqs = append(seqs, e.Seq)
-			return true, nil
+	eachEngine(t, func(t *testing.T, open func(*testing.T) *DB) {
+		db := open(t)
+		appendN(t, db, 5)
+		var seqs []uint64
+		_ = db.View(func(tx *Tx) error {
+			if n := testChain.Len(tx); n != 5 {
+				t.Fatalf("len %d", n)
+			}
+			return testChain.Scan(tx, 4, true, func(e Entry) (bool, error) {
+				seqs = append(seqs, e.Seq)
+				return true, nil
+			})
 		})
+		if len(seqs) != 4 || seqs[0] != 4 || seqs[3] != 1 {
+			t.Fatalf("seqs %v", seqs)
+		}
 	})
-	if len(seqs) != 4 || seqs[0] != 4 || seqs[3] != 1 {
-		t.Fatalf("seqs %v", seqs)
-	}
 }
 
 // R36: a backup taken while the database is open is a consistent, openable
 // copy, owner-only.
 func TestBackup(t *testing.T) {
-	db := openTemp(t)
-	appendN(t, db, 20)
-	out := filepath.Join(t.TempDir(), "copy.db")
-	if _, err := db.BackupFile(out); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.BackupFile(out); err == nil {
-		t.Fatal("backup overwrote an existing file")
-	}
-	fi, _ := os.Stat(out)
-	if fi.Mode().Perm() != 0o600 {
-		t.Fatalf("backup mode %v", fi.Mode().Perm())
-	}
-	cp, err := Open(out, Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cp.Close()
-	if err := cp.Check(testChain); err != nil {
-		t.Fatal(err)
-	}
+	eachEngine(t, func(t *testing.T, open func(*testing.T) *DB) {
+		db := open(t)
+		appendN(t, db, 20)
+		out := filepath.Join(t.TempDir(), "copy.db")
+		if _, err := db.BackupFile(out); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.BackupFile(out); err == nil {
+			t.Fatal("backup overwrote an existing file")
+		}
+		fi, _ := os.Stat(out)
+		if fi.Mode().Perm() != 0o600 {
+			t.Fatalf("backup mode %v", fi.Mode().Perm())
+		}
+		cp, err := Open(out, Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cp.Close()
+		if err := cp.Check(testChain); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestSchemaVersion(t *testing.T) {
-	db := openTemp(t)
-	if err := db.EnsureSchema(1, nil); err != nil {
-		t.Fatal(err)
-	}
-	ran := false
-	if err := db.EnsureSchema(2, []Migration{{From: 1, Run: func(*Tx) error { ran = true; return nil }}}); err != nil || !ran {
-		t.Fatalf("migration: ran=%v err=%v", ran, err)
-	}
-	if err := db.EnsureSchema(1, nil); err == nil || !strings.Contains(err.Error(), "upgrade Latchkey") {
-		t.Fatalf("a newer file opened by older code: %v", err)
-	}
-	if err := db.EnsureSchema(3, nil); err == nil {
-		t.Fatal("missing migration not reported")
-	}
+	eachEngine(t, func(t *testing.T, open func(*testing.T) *DB) {
+		db := open(t)
+		if err := db.EnsureSchema(1, nil); err != nil {
+			t.Fatal(err)
+		}
+		ran := false
+		if err := db.EnsureSchema(2, []Migration{{From: 1, Run: func(*Tx) error { ran = true; return nil }}}); err != nil || !ran {
+			t.Fatalf("migration: ran=%v err=%v", ran, err)
+		}
+		if err := db.EnsureSchema(1, nil); err == nil || !strings.Contains(err.Error(), "upgrade Latchkey") {
+			t.Fatalf("a newer file opened by older code: %v", err)
+		}
+		if err := db.EnsureSchema(3, nil); err == nil {
+			t.Fatal("missing migration not reported")
+		}
+	})
 }
 
 // A panic inside a transaction (bbolt on a damaged page) becomes an error and
 // nothing of the transaction lands.
 func TestPanicInTransactionRollsBack(t *testing.T) {
-	db := openTemp(t)
-	err := db.Update(func(tx *Tx) error {
-		_ = tx.PutRaw("b", []byte("k"), []byte("v"))
-		panic("damaged page")
-	})
-	if !errors.Is(err, ErrCorrupt) {
-		t.Fatalf("err = %v", err)
-	}
-	_ = db.View(func(tx *Tx) error {
-		if _, err := tx.GetRaw("b", []byte("k")); !errors.Is(err, ErrNotFound) {
-			t.Fatalf("half a transaction landed: %v", err)
+	eachEngine(t, func(t *testing.T, open func(*testing.T) *DB) {
+		db := open(t)
+		err := db.Update(func(tx *Tx) error {
+			_ = tx.PutRaw("b", []byte("k"), []byte("v"))
+			panic("damaged page")
+		})
+		if err == nil || db.Engine() == Bolt && !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("err = %v", err)
 		}
-		return nil
+		_ = db.View(func(tx *Tx) error {
+			if _, err := tx.GetRaw("b", []byte("k")); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("half a transaction landed: %v", err)
+			}
+			return nil
+		})
 	})
 }
 
