@@ -5,6 +5,7 @@
 package accounts
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -112,7 +113,9 @@ func (s *Service) Engine() store.Engine { return s.db.Engine() }
 // BackupFile writes a consistent copy of the database to a new bbolt file
 // at path, owner-only (R36); a PostgreSQL database is copied into a bbolt
 // file record by record, from one committed state.
-func (s *Service) BackupFile(path string) (int64, error) { return s.db.BackupFile(path) }
+func (s *Service) BackupFile(path string) (int64, error) {
+	return s.db.BackupFile(path, auditChain)
+}
 
 // Config is the service's configuration.
 func (s *Service) Config() Config { return s.cfg }
@@ -228,7 +231,11 @@ func (s *Service) Stats() (Stats, error) {
 
 // Check verifies the database (a file page by page) and the whole audit
 // chain (R29, R36).
-func (s *Service) Check() error { return s.db.Check(auditChain) }
+// The running totals and each practice's licenses in use are recomputed
+// from the records (R1, R44).
+func (s *Service) Check() error {
+	return s.db.CheckWith(context.Background(), verifyTotals, auditChain)
+}
 
 // dummyHash is a real hash of nothing in particular: logins for unknown names
 // verify against it, so they cost what a real login costs and timing tells

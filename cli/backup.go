@@ -19,9 +19,16 @@ file readable by its owner only (R36). OUT must not exist.
 bbolt lets only one process hold a database file. When a console or a
 simulator holds it, this command asks that process (over an owner-only socket
 beside the file) to write the copy from one read transaction, so backups work
-while the desk is in use.`,
-		Example: `  latchkey backup --db demo.db demo-$(date +%F).db`,
-		Args:    args("OUT"),
+while the desk is in use.
+
+On PostgreSQL (R44) the copy is a new bbolt file holding every record and the
+audit chain, from one snapshot, its chain verified once written; it opens anywhere with
+--db OUT. For the server's own backups and point-in-time recovery use
+pg_dump or the operations team's usual tools: the tables are latchkey_kv,
+latchkey_seq and latchkey_schema.`,
+		Example: `  latchkey backup --db demo.db demo-$(date +%F).db
+  latchkey backup --db postgres://desk@db.internal/latchkey desk-$(date +%F).db`,
+		Args: args("OUT"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
 			path, by := "", "this process"
 			var n int64

@@ -56,7 +56,7 @@ func (a *app) dbPath() (string, error) {
 		return defaultDBPath()
 	}
 	if store.KindOf(target) == "" {
-		return "", usagef("--db %s is neither a file path nor a postgres:// URL (R44)", store.Redact(target))
+		return "", fmt.Errorf("--db %s is neither a file path nor a postgres:// URL (R44): give a path such as desk.db or a URL such as postgres://user@host:5432/latchkey", store.Redact(target))
 	}
 	return target, nil
 }

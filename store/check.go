@@ -20,13 +20,23 @@ func (db *DB) Check(chains ...Chain) error {
 
 // CheckContext is Check under ctx.
 func (db *DB) CheckContext(ctx context.Context, chains ...Chain) error {
-	return db.checkWith(ctx, func(tx *Tx) error { return verifyChains(tx, chains) })
+	return db.CheckWith(ctx, nil, chains...)
 }
 
-// checkWith checks the engine's structure, then runs verify on the same
-// consistent state.
-func (db *DB) checkWith(ctx context.Context, verify func(*Tx) error) error {
-	return db.eng.check(ctx, func(t engineTx) error { return verify(&Tx{ctx: ctx, t: t}) })
+// CheckWith checks the engine's structure, verifies the chains, and then
+// runs verify (if not nil) on the same consistent state: the caller's own
+// invariants, such as running totals.
+func (db *DB) CheckWith(ctx context.Context, verify func(*Tx) error, chains ...Chain) error {
+	return db.eng.check(ctx, func(t engineTx) error {
+		tx := &Tx{ctx: ctx, t: t}
+		if err := verifyChains(tx, chains); err != nil {
+			return err
+		}
+		if verify != nil {
+			return verify(tx)
+		}
+		return nil
+	})
 }
 
 func verifyChains(tx *Tx, chains []Chain) error {
@@ -124,9 +134,11 @@ func (db *DB) Backup(w io.Writer) (int64, error) {
 // owner-only. A bbolt database is copied page for page; any other engine is
 // copied record by record into a new bbolt file (one read transaction, so
 // one committed state), which opens anywhere with --db path.
-func (db *DB) BackupFile(path string) (int64, error) {
+//
+// chains, if given, are verified on the copy of another engine.
+func (db *DB) BackupFile(path string, chains ...Chain) (int64, error) {
 	if _, ok := db.eng.(*boltDB); !ok {
-		return db.backupToBolt(path)
+		return db.backupToBolt(path, chains)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, FileMode)
 	if err != nil {

@@ -129,7 +129,7 @@ func prepareTarget(ctx context.Context, dst *DB, replace bool) error {
 // verifyCopy checks, from one consistent state of dst, that it holds as
 // many records per bucket as the source did and that every chain verifies.
 func verifyCopy(ctx context.Context, dst *DB, counts map[Bucket]int, chains []Chain) error {
-	return dst.checkWith(ctx, func(tx *Tx) error {
+	return dst.CheckWith(ctx, func(tx *Tx) error {
 		for b, want := range counts {
 			got, err := tx.Count(b)
 			if err != nil {
@@ -139,12 +139,12 @@ func verifyCopy(ctx context.Context, dst *DB, counts map[Bucket]int, chains []Ch
 				return fmt.Errorf("copy to %s incomplete: %s holds %d records, the source %d", dst.Name(), b, got, want)
 			}
 		}
-		return verifyChains(tx, chains)
-	})
+		return nil
+	}, chains...)
 }
 
 // backupToBolt writes a new bbolt file at path holding a copy of db.
-func (db *DB) backupToBolt(path string) (int64, error) {
+func (db *DB) backupToBolt(path string, chains []Chain) (int64, error) {
 	if _, err := os.Lstat(path); err == nil {
 		return 0, fmt.Errorf("%s already exists: a backup is written to a new file", path)
 	}
@@ -153,7 +153,7 @@ func (db *DB) backupToBolt(path string) (int64, error) {
 		return 0, err
 	}
 	out := &DB{eng: b}
-	err = Copy(context.Background(), db, out, CopyOptions{})
+	err = Copy(context.Background(), db, out, CopyOptions{Chains: chains})
 	if err == nil {
 		err = out.Sync()
 	}

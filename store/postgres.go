@@ -117,7 +117,27 @@ func (pg *pgDB) close() error {
 
 // unreachable words a connection failure: the server named, no password.
 func (pg *pgDB) unreachable(err error) error {
-	return fmt.Errorf("database %s: %w at %s: %s", pg.url, ErrUnavailable, pg.host, pg.scrub(err))
+	return fmt.Errorf("database %s: %w at %s: %s", pg.url, ErrUnavailable, pg.host, pg.scrub(cause(err)))
+}
+
+// cause is the innermost error of a chain: "connection refused" rather
+// than the driver's account of every address it tried.
+func cause(err error) error {
+	var ne *net.OpError
+	if errors.As(err, &ne) && ne.Err != nil {
+		return ne.Err
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr
+	}
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }
 
 // scrub is err's text with the password, if any, blotted out.
