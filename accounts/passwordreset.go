@@ -198,7 +198,7 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 	if normalizePassword(newPassword) == normalizePassword(current) {
 		return User{}, refuse("R18", "choose a password different from the current one")
 	}
-	if err := checkNewPassword(newPassword, u, hasMFA(u)); err != nil {
+	if err := s.policyCheck(newPassword, u, hasMFA(u)); err != nil {
 		return User{}, err
 	}
 	newHash := hashPassword(newPassword, s.cfg.Hash)
@@ -249,7 +249,7 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword string, targetID ui
 	if err != nil {
 		return User{}, err
 	}
-	if err := checkNewPassword(newPassword, target, hasMFA(target)); err != nil {
+	if err := s.policyCheck(newPassword, target, hasMFA(target)); err != nil {
 		return User{}, err
 	}
 	newHash := hashPassword(newPassword, s.cfg.Hash)

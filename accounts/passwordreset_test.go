@@ -163,31 +163,31 @@ func TestChangeAndAdminSetPassword(t *testing.T) {
 // R18: the rules name every one a password breaks.
 func TestPasswordRulesNameEveryBreak(t *testing.T) {
 	u := User{Name: "Rosa Diaz", Email: "rosa.diaz@example.org"}
-	err := checkNewPassword("rosa.diaz@example.org", u, false)
+	err := checkNewPassword("rosa.diaz@example.org", u, false, "")
 	wantRule(t, err, "R18")
 	if !strings.Contains(err.Error(), "login email") {
 		t.Fatalf("%v", err)
 	}
-	if err := checkNewPassword("twelve-chars", u, false); err == nil || !strings.Contains(err.Error(), "15") {
+	if err := checkNewPassword("twelve-chars", u, false, ""); err == nil || !strings.Contains(err.Error(), "15") {
 		t.Fatalf("12 characters without MFA: %v", err)
 	}
-	if err := checkNewPassword("twelve-chars", u, true); err != nil {
+	if err := checkNewPassword("twelve-chars", u, true, ""); err != nil {
 		t.Fatalf("12 characters with MFA: %v", err)
 	}
-	if err := checkNewPassword(strings.Repeat("long passphrase ", 4), u, false); err != nil {
+	if err := checkNewPassword(strings.Repeat("long passphrase ", 4), u, false, ""); err != nil {
 		t.Fatalf("64 characters: %v", err)
 	}
 	// "password" without MFA is both too short and common: both are named.
-	err = checkNewPassword("password", u, false)
+	err = checkNewPassword("password", u, false, "")
 	if err == nil || !strings.Contains(err.Error(), "shorter than 15") || !strings.Contains(err.Error(), "common and breached") {
 		t.Fatalf("password: %v", err)
 	}
 	// A long password on the list is refused for being listed alone.
-	if err := checkNewPassword("passwordpassword", u, false); err == nil || strings.Contains(err.Error(), "shorter") {
+	if err := checkNewPassword("passwordpassword", u, false, ""); err == nil || strings.Contains(err.Error(), "shorter") {
 		t.Fatalf("passwordpassword: %v", err)
 	}
 	// The name, in another case, is refused.
-	if err := checkNewPassword("ROSA DIAZ", u, true); err == nil || !strings.Contains(err.Error(), "name") {
+	if err := checkNewPassword("ROSA DIAZ", u, true, ""); err == nil || !strings.Contains(err.Error(), "name") {
 		t.Fatalf("name: %v", err)
 	}
 }

@@ -70,7 +70,7 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 	pw := designated
 	if pw == "" {
 		pw = GeneratePortalPassword()
-	} else if err := checkNewPassword(pw, User{Name: p.Name, Username: p.Login, Email: p.ContactEmail}, false); err != nil {
+	} else if err := s.policyCheck(pw, User{PracticeID: p.PracticeID, Name: p.Name, Username: p.Login, Email: p.ContactEmail}, false); err != nil {
 		return PortalReset{}, err
 	}
 	newHash := hashPassword(pw, s.cfg.Hash)
@@ -280,7 +280,7 @@ func (s *Service) PatientChangePassword(login, newPassword, repeat, current stri
 	if newPassword == current {
 		return Patient{}, refuse("R27", "choose a password different from the current one")
 	}
-	if err := checkNewPassword(newPassword, User{Name: p.Name, Username: p.Login, Email: p.ContactEmail}, false); err != nil {
+	if err := s.policyCheck(newPassword, User{PracticeID: p.PracticeID, Name: p.Name, Username: p.Login, Email: p.ContactEmail}, false); err != nil {
 		return Patient{}, err
 	}
 	newHash := hashPassword(newPassword, s.cfg.Hash)

@@ -126,12 +126,12 @@ func (s *Service) UseLink(link, password string) (User, error) {
 	var newHash string
 	switch l.Purpose {
 	case LinkSetup:
-		if err := checkNewPassword(password, u, false); err != nil {
+		if err := s.policyCheck(password, u, false); err != nil {
 			return User{}, err
 		}
 		newHash = hashPassword(password, s.cfg.Hash)
 	case LinkReset:
-		if err := checkNewPassword(password, u, hasMFA(u)); err != nil {
+		if err := s.policyCheck(password, u, hasMFA(u)); err != nil {
 			return User{}, err
 		}
 		newHash = hashPassword(password, s.cfg.Hash)

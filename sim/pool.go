@@ -55,10 +55,13 @@ func (s *Simulator) passwordOf(u accounts.User) (string, bool) {
 	return pw, err == nil
 }
 
-// newPassword is a password a person might choose: long, not common.
+// newPassword is a password a person might choose that R18's policy takes:
+// four different words and a number, joined by hyphens (zxcvbn scores these
+// 4 of 4; they are on no list).
 func (s *Simulator) newPassword() string {
 	s.nextPW++
-	words := []string{"maple", "harbor", "lantern", "copper", "meadow", "falcon", "cedar", "river", "quartz", "willow"}
-	return fmt.Sprintf("%s-%s-%s-%d", words[s.rng.IntN(len(words))], words[s.rng.IntN(len(words))],
-		words[s.rng.IntN(len(words))], 1000+s.nextPW)
+	words := []string{"maple", "harbor", "lantern", "copper", "meadow", "falcon", "cedar", "river", "quartz", "willow",
+		"thistle", "juniper", "ember", "glacier", "orchid", "basalt", "heron", "saffron", "tundra", "walnut"}
+	pick := s.rng.Perm(len(words))[:4]
+	return fmt.Sprintf("%s-%s-%s-%s-%d", words[pick[0]], words[pick[1]], words[pick[2]], words[pick[3]], 1000+s.nextPW)
 }
