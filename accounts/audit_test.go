@@ -101,7 +101,7 @@ func TestDemoPasswordOnlyInDemo(t *testing.T) {
 		t.Fatalf("demo password after first login: %q %v", again, err)
 	}
 	// Once the user chooses their own, nobody can look it up.
-	if _, err := d.ChangePassword(rows[0].Login(), pw, goodPassword, goodPassword); err != nil {
+	if _, err := d.ChangePassword(rows[0].Login(), pw, "", goodPassword, goodPassword); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.DemoPassword(rows[0].Login()); RuleOf(err) != "R15" {

@@ -551,16 +551,19 @@ func (t *txn) matchVerifyCode(v *Verification, u *User, code, secret string, sea
 		v.Attempts = mfa.MaxCodeAttempts
 		return false, "the authenticator app enrolled when the check started is no longer enrolled", nil
 	}
-	step, verr := mfa.ValidateTOTP(secret, code, t.now, u.MFA.LastStep)
+	step, verr := mfa.ValidateTOTP(secret, code, t.now, usedSteps(u.MFA)...)
 	if verr != nil {
 		v.Attempts++
 		why := "wrong code"
 		if errors.Is(verr, mfa.ErrTOTPReplay) {
 			why = "that code was already used: wait for the app's next code"
+		} else if errors.Is(verr, mfa.ErrTOTPExpired) {
+			why = "that code has expired: read the code the app shows now"
 		}
 		return false, why, nil
 	}
 	old := *u
+	u.MFA.UsedSteps = mfa.RecentSteps(usedSteps(u.MFA), step)
 	u.MFA.LastStep = step
 	return true, "", t.putUser(&old, *u)
 }

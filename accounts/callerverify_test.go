@@ -12,7 +12,7 @@ func smsUser(t *testing.T, s *Service, clock *FakeClock) (Practice, User, User) 
 	t.Helper()
 	p, owner, _ := practiceWith(t, s, "Call Desk Clinic", 10)
 	u := activeUser(t, s, p.ID, "Sam Staff", Roles{}, owner.Email)
-	if _, err := s.StartEnrolment(u.Email, testPassword(u), MFASMS, "503-253-0199"); err != nil {
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFASMS, "503-253-0199"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ConfirmEnrolment(u.Email, codeIn(t, s, "+15032530199")); err != nil {
@@ -341,7 +341,7 @@ func TestOwnerClearNeedsFourEyes(t *testing.T) {
 	s, clock := newTestService(t)
 	p, owner, _ := practiceWith(t, s, "Four Eyes Clinic", 5)
 	co := activeUser(t, s, p.ID, "Cora Coowner", Roles{Owner: true}, owner.Email)
-	_, _ = s.StartEnrolment(owner.Email, testPassword(owner), MFASMS, "503-253-0188")
+	_, _ = s.StartEnrolment(owner.Email, testPassword(owner), "", MFASMS, "503-253-0188")
 	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530188"))
 	clock.Advance(8 * 24 * time.Hour)
 	owner = mustUser(t, s, owner.ID)
@@ -389,7 +389,7 @@ func TestOwnerClearNeedsFourEyes(t *testing.T) {
 func TestOwnerClearRefusalsAndExpiry(t *testing.T) {
 	s, clock := newTestService(t)
 	_, owner, _ := practiceWith(t, s, "Expiry Clinic", 5)
-	_, _ = s.StartEnrolment(owner.Email, testPassword(owner), MFAEmail, "")
+	_, _ = s.StartEnrolment(owner.Email, testPassword(owner), "", MFAEmail, "")
 	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, owner.Email))
 	_, err := s.ClearMFA(Operator("dana"), owner.ID, IdentityChecks[1], "owner said so", "lost phone")
 	wantRule(t, err, "R41")
@@ -430,7 +430,7 @@ func TestRiskSignals(t *testing.T) {
 	if r, _ := s.Risk(u.ID); len(r) != 0 {
 		t.Fatalf("after 25 h: %+v", r)
 	}
-	if _, err := s.StartEnrolment(u.Email, testPassword(u), MFAEmail, ""); err != nil {
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFAEmail, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = s.ConfirmEnrolment(u.Email, codeIn(t, s, u.Email))
@@ -453,7 +453,7 @@ func TestWatchListAfterClear(t *testing.T) {
 			t.Fatal(err)
 		}
 		clock.Advance(c.after)
-		if _, err := s.StartEnrolment(u.Email, testPassword(u), MFAEmail, ""); err != nil {
+		if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFAEmail, ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.ConfirmEnrolment(u.Email, codeIn(t, s, u.Email)); err != nil {

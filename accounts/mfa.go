@@ -28,14 +28,18 @@ func ParseMFAMethod(s string) (MFAMethod, error) {
 // MFA is a user's second-factor settings. TOTP secrets are stored only
 // sealed (R37); codes only as salted hashes (mfa.Code).
 type MFA struct {
-	Method     MFAMethod     `json:"method,omitempty"`
-	Phone      string        `json:"phone,omitempty"`  // E.164, for SMS
-	Secret     []byte        `json:"secret,omitempty"` // sealed TOTP secret
-	EnrolledAt time.Time     `json:"enrolled_at,omitzero"`
-	LastUsedAt time.Time     `json:"last_used_at,omitzero"`
-	LastStep   int64         `json:"last_step,omitempty"` // newest TOTP step accepted: no replays (R23)
-	Challenge  *mfa.Code     `json:"challenge,omitempty"` // the login code sent by SMS or email
-	Pending    *MFAEnrolment `json:"pending,omitempty"`   // a method being set up, not active yet (R22)
+	Method     MFAMethod `json:"method,omitempty"`
+	Phone      string    `json:"phone,omitempty"`  // E.164, for SMS
+	Secret     []byte    `json:"secret,omitempty"` // sealed TOTP secret
+	EnrolledAt time.Time `json:"enrolled_at,omitzero"`
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+	LastStep   int64     `json:"last_step,omitempty"` // newest TOTP step accepted: no replays (R23)
+	// UsedSteps are the TOTP steps accepted that a code could still match
+	// (LastStep and the ones just before it), so a replay is told apart
+	// from an older code never used (R23).
+	UsedSteps []int64       `json:"used_steps,omitempty"`
+	Challenge *mfa.Code     `json:"challenge,omitempty"` // the login code sent by SMS or email
+	Pending   *MFAEnrolment `json:"pending,omitempty"`   // a method being set up, not active yet (R22)
 }
 
 // MFAEnrolment is a method being set up: active only once one of its codes
@@ -46,7 +50,14 @@ type MFAEnrolment struct {
 	Secret    []byte    `json:"secret,omitempty"`
 	Code      *mfa.Code `json:"code,omitempty"`
 	StartedAt time.Time `json:"started_at"`
+	// Attempts counts wrong confirmation codes: at MaxEnrolAttempts the
+	// enrolment dies and must be started again (R22).
+	Attempts int `json:"attempts,omitempty"`
 }
+
+// MaxEnrolAttempts is how many wrong codes kill a method being set up (R22),
+// as for SMS and email codes (R23).
+const MaxEnrolAttempts = mfa.MaxCodeAttempts
 
 // MFAState is the state of a user's MFA machine.
 type MFAState string

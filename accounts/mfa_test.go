@@ -42,10 +42,10 @@ func wrongCode(c string) string {
 func TestAppEnrolmentAndLogin(t *testing.T) {
 	s, clock := newTestService(t)
 	_, owner, pw := practiceWith(t, s, "Totp Clinic", 5)
-	if _, err := s.StartEnrolment(owner.Email, "wrong", MFAApp, ""); err != ErrBadCredentials {
+	if _, err := s.StartEnrolment(owner.Email, "wrong", "", MFAApp, ""); err != ErrBadCredentials {
 		t.Fatalf("enrolment without the password: %v", err)
 	}
-	en, err := s.StartEnrolment(owner.Email, pw, MFAApp, "")
+	en, err := s.StartEnrolment(owner.Email, pw, "", MFAApp, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,9 +108,9 @@ func mustUser(t testing.TB, s *Service, id uint64) User {
 func TestSMSAndEmailCodes(t *testing.T) {
 	s, clock := newTestService(t)
 	p, owner, pw := practiceWith(t, s, "Code Clinic", 5)
-	_, err := s.StartEnrolment(owner.Email, pw, MFASMS, "+44 20 7946 0958")
+	_, err := s.StartEnrolment(owner.Email, pw, "", MFASMS, "+44 20 7946 0958")
 	wantRule(t, err, "R21")
-	en, err := s.StartEnrolment(owner.Email, pw, MFASMS, "(503) 253-0123")
+	en, err := s.StartEnrolment(owner.Email, pw, "", MFASMS, "(503) 253-0123")
 	if err != nil || en.Notice == "" || !strings.HasSuffix(en.SentTo, "0123") {
 		t.Fatalf("%+v %v", en, err)
 	}
@@ -118,8 +118,11 @@ func TestSMSAndEmailCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Switch to email: SMS stays until the email code is confirmed (R22).
-	if _, err := s.StartEnrolment(owner.Email, pw, MFAEmail, ""); err != nil {
+	// Switch to email: the password alone is not enough, a code goes to
+	// the current phone (R22); SMS stays until the email code is confirmed.
+	_, err = s.StartEnrolment(owner.Email, pw, "", MFAEmail, "")
+	wantRule(t, err, "R22")
+	if _, err := s.StartEnrolment(owner.Email, pw, codeIn(t, s, "+15032530123"), MFAEmail, ""); err != nil {
 		t.Fatal(err)
 	}
 	if u := mustUser(t, s, owner.ID); u.MFA.Method != MFASMS || u.MFA.State() != MFAStateSwitching {
@@ -160,7 +163,7 @@ func TestSMSAndEmailCodes(t *testing.T) {
 	// Five wrong codes: the code dies and the account locks (R11).
 	staff := activeUser(t, s, p.ID, "Five Wrongs", Roles{}, owner.Email)
 	spw := testPassword(staff)
-	if _, err := s.StartEnrolment(staff.Email, spw, MFAEmail, ""); err != nil {
+	if _, err := s.StartEnrolment(staff.Email, spw, "", MFAEmail, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = s.ConfirmEnrolment(staff.Email, codeIn(t, s, staff.Email))
@@ -188,7 +191,7 @@ func TestEmailMFANeedsVerifiedEmail(t *testing.T) {
 			Request{Requester: owner.Email}, StatusActive, Credential{Hash: hashPassword("legacy password 123", s.cfg.Hash)})
 		return err
 	})
-	_, err := s.StartEnrolment(legacy.Username, "legacy password 123", MFAEmail, "")
+	_, err := s.StartEnrolment(legacy.Username, "legacy password 123", "", MFAEmail, "")
 	wantRule(t, err, "R21")
 }
 
@@ -213,7 +216,7 @@ func TestPracticeRequirement(t *testing.T) {
 	if _, err := s.Login(owner.Email, pw); !errors.As(err, &next) || next.Result.Stage != StageEnroll {
 		t.Fatalf("Login: %v", err)
 	}
-	if _, err := s.StartEnrolment(owner.Email, pw, MFAEmail, ""); err != nil {
+	if _, err := s.StartEnrolment(owner.Email, pw, "", MFAEmail, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, owner.Email))
@@ -231,7 +234,7 @@ func TestPracticeRequirement(t *testing.T) {
 func TestClearMFA(t *testing.T) {
 	s, _ := newTestService(t)
 	_, owner, pw := practiceWith(t, s, "Lost Phone Clinic", 5)
-	_, _ = s.StartEnrolment(owner.Email, pw, MFASMS, "503-253-0199")
+	_, _ = s.StartEnrolment(owner.Email, pw, "", MFASMS, "503-253-0199")
 	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530199"))
 
 	wantRule(t, s.DisableOwnMFA(owner.Email), "R25")
@@ -286,7 +289,7 @@ func TestSecretsSealedAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, owner, pw := practiceWith(t, s, "Sealed Clinic", 5)
-	en, err := s.StartEnrolment(owner.Email, pw, MFAApp, "")
+	en, err := s.StartEnrolment(owner.Email, pw, "", MFAApp, "")
 	if err != nil {
 		t.Fatal(err)
 	}

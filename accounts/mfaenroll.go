@@ -24,8 +24,10 @@ type Enrolment struct {
 // a second factor after re-entering their password (R22): SMS to a US number,
 // email to their verified login email, or an authenticator app (R21). The
 // method is active only once one of its codes is verified; until then any
-// old method stays.
-func (s *Service) StartEnrolment(login, password string, method MFAMethod, phone string) (Enrolment, error) {
+// old method stays. On an account that has MFA already, code is a code from
+// the current method as well (a password alone never moves a second factor,
+// R22); without it an SMS or email code is sent and the answer asks for it.
+func (s *Service) StartEnrolment(login, password, code string, method MFAMethod, phone string) (Enrolment, error) {
 	u, err := s.UserByLogin(login)
 	if err != nil {
 		_, _ = verifyPassword(password, s.dummyHash())
@@ -64,6 +66,8 @@ func (s *Service) StartEnrolment(login, password string, method MFAMethod, phone
 		}
 	}
 	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
+	key := s.openStepUp(u, code)
+	var refusal error
 	err = s.act(actor, ActMFAEnrolStart, &u, Request{}, func(t *txn) error {
 		old, err := getUser(t.tx, u.ID)
 		if err != nil {
@@ -75,6 +79,10 @@ func (s *Service) StartEnrolment(login, password string, method MFAMethod, phone
 		if old.LockedNow(t.now) {
 			return refuse("R11", "this account is locked")
 		}
+		n := old
+		if refusal, err = t.stepUp(actor, old, &n, code, key, "changing the sign-in method"); err != nil || refusal != nil {
+			return err
+		}
 		if method == MFAApp {
 			sealer, err := t.s.sealer(true)
 			if err != nil {
@@ -84,7 +92,6 @@ func (s *Service) StartEnrolment(login, password string, method MFAMethod, phone
 				return err
 			}
 		}
-		n := old
 		pending.StartedAt = t.now
 		if method != MFAApp {
 			code, c := mfa.NewCode(t.now)
@@ -101,6 +108,9 @@ func (s *Service) StartEnrolment(login, password string, method MFAMethod, phone
 		}
 		return t.audit(actor, ActMFAEnrolStart, &n, Request{}, OutcomeOK, "setting up "+string(method))
 	})
+	if err == nil && refusal != nil {
+		return Enrolment{}, refusal
+	}
 	return out, err
 }
 
@@ -163,28 +173,28 @@ func (s *Service) ConfirmEnrolment(login, code string) (User, error) {
 		n := old
 		p := *old.MFA.Pending
 		var step int64
+		var cerr error
 		switch p.Method {
 		case MFAApp:
-			if step, err = mfa.ValidateTOTP(secret, code, t.now, 0); err != nil {
-				refusal = codeRefusal(err)
-			}
+			step, cerr = mfa.ValidateTOTP(secret, code, t.now)
 		default:
 			c := *p.Code
-			ok, cerr := c.Check(t.now, code)
+			var ok bool
+			if ok, cerr = c.Check(t.now, code); ok {
+				cerr = nil
+			} else if cerr == nil {
+				cerr = mfa.ErrCodeWrong
+			}
 			p.Code = &c
-			n.MFA.Pending = &p
-			if !ok {
-				refusal = codeRefusal(cerr)
-			}
 		}
-		if refusal != nil {
-			if err := t.putUser(&old, n); err != nil {
-				return err
-			}
-			return t.audit(actor, ActMFAEnrolFail, &n, Request{}, refusedOutcome("R23"), "wrong confirmation code for "+string(p.Method))
+		if cerr != nil {
+			return t.failEnrolment(actor, old, p, cerr, &refusal)
 		}
 		previous := old.MFA.Method
-		n.MFA = MFA{Method: p.Method, Phone: p.Phone, Secret: p.Secret, EnrolledAt: t.now, LastStep: step}
+		n.MFA = MFA{Method: p.Method, Phone: p.Phone, Secret: p.Secret, EnrolledAt: t.now}
+		if step != 0 {
+			n.MFA.LastStep, n.MFA.UsedSteps = step, []int64{step}
+		}
 		if err := t.putUser(&old, n); err != nil {
 			return err
 		}
@@ -192,6 +202,11 @@ func (s *Service) ConfirmEnrolment(login, code string) (User, error) {
 		detail := string(p.Method) + " enabled"
 		if previous != MFANone {
 			detail += ", replacing " + string(previous)
+		}
+		// The message (cause mfa.enrolled) is the record that the user was
+		// told; the event's detail stays as it was.
+		if err := t.tellMethodChanged(old, n); err != nil {
+			return err
 		}
 		if err := t.audit(actor, ActMFAEnrolled, &n, Request{}, OutcomeOK, detail); err != nil {
 			return err

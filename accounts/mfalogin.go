@@ -77,10 +77,11 @@ func (t *txn) checkSecondFactor(u *User, code string, chk loginCheck) error {
 		if chk.keyErr != nil {
 			return chk.keyErr
 		}
-		step, err := mfa.ValidateTOTP(chk.secret, code, t.now, u.MFA.LastStep)
+		step, err := mfa.ValidateTOTP(chk.secret, code, t.now, usedSteps(u.MFA)...)
 		if err != nil {
 			return codeRefusal(err)
 		}
+		u.MFA.UsedSteps = mfa.RecentSteps(usedSteps(u.MFA), step)
 		u.MFA.LastStep = step
 		return nil
 	default:
@@ -112,4 +113,13 @@ func codeRefusal(err error) error {
 		msg = msg[5:]
 	}
 	return refuse("R23", msg)
+}
+
+// usedSteps are the TOTP steps already accepted; records written before
+// UsedSteps existed have only LastStep.
+func usedSteps(m MFA) []int64 {
+	if len(m.UsedSteps) == 0 && m.LastStep != 0 {
+		return []int64{m.LastStep}
+	}
+	return m.UsedSteps
 }

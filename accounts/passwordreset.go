@@ -182,8 +182,10 @@ func (t *txn) completeReset(l Link, newHash string) (User, error) {
 }
 
 // ChangePassword is a logged-in user changing their own password: current,
-// new, and new again (R18).
-func (s *Service) ChangePassword(login, current, newPassword, repeat string) (User, error) {
+// new, and new again (R18). On an account with MFA, code is a code from its
+// method as well: a stolen password alone cannot replace itself (R22);
+// without one an SMS or email code is sent and the answer asks for it.
+func (s *Service) ChangePassword(login, current, code, newPassword, repeat string) (User, error) {
 	u, err := s.UserByLogin(login)
 	if err != nil {
 		_, _ = verifyPassword(current, s.dummyHash())
@@ -203,7 +205,9 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 	}
 	newHash := hashPassword(newPassword, s.cfg.Hash)
 	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
+	key := s.openStepUp(u, code)
 	var out User
+	var refusal error
 	err = s.act(actor, ActPasswordChanged, &u, Request{}, func(t *txn) error {
 		old, err := getUser(t.tx, u.ID)
 		if err != nil {
@@ -219,6 +223,9 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 			return refuse("R14", "this account is not active")
 		}
 		n := old
+		if refusal, err = t.stepUp(actor, old, &n, code, key, "changing the password"); err != nil || refusal != nil {
+			return err
+		}
 		n.Password = Credential{Hash: newHash}
 		if err := t.putUser(&old, n); err != nil {
 			return err
@@ -226,13 +233,18 @@ func (s *Service) ChangePassword(login, current, newPassword, repeat string) (Us
 		out = n
 		return t.audit(actor, ActPasswordChanged, &n, Request{}, OutcomeOK, "changed by the user")
 	})
+	if err == nil && refusal != nil {
+		return User{}, refusal
+	}
 	return out, err
 }
 
 // AdminSetPassword is a practice admin setting a colleague's password: the
 // new one, and the admin's own password as the check (R18). A wrong own
-// password is refused and audited.
-func (s *Service) AdminSetPassword(adminLogin, adminPassword string, targetID uint64, newPassword string) (User, error) {
+// password is refused and audited. An admin with MFA gives a code from it
+// as well (adminCode): a stolen admin password alone must not hand out the
+// practice's accounts (R22).
+func (s *Service) AdminSetPassword(adminLogin, adminPassword, adminCode string, targetID uint64, newPassword string) (User, error) {
 	admin, err := s.UserByLogin(adminLogin)
 	if err != nil {
 		_, _ = verifyPassword(adminPassword, s.dummyHash())
@@ -254,10 +266,26 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword string, targetID ui
 	}
 	newHash := hashPassword(newPassword, s.cfg.Hash)
 	actor := Actor{Kind: ActorAdmin, Name: admin.Login(), UserID: admin.ID}
+	key := s.openStepUp(admin, adminCode)
 	var out User
+	var refusal error
 	err = s.act(actor, ActPasswordSet, &target, Request{}, func(t *txn) error {
 		if err := t.isAdminOf(actor, target.PracticeID, "R18"); err != nil {
 			return err
+		}
+		adm, err := getUser(t.tx, admin.ID)
+		if err != nil {
+			return err
+		}
+		na := adm
+		self := Actor{Kind: ActorUser, Name: adm.Login(), UserID: adm.ID}
+		if refusal, err = t.stepUp(self, adm, &na, adminCode, key, "setting a colleague's password"); err != nil || refusal != nil {
+			return err
+		}
+		if hasMFA(adm) {
+			if err := t.putUser(&adm, na); err != nil {
+				return err
+			}
 		}
 		old, err := getUser(t.tx, targetID)
 		if err != nil {
@@ -274,6 +302,9 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword string, targetID ui
 		out = n
 		return t.audit(actor, ActPasswordSet, &n, Request{}, OutcomeOK, "set by a practice admin, checked with their own password")
 	})
+	if err == nil && refusal != nil {
+		return User{}, refusal
+	}
 	return out, err
 }
 

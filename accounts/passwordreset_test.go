@@ -124,22 +124,22 @@ func TestChangeAndAdminSetPassword(t *testing.T) {
 	staff := activeUser(t, s, p.ID, "Stan Staff", Roles{}, owner.Email)
 	pw := testPassword(staff)
 
-	if _, err := s.ChangePassword(staff.Email, "wrong", goodPassword, goodPassword); err != ErrBadCredentials {
+	if _, err := s.ChangePassword(staff.Email, "wrong", "", goodPassword, goodPassword); err != ErrBadCredentials {
 		t.Fatalf("wrong current: %v", err)
 	}
-	if _, err := s.ChangePassword(staff.Email, pw, goodPassword, goodPassword+"x"); err == nil {
+	if _, err := s.ChangePassword(staff.Email, pw, "", goodPassword, goodPassword+"x"); err == nil {
 		t.Fatal("mismatched repeat accepted")
 	}
-	_, err := s.ChangePassword(staff.Email, pw, pw, pw)
+	_, err := s.ChangePassword(staff.Email, pw, "", pw, pw)
 	wantRule(t, err, "R18")
-	if _, err := s.ChangePassword(staff.Email, pw, goodPassword, goodPassword); err != nil {
+	if _, err := s.ChangePassword(staff.Email, pw, "", goodPassword, goodPassword); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Login(staff.Email, goodPassword); err != nil {
 		t.Fatal(err)
 	}
 
-	if _, err := s.AdminSetPassword(owner.Email, "not mine", staff.ID, "another-good-password"); err != ErrBadCredentials {
+	if _, err := s.AdminSetPassword(owner.Email, "not mine", "", staff.ID, "another-good-password"); err != ErrBadCredentials {
 		t.Fatalf("wrong admin password: %v", err)
 	}
 	if ev := lastEvent(t, s, ActPasswordSet); ev.Outcome != "refused R18" || ev.Actor != owner.Email {
@@ -149,10 +149,10 @@ func TestChangeAndAdminSetPassword(t *testing.T) {
 	if ev := lastEvent(t, s, ActLoginFailed); ev.TargetID != owner.ID {
 		t.Fatalf("failed login not counted: %+v", ev)
 	}
-	if _, err := s.AdminSetPassword(staff.Email, goodPassword, owner.ID, "another-good-password"); RuleOf(err) != "R18" {
+	if _, err := s.AdminSetPassword(staff.Email, goodPassword, "", owner.ID, "another-good-password"); RuleOf(err) != "R18" {
 		t.Fatalf("a non-admin set a password: %v", err)
 	}
-	if _, err := s.AdminSetPassword(owner.Email, ownerPW, staff.ID, "another-good-password"); err != nil {
+	if _, err := s.AdminSetPassword(owner.Email, ownerPW, "", staff.ID, "another-good-password"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Login(staff.Email, "another-good-password"); err != nil {

@@ -33,7 +33,7 @@ func TestReviewChangeOwnEmailWrongPasswordNotCountedNorAudited(t *testing.T) {
 	u := activeUser(t, s, p.ID, "Vera Victim", Roles{}, owner.Email)
 	before := len(events(t, s))
 	for i := range 10 {
-		_, err := s.ChangeOwnEmail(u.Email, "guess number "+itoa(i), "vera.new@example.org")
+		_, err := s.ChangeOwnEmail(u.Email, "guess number "+itoa(i), "", "vera.new@example.org")
 		if !errors.Is(err, ErrBadCredentials) && RuleOf(err) != "R11" {
 			t.Fatalf("guess %d: %v", i, err)
 		}
@@ -57,13 +57,13 @@ func TestReviewLockedAccountPasswordOracleViaChangePassword(t *testing.T) {
 	u := activeUser(t, s, p.ID, "Otto Oracle", Roles{}, owner.Email)
 	wantRule(t, failLogins(t, s, u.Email, 5), "R11")
 
-	_, wrongErr := s.ChangePassword(u.Email, "not the password at all", "a-brand-new-passphrase-1", "a-brand-new-passphrase-1")
-	_, rightErr := s.ChangePassword(u.Email, testPassword(u), "a-brand-new-passphrase-1", "a-brand-new-passphrase-1")
+	_, wrongErr := s.ChangePassword(u.Email, "not the password at all", "", "a-brand-new-passphrase-1", "a-brand-new-passphrase-1")
+	_, rightErr := s.ChangePassword(u.Email, testPassword(u), "", "a-brand-new-passphrase-1", "a-brand-new-passphrase-1")
 	if RuleOf(wrongErr) != RuleOf(rightErr) || errors.Is(wrongErr, ErrBadCredentials) != errors.Is(rightErr, ErrBadCredentials) {
 		t.Errorf("R11: a locked account answers differently for a wrong (%v) and the right (%v) password", wrongErr, rightErr)
 	}
-	_, wrongErr = s.StartEnrolment(u.Email, "not the password at all", MFASMS, "(503) 253-0123")
-	_, rightErr = s.StartEnrolment(u.Email, testPassword(u), MFASMS, "(503) 253-0123")
+	_, wrongErr = s.StartEnrolment(u.Email, "not the password at all", "", MFASMS, "(503) 253-0123")
+	_, rightErr = s.StartEnrolment(u.Email, testPassword(u), "", MFASMS, "(503) 253-0123")
 	if RuleOf(wrongErr) != RuleOf(rightErr) || errors.Is(wrongErr, ErrBadCredentials) != errors.Is(rightErr, ErrBadCredentials) {
 		t.Errorf("R11: StartEnrolment on a locked account answers differently for a wrong (%v) and the right (%v) password", wrongErr, rightErr)
 	}
@@ -79,7 +79,7 @@ func TestReviewLockedAdminStillActs(t *testing.T) {
 	colleague := activeUser(t, s, p.ID, "Cora Colleague", Roles{}, owner.Email)
 	wantRule(t, failLogins(t, s, owner.Email, 5), "R11")
 
-	if _, err := s.AdminSetPassword(owner.Email, ownerPW, colleague.ID, "a-designated-passphrase-77"); err == nil {
+	if _, err := s.AdminSetPassword(owner.Email, ownerPW, "", colleague.ID, "a-designated-passphrase-77"); err == nil {
 		t.Errorf("R11: a locked admin set a colleague's password")
 	}
 	admin := Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}
@@ -96,7 +96,7 @@ func TestReviewLockByPasswordFormNotAudited(t *testing.T) {
 	p, owner, _ := practiceWith(t, s, "Form Lock Clinic", 5)
 	u := activeUser(t, s, p.ID, "Fran Form", Roles{}, owner.Email)
 	for range 5 {
-		_, _ = s.ChangePassword(u.Email, "wrong current password", "a-brand-new-passphrase-1", "a-brand-new-passphrase-1")
+		_, _ = s.ChangePassword(u.Email, "wrong current password", "", "a-brand-new-passphrase-1", "a-brand-new-passphrase-1")
 	}
 	if !mustUser(t, s, u.ID).Locked() {
 		t.Fatal("setup: not locked")
@@ -148,7 +148,7 @@ func TestReviewInactiveUserChangesPassword(t *testing.T) {
 	if _, err := s.Inactivate(Operator("op"), u.ID, Request{Requester: owner.Email, Reason: "left"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ChangePassword(u.Email, testPassword(u), "a-brand-new-passphrase-1", "a-brand-new-passphrase-1"); err == nil {
+	if _, err := s.ChangePassword(u.Email, testPassword(u), "", "a-brand-new-passphrase-1", "a-brand-new-passphrase-1"); err == nil {
 		t.Errorf("R14: an inactive user changed their password")
 	}
 }
@@ -201,7 +201,7 @@ func TestReviewEmailChangeLinkPasswordUnguarded(t *testing.T) {
 	s, _ := newTestService(t)
 	p, owner, _ := practiceWith(t, s, "Link Guess Clinic", 5)
 	u := activeUser(t, s, p.ID, "Lia Link", Roles{}, owner.Email)
-	if _, err := s.ChangeOwnEmail(u.Email, testPassword(u), "lia.new@example.org"); err != nil {
+	if _, err := s.ChangeOwnEmail(u.Email, testPassword(u), "", "lia.new@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	link := linkIn(t, s, "lia.new@example.org")
@@ -304,7 +304,7 @@ func TestReviewConfirmEnrolmentAfterInactivation(t *testing.T) {
 	s, _ := newTestService(t)
 	p, owner, _ := practiceWith(t, s, "Enrol Clinic", 5)
 	u := activeUser(t, s, p.ID, "Eli Enrol", Roles{}, owner.Email)
-	if _, err := s.StartEnrolment(u.Email, testPassword(u), MFASMS, "(503) 253-0123"); err != nil {
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFASMS, "(503) 253-0123"); err != nil {
 		t.Fatal(err)
 	}
 	code := codeIn(t, s, "+15032530123")

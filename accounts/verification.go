@@ -209,7 +209,10 @@ func (s *Service) auditRefusal(actor Actor, action string, u *User, err error) e
 // ChangeOwnEmail is a verified user, logged in with their password, asking
 // to change their login email (R7). The new address gets a link to verify
 // it; the old one is told, and stays the login until the new one is verified.
-func (s *Service) ChangeOwnEmail(login, password, newEmail string) (User, error) {
+// On an account with MFA, code is a code from its method as well: the login
+// email is where resets and email codes go, so a password alone must not
+// move it (R22); without one an SMS or email code is sent and asked for.
+func (s *Service) ChangeOwnEmail(login, password, code, newEmail string) (User, error) {
 	u, err := s.UserByLogin(login)
 	if err != nil {
 		_, _ = verifyPassword(password, s.dummyHash())
@@ -220,7 +223,9 @@ func (s *Service) ChangeOwnEmail(login, password, newEmail string) (User, error)
 	}
 	newEmail = strings.TrimSpace(newEmail)
 	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
+	key := s.openStepUp(u, code)
 	var out User
+	var refusal error
 	err = s.act(actor, ActEmailChangeStarted, &u, Request{}, func(t *txn) error {
 		old, err := getUser(t.tx, u.ID)
 		if err != nil {
@@ -235,10 +240,13 @@ func (s *Service) ChangeOwnEmail(login, password, newEmail string) (User, error)
 		if err := t.checkNewLogin(newEmail); err != nil {
 			return err
 		}
+		n := old
+		if refusal, err = t.stepUp(actor, old, &n, code, key, "changing the login email"); err != nil || refusal != nil {
+			return err
+		}
 		if err := t.endLink(old.EmailChangeLink, LinkSuperseded); err != nil {
 			return err
 		}
-		n := old
 		link, token, err := t.issueLink(LinkEmailChange, n, newEmail, 0)
 		if err != nil {
 			return err
@@ -262,6 +270,9 @@ func (s *Service) ChangeOwnEmail(login, password, newEmail string) (User, error)
 		out = n
 		return t.audit(actor, ActEmailChangeStarted, &n, Request{}, OutcomeOK, "new login email "+newEmail+" awaiting verification")
 	})
+	if err == nil && refusal != nil {
+		return User{}, refusal
+	}
 	return out, err
 }
 

@@ -180,13 +180,13 @@ func TestSelfServiceEmailChange(t *testing.T) {
 
 	_, _, err := s.ChangeEmailByOperator(Operator("op"), owner.ID, "new@example.org", "new@example.org", Request{})
 	wantRule(t, err, "R7")
-	if _, err := s.ChangeOwnEmail(old, "wrong password", "new@example.org"); err != ErrBadCredentials {
+	if _, err := s.ChangeOwnEmail(old, "wrong password", "", "new@example.org"); err != ErrBadCredentials {
 		t.Fatalf("wrong password: %v", err)
 	}
-	_, err = s.ChangeOwnEmail(old, pw, "billing@example.org")
+	_, err = s.ChangeOwnEmail(old, pw, "", "billing@example.org")
 	wantRule(t, err, "R9")
 
-	if _, err := s.ChangeOwnEmail(old, pw, "olive.new@example.org"); err != nil {
+	if _, err := s.ChangeOwnEmail(old, pw, "", "olive.new@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	notice, _ := s.Outbox(OutboxQuery{To: old, Limit: 1})

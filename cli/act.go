@@ -174,7 +174,7 @@ one is sent or the user is made inactive (R5): then it is refused, exit 2.`,
 }
 
 func (a *app) actChangeEmailCmd() *cobra.Command {
-	var password, newEmail string
+	var password, code, newEmail string
 	cmd := &cobra.Command{
 		Use:   "change-email LOGIN",
 		Short: "Change one's own login email, logged in, as the user would (demo databases only)",
@@ -182,7 +182,9 @@ func (a *app) actChangeEmailCmd() *cobra.Command {
 they would (R7): the new address is sent a link to verify it, the old one is
 told of the change, and the old one stays the login until the link is used
 ("latchkey act verify LINK --password P"). Operators cannot do this for a
-verified user.`,
+verified user. On an account with MFA, --code is a code from its method too
+(R22): without it an SMS or email code is sent and the command is refused
+(exit 2); run it again with that code.`,
 		Example: `  latchkey act change-email jane.doe@example.com --password "$(latchkey act password jane.doe@example.com --db demo.db)" \
       --new-email jane@example.org --db demo.db`,
 		Args: args("LOGIN"),
@@ -191,12 +193,9 @@ verified user.`,
 			if !svc.IsDemo() {
 				return actRefusal()
 			}
-			// The user logs in first, as they must (R7): a wrong password
-			// counts towards the lock like any other (R11).
-			if _, err := svc.Login(args[0], password); err != nil {
-				return err
-			}
-			u, err := svc.ChangeOwnEmail(args[0], password, newEmail)
+			// The service checks the password again (a wrong one counts
+			// towards the lock, R11) and, with MFA, the code (R22).
+			u, err := svc.ChangeOwnEmail(args[0], password, code, newEmail)
 			if err != nil {
 				return err
 			}
@@ -213,6 +212,7 @@ verified user.`,
 	}
 	cmd.Flags().StringVar(&password, "password", "", "the user's current password (`P`, required)")
 	cmd.Flags().StringVar(&newEmail, "new-email", "", "the new login `EMAIL` (required)")
+	cmd.Flags().StringVar(&code, "code", "", "a code from the account's MFA method, if it has one (`C`)")
 	_ = cmd.MarkFlagRequired("password")
 	_ = cmd.MarkFlagRequired("new-email")
 	a.addJSON(cmd)

@@ -327,7 +327,7 @@ type enrolJSON struct {
 }
 
 func (a *app) actEnrollCmd() *cobra.Command {
-	var password, method, phone string
+	var password, code, method, phone string
 	cmd := &cobra.Command{
 		Use:   "enroll LOGIN",
 		Short: "Set up MFA from the security settings, as the user would (demo databases only)",
@@ -343,7 +343,13 @@ they would, re-entering their --password (R22). --method is one of:
 SMS and email get a notice that an app is stronger. The new method is active
 only after one code from it is verified ("latchkey act confirm-enroll"); until
 then any old method stays (R22). The code for sms or email is in the outbox;
-for an app, "latchkey act totp LOGIN" shows what the app would.`,
+for an app, "latchkey act totp LOGIN" shows what the app would.
+
+On an account that has MFA already, a password alone never moves it (R22):
+--code is a code from the current method too. Without it, an SMS or email
+code is sent to the current method and the command is refused (exit 2): run
+it again with that code. For an app, give the code the app shows now.
+Five wrong codes lock the account, as at the login page (R11).`,
 		Example: `  latchkey act enroll maria.lopez@example.com --password P --method app --db demo.db
   latchkey act enroll maria.lopez@example.com --password P --method sms --phone "(503) 253-0123" --db demo.db`,
 		Args: args("LOGIN"),
@@ -362,7 +368,7 @@ for an app, "latchkey act totp LOGIN" shows what the app would.`,
 			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			e, err := svc.StartEnrolment(args[0], password, m, phone)
+			e, err := svc.StartEnrolment(args[0], password, code, m, phone)
 			if err != nil {
 				return err
 			}
@@ -373,6 +379,7 @@ for an app, "latchkey act totp LOGIN" shows what the app would.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&password, "password", "", "the user's password, re-entered (`P`, required)")
+	f.StringVar(&code, "code", "", "a code from the current method, on an account with MFA (`C`)")
 	f.StringVar(&method, "method", "", "the second factor: `sms|email|app` (required)")
 	f.StringVar(&phone, "phone", "", "for sms: a US phone `NUMBER`, e.g. \"(503) 253-0123\"")
 	_ = cmd.MarkFlagRequired("password")

@@ -361,3 +361,26 @@ func TestKeyFileFlag(t *testing.T) {
 	// Everything else still works with the wrong key (R37).
 	mustRun(t, "mfa", "show", u.Login(), "--db", db, "--key-file", other)
 }
+
+// R22: act enroll on an account with MFA needs --code from the current
+// method: without it a code is sent there and the command is refused; with
+// it the switch starts, and the user is told at the login email once done.
+func TestSwitchNeedsCurrentCode(t *testing.T) {
+	db, clk := newDemo(t)
+	u := demoUser(t, db, clk, verifiedNoMFA)
+	pw := demoPassword(t, db, u.Login())
+	mustRun(t, "act", "enroll", u.Login(), "--password", pw, "--method", "sms", "--phone", "(503) 253-0123", "--db", db)
+	mustRun(t, "act", "confirm-enroll", u.Login(), "--code", codeIn(t, lastMessage(t, db, "+15032530123")), "--db", db)
+
+	e := refusal(t, "R22", "act", "enroll", u.Login(), "--password", pw, "--method", "app", "--db", db)
+	if !strings.Contains(e.Error, "0123") {
+		t.Errorf("the refusal should say where the code went: %+v", e)
+	}
+	code := codeIn(t, lastMessage(t, db, "+15032530123"))
+	mustRun(t, "act", "enroll", u.Login(), "--password", pw, "--code", code, "--method", "app", "--db", db)
+	totp := strings.TrimSpace(mustRun(t, "act", "totp", u.Login(), "--db", db).out)
+	mustRun(t, "act", "confirm-enroll", u.Login(), "--code", totp, "--db", db)
+	if m := lastMessage(t, db, u.Email); !strings.Contains(m.Subject, "changed to app") || !strings.Contains(m.Body, "authenticator app") {
+		t.Errorf("the user was not told of the switch: %+v", m)
+	}
+}

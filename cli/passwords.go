@@ -164,7 +164,7 @@ the email.`,
 }
 
 func (a *app) actChangePasswordCmd() *cobra.Command {
-	var current, newPassword string
+	var current, code, newPassword string
 	cmd := &cobra.Command{
 		Use:   "change-password LOGIN",
 		Short: "Change one's own password, as the user would (demo databases only)",
@@ -173,7 +173,11 @@ the current password, then the new one twice (the command types it twice).
 A wrong current password counts as a failed login (R11). The new password
 must be at least 15 characters (8 where the account has MFA), not common or
 breached, not the login email, username or name: a refusal names every rule
-it breaks (exit 2).`,
+it breaks (exit 2).
+
+On an account with MFA, --code is a code from its method as well: a
+password alone never replaces itself (R22). Without it, an SMS or email code
+is sent and the command is refused (exit 2): run it again with that code.`,
 		Example: `  latchkey act change-password maria.lopez@example.com --db demo.db \
       --current "$(latchkey act password maria.lopez@example.com --db demo.db)" --new "correct horse battery staple"`,
 		Args: args("LOGIN"),
@@ -182,7 +186,7 @@ it breaks (exit 2).`,
 			if err := a.demoOnly(); err != nil {
 				return err
 			}
-			u, err := svc.ChangePassword(args[0], current, newPassword, newPassword)
+			u, err := svc.ChangePassword(args[0], current, code, newPassword, newPassword)
 			if err != nil {
 				return err
 			}
@@ -194,6 +198,7 @@ it breaks (exit 2).`,
 	}
 	cmd.Flags().StringVar(&current, "current", "", "the current password (`C`, required)")
 	cmd.Flags().StringVar(&newPassword, "new", "", "the new password (`N`, required)")
+	cmd.Flags().StringVar(&code, "code", "", "a code from the account's MFA method, if it has one (`C`)")
 	_ = cmd.MarkFlagRequired("current")
 	_ = cmd.MarkFlagRequired("new")
 	a.addJSON(cmd)

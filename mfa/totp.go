@@ -3,6 +3,7 @@ package mfa
 import (
 	"encoding/base32"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,10 @@ var totpOpts = totp.ValidateOpts{
 var (
 	ErrTOTPWrong  = errors.New("R23: wrong authenticator code")
 	ErrTOTPReplay = errors.New("R23: this authenticator code was already used; wait for the next one")
-	ErrTOTPSecret = errors.New("mfa: the stored TOTP secret is not valid base32")
+	// ErrTOTPExpired is a code from a step never used but older than one
+	// already used: codes never go back in time.
+	ErrTOTPExpired = errors.New("R23: this authenticator code has expired; enter the code the app shows now")
+	ErrTOTPSecret  = errors.New("mfa: the stored TOTP secret is not valid base32")
 )
 
 // TOTPKey is what enrolment shows the user: the secret (base32, to seal with
@@ -128,19 +132,24 @@ func TOTPCode(secret string, now time.Time) string {
 }
 
 // ValidateTOTP checks code against secret at now, allowing one step of skew
-// either way, and returns the step it matched. The caller stores that step
-// and passes it back as lastStep next time: pquerna/otp is stateless and
-// would accept the same code twice, so any match at or before lastStep is a
-// replay and refused (R23: a code is accepted at most once, and nothing older
-// than the last code used is accepted either). Pass 0 when no code has been
-// used yet.
-func ValidateTOTP(secret, code string, now time.Time, lastStep int64) (int64, error) {
+// either way, and returns the step it matched. pquerna/otp is stateless and
+// would accept the same code twice, so the caller stores every step it
+// accepted (the newest, and the few before it still inside the skew window)
+// and passes them back as used: a code whose step is among them is refused
+// as already used (R23: a code is accepted at most once). A step never used
+// but older than the newest used one is refused as expired: accepting it
+// would let codes go backwards in time. Nothing used yet: pass nothing.
+func ValidateTOTP(secret, code string, now time.Time, used ...int64) (int64, error) {
 	code = strings.Join(strings.Fields(code), "")
 	if len(code) != totpOpts.Digits.Length() {
 		return 0, ErrTOTPWrong
 	}
+	var newest int64
+	for _, u := range used {
+		newest = max(newest, u)
+	}
 	now0 := TOTPStep(now)
-	replay := false
+	var refusal error
 	// Oldest first, so a code that matches two steps (one chance in a
 	// million) is taken as the earlier one and the later stays usable.
 	for s := now0 - TOTPSkew; s <= now0+TOTPSkew; s++ {
@@ -151,14 +160,32 @@ func ValidateTOTP(secret, code string, now time.Time, lastStep int64) (int64, er
 		if err != nil || !ok {
 			continue
 		}
-		if s <= lastStep {
-			replay = true
-			continue
+		switch {
+		case slices.Contains(used, s):
+			refusal = ErrTOTPReplay
+		case s < newest:
+			if refusal == nil {
+				refusal = ErrTOTPExpired
+			}
+		default:
+			return s, nil
 		}
-		return s, nil
 	}
-	if replay {
-		return 0, ErrTOTPReplay
+	if refusal != nil {
+		return 0, refusal
 	}
 	return 0, ErrTOTPWrong
+}
+
+// RecentSteps is the list of used steps to keep after step was accepted:
+// step and those before it that a code could still match (the skew window),
+// so a replay of any of them is named for what it is.
+func RecentSteps(used []int64, step int64) []int64 {
+	out := []int64{}
+	for _, u := range used {
+		if u >= step-2*TOTPSkew && u != step {
+			out = append(out, u)
+		}
+	}
+	return append(out, step)
 }

@@ -70,11 +70,16 @@ func TestTOTPReplayRefused(t *testing.T) {
 		t.Fatalf("replay: %v", err)
 	}
 	// The previous step's code is still inside the skew window but older
-	// than the one used: refused too.
+	// than the one used, and was never used itself: refused as expired,
+	// not as "already used" (R23).
 	prev := TOTPCode(key.Secret, now.Add(-TOTPPeriod))
 	if prev != code {
-		if _, err := ValidateTOTP(key.Secret, prev, now, step); !errors.Is(err, ErrTOTPReplay) {
-			t.Fatalf("older step after newer used: %v", err)
+		if _, err := ValidateTOTP(key.Secret, prev, now, step); !errors.Is(err, ErrTOTPExpired) {
+			t.Fatalf("older, never-used step after a newer one was used: %v", err)
+		}
+		// Had that older step been used too, it is "already used".
+		if _, err := ValidateTOTP(key.Secret, prev, now, step-1, step); !errors.Is(err, ErrTOTPReplay) {
+			t.Fatalf("older step that was used: %v", err)
 		}
 	}
 	// The next step's code is fine.
@@ -166,5 +171,13 @@ func TestTOTPStep(t *testing.T) {
 		if got := TOTPStep(time.Unix(tc.unix, 0)); got != tc.step {
 			t.Errorf("TOTPStep(%d) = %d, want %d", tc.unix, got, tc.step)
 		}
+	}
+}
+
+// R23: the steps kept after a use are the used ones a code could still match.
+func TestRecentSteps(t *testing.T) {
+	got := RecentSteps([]int64{7, 9, 10}, 11)
+	if len(got) != 3 || got[0] != 9 || got[1] != 10 || got[2] != 11 {
+		t.Fatalf("RecentSteps = %v", got)
 	}
 }

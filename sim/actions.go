@@ -139,9 +139,13 @@ func (s *Simulator) setup() string {
 	return s.useLink(u, link, "setup")
 }
 
-// enrol: a user sets up a second factor from their security settings.
+// enrol: a user sets up a second factor from their security settings, or,
+// now and then, one who has MFA switches to another method.
 func (s *Simulator) enrol() string {
-	u, ok := s.someone(func(u accounts.User) bool { return s.active(u) && u.MFA.Method == accounts.MFANone })
+	switching := s.rng.IntN(4) == 0
+	u, ok := s.someone(func(u accounts.User) bool {
+		return s.active(u) && u.MFA.Pending == nil && (u.MFA.Method != accounts.MFANone) == switching
+	})
 	if !ok {
 		return "nobody"
 	}
@@ -162,7 +166,7 @@ func (s *Simulator) enrolUser(u accounts.User, pw string) string {
 	case r < 5 && u.EmailVerified && !u.Legacy():
 		method = accounts.MFAEmail
 	}
-	if _, err := s.svc.StartEnrolment(u.Login(), pw, method, phone); err != nil {
+	if err := s.startEnrolment(u, pw, method, phone); err != nil {
 		return "enrol " + outcomeOf(err)
 	}
 	cur, err := s.svc.UserByLogin(u.Login())
@@ -270,4 +274,27 @@ func (s *Simulator) probeInactive() string {
 		return "LOGGED IN"
 	}
 	return outcomeOf(err)
+}
+
+// startEnrolment chooses a method in the security settings. A user who has
+// MFA already is asked for a code from it too (R22): the password alone
+// must not be enough, and the code is then read as the user would.
+func (s *Simulator) startEnrolment(u accounts.User, pw string, method accounts.MFAMethod, phone string) error {
+	_, err := s.svc.StartEnrolment(u.Login(), pw, "", method, phone)
+	if u.MFA.Method == accounts.MFANone {
+		return err
+	}
+	if err == nil {
+		s.violation("R22: a password alone moved %s's second factor", u.Login())
+		return nil
+	}
+	if accounts.RuleOf(err) != "R22" {
+		return err
+	}
+	code, ok := s.secondFactor(u, u.MFA.Method, u.MFA.Phone)
+	if !ok {
+		return errors.New("no code arrived")
+	}
+	_, err = s.svc.StartEnrolment(u.Login(), pw, code, method, phone)
+	return err
 }

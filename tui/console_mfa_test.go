@@ -38,7 +38,7 @@ func demoWithAppEnrolment(t *testing.T) (*fixture.Fixture, accounts.User) {
 		if err != nil {
 			continue
 		}
-		if _, err := svc.StartEnrolment(r.Login(), pw, accounts.MFAApp, ""); err != nil {
+		if _, err := svc.StartEnrolment(r.Login(), pw, "", accounts.MFAApp, ""); err != nil {
 			t.Fatal(err)
 		}
 		u, _ := svc.User(r.ID)

@@ -72,7 +72,7 @@ func activate(t *testing.T, f *fixture.Fixture, u accounts.User) {
 // enrolSMS gives an active user SMS MFA the way the user would (R21, R22).
 func enrolSMS(t *testing.T, f *fixture.Fixture, u accounts.User) {
 	t.Helper()
-	if _, err := f.Svc.StartEnrolment(u.Email, testPassword, accounts.MFASMS, "(503) 253-0142"); err != nil {
+	if _, err := f.Svc.StartEnrolment(u.Email, testPassword, "", accounts.MFASMS, "(503) 253-0142"); err != nil {
 		t.Fatal(err)
 	}
 	code := codeRe.FindString(lastMessage(t, f, "+15032530142").Body)
