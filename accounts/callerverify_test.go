@@ -430,7 +430,10 @@ func TestRiskSignals(t *testing.T) {
 	if r, _ := s.Risk(u.ID); len(r) != 0 {
 		t.Fatalf("after 25 h: %+v", r)
 	}
-	if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFAEmail, ""); err != nil {
+	// Switching from SMS needs a code from the phone as well (R22).
+	_, err := s.StartEnrolment(u.Email, testPassword(u), "", MFAEmail, "")
+	wantRule(t, err, "R22")
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), codeIn(t, s, "+15032530199"), MFAEmail, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, _ = s.ConfirmEnrolment(u.Email, codeIn(t, s, u.Email))
