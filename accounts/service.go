@@ -80,6 +80,7 @@ func New(db *store.DB, clock Clock, cfg Config) (*Service, error) {
 	if err := s.loadDemo(); err != nil {
 		return nil, err
 	}
+	s.follow()
 	if err := s.loadChangeSeq(); err != nil {
 		return nil, err
 	}

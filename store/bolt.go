@@ -122,8 +122,9 @@ func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
 	return err
 }
 
-func (db *boltDB) changeCount() uint64 { return db.changes.Load() }
-func (db *boltDB) healthErr() error    { return nil }
+func (db *boltDB) changeCount() uint64   { return db.changes.Load() }
+func (db *boltDB) healthErr() error      { return nil }
+func (db *boltDB) onChange(func(uint64)) {}
 
 // guard turns a panic from inside bbolt (a damaged page, etcd-io/bbolt#446)
 // into an error naming the file. bbolt rolls the transaction back as the

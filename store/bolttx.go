@@ -161,3 +161,5 @@ func (t boltTx) drop(name Bucket) error {
 	}
 	return t.btx.DeleteBucket([]byte(name))
 }
+
+func (boltTx) announce(uint64) {}

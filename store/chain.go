@@ -69,6 +69,7 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 	if err := Put(tx, c.Meta, c.headKey(), chainHead{Seq: e.Seq, Hash: e.Hash}); err != nil {
 		return 0, err
 	}
+	tx.t.announce(e.Seq)
 	return e.Seq, nil
 }
 

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,20 +16,30 @@ import (
 // drops, the database reports itself unreachable (the console's header says
 // reconnecting) until a new connection listens again.
 
+// startFeed starts listening and returns once the first LISTEN is in place
+// (or has failed), so that no commit after Open goes unheard.
 func (pg *pgDB) startFeed() {
 	ctx, cancel := context.WithCancel(context.Background())
 	pg.stop = cancel
 	pg.done.Add(1)
+	ready := make(chan struct{})
 	go func() {
 		defer pg.done.Done()
-		pg.listen(ctx)
+		pg.listen(ctx, ready)
 	}()
+	select {
+	case <-ready:
+	case <-time.After(pgConnectTimeout):
+	}
 }
 
-func (pg *pgDB) listen(ctx context.Context) {
+func (pg *pgDB) listen(ctx context.Context, ready chan struct{}) {
 	pause := 100 * time.Millisecond
+	var once sync.Once
+	signal := func() { once.Do(func() { close(ready) }) }
+	defer signal()
 	for ctx.Err() == nil {
-		if err := pg.listenOnce(ctx); err != nil && ctx.Err() == nil {
+		if err := pg.listenOnce(ctx, signal); err != nil && ctx.Err() == nil {
 			pg.setHealth(err)
 		}
 		select {
@@ -41,7 +53,7 @@ func (pg *pgDB) listen(ctx context.Context) {
 
 // listenOnce connects, listens and counts notices until the connection
 // fails or ctx ends.
-func (pg *pgDB) listenOnce(ctx context.Context) error {
+func (pg *pgDB) listenOnce(ctx context.Context, listening func()) error {
 	cctx, cancel := context.WithTimeout(ctx, pgConnectTimeout)
 	conn, err := pgx.ConnectConfig(cctx, pg.pool.Config().ConnConfig.Copy())
 	cancel()
@@ -53,19 +65,42 @@ func (pg *pgDB) listenOnce(ctx context.Context) error {
 		_ = conn.Close(c)
 		cancel()
 	}()
-	if _, err := conn.Exec(ctx, "LISTEN "+pg.channel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{pg.channel}.Sanitize()); err != nil {
 		return err
 	}
-	if pg.health.Load() != nil {
+	listening()
+	if pg.health.Load() != nil || pg.listenedBefore {
 		// Back after an outage: others may have written meanwhile.
 		pg.changes.Add(1)
+		pg.tell(0)
 	}
+	pg.listenedBefore = true
 	pg.setHealth(nil)
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			return err
 		}
 		pg.changes.Add(1)
+		seq, _ := strconv.ParseUint(n.Payload, 10, 64)
+		if seq > 0 {
+			pg.tell(seq)
+		}
+	}
+}
+
+func (pg *pgDB) onChange(fn func(uint64)) {
+	pg.mu.Lock()
+	pg.listeners = append(pg.listeners, fn)
+	pg.mu.Unlock()
+}
+
+func (pg *pgDB) tell(seq uint64) {
+	pg.mu.Lock()
+	fns := pg.listeners
+	pg.mu.Unlock()
+	for _, fn := range fns {
+		fn(seq)
 	}
 }
 

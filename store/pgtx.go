@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -26,8 +27,9 @@ type pgTx struct {
 	seqs  map[Bucket]*pgSeq            // sequences read (and advanced)
 	dbErr error                        // the first driver error, so run can classify it
 
-	flushed    bool // writes were sent before commit (for a scan)
-	commitSent bool // the commit left for the server: a lost connection leaves the outcome unknown
+	announced  uint64 // the newest chain entry appended, told to listeners
+	flushed    bool   // writes were sent before commit (for a scan)
+	commitSent bool   // the commit left for the server: a lost connection leaves the outcome unknown
 }
 
 type pgVal struct {
@@ -189,7 +191,7 @@ func (t *pgTx) commit() error {
 	}
 	if wrote || t.flushed {
 		// Delivered to listeners only if the commit lands.
-		batch.Queue(`NOTIFY ` + t.channel)
+		batch.Queue(`SELECT pg_notify($1, $2)`, t.channel, strconv.FormatUint(t.announced, 10))
 	}
 	batch.Queue(`COMMIT`)
 	t.commitSent = true
@@ -392,3 +394,5 @@ func scanQuery(b Bucket, lower []byte, lowerIncl bool, upper []byte, upperIncl, 
 	fmt.Fprintf(&sb, " LIMIT $%d", len(args))
 	return sb.String(), args
 }
+
+func (t *pgTx) announce(seq uint64) { t.announced = max(t.announced, seq) }

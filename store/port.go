@@ -43,6 +43,8 @@ type engine interface {
 	changeCount() uint64
 	// healthErr is nil while the engine is reachable.
 	healthErr() error
+	// onChange registers fn to hear of other processes' commits.
+	onChange(fn func(seq uint64))
 	sync() error
 	close() error
 }
@@ -60,6 +62,9 @@ type engineTx interface {
 	count(b Bucket) (int, error)
 	buckets() ([]Bucket, error)
 	drop(b Bucket) error // remove the bucket, its keys and its sequence
+	// announce tells other processes, once the transaction commits, that a
+	// chain reached entry seq (the change feed).
+	announce(seq uint64)
 }
 
 // Engine names the kind of database behind a DB.
@@ -101,6 +106,13 @@ func (db *DB) Changes() uint64 { return db.eng.changeCount() }
 // Health is nil while the database is reachable, else an error naming the
 // server (PostgreSQL reconnects by itself; a bbolt file is always healthy).
 func (db *DB) Health() error { return db.eng.healthErr() }
+
+// OnChange registers fn to be called, from a goroutine of the store, when
+// another process commits a write transaction to a shared database: seq is
+// the newest chain entry that transaction announced, or 0 when the store
+// cannot tell (after it reconnects, having possibly missed some), which
+// means "read it again". A bbolt file has one process and never calls fn.
+func (db *DB) OnChange(fn func(seq uint64)) { db.eng.onChange(fn) }
 
 // Close releases the database.
 func (db *DB) Close() error { return db.eng.close() }

@@ -45,12 +45,17 @@ type pgDB struct {
 	host     string // host:port, for messages
 	password string // to scrub from any error text
 	readOnly bool
-	channel  string // LISTEN/NOTIFY channel, quoted
+	channel  string // LISTEN/NOTIFY channel
+
+	mu        sync.Mutex
+	listeners []func(seq uint64)
 
 	changes atomic.Uint64 // committed write transactions seen (ours and others')
 	health  atomic.Pointer[error]
 	stop    context.CancelFunc
-	done    sync.WaitGroup
+
+	listenedBefore bool // the feed goroutine's own: it has listened once
+	done           sync.WaitGroup
 }
 
 func openPostgres(target string, opts Options) (*DB, error) {
@@ -97,7 +102,7 @@ func openPostgres(target string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, pg.wrap(err, false)
 	}
-	pg.channel = pgx.Identifier{pgChannel + "_" + schema}.Sanitize()
+	pg.channel = pgChannel + "_" + schema
 	pg.startFeed()
 	return &DB{eng: pg}, nil
 }
