@@ -611,9 +611,6 @@ func (s *Service) AnswerApproval(link string, approve bool) (VerificationView, e
 		if err := v.moveTo(to, t.now, result); err != nil {
 			return err
 		}
-		if err := t.tx.Delete(ixVerifyLink, v.LinkHash); err != nil {
-			return err
-		}
 		if err := t.putVerification(v); err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ func (a *app) simCmd() *cobra.Command {
 		duration time.Duration
 		speed    float64
 		seed     int64
+		callers  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -36,6 +37,12 @@ and checks the rules as it goes.
 --speed moves the demo clock: 60 means a simulated hour passes every real
 minute (R39). Demo databases only. bbolt lets one process hold the file, so
 close the console first (inside the console, S runs the same simulator).
+
+--callers adds calls to the desk (R41-R43): real users who lost their phone
+pass an out-of-band check by reading back the code only they can see, and
+impostors who know a user's personal details guess codes and are held off;
+for these calls the simulator plays the desk's two operators (sim-desk-1,
+sim-desk-2), four eyes included, and checks that no impostor ever got a clear.
 
 Ends with a summary: actions by kind, outcomes, lockouts, resets, enrolments
 and any rule violation found. Exit 1 if a violation was found.`,
@@ -57,7 +64,7 @@ and any rule violation found. Exit 1 if a violation was found.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
-			s := sim.New(svc, sim.Options{Seed: seed})
+			s := sim.New(svc, sim.Options{Seed: seed, Callers: callers})
 			ro := sim.RunOptions{Rate: rate, Duration: duration, Speed: speed}
 			if !a.json {
 				ro.Progress = simProgress(a.io.Err, isTerminal(a.io.Err))
@@ -83,6 +90,7 @@ and any rule violation found. Exit 1 if a violation was found.`,
 	cmd.Flags().DurationVar(&duration, "duration", 30*time.Second, "how long to run, in real time (`D`)")
 	cmd.Flags().Float64Var(&speed, "speed", 60, "demo-clock seconds per real second (`X`)")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "the same seed makes the same run (`S`)")
+	cmd.Flags().BoolVar(&callers, "callers", false, "also play calls to the desk: real users and impostors asking for an MFA clear (R41-R43)")
 	a.addJSON(cmd)
 	return cmd
 }

@@ -77,4 +77,7 @@ func (s *Simulator) CheckFull() {
 	if err := s.svc.Check(); err != nil {
 		s.violation("R29: %v", err)
 	}
+	if s.callers {
+		s.CheckClears()
+	}
 }

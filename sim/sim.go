@@ -49,6 +49,10 @@ type Options struct {
 	Mix  Mix // nil: DefaultMix
 	// PoolSize is how many users the simulator keeps in mind at once.
 	PoolSize int
+	// Callers adds calls to the desk (R41-R43): real users and impostors
+	// asking for an MFA clear, with the simulator playing the desk's two
+	// operators too. Off by default: otherwise it never acts as an operator.
+	Callers bool
 }
 
 // Summary is what a run did and found.
@@ -84,6 +88,8 @@ type Simulator struct {
 	passwords map[string]string // passwords the simulator chose for users
 	sum       Summary
 	nextPW    int
+	callers   bool
+	calls     callLog
 }
 
 // New returns a simulator over svc. It is not safe for concurrent use: run
@@ -93,10 +99,18 @@ func New(svc *accounts.Service, opts Options) *Simulator {
 	if mix == nil {
 		mix = DefaultMix()
 	}
+	if opts.Callers {
+		mix = maps.Clone(mix)
+		if mix[KindCaller] == 0 {
+			mix[KindCaller] = 4
+		}
+	} else {
+		delete(mix, KindCaller)
+	}
 	if opts.PoolSize <= 0 {
 		opts.PoolSize = 3000
 	}
-	s := &Simulator{svc: svc, rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x5e1f)), poolSize: opts.PoolSize,
+	s := &Simulator{svc: svc, rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x5e1f)), poolSize: opts.PoolSize, callers: opts.Callers,
 		passwords: map[string]string{},
 		sum:       Summary{Actions: map[Kind]int{}, Outcomes: map[string]int{}}}
 	for _, k := range slices.Sorted(maps.Keys(mix)) {
@@ -156,6 +170,8 @@ func (s *Simulator) Step() (Kind, string) {
 		outcome = s.licenses()
 	case KindProbe:
 		outcome = s.probeInactive()
+	case KindCaller:
+		outcome = s.caller()
 	}
 	s.sum.Actions[k]++
 	s.sum.Outcomes[string(k)+": "+outcome]++
