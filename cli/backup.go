@@ -1,12 +1,7 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/spf13/cobra"
-
-	"latchkey/store"
 )
 
 func (a *app) backupCmd() *cobra.Command {
@@ -30,23 +25,12 @@ latchkey_seq and latchkey_schema.`,
   latchkey backup --db postgres://desk@db.internal/latchkey desk-$(date +%F).db`,
 		Args: args("OUT"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
-			path, by := "", "this process"
-			var n int64
-			svc, err := a.openExisting()
-			if errors.Is(err, store.ErrInUse) {
-				// The file is held: ask its holder for the copy.
-				if path, err = a.dbPath(); err != nil {
-					return err
-				}
-				by = "the running latchkey"
-				if n, err = askForBackup(path, args[0]); errors.Is(err, errNoHolder) {
-					return fmt.Errorf("database %s is in use by a process that does not answer backups: close it and run this again", path)
-				}
-			} else if err == nil {
-				defer svc.Close()
-				path = svc.Where()
-				n, err = svc.BackupFile(args[0])
+			svc, by := a.svc, "this process"
+			if a.host != nil {
+				by = "the running latchkey" // the open desk ran this for us
 			}
+			path, out := svc.Where(), a.localPath(args[0])
+			n, err := svc.BackupFile(out)
 			if err != nil {
 				return err
 			}

@@ -32,8 +32,8 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 		return err
 	}
 	defer svc.Close()
-	if stop, err := serveBackups(svc); err == nil {
-		defer stop() // `latchkey backup` works while the desk is open (R36)
+	if stop, err := a.listenLocal(svc); err == nil {
+		defer stop() // every subcommand works while the desk is open (R35, R36)
 	}
 	opts := tui.Options{Operator: op, ReadOnly: a.readOnly}
 	if svc.IsDemo() {

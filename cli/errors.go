@@ -39,6 +39,10 @@ type errorJSON struct {
 // before a command's own code ran (cobra's argument and flag checks) are
 // usage errors and get the command's usage; the rest never do.
 func (a *app) report(cmd *cobra.Command, err error) int {
+	var fw forwarded
+	if errors.As(err, &fw) {
+		return fw.code // the open desk ran it and printed everything
+	}
 	var ue usageError
 	if !a.ran || errors.As(err, &ue) {
 		if a.json || wantsJSON(a.args) {
@@ -105,7 +109,7 @@ func args(names ...string) cobra.PositionalArgs {
 // with an unknown subcommand it is a usage error (cobra would show help and
 // exit 0, hiding the typo from scripts).
 func groupCmd(use, short string) *cobra.Command {
-	return selfManaged(&cobra.Command{
+	return annotate(&cobra.Command{
 		Use:   use,
 		Short: short,
 		Args:  cobra.ArbitraryArgs,
@@ -115,5 +119,5 @@ func groupCmd(use, short string) *cobra.Command {
 			}
 			return cmd.Help()
 		},
-	})
+	}, annService, svcNone)
 }

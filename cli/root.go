@@ -114,7 +114,7 @@ func New(streams IO) *Root {
 		a.usersCmd(),
 		a.auditCmd(),
 		a.checkCmd(),
-		selfManaged(localOnly(a.backupCmd())),
+		localOnly(a.backupCmd()),
 		a.clockCmd(),
 		actsAsUsers(a.actCmd()),
 		a.licensesCmd(),
@@ -125,6 +125,7 @@ func New(streams IO) *Root {
 		a.verifyCmd(),
 		a.approvalsCmd(),
 		a.watchCmd(),
+		holdsFile(localOnly(a.serveCmd())),
 	)
 	return &Root{cmd: root, app: a}
 }

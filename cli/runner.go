@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/store"
 )
 
 // The runner: every command runs over an already-open *accounts.Service and
@@ -26,7 +27,8 @@ const annService = "latchkey/service"
 const (
 	svcExisting = ""       // the default: an existing file, opened by the runner
 	svcCreate   = "create" // open the file, or create an empty one that is not a demo
-	svcSelf     = "self"   // the command manages files itself: the console, demo, backup, serve
+	svcSelf     = "self"   // the command manages files itself: the console, demo
+	svcNone     = "none"   // needs no database: help, command groups
 )
 
 // annLocal marks a command that writes files on the machine it runs on:
@@ -39,6 +41,13 @@ const annUsers = "latchkey/as-users"
 
 // actsAsUsers marks cmd and everything under it as acting as users.
 func actsAsUsers(cmd *cobra.Command) *cobra.Command { return annotate(cmd, annUsers, "yes") }
+
+// annHolds marks a command that must hold the file itself (serve): never
+// run through a host.
+const annHolds = "latchkey/holds"
+
+// holdsFile marks cmd as needing the file to itself.
+func holdsFile(cmd *cobra.Command) *cobra.Command { return annotate(cmd, annHolds, "yes") }
 
 // selfManaged marks cmd as opening (or creating) what it needs itself.
 func selfManaged(cmd *cobra.Command) *cobra.Command { return annotate(cmd, annService, svcSelf) }
@@ -93,6 +102,9 @@ func (a *app) prepare(cmd *cobra.Command, _ []string) error {
 	}
 	a.ran = true // from here on an error is the command's, not a usage error
 	mode := serviceMode(cmd)
+	if mode == svcNone {
+		return nil
+	}
 	if a.host != nil {
 		return a.borrow(cmd, mode)
 	}
@@ -108,6 +120,14 @@ func (a *app) prepare(cmd *cobra.Command, _ []string) error {
 		open = a.openOrCreate
 	}
 	svc, err := open()
+	if errors.Is(err, store.ErrInUse) {
+		// The desk is open in another process: run there, as this operator.
+		if path, perr := a.dbPath(); perr == nil {
+			if ferr := a.forward(path, actor); !errors.Is(ferr, errNoHolder) {
+				return ferr
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -123,6 +143,9 @@ func (a *app) borrow(cmd *cobra.Command, mode string) error {
 	}
 	if h.Remote && (cmd.Annotations[annLocal] != "" || mode == svcSelf) {
 		return fmt.Errorf("`%s` is not available %s: it works on files of the machine it runs on; run it there", cmd.CommandPath(), h.Via)
+	}
+	if cmd.Annotations[annHolds] != "" || mode == svcSelf {
+		return fmt.Errorf("`%s` needs the file to itself, and the desk is open in another process: close that first", cmd.CommandPath())
 	}
 	if f := cmd.Flags().Lookup("operator"); f != nil && f.Changed && a.operator != h.Operator.Name {
 		return usagef("--operator cannot be changed %s: you act as %s", h.Via, h.Operator.Name)
@@ -154,7 +177,7 @@ func (a *app) checkReadOnly(cmd *cobra.Command) error {
 // open one.
 func serviceMode(cmd *cobra.Command) string {
 	if cmd.Name() == "help" && cmd.Parent() == cmd.Root() {
-		return svcSelf
+		return svcNone
 	}
 	return cmd.Annotations[annService]
 }

@@ -59,8 +59,10 @@ and any rule violation found. Exit 1 if a violation was found.`,
 					Msg:      "the simulated practice users act only in a demo database, never on real accounts",
 					Guidance: "Make one with `latchkey demo --db FILE` and run the simulator there."}
 			}
-			if stopBackups, err := serveBackups(svc); err == nil {
-				defer stopBackups()
+			if a.host == nil {
+				if stop, err := a.listenLocal(svc); err == nil {
+					defer stop() // commands on this machine run through this process
+				}
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()

@@ -45,12 +45,12 @@ func TestBackupWhileHeld(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop, err := serveBackups(svc)
+	stop, err := (&app{}).listenLocal(svc)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { stop(); _ = svc.Close() }()
-	if fi, err := os.Stat(backupSocket(d.path)); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(deskSocket(d.path)); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("socket: %v %v", fi, err)
 	}
 	out := filepath.Join(t.TempDir(), "copy.db")
