@@ -119,15 +119,15 @@ func (a *app) prepare(cmd *cobra.Command, _ []string) error {
 	if mode == svcCreate {
 		open = a.openOrCreate
 	}
-	svc, err := open()
-	if errors.Is(err, store.ErrInUse) {
-		// The desk is open in another process: run there, as this operator.
-		if path, perr := a.dbPath(); perr == nil {
-			if ferr := a.forward(path, actor); !errors.Is(ferr, errNoHolder) {
-				return ferr
-			}
+	// When the desk is open in another process of ours, the command runs
+	// there, as this operator (R35): asked first, so it costs no wait on
+	// the file's lock. Nobody answering costs one failed dial.
+	if path, perr := a.dbPath(); perr == nil && store.KindOf(path) == store.Bolt {
+		if ferr := a.forward(path, actor); !errors.Is(ferr, errNoHolder) {
+			return ferr
 		}
 	}
+	svc, err := open()
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,457 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"latchkey/accounts"
+	"latchkey/serve"
+	"latchkey/tui"
+)
+
+// An end-to-end desk server for tests: the real SSH server over a desk's
+// service, operators with their own keys, and golang.org/x/crypto/ssh as
+// the client.
+
+type operatorKey struct {
+	name   string
+	signer gossh.Signer
+}
+
+func newOperatorKey(t testing.TB, name string) operatorKey {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return operatorKey{name: name, signer: s}
+}
+
+// line is the key's line in the operators file.
+func (k operatorKey) line(options string) string {
+	l := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.signer.PublicKey()))) + " " + k.name
+	if options != "" {
+		l = options + " " + l
+	}
+	return l + "\n"
+}
+
+// testDesk is a served desk.
+type testDesk struct {
+	addr    string
+	svc     *accounts.Service
+	dir     string
+	views   sync.Map // operator → *atomic.Value holding their console's last frame
+	stopped chan struct{}
+	stop    context.CancelFunc
+}
+
+// serveDesk serves the database at path to the given operators file lines.
+func serveDesk(t testing.TB, path string, clk accounts.Clock, lines ...string) *testDesk {
+	t.Helper()
+	svc, err := accounts.Open(path, clk, newConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &testDesk{svc: svc, dir: t.TempDir(), stopped: make(chan struct{})}
+	ops := filepath.Join(d.dir, "operators")
+	if err := os.WriteFile(ops, []byte(strings.Join(lines, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := serve.New(svc, serve.Options{
+		Listen: "127.0.0.1:0", Operators: ops, HostKey: filepath.Join(d.dir, "host_ed25519"),
+		IdleTimeout: time.Hour,
+		Commands:    hostedCommands(svc),
+		Console: func(op accounts.Actor) tea.Model {
+			v := &atomic.Value{}
+			v.Store("")
+			d.views.Store(op.Name, v)
+			return frameSpy{inner: tui.New(svc, tui.Options{Operator: op.Name, ReadOnly: op.ReadOnly, Location: time.UTC}), last: v}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.addr = srv.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	d.stop = cancel
+	go func() { _ = srv.Serve(ctx, 10*time.Second); close(d.stopped) }()
+	t.Cleanup(func() { cancel(); <-d.stopped; _ = svc.Close() })
+	return d
+}
+
+// frameSpy is the console, remembering the last frame it drew: what the
+// operator's terminal shows.
+type frameSpy struct {
+	inner tea.Model
+	last  *atomic.Value
+}
+
+func (f frameSpy) Init() tea.Cmd { return f.inner.Init() }
+func (f frameSpy) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := f.inner.Update(msg)
+	f.inner = m
+	return f, cmd
+}
+func (f frameSpy) View() tea.View {
+	v := f.inner.View()
+	f.last.Store(v.Content)
+	return v
+}
+
+// frame is the last frame operator's console drew.
+func (d *testDesk) frame(operator string) string {
+	v, ok := d.views.Load(operator)
+	if !ok {
+		return ""
+	}
+	return ansi.Strip(v.(*atomic.Value).Load().(string))
+}
+
+func (d *testDesk) dial(k operatorKey) (*gossh.Client, error) {
+	return gossh.Dial("tcp", d.addr, &gossh.ClientConfig{
+		User:            k.name,
+		Auth:            []gossh.AuthMethod{gossh.PublicKeys(k.signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), // a fresh test key each run
+		Timeout:         5 * time.Second,
+	})
+}
+
+// sshRun runs a command over SSH without a terminal, as `ssh desk CMD` does.
+func (d *testDesk) sshRun(t testing.TB, k operatorKey, cmd string) result {
+	t.Helper()
+	c, err := d.dial(k)
+	if err != nil {
+		t.Fatalf("%s: dial: %v", k.name, err)
+	}
+	defer c.Close()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var out, errb bytes.Buffer
+	s.Stdout, s.Stderr = &out, &errb
+	err = s.Run(cmd)
+	r := result{out: out.String(), err: errb.String()}
+	var ee *gossh.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitStatus()
+	case err != nil:
+		t.Fatalf("%s: %s: %v", k.name, cmd, err)
+	}
+	return r
+}
+
+// console opens a console over a PTY as k's operator and returns its input.
+func (d *testDesk) console(t testing.TB, k operatorKey, w, h int) io.Writer {
+	t.Helper()
+	c, err := d.dial(k)
+	if err != nil {
+		t.Fatalf("%s: dial: %v", k.name, err)
+	}
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Stdout, s.Stderr = io.Discard, io.Discard
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(); _ = c.Close() })
+	return in
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t testing.TB, within time.Duration, what func() string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %s", within, what())
+		}
+		<-tick.C
+	}
+}
+
+// R35, R33: commands over SSH run as the key's operator, with --json; the
+// audit records the operator and the key's fingerprint; commands that write
+// files on the server are refused there.
+func TestServeCommandsOverSSH(t *testing.T) {
+	dk := newDesk(t)
+	alice := newOperatorKey(t, "alice")
+	d := serveDesk(t, dk.path, dk.clk, alice.line(""))
+
+	var locks []lockoutJSON
+	r := d.sshRun(t, alice, "lockouts --json")
+	decodeJSON(t, r, &locks)
+	if len(locks) != 2 {
+		t.Fatalf("lockouts over SSH: %+v", locks)
+	}
+	var res actionJSON
+	decodeJSON(t, d.sshRun(t, alice, "users unlock "+locks[0].User+" --reason 'called the desk' --verified-by 'call-back to the number on file' --json"), &res)
+	if !res.OK || res.Operator != "alice" {
+		t.Errorf("unlock over SSH: %+v", res)
+	}
+	evs, err := d.svc.Audit(accounts.AuditQuery{Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs[0].Action != accounts.ActAccountUnlocked || evs[0].Actor != "alice" || evs[0].Reason != "called the desk" {
+		t.Errorf("unlock event: %+v", evs[0])
+	}
+	fp := gossh.FingerprintSHA256(alice.signer.PublicKey())
+	if evs[1].Action != accounts.ActSessionCommand || evs[1].Actor != "alice" || !strings.Contains(evs[1].Detail, fp) ||
+		strings.Contains(evs[1].Detail, "call-back") {
+		t.Errorf("session event: %+v (want the key %s and no flag values)", evs[1], fp)
+	}
+	// A refusal comes back as JSON with its rule and exit 2.
+	r = d.sshRun(t, alice, "users unlock "+locks[0].User+" --reason again --verified-by again --json")
+	var e errorJSON
+	decodeJSON(t, r, &e)
+	if r.code != ExitRefused || e.Rule != "R13" {
+		t.Errorf("second unlock: exit %d, %+v", r.code, e)
+	}
+	// So does a usage error.
+	r = d.sshRun(t, alice, "users unlock --json")
+	decodeJSON(t, r, &e)
+	if r.code != ExitUsage || e.Usage == "" {
+		t.Errorf("usage error over SSH: exit %d, %+v", r.code, e)
+	}
+	for _, cmd := range []string{"demo --db /tmp/nope.db", "backup /tmp/nope.db", "serve"} {
+		if r := d.sshRun(t, alice, cmd); r.code != ExitFailure || !strings.Contains(r.err, "not available over SSH") {
+			t.Errorf("%s over SSH: exit %d, %s", cmd, r.code, r.err)
+		}
+	}
+	if _, err := os.Stat("/tmp/nope.db"); err == nil {
+		t.Error("a command over SSH wrote a file on the server")
+	}
+	// --operator cannot turn alice into someone else.
+	if r := d.sshRun(t, alice, "lockouts --operator bob"); r.code != ExitUsage {
+		t.Errorf("--operator over SSH: exit %d", r.code)
+	}
+}
+
+// R35: a key that is not on the operators list does not get in; a key
+// added to the file gets in without a restart, and one removed is refused.
+func TestServeUnknownKeyRefused(t *testing.T) {
+	dk := newDesk(t)
+	alice, eve := newOperatorKey(t, "alice"), newOperatorKey(t, "eve")
+	d := serveDesk(t, dk.path, dk.clk, alice.line(""))
+	if c, err := d.dial(eve); err == nil {
+		c.Close()
+		t.Fatal("an unknown key got in")
+	}
+	ops := filepath.Join(d.dir, "operators")
+	// The file changes: eve is added, alice removed.
+	if err := os.WriteFile(ops, []byte(eve.line("")+"# alice left\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := d.sshRun(t, eve, "lockouts --json"); r.code != ExitOK {
+		t.Errorf("eve after being added: exit %d %s", r.code, r.err)
+	}
+	if c, err := d.dial(alice); err == nil {
+		c.Close()
+		t.Error("a key removed from the file still gets in")
+	}
+}
+
+// R35: a read-only operator sees everything and every write is refused, by
+// rule, whatever it is.
+func TestServeReadOnlyRefusedEveryWrite(t *testing.T) {
+	dk := newDesk(t)
+	rita := newOperatorKey(t, "rita")
+	d := serveDesk(t, dk.path, dk.clk, rita.line("read-only"))
+	if r := d.sshRun(t, rita, "lockouts --json"); r.code != ExitOK {
+		t.Fatalf("read-only lockouts: exit %d %s", r.code, r.err)
+	}
+	before := d.svc.ChangeSeq()
+	writes := []string{
+		"users unlock " + dk.locked[0] + " --reason r --verified-by v",
+		"users inactivate " + dk.staff[0] + " --requested-by " + dk.owner + " --reason r",
+		"users add --practice 1 --name 'New Person' --email new.person@example.org --email-confirm new.person@example.org --kind staff --requested-by " + dk.owner,
+		"practices add 'Sneaky Clinic' --licenses 3",
+		"licenses set 1 9 --reason r",
+		"clock advance 5m",
+		"sim --duration 1s",
+	}
+	for _, w := range writes {
+		r := d.sshRun(t, rita, w+" --json")
+		var e errorJSON
+		_ = decodeJSONQuiet(r, &e)
+		// A non-demo's clock is refused by R39 for everyone; the rest by R35.
+		if r.code == ExitOK || (r.code == ExitRefused && e.Rule != "R35" && !(strings.HasPrefix(w, "clock") && e.Rule == "R39")) {
+			t.Errorf("read-only %q: exit %d, %+v %s", w, r.code, e, r.err)
+		}
+	}
+	if ls, _ := d.svc.Lockouts(0); len(ls) != 2 {
+		t.Errorf("a read-only operator unlocked someone")
+	}
+	// Only refusals and session records were written.
+	evs, _ := d.svc.Audit(accounts.AuditQuery{Limit: int(d.svc.ChangeSeq() - before)})
+	for _, e := range evs {
+		if !strings.HasPrefix(e.Outcome, "refused") && !strings.HasPrefix(e.Action, "session.") {
+			t.Errorf("a read-only session wrote %+v", e)
+		}
+	}
+}
+
+func decodeJSONQuiet(r result, v any) error { return json.Unmarshal([]byte(r.out), v) }
+
+// R1, R35: sixteen operators racing over SSH for a practice's last license:
+// exactly one wins, the others are refused by R1, and the count never passes
+// the purchase.
+func TestServeRaceForTheLastLicense(t *testing.T) {
+	dk := newDesk(t) // Maple Clinic: 6 licenses, 5 in use
+	keys := make([]operatorKey, 16)
+	var lines []string
+	for i := range keys {
+		keys[i] = newOperatorKey(t, fmt.Sprintf("op%02d", i))
+		lines = append(lines, keys[i].line(""))
+	}
+	d := serveDesk(t, dk.path, dk.clk, lines...)
+	codes := make([]result, len(keys))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, k := range keys {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			email := fmt.Sprintf("racer%02d@mapleclinic.test", i)
+			codes[i] = d.sshRun(t, k, fmt.Sprintf("users add --practice %d --name 'Racer %d' --email %s --email-confirm %s --kind staff --requested-by %s --json",
+				dk.practID, i, email, email, dk.owner))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	won := 0
+	for i, r := range codes {
+		switch r.code {
+		case ExitOK:
+			won++
+		case ExitRefused:
+			var e errorJSON
+			decodeJSON(t, r, &e)
+			if e.Rule != "R1" {
+				t.Errorf("racer %d refused by %s, want R1: %s", i, e.Rule, e.Error)
+			}
+		default:
+			t.Errorf("racer %d: exit %d %s", i, r.code, r.err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d racers got the last license, want exactly 1", won)
+	}
+	p, err := d.svc.Practice(dk.practID)
+	if err != nil || p.InUse != p.Purchased {
+		t.Errorf("after the race: %d of %d in use (%v)", p.InUse, p.Purchased, err)
+	}
+}
+
+// R35: two operators' consoles over PTYs; when one unlocks a user, the
+// other's lockouts pane drops the row within a second, without a key.
+func TestServeTwoConsolesSeeEachOther(t *testing.T) {
+	dk := newDesk(t)
+	alice, bob := newOperatorKey(t, "alice"), newOperatorKey(t, "bob")
+	d := serveDesk(t, dk.path, dk.clk, alice.line(""), bob.line(""))
+	ain := d.console(t, alice, 140, 40)
+	bin := d.console(t, bob, 100, 30)
+	for _, in := range []io.Writer{ain, bin} {
+		if _, err := io.WriteString(in, "4"); err != nil { // the lockouts pane
+			t.Fatal(err)
+		}
+	}
+	target := dk.locked[0]
+	name := strings.Split(target, "@")[0] // the name column; the login may be cut short
+	for _, op := range []string{"alice", "bob"} {
+		waitFor(t, 5*time.Second, func() string { return op + "'s lockouts pane shows " + target + "; it shows:\n" + d.frame(op) }, func() bool {
+			return strings.Contains(d.frame(op), name) && strings.Contains(d.frame(op), "operator "+op)
+		})
+	}
+	// alice, her console open, unlocks the user from her shell over SSH.
+	if r := d.sshRun(t, alice, "users unlock "+target+" --reason called --verified-by call-back"); r.code != ExitOK {
+		t.Fatalf("alice's unlock: exit %d %s", r.code, r.err)
+	}
+	start := time.Now()
+	waitFor(t, 3*time.Second, func() string { return "bob's pane drops the unlocked row:\n" + d.frame("bob") }, func() bool {
+		return !strings.Contains(d.frame("bob"), name)
+	})
+	if took := time.Since(start); took > time.Second+200*time.Millisecond {
+		t.Errorf("bob saw alice's unlock after %s, want within a second (R35)", took)
+	}
+}
+
+// R35, R36: with the desk open in this process, a subcommand on the same
+// machine runs through it — as the caller's operator — instead of failing
+// "in use".
+func TestCommandThroughOpenDesk(t *testing.T) {
+	dk := newDesk(t)
+	svc, err := accounts.Open(dk.path, dk.clk, newConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop, err := (&app{}).listenLocal(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stop(); _ = svc.Close() }()
+
+	var locks []lockoutJSON
+	decodeJSON(t, mustRun(t, "lockouts", "--db", dk.path, "--json"), &locks)
+	if len(locks) != 2 {
+		t.Fatalf("lockouts through the open desk: %+v", locks)
+	}
+	var res actionJSON
+	decodeJSON(t, mustRun(t, "users", "unlock", locks[0].User, "--db", dk.path, "--operator", "carol",
+		"--reason", "r", "--verified-by", "v", "--json"), &res)
+	if res.Operator != "carol" {
+		t.Errorf("the open desk ran it as %q, want the caller's operator carol", res.Operator)
+	}
+	// The holder's own service saw the change at once.
+	if ls, _ := svc.Lockouts(0); len(ls) != 1 {
+		t.Errorf("holder sees %d lockouts", len(ls))
+	}
+	// A refusal keeps its exit code and JSON.
+	r := run(t, "users", "unlock", locks[0].User, "--db", dk.path, "--reason", "r", "--verified-by", "v", "--json")
+	var e errorJSON
+	decodeJSON(t, r, &e)
+	if r.code != ExitRefused || e.Rule != "R13" {
+		t.Errorf("refusal through the open desk: exit %d %+v", r.code, e)
+	}
+	// --read-only travels with the caller.
+	if r := run(t, "users", "unlock", locks[1].User, "--db", dk.path, "--read-only", "--reason", "r", "--verified-by", "v"); r.code != ExitRefused || !strings.Contains(r.err, "R35") {
+		t.Errorf("read-only through the open desk: exit %d %s", r.code, r.err)
+	}
+}
