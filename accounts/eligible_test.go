@@ -167,3 +167,25 @@ func TestAddUserSendsInOneTransaction(t *testing.T) {
 		t.Fatalf("want one refusal event, got %+v", evs[before:])
 	}
 }
+
+// R35: the change feed advances with every committed write, refusals too,
+// and not with reads.
+func TestChangeSeqAdvancesOnWrites(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Gum Clinic", 3)
+	before := s.ChangeSeq()
+	if _, err := s.Eligible(Operator("desk"), Target{UserID: owner.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Practice(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if s.ChangeSeq() != before {
+		t.Fatal("a read advanced the change feed")
+	}
+	_, err := s.Unlock(Operator("desk"), owner.ID, Request{Reason: "r", VerifiedBy: "v"}) // refused R13, audited
+	wantRule(t, err, "R13")
+	if s.ChangeSeq() == before {
+		t.Fatal("an audited refusal did not advance the change feed")
+	}
+}

@@ -125,9 +125,10 @@ func TestUnlockRemovesRow(t *testing.T) {
 		t.Fatalf("no confirm after the form:\n%s", h.view())
 	}
 	h.key("enter")
-	if n := h.m.Lockouts().Count(); n != 3 || !strings.Contains(h.m.Flash(), "cancelled") {
-		t.Fatalf("enter alone unlocked: %d rows, flash %q", n, h.m.Flash())
+	if n := h.m.Lockouts().Count(); n != 3 || h.m.Dialog() != "form" || !strings.Contains(h.m.Flash(), "back to the form") {
+		t.Fatalf("enter alone unlocked, or did not go back to the form: %d rows, flash %q", n, h.m.Flash())
 	}
+	h.key("esc")
 
 	h.unlockFirst("forgot password", "called back on number on file")
 	h.key("right") // to Unlock
@@ -184,12 +185,18 @@ func TestUnlockRefusalShowsRule(t *testing.T) {
 	if h.m.Dialog() != "alert" {
 		t.Fatalf("no alert for the refusal:\n%s", h.view())
 	}
-	if v := h.view(); !strings.Contains(v, "R13") || !strings.Contains(v, "not locked") {
-		t.Fatalf("alert does not name R13:\n%s", v)
+	// The form was opened on the locked user: the service refuses the
+	// stale form (R35), saying what changed.
+	if v := h.view(); !strings.Contains(v, "R35") || !strings.Contains(v, "unlocked by bob") {
+		t.Fatalf("alert does not name R35 and what changed:\n%s", v)
 	}
 	h.key("enter")
+	if h.m.Dialog() != "form" {
+		t.Fatal("enter did not go back to the form")
+	}
+	h.key("esc")
 	if h.m.Dialog() != "" {
-		t.Fatal("enter did not close the alert")
+		t.Fatal("esc did not close the form")
 	}
 }
 
@@ -364,6 +371,9 @@ func TestResize(t *testing.T) {
 		for _, pane := range []string{"1", "2", "3", "4", "5"} {
 			h.key(pane)
 			lines := strings.Split(h.view(), "\n")
+			if size[0] < MinWidth && !strings.Contains(h.view(), "Terminal too small (need 80x24") {
+				t.Errorf("%dx%d: no too-small screen:\n%s", size[0], size[1], h.view())
+			}
 			if len(lines) != size[1] {
 				t.Errorf("%dx%d pane %s: %d lines", size[0], size[1], pane, len(lines))
 			}

@@ -9,8 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"latchkey/accounts"
+	"latchkey/tui/actions"
 	"latchkey/tui/common"
-	"latchkey/tui/forms"
+	"latchkey/tui/dialog"
 	"latchkey/tui/internal/fixture"
 )
 
@@ -211,11 +212,26 @@ func (h *harness) openUser(id uint64) {
 	}
 }
 
-func requesterLogins(f forms.Form) []string {
-	type has interface{ Requesters() []forms.Person }
+// form is the action's form, if it is the one open.
+func (h *harness) form(a accounts.Action) (*dialog.Form, bool) {
+	f := h.m.Form()
+	if f == nil || f.ID() != "form:"+string(a) || h.m.Dialog() != "form" {
+		return nil, false
+	}
+	return f, true
+}
+
+// start starts an action on a selection, as its key or the palette would.
+func (h *harness) start(a accounts.Action, sel accounts.Target) {
+	h.send(paletteActionMsg{Action: actions.ByID(a), Sel: sel})
+}
+
+// requesterLogins are the people the form's requester field offers: what
+// accounts.Requesters answered.
+func requesterLogins(f *dialog.Form) []string {
 	var out []string
-	for _, p := range f.(has).Requesters() {
-		out = append(out, p.Login)
+	for _, u := range f.Info.(*actions.Data).Requesters.People {
+		out = append(out, u.Login())
 	}
 	return out
 }
@@ -248,7 +264,7 @@ func TestAddUserForm(t *testing.T) {
 	}
 	h.openUser(us[1].ID)
 	h.key("a")
-	f, ok := h.m.ActionForm().(*forms.AddUser)
+	f, ok := h.form(accounts.ActionAddUser)
 	if !ok {
 		t.Fatalf("a did not open the add-user form:\n%s", h.view())
 	}
@@ -316,23 +332,17 @@ func (h *harness) fillAdd(email string) {
 func TestAddUserRefusals(t *testing.T) {
 	h := newHarness(t, small, 120, 36, common.PaneUsers)
 	// Maple Family Clinic is at capacity (R1).
+	// accounts.Eligible says so before any form is typed.
 	h.key("a")
-	if _, ok := h.m.ActionForm().(*forms.AddUser); !ok {
-		t.Fatalf("no form:\n%s", h.view())
-	}
-	if !strings.Contains(h.view(), "AT CAPACITY") {
-		t.Fatalf("the form does not warn of capacity:\n%s", h.view())
-	}
-	h.fillAdd("sam.reyes@example.com")
 	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R1") || !strings.Contains(h.m.Flash(), "R1") {
 		t.Fatalf("no R1 refusal:\n%s", h.view())
 	}
-	h.key("esc") // drop it
-	if h.m.Dialog() != "" || !strings.Contains(h.m.Flash(), "nothing was changed") {
-		t.Fatalf("esc did not drop the refused form: dialog %q flash %q", h.m.Dialog(), h.m.Flash())
+	h.key("esc")
+	if h.m.Dialog() != "" {
+		t.Fatalf("esc did not close the refusal: dialog %q", h.m.Dialog())
 	}
 	// A shared mailbox at a practice with room (R9).
-	h.send(common.StartActionMsg{Action: common.ActAddUser, PracticeID: 2})
+	h.start(accounts.ActionAddUser, accounts.Target{PracticeID: 2})
 	h.fillAdd("frontdesk@example.com")
 	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R9") {
 		t.Fatalf("no R9 refusal:\n%s", h.view())
@@ -342,13 +352,12 @@ func TestAddUserRefusals(t *testing.T) {
 	}
 	// enter: back to the same form, with everything typed kept.
 	h.key("enter")
-	f, ok := h.m.ActionForm().(*forms.AddUser)
+	f, ok := h.form(accounts.ActionAddUser)
 	if !ok || h.m.Dialog() != "form" {
 		t.Fatalf("enter did not go back to the form:\n%s", h.view())
 	}
-	nu, req := f.NewUser(2), f.Request()
-	if nu.Name != "Sam Reyes" || nu.Email != "frontdesk@example.com" || req.Reason != "new hire" || req.Requester == "" {
-		t.Fatalf("the values were lost: %+v %+v", nu, req)
+	if v := f.Values(); v.Str("name") != "Sam Reyes" || v.Str("email") != "frontdesk@example.com" || v.Str("reason") != "new hire" || v.Str("requester") == "" {
+		t.Fatalf("the values were lost: %v", v.Keys())
 	}
 	if !strings.Contains(h.view(), "Sam Reyes") {
 		t.Fatalf("the form does not show what was typed:\n%s", h.view())
@@ -371,22 +380,6 @@ func TestAddUserRefusals(t *testing.T) {
 	}
 }
 
-// a with no user to take the practice from asks which practice first.
-func TestAddUserPicksPractice(t *testing.T) {
-	h := newHarness(t, small, 120, 36, common.PaneUsers)
-	h.send(common.StartActionMsg{Action: common.ActAddUser})
-	if _, ok := h.m.ActionForm().(*forms.PickPractice); !ok {
-		t.Fatalf("no practice picker:\n%s", h.view())
-	}
-	h.key("down")
-	h.key("down")
-	h.key("enter")
-	f, ok := h.m.ActionForm().(*forms.AddUser)
-	if !ok || f.PracticeID != 2 {
-		t.Fatalf("no add-user form for practice 2:\n%s", h.view())
-	}
-}
-
 // R20, R2: x offers owners, champions and the user themselves; the confirm
 // opens on No; the last active owner cannot be inactivated.
 func TestInactivateForm(t *testing.T) {
@@ -394,7 +387,7 @@ func TestInactivateForm(t *testing.T) {
 	owner, target := us[0], us[1]
 	h.openUser(target.ID)
 	h.key("x")
-	f, ok := h.m.ActionForm().(*forms.Inactivate)
+	f, ok := h.form(accounts.ActionInactivate)
 	if !ok {
 		t.Fatalf("x did not open the form:\n%s", h.view())
 	}
@@ -409,15 +402,12 @@ func TestInactivateForm(t *testing.T) {
 	if h.m.Dialog() != "confirm" {
 		t.Fatalf("no confirm:\n%s", h.view())
 	}
-	h.key("enter") // No is focused
-	if u, _ := h.f.Svc.User(target.ID); u.Status == accounts.StatusInactive || !strings.Contains(h.m.Flash(), "cancelled") {
-		t.Fatalf("enter alone inactivated: %s, flash %q", u.Status, h.m.Flash())
+	h.key("enter") // No is focused: back to the form, as typed
+	if u, _ := h.f.Svc.User(target.ID); u.Status == accounts.StatusInactive || h.m.Dialog() != "form" {
+		t.Fatalf("enter alone inactivated, or left the form: %s, dialog %q", u.Status, h.m.Dialog())
 	}
-	h.key("x")
-	h.key("down")
-	h.key("enter")
-	h.paste("left the practice")
-	h.key("enter")
+	h.key("enter") // the requester chosen before
+	h.key("enter") // the reason typed before
 	h.key("y")
 	u, _ := h.f.Svc.User(target.ID)
 	if u.Status != accounts.StatusInactive || !strings.Contains(h.m.Flash(), "Inactivated") {
@@ -428,12 +418,7 @@ func TestInactivateForm(t *testing.T) {
 	}
 	// The last active owner (R2).
 	h.openUser(owner.ID)
-	h.key("x")
-	h.key("down")
-	h.key("enter")
-	h.paste("retiring")
-	h.key("enter")
-	h.key("y")
+	h.key("x") // accounts.Eligible says so at once
 	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R2") || !strings.Contains(h.view(), "is its last") {
 		t.Fatalf("no R2 refusal:\n%s", h.view())
 	}
@@ -446,7 +431,7 @@ func TestPermissionsReactivateReplace(t *testing.T) {
 	owner := us[0]
 	h.openUser(us[1].ID)
 	h.key("p")
-	f, ok := h.m.ActionForm().(*forms.Permissions)
+	f, ok := h.form(accounts.ActionPermissions)
 	if !ok {
 		t.Fatalf("p did not open the form:\n%s", h.view())
 	}
@@ -464,7 +449,7 @@ func TestPermissionsReactivateReplace(t *testing.T) {
 		t.Fatalf("roles not set: %+v, flash %q", u.Roles, h.m.Flash())
 	}
 	h.key("R")
-	rf, ok := h.m.ActionForm().(*forms.Replace)
+	rf, ok := h.form(accounts.ActionReplace)
 	if !ok {
 		t.Fatalf("R did not open the form:\n%s", h.view())
 	}
@@ -488,14 +473,7 @@ func TestPermissionsReactivateReplace(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.openUser(us[3].ID) // inactivated by mail()
-	h.key("r")
-	if _, ok := h.m.ActionForm().(*forms.Reactivate); !ok {
-		t.Fatalf("r did not open the form:\n%s", h.view())
-	}
-	h.key("down")
-	h.key("enter")
-	h.paste("back from leave")
-	h.key("enter")
+	h.key("r")           // accounts.Eligible: no free license, said at once
 	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R1") {
 		t.Fatalf("no R1 refusal:\n%s", h.view())
 	}
@@ -514,7 +492,7 @@ func TestSendVerification(t *testing.T) {
 	h.openUser(us[1].ID) // pending with a live link
 	before := lastMessage(t, h.f, us[1].Email)
 	h.key("v")
-	if _, ok := h.m.ActionForm().(*forms.SendVerification); !ok {
+	if _, ok := h.form(accounts.ActionSendSetup); !ok {
 		t.Fatalf("v did not open the form:\n%s", h.view())
 	}
 	h.key("enter")
@@ -548,7 +526,7 @@ func TestClearMFA(t *testing.T) {
 		t.Fatalf("phone not masked:\n%s", v)
 	}
 	h.key("m")
-	if _, ok := h.m.ActionForm().(*forms.ClearMFA); !ok {
+	if _, ok := h.form(accounts.ActionClearMFA); !ok {
 		t.Fatalf("m did not open the form:\n%s", h.view())
 	}
 	if !strings.Contains(h.view(), "social engineering") && !strings.Contains(h.view(), "classic attack") {
@@ -565,19 +543,19 @@ func TestClearMFA(t *testing.T) {
 	h.key("down")
 	h.key("enter")
 	h.key("enter") // no note
-	stuck("a note of what was checked (R26) is required")
+	stuck("a note of what was checked is required (R26)")
 	h.paste("called back on the number on file")
 	h.key("enter")
 	h.key("enter") // no reason
-	stuck("a reason (R26) is required")
+	stuck("a reason is required (R26)")
 	h.paste("lost phone")
 	h.key("enter")
 	if h.m.Dialog() != "confirm" || !strings.Contains(h.view(), "CLEAR the MFA") {
 		t.Fatalf("no loud confirm:\n%s", h.view())
 	}
-	h.key("enter") // No
-	if u, _ := h.f.Svc.User(owner.ID); u.MFA.Method != accounts.MFASMS {
-		t.Fatal("enter alone cleared MFA")
+	h.key("enter") // No: back to the form, as typed
+	if u, _ := h.f.Svc.User(owner.ID); u.MFA.Method != accounts.MFASMS || h.m.Dialog() != "form" {
+		t.Fatal("enter alone cleared MFA, or left the form")
 	}
 	// R41, R42: with a passed code check by this operator, the owner's clear
 	// waits for a second operator, whose approval clears it.
@@ -589,12 +567,8 @@ func TestClearMFA(t *testing.T) {
 	if _, err := h.f.Svc.CheckVerification(accounts.Operator("alice"), pv.ID, regexp.MustCompile(`\d{6}`).FindString(ms[0].Body)); err != nil {
 		t.Fatal(err)
 	}
-	h.key("m")
-	h.key("down")
 	h.key("enter")
-	h.paste("called back on the number on file")
 	h.key("enter")
-	h.paste("lost phone")
 	h.key("enter")
 	h.key("y")
 	if !strings.Contains(h.m.Flash(), "second operator") {
@@ -635,8 +609,8 @@ func TestRequireMFAToggle(t *testing.T) {
 		t.Fatalf("no practice detail:\n%s", h.view())
 	}
 	h.key("M")
-	f, ok := h.m.ActionForm().(*forms.RequireMFA)
-	if !ok || !f.On {
+	f, ok := h.form(accounts.ActionRequireMFA)
+	if !ok || !strings.Contains(h.view(), "Require MFA at") {
 		t.Fatalf("M did not open the form:\n%s", h.view())
 	}
 	if got := requesterLogins(f); !sameSet(got, []string{us[0].Email}) {
@@ -669,7 +643,7 @@ func TestLicenseRequestAndFulfil(t *testing.T) {
 	h.send(common.OpenPracticeMsg{PracticeID: 2})
 	before, _ := h.f.Svc.Practice(2)
 	h.key("L")
-	f, ok := h.m.ActionForm().(*forms.RequestLicenses)
+	f, ok := h.form(accounts.ActionRequestLicenses)
 	if !ok {
 		t.Fatalf("L did not open the form:\n%s", h.view())
 	}
@@ -702,9 +676,10 @@ func TestLicenseRequestAndFulfil(t *testing.T) {
 	}
 	// F on a fulfilled request: nothing to do.
 	h.key("F")
-	if h.m.Dialog() == "confirm" {
-		t.Fatal("F offered to fulfil a fulfilled request")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "R2") {
+		t.Fatalf("F offered to fulfil a fulfilled request:\n%s", h.view())
 	}
+	h.key("esc")
 	// u lists the practice's users; esc comes back to the tabs.
 	h.key("u")
 	if h.m.Active() != common.PaneUsers || h.m.InPractice() {
@@ -723,12 +698,13 @@ func TestRefusedFormGoesBackWithValues(t *testing.T) {
 	}
 	h.openUser(us[1].ID)
 	h.key("x")
-	if _, ok := h.m.ActionForm().(*forms.Inactivate); !ok {
+	if _, ok := h.form(accounts.ActionInactivate); !ok {
 		t.Fatalf("x did not open the form:\n%s", h.view())
 	}
 	h.key("down")
 	h.key("down")
-	h.key("enter") // the champion
+	h.key("down")
+	h.key("enter") // the champion (the practice's people in order: owner, user, champion)
 	h.paste("left on Friday")
 	h.key("enter")
 	if h.m.Dialog() != "confirm" {
@@ -743,12 +719,12 @@ func TestRefusedFormGoesBackWithValues(t *testing.T) {
 		t.Fatalf("no R20 refusal offering the form:\n%s", h.view())
 	}
 	h.key("enter")
-	f, ok := h.m.ActionForm().(*forms.Inactivate)
+	f, ok := h.form(accounts.ActionInactivate)
 	if !ok {
 		t.Fatalf("enter did not go back to the form:\n%s", h.view())
 	}
-	if req := f.Request(); req.Requester != champ.Email || req.Reason != "left on Friday" {
-		t.Fatalf("values lost: %+v", req)
+	if v := f.Values(); v.Str("requester") != champ.Email || v.Str("reason") != "left on Friday" {
+		t.Fatalf("values lost: %q %q", v.Str("requester"), v.Str("reason"))
 	}
 	h.key("esc")
 	if h.m.Dialog() != "" || !strings.Contains(h.m.Flash(), "nothing was changed") {

@@ -30,7 +30,7 @@ func TestGoldenPatients(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := harnessFor(t, f, size[0], size[1], common.PanePractices)
-		h.m.pw.docsDir = filepath.Join(home, fmt.Sprintf("credentials-%dx%d", size[0], size[1]))
+		h.m.Common().DocsDir = filepath.Join(home, fmt.Sprintf("credentials-%dx%d", size[0], size[1]))
 		shot := func(name string) {
 			t.Run(fmt.Sprintf("%s_%dx%d", name, size[0], size[1]), func(t *testing.T) {
 				golden.RequireEqual(t, []byte(h.view()))

@@ -17,9 +17,10 @@ import (
 // completion (with a bound, so a timer that never fires cannot hang a test),
 // their answers fed back, as the Bubble Tea runtime would.
 type harness struct {
-	t *testing.T
-	m *App
-	f *fixture.Fixture
+	t       *testing.T
+	m       *App
+	f       *fixture.Fixture
+	dropped int // commands the harness could not wait for (logged)
 }
 
 func newHarness(t *testing.T, o fixture.Options, w, h int, start common.PaneID) *harness {
@@ -48,7 +49,7 @@ func (h *harness) send(msg tea.Msg) {
 	h.run(cmd)
 }
 
-func (h *harness) run(cmd tea.Cmd) { h.runAll([]tea.Cmd{cmd}, 0) }
+func (h *harness) run(cmd tea.Cmd) { h.runAll([]tea.Cmd{cmd}, 0, cmdWait) }
 
 // cmdWait bounds how long a command may take: the service answers in
 // microseconds; what is still running after this is a timer the test does not
@@ -56,40 +57,58 @@ func (h *harness) run(cmd tea.Cmd) { h.runAll([]tea.Cmd{cmd}, 0) }
 const cmdWait = 100 * time.Millisecond
 
 // runAll runs cmds side by side, as the runtime does, and feeds their answers
-// back in order.
-func (h *harness) runAll(cmds []tea.Cmd, depth int) {
+// back in the order the commands were given. A command still running after
+// cmdWait (a timer: a cursor blink, the task line's delay) is dropped, and
+// the harness says so in the test log, never silently.
+func (h *harness) runAll(cmds []tea.Cmd, depth int, wait time.Duration) {
 	if depth > 10 {
+		h.t.Logf("harness: dropped %d commands nested more than 10 deep", len(cmds))
 		return
 	}
-	chans := make([]chan tea.Msg, len(cmds))
+	type answer struct {
+		i   int
+		msg tea.Msg
+	}
+	ch := make(chan answer, len(cmds))
+	running := 0
 	for i, cmd := range cmds {
 		if cmd == nil {
 			continue
 		}
-		chans[i] = make(chan tea.Msg, 1)
-		go func(ch chan tea.Msg, cmd tea.Cmd) { ch <- cmd() }(chans[i], cmd)
+		running++
+		go func() { ch <- answer{i, cmd()} }()
 	}
-	deadline := time.After(cmdWait)
-	for _, ch := range chans {
-		if ch == nil {
-			continue
-		}
-		var msg tea.Msg
+	msgs := make([]tea.Msg, len(cmds))
+	got := make([]bool, len(cmds))
+	deadline := time.After(wait)
+wait:
+	for running > 0 {
 		select {
-		case msg = <-ch:
+		case a := <-ch:
+			msgs[a.i], got[a.i] = a.msg, true
+			running--
 		case <-deadline:
+			break wait
+		}
+	}
+	if running > 0 {
+		h.dropped += running
+		h.t.Logf("harness: dropped %d command(s) still running after %s (timers)", running, wait)
+	}
+	for i, msg := range msgs {
+		if !got[i] {
 			continue
 		}
 		switch msg := msg.(type) {
 		case nil:
 		case tea.BatchMsg:
-			h.runAll(msg, depth+1)
+			h.runAll(msg, depth+1, wait)
 		default:
 			if isTerminalQuery(msg) {
 				continue
 			}
 			_, next := h.m.Update(msg)
-			h.runAll([]tea.Cmd{next}, depth+1)
+			h.runAll([]tea.Cmd{next}, depth+1, cmdWait)
 		}
 	}
 }
@@ -154,6 +173,8 @@ func keyMsg(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'f', Mod: tea.ModCtrl}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+s":
+		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}

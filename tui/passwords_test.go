@@ -2,13 +2,16 @@ package tui
 
 import (
 	"bytes"
+	tea "charm.land/bubbletea/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"latchkey/accounts"
 	"latchkey/tui/common"
+	"latchkey/tui/dialog"
 	"latchkey/tui/internal/fixture"
 )
 
@@ -26,7 +29,7 @@ func pwHarness(t *testing.T, w, h int, start common.PaneID) (*harness, []uint64)
 		t.Fatal(err)
 	}
 	hs := harnessFor(t, f, w, h, start)
-	hs.m.pw.docsDir = filepath.Join(t.TempDir(), "credentials")
+	hs.m.Common().DocsDir = filepath.Join(t.TempDir(), "credentials")
 	return hs, ids
 }
 
@@ -36,9 +39,7 @@ func pwHarness(t *testing.T, w, h int, start common.PaneID) (*harness, []uint64)
 func (h *harness) yesWait() {
 	h.t.Helper()
 	_, cmd := h.m.Update(keyMsg("y"))
-	if cmd != nil {
-		h.send(cmd())
-	}
+	h.runAll([]tea.Cmd{cmd}, 0, 10*time.Second) // hashing a password takes its time (R15)
 }
 
 func outboxLen(t *testing.T, svc *accounts.Service) int {
@@ -79,11 +80,11 @@ func TestUserResetVerifiedGetsGuidance(t *testing.T) {
 		t.Fatalf("detail does not show the verified email:\n%s", h.view())
 	}
 	h.key("P")
-	if h.m.Dialog() != "alert" || h.m.PasswordFlow() != "" {
-		t.Fatalf("want an alert and no form, got dialog %q flow %q", h.m.Dialog(), h.m.PasswordFlow())
+	if h.m.Dialog() != "alert" || h.flow() != "" {
+		t.Fatalf("want an alert and no form, got dialog %q flow %q", h.m.Dialog(), h.flow())
 	}
 	v := h.view()
-	for _, want := range []string{"R16", "Forgot your password?", "Nothing was sent"} {
+	for _, want := range []string{"R16", "Forgot your password?", "Nothing was done"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("alert lacks %q:\n%s", want, v)
 		}
@@ -111,34 +112,35 @@ func TestUserResetLegacySendsEmail(t *testing.T) {
 	fill := func() {
 		t.Helper()
 		h.key("P")
-		if h.m.PasswordFlow() != "user form" {
-			t.Fatalf("P opened %q, want the user form", h.m.PasswordFlow())
+		if h.flow() != "user form" {
+			t.Fatalf("P opened %q, want the user form", h.flow())
 		}
 		h.key("enter") // an empty reason is refused by the form
-		if h.m.PasswordFlow() != "user form" || !strings.Contains(h.view(), "required (R17)") {
+		if h.flow() != "user form" || !strings.Contains(h.view(), "required (R17)") {
 			t.Fatalf("an empty reason went through:\n%s", h.view())
 		}
 		h.paste("forgot password, no email to reset it")
 		h.key("enter")
 		h.paste("called back on the number on file")
 		h.key("enter")
-		if h.m.PasswordFlow() != "confirm" {
-			t.Fatalf("after the form: %q, want the confirm", h.m.PasswordFlow())
+		if h.flow() != "confirm" {
+			t.Fatalf("after the form: %q, want the confirm", h.flow())
 		}
-		if h.m.pw.confirm.YesFocused() {
+		if h.m.Top().(*dialog.Confirm).YesFocused() {
 			t.Fatal("the confirm opened with yes focused")
 		}
 	}
 	before := outboxLen(t, h.f.Svc)
 	fill()
-	h.key("enter") // No is focused: enter alone cancels
-	if h.m.PasswordFlow() != "" || outboxLen(t, h.f.Svc) != before {
-		t.Fatalf("enter on No sent something: flow %q", h.m.PasswordFlow())
+	h.key("enter") // No is focused: enter alone goes back to the form
+	if h.flow() != "user form" || outboxLen(t, h.f.Svc) != before {
+		t.Fatalf("enter on No sent something, or left the form: flow %q", h.flow())
 	}
+	h.key("esc")
 	fill()
 	h.key("y")
-	if h.m.PasswordFlow() != "" || h.m.Dialog() != "" {
-		t.Fatalf("still open after yes: %q %q (flash %q)", h.m.PasswordFlow(), h.m.Dialog(), h.m.Flash())
+	if h.flow() != "" || h.m.Dialog() != "" {
+		t.Fatalf("still open after yes: %q %q (flash %q)", h.flow(), h.m.Dialog(), h.m.Flash())
 	}
 	ms, _ := h.f.Svc.Outbox(accounts.OutboxQuery{Limit: 1})
 	if len(ms) == 0 || ms[0].To != "walter.grey@home.example" || ms[0].Cause != accounts.ActResetSent {
@@ -174,7 +176,7 @@ func TestPatientsFilterAndDetail(t *testing.T) {
 	if h.m.Active() != common.PanePatients {
 		t.Fatalf("7 shows pane %d", h.m.Active())
 	}
-	if n := len(h.m.patients.Items()); n != len(ids) {
+	if n := len(h.m.Patients().Items()); n != len(ids) {
 		t.Fatalf("%d patients listed, want %d", n, len(ids))
 	}
 	for _, q := range []struct{ text, want string }{
@@ -185,13 +187,13 @@ func TestPatientsFilterAndDetail(t *testing.T) {
 		h.key("/")
 		h.typeText(q.text)
 		h.key("enter")
-		items := h.m.patients.Items()
+		items := h.m.Patients().Items()
 		if len(items) != 1 || items[0].Name != q.want {
 			t.Fatalf("filter %q: %+v, want only %s", q.text, items, q.want)
 		}
 		h.key("esc") // clears the filter
 	}
-	if n := len(h.m.patients.Items()); n != len(ids) {
+	if n := len(h.m.Patients().Items()); n != len(ids) {
 		t.Fatalf("esc left %d rows, want all %d", n, len(ids))
 	}
 	h.key("enter")
@@ -202,7 +204,7 @@ func TestPatientsFilterAndDetail(t *testing.T) {
 		}
 	}
 	h.key("esc")
-	if h.m.patients.InDetail() {
+	if h.m.Patients().InDetail() {
 		t.Fatal("esc did not leave the patient detail")
 	}
 }
@@ -212,8 +214,8 @@ func TestPatientsFilterAndDetail(t *testing.T) {
 func portalReset(t *testing.T, h *harness, designated string) {
 	t.Helper()
 	h.key("P")
-	if h.m.PasswordFlow() != "portal form" {
-		t.Fatalf("P opened %q, want the portal form", h.m.PasswordFlow())
+	if h.flow() != "portal form" {
+		t.Fatalf("P opened %q, want the portal form", h.flow())
 	}
 	if designated != "" {
 		h.key("down")
@@ -229,10 +231,10 @@ func portalReset(t *testing.T, h *harness, designated string) {
 	h.key("enter")
 	h.paste("date of birth and address on file")
 	h.key("enter")
-	if h.m.PasswordFlow() != "confirm" {
-		t.Fatalf("after the form: %q, want the confirm:\n%s", h.m.PasswordFlow(), h.view())
+	if h.flow() != "confirm" {
+		t.Fatalf("after the form: %q, want the confirm:\n%s", h.flow(), h.view())
 	}
-	if h.m.pw.confirm.YesFocused() {
+	if h.m.Top().(*dialog.Confirm).YesFocused() {
 		t.Fatal("the confirm opened with yes focused")
 	}
 }
@@ -246,10 +248,10 @@ func TestPortalResetGenerated(t *testing.T) {
 	h.key("enter") // Maria Lopez's detail
 	portalReset(t, h, "")
 	h.yesWait()
-	if h.m.PasswordFlow() != "preview" {
-		t.Fatalf("after yes: %q (dialog %q, flash %q)", h.m.PasswordFlow(), h.m.Dialog(), h.m.Flash())
+	if h.flow() != "preview" {
+		t.Fatalf("after yes: %q (dialog %q, flash %q)", h.flow(), h.m.Dialog(), h.m.Flash())
 	}
-	doc := h.m.pw.doc
+	doc := h.m.Top().(*dialog.Document)
 	pw := doc.Creds.TemporaryPassword
 	if len(pw) != 19 || strings.Count(pw, "-") != 3 {
 		t.Fatalf("generated password %q is not four groups of four", pw)
@@ -269,8 +271,8 @@ func TestPortalResetGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Mode().Perm() != 0o600 || filepath.Dir(doc.Path) != h.m.pw.docsDir {
-		t.Fatalf("PDF %s mode %v, want 0600 in %s", doc.Path, st.Mode().Perm(), h.m.pw.docsDir)
+	if st.Mode().Perm() != 0o600 || filepath.Dir(doc.Path) != h.m.Common().DocsDir {
+		t.Fatalf("PDF %s mode %v, want 0600 in %s", doc.Path, st.Mode().Perm(), h.m.Common().DocsDir)
 	}
 	if strings.ContainsRune(filepath.Base(doc.Path), ' ') || !strings.Contains(doc.Path, "mlopez1961") {
 		t.Fatalf("PDF name %q: want the login and no spaces", doc.Path)
@@ -291,7 +293,7 @@ func TestPortalResetGenerated(t *testing.T) {
 		t.Fatal("no email with the new credentials went to the contact email on file")
 	}
 	h.key("esc")
-	if h.m.PasswordFlow() != "" || strings.Contains(h.view(), pw) {
+	if h.flow() != "" || strings.Contains(h.view(), pw) {
 		t.Fatalf("esc did not close the document:\n%s", h.view())
 	}
 	if !strings.Contains(h.view(), "MUST CHANGE") {
@@ -327,7 +329,7 @@ func TestPortalResetDesignated(t *testing.T) {
 	h.key("enter")
 	h.paste("Quiet-Harbor-Lantern-2049")
 	h.key("enter")
-	if h.m.PasswordFlow() != "portal form" || !strings.Contains(h.view(), "the two passwords differ") {
+	if h.flow() != "portal form" || !strings.Contains(h.view(), "the two passwords differ") {
 		t.Fatalf("different typings went through:\n%s", h.view())
 	}
 	if strings.Contains(h.view(), "Quiet-Harbor") {
@@ -340,8 +342,8 @@ func TestPortalResetDesignated(t *testing.T) {
 		t.Fatalf("the confirm shows the password:\n%s", h.view())
 	}
 	h.yesWait()
-	if h.m.PasswordFlow() != "preview" {
-		t.Fatalf("after yes: %q (flash %q)", h.m.PasswordFlow(), h.m.Flash())
+	if h.flow() != "preview" {
+		t.Fatalf("after yes: %q (flash %q)", h.flow(), h.m.Flash())
 	}
 	v := h.view()
 	for _, want := range []string{"Lena Park", "lpark2001", "Quiet-Harbor-Lantern-2048", "No email was sent"} {
@@ -365,10 +367,10 @@ func TestCredentialsNeverOverwritten(t *testing.T) {
 	for range 2 {
 		portalReset(t, h, "")
 		h.yesWait()
-		if h.m.pw.doc == nil {
+		if h.m.Dialog() != "document" {
 			t.Fatalf("no document: flash %q", h.m.Flash())
 		}
-		paths = append(paths, h.m.pw.doc.Path)
+		paths = append(paths, h.m.Top().(*dialog.Document).Path)
 		h.key("esc")
 	}
 	if paths[0] == paths[1] {
@@ -379,7 +381,7 @@ func TestCredentialsNeverOverwritten(t *testing.T) {
 			t.Fatalf("%s: %v %v", p, err, st)
 		}
 	}
-	if st, err := os.Stat(h.m.pw.docsDir); err != nil || st.Mode().Perm() != 0o700 {
+	if st, err := os.Stat(h.m.Common().DocsDir); err != nil || st.Mode().Perm() != 0o700 {
 		t.Fatalf("documents directory: %v %v", err, st)
 	}
 }
@@ -389,8 +391,8 @@ func TestPortalResetCancel(t *testing.T) {
 	h, ids := pwHarness(t, 100, 30, common.PanePatients)
 	h.key("P")
 	h.key("esc")
-	if h.m.PasswordFlow() != "" || !strings.Contains(h.m.Flash(), "nothing was changed") {
-		t.Fatalf("esc in the form: %q %q", h.m.PasswordFlow(), h.m.Flash())
+	if h.flow() != "" || !strings.Contains(h.m.Flash(), "nothing was changed") {
+		t.Fatalf("esc in the form: %q %q", h.flow(), h.m.Flash())
 	}
 	portalReset(t, h, "")
 	h.key("n")
@@ -399,20 +401,19 @@ func TestPortalResetCancel(t *testing.T) {
 	}
 }
 
-// R38: a credentials directory from XDG_DATA_HOME, names without spaces.
-func TestCredentialsPath(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_DATA_HOME", dir)
-	got, err := credentialsDir("")
-	if err != nil || got != filepath.Join(dir, "latchkey", "credentials") {
-		t.Fatalf("credentialsDir = %q, %v", got, err)
-	}
-	for in, want := range map[string]string{
-		"Maple Family Clinic": "maple-family-clinic", "Oakwood Women's Health": "oakwood-women-s-health",
-		"../../etc": "etc", "\x1b[31m": "31m", "": "x",
-	} {
-		if s := slug(in); s != want {
-			t.Errorf("slug(%q) = %q, want %q", in, s, want)
+// flow names what the password flows have open: "user form", "portal
+// form", "confirm", "preview" (the credentials document) or "".
+func (h *harness) flow() string {
+	switch h.m.Dialog() {
+	case "form":
+		if h.m.Form().ID() == "form:"+string(accounts.ActionPortalReset) {
+			return "portal form"
 		}
+		return "user form"
+	case "confirm":
+		return "confirm"
+	case "document":
+		return "preview"
 	}
+	return ""
 }

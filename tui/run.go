@@ -18,6 +18,9 @@ type Options struct {
 	// ReadOnly: the operator sees everything and changes nothing; the
 	// service refuses their writes (R35).
 	ReadOnly bool
+	// OperatorFrom says where the operator's name came from when the
+	// command line did not give it ("your login name"); the header says so.
+	OperatorFrom string
 	// Start is the tab in front when the console opens (default Practices).
 	Start common.PaneID
 	// Location is the zone times are drawn in (default the local zone).
@@ -26,7 +29,7 @@ type Options struct {
 	// are written (R28); "" means $XDG_DATA_HOME/latchkey/credentials, else
 	// ~/.local/share/latchkey/credentials.
 	CredentialsDir string
-	// Simulator, if set, is started and stopped with S (R40).
+	// Simulator, if set, is started and stopped with ctrl+s (R40).
 	Simulator common.Simulator
 	// ProgramOptions are passed to the Bubble Tea program (input and output
 	// of an SSH session, for instance).

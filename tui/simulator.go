@@ -18,10 +18,9 @@ func (m *App) toggleSim() tea.Cmd {
 	sim := m.sim
 	switch {
 	case sim == nil && !m.c.Svc.IsDemo():
-		m.refuse("The simulator cannot run", &accounts.RuleError{Rule: "R40",
+		return m.refuse("The simulator cannot run", &accounts.RuleError{Rule: "R40",
 			Msg:      "the simulated users act only in a demo database",
 			Guidance: "Open a demo: `latchkey demo --db FILE`, then `latchkey --db FILE`."})
-		return nil
 	case sim == nil:
 		m.setFlash("The simulator is not available in this console", true)
 		return nil
@@ -38,11 +37,11 @@ func (m *App) toggleSim() tea.Cmd {
 
 func (m *App) onSimToggled(msg simToggledMsg) tea.Cmd {
 	if msg.Running {
-		m.setFlash(fmt.Sprintf("Simulator started: %s actions a second as the practices' users; S stops it", rate(m.sim.Rate())), false)
+		m.setFlash(fmt.Sprintf("Simulator started: %s actions a second as the practices' users; ctrl+s stops it", rate(m.sim.Rate())), false)
 	} else {
 		m.setFlash("Simulator stopped", false)
 	}
-	return tea.Batch(m.statsCmd(), m.refreshLive())
+	return m.refresh()
 }
 
 // simBadge is the header's word on the simulator: running, at what rate,

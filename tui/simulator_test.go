@@ -24,14 +24,14 @@ func TestSimulatorKey(t *testing.T) {
 	h := newHarness(t, small, 120, 30, common.PaneLockouts)
 	sim := &fakeSim{}
 	h.m.sim = sim
-	h.key("S")
+	h.key("ctrl+s")
 	if !sim.running || !strings.Contains(h.m.Flash(), "Simulator started") {
 		t.Fatalf("S did not start it: running=%v flash=%q", sim.running, h.m.Flash())
 	}
 	if first := strings.SplitN(h.view(), "\n", 2)[0]; !strings.Contains(first, "SIM 10/s") {
 		t.Fatalf("header does not say it runs: %q", first)
 	}
-	h.key("S")
+	h.key("ctrl+s")
 	if sim.running || strings.Contains(strings.SplitN(h.view(), "\n", 2)[0], "SIM") {
 		t.Fatalf("S did not stop it:\n%s", h.view())
 	}
@@ -40,7 +40,7 @@ func TestSimulatorKey(t *testing.T) {
 // R40: a database that is not a demo has no simulated users; S says why.
 func TestSimulatorRefusedOutsideDemo(t *testing.T) {
 	h := newHarness(t, small, 120, 30, common.PaneLockouts)
-	h.key("S")
+	h.key("ctrl+s")
 	if v := h.view(); h.m.Dialog() != "alert" || !strings.Contains(v, "R40") {
 		t.Fatalf("want an R40 alert, got %q:\n%s", h.m.Dialog(), v)
 	}

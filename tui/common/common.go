@@ -12,20 +12,24 @@ import (
 // Common is the context every pane and component is given. It is shared by
 // pointer, so a resize or a change of background reaches everyone at once.
 type Common struct {
-	Svc      *accounts.Service
-	Operator string         // every action is recorded under this name (R35)
-	ReadOnly bool           // the operator sees everything and changes nothing (R35)
-	Loc      *time.Location // times are drawn in this zone (tests pin UTC)
-	Width    int
-	Height   int
-	Styles   *Styles
-	Keys     *KeyMap
-	Stats    accounts.Stats // the running totals, refreshed by the root every tick
+	Svc      Service
+	Operator string // every action is recorded under this name (R35)
+	ReadOnly bool   // the operator sees everything and changes nothing (R35)
+	// OperatorFrom says where the name came from when it was not given
+	// ("your login name"), for the header; "" when it was given.
+	OperatorFrom string
+	Loc          *time.Location // times are drawn in this zone (tests pin UTC)
+	Width        int
+	Height       int
+	Styles       *Styles
+	Keys         *KeyMap
+	Stats        accounts.Stats // the running totals, refreshed by the root every tick
+	DocsDir      string         // where credentials documents go ("" = the default)
 }
 
 // New returns a Common for svc and the named operator, styled for a dark
 // terminal until the terminal says otherwise.
-func New(svc *accounts.Service, operator string) *Common {
+func New(svc Service, operator string) *Common {
 	return &Common{
 		Svc:      svc,
 		Operator: operator,

@@ -51,12 +51,8 @@ type RefreshMsg struct{}
 // OpenDetailMsg asks the root to show a user's detail.
 type OpenDetailMsg struct{ UserID uint64 }
 
-// StartUnlockMsg asks the root to open the unlock form for a user.
-type StartUnlockMsg struct {
-	UserID uint64
-	Login  string // sanitised, for the prompts
-	Name   string // sanitised
-}
+// OpenPracticeMsg asks the root to show a practice's detail.
+type OpenPracticeMsg struct{ PracticeID uint64 }
 
 // ShowPracticeUsersMsg asks the root to show one practice's users.
 type ShowPracticeUsersMsg struct {
@@ -96,4 +92,9 @@ func Query(pane PaneID, req int, fetch func() (any, error)) tea.Cmd {
 type PanicMsg struct {
 	Value string
 	Stack string
+}
+
+// Flash is a command that puts a line in the flash area.
+func Flash(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return FlashMsg{Text: text, Err: isErr} }
 }

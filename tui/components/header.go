@@ -57,6 +57,24 @@ func Header(c *common.Common, h HeaderInfo) string {
 
 // Tabs draws the tab line; the active tab is bracketed as well as styled.
 func Tabs(c *common.Common, names []string, active int, badges map[int]string) string {
+	return Fit(strings.Join(tabParts(c, names, active, badges), c.Styles.TabGap.Render("│")), c.Width)
+}
+
+// TabAt is the tab drawn at column x of the tab bar, or -1 (mouse clicks).
+func TabAt(c *common.Common, names []string, active int, badges map[int]string, x int) int {
+	pos := 0
+	for i, p := range tabParts(c, names, active, badges) {
+		w := ansi.StringWidth(p)
+		if x >= pos && x < pos+w {
+			return i
+		}
+		pos += w + 1 // the gap
+	}
+	return -1
+}
+
+// tabParts are the tabs as drawn at the screen's width, without the gaps.
+func tabParts(c *common.Common, names []string, active int, badges map[int]string) []string {
 	st := c.Styles
 	parts := make([]string, len(names))
 	for i, name := range names {
@@ -98,9 +116,8 @@ func Tabs(c *common.Common, names []string, active int, badges map[int]string) s
 				parts[i] = st.Tab.Render(label)
 			}
 		}
-		line = strings.Join(parts, st.TabGap.Render("│"))
 	}
-	return Fit(line, c.Width)
+	return parts
 }
 
 // Rule is a horizontal line the width of the screen.

@@ -226,3 +226,14 @@ func fit(s string, w int, right bool) string {
 
 // Fit pads or truncates s to exactly w cells (exported for panes' lines).
 func Fit(s string, w int) string { return fit(s, w, false) }
+
+// ClickRow selects the row drawn at line y of the table (0 is the header);
+// it reports whether there was a row there.
+func (t *Table) ClickRow(y int) bool {
+	i := t.offset + y - 1
+	if y < 1 || i >= t.n {
+		return false
+	}
+	t.SetCursor(i)
+	return true
+}

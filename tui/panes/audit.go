@@ -130,3 +130,8 @@ func (p *Audit) ShortHelp() []key.Binding {
 
 // FullHelp is every key that works here.
 func (p *Audit) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }
+
+// Selection is the record actions act on here.
+func (p *Audit) Selection() accounts.Target {
+	return accounts.Target{}
+}

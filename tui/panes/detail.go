@@ -31,7 +31,9 @@ type detailData struct {
 	Purchased     int
 	InUse         int
 	Events        []eventRow
-	MFA           accounts.MFAView // never a secret: method, strength, masked phone (issue 6)
+	Eligible      []accounts.Eligibility // what applies now and why not, from accounts
+	AlsoHere      []string               // other operators with this user open (R35)
+	MFA           accounts.MFAView       // never a secret: method, strength, masked phone (issue 6)
 }
 
 // Detail is one user's detail: status, lock and time left, failures,
@@ -44,6 +46,7 @@ type Detail struct {
 	err    error
 	width  int
 	height int
+	done   func() // ends this operator's presence on the user shown (R35)
 }
 
 // NewDetail returns an empty detail pane.
@@ -63,11 +66,22 @@ func (d *Detail) Locked() bool { return d.data != nil && !d.data.LockedUntil.IsZ
 
 // Show loads a user's detail.
 func (d *Detail) Show(userID uint64) tea.Cmd {
-	if d.userID != userID {
+	if d.userID != userID || d.done == nil {
 		d.data, d.err = nil, nil
+		d.Leave()
+		// Other operators on this user see "also here" (R35); no I/O.
+		d.done = d.c.Svc.Look(d.c.Operator, userID)
 	}
 	d.userID = userID
 	return d.Reload()
+}
+
+// Leave ends this operator's presence on the user shown.
+func (d *Detail) Leave() {
+	if d.done != nil {
+		d.done()
+		d.done = nil
+	}
 }
 
 // Init loads the user shown, if any.
@@ -93,8 +107,14 @@ func (d *Detail) Reload() tea.Cmd {
 		if err != nil {
 			return nil, err
 		}
+		el, err := c.Svc.Eligible(c.Actor(), accounts.Target{UserID: id})
+		if err != nil {
+			return nil, err
+		}
 		dd := &detailData{
-			ID: u.ID, Name: common.Sanitize(u.Name), Login: common.Sanitize(u.Login()),
+			AlsoHere: c.Svc.AlsoHere(id, c.Operator),
+			Eligible: el,
+			ID:       u.ID, Name: common.Sanitize(u.Name), Login: common.Sanitize(u.Login()),
 			EmailVerified: u.EmailVerified, Legacy: u.Legacy(), Kind: string(u.Kind), Roles: u.Roles.String(),
 			Status: string(u.Status), LockedAt: u.LockedAt, LockedUntil: u.LockedUntil, Failures: u.Failures,
 			LastLogin: u.LastLoginAt, Practice: common.Sanitize(p.Name), PracticeID: u.PracticeID,
@@ -128,16 +148,6 @@ func (d *Detail) Update(msg tea.Msg) tea.Cmd {
 			d.data = dd
 		}
 	case tea.KeyPressMsg:
-		if cmd := d.actionKey(msg); cmd != nil {
-			return cmd // the actions of issues 4 and 6: see detail_actions.go
-		}
-		if key.Matches(msg, d.c.Keys.Unlock) && d.Locked() {
-			dd := d.data
-			return func() tea.Msg { return common.StartUnlockMsg{UserID: dd.ID, Login: dd.Login, Name: dd.Name} }
-		}
-		if key.Matches(msg, d.c.Keys.ResetPassword) && d.data != nil {
-			return d.startReset() // R16, R17: see passwords_detail.go
-		}
 	}
 	return nil
 }
@@ -156,6 +166,9 @@ func (d *Detail) View() string {
 	title := st.Title.Render(u.Name)
 	if !u.LockedUntil.IsZero() {
 		title += "  " + st.Locked.Render("LOCKED")
+	}
+	if len(u.AlsoHere) > 0 {
+		title += "  " + st.Warn.Render("also here: "+common.Sanitize(strings.Join(u.AlsoHere, ", ")))
 	}
 	lines = append(lines, title)
 	field := func(label, value string) {
@@ -197,6 +210,7 @@ func (d *Detail) View() string {
 		lic += " " + st.AtCapacity.Render("AT CAPACITY")
 	}
 	field("License", lic)
+	lines = append(lines, actionLines(st, u.Eligible)...)
 	lines = append(lines, "", st.Title.Render("Recent audit"))
 	room := d.height - len(lines)
 	for i, e := range u.Events {
@@ -227,21 +241,28 @@ var backKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 // ShortHelp is the footer's list.
 func (d *Detail) ShortHelp() []key.Binding {
 	k := d.c.Keys
-	out := []key.Binding{backKey}
-	if d.Locked() {
-		out = append(out, k.Unlock)
+	return []key.Binding{backKey, k.Help, k.Quit}
+}
+
+// Selection is the user shown.
+func (d *Detail) Selection() accounts.Target {
+	if d.data == nil {
+		return accounts.Target{}
 	}
-	if acts := d.actionKeys(); len(acts) > 0 {
-		out = append(out, foldActions(acts)) // each listed by ? (detail_actions.go)
+	return accounts.Target{UserID: d.data.ID, PracticeID: d.data.PracticeID}
+}
+
+// Eligible is what accounts said applies to the user shown (the footer
+// lists only those keys).
+func (d *Detail) Eligible() []accounts.Eligibility {
+	if d.data == nil {
+		return nil
 	}
-	if d.data != nil {
-		out = append(out, k.ResetPassword)
-	}
-	return append(out, k.Help, k.Quit)
+	return d.data.Eligible
 }
 
 // FullHelp is every key that works here.
 func (d *Detail) FullHelp() [][]key.Binding {
 	k := d.c.Keys
-	return [][]key.Binding{ownKeys(d.ShortHelp()), d.actionKeys(), k.Tabs(), k.Global()}
+	return [][]key.Binding{ownKeys(d.ShortHelp()), k.Tabs(), k.Global()}
 }

@@ -119,3 +119,11 @@ func (p *Licenses) ShortHelp() []key.Binding {
 
 // FullHelp is every key that works here.
 func (p *Licenses) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }
+
+// Selection is the record actions act on here.
+func (p *Licenses) Selection() accounts.Target {
+	if r, ok := p.Selected(); ok {
+		return accounts.Target{PracticeID: r.ID}
+	}
+	return accounts.Target{}
+}

@@ -314,3 +314,12 @@ func (l *list[T]) count() string {
 	}
 	return fmt.Sprintf("%d %s loaded, more as you scroll", len(l.items), l.noun)
 }
+
+// ClickRow selects the row drawn at line y of the pane (mouse clicks).
+func (l *list[T]) ClickRow(y int) bool {
+	y-- // the status line
+	if l.summary != nil {
+		y--
+	}
+	return l.table.ClickRow(y)
+}

@@ -100,6 +100,17 @@ func (p *Lockouts) row(_ int, r lockRow) components.Row {
 
 // Tick drops the rows whose lock has lifted by now and reports whether any
 // did (the root then has the service sweep them, R12).
+// Due reports whether a lock shown is due to lift at now: the root sweeps
+// then, and reads nothing on the ticks between.
+func (p *Lockouts) Due(now time.Time) bool {
+	for _, r := range p.items {
+		if !r.UnlocksAt.After(now) {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *Lockouts) Tick(now time.Time) bool {
 	n := len(p.items)
 	p.Remove(func(r lockRow) bool { return !r.UnlocksAt.After(now) })
@@ -137,8 +148,6 @@ func (p *Lockouts) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case sel && key.Matches(k, p.c.Keys.Open):
 			return func() tea.Msg { return common.OpenDetailMsg{UserID: r.ID} }
-		case sel && key.Matches(k, p.c.Keys.Unlock):
-			return func() tea.Msg { return common.StartUnlockMsg{UserID: r.ID, Login: r.Login, Name: r.Name} }
 		}
 	}
 	return cmd
@@ -152,12 +161,20 @@ func (p *Lockouts) ShortHelp() []key.Binding {
 	}
 	out := []key.Binding{k.Move, k.Filter}
 	if _, ok := p.Selected(); ok {
-		out = append(out, k.Open, k.Unlock)
+		out = append(out, k.Open)
 	}
 	if p.c.Svc.IsDemo() {
 		out = append(out, k.ClockStep)
 	}
 	return append(out, k.Help, k.Quit, k.NextTab)
+}
+
+// Selection is the locked user under the cursor.
+func (p *Lockouts) Selection() accounts.Target {
+	if r, ok := p.Selected(); ok {
+		return accounts.Target{UserID: r.ID}
+	}
+	return accounts.Target{}
 }
 
 // FullHelp is every key that works here.

@@ -285,3 +285,8 @@ func (p *Outbox) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()
 
 // SetCursor selects row i of the list.
 func (p *Outbox) SetCursor(i int) { p.table.SetCursor(i) }
+
+// Selection is the record actions act on here.
+func (p *Outbox) Selection() accounts.Target {
+	return accounts.Target{}
+}

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"latchkey/accounts"
 	"latchkey/tui/common"
 )
 
@@ -31,4 +32,7 @@ type Pane interface {
 	// Back handles esc: it reports whether the pane used it (to clear a
 	// filter or a scope); if not, the root goes back.
 	Back() (bool, tea.Cmd)
+	// Selection is the record under the cursor, for the actions' keys and
+	// the palette (a zero Target: nothing to act on).
+	Selection() accounts.Target
 }

@@ -101,11 +101,6 @@ func (d *PatientDetail) Update(msg tea.Msg) tea.Cmd {
 		if pd, ok := msg.Data.(*patientData); ok && pd != nil {
 			d.data = pd
 		}
-	case tea.KeyPressMsg:
-		if key.Matches(msg, d.c.Keys.ResetPassword) && d.data != nil {
-			pd := d.data
-			return startPortalReset(pd.ID, pd.Login, pd.Name, pd.Practice)
-		}
 	}
 	return nil
 }
@@ -158,11 +153,7 @@ func (d *PatientDetail) View() string {
 // ShortHelp is the footer's list.
 func (d *PatientDetail) ShortHelp() []key.Binding {
 	k := d.c.Keys
-	out := []key.Binding{backKey}
-	if d.data != nil {
-		out = append(out, k.ResetPassword)
-	}
-	return append(out, k.Help, k.Quit)
+	return []key.Binding{backKey, k.Help, k.Quit}
 }
 
 // FullHelp is every key that works here.

@@ -130,17 +130,20 @@ func (p *Patients) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case sel && key.Matches(k, p.c.Keys.Open):
 			return p.detail.Show(r.ID)
-		case sel && key.Matches(k, p.c.Keys.ResetPassword):
-			return startPortalReset(r.ID, r.Login, r.Name, r.Practice)
 		}
 	}
 	return cmd
 }
 
-func startPortalReset(id uint64, login, name, practice string) tea.Cmd {
-	return func() tea.Msg {
-		return common.StartPortalResetMsg{PatientID: id, Login: login, Name: name, Practice: practice}
+// Selection is the patient shown, else the one under the cursor.
+func (p *Patients) Selection() accounts.Target {
+	if p.detail.Open() && p.detail.data != nil {
+		return accounts.Target{PatientID: p.detail.data.ID}
 	}
+	if r, ok := p.Selected(); ok {
+		return accounts.Target{PatientID: r.ID}
+	}
+	return accounts.Target{}
 }
 
 // View draws the list, or the patient's detail over it.
@@ -162,7 +165,7 @@ func (p *Patients) ShortHelp() []key.Binding {
 	}
 	out := []key.Binding{k.Move, k.Filter}
 	if _, ok := p.Selected(); ok {
-		out = append(out, k.Open, k.ResetPassword)
+		out = append(out, k.Open)
 	}
 	return append(out, k.Help, k.Quit, k.NextTab)
 }
@@ -174,3 +177,6 @@ func (p *Patients) FullHelp() [][]key.Binding {
 	}
 	return fullHelp(p.c, p.ShortHelp())
 }
+
+// Open shows a patient's detail (the palette jumps here).
+func (p *Patients) Open(id uint64) tea.Cmd { return p.detail.Show(id) }

@@ -145,9 +145,7 @@ func (d *Practice) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		k, id, name := d.c.Keys, d.data.ID, d.data.Name
-		start := func(a common.Action, reqID uint64) tea.Cmd {
-			return func() tea.Msg { return common.StartActionMsg{Action: a, PracticeID: id, RequestID: reqID} }
-		}
+
 		switch {
 		case key.Matches(msg, k.Up):
 			d.cursor = max(d.cursor-1, 0)
@@ -155,19 +153,6 @@ func (d *Practice) Update(msg tea.Msg) tea.Cmd {
 			d.cursor = min(d.cursor+1, max(len(d.data.Requests)-1, 0))
 		case key.Matches(msg, k.PracticeUsers), key.Matches(msg, k.Open):
 			return func() tea.Msg { return common.ShowPracticeUsersMsg{PracticeID: id, Name: name} }
-		case key.Matches(msg, k.RequestLicenses):
-			return start(common.ActRequestLicense, 0)
-		case key.Matches(msg, k.Fulfil):
-			if r, ok := d.selected(); ok && r.Open {
-				return start(common.ActFulfilLicense, r.ID)
-			}
-			return func() tea.Msg {
-				return common.FlashMsg{Text: "F fulfils an open license request: select one with ↑↓ (none is open here)", Err: true}
-			}
-		case key.Matches(msg, k.RequireMFA):
-			return start(common.ActRequireMFA, 0)
-		case key.Matches(msg, k.AddUser):
-			return start(common.ActAddUser, 0)
 		}
 	}
 	return nil
@@ -243,11 +228,19 @@ func (d *Practice) View() string {
 // ShortHelp is the footer's list.
 func (d *Practice) ShortHelp() []key.Binding {
 	k := d.c.Keys
-	out := []key.Binding{backKey, k.PracticeUsers, k.AddUser, k.RequestLicenses}
-	if r, ok := d.selected(); ok && r.Open {
-		out = append(out, k.Fulfil)
+	return []key.Binding{backKey, k.PracticeUsers, k.Help, k.Quit}
+}
+
+// Selection is the practice shown and its license request under the cursor.
+func (d *Practice) Selection() accounts.Target {
+	if d.data == nil {
+		return accounts.Target{}
 	}
-	return append(out, k.RequireMFA, k.Help, k.Quit)
+	tg := accounts.Target{PracticeID: d.data.ID}
+	if r, ok := d.selected(); ok {
+		tg.RequestID = r.ID
+	}
+	return tg
 }
 
 // FullHelp is every key that works here.

@@ -106,3 +106,11 @@ func (p *Practices) ShortHelp() []key.Binding {
 
 // FullHelp is every key that works here.
 func (p *Practices) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }
+
+// Selection is the record actions act on here.
+func (p *Practices) Selection() accounts.Target {
+	if r, ok := p.Selected(); ok {
+		return accounts.Target{PracticeID: r.ID}
+	}
+	return accounts.Target{}
+}

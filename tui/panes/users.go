@@ -134,49 +134,18 @@ func (p *Users) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case sel && key.Matches(k, p.c.Keys.Open):
 			return func() tea.Msg { return common.OpenDetailMsg{UserID: u.ID} }
-		case sel && u.Locked && key.Matches(k, p.c.Keys.Unlock):
-			return func() tea.Msg { return common.StartUnlockMsg{UserID: u.ID, Login: u.Login, Name: u.Name} }
-		case key.Matches(k, p.c.Keys.AddUser):
-			// The practice in scope, else the selected user's, else the
-			// operator picks one.
-			pid := p.scope
-			if pid == 0 && sel {
-				pid = u.PracticeID
-			}
-			return func() tea.Msg { return common.StartActionMsg{Action: common.ActAddUser, PracticeID: pid} }
-		case sel:
-			if a, ok := userAction(p.c.Keys, k); ok {
-				return func() tea.Msg { return common.StartActionMsg{Action: a, UserID: u.ID, PracticeID: u.PracticeID} }
-			}
 		}
 	}
 	return cmd
 }
 
-// ShortHelp is the footer's list.
-func (p *Users) ShortHelp() []key.Binding { return p.help(true) }
-
-// help lists the keys that work here; the short list folds the actions on
-// users into one entry, so the footer still fits 80 columns.
-func (p *Users) help(short bool) []key.Binding {
+// ShortHelp is the footer's list (the root adds the actions' keys).
+func (p *Users) ShortHelp() []key.Binding {
 	k := p.c.Keys
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
 	out := []key.Binding{k.Move, k.Filter, k.Open}
-	u, sel := p.Selected()
-	if sel && u.Locked {
-		out = append(out, k.Unlock)
-	}
-	acts := []key.Binding{k.AddUser}
-	if sel {
-		acts = append(acts, userActionKeys(k, u.Status, u.MFA != "—")...)
-	}
-	if short {
-		out = append(out, foldActions(acts))
-	} else {
-		out = append(out, acts...)
-	}
 	if p.scope != 0 {
 		out = append(out, k.Back)
 	}
@@ -184,51 +153,14 @@ func (p *Users) help(short bool) []key.Binding {
 }
 
 // FullHelp is every key that works here.
-func (p *Users) FullHelp() [][]key.Binding { return fullHelp(p.c, p.help(false)) }
+func (p *Users) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }
 
-// foldActions is one footer entry for several action keys: "a v x p R
-// actions" (? lists each).
-func foldActions(acts []key.Binding) key.Binding {
-	names := make([]string, len(acts))
-	for i, b := range acts {
-		names[i] = b.Help().Key
+// Selection is the user under the cursor, else the practice in scope.
+func (p *Users) Selection() accounts.Target {
+	if u, ok := p.Selected(); ok {
+		return accounts.Target{UserID: u.ID, PracticeID: u.PracticeID}
 	}
-	return key.NewBinding(key.WithKeys(names...), key.WithHelp(strings.Join(names, " "), "actions"))
-}
-
-// userAction maps a key to the action it starts on the selected user (the
-// same keys in the users pane and the user detail).
-func userAction(k *common.KeyMap, msg tea.KeyPressMsg) (common.Action, bool) {
-	for _, a := range []struct {
-		b key.Binding
-		a common.Action
-	}{
-		{k.SendVerify, common.ActSendVerify}, {k.Inactivate, common.ActInactivate},
-		{k.Reactivate, common.ActReactivate}, {k.Permissions, common.ActPermissions},
-		{k.Replace, common.ActReplace}, {k.ClearMFA, common.ActClearMFA},
-	} {
-		if key.Matches(msg, a.b) {
-			return a.a, true
-		}
-	}
-	return "", false
-}
-
-// userActionKeys are the action keys that apply to a user in a status.
-func userActionKeys(k *common.KeyMap, status string, mfa bool) []key.Binding {
-	var out []key.Binding
-	switch accounts.Status(status) {
-	case accounts.StatusInactive:
-		out = append(out, k.Reactivate)
-	case accounts.StatusPending:
-		out = append(out, k.SendVerify, k.Inactivate, k.Permissions, k.Replace)
-	default:
-		out = append(out, k.Inactivate, k.Permissions, k.Replace)
-	}
-	if mfa {
-		out = append(out, k.ClearMFA)
-	}
-	return out
+	return accounts.Target{PracticeID: p.scope}
 }
 
 var filterDone = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done typing"))

@@ -1,0 +1,65 @@
+package actions
+
+import (
+	"errors"
+	"fmt"
+
+	"charm.land/huh/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/dialog"
+)
+
+// R26Warning is what the MFA clear form says before anything else: the help
+// desk is the favourite target of social engineering.
+const R26Warning = "R26: clearing MFA lets whoever holds the password in without a second factor. " +
+	"Callers pretending to be a user are the classic attack on a help desk: verify the caller's identity " +
+	"before anything else, and record how. The user is told on their login email."
+
+// chooseCheck is the placeholder the identity select opens on.
+const chooseCheck = "— choose how the caller was verified —"
+
+// clearMFA clears a user's MFA after the identity check is recorded (R25, R26).
+var clearMFA = &Action{
+	ID: accounts.ActionClearMFA, On: accounts.SubjectUser, Key: bind("m", "clear MFA"), Title: "clear MFA",
+	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
+		opts := []huh.Option[string]{huh.NewOption(chooseCheck, "")}
+		for _, c := range accounts.IdentityChecks {
+			opts = append(opts, huh.NewOption(c, c))
+		}
+		return dialog.FormSpec{Heading: "Clear the MFA of " + d.Name(), Sub: d.Login() + " · " + accounts.MFAStrength(d.User.MFA.Method),
+			Note: R26Warning, Loud: true,
+			Groups: func(v *dialog.Values) []*huh.Group {
+				return []*huh.Group{huh.NewGroup(
+					huh.NewSelect[string]().Key("check").Title("How was the caller's identity verified?").
+						Options(opts...).Value(v.S("check")).Validate(func(s string) error {
+						if s == "" {
+							return errors.New("record how the caller's identity was verified (R26)")
+						}
+						return nil
+					}),
+					dialog.Text(v, "note", "What was checked", 200).
+						Placeholder("e.g. called back +1 503 555 0142 on file, confirmed DOB").
+						Validate(dialog.RequiredBy("a note of what was checked", "R26")),
+					dialog.Reason(v, "e.g. lost phone", "R26"),
+				)}
+			}}
+	},
+	Confirm: func(_ *common.Common, d *Data, v *dialog.Values) *ConfirmSpec {
+		return &ConfirmSpec{Title: "CLEAR the MFA of " + d.Name() + "?", Yes: "Clear MFA", Loud: true,
+			Body: d.Login() + " (" + accounts.MethodLabel(d.User.MFA.Method) + ") will log in with the password alone until they set up a new method." +
+				"\nIdentity verified by: " + v.Str("check") + " — " + common.Sanitize(v.Str("note")) +
+				"\nReason: " + common.Sanitize(v.Str("reason")) + "\nThe user is told on their login email (R26)."}
+	},
+	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
+		// R41: the operator's passed check of this caller, if any, goes with the clear.
+		pv, _, _ := svc.PassedVerification(actor.Name, d.User.ID)
+		r, err := svc.ClearMFAVerified(actor, d.User.ID, accounts.ClearMFARequest{Verification: pv.ID,
+			Check: v.Str("check"), Note: v.Str("note"), Reason: v.Str("reason")})
+		if err == nil && r.Pending != nil {
+			return Result{OK: fmt.Sprintf("Not cleared yet: request #%d waits for a second operator (four eyes, R42)", r.Pending.ID)}, nil
+		}
+		return Result{OK: "Cleared the MFA of " + d.What() + "; the notice is in the outbox"}, err
+	},
+}

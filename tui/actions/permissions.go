@@ -1,0 +1,27 @@
+package actions
+
+import (
+	"charm.land/huh/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/dialog"
+)
+
+// permissions sets a user's roles (R19) at an owner's request.
+var permissions = &Action{
+	ID: accounts.ActionPermissions, On: accounts.SubjectUser, Key: bind("p", "permissions"), Title: "change permissions",
+	Defaults: func(d *Data, v *dialog.Values) { *v.L("roles") = d.User.Roles.List() },
+	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
+		return dialog.FormSpec{Heading: "Permissions of " + d.Name(), Sub: d.Login() + " · now " + d.User.Roles.String(),
+			Note: "R19: a permission change needs the request of an owner of the practice, recorded.",
+			Groups: func(v *dialog.Values) []*huh.Group {
+				return []*huh.Group{huh.NewGroup(rolesSelect(v), requester(d, v), dialog.Reason(v, "e.g. new office manager", "R19"))}
+			}}
+	},
+	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
+		roles := rolesOf(v.List("roles"))
+		_, err := svc.SetRoles(actor, d.User.ID, roles, request(d, v))
+		return Result{OK: "Permissions of " + d.Name() + ": " + d.User.Roles.String() + " → " + roles.String()}, err
+	},
+}

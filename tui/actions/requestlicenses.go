@@ -1,0 +1,48 @@
+package actions
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/dialog"
+)
+
+// requestLicenses records an owner's request for more licenses (R2).
+var requestLicenses = &Action{
+	ID: accounts.ActionRequestLicenses, On: accounts.SubjectPractice, Key: bind("L", "request licenses"), Title: "request licenses",
+	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
+		p := d.Practice
+		return dialog.FormSpec{Heading: "Request licenses for " + d.What(), Sub: fmt.Sprintf("#%d", p.ID),
+			Note: "R2: only a financial decision maker (an owner) may request more licenses. " +
+				itoa(p.InUse) + " of " + itoa(p.Purchased) + " in use now; fulfilling the request raises the purchased count.",
+			Groups: func(v *dialog.Values) []*huh.Group {
+				return []*huh.Group{huh.NewGroup(
+					huh.NewInput().Key("count").Title("How many more licenses").Placeholder("e.g. 2").
+						Description("1 to "+itoa(accounts.MaxLicenseRequest)).CharLimit(5).Value(v.S("count")).
+						Validate(func(s string) error { _, err := parseCount(s); return err }),
+					requester(d, v),
+					dialog.Reason(v, "e.g. two new hygienists in May", "R2"),
+				)}
+			}}
+	},
+	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
+		n, _ := parseCount(v.Str("count"))
+		lr, err := svc.RequestLicenses(actor, d.Practice.ID, n, request(d, v))
+		return Result{OK: fmt.Sprintf("Recorded license request #%d: %d more for %s, requested by %s · F fulfils it",
+			lr.ID, n, d.What(), common.Sanitize(v.Str("requester")))}, err
+	},
+}
+
+func parseCount(s string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 || n > accounts.MaxLicenseRequest {
+		return 0, errors.New("a whole number from 1 to " + strconv.Itoa(accounts.MaxLicenseRequest))
+	}
+	return n, nil
+}

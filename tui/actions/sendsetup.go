@@ -1,0 +1,37 @@
+package actions
+
+import (
+	"fmt"
+
+	"charm.land/huh/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/dialog"
+)
+
+// sendSetup sends (or resends) the account-setup email (R4-R6); for a user
+// who has not verified, a corrected login email may be typed, twice.
+var sendSetup = &Action{
+	ID: accounts.ActionSendSetup, On: accounts.SubjectUser, Key: bind("v", "send setup email"), Title: "send the setup email",
+	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
+		return dialog.FormSpec{Heading: "Send the account-setup email to " + d.Name(), Sub: d.Login(),
+			Note: "R5, R6: a new single-use link goes to the login email; any earlier link dies (superseded).",
+			Groups: func(v *dialog.Values) []*huh.Group {
+				return []*huh.Group{huh.NewGroup(
+					huh.NewInput().Key("email").Title("New login email (optional)").
+						Description("Leave empty to send to "+d.Login()+". A new address must be personal and unused (R9).").
+						CharLimit(254).Value(v.S("email")),
+					huh.NewInput().Key("email_confirm").Title("New login email again").
+						Description("Only if you typed a new one (R4).").
+						CharLimit(254).Value(v.S("email_confirm")).Validate(sameEmail(v.S("email"), true)),
+					dialog.Reason(v, "e.g. the caller never got the setup email", "R29"),
+				)}
+			}}
+	},
+	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
+		u, msg, err := svc.SendVerification(actor, d.User.ID, v.Str("email"), v.Str("email_confirm"), request(d, v))
+		return Result{OK: fmt.Sprintf("Setup email sent to %s (outbox #%d); any earlier link is superseded",
+			common.Sanitize(u.Email), msg.ID)}, err
+	},
+}

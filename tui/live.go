@@ -1,0 +1,197 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/actions"
+	"latchkey/tui/common"
+	"latchkey/tui/dialog"
+	"latchkey/tui/panes"
+)
+
+// Live panes (R35): every second the root looks at the change feed — an
+// atomic number, no database work — and only when it moved (any operator,
+// the simulator, the system) reloads the header and what is visible; every
+// pane keeps its cursor on its record through a reload. A lock due to lift
+// is swept when its time comes, known from the lockouts pane's rows.
+
+// liveMsg is the header's totals and the change feed, read after a change.
+type liveMsg struct {
+	Stats  accounts.Stats
+	Seq    uint64
+	Lifted int
+	Err    error
+	// The version now of the user an open form acts on (0: none).
+	FormUser, FormVersion uint64
+}
+
+// changeSeq is the service's change feed.
+func changeSeq(svc common.Service) uint64 { return svc.ChangeSeq() }
+
+// onTick redraws countdowns, expires the flash line and catches up with
+// changes; it reads the database only when something changed or a lock is
+// due to lift.
+func (m *App) onTick(t common.TickMsg) tea.Cmd {
+	now := m.c.Now()
+	if m.flash != "" && time.Time(t).Sub(m.flashAt) > flashFor {
+		m.flash = ""
+	}
+	cmds := []tea.Cmd{m.every()}
+	if m.dialogs.Len() > 0 {
+		cmds = append(cmds, m.dialogs.Update(t)) // a form replays keys it held (typeahead)
+	}
+	lock := m.lockouts()
+	due := lock.Due(now)
+	lock.Tick(now)
+	if due || changeSeq(m.c.Svc) != m.seen {
+		cmds = append(cmds, m.liveCmd(due))
+	}
+	// Another operator opened or left a user: the detail's "also here".
+	if p := m.c.Svc.PresenceSeq(); p != m.presence {
+		m.presence = p
+		if m.over == panes.Pane(m.detail) {
+			cmds = append(cmds, m.detail.Reload())
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// liveCmd lifts due locks (R12) if asked and reads the totals and the feed.
+func (m *App) liveCmd(sweep bool) tea.Cmd {
+	svc := m.c.Svc
+	formUser := m.formUser()
+	return common.Cmd(func() tea.Msg {
+		out := liveMsg{FormUser: formUser}
+		if formUser != 0 {
+			out.FormVersion, _ = svc.UserVersion(formUser)
+		}
+		if sweep {
+			out.Lifted, out.Err = svc.Sweep()
+		}
+		if out.Err == nil {
+			out.Stats, out.Err = svc.Stats()
+		}
+		out.Seq = svc.ChangeSeq()
+		return out
+	})
+}
+
+func (m *App) onLive(msg liveMsg) tea.Cmd {
+	if msg.Err != nil {
+		m.setFlash("could not read the database: "+common.Sanitize(msg.Err.Error()), true)
+		return nil
+	}
+	m.c.Stats = msg.Stats
+	if msg.Lifted > 0 {
+		m.setFlash(fmt.Sprintf("%s lifted by %s (R12)", plural(msg.Lifted, "lock"), themselves(msg.Lifted)), false)
+	}
+	m.noticeChanged(msg)
+	if msg.Seq == m.seen {
+		return nil
+	}
+	m.seen = msg.Seq
+	return m.reloadVisible()
+}
+
+// reloadVisible reloads what the operator sees: the pane in front, the tab
+// under a detail, and the lockouts (they know when the next lock lifts).
+func (m *App) reloadVisible() tea.Cmd {
+	cmds := []tea.Cmd{m.tabs[m.active].Reload(), m.lockouts().Reload()}
+	if m.over != nil {
+		cmds = append(cmds, m.over.Reload())
+	}
+	return tea.Batch(cmds...)
+}
+
+// refresh catches up at once after this console's own action.
+func (m *App) refresh() tea.Cmd { return m.liveCmd(false) }
+
+func (m *App) lockouts() *panes.Lockouts {
+	return m.tabs[tabIndex(common.PaneLockouts)].(*panes.Lockouts)
+}
+
+// plural says a count with its noun: "1 user", "2 users".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func themselves(n int) string {
+	if n == 1 {
+		return "itself"
+	}
+	return "themselves"
+}
+
+// clockMsg is the demo clock's answer.
+type clockMsg struct {
+	Step time.Duration
+	Now  time.Time
+	Err  error
+}
+
+// clockCmd advances a demo database's clock (R39).
+func (m *App) clockCmd(d time.Duration) tea.Cmd {
+	svc, actor := m.c.Svc, m.c.Actor()
+	return common.Cmd(func() tea.Msg {
+		now, err := svc.AdvanceClock(actor, d)
+		return clockMsg{Step: d, Now: now, Err: err}
+	})
+}
+
+func (m *App) onClock(msg clockMsg) tea.Cmd {
+	if msg.Err != nil {
+		return m.refuse("The clock cannot move", msg.Err)
+	}
+	m.setFlash(fmt.Sprintf("Demo clock advanced %s: it is now %s", shortDur(msg.Step),
+		common.Stamp(msg.Now, m.c.Loc)), false)
+	// Every countdown follows at once: rows whose lock lifted leave now.
+	m.lockouts().Tick(m.c.Now())
+	return m.liveCmd(true)
+}
+
+func shortDur(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
+}
+
+// formUser is the user the open form acts on, if any.
+func (m *App) formUser() uint64 {
+	if d := m.formData(); d != nil && d.User != nil {
+		return d.User.ID
+	}
+	return 0
+}
+
+func (m *App) formData() *actions.Data {
+	if f := m.Form(); f != nil {
+		if d, ok := f.Info.(*actions.Data); ok {
+			return d
+		}
+	}
+	return nil
+}
+
+// noticeChanged tells an open form, and its confirm, that its user changed
+// since it opened: the operator reads it before confirming, and the service
+// refuses the stale form rather than act twice (R35).
+func (m *App) noticeChanged(msg liveMsg) {
+	d := m.formData()
+	if d == nil || d.User == nil || msg.FormUser != d.User.ID || msg.FormVersion <= d.Version {
+		return
+	}
+	notice := d.What() + " changed since this form opened (another operator, the user or the system acted): " +
+		"check their record; a stale form is refused, never applied twice."
+	m.Form().Notice = notice
+	if c, ok := m.dialogs.Top().(*dialog.Confirm); ok {
+		c.Notice = notice
+	}
+}

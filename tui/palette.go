@@ -1,0 +1,97 @@
+package tui
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/actions"
+	"latchkey/tui/common"
+	"latchkey/tui/dialog"
+	"latchkey/tui/panes"
+)
+
+// paletteLimit bounds each kind of record a palette search reads.
+const paletteLimit = 15
+
+// paletteJumpMsg asks the root to show a record the palette found.
+type paletteJumpMsg struct {
+	Kind accounts.Subject
+	ID   uint64
+}
+
+// paletteActionMsg asks the root to start an action on the selection the
+// palette was opened over.
+type paletteActionMsg struct {
+	Action *actions.Action
+	Sel    accounts.Target
+}
+
+// openPalette opens : over the panes: the actions on the selection and the
+// tabs at once, and any user, practice or patient as the operator types.
+func (m *App) openPalette() tea.Cmd {
+	sel := m.focused().Selection()
+	var static []dialog.PaletteItem
+	for _, a := range actions.Offered(sel) {
+		static = append(static, dialog.PaletteItem{Kind: "action", Label: a.Title, Detail: "key " + a.Key.Help().Key,
+			Run: msgCmd(paletteActionMsg{Action: a, Sel: sel})})
+	}
+	for i, p := range m.tabs {
+		static = append(static, dialog.PaletteItem{Kind: "pane", Label: p.Title(), Detail: fmt.Sprintf("key %d", i+1),
+			Run: msgCmd(paletteTabMsg(i))})
+	}
+	return m.dialogs.Push(dialog.NewPalette(m.c, static, m.paletteSearch))
+}
+
+type paletteTabMsg int
+
+func msgCmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// paletteSearch looks the text up among users, practices and patients,
+// through the same service queries the panes use.
+func (m *App) paletteSearch(term string, seq int) tea.Cmd {
+	svc := m.c.Svc
+	return common.Cmd(func() tea.Msg {
+		var items []dialog.PaletteItem
+		jump := func(k accounts.Subject, id uint64) tea.Cmd { return msgCmd(paletteJumpMsg{Kind: k, ID: id}) }
+		if us, err := svc.Users(accounts.UserQuery{Search: term, Limit: paletteLimit}); err == nil {
+			for _, u := range us {
+				items = append(items, dialog.PaletteItem{Kind: "user", Label: common.Sanitize(u.Name),
+					Detail: common.Sanitize(u.Login()) + " · " + common.Sanitize(u.PracticeName), Run: jump(accounts.SubjectUser, u.ID)})
+			}
+		}
+		if ps, err := svc.Practices(accounts.PracticeQuery{Search: term, Limit: paletteLimit}); err == nil {
+			for _, p := range ps {
+				items = append(items, dialog.PaletteItem{Kind: "practice", Label: common.Sanitize(p.Name),
+					Detail: fmt.Sprintf("#%d · %d of %d licenses in use", p.ID, p.InUse, p.Purchased), Run: jump(accounts.SubjectPractice, p.ID)})
+			}
+		}
+		if ps, err := svc.Patients(accounts.PatientQuery{Search: term, Limit: paletteLimit}); err == nil {
+			for _, p := range ps {
+				items = append(items, dialog.PaletteItem{Kind: "patient", Label: common.Sanitize(p.Name),
+					Detail: common.Sanitize(p.Login) + " · " + common.Sanitize(p.PracticeName), Run: jump(accounts.SubjectPatient, p.ID)})
+			}
+		}
+		return dialog.PaletteResultsMsg{Seq: seq, Items: items}
+	})
+}
+
+// jump shows a record the palette found.
+func (m *App) jump(msg paletteJumpMsg) tea.Cmd {
+	switch msg.Kind {
+	case accounts.SubjectUser:
+		m.active = tabIndex(common.PaneUsers)
+		m.setOver(m.detail)
+		return m.detail.Show(msg.ID)
+	case accounts.SubjectPractice:
+		m.active = tabIndex(common.PanePractices)
+		m.setOver(m.practice)
+		return m.practice.Show(msg.ID)
+	case accounts.SubjectPatient:
+		m.active = tabIndex(common.PanePatients)
+		m.setOver(nil)
+		return m.tabs[m.active].(*panes.Patients).Open(msg.ID)
+	}
+	return nil
+}

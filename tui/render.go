@@ -1,0 +1,177 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/actions"
+	"latchkey/tui/common"
+	"latchkey/tui/components"
+	"latchkey/tui/dialog"
+)
+
+// MinWidth and MinHeight are the smallest screen the console draws on.
+const MinWidth, MinHeight = 80, 24
+
+// View draws the screen. A panic while drawing shows a message, never a crash.
+func (m *App) View() (v tea.View) {
+	defer func() {
+		if r := recover(); r != nil {
+			v = tea.NewView(fmt.Sprintf("Latchkey could not draw this screen (%v).\nPress esc, or q to quit.", r))
+			v.AltScreen = true
+		}
+	}()
+	v = tea.NewView(m.Render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "Latchkey"
+	return v
+}
+
+// Render is the screen as a string (golden tests compare it).
+func (m *App) Render() string {
+	c := m.c
+	if m.quitting {
+		return ""
+	}
+	// A whole-screen dialog (the QR) fits itself, small screens included.
+	if s, ok := m.dialogs.Top().(dialog.Screen); ok && s.FullScreen() {
+		return m.dialogs.Top().View(c.Width, c.Height)
+	}
+	if c.Width < MinWidth || c.Height < MinHeight {
+		return tooSmall(c)
+	}
+	header := components.Header(c, components.HeaderInfo{
+		Stats: c.Stats, Demo: c.Svc.IsDemo(), Offset: c.Svc.ClockOffset(), Now: c.Now(), Sim: m.simBadge(),
+	})
+	tabBar := components.Tabs(c, m.tabTitles(), m.active, m.badges())
+	footer := m.footer.View(m.keyMap())
+	bodyH := max(c.Height-3-lipgloss.Height(footer), 3)
+	fill := lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH)
+
+	body := m.focused().View()
+	if d := m.dialogs.Whole(); d != nil {
+		body = d.View(c.Width, bodyH)
+	}
+	body = fill.Render(body)
+	if boxes := m.dialogs.Boxes(); len(boxes) > 0 {
+		layers := []*lipgloss.Layer{lipgloss.NewLayer(body)}
+		for i, d := range boxes {
+			dlg := d.View(c.Width-2, bodyH)
+			x, y := boxAt(c.Width, bodyH, dlg)
+			layers = append(layers, lipgloss.NewLayer(dlg).X(x).Y(y).Z(i+1))
+		}
+		body = fill.Render(lipgloss.NewCompositor(layers...).Render())
+	}
+	return strings.Join([]string{header, tabBar, body, m.flashLine(), footer}, "\n")
+}
+
+// boxAt is where a floating dialog goes: centred in the body.
+func boxAt(w, bodyH int, dlg string) (int, int) {
+	return max((w-lipgloss.Width(dlg))/2, 0), max((bodyH-lipgloss.Height(dlg))/2, 0)
+}
+
+// tooSmall is the screen below the minimum: what is needed, and how to quit.
+func tooSmall(c *common.Common) string {
+	msg := fmt.Sprintf("Terminal too small (need %dx%d, have %dx%d). Enlarge it, or press q to quit.",
+		MinWidth, MinHeight, c.Width, c.Height)
+	h := max(c.Height, 1)
+	return lipgloss.NewStyle().Width(max(c.Width, 1)).Height(h).MaxHeight(h).Render(msg)
+}
+
+func (m *App) tabTitles() []string {
+	out := make([]string, len(m.tabs))
+	for i, p := range m.tabs {
+		out[i] = p.Title()
+	}
+	return out
+}
+
+// badges count what needs the desk: every locked account, whatever the
+// lockouts filter shows.
+func (m *App) badges() map[int]string {
+	out := map[int]string{}
+	if n := m.c.Stats.Locked; n > 0 {
+		out[tabIndex(common.PaneLockouts)] = fmt.Sprintf("(%d)", n)
+	}
+	return out
+}
+
+// flashLine is the task in progress, else the last result or refusal.
+func (m *App) flashLine() string {
+	st, w := m.c.Styles, m.c.Width
+	if t := m.task.view(); t != "" {
+		return st.Muted.Render(components.Fit(t, w))
+	}
+	switch {
+	case m.flash == "":
+		return ""
+	case m.flashErr:
+		return st.FlashErr.Render(components.Fit(m.flash, w))
+	}
+	return st.Flash.Render(components.Fit("✓ "+m.flash, w))
+}
+
+func (m *App) footerHeight() int {
+	return max(lipgloss.Height(m.footer.View(m.keyMap())), 1)
+}
+
+// withActions is a pane's keys with the keys of the actions on its
+// selection: all of them folded into one entry in the short list, each in
+// full help; where the pane knows what accounts said applies (the user
+// detail), only those.
+type withActions struct{ p interface{ help.KeyMap } }
+
+type eligibleKnower interface{ Eligible() []accounts.Eligibility }
+
+func (w withActions) actionKeys() []key.Binding {
+	sel, ok := w.p.(interface{ Selection() accounts.Target })
+	if !ok {
+		return nil
+	}
+	keys := actions.Keys(sel.Selection())
+	if el, ok := w.p.(eligibleKnower); ok {
+		keys = actions.EligibleKeys(sel.Selection(), el.Eligible())
+	}
+	return keys
+}
+
+func (w withActions) ShortHelp() []key.Binding {
+	own := w.p.ShortHelp()
+	acts := w.actionKeys()
+	if len(acts) == 0 {
+		return own
+	}
+	names := make([]string, len(acts))
+	for i, b := range acts {
+		names[i] = b.Help().Key
+	}
+	fold := key.NewBinding(key.WithKeys(names...), key.WithHelp(strings.Join(names, " "), "actions"))
+	// The fold goes after the pane's own keys, before ? q and tab.
+	out := make([]key.Binding, 0, len(own)+1)
+	placed := false
+	for _, b := range own {
+		if !placed && (b.Help().Key == "?" || b.Help().Key == "q") {
+			out, placed = append(out, fold), true
+		}
+		out = append(out, b)
+	}
+	if !placed {
+		out = append(out, fold)
+	}
+	return out
+}
+
+func (w withActions) FullHelp() [][]key.Binding {
+	full := w.p.FullHelp()
+	if acts := w.actionKeys(); len(acts) > 0 {
+		full = append([][]key.Binding{full[0], acts}, full[1:]...)
+	}
+	return full
+}
