@@ -34,12 +34,13 @@ const (
 	LinkSuperseded LinkState = "superseded" // a newer link replaced it (R5, R6)
 	LinkVoided     LinkState = "voided"     // the user was made inactive (R5)
 	LinkExpired    LinkState = "expired"    // past its maximum age, if one is set
+	LinkRevoked    LinkState = "revoked"    // the address it went to is no longer the login email (R7)
 )
 
 // linkTransitions: a link is issued live and ends exactly once.
 var linkTransitions = map[LinkState][]LinkState{
 	"":       {LinkLive},
-	LinkLive: {LinkUsed, LinkSuperseded, LinkVoided, LinkExpired},
+	LinkLive: {LinkUsed, LinkSuperseded, LinkVoided, LinkExpired, LinkRevoked},
 }
 
 // Link is a single-use link as stored: only the hash of its token.
@@ -176,6 +177,9 @@ func liveLink(l Link) error {
 		return refuseWith("R5", "this link was replaced by a newer one", "Use the link in the most recent email.")
 	case LinkVoided:
 		return refuse("R5", "this link no longer works: the account was made inactive")
+	case LinkRevoked:
+		return refuseWith("R7", "this link no longer works: it went to an address that is no longer the account's login email",
+			"Use \"Forgot your password?\" with the current login email.")
 	case LinkExpired:
 		if l.Purpose == LinkReset {
 			return refuseWith("R16", "this reset link has expired: reset links work for 60 minutes", "Use \"Forgot your password?\" again for a new one.")

@@ -18,8 +18,14 @@ func (t *txn) stateUnlock(actor Actor, u User) error {
 }
 
 // stateSendSetup: the setup email goes only to a user who has not verified
-// and is not inactive (R6, R20).
+// and is not inactive (R6, R20), and never to a legacy user: they log in with
+// a username, so there is no login email to verify, and a setup link would
+// let an address into their account by the back door (R8, R17).
 func stateSendSetup(u User) error {
+	if u.Legacy() {
+		return refuseWith("R8", u.Login()+" is a legacy user who logs in with a username: no account-setup link is sent to them",
+			"For a password, send a reset to the email on file (R17); a login email means a new account (R10).")
+	}
 	if u.EmailVerified {
 		return refuseWith("R6", u.Login()+" has already verified their login email",
 			"They can use \"Forgot your password?\" on the login page, or change their login email themselves after logging in.")

@@ -191,11 +191,22 @@ func (s *Service) UseLink(link, password string) (User, error) {
 			if err := t.endLink(l.ID, LinkUsed); err != nil {
 				return err
 			}
+			killed, err := t.retireOldAddress(old, &u)
+			if err != nil {
+				return err
+			}
 			if err := t.putUser(&old, u); err != nil {
 				return err
 			}
+			if err := t.tellOldAddress(old, u); err != nil {
+				return err
+			}
 			out = u
-			return t.audit(actor, ActEmailChanged, &u, Request{}, OutcomeOK, "login email changed from "+old.Email+" to "+u.Email)
+			detail := "login email changed from " + old.Email + " to " + u.Email
+			if len(killed) > 0 {
+				detail += "; dead with the old address: " + strings.Join(killed, ", ")
+			}
+			return t.audit(actor, ActEmailChanged, &u, Request{}, OutcomeOK, detail)
 		}
 	})
 	return out, err

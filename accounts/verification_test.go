@@ -229,7 +229,7 @@ func TestRenameVerifiedRefused(t *testing.T) {
 
 // The link state machine allows only its table.
 func TestLinkStateMachine(t *testing.T) {
-	states := []LinkState{"", LinkLive, LinkUsed, LinkSuperseded, LinkVoided, LinkExpired}
+	states := []LinkState{"", LinkLive, LinkUsed, LinkSuperseded, LinkVoided, LinkExpired, LinkRevoked}
 	for _, from := range states {
 		for _, to := range states {
 			ok := (from == "" && to == LinkLive) || (from == LinkLive && to != "" && to != LinkLive)
