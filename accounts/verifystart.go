@@ -1,0 +1,217 @@
+package accounts
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"latchkey/mfa"
+	"latchkey/store"
+)
+
+// Starting a caller verification (R41): a code to what is on file, the
+// app asked for, an owner or admin asked by link, or knowledge recorded.
+
+// VerifyStart is what the operator asks for.
+type VerifyStart struct {
+	Method   VerifyMethod
+	Channel  string // code: "sms" or "email"; "" picks the user's MFA phone, else their email
+	Approver string // approval: the login of an owner or admin; "" picks one
+	Note     string // knowledge: what was checked; recorded with the others
+}
+
+// StartVerification starts checking a caller who says they are userID (R41).
+// A code goes only to the phone or verified login email on file; there is no
+// way to name another destination. An approval link goes only to an owner's
+// or admin's own verified email. A knowledge check is recorded and never
+// counts.
+func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) (VerificationView, error) {
+	in.Note = strings.TrimSpace(in.Note)
+	if _, err := ParseVerifyMethod(string(in.Method)); err != nil {
+		return VerificationView{}, err
+	}
+	if in.Method == VerifyKnowledge && in.Note == "" {
+		return VerificationView{}, badField("note", "say what the caller knew (date of birth, employee id, ...) (R41)")
+	}
+	if len(in.Note) > 500 {
+		return VerificationView{}, badField("note", "at most 500 characters")
+	}
+	target, _ := s.User(userID)
+	var out Verification
+	err := s.act(actor, ActVerifyStarted, &target, Request{Reason: in.Note}, func(t *txn) error {
+		if actor.Kind != ActorOperator {
+			return refuse("R41", "only an operator verifies a caller")
+		}
+		u, err := getUser(t.tx, userID)
+		if err != nil {
+			return err
+		}
+		id, err := t.tx.NextSeq(bVerifications)
+		if err != nil {
+			return err
+		}
+		v := Verification{ID: id, UserID: u.ID, Login: u.Login(), PracticeID: u.PracticeID, Method: in.Method,
+			Note: in.Note, Operator: actor.Name, StartedAt: t.now, ExpiresAt: t.now.Add(VerificationTTL)}
+		detail := ""
+		switch in.Method {
+		case VerifyCode:
+			if detail, err = t.sendVerifyCode(&v, u, in.Channel); err != nil {
+				return err
+			}
+		case VerifyApp:
+			if u.MFA.Method != MFAApp {
+				return refuseWith("R41", u.Login()+" has no authenticator app enrolled",
+					"Use a code to the phone or email on file, or an owner's or admin's approval.")
+			}
+			detail = "asked for the code of the enrolled authenticator app"
+		case VerifyApproval:
+			if detail, err = t.askApproval(&v, u, in.Approver); err != nil {
+				return err
+			}
+		case VerifyKnowledge:
+			detail = "knowledge check recorded (never counts, R41): " + in.Note
+		}
+		to := VerifyStarted
+		if in.Method == VerifyKnowledge {
+			to = VerifyRecorded
+		}
+		if err := v.moveTo(to, t.now, ""); err != nil {
+			return err
+		}
+		if to == VerifyRecorded {
+			v.Result = "knowledge check: recorded, never counts as verification"
+		}
+		if err := t.putVerification(v); err != nil {
+			return err
+		}
+		if err := t.tx.PutRaw(ixUserVerify, store.Key(store.U64(u.ID), store.U64(v.ID)), nil); err != nil {
+			return err
+		}
+		out = v
+		action := ActVerifyStarted
+		if to == VerifyRecorded {
+			action = ActVerifyRecorded
+		}
+		return t.audit(actor, action, &u, Request{Verification: v.ID, VerifyMethod: string(v.Method),
+			VerifyResult: string(v.State)}, OutcomeOK, fmt.Sprintf("verification #%d (%s): %s", v.ID, v.Method, detail))
+	})
+	return out.View(s.Now()), err
+}
+
+// sendVerifyCode sends a code to the phone or email on file (R41, R21).
+func (t *txn) sendVerifyCode(v *Verification, u User, channel string) (string, error) {
+	channel = strings.ToLower(strings.TrimSpace(channel))
+	if channel == "" {
+		channel = "email"
+		if u.MFA.Phone != "" {
+			channel = "sms"
+		}
+	}
+	code, c := mfa.NewCode(t.now)
+	c.ExpiresAt = v.ExpiresAt // the code lives as long as the check
+	body := fmt.Sprintf("Latchkey support code: %s. Read it to the support agent on the phone with you; it works once, for 15 minutes. If you are not on the phone with Latchkey support, do not share it.", code)
+	var msg Message
+	var err error
+	switch channel {
+	case "sms":
+		if u.MFA.Phone == "" {
+			return "", refuseWith("R41", u.Login()+" has no phone on file", "Send the code by email to the login email on file, or ask an owner or admin to approve.")
+		}
+		msg, err = t.send(Message{Kind: MessageSMS, To: u.MFA.Phone, Body: body, Cause: ActVerifyStarted, UserID: u.ID})
+	case "email":
+		if !u.EmailVerified || u.Email == "" {
+			return "", refuseWith("R41", u.Login()+" has no verified login email on file",
+				"Send the code by text to the phone on file, or ask an owner or admin to approve.")
+		}
+		msg, err = t.send(Message{Kind: MessageEmail, To: u.Email, Subject: "Your Latchkey support code", Body: body,
+			Cause: ActVerifyStarted, UserID: u.ID})
+	default:
+		return "", badField("channel", "must be sms or email: codes go only to the phone or login email on file (R41)")
+	}
+	if err != nil {
+		return "", err
+	}
+	v.Channel, v.SentTo, v.Code = channel, maskedDestination(msg), &c
+	return "code sent by " + channel + " to " + v.SentTo + " on file", nil
+}
+
+// askApproval sends an owner or admin of the user's practice a link to
+// approve or deny, at their own verified email (R41).
+func (t *txn) askApproval(v *Verification, u User, approverLogin string) (string, error) {
+	var a User
+	var err error
+	if strings.TrimSpace(approverLogin) != "" {
+		if a, err = userByLogin(t.tx, approverLogin); err != nil {
+			return "", err
+		}
+		if err := approverRefusal(a, u, t.now); err != nil {
+			return "", err
+		}
+	} else if a, err = t.pickApprover(u); err != nil {
+		return "", err
+	}
+	token := newToken()
+	v.ApproverID, v.Approver, v.ApproverName, v.LinkHash = a.ID, a.Login(), a.Name, tokenHash(token)
+	v.ApproverRole = "admin"
+	if a.Roles.Owner {
+		v.ApproverRole = "owner"
+	}
+	if err := t.tx.PutRaw(ixVerifyLink, v.LinkHash, store.U64(v.ID)); err != nil {
+		return "", err
+	}
+	body := fmt.Sprintf("Hello %s,\n\nLatchkey support has a caller on the line who says they are %s (%s) of your practice.\n"+
+		"If you know this is really them, approve; if not, deny:\n\n  %s%s\n\n"+
+		"(latchkey act approve LINK / latchkey act deny LINK). The link works once, until %s.",
+		firstName(a.Name), u.Name, u.Login(), LinkBase, token, v.ExpiresAt.UTC().Format("15:04 MST"))
+	if _, err := t.send(Message{Kind: MessageEmail, To: a.Email, Subject: "Is " + u.Name + " on the phone with Latchkey support?",
+		Body: body, Cause: ActVerifyStarted, UserID: u.ID}); err != nil {
+		return "", err
+	}
+	return "approval asked of " + a.Name + " (" + v.ApproverRole + ") at their own email", nil
+}
+
+// approverRefusal says why a is not someone who can vouch for u (R41).
+func approverRefusal(a, u User, now time.Time) error {
+	switch {
+	case a.ID == u.ID:
+		return refuse("R41", "the caller cannot approve their own verification: ask another owner or admin")
+	case a.PracticeID != u.PracticeID:
+		return refuse("R41", a.Login()+" is not in "+u.Login()+"'s practice")
+	case !a.Roles.Owner && !a.Roles.Admin:
+		return refuse("R41", a.Login()+" is neither an owner nor an admin of the practice")
+	case a.Status != StatusActive:
+		return refuse("R41", a.Login()+" is not active")
+	case !a.EmailVerified || a.Email == "":
+		return refuse("R41", a.Login()+" has no verified email of their own to be asked at")
+	case a.LockedNow(now):
+		return refuse("R41", a.Login()+" is locked")
+	}
+	return nil
+}
+
+// pickApprover finds an owner (else an admin) of u's practice who can vouch.
+func (t *txn) pickApprover(u User) (User, error) {
+	var owner, admin *User
+	err := t.tx.Scan(ixPracticeUsers, store.U64(u.PracticeID), nil, false, func(k, _ []byte) (bool, error) {
+		c, err := getUser(t.tx, store.ParseU64(k[8:]))
+		if err != nil || approverRefusal(c, u, t.now) != nil {
+			return true, err
+		}
+		if c.Roles.Owner && owner == nil {
+			owner = &c
+		} else if admin == nil {
+			admin = &c
+		}
+		return owner == nil, nil
+	})
+	switch {
+	case err != nil:
+		return User{}, err
+	case owner != nil:
+		return *owner, nil
+	case admin != nil:
+		return *admin, nil
+	}
+	return User{}, refuseWith("R41", "no other active owner or admin of the practice has a verified email to approve",
+		"Use a code to the phone or email on file.")
+}

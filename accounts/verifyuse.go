@@ -1,0 +1,110 @@
+package accounts
+
+import (
+	"fmt"
+
+	"latchkey/store"
+)
+
+// Reading verifications, and consuming one with the action it vouches for
+// (R41: single use, in the action's own transaction).
+
+// Verification reads one verification as it stands now.
+func (s *Service) Verification(id uint64) (VerificationView, error) {
+	var v Verification
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		v, err = getVerification(tx, id)
+		return err
+	})
+	return v.View(s.Now()), err
+}
+
+// Verifications lists a user's verifications, newest first.
+func (s *Service) Verifications(userID uint64, limit int) ([]VerificationView, error) {
+	if limit <= 0 {
+		limit = 20
+	}
+	now := s.Now()
+	var out []VerificationView
+	err := s.db.View(func(tx *store.Tx) error {
+		return tx.Scan(ixUserVerify, store.U64(userID), nil, true, func(k, _ []byte) (bool, error) {
+			v, err := getVerification(tx, store.ParseU64(k[8:]))
+			out = append(out, v.View(now))
+			return len(out) < limit, err
+		})
+	})
+	return out, err
+}
+
+// PassedVerification is operator's newest passed, unused check of userID
+// that counts (R41), for a face to offer with an action; ok is false when
+// there is none.
+func (s *Service) PassedVerification(operator string, userID uint64) (VerificationView, bool, error) {
+	vs, err := s.Verifications(userID, 20)
+	for _, v := range vs {
+		if v.State == VerifyPassed && v.Counts && v.Operator == operator {
+			return v, true, err
+		}
+	}
+	return VerificationView{}, false, err
+}
+
+// useVerification consumes verification id for an action on target by
+// actor, in the action's own transaction (single use, R41), and records its
+// method and result in req. allowedUsers are the people the check may be of
+// (the target, or the owner who asked for a change of roles). needCount
+// refuses a knowledge check.
+func (t *txn) useVerification(actor Actor, action string, req *Request, needCount bool, allowedUsers ...uint64) (Verification, error) {
+	id := req.Verification
+	v, err := getVerification(t.tx, id)
+	if IsNotFound(err) {
+		return v, refuse("R41", fmt.Sprintf("there is no verification #%d", id))
+	}
+	if err != nil {
+		return v, err
+	}
+	mine := false
+	for _, u := range allowedUsers {
+		mine = mine || u == v.UserID
+	}
+	if !mine {
+		return v, refuse("R41", fmt.Sprintf("verification #%d is of %s, not of this action's caller", v.ID, v.Login))
+	}
+	if actor.Kind == ActorOperator && v.Operator != actor.Name {
+		return v, refuse("R41", fmt.Sprintf("verification #%d was made by %s: a check vouches only for the operator who made it", v.ID, v.Operator))
+	}
+	now := v.stateAt(t.now)
+	switch now.State {
+	case VerifyPassed:
+	case VerifyRecorded:
+		if needCount {
+			return v, refuseWith("R41", fmt.Sprintf("verification #%d is a knowledge check (%s), which never counts as verification", v.ID, v.Note),
+				"Verify the caller with a code to the phone or email on file, the authenticator app, or an owner's or admin's approval.")
+		}
+	case VerifyStarted:
+		return v, refuse("R41", fmt.Sprintf("verification #%d has not passed yet: %s", v.ID, v.statusLine(t.now)))
+	case VerifyUsed:
+		return v, refuseWith("R41", fmt.Sprintf("verification #%d was already used (for %s): a check is valid for one action", v.ID, v.UsedFor), "Start a new one.")
+	case VerifyExpired:
+		return v, refuseWith("R41", fmt.Sprintf("verification #%d expired at %s: a check is valid for one action within 15 minutes", v.ID, v.ExpiresAt.UTC().Format("15:04:05 MST")), "Start a new one.")
+	default:
+		return v, refuse("R41", fmt.Sprintf("verification #%d %s", v.ID, v.Result))
+	}
+	result := string(v.State)
+	if err := v.moveTo(VerifyUsed, t.now, v.Result); err != nil {
+		return v, err
+	}
+	v.UsedFor = action
+	if err := t.putVerification(v); err != nil {
+		return v, err
+	}
+	req.VerifyMethod, req.VerifyResult = string(v.Method), result
+	desc := v.Describe()
+	if req.VerifiedBy == "" {
+		req.VerifiedBy = desc
+	} else {
+		req.VerifiedBy = desc + "; " + req.VerifiedBy
+	}
+	return v, nil
+}
