@@ -127,6 +127,19 @@ func (t *txn) putApproval(a Approval) error {
 	return t.tx.Delete(ixApprovalOpen, store.U64(a.ID))
 }
 
+// pendingFor is the id of a request still pending for user, or 0.
+func (t *txn) pendingFor(userID uint64) (uint64, error) {
+	var found uint64
+	err := t.tx.Scan(ixApprovalOpen, nil, nil, false, func(k, _ []byte) (bool, error) {
+		a, err := getApproval(t.tx, store.ParseU64(k))
+		if err == nil && a.UserID == userID && a.stateAt(t.now).State == ApprovalPending {
+			found = a.ID
+		}
+		return found == 0, err
+	})
+	return found, err
+}
+
 // requestApproval stores a pending clear of u for a second operator.
 func (t *txn) requestApproval(actor Actor, u User, req Request, signals []RiskSignal) (Approval, error) {
 	id, err := t.tx.NextSeq(bApprovals)

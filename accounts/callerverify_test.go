@@ -361,6 +361,13 @@ func TestOwnerClearNeedsFourEyes(t *testing.T) {
 	id := res.Pending.ID
 	_, _, err = s.ApproveRequest(Operator("dana"), id, "")
 	wantRule(t, err, "R42")
+	// A second request for the same clear is refused, and its check kept.
+	v2 := passedCode(t, s, "fay", owner, "")
+	_, err = s.ClearMFAVerified(Operator("fay"), owner.ID, ClearMFARequest{Verification: v2.ID, Reason: "lost phone"})
+	wantRule(t, err, "R42")
+	if got, _ := s.Verification(v2.ID); got.State != VerifyPassed {
+		t.Fatalf("a refused request used up the check: %s", got.State)
+	}
 	if n, _ := s.PendingApprovals("eli"); n != 1 {
 		t.Fatalf("eli sees %d pending", n)
 	}
