@@ -54,5 +54,3 @@ func ensureHostKey(path string) error {
 	}
 	return f.Close()
 }
-
-func gosshFingerprint(k gossh.PublicKey) string { return gossh.FingerprintSHA256(k) }

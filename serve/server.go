@@ -20,6 +20,7 @@ import (
 	"charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
+	gossh "golang.org/x/crypto/ssh"
 
 	"latchkey/accounts"
 )
@@ -159,21 +160,12 @@ func (s *Server) shutdown(grace time.Duration) {
 
 // authorize lets in the keys on the operators file, and nobody else.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
-	op, ok := s.ops.lookup(key)
-	if !ok {
+	if _, ok := s.ops.lookup(key); !ok {
 		s.log.Warn("unknown key refused", "user", ctx.User(), "from", ctx.RemoteAddr().String(),
-			"key", fingerprint(key))
+			"key", gossh.FingerprintSHA256(key))
 		return false
 	}
-	_ = op
 	return true
-}
-
-func fingerprint(k ssh.PublicKey) string {
-	if k == nil {
-		return ""
-	}
-	return gosshFingerprint(k)
 }
 
 // handle is every session: a console with a terminal, a command without.
