@@ -210,4 +210,3 @@ func exitCode(err error) int {
 	}
 	return -1
 }
-

@@ -49,8 +49,8 @@ func TestParseOperators(t *testing.T) {
 		"",
 		"not a key at all",
 		strings.TrimSpace(string(gossh.MarshalAuthorizedKey(c.PublicKey()))), // no name
-		"command=\"/bin/sh\" " + authLine(c, "mallory"),                        // an option we do not know
-		authLine(a, "impostor"),                                                // alice's key for someone else
+		"command=\"/bin/sh\" " + authLine(c, "mallory"),                      // an option we do not know
+		authLine(a, "impostor"),                                              // alice's key for someone else
 	}, "\n")
 	got, problems := parseOperators([]byte(file))
 	if len(got) != 2 {
