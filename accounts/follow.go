@@ -14,6 +14,9 @@ import (
 // reconnect the store cannot say what it missed, and both are read afresh.
 func (s *Service) follow() {
 	s.db.OnChange(func(seq uint64) {
+		if seq > 0 && seq <= s.ChangeSeq() {
+			return // this process's own commit, or one it has seen
+		}
 		if seq > 0 {
 			s.published(seq)
 		} else {

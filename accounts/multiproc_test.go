@@ -104,9 +104,6 @@ func helperProcess() int {
 // one setup link (used exactly once), and sweep locks whose time is up
 // (each lift recorded exactly once).
 func TestRulesHoldAcrossProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts helper processes")
-	}
 	url := storetest.PostgresURL(t)
 	clock := NewFakeClock(testEpoch)
 	s, err := Open(url, clock, cheapConfig())

@@ -31,6 +31,7 @@ func TestCheckPasses(t *testing.T) {
 // R29: an edited audit event breaks the chain; check and audit verify exit 1
 // naming the event.
 func TestCheckFindsTamperedAudit(t *testing.T) {
+	skipOnPostgres(t)
 	d := newDesk(t)
 	db, err := bolt.Open(d.path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
@@ -133,6 +134,7 @@ func requireMode(t *testing.T, path string, want os.FileMode) {
 // R36: a second process opening a file in use fails within 2 s with a
 // clear message naming the file.
 func TestSecondOpenerFailsFast(t *testing.T) {
+	skipOnPostgres(t)
 	d := newDesk(t)
 	held, err := accounts.Open(d.path, d.clk, newConfig())
 	if err != nil {
@@ -164,6 +166,7 @@ func TestSecondOpenerFailsFast(t *testing.T) {
 // a damaged file, even on a goroutine of its own) fails this test rather
 // than the whole package.
 func TestDamagedFiles(t *testing.T) {
+	skipOnPostgres(t)
 	d := newDesk(t)
 	good, err := os.ReadFile(d.path)
 	if err != nil {

@@ -3,12 +3,12 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"latchkey/accounts"
+	"latchkey/store/storetest"
 )
 
 // t0 is when every test's fake clock starts.
@@ -83,7 +83,9 @@ type desk struct {
 func newDesk(t *testing.T) desk {
 	t.Helper()
 	clk := fakeEnv(t)
-	d := desk{path: filepath.Join(t.TempDir(), "desk.db"), clk: clk, owner: "olivia.owner@mapleclinic.test"}
+	// A bbolt file, or with LATCHKEY_TEST_ENGINE=postgres a PostgreSQL
+	// schema (R44: one suite, two engines).
+	d := desk{path: storetest.Target(t, "desk.db"), clk: clk, owner: "olivia.owner@mapleclinic.test"}
 	svc, err := accounts.Open(d.path, clk, newConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +136,7 @@ func lockByFailures(t *testing.T, svc *accounts.Service, email string) {
 func newDemo(t *testing.T) (string, *accounts.FakeClock) {
 	t.Helper()
 	clk := fakeEnv(t)
-	path := filepath.Join(t.TempDir(), "demo.db")
+	path := storetest.Target(t, "demo.db")
 	var r result
 	func() {
 		defer func() {
@@ -148,4 +150,13 @@ func newDemo(t *testing.T) (string, *accounts.FakeClock) {
 		t.Fatalf("demo: exit %d: %s", r.code, r.err)
 	}
 	return path, clk
+}
+
+// skipOnPostgres skips a test of the bbolt file itself (its lock, its
+// bytes, the backup socket beside it) when the suite runs on PostgreSQL.
+func skipOnPostgres(t *testing.T) {
+	t.Helper()
+	if storetest.OnPostgres() {
+		t.Skip("a test of the bbolt file itself; the PostgreSQL half has no file")
+	}
 }

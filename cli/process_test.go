@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"latchkey/mfa"
+
+	"latchkey/store/storetest"
 )
 
 // The test binary doubles as latchkey: with this variable set it runs the
@@ -29,11 +31,11 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 		os.Setenv(mfa.KeyFileEnv, filepath.Join(dir, "secret.key"))
-		code := m.Run()
+		code := storetest.Main(m)
 		os.RemoveAll(dir)
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	os.Exit(storetest.Main(m))
 }
 
 // runProcess runs latchkey args in a separate process (the real clock and

@@ -10,6 +10,7 @@ import (
 
 	"latchkey/accounts"
 	"latchkey/mfa"
+	"latchkey/store/storetest"
 )
 
 var soakSteps = flag.Int("soak-steps", 0, "steps of the soak test (0: the CI default)")
@@ -17,7 +18,7 @@ var soakSteps = flag.Int("soak-steps", 0, "steps of the soak test (0: the CI def
 func TestMain(m *testing.M) {
 	dir, _ := os.MkdirTemp("", "latchkey-sim")
 	os.Setenv(mfa.KeyFileEnv, filepath.Join(dir, "secret.key"))
-	code := m.Run()
+	code := storetest.Main(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -27,7 +28,9 @@ func demo(t testing.TB, practices int) (*accounts.Service, *accounts.FakeClock) 
 	clock := accounts.NewFakeClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	cfg := accounts.DefaultConfig()
 	cfg.Hash = accounts.HashParams{Memory: 64, Time: 1, Threads: 1}
-	svc, err := accounts.CreateDemo(filepath.Join(t.TempDir(), "sim.db"),
+	// A bbolt file, or with LATCHKEY_TEST_ENGINE=postgres a PostgreSQL
+	// schema (R44: one suite, two engines).
+	svc, err := accounts.CreateDemo(storetest.Target(t, "sim.db"),
 		accounts.DemoOptions{Practices: practices, Seed: 11, Clock: clock, Config: &cfg})
 	if err != nil {
 		t.Fatal(err)
