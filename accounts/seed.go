@@ -20,8 +20,18 @@ type DemoOptions struct {
 	Seed      int64 // the same seed makes the same practices, people and lockouts
 	Clock     Clock // nil: the wall clock
 	Config    *Config
-	// Progress, if set, is told how many practices are done.
-	Progress func(done, total int)
+	// Progress, if set, is told how the build is going, a few times a second
+	// at most.
+	Progress func(DemoProgress)
+}
+
+// DemoProgress is where a demo build is: seeding practices, then compacting
+// the file.
+type DemoProgress struct {
+	Phase string // "seeding" or "compacting"
+	Done  int64  // practices seeded, or bytes compacted
+	Total int64  // practices to seed, or bytes to compact (about)
+	Users int    // users seeded so far
 }
 
 // DefaultDemoPractices is the size of the demo `go run .` opens.
@@ -36,7 +46,9 @@ const practicesPerTx = 20
 
 // CreateDemo builds a fresh demo database at path (which must not exist)
 // through the Service's own transaction code, so its audit trail is real, and
-// returns it open. It is built beside path and renamed into place, so an
+// returns it open. It is seeded into a scratch file beside path, compacted
+// into a second one (every page full, no free pages, so the kept file is lean
+// and its commits write a small freelist) and renamed into place, so an
 // interrupted build never leaves a half demo behind.
 func CreateDemo(path string, opts DemoOptions) (*Service, error) {
 	if opts.Practices <= 0 {
@@ -55,9 +67,12 @@ func CreateDemo(path string, opts DemoOptions) (*Service, error) {
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("%s already exists: a demo is built in a new file", path)
 	}
-	partial := path + ".partial"
+	partial, scratch := path+".partial", path+".seeding"
 	_ = os.Remove(partial)
-	if err := buildDemo(partial, opts, cfg); err != nil {
+	_ = os.Remove(scratch)
+	err := buildDemo(scratch, partial, opts, cfg)
+	_ = os.Remove(scratch)
+	if err != nil {
 		_ = os.Remove(partial)
 		return nil, err
 	}
@@ -68,8 +83,9 @@ func CreateDemo(path string, opts DemoOptions) (*Service, error) {
 	return Open(path, opts.Clock, cfg)
 }
 
-func buildDemo(path string, opts DemoOptions, cfg Config) error {
-	db, err := store.Open(path, store.Options{NoSync: true})
+// buildDemo seeds scratch and compacts it into path.
+func buildDemo(scratch, path string, opts DemoOptions, cfg Config) error {
+	db, err := store.Open(scratch, store.Options{Bulk: true})
 	if err != nil {
 		return err
 	}
@@ -82,7 +98,10 @@ func buildDemo(path string, opts DemoOptions, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	// A bulk build allocates much and keeps little: collect garbage less often.
+	// A bulk build allocates much and keeps little: collect garbage less
+	// often, but never let the heap pass a bound however large the demo (the
+	// memory limit makes the collector run harder as the heap nears it).
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(demoMemoryLimit))
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
@@ -111,7 +130,7 @@ func buildDemo(path string, opts DemoOptions, cfg Config) error {
 			return err
 		}
 		if opts.Progress != nil {
-			opts.Progress(end, opts.Practices)
+			opts.Progress(DemoProgress{Phase: "seeding", Done: int64(end), Total: int64(opts.Practices), Users: g.users})
 		}
 	}
 	if err := g.lockouts(s, now); err != nil {
@@ -124,8 +143,19 @@ func buildDemo(path string, opts DemoOptions, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	return db.Sync()
+	var total int64
+	if fi, err := os.Stat(scratch); err == nil {
+		total = fi.Size()
+	}
+	return db.CompactTo(path, func(copied int64) {
+		if opts.Progress != nil {
+			opts.Progress(DemoProgress{Phase: "compacting", Done: copied, Total: total, Users: g.users})
+		}
+	})
 }
+
+// demoMemoryLimit bounds the heap of a demo build (the mapped file is apart).
+const demoMemoryLimit = 768 << 20
 
 // demoGen makes believable practices and people from a seeded generator.
 type demoGen struct {
@@ -133,6 +163,7 @@ type demoGen struct {
 	rng    *mrand.Rand
 	intl   *mrand.Rand // a stream of its own, so the rest of a seed's demo stays as it was
 	emails map[string]bool
+	users  int      // seeded so far
 	active []string // logins of active seeded users, candidates for lockouts
 }
 
@@ -219,6 +250,7 @@ func (g *demoGen) practice(t *txn) error {
 		if err != nil {
 			return fmt.Errorf("seeding %s: %w", name, err)
 		}
+		g.users++
 		if i == 0 {
 			owner = u.Login()
 		}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -107,18 +108,42 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// progressPrinter redraws one status line, at most ten times a second.
-func progressPrinter(w io.Writer) func(done, total int) {
+// progressPrinter redraws one status line, at most ten times a second: a
+// bar, what is done, the rate and the time left.
+func progressPrinter(w io.Writer) func(accounts.DemoProgress) {
 	var last time.Time
-	return func(done, total int) {
-		if done < total && time.Since(last) < 100*time.Millisecond {
+	phase, began := "", time.Now()
+	return func(p accounts.DemoProgress) {
+		if p.Phase != phase {
+			phase, began = p.Phase, time.Now()
+		}
+		if p.Done < p.Total && time.Since(last) < 100*time.Millisecond {
 			return
 		}
 		last = time.Now()
-		pct := 100
-		if total > 0 {
-			pct = done * 100 / total
+		frac := 1.0
+		if p.Total > 0 {
+			frac = min(1, float64(p.Done)/float64(p.Total))
 		}
-		fmt.Fprintf(w, "\r\033[Kseeding the demo: %d/%d practices (%d%%)", done, total, pct)
+		const width = 24
+		filled := int(frac * width)
+		bar := strings.Repeat("█", filled) + strings.Repeat("░", width-filled)
+		elapsed := time.Since(began).Seconds()
+		left := "…"
+		if frac > 0.01 && elapsed > 0.5 {
+			left = (time.Duration(elapsed*(1-frac)/frac) * time.Second).Round(time.Second).String() + " left"
+		}
+		var what string
+		switch p.Phase {
+		case "compacting":
+			rate := float64(p.Done) / max(elapsed, 0.001) / (1 << 20)
+			what = fmt.Sprintf("compacting %s/%s · %.0f MB/s", mib(p.Done), mib(p.Total), rate)
+		default:
+			rate := float64(p.Users) / max(elapsed, 0.001)
+			what = fmt.Sprintf("seeding %d/%d practices · %d users · %.0f users/s", p.Done, p.Total, p.Users, rate)
+		}
+		fmt.Fprintf(w, "\r\033[K%s %3.0f%% %s · %s", bar, frac*100, what, left)
 	}
 }
+
+func mib(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }

@@ -34,6 +34,10 @@ type Options struct {
 	// NoSync skips fsync after each commit of a bbolt file. Only bulk
 	// seeding of a brand-new demo file uses it; Sync is called once at the end.
 	NoSync bool
+	// Bulk is for a brand-new scratch file being filled in bulk and then
+	// compacted into the file that is kept (CompactTo): no fsync, and no
+	// freelist written at each commit (see the note in openBolt).
+	Bulk bool
 }
 
 // boltDB is the bbolt engine: one file, held by one process at a time.
@@ -57,12 +61,16 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 	bopts := &bolt.Options{
 		Timeout:      LockTimeout,
 		ReadOnly:     opts.ReadOnly,
-		NoSync:       opts.NoSync,
+		NoSync:       opts.NoSync || opts.Bulk,
 		FreelistType: bolt.FreelistMapType,
 		// The freelist is kept in the file. Without it bbolt rebuilds it at
 		// open by walking every page in a goroutine of its own, where a
 		// damaged page panics beyond any recover (etcd-io/bbolt#446).
-		NoFreelistSync: false,
+		// Keeping it costs each commit a write of the freelist (and a sort
+		// of its page ids), which stays small because a kept file is
+		// compact: demos are compacted when built (CompactTo). Only a bulk
+		// scratch file, written by this process and never reopened, skips it.
+		NoFreelistSync: opts.Bulk,
 	}
 	if err := precheckMeta(path); err != nil {
 		return nil, err
