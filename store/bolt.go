@@ -149,3 +149,20 @@ func (db *boltDB) guard(run func() error) (err error) {
 	}()
 	return run()
 }
+
+// FileStats are a bbolt file's page counts, for benchmarks and reports.
+type FileStats struct {
+	PagesWritten int64 // pages written by every commit since the file was opened
+	FreePages    int   // pages free in the file
+	PendingPages int   // pages freed by commits that readers may still see
+}
+
+// FileStats reports a bbolt file's page counts (ok false for other engines).
+func (db *DB) FileStats() (FileStats, bool) {
+	b, ok := db.eng.(*boltDB)
+	if !ok {
+		return FileStats{}, false
+	}
+	st := b.bolt.Stats()
+	return FileStats{PagesWritten: st.TxStats.GetWrite(), FreePages: st.FreePageN, PendingPages: st.PendingPageN}, true
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -45,6 +46,58 @@ func entryHash(seq uint64, prev string, data []byte) string {
 	h.Write(n[:])
 	h.Write(data)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// entryHashHex is entryHash into dst, without allocating.
+func entryHashHex(dst *[sha256.Size * 2]byte, seq uint64, prev, data []byte) []byte {
+	h := sha256.New()
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], seq)
+	h.Write(prev)
+	h.Write(n[:])
+	h.Write(data)
+	var sum [sha256.Size]byte
+	hex.Encode(dst[:], h.Sum(sum[:0]))
+	return dst[:]
+}
+
+// rawEntry is an entry as stored, its parts slices of the stored bytes.
+type rawEntry struct {
+	seq              uint64
+	prev, hash, data []byte
+}
+
+// parseEntry reads an entry as Append stores it — {"seq":N,"prev":"…",
+// "hash":"…","data":…} — in place; anything else is decoded as JSON.
+func parseEntry(v []byte) (rawEntry, bool) {
+	var e rawEntry
+	rest, ok := bytes.CutPrefix(v, []byte(`{"seq":`))
+	i := 0
+	for ok && i < len(rest) && rest[i] >= '0' && rest[i] <= '9' && i < 20 {
+		e.seq = e.seq*10 + uint64(rest[i]-'0')
+		i++
+	}
+	const hexLen = sha256.Size * 2
+	if ok && i > 0 {
+		rest, ok = bytes.CutPrefix(rest[i:], []byte(`,"prev":"`))
+		if ok && len(rest) > hexLen {
+			e.prev, rest = rest[:hexLen], rest[hexLen:]
+			rest, ok = bytes.CutPrefix(rest, []byte(`","hash":"`))
+			if ok && len(rest) > hexLen {
+				e.hash, rest = rest[:hexLen], rest[hexLen:]
+				rest, ok = bytes.CutPrefix(rest, []byte(`","data":`))
+				if ok && len(rest) > 1 && rest[len(rest)-1] == '}' && !bytes.ContainsAny(e.prev, `"\`) && !bytes.ContainsAny(e.hash, `"\`) {
+					e.data = rest[:len(rest)-1]
+					return e, true
+				}
+			}
+		}
+	}
+	var full Entry
+	if err := json.Unmarshal(v, &full); err != nil {
+		return e, false
+	}
+	return rawEntry{seq: full.Seq, prev: []byte(full.Prev), hash: []byte(full.Hash), data: full.Data}, true
 }
 
 // Append adds payload (JSON-encoded) as the next entry and returns its number.
@@ -111,24 +164,27 @@ func (e *ChainError) Error() string {
 }
 
 // Verify recomputes the whole chain and returns the number of entries, or a
-// *ChainError naming the first entry that does not match.
+// *ChainError naming the first entry that does not match. Entries are read
+// in place (parseEntry), without decoding their payloads: the cost is the
+// hashing.
 func (c Chain) Verify(tx *Tx) (uint64, error) {
 	want := uint64(1)
-	prev := genesis
+	prev := []byte(genesis)
+	var sum [sha256.Size * 2]byte
 	err := tx.Scan(c.Entries, nil, nil, false, func(k, v []byte) (bool, error) {
-		var e Entry
-		if err := json.Unmarshal(v, &e); err != nil {
+		e, ok := parseEntry(v)
+		if !ok {
 			return false, &ChainError{Seq: want, Reason: "entry cannot be decoded"}
 		}
 		switch {
-		case ParseU64(k) != want || e.Seq != want:
+		case ParseU64(k) != want || e.seq != want:
 			return false, &ChainError{Seq: want, Reason: "entry missing or out of order"}
-		case e.Prev != prev:
+		case !bytes.Equal(e.prev, prev):
 			return false, &ChainError{Seq: want, Reason: "previous-hash link does not match"}
-		case entryHash(e.Seq, e.Prev, e.Data) != e.Hash:
+		case !bytes.Equal(entryHashHex(&sum, e.seq, e.prev, e.data), e.hash):
 			return false, &ChainError{Seq: want, Reason: "content does not match its hash (edited)"}
 		}
-		prev = e.Hash
+		prev = append(prev[:0], e.hash...)
 		want++
 		return true, nil
 	})
@@ -140,7 +196,7 @@ func (c Chain) Verify(tx *Tx) (uint64, error) {
 	if herr != nil && !errors.Is(herr, ErrNotFound) {
 		return n, herr
 	}
-	if head.Seq != n || (n > 0 && head.Hash != prev) {
+	if head.Seq != n || (n > 0 && head.Hash != string(prev)) {
 		return n, &ChainError{Seq: n + 1, Reason: fmt.Sprintf("head says %d events, file holds %d (events cut off or added)", head.Seq, n)}
 	}
 	return n, nil

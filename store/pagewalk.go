@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -45,6 +46,7 @@ type pageWalker struct {
 	f    *os.File
 	meta metaPage
 	seen map[uint64]bool
+	buf  []byte // a page-sized buffer for leaf pages, reused
 }
 
 // tree checks the page id and everything below it.
@@ -59,22 +61,47 @@ func (w *pageWalker) tree(id uint64, depth int) error {
 		return fmt.Errorf("page %d: reached twice", id)
 	}
 	w.seen[id] = true
-	hdr := make([]byte, pageHeaderSize)
-	if _, err := w.f.ReadAt(hdr, int64(id*w.meta.pageSize)); err != nil {
+	// One read for the page; a second only for the pages that overflow it.
+	if uint64(len(w.buf)) < w.meta.pageSize {
+		w.buf = make([]byte, w.meta.pageSize)
+	}
+	buf := w.buf[:w.meta.pageSize]
+	if _, err := w.f.ReadAt(buf, int64(id*w.meta.pageSize)); err != nil {
 		return fmt.Errorf("page %d: %v", id, err)
 	}
-	overflow := uint64(binary.LittleEndian.Uint32(hdr[12:]))
-	if binary.LittleEndian.Uint64(hdr) != id {
-		return fmt.Errorf("page %d: says it is page %d", id, binary.LittleEndian.Uint64(hdr))
+	overflow := uint64(binary.LittleEndian.Uint32(buf[12:]))
+	if binary.LittleEndian.Uint64(buf) != id {
+		return fmt.Errorf("page %d: says it is page %d", id, binary.LittleEndian.Uint64(buf))
 	}
 	if id+overflow >= w.meta.highWater {
 		return fmt.Errorf("page %d: overflows past the end", id)
 	}
-	buf := make([]byte, (overflow+1)*w.meta.pageSize)
-	if _, err := w.f.ReadAt(buf, int64(id*w.meta.pageSize)); err != nil {
-		return fmt.Errorf("page %d: %v", id, err)
+	if overflow > 0 {
+		buf = make([]byte, (overflow+1)*w.meta.pageSize)
+		if _, err := w.f.ReadAt(buf, int64(id*w.meta.pageSize)); err != nil {
+			return fmt.Errorf("page %d: %v", id, err)
+		}
+	} else if holdsTrees(buf) {
+		// The pages below reuse w.buf: keep this one apart.
+		buf = bytes.Clone(buf)
 	}
 	return w.page(id, buf, depth)
+}
+
+// holdsTrees reports whether a page leads to other pages: a branch page, or a
+// leaf page holding a bucket.
+func holdsTrees(buf []byte) bool {
+	flags := binary.LittleEndian.Uint16(buf[8:])
+	if flags != leafPageFlag {
+		return true
+	}
+	count := int(binary.LittleEndian.Uint16(buf[10:]))
+	for i := 0; i < count && pageHeaderSize+(i+1)*elementSize <= len(buf); i++ {
+		if binary.LittleEndian.Uint32(buf[pageHeaderSize+i*elementSize:])&bucketLeafFlag != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // page checks one page held in buf (a page of the file, or an inline
