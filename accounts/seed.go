@@ -83,9 +83,10 @@ func CreateDemo(path string, opts DemoOptions) (*Service, error) {
 	return Open(path, opts.Clock, cfg)
 }
 
-// buildDemo seeds scratch and compacts it into path.
-func buildDemo(scratch, path string, opts DemoOptions, cfg Config) error {
-	db, err := store.Open(scratch, store.Options{Bulk: true})
+// buildDemo seeds target, and compacts it into path when path is given (a
+// bbolt file; target is then a bulk scratch file).
+func buildDemo(target, path string, opts DemoOptions, cfg Config) error {
+	db, err := store.Open(target, store.Options{NoSync: true, Bulk: path != ""})
 	if err != nil {
 		return err
 	}
@@ -143,8 +144,11 @@ func buildDemo(scratch, path string, opts DemoOptions, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if path == "" {
+		return db.Sync()
+	}
 	var total int64
-	if fi, err := os.Stat(scratch); err == nil {
+	if fi, err := os.Stat(target); err == nil {
 		total = fi.Size()
 	}
 	return db.CompactTo(path, func(copied int64) {
