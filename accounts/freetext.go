@@ -15,11 +15,15 @@ const excerptLen = 40
 // excerpt is a short, quoted, printable excerpt of untrusted input for an
 // error message: invalid UTF-8, controls and format characters become
 // U+FFFD, and anything past excerptLen characters is cut with an ellipsis.
-func excerpt(s string) string {
+func excerpt(s string) string { return excerptN(s, excerptLen) }
+
+// excerptN is excerpt with a limit of n characters.
+func excerptN(s string, n int) string {
 	var b strings.Builder
-	n := 0
+	limit := n
+	n = 0
 	for i, r := range s {
-		if n == excerptLen {
+		if n == limit {
 			b.WriteString("…")
 			break
 		}

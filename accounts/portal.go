@@ -53,7 +53,11 @@ func GeneratePortalPassword() string {
 // one the operator or practice admin designates (the same rules apply,
 // R18). The patient's contact email on file gets the new credentials, and
 // the patient must change the password at the next login (R28).
-func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated string, req Request) (_ PortalReset, err error) {
+func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated string, req Request) (PortalReset, error) {
+	return s.resetPatientPassword(actor, patientID, designated, req, nil)
+}
+
+func (s *Service) resetPatientPassword(actor Actor, patientID uint64, designated string, req Request, deliver DocumentWriter) (_ PortalReset, err error) {
 	req.Reason, req.VerifiedBy = strings.TrimSpace(req.Reason), strings.TrimSpace(req.VerifiedBy)
 	if actor.Kind == ActorOperator {
 		if req.Reason == "" {
@@ -82,6 +86,7 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 				Target: p.Login, PracticeID: p.PracticeID, Reason: req.Reason, VerifiedBy: req.VerifiedBy}, err)
 		}
 	}()
+	var doc stagedDocument
 	err = s.update(func(t *txn) error {
 		old, err := getPatient(t.tx, patientID)
 		if err != nil {
@@ -118,11 +123,17 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 		if designated != "" {
 			how = "designated by " + actor.Name
 		}
-		return t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPatientPasswordReset,
+		if err := t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPatientPasswordReset,
 			Target: n.Login, PracticeID: n.PracticeID, Requester: req.Requester, Reason: req.Reason,
 			VerifiedBy: req.VerifiedBy, Outcome: OutcomeOK,
-			Detail: fmt.Sprintf("temporary password %s; emailed: %v; change at next login: %v", how, out.EmailedTo != "", n.MustChange)})
+			Detail: fmt.Sprintf("temporary password %s; emailed: %v; change at next login: %v", how, out.EmailedTo != "", n.MustChange)}); err != nil {
+			return err
+		}
+		return doc.deliver(deliver, out)
 	})
+	if err != nil {
+		doc.discard()
+	}
 	return out, err
 }
 

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"latchkey/internal/atomicfile"
 	"latchkey/store"
 )
 
@@ -113,9 +114,17 @@ func (s *Service) Engine() store.Engine { return s.db.Engine() }
 
 // BackupFile writes a consistent copy of the database to a new bbolt file
 // at path, owner-only (R36); a PostgreSQL database is copied into a bbolt
-// file record by record, from one committed state.
+// file record by record, from one committed state. The copy is written to a
+// temporary file beside path and linked under its name only once complete
+// and synced, so a killed backup never leaves a truncated file there.
 func (s *Service) BackupFile(path string) (int64, error) {
-	return s.db.BackupFile(path, auditChain)
+	var n int64
+	err := atomicfile.WriteNew(path, func(tmp string) error {
+		var err error
+		n, err = s.db.BackupFile(tmp, auditChain)
+		return err
+	})
+	return n, err
 }
 
 // Config is the service's configuration.

@@ -259,7 +259,16 @@ at their first login. Record why (--reason) and how the caller was verified
 			if err := checkOut(path); err != nil {
 				return err
 			}
-			r, err := svc.ResetPatientPassword(actor, p.ID, password, accounts.Request{Reason: reason, VerifiedBy: verifiedBy})
+			// The document is written inside the reset's transaction: if it
+			// cannot be, the password is not changed and no email goes out
+			// (R28, R36).
+			r, err := svc.ResetPatientPasswordWithDocument(actor, p.ID, password, accounts.Request{Reason: reason, VerifiedBy: verifiedBy},
+				func(r accounts.PortalReset) (func(), error) {
+					err := printout.WritePDFFile(path, printout.Credentials{Practice: r.Practice.Name, Patient: r.Patient.Name,
+						Login: r.Patient.Login, TemporaryPassword: r.TemporaryPassword, EmailedTo: r.EmailedTo,
+						IssuedBy: actor.Name + " (operator)", IssuedAt: r.IssuedAt, MustChange: r.MustChange})
+					return func() { _ = os.Remove(path) }, err
+				})
 			if err != nil {
 				return err
 			}
@@ -272,24 +281,10 @@ at their first login. Record why (--reason) and how the caller was verified
 					res.MessageID = ms[0].ID
 				}
 			}
-			werr := printout.WritePDFFile(path, printout.Credentials{Practice: r.Practice.Name, Patient: r.Patient.Name,
-				Login: r.Patient.Login, TemporaryPassword: r.TemporaryPassword, EmailedTo: r.EmailedTo,
-				IssuedBy: actor.Name + " (operator)", IssuedAt: r.IssuedAt, MustChange: r.MustChange})
-			if werr != nil {
-				// The password is reset either way: say what it is, so the
-				// patient can still be told.
-				res.PDF = ""
-			}
-			if a.json && werr == nil {
+			if a.json {
 				return writeJSON(a.io.Out, res)
 			}
-			if !a.json {
-				a.printPortalReset(res)
-			}
-			if werr != nil {
-				return fmt.Errorf("the portal password of %s was reset to %s, but the credentials document was not written: %w",
-					r.Patient.Login, r.TemporaryPassword, werr)
-			}
+			a.printPortalReset(res)
 			return nil
 		}),
 	}

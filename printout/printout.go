@@ -18,6 +18,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"latchkey/internal/atomicfile"
 )
 
 // Credentials is what the document says.
@@ -143,25 +145,24 @@ func WritePDF(w io.Writer, c Credentials) error {
 
 // WritePDFFile writes the credentials document to a new file at path, readable and
 // writable by its owner only (0600: it holds a password). It refuses to overwrite an
-// existing file.
+// existing file. The document is rendered first and written whole or not at all
+// (R28, R36): to a temporary file in the same directory, synced, then linked under
+// path, so a failure never leaves a truncated document under its name.
 func WritePDFFile(path string, c Credentials) error {
 	b, err := render(c)
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("printout: %s already exists; not overwriting it", path)
+	err = atomicfile.WriteNew(path, func(tmp string) error {
+		f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
 		}
+		_, werr := f.Write(b)
+		return errors.Join(werr, f.Close())
+	})
+	if err != nil {
 		return fmt.Errorf("printout: %w", err)
-	}
-	_, werr := f.Write(b)
-	serr := f.Sync()
-	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("printout: writing %s: %w", path, err)
 	}
 	return nil
 }

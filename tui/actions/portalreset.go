@@ -2,6 +2,7 @@ package actions
 
 import (
 	"errors"
+	"os"
 
 	"charm.land/huh/v2"
 
@@ -78,22 +79,27 @@ var portalReset = &Action{
 		if v.Raw("mode") == PortalDesignate {
 			designated = v.Raw("password")
 		}
-		res, err := svc.ResetPatientPassword(actor, d.Patient.ID, designated, request(d, v))
+		// The document is written inside the reset's transaction: if it
+		// cannot be, the password is not changed and no email goes out (R28).
+		var creds printout.Credentials
+		var path string
+		res, err := svc.ResetPatientPasswordWithDocument(actor, d.Patient.ID, designated, request(d, v),
+			func(res accounts.PortalReset) (func(), error) {
+				creds = printout.Credentials{
+					Practice: res.Practice.Name, Patient: res.Patient.Name, Login: res.Patient.Login,
+					TemporaryPassword: res.TemporaryPassword, EmailedTo: res.EmailedTo,
+					IssuedBy: res.IssuedBy, IssuedAt: res.IssuedAt, MustChange: res.MustChange,
+				}
+				var err error
+				path, err = writeCredentials(d.DocsDir, creds)
+				return func() { _ = os.Remove(path) }, err
+			})
 		if err != nil {
 			return Result{}, err
 		}
-		creds := printout.Credentials{
-			Practice: res.Practice.Name, Patient: res.Patient.Name, Login: res.Patient.Login,
-			TemporaryPassword: res.TemporaryPassword, EmailedTo: res.EmailedTo,
-			IssuedBy: res.IssuedBy, IssuedAt: res.IssuedAt, MustChange: res.MustChange,
-		}
-		path, perr := writeCredentials(d.DocsDir, creds)
+		var perr error
 		shown, login := homeTilde(path), common.Sanitize(res.Patient.Login)
 		ok := "Portal password of " + login + " reset · credentials document " + common.Sanitize(shown)
-		if perr != nil {
-			ok = "Portal password of " + login + " reset, but the PDF could not be written: " +
-				common.Sanitize(perr.Error()) + " · print this screen instead"
-		}
 		return Result{OK: ok, Show: func(c *common.Common) dialog.Dialog {
 			return dialog.NewDocument(c, creds, path, shown, perr, login)
 		}}, nil

@@ -76,6 +76,7 @@ type Writer interface {
 	FulfilLicenses(actor accounts.Actor, requestID uint64, req accounts.Request) (accounts.LicenseRequest, accounts.Practice, error)
 	SendPasswordReset(actor accounts.Actor, userID uint64, req accounts.Request) (accounts.Message, error)
 	ResetPatientPassword(actor accounts.Actor, patientID uint64, designated string, req accounts.Request) (accounts.PortalReset, error)
+	ResetPatientPasswordWithDocument(actor accounts.Actor, patientID uint64, designated string, req accounts.Request, write accounts.DocumentWriter) (accounts.PortalReset, error)
 }
 
 var _ Service = (*accounts.Service)(nil)
