@@ -47,13 +47,17 @@ type app struct {
 
 const rootLong = `Latchkey is the support desk's console for an EHR vendor's accounts: locked
 accounts, licenses, users, account-setup emails, password resets, MFA,
-patient-portal accounts, the audit trail and the outbox, in one embedded file.
+patient-portal accounts, the audit trail and the outbox, in one embedded file
+or, for a desk shared by many machines, a PostgreSQL database.
 
 With no subcommand it opens the console (the "desk"). Without --db that is
 the demo database at $XDG_DATA_HOME/latchkey/demo.db (else
 ~/.local/share/latchkey/demo.db), created and seeded on first run; with
 --db FILE it opens FILE, and a FILE that does not exist starts as an empty
-database that is not a demo.
+database that is not a demo. --db postgres://user@host:5432/db (or
+$LATCHKEY_DB) opens a PostgreSQL database instead, creating its tables on
+first use (R44); the password comes from the URL, ~/.pgpass or $PGPASSWORD
+and is never shown.
 
 Every action is recorded in the audit trail under the operator's name:
 --operator, else $LATCHKEY_OPERATOR, else your login name.
@@ -102,7 +106,7 @@ func New(streams IO) *Root {
 	root.CompletionOptions.DisableDefaultCmd = true
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.db, "db", "", "database `FILE` (default: the demo database, see above)")
+	pf.StringVar(&a.db, "db", "", "database `FILE` or postgres:// URL (default $LATCHKEY_DB, else the demo database, see above)")
 	pf.StringVar(&a.operator, "operator", "", "operator `NAME` recorded with every action (default $LATCHKEY_OPERATOR, else your login name)")
 	pf.BoolVar(&a.readOnly, "read-only", false, "act as a read-only operator: see everything, change nothing (R35)")
 	pf.StringVar(&a.keyFile, "key-file", "", "`FILE` holding the key that seals authenticator secrets (default $"+mfa.KeyFileEnv+", else ~/.config/latchkey/secret.key)")
@@ -115,6 +119,7 @@ func New(streams IO) *Root {
 		a.auditCmd(),
 		a.checkCmd(),
 		localOnly(a.backupCmd()),
+		selfManaged(localOnly(a.copyCmd())),
 		a.clockCmd(),
 		actsAsUsers(a.actCmd()),
 		a.licensesCmd(),

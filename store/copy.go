@@ -19,6 +19,8 @@ type CopyOptions struct {
 	Progress func(done, total int)
 	// Chains are verified on the target once everything has landed.
 	Chains []Chain
+	// Verify, if set, also runs on the target then, in the same check.
+	Verify func(*Tx) error
 }
 
 // copyBatch is how many records land per write transaction of the target.
@@ -94,7 +96,7 @@ func Copy(ctx context.Context, src, dst *DB, opts CopyOptions) error {
 				return fmt.Errorf("copying %s to %s: %w", b, dst.Name(), err)
 			}
 		}
-		return verifyCopy(ctx, dst, counts, opts.Chains)
+		return verifyCopy(ctx, dst, counts, opts)
 	})
 }
 
@@ -128,7 +130,7 @@ func prepareTarget(ctx context.Context, dst *DB, replace bool) error {
 
 // verifyCopy checks, from one consistent state of dst, that it holds as
 // many records per bucket as the source did and that every chain verifies.
-func verifyCopy(ctx context.Context, dst *DB, counts map[Bucket]int, chains []Chain) error {
+func verifyCopy(ctx context.Context, dst *DB, counts map[Bucket]int, opts CopyOptions) error {
 	return dst.CheckWith(ctx, func(tx *Tx) error {
 		for b, want := range counts {
 			got, err := tx.Count(b)
@@ -139,8 +141,11 @@ func verifyCopy(ctx context.Context, dst *DB, counts map[Bucket]int, chains []Ch
 				return fmt.Errorf("copy to %s incomplete: %s holds %d records, the source %d", dst.Name(), b, got, want)
 			}
 		}
+		if opts.Verify != nil {
+			return opts.Verify(tx)
+		}
 		return nil
-	}, chains...)
+	}, opts.Chains...)
 }
 
 // backupToBolt writes a new bbolt file at path holding a copy of db.
