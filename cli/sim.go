@@ -20,6 +20,7 @@ func (a *app) simCmd() *cobra.Command {
 	var (
 		rate     float64
 		duration time.Duration
+		steps    int
 		speed    float64
 		seed     int64
 		callers  bool
@@ -50,8 +51,8 @@ and any rule violation found. Exit 1 if a violation was found.`,
   latchkey sim --db demo.db --rate 50 --speed 120 --duration 2m --json`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(cmd *cobra.Command, _ []string) error {
-			if rate < 0 || speed < 0 || duration < 0 {
-				return usagef("--rate, --speed and --duration cannot be negative")
+			if rate < 0 || speed < 0 || duration < 0 || steps < 0 {
+				return usagef("--rate, --speed, --duration and --steps cannot be negative")
 			}
 			svc := a.svc
 			if !svc.IsDemo() {
@@ -67,7 +68,7 @@ and any rule violation found. Exit 1 if a violation was found.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
 			s := sim.New(svc, sim.Options{Seed: seed, Callers: callers})
-			ro := sim.RunOptions{Rate: rate, Duration: duration, Speed: speed}
+			ro := sim.RunOptions{Rate: rate, Duration: duration, Steps: steps, Speed: speed}
 			if !a.json {
 				ro.Progress = simProgress(a.io.Err, isTerminal(a.io.Err))
 			}
@@ -90,6 +91,7 @@ and any rule violation found. Exit 1 if a violation was found.`,
 	}
 	cmd.Flags().Float64Var(&rate, "rate", 20, "actions per second (`N`; 0 = as fast as possible)")
 	cmd.Flags().DurationVar(&duration, "duration", 30*time.Second, "how long to run, in real time (`D`)")
+	cmd.Flags().IntVar(&steps, "steps", 0, "stop after this many actions (`N`; 0 = no limit)")
 	cmd.Flags().Float64Var(&speed, "speed", 60, "demo-clock seconds per real second (`X`)")
 	cmd.Flags().Int64Var(&seed, "seed", 1, "the same seed makes the same run (`S`)")
 	cmd.Flags().BoolVar(&callers, "callers", false, "also play calls to the desk: real users and impostors asking for an MFA clear (R41-R43)")

@@ -15,6 +15,10 @@ var Actor = accounts.Actor{Kind: accounts.ActorSystem, Name: "simulator"}
 type RunOptions struct {
 	Rate     float64       // actions per real second; 0 means as fast as possible
 	Duration time.Duration // real time to run; 0 means until ctx ends
+	// Steps, if above zero, ends the run after that many actions: a test
+	// asks for work done, not for wall-clock time, so a loaded machine
+	// still gets a full run.
+	Steps int
 	// Speed is how many seconds of demo clock pass per real second (1 means
 	// real time); the demo clock is advanced once a second (R39).
 	Speed float64
@@ -25,8 +29,8 @@ type RunOptions struct {
 	QuickFinish bool
 }
 
-// Run acts until ctx ends or the duration is up, then checks everything
-// once more and returns the summary.
+// Run acts until ctx ends, the duration is up or the steps are done, then
+// checks everything once more and returns the summary.
 func (s *Simulator) Run(ctx context.Context, ro RunOptions) Summary {
 	start := time.Now()
 	var deadline <-chan time.Time
@@ -50,6 +54,7 @@ func (s *Simulator) Run(ctx context.Context, ro RunOptions) Summary {
 		ready = always
 	}
 	lastTick := start
+	steps := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -65,6 +70,9 @@ func (s *Simulator) Run(ctx context.Context, ro RunOptions) Summary {
 			}
 		case <-ready:
 			s.Step()
+			if steps++; ro.Steps > 0 && steps >= ro.Steps {
+				return s.finish(start, ro.QuickFinish)
+			}
 		}
 	}
 }
