@@ -31,6 +31,7 @@ const (
 	ActionRequestLicenses Action = "request-licenses"  // R2
 	ActionFulfilLicenses  Action = "fulfil-licenses"   // R2
 	ActionPortalReset     Action = "portal-reset"      // R28
+	ActionVerify          Action = "verify-caller"     // R41
 )
 
 // Subject is the kind of record an action acts on.
@@ -133,6 +134,7 @@ var actionRules = []actionRule{
 	{ActionSendSetup, SubjectUser, nil, func(_ *txn, _ Actor, r record) error { return stateSendSetup(*r.user) }},
 	{ActionResetPassword, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateResetPassword(a, *r.user) }},
 	{ActionClearMFA, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateClearMFA(a, *r.user) }},
+	{ActionVerify, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateVerify(a) }},
 	{ActionInactivate, SubjectUser, &askInactivate, func(t *txn, _ Actor, r record) error { return t.stateInactivate(*r.user) }},
 	{ActionReactivate, SubjectUser, &askAdd, func(_ *txn, _ Actor, r record) error { return stateReactivate(*r.user, *r.practice) }},
 	{ActionPermissions, SubjectUser, &askPermissions, func(_ *txn, _ Actor, r record) error { return statePermissions(*r.user) }},

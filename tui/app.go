@@ -40,9 +40,10 @@ type App struct {
 	flashErr bool
 	flashAt  time.Time
 
-	sim      common.Simulator // the simulated users, when the command line gave one (R40)
-	seen     uint64           // the change feed's number at the last reload (live.go)
-	presence uint64           // who-has-whom-open's number at the last redraw
+	sim       common.Simulator // the simulated users, when the command line gave one (R40)
+	seen      uint64           // the change feed's number at the last reload (live.go)
+	approvals int              // other operators' four-eyes requests waiting (R42)
+	presence  uint64           // who-has-whom-open's number at the last redraw
 
 	quitting bool
 	every    func() tea.Cmd // the clock tick; tests stop it to drive time by hand
@@ -72,6 +73,9 @@ func New(svc common.Service, opts Options) *App {
 	}
 	if st, err := svc.Stats(); err == nil {
 		c.Stats = st // the first frame already has its totals
+	}
+	if n, err := svc.PendingApprovals(c.Operator); err == nil {
+		m.approvals = n // and its four-eyes badge (R42)
 	}
 	m.seen = changeSeq(svc)
 	m.layout()

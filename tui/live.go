@@ -25,7 +25,9 @@ type liveMsg struct {
 	Stats  accounts.Stats
 	Seq    uint64
 	Lifted int
-	Err    error
+	// Approvals is how many four-eyes requests of other operators wait (R42).
+	Approvals int
+	Err       error
 	// The version now of the user an open form acts on (0: none).
 	FormUser, FormVersion uint64
 }
@@ -63,7 +65,7 @@ func (m *App) onTick(t common.TickMsg) tea.Cmd {
 
 // liveCmd lifts due locks (R12) if asked and reads the totals and the feed.
 func (m *App) liveCmd(sweep bool) tea.Cmd {
-	svc := m.c.Svc
+	svc, operator := m.c.Svc, m.c.Operator
 	formUser := m.formUser()
 	return common.Cmd(func() tea.Msg {
 		out := liveMsg{FormUser: formUser}
@@ -76,6 +78,9 @@ func (m *App) liveCmd(sweep bool) tea.Cmd {
 		if out.Err == nil {
 			out.Stats, out.Err = svc.Stats()
 		}
+		if out.Err == nil {
+			out.Approvals, out.Err = svc.PendingApprovals(operator)
+		}
 		out.Seq = svc.ChangeSeq()
 		return out
 	})
@@ -87,6 +92,7 @@ func (m *App) onLive(msg liveMsg) tea.Cmd {
 		return nil
 	}
 	m.c.Stats = msg.Stats
+	m.approvals = msg.Approvals
 	if msg.Lifted > 0 {
 		m.setFlash(fmt.Sprintf("%s lifted by %s (R12)", plural(msg.Lifted, "lock"), themselves(msg.Lifted)), false)
 	}

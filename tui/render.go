@@ -49,6 +49,7 @@ func (m *App) Render() string {
 	}
 	header := components.Header(c, components.HeaderInfo{
 		Stats: c.Stats, Demo: c.Svc.IsDemo(), Offset: c.Svc.ClockOffset(), Now: c.Now(), Sim: m.simBadge(),
+		Approvals: m.approvals,
 	})
 	tabBar := components.Tabs(c, m.tabTitles(), m.active, m.badges())
 	footer := m.footer.View(m.keyMap())

@@ -59,7 +59,13 @@ type Data struct {
 	Eligibility accounts.Eligibility
 	Requesters  accounts.Requesters
 	DocsDir     string // where credentials documents go ("" = the default)
-	Version     uint64 // the user's version when the form opened (R35)
+	// VerifyOptions are the ways this user's caller can be verified (R41),
+	// read for the verify action only.
+	VerifyOptions []accounts.VerifyOption
+	// Passed is this operator's passed caller check of the user, offered to
+	// the actions a check precedes (unlock, reset, permissions, MFA clear).
+	Passed  *accounts.VerificationView
+	Version uint64 // the user's version when the form opened (R35)
 }
 
 // What names the record acted on, sanitised: "Ana Ruiz (ana@example.com)".
@@ -81,7 +87,7 @@ func (d *Data) Login() string { return common.Sanitize(d.User.Login()) }
 
 // All is every action, in the order help and the palette list them.
 var All = []*Action{
-	unlock, sendSetup, resetPassword, clearMFA, inactivate, reactivate, permissions, replace, showQR,
+	verifyCaller, unlock, sendSetup, resetPassword, clearMFA, inactivate, reactivate, permissions, replace, showQR,
 	addUser, requestLicenses, requireMFA, fulfilLicenses, portalReset,
 }
 

@@ -92,6 +92,18 @@ func load(svc common.Service, actor accounts.Actor, a *Action, sel accounts.Targ
 	if d.Eligibility, err = svc.EligibleFor(actor, a.ID, tg); err != nil || !d.Eligibility.OK {
 		return d, err
 	}
+	if tg.UserID != 0 && takesCheck[a.ID] {
+		if pv, ok, err := svc.PassedVerification(actor.Name, tg.UserID); err != nil {
+			return d, err
+		} else if ok {
+			d.Passed = &pv
+		}
+	}
+	if a.ID == accounts.ActionVerify {
+		if d.VerifyOptions, err = svc.VerifyOptions(tg.UserID); err != nil {
+			return d, err
+		}
+	}
 	d.Requesters, err = svc.Requesters(a.ID, tg)
 	return d, err
 }

@@ -14,14 +14,14 @@ var permissions = &Action{
 	Defaults: func(d *Data, v *dialog.Values) { *v.L("roles") = d.User.Roles.List() },
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
 		return dialog.FormSpec{Heading: "Permissions of " + d.Name(), Sub: d.Login() + " · now " + d.User.Roles.String(),
-			Note: "R19: a permission change needs the request of an owner of the practice, recorded.",
+			Note: "R19: a permission change needs the request of an owner of the practice, recorded." + checkNote(d),
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return []*huh.Group{huh.NewGroup(rolesSelect(v), requester(d, v), dialog.Reason(v, "e.g. new office manager", "R19"))}
 			}}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		roles := rolesOf(v.List("roles"))
-		_, err := svc.SetRoles(actor, d.User.ID, roles, request(d, v))
+		_, err := svc.SetRoles(actor, d.User.ID, roles, withCheck(d, request(d, v)))
 		return Result{OK: "Permissions of " + d.Name() + ": " + d.User.Roles.String() + " → " + roles.String()}, err
 	},
 }

@@ -26,11 +26,11 @@ var resetPassword = &Action{
 			kind = "legacy username"
 		}
 		return dialog.FormSpec{Heading: "Send a password reset email to " + d.Name(), Sub: d.Login() + " · " + kind,
-			Note: R17Note, Loud: true,
+			Note: R17Note + checkNote(d), Loud: true,
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return []*huh.Group{huh.NewGroup(
 					dialog.Reason(v, "e.g. forgot the password, no verified email to reset it", "R17"),
-					verified(v, "R17"),
+					verifiedOr(d, v, "R17"),
 				)}
 			}}
 	},
@@ -41,7 +41,7 @@ var resetPassword = &Action{
 				"\nVerified: " + common.Sanitize(v.Str("verified"))}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		msg, err := svc.SendPasswordReset(actor, d.User.ID, request(d, v))
+		msg, err := svc.SendPasswordReset(actor, d.User.ID, withCheck(d, request(d, v)))
 		return Result{OK: fmt.Sprintf("Reset email for %s sent to %s, the email on file; the link works once, for %s. Recorded as operator %s",
 			d.Login(), common.Sanitize(msg.To), minutes(svc.Config().ResetLinkTTL), common.Sanitize(actor.Name))}, err
 	},

@@ -17,11 +17,11 @@ const R13Warning = "R13: the person asking must be the locked-out user themselve
 var unlock = &Action{
 	ID: accounts.ActionUnlock, On: accounts.SubjectUser, Key: bind("u", "unlock"), Title: "unlock",
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
-		return dialog.FormSpec{Heading: "Unlock " + d.Name(), Sub: d.Login(), Note: R13Warning, Loud: true,
+		return dialog.FormSpec{Heading: "Unlock " + d.Name(), Sub: d.Login(), Note: R13Warning + checkNote(d), Loud: true,
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return []*huh.Group{huh.NewGroup(
 					dialog.Reason(v, "why the account is unlocked now", "R13"),
-					verified(v, "R13"),
+					verifiedOr(d, v, "R13"),
 				)}
 			}}
 	},
@@ -31,7 +31,7 @@ var unlock = &Action{
 				"\nVerified: " + common.Sanitize(v.Str("verified"))}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		_, err := svc.Unlock(actor, d.User.ID, request(d, v))
+		_, err := svc.Unlock(actor, d.User.ID, withCheck(d, request(d, v)))
 		return Result{OK: "Unlocked " + d.What() + ", recorded as operator " + common.Sanitize(actor.Name)}, err
 	},
 }

@@ -47,6 +47,13 @@ type Reader interface {
 	PresenceSeq() uint64
 	// The operator's passed check of a caller (R41), for the action it precedes.
 	PassedVerification(operator string, userID uint64) (accounts.VerificationView, bool, error)
+	// Caller checks, risk and four eyes (R41-R43).
+	Verification(id uint64) (accounts.VerificationView, error)
+	Verifications(userID uint64, limit int) ([]accounts.VerificationView, error)
+	VerifyOptions(userID uint64) ([]accounts.VerifyOption, error)
+	Risk(userID uint64) ([]accounts.RiskSignal, error)
+	Approvals(all bool, limit int) ([]accounts.ApprovalView, error)
+	PendingApprovals(operator string) (int, error)
 
 	// Which actions apply to a record and who may ask for them: the rules
 	// live in accounts, never in the console.
@@ -71,6 +78,10 @@ type Writer interface {
 	SetRoles(actor accounts.Actor, userID uint64, roles accounts.Roles, req accounts.Request) (accounts.User, error)
 	ReplaceAndSend(actor accounts.Actor, leaverID uint64, nu accounts.NewUser, req accounts.Request) (leaver, newcomer accounts.User, msg accounts.Message, err error)
 	ClearMFAVerified(actor accounts.Actor, userID uint64, in accounts.ClearMFARequest) (accounts.ClearMFAResult, error)
+	StartVerification(actor accounts.Actor, userID uint64, in accounts.VerifyStart) (accounts.VerificationView, error)
+	CheckVerification(actor accounts.Actor, id uint64, code string) (accounts.VerificationView, error)
+	ApproveRequest(actor accounts.Actor, id uint64, note string) (accounts.ApprovalView, accounts.ClearMFAResult, error)
+	DenyRequest(actor accounts.Actor, id uint64, note string) (accounts.ApprovalView, error)
 	RequireMFA(actor accounts.Actor, practiceID uint64, on bool, req accounts.Request) (accounts.Practice, error)
 	RequestLicenses(actor accounts.Actor, practiceID uint64, count int, req accounts.Request) (accounts.LicenseRequest, error)
 	FulfilLicenses(actor accounts.Actor, requestID uint64, req accounts.Request) (accounts.LicenseRequest, accounts.Practice, error)

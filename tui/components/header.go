@@ -19,6 +19,9 @@ type HeaderInfo struct {
 	Offset time.Duration // the demo clock's lead on the wall clock (R39)
 	Now    time.Time
 	Sim    string // "SIM 10/s" while the simulated users act (R40)
+	// Approvals counts other operators' MFA clears waiting for a second
+	// operator (R42): a worded badge, never colour alone.
+	Approvals int
 }
 
 // Header draws the top line: the app, the operator, the demo clock whenever
@@ -34,6 +37,9 @@ func Header(c *common.Common, h HeaderInfo) string {
 	}
 	if h.Sim != "" {
 		left += "  " + st.Demo.Render(h.Sim)
+	}
+	if h.Approvals > 0 {
+		left += "  " + st.Warn.Render(fmt.Sprintf("APPROVALS %d", h.Approvals))
 	}
 	counts := []string{
 		fmt.Sprintf("%d practices", h.Stats.Practices),

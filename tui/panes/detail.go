@@ -34,6 +34,7 @@ type detailData struct {
 	Eligible      []accounts.Eligibility // what applies now and why not, from accounts
 	AlsoHere      []string               // other operators with this user open (R35)
 	MFA           accounts.MFAView       // never a secret: method, strength, masked phone (issue 6)
+	Risk          riskData               // signals, the caller check, four eyes (R41-R43)
 }
 
 // Detail is one user's detail: status, lock and time left, failures,
@@ -120,6 +121,9 @@ func (d *Detail) Reload() tea.Cmd {
 			LastLogin: u.LastLoginAt, Practice: common.Sanitize(p.Name), PracticeID: u.PracticeID,
 			Purchased: p.Purchased, InUse: p.InUse, MFA: accounts.ViewMFA(u, p),
 		}
+		if dd.Risk, err = loadRisk(c.Svc, id); err != nil {
+			return nil, err
+		}
 		for _, e := range es {
 			dd.Events = append(dd.Events, toEventRow(c, e))
 		}
@@ -196,6 +200,7 @@ func (d *Detail) View() string {
 	}
 	field("Failures", fmt.Sprintf("%d consecutive failed logins", u.Failures))
 	lines = append(lines, mfaLines(st, u.MFA, now, d.c.Loc)...)
+	lines = append(lines, riskLines(st, u.Risk, d.c.Operator, now, d.c.Loc)...)
 	if u.LastLogin.IsZero() {
 		field("Last login", "never")
 	} else {

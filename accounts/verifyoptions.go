@@ -1,0 +1,66 @@
+package accounts
+
+import (
+	"latchkey/mfa"
+	"latchkey/store"
+)
+
+// stateVerify: only an operator verifies a caller (R41).
+func stateVerify(actor Actor) error {
+	if actor.Kind != ActorOperator {
+		return refuse("R41", "only an operator verifies a caller")
+	}
+	return nil
+}
+
+// VerifyOption is one way this user's caller can be verified now (R41), as
+// a face offers it: only methods the user has.
+type VerifyOption struct {
+	Method   VerifyMethod `json:"method"`
+	Channel  string       `json:"channel,omitempty"`  // code: sms or email
+	Approver string       `json:"approver,omitempty"` // approval: the owner's or admin's login
+	Label    string       `json:"label"`
+	Counts   bool         `json:"counts"` // false for knowledge
+}
+
+// VerifyOptions lists the ways a caller claiming to be userID can be
+// verified: a code to the phone or verified email on file, the enrolled
+// app, each owner or admin who could approve, and knowledge (recorded,
+// never counts).
+func (s *Service) VerifyOptions(userID uint64) ([]VerifyOption, error) {
+	var out []VerifyOption
+	now := s.Now()
+	err := s.db.View(func(tx *store.Tx) error {
+		u, err := getUser(tx, userID)
+		if err != nil {
+			return err
+		}
+		if u.MFA.Phone != "" {
+			out = append(out, VerifyOption{Method: VerifyCode, Channel: "sms", Counts: true,
+				Label: "code by text to " + mfa.MaskPhone(u.MFA.Phone) + " (on file)"})
+		}
+		if u.EmailVerified && u.Email != "" {
+			out = append(out, VerifyOption{Method: VerifyCode, Channel: "email", Counts: true,
+				Label: "code by email to " + maskEmail(u.Email) + " (on file)"})
+		}
+		if u.MFA.Method == MFAApp {
+			out = append(out, VerifyOption{Method: VerifyApp, Counts: true, Label: "current code of their authenticator app"})
+		}
+		err = tx.Scan(ixPracticeUsers, store.U64(u.PracticeID), nil, false, func(k, _ []byte) (bool, error) {
+			a, err := getUser(tx, store.ParseU64(k[8:]))
+			if err != nil || approverRefusal(a, u, now) != nil {
+				return true, err
+			}
+			role := "admin"
+			if a.Roles.Owner {
+				role = "owner"
+			}
+			out = append(out, VerifyOption{Method: VerifyApproval, Approver: a.Login(), Counts: true,
+				Label: "approval by " + a.Name + ", " + role + " (link to their own email)"})
+			return len(out) < 12, nil
+		})
+		out = append(out, VerifyOption{Method: VerifyKnowledge, Label: "knowledge (date of birth, employee id…): recorded, never counts"})
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,87 @@
+package actions
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"charm.land/huh/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/dialog"
+)
+
+// R41Note is what the verify form says first.
+const R41Note = "R41: verify the caller through something only the real user controls — never a number or " +
+	"address the caller gives. Knowledge (date of birth, employee id) is recorded but never counts. " +
+	"A check is good for one action within 15 minutes."
+
+// verifyCaller starts a caller verification (R41): the methods offered are
+// the ones this user has, as accounts answers them.
+var verifyCaller = &Action{
+	ID: accounts.ActionVerify, On: accounts.SubjectUser, Key: bind("V", "verify caller"), Title: "verify the caller",
+	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
+		opts := make([]huh.Option[string], 0, len(d.VerifyOptions))
+		for i, o := range d.VerifyOptions {
+			opts = append(opts, huh.NewOption(common.Sanitize(o.Label), strconv.Itoa(i)))
+		}
+		if *v.S("method") == "" && len(opts) > 0 {
+			*v.S("method") = "0"
+		}
+		return dialog.FormSpec{Heading: "Verify the caller: " + d.Name(), Sub: d.Login(), Note: R41Note,
+			Groups: func(v *dialog.Values) []*huh.Group {
+				return []*huh.Group{huh.NewGroup(
+					huh.NewSelect[string]().Key("method").Title("How? (only what this user has on file)").
+						Options(opts...).Value(v.S("method")).Height(2+min(len(opts), 8)),
+					dialog.Text(v, "note", "Note (what the caller told you; required for knowledge)", 200).
+						Placeholder("e.g. lost phone, new number; date of birth matched"),
+				)}
+			}}
+	},
+	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
+		i, err := strconv.Atoi(v.Str("method"))
+		if err != nil || i < 0 || i >= len(d.VerifyOptions) {
+			return Result{}, errors.New("choose how to verify the caller (R41)")
+		}
+		o := d.VerifyOptions[i]
+		view, err := svc.StartVerification(actor, d.User.ID, accounts.VerifyStart{Method: o.Method, Channel: o.Channel,
+			Approver: o.Approver, Note: v.Str("note")})
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{OK: "Verification #" + strconv.FormatUint(view.ID, 10) + " of " + d.What() + ": " + common.Sanitize(view.Status),
+			Show: func(c *common.Common) dialog.Dialog { return NewCheckDialog(c, view) }}, nil
+	},
+}
+
+// takesCheck are the actions a caller check precedes (R41).
+var takesCheck = map[accounts.Action]bool{accounts.ActionUnlock: true, accounts.ActionResetPassword: true,
+	accounts.ActionPermissions: true, accounts.ActionClearMFA: true}
+
+// checkNote says which caller check goes with the action, or that none has
+// passed (R41).
+func checkNote(d *Data) string {
+	if d.Passed == nil {
+		return "\nR41: no passed caller check of " + d.Name() + " by you: esc, then V verifies the caller out of band."
+	}
+	return fmt.Sprintf("\nR41: caller check #%d (%s) PASSED: it goes with this action and is used up by it.", d.Passed.ID, d.Passed.Method)
+}
+
+// withCheck adds the passed check to the action's request.
+func withCheck(d *Data, req accounts.Request) accounts.Request {
+	if d.Passed != nil {
+		req.Verification = d.Passed.ID
+	}
+	return req
+}
+
+// verifiedOr is the "how was the caller verified" field: required unless a
+// passed check goes with the action.
+func verifiedOr(d *Data, v *dialog.Values, rule string) *huh.Input {
+	if d.Passed == nil {
+		return verified(v, rule)
+	}
+	return dialog.Text(v, "verified", "Anything to add to the caller check? (optional)", 200).
+		Placeholder(fmt.Sprintf("the check #%d is recorded with the action", d.Passed.ID))
+}
