@@ -1,6 +1,10 @@
 package accounts
 
-import "latchkey/store"
+import (
+	"sync"
+
+	"latchkey/store"
+)
 
 // The change feed (R35): every console — local, over SSH, beside the
 // simulator — redraws when another operator, the simulator or the lock
@@ -29,8 +33,43 @@ func (s *Service) loadChangeSeq() error {
 func (s *Service) published(seq uint64) {
 	for {
 		cur := s.changes.Load()
-		if seq <= cur || s.changes.CompareAndSwap(cur, seq) {
+		if seq <= cur {
 			return
 		}
+		if s.changes.CompareAndSwap(cur, seq) {
+			s.wake.broadcast()
+			return
+		}
+	}
+}
+
+// Changed returns a channel that is closed when ChangeSeq next moves: a
+// console waits on it instead of asking every tick, so another operator's
+// change reaches its screen at once and an idle desk costs nothing. Take
+// the channel, then compare ChangeSeq with what you drew: a change between
+// the two is then never missed.
+func (s *Service) Changed() <-chan struct{} { return s.wake.wait() }
+
+// waker is a broadcast: every waiter's channel closes at the next change.
+type waker struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func (w *waker) wait() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ch == nil {
+		w.ch = make(chan struct{})
+	}
+	return w.ch
+}
+
+func (w *waker) broadcast() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ch != nil {
+		close(w.ch)
+		w.ch = nil
 	}
 }

@@ -49,6 +49,7 @@ type Service struct {
 	keys secrets                  // the TOTP sealing key, loaded on first use (R37)
 
 	changes  atomic.Uint64 // the change feed: the newest committed audit event (changes.go)
+	wake     waker         // closes a channel for the consoles waiting on the feed
 	presence presence      // who has which user open (presence.go)
 
 	clockMu sync.Mutex // demo-clock advances land one at a time, in order

@@ -17,7 +17,7 @@ var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // fakeEnv makes every command of this test open databases with a fake clock
 // and cheap password hashes, and restores the real ones afterwards. Tests
 // that use it must not run in parallel (the hooks are package variables).
-func fakeEnv(t *testing.T) *accounts.FakeClock {
+func fakeEnv(t testing.TB) *accounts.FakeClock {
 	t.Helper()
 	clk := accounts.NewFakeClock(t0)
 	oldClock, oldConfig := clock, newConfig
@@ -80,7 +80,7 @@ type desk struct {
 	practID uint64
 }
 
-func newDesk(t *testing.T) desk {
+func newDesk(t testing.TB) desk {
 	t.Helper()
 	clk := fakeEnv(t)
 	// A bbolt file, or with LATCHKEY_TEST_ENGINE=postgres a PostgreSQL
@@ -118,7 +118,7 @@ func newDesk(t *testing.T) desk {
 }
 
 // lockByFailures fails email's login until the account locks (R11).
-func lockByFailures(t *testing.T, svc *accounts.Service, email string) {
+func lockByFailures(t testing.TB, svc *accounts.Service, email string) {
 	t.Helper()
 	for i := range svc.Config().MaxFailures {
 		_, err := svc.Login(email, "not-the-password")

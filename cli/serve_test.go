@@ -455,3 +455,83 @@ func TestCommandThroughOpenDesk(t *testing.T) {
 		t.Errorf("read-only through the open desk: exit %d %s", r.code, r.err)
 	}
 }
+
+// relock fails login's logins until it is locked again (R11), with the
+// benchmark's timer stopped.
+func relock(b *testing.B, svc *accounts.Service, login string) {
+	b.StopTimer()
+	for range svc.Config().MaxFailures {
+		_, _ = svc.Login(login, "not-the-password")
+	}
+	b.StartTimer()
+}
+
+// R35: an unlock run over SSH by alice, timed until bob's console — open
+// over a PTY on the lockouts pane — has drawn the pane without the row.
+func BenchmarkUnlockOverSSHToOtherConsole(b *testing.B) {
+	dk := newDesk(b)
+	alice, bob := newOperatorKey(b, "alice"), newOperatorKey(b, "bob")
+	d := serveDesk(b, dk.path, dk.clk, alice.line(""), bob.line(""))
+	in := d.console(b, bob, 120, 40)
+	if _, err := io.WriteString(in, "4"); err != nil {
+		b.Fatal(err)
+	}
+	target := dk.locked[0]
+	name := strings.Split(target, "@")[0]
+	b.ResetTimer()
+	for range b.N {
+		relock(b, d.svc, target)
+		b.StopTimer()
+		waitFor(b, 5*time.Second, func() string { return "bob sees the lock" }, func() bool { return strings.Contains(d.frame("bob"), name) })
+		b.StartTimer()
+		if r := d.sshRun(b, alice, "users unlock "+target+" --reason r --verified-by v"); r.code != ExitOK {
+			b.Fatalf("unlock: %d %s", r.code, r.err)
+		}
+		waitFor(b, 5*time.Second, func() string { return "bob's redraw" }, func() bool { return !strings.Contains(d.frame("bob"), name) })
+	}
+}
+
+// An unlock through the socket of an open desk (a second invocation of the
+// command line, forwarded), against the same unlock run in-process over the
+// held service.
+func BenchmarkUnlockThroughSocket(b *testing.B) {
+	dk := newDesk(b)
+	svc, err := accounts.Open(dk.path, dk.clk, newConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer svc.Close()
+	stop, err := (&app{}).listenLocal(svc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer stop()
+	b.ResetTimer()
+	for range b.N {
+		relock(b, svc, dk.locked[0])
+		var out, errb bytes.Buffer
+		if code := New(IO{In: strings.NewReader(""), Out: &out, Err: &errb}).Run([]string{"users", "unlock", dk.locked[0],
+			"--db", dk.path, "--operator", "carol", "--reason", "r", "--verified-by", "v", "--json"}); code != ExitOK {
+			b.Fatalf("exit %d: %s", code, errb.String())
+		}
+	}
+}
+
+func BenchmarkUnlockInProcess(b *testing.B) {
+	dk := newDesk(b)
+	svc, err := accounts.Open(dk.path, dk.clk, newConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer svc.Close()
+	h := Host{Service: svc, Operator: accounts.Operator("carol")}
+	b.ResetTimer()
+	for range b.N {
+		relock(b, svc, dk.locked[0])
+		var out, errb bytes.Buffer
+		if code := NewHosted(IO{In: strings.NewReader(""), Out: &out, Err: &errb}, h).Run([]string{"users", "unlock", dk.locked[0],
+			"--reason", "r", "--verified-by", "v", "--json"}); code != ExitOK {
+			b.Fatalf("exit %d: %s", code, errb.String())
+		}
+	}
+}

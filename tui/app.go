@@ -87,7 +87,7 @@ func (m *App) Common() *common.Common { return m.c }
 
 // Init starts the first loads, the clock tick and the background query.
 func (m *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.every()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.every(), m.waitChange()}
 	for _, p := range m.tabs {
 		cmds = append(cmds, p.Init())
 	}
@@ -126,6 +126,10 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 		return m.onTick(msg)
 	case liveMsg:
 		return m.onLive(msg)
+	case changedMsg:
+		return m.onChanged()
+	case rearmMsg:
+		return m.onRearm()
 	case common.DataMsg:
 		return m.pane(msg.Pane).Update(msg)
 	case common.DebounceMsg:

@@ -59,6 +59,8 @@ type Reader interface {
 	// live in accounts, never in the console.
 	// ChangeSeq is the change feed: it moves with every committed write.
 	ChangeSeq() uint64
+	// Changed is closed when ChangeSeq next moves (wait on it, off the loop).
+	Changed() <-chan struct{}
 
 	Eligible(actor accounts.Actor, tg accounts.Target) ([]accounts.Eligibility, error)
 	EligibleFor(actor accounts.Actor, a accounts.Action, tg accounts.Target) (accounts.Eligibility, error)
