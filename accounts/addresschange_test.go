@@ -74,12 +74,12 @@ func TestLegacyUserGetsNoSetupLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, _ := s.Outbox(OutboxQuery{Limit: 1000})
+	before, _ := s.outbox(OutboxQuery{Limit: 1000})
 	_, _, err = s.SendVerification(Operator("op"), legacy.ID, "lee.new@example.org", "lee.new@example.org", Request{Reason: "asked"})
 	wantRule(t, err, "R8")
 	_, _, err = s.ChangeEmailByOperator(Operator("op"), legacy.ID, "lee.new@example.org", "lee.new@example.org", Request{Reason: "asked"})
 	wantRule(t, err, "R8")
-	after, _ := s.Outbox(OutboxQuery{Limit: 1000})
+	after, _ := s.outbox(OutboxQuery{Limit: 1000})
 	if len(after) != len(before) {
 		t.Fatalf("a message went out: %+v", after[0])
 	}

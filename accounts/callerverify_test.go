@@ -104,19 +104,19 @@ func reachable[S comparable](table map[S][]S, start S) map[S]bool {
 func TestVerifyCodeOnlyToWhatIsOnFile(t *testing.T) {
 	s, clock := newTestService(t)
 	_, _, u := smsUser(t, s, clock)
-	before, _ := s.Outbox(OutboxQuery{Limit: 1000})
+	before, _ := s.outbox(OutboxQuery{Limit: 1000})
 	_, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyCode, Channel: "+15035550123"})
 	if _, ok := err.(*FieldError); !ok || !strings.Contains(err.Error(), "on file") {
 		t.Fatalf("a caller-given number was accepted: %v", err)
 	}
-	if after, _ := s.Outbox(OutboxQuery{Limit: 1000}); len(after) != len(before) {
+	if after, _ := s.outbox(OutboxQuery{Limit: 1000}); len(after) != len(before) {
 		t.Fatal("a message went out for a refused check")
 	}
 	v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, _ := s.Outbox(OutboxQuery{Limit: 1})
+	msgs, _ := s.outbox(OutboxQuery{Limit: 1})
 	if msgs[0].To != u.MFA.Phone || msgs[0].Kind != MessageSMS || v.SentTo == u.MFA.Phone {
 		t.Fatalf("code went to %s (%s), shown as %s", msgs[0].To, msgs[0].Kind, v.SentTo)
 	}
@@ -124,7 +124,7 @@ func TestVerifyCodeOnlyToWhatIsOnFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msgs, _ = s.Outbox(OutboxQuery{Limit: 1}); msgs[0].To != u.Email || v2.Channel != "email" {
+	if msgs, _ = s.outbox(OutboxQuery{Limit: 1}); msgs[0].To != u.Email || v2.Channel != "email" {
 		t.Fatalf("email code went to %s", msgs[0].To)
 	}
 }
@@ -328,7 +328,7 @@ func TestClearWithPassedCheck(t *testing.T) {
 		t.Fatalf("%+v", ev)
 	}
 	for _, to := range []string{u.Email, owner.Email} {
-		if msgs, _ := s.Outbox(OutboxQuery{To: to, Limit: 1}); len(msgs) == 0 || msgs[0].Cause != ActMFACleared {
+		if msgs, _ := s.outbox(OutboxQuery{To: to, Limit: 1}); len(msgs) == 0 || msgs[0].Cause != ActMFACleared {
 			t.Fatalf("%s not told: %+v", to, msgs)
 		}
 	}
@@ -383,7 +383,7 @@ func TestOwnerClearNeedsFourEyes(t *testing.T) {
 		t.Fatalf("clear event: %+v", ev)
 	}
 	for _, to := range []string{owner.Email, co.Email} {
-		if msgs, _ := s.Outbox(OutboxQuery{To: to, Limit: 1}); len(msgs) == 0 || msgs[0].Cause != ActMFACleared {
+		if msgs, _ := s.outbox(OutboxQuery{To: to, Limit: 1}); len(msgs) == 0 || msgs[0].Cause != ActMFACleared {
 			t.Fatalf("%s not told", to)
 		}
 	}

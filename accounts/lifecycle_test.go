@@ -173,7 +173,7 @@ func TestLicenseRequests(t *testing.T) {
 // former staff, open license requests.
 func TestDemoCoversLifecycle(t *testing.T) {
 	s, _ := newTestDemo(t, 30)
-	msgs, _ := s.Outbox(OutboxQuery{Limit: 10000})
+	msgs, _ := s.outbox(OutboxQuery{Limit: 10000})
 	live, superseded := 0, 0
 	for _, m := range msgs {
 		mv, _ := s.Message(m.ID)

@@ -19,7 +19,7 @@ var codeRE = regexp.MustCompile(`\b\d{6}\b`)
 // codeIn returns the newest 6-digit code sent to addr.
 func codeIn(t testing.TB, s *Service, addr string) string {
 	t.Helper()
-	msgs, _ := s.Outbox(OutboxQuery{To: addr, Limit: 1})
+	msgs, _ := s.outbox(OutboxQuery{To: addr, Limit: 1})
 	if len(msgs) == 0 {
 		t.Fatalf("no message to %s", addr)
 	}
@@ -271,7 +271,7 @@ func TestClearMFA(t *testing.T) {
 	if ev.Actor != "dana" || ev.ApprovedBy != "eli" || !strings.Contains(ev.VerifiedBy, IdentityChecks[0]) || ev.Reason != "lost phone" {
 		t.Fatalf("event %+v", ev)
 	}
-	msgs, _ := s.Outbox(OutboxQuery{To: owner.Email, Limit: 1})
+	msgs, _ := s.outbox(OutboxQuery{To: owner.Email, Limit: 1})
 	if len(msgs) != 1 || msgs[0].Cause != ActMFACleared {
 		t.Fatalf("notice %+v", msgs)
 	}

@@ -47,9 +47,9 @@ func (t *txn) challenge(actor Actor, old *User, u User, out *LoginResult) error 
 func (t *txn) sendCode(u User, method MFAMethod, phone, code, subject, cause string) (Message, error) {
 	body := fmt.Sprintf("Latchkey code: %s. It expires in 5 minutes. Never share it: support will never ask for it.", code)
 	if method == MFASMS {
-		return t.send(Message{Kind: MessageSMS, To: phone, Body: body, Cause: cause, UserID: u.ID})
+		return t.send(Message{Kind: MessageSMS, To: phone, Body: body, Cause: cause, UserID: u.ID, Secrets: []string{code}})
 	}
-	return t.send(Message{Kind: MessageEmail, To: u.Email, Subject: subject, Body: body, Cause: cause, UserID: u.ID})
+	return t.send(Message{Kind: MessageEmail, To: u.Email, Subject: subject, Body: body, Cause: cause, UserID: u.ID, Secrets: []string{code}})
 }
 
 func maskedDestination(m Message) string {

@@ -33,6 +33,14 @@ type Message struct {
 	Cause   string      `json:"cause"`             // the audit action that sent it
 	UserID  uint64      `json:"user_id,omitempty"` // whom it is about
 	LinkID  uint64      `json:"link_id,omitempty"` // the link it carries, if any
+	// Masks are where Body holds a secret (a code, a link's token, a
+	// temporary password), recorded when it is sent so that the desk's copy
+	// can be masked outside a demo (R30).
+	Masks []Span `json:"masks,omitempty"`
+	// Masked is set on the desk's copy when secrets were masked in Body.
+	Masked bool `json:"masked,omitempty"`
+	// Secrets are named by the sender and become Masks; never stored.
+	Secrets []string `json:"-"`
 }
 
 // send appends a message to the outbox in the action's transaction.
@@ -42,6 +50,7 @@ func (t *txn) send(m Message) (Message, error) {
 		return m, err
 	}
 	m.ID, m.Time = id, t.now
+	m.Masks, m.Masked, m.Secrets = secretSpans(m.Body, m.Secrets), false, nil
 	if err := store.Put(t.tx, bOutbox, store.U64(id), m); err != nil {
 		return m, err
 	}
@@ -55,8 +64,15 @@ type OutboxQuery struct {
 	Limit  int    // 0 = 100
 }
 
-// Outbox lists messages newest first.
+// Outbox lists messages newest first, as the desk may see them: outside a
+// demo, links and codes masked (R30).
 func (s *Service) Outbox(q OutboxQuery) ([]Message, error) {
+	ms, err := s.outbox(q)
+	return s.forDesk(ms), err
+}
+
+// outbox lists messages newest first as stored, secrets and all.
+func (s *Service) outbox(q OutboxQuery) ([]Message, error) {
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
@@ -95,8 +111,17 @@ type MessageView struct {
 	Link *Link `json:"link,omitempty"`
 }
 
-// Message reads one message and the state of its link.
+// Message reads one message and the state of its link, as the desk may see
+// it: outside a demo, links and codes masked (R30).
 func (s *Service) Message(id uint64) (MessageView, error) {
+	mv, err := s.message(id)
+	if err == nil {
+		mv.Message = s.forDesk([]Message{mv.Message})[0]
+	}
+	return mv, err
+}
+
+func (s *Service) message(id uint64) (MessageView, error) {
 	var mv MessageView
 	err := s.db.View(func(tx *store.Tx) error {
 		m, err := store.Get[Message](tx, bOutbox, store.U64(id))
@@ -110,6 +135,7 @@ func (s *Service) Message(id uint64) (MessageView, error) {
 				return err
 			}
 			l = l.stateAt(s.Now())
+			l.Hash = nil
 			mv.Link = &l
 		}
 		return nil

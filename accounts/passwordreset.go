@@ -66,7 +66,7 @@ func (t *txn) sendReset(u User, addr, cause string) (Message, error) {
 	return t.send(Message{Kind: MessageEmail, To: addr, Subject: "Reset your Latchkey password",
 		Body: fmt.Sprintf("Hello %s,\n\nUse this link to choose a new password for %s:\n\n%s%s\n\nIt works once, until %s. If you did not ask for this, ignore this email: your password has not changed.",
 			firstName(u.Name), u.Login(), LinkBase, token, link.ExpiresAt.UTC().Format("15:04 MST")),
-		Cause: cause, UserID: u.ID, LinkID: link.ID})
+		Cause: cause, UserID: u.ID, LinkID: link.ID, Secrets: []string{token}})
 }
 
 // SendPasswordReset has a reset email sent for a user without a verified

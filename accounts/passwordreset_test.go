@@ -27,7 +27,7 @@ func TestForgotPassword(t *testing.T) {
 	if a != b {
 		t.Fatalf("audit shapes differ:\n%+v\n%+v", a, b)
 	}
-	if msgs, _ := s.Outbox(OutboxQuery{To: "nobody@example.org"}); len(msgs) != 0 {
+	if msgs, _ := s.outbox(OutboxQuery{To: "nobody@example.org"}); len(msgs) != 0 {
 		t.Fatal("mail to an unknown address")
 	}
 	first := linkIn(t, s, owner.Email)
@@ -220,7 +220,7 @@ func TestPatientPortalReset(t *testing.T) {
 		res.EmailedTo != "pia@example.net" || !res.MustChange || res.Practice.Name != "Portal Pediatrics" {
 		t.Fatalf("reset = %+v", res)
 	}
-	msgs, _ := s.Outbox(OutboxQuery{To: "pia@example.net"})
+	msgs, _ := s.outbox(OutboxQuery{To: "pia@example.net"})
 	if len(msgs) != 1 || !strings.Contains(msgs[0].Body, res.TemporaryPassword) {
 		t.Fatalf("credentials email %+v", msgs)
 	}

@@ -113,7 +113,7 @@ func (s *Service) resetPatientPassword(actor Actor, patientID uint64, designated
 			if _, err := t.send(Message{Kind: MessageEmail, To: n.ContactEmail, Subject: pr.Name + ": your patient portal password was reset",
 				Body: fmt.Sprintf("Hello %s,\n\nYour patient portal password at %s was reset.\n\nLogin: %s\nTemporary password: %s\n\nYou will be asked to choose a new password when you log in.",
 					firstName(n.Name), pr.Name, n.Login, pw),
-				Cause: ActPatientPasswordReset}); err != nil {
+				Cause: ActPatientPasswordReset, Secrets: []string{pw}}); err != nil {
 				return err
 			}
 			out.EmailedTo = n.ContactEmail

@@ -186,7 +186,7 @@ func TestTOTPReplayAndExpiredApart(t *testing.T) {
 // newestTo is the newest message to addr, as its recipient reads it.
 func newestTo(t *testing.T, s *Service, addr string) Message {
 	t.Helper()
-	msgs, err := s.Outbox(OutboxQuery{To: addr, Limit: 1})
+	msgs, err := s.outbox(OutboxQuery{To: addr, Limit: 1})
 	if err != nil || len(msgs) == 0 {
 		t.Fatalf("no message to %s: %v", addr, err)
 	}

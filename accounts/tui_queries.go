@@ -20,6 +20,11 @@ func (s *Service) OutboxSearch(q OutboxQuery, term string) ([]Message, error) {
 	if term == "" || q.To != "" {
 		return s.Outbox(q)
 	}
+	ms, err := s.outboxSearch(q, term)
+	return s.forDesk(ms), err
+}
+
+func (s *Service) outboxSearch(q OutboxQuery, term string) ([]Message, error) {
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}

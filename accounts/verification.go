@@ -70,7 +70,7 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 		msg, err = t.send(Message{Kind: MessageEmail, To: u.Email, Subject: "Set up your Latchkey account",
 			Body: fmt.Sprintf("Hello %s,\n\nAn account was created for you. Use this link to verify your email and choose a password:\n\n%s%s\n\nThe link works once. If you did not expect this email, ignore it.",
 				firstName(u.Name), LinkBase, token),
-			Cause: ActVerificationSent, UserID: u.ID, LinkID: link.ID})
+			Cause: ActVerificationSent, UserID: u.ID, LinkID: link.ID, Secrets: []string{token}})
 		if err != nil {
 			return err
 		}
@@ -269,7 +269,7 @@ func (s *Service) ChangeOwnEmail(login, password, code, newEmail string) (User, 
 		if _, err := t.send(Message{Kind: MessageEmail, To: newEmail, Subject: "Verify your new login email",
 			Body: fmt.Sprintf("Hello %s,\n\nUse this link to make %s your Latchkey login email:\n\n%s%s\n\nUntil then you keep logging in with %s.",
 				firstName(n.Name), newEmail, LinkBase, token, old.Email),
-			Cause: ActEmailChangeStarted, UserID: n.ID, LinkID: link.ID}); err != nil {
+			Cause: ActEmailChangeStarted, UserID: n.ID, LinkID: link.ID, Secrets: []string{token}}); err != nil {
 			return err
 		}
 		if _, err := t.send(Message{Kind: MessageEmail, To: old.Email, Subject: "Your login email is being changed",

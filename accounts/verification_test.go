@@ -14,7 +14,7 @@ var linkRE = regexp.MustCompile(regexp.QuoteMeta(LinkBase) + `[A-Za-z0-9_-]+`)
 // linkIn returns the link carried by the newest message to addr.
 func linkIn(t testing.TB, s *Service, addr string) string {
 	t.Helper()
-	msgs, err := s.Outbox(OutboxQuery{To: addr, Limit: 1})
+	msgs, err := s.outbox(OutboxQuery{To: addr, Limit: 1})
 	if err != nil || len(msgs) == 0 {
 		t.Fatalf("no message to %s: %v", addr, err)
 	}
@@ -165,7 +165,7 @@ func TestResendRefusedForVerified(t *testing.T) {
 	if !strings.Contains(err.Error(), "Forgot your password?") || !strings.Contains(err.Error(), "change their login email themselves") {
 		t.Fatalf("guidance missing: %v", err)
 	}
-	if msgs, _ := s.Outbox(OutboxQuery{}); len(msgs) != 0 {
+	if msgs, _ := s.outbox(OutboxQuery{}); len(msgs) != 0 {
 		t.Fatal("a message was sent")
 	}
 }
@@ -189,7 +189,7 @@ func TestSelfServiceEmailChange(t *testing.T) {
 	if _, err := s.ChangeOwnEmail(old, pw, "", "olive.new@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	notice, _ := s.Outbox(OutboxQuery{To: old, Limit: 1})
+	notice, _ := s.outbox(OutboxQuery{To: old, Limit: 1})
 	if len(notice) != 1 || !strings.Contains(notice[0].Body, "olive.new@example.org") || linkRE.MatchString(notice[0].Body) {
 		t.Fatalf("notice to old address = %+v", notice)
 	}

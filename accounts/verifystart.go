@@ -117,14 +117,14 @@ func (t *txn) sendVerifyCode(v *Verification, u User, channel string) (string, e
 		if u.MFA.Phone == "" {
 			return "", refuseWith("R41", u.Login()+" has no phone on file", "Send the code by email to the login email on file, or ask an owner or admin to approve.")
 		}
-		msg, err = t.send(Message{Kind: MessageSMS, To: u.MFA.Phone, Body: body, Cause: ActVerifyStarted, UserID: u.ID})
+		msg, err = t.send(Message{Kind: MessageSMS, To: u.MFA.Phone, Body: body, Cause: ActVerifyStarted, UserID: u.ID, Secrets: []string{code}})
 	case "email":
 		if !u.EmailVerified || u.Email == "" {
 			return "", refuseWith("R41", u.Login()+" has no verified login email on file",
 				"Send the code by text to the phone on file, or ask an owner or admin to approve.")
 		}
 		msg, err = t.send(Message{Kind: MessageEmail, To: u.Email, Subject: "Your Latchkey support code", Body: body,
-			Cause: ActVerifyStarted, UserID: u.ID})
+			Cause: ActVerifyStarted, UserID: u.ID, Secrets: []string{code}})
 	default:
 		return "", badField("channel", "must be sms or email: codes go only to the phone or login email on file (R41)")
 	}
@@ -164,7 +164,7 @@ func (t *txn) askApproval(v *Verification, u User, approverLogin string) (string
 		"(latchkey act approve LINK / latchkey act deny LINK). The link works once, until %s.",
 		firstName(a.Name), u.Name, u.Login(), LinkBase, token, v.ExpiresAt.UTC().Format("15:04 MST"))
 	if _, err := t.send(Message{Kind: MessageEmail, To: a.Email, Subject: "Is " + u.Name + " on the phone with Latchkey support?",
-		Body: body, Cause: ActVerifyStarted, UserID: u.ID}); err != nil {
+		Body: body, Cause: ActVerifyStarted, UserID: u.ID, Secrets: []string{token}}); err != nil {
 		return "", err
 	}
 	return "approval asked of " + a.Name + " (" + v.ApproverRole + ") at their own email", nil

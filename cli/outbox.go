@@ -9,8 +9,9 @@ import (
 	"latchkey/accounts"
 )
 
-// messageJSON is one email or text message in the outbox (R30). A link
-// appears in plain text only in the body of the message to its recipient.
+// messageJSON is one email or text message in the outbox (R30). Outside a
+// demo database the service masks links, codes and passwords in the body
+// (masked is then true): only the recipient's copy carries them.
 type messageJSON struct {
 	ID      uint64    `json:"id"`
 	Kind    string    `json:"kind"` // "email" or "sms"
@@ -21,11 +22,12 @@ type messageJSON struct {
 	Cause   string    `json:"cause"`   // the audit action that sent it
 	UserID  uint64    `json:"user_id"` // whom it is about; 0 for none
 	LinkID  uint64    `json:"link_id"` // the link it carries; 0 for none
+	Masked  bool      `json:"masked"`  // secrets in the body are masked (not a demo)
 }
 
 func toMessageJSON(m accounts.Message) messageJSON {
 	return messageJSON{ID: m.ID, Kind: string(m.Kind), To: m.To, Subject: m.Subject, Body: m.Body,
-		Time: m.Time, Cause: m.Cause, UserID: m.UserID, LinkID: m.LinkID}
+		Time: m.Time, Cause: m.Cause, UserID: m.UserID, LinkID: m.LinkID, Masked: m.Masked}
 }
 
 // linkJSON is a link's state now; never its hash (R30).
@@ -81,10 +83,18 @@ func (a *app) outboxListCmd() *cobra.Command {
 				return nil
 			}
 			t := newTable(a.io.Out, "ID", "TIME", "KIND", "TO", "SUBJECT", "CAUSE")
+			masked := false
 			for _, m := range ms {
 				t.row(uitoa(m.ID), humanTime(m.Time), string(m.Kind), m.To, m.Subject, m.Cause)
+				masked = masked || m.Masked
 			}
-			return t.flush()
+			if err := t.flush(); err != nil {
+				return err
+			}
+			if masked {
+				printf(a.io.Out, "\n%s\n", accounts.MaskedNotice)
+			}
+			return nil
 		}),
 	}
 	cmd.Flags().StringVar(&to, "to", "", "only messages to `ADDR` (an email address or phone number, any case)")
@@ -99,7 +109,10 @@ func (a *app) outboxShowCmd() *cobra.Command {
 		Short: "Show one message in full and, if it carries a link, the link's state now",
 		Long: `Show one message in full. For a message that carries a link, also the link's
 state now — live, used, superseded (a newer link replaced it), voided (the
-user was made inactive) or expired — with when it was issued and ended.`,
+user was made inactive), revoked (the login email changed) or expired — with
+when it was issued and ended. On a database that is not a demo, links, codes
+and passwords in the body are masked (R30): only the recipient's copy
+carries them.`,
 		Example: `  latchkey outbox show 12 --db demo.db`,
 		Args:    args("ID"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
@@ -134,6 +147,9 @@ func (a *app) printMessage(v messageViewJSON) error {
 	t.row("Subject", orDash(v.Subject))
 	t.row("Sent", humanTime(v.Time))
 	t.row("Cause", v.Cause)
+	if v.Masked {
+		t.row("Secrets", accounts.MaskedNotice)
+	}
 	if l := v.Link; l != nil {
 		state := strings.ToUpper(l.State)
 		if l.EndedAt != nil {

@@ -12,9 +12,9 @@ var (
 )
 
 // linkFor reads the newest link sent to addr, as the user would in their
-// mail.
+// mail: through the service's demo-only path, the recipient's copy (R30).
 func (s *Simulator) linkFor(addr string) (string, bool) {
-	msgs, err := s.svc.Outbox(accounts.OutboxQuery{To: addr, Limit: 5})
+	msgs, err := s.svc.DemoOutbox(accounts.OutboxQuery{To: addr, Limit: 5})
 	if err != nil {
 		return "", false
 	}
@@ -28,7 +28,7 @@ func (s *Simulator) linkFor(addr string) (string, bool) {
 
 // codeFor reads the newest 6-digit code sent to addr (a phone or an email).
 func (s *Simulator) codeFor(addr string) (string, bool) {
-	msgs, err := s.svc.Outbox(accounts.OutboxQuery{To: addr, Limit: 3})
+	msgs, err := s.svc.DemoOutbox(accounts.OutboxQuery{To: addr, Limit: 3})
 	if err != nil {
 		return "", false
 	}

@@ -46,6 +46,7 @@ type messageData struct {
 	UserID                  uint64
 	Time                    time.Time
 	Link                    *accounts.Link
+	Masked                  bool // the service masked its secrets (not a demo, R30)
 }
 
 // Outbox lists every email and text message, newest first (R30); the
@@ -128,7 +129,7 @@ func (p *Outbox) show(id uint64) tea.Cmd {
 			return (*messageData)(nil), err // typed, so the answer is known for the message's
 		}
 		return &messageData{ID: mv.ID, Kind: string(mv.Kind), To: common.Sanitize(mv.To), Subject: common.Sanitize(mv.Subject),
-			Body: sanitizeLines(mv.Body), Cause: common.Sanitize(mv.Cause), UserID: mv.UserID, Time: mv.Time, Link: mv.Link}, nil
+			Body: sanitizeLines(mv.Body), Cause: common.Sanitize(mv.Cause), UserID: mv.UserID, Time: mv.Time, Link: mv.Link, Masked: mv.Masked}, nil
 	})
 }
 
@@ -226,6 +227,9 @@ func (p *Outbox) View() string {
 		cause += st.Muted.Render(fmt.Sprintf("  (about user #%d)", m.UserID))
 	}
 	field("Cause", cause)
+	if m.Masked {
+		field("Secrets", st.Muted.Render("masked (R30): only the recipient's copy carries links and codes"))
+	}
 	if l := m.Link; l != nil {
 		state, times := linkState(st, *l, p.c.Loc)
 		field("Link", state)
