@@ -8,7 +8,12 @@ import (
 	"latchkey/store/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	if target := os.Getenv(killEnv); target != "" {
+		os.Exit(killHelper(target)) // the child of TestKilledMidTransaction
+	}
+	os.Exit(storetest.Main(m))
+}
 
 // engineCase opens fresh, empty databases of one engine.
 type engineCase struct {

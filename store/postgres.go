@@ -191,6 +191,9 @@ func (pg *pgDB) wrap(err error, committing bool) error {
 		return err
 	case isConnErr(err):
 		pg.setHealth(err)
+		// The other pooled connections most likely died with this one:
+		// drop them all, so the next action dials afresh.
+		pg.pool.Reset()
 		if committing {
 			return fmt.Errorf("database %s: the connection to %s was lost while committing; the change may or may not have landed (check the audit trail): %w", pg.url, pg.host, ErrUnavailable)
 		}

@@ -50,6 +50,7 @@ func (m *App) Render() string {
 	header := components.Header(c, components.HeaderInfo{
 		Stats: c.Stats, Demo: c.Svc.IsDemo(), Offset: c.Svc.ClockOffset(), Now: c.Now(), Sim: m.simBadge(),
 		Approvals: m.approvals,
+		Offline:   offline(c.Svc),
 	})
 	tabBar := components.Tabs(c, m.tabTitles(), m.active, m.badges())
 	footer := m.footer.View(m.keyMap())
@@ -175,4 +176,15 @@ func (w withActions) FullHelp() [][]key.Binding {
 		full = append([][]key.Binding{full[0], acts}, full[1:]...)
 	}
 	return full
+}
+
+// offline is what the header says while a shared database cannot be
+// reached (R44): the store reconnects by itself, and actions meanwhile are
+// refused with a message naming the server. Health is an atomic read.
+func offline(svc common.Service) string {
+	h, ok := svc.(interface{ Health() error })
+	if !ok || h.Health() == nil {
+		return ""
+	}
+	return h.Health().Error()
 }

@@ -51,6 +51,7 @@ type pgCluster struct {
 	dir      string // our cluster's directory; "" for an external server
 	pgCtl    string
 	asUser   string // run pg_ctl as this user ("" for ourselves)
+	opts     string // the server's options (port, socket directory)
 	external bool
 }
 
@@ -191,6 +192,7 @@ func startCluster() (*pgCluster, error) {
 	}
 	// A test cluster keeps nothing worth an fsync.
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", port, dir)
+	c.opts = opts
 	if out, err := c.ctl("start", "-w", "-t", "30", "-o", opts, "-l", filepath.Join(dir, "log")).CombinedOutput(); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		_ = os.RemoveAll(dir)
@@ -257,4 +259,33 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Own reports whether the tests run their own cluster (which they may stop
+// and start), rather than a server LATCHKEY_TEST_POSTGRES names.
+func Own() bool { return Available() == nil && !cluster.external }
+
+// StopServer stops the tests' own cluster, at once, as a crash or a lost
+// network would; StartServer starts it again on the same port.
+func StopServer() error {
+	if !Own() {
+		return errors.New("not the tests' own cluster")
+	}
+	out, err := cluster.ctl("stop", "-m", "immediate").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pg_ctl stop: %v: %s", err, out)
+	}
+	return nil
+}
+
+// StartServer starts the tests' own cluster again after StopServer.
+func StartServer() error {
+	if !Own() {
+		return errors.New("not the tests' own cluster")
+	}
+	out, err := cluster.ctl("start", "-w", "-t", "30", "-o", cluster.opts, "-l", filepath.Join(cluster.dir, "log")).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pg_ctl start: %v: %s", err, out)
+	}
+	return nil
 }

@@ -22,6 +22,9 @@ type HeaderInfo struct {
 	// Approvals counts other operators' MFA clears waiting for a second
 	// operator (R42): a worded badge, never colour alone.
 	Approvals int
+	// Offline, when set, says the shared database cannot be reached and
+	// the store is reconnecting (R44).
+	Offline string
 }
 
 // Header draws the top line: the app, the operator, the demo clock whenever
@@ -40,6 +43,9 @@ func Header(c *common.Common, h HeaderInfo) string {
 	}
 	if h.Approvals > 0 {
 		left += "  " + st.Warn.Render(fmt.Sprintf("APPROVALS %d", h.Approvals))
+	}
+	if h.Offline != "" {
+		left += "  " + st.Locked.Render("RECONNECTING: "+common.Sanitize(h.Offline))
 	}
 	counts := []string{
 		fmt.Sprintf("%d practices", h.Stats.Practices),
