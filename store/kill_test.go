@@ -113,4 +113,3 @@ func pgTarget(t *testing.T, db *DB) string {
 	}
 	return pg.url
 }
-
