@@ -151,7 +151,10 @@ func (s *Service) applyLogin(at time.Time, login, code string, chk loginCheck) (
 	err := s.updateAt(now, func(t *txn) error {
 		if !chk.found {
 			refusal = ErrBadCredentials
-			who := unknownLogin(login)
+			who, err := t.unknownLogin(login)
+			if err != nil {
+				return err
+			}
 			return t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActLoginFailed,
 				Target: who, Outcome: OutcomeFailed, Detail: "no such login"})
 		}

@@ -31,7 +31,10 @@ func (s *Service) ForgotPassword(login string) (string, error) {
 		u, err := userByLogin(t.tx, login)
 		who := login
 		if err != nil {
-			who = unknownLogin(login)
+			var kerr error
+			if who, kerr = t.unknownLogin(login); kerr != nil {
+				return kerr
+			}
 		}
 		ev := Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
 			Outcome: OutcomeOK, Detail: "reset link sent if the account is eligible"}

@@ -170,7 +170,10 @@ func (s *Service) checkPatientPassword(login, password string) (Patient, bool, b
 // duration (R11, R12); every failure is audited (R29).
 func (t *txn) patientAttempt(p Patient, found, ok bool, typed, action string) (Patient, error) {
 	if !found {
-		who := unknownLogin(typed)
+		who, err := t.unknownLogin(typed)
+		if err != nil {
+			return p, err
+		}
 		return p, t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActPatientLoginFailed, Target: who,
 			Outcome: OutcomeFailed, Detail: "no such portal login"})
 	}

@@ -245,7 +245,7 @@ func (s *Service) Stats() (Stats, error) {
 // The running totals and each practice's licenses in use are recomputed
 // from the records (R1, R44).
 func (s *Service) Check() error {
-	return s.db.CheckWith(context.Background(), verifyTotals, auditChain)
+	return s.describeBreak(s.db.CheckWith(context.Background(), verifyTotals, auditChain))
 }
 
 // dummyHash is a real hash of nothing in particular: logins for unknown names

@@ -36,7 +36,7 @@ func toAuditJSON(evs []accounts.Event) []auditJSON {
 
 func (a *app) auditCmd() *cobra.Command {
 	cmd := groupCmd("audit", "The audit trail: list events, verify the hash chain")
-	cmd.AddCommand(a.auditListCmd(), a.auditVerifyCmd())
+	cmd.AddCommand(a.auditListCmd(), a.auditVerifyCmd(), a.auditCheckpointCmd())
 	return cmd
 }
 

@@ -7,6 +7,7 @@ import (
 )
 
 func (a *app) checkCmd() *cobra.Command {
+	var checkpoint string
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Verify the database, its audit chain and its running totals",
@@ -14,7 +15,9 @@ func (a *app) checkCmd() *cobra.Command {
 check, or a PostgreSQL database's table layout; then the audit trail's hash
 chain (R29); then the running totals and every practice's licenses in use,
 recomputed from the records (R1). Exits 0 when healthy, else 1 with the first
-problem. A database that cannot be opened at all (truncated, corrupt, not a
+problem. With --checkpoint FILE (from "latchkey audit checkpoint") it also
+proves the trail still extends that signed checkpoint, naming the first event
+that differs or is missing. A database that cannot be opened at all (truncated, corrupt, not a
 Latchkey database, in use, a server that does not answer) fails with a
 message naming it. Writers wait while it runs.`,
 		Example: `  latchkey check --db demo.db && echo healthy
@@ -29,16 +32,25 @@ message naming it. Writers wait while it runs.`,
 			if err != nil {
 				return err
 			}
+			anchored := ""
+			if checkpoint != "" {
+				// R29: the trail still extends a signed checkpoint.
+				if anchored, err = a.verifyCheckpointFile(checkpoint); err != nil {
+					return err
+				}
+				anchored = "; " + anchored
+			}
 			path := svc.Where()
 			what := "every page checked"
 			if svc.Engine() == store.Postgres {
 				what = "tables checked"
 			}
-			return a.emit(map[string]any{"ok": true, "db": path, "engine": svc.Engine(), "events": n}, func() {
-				printf(a.io.Out, "OK: %s: %s, audit chain of %d events intact, totals match the records.\n", path, what, n)
+			return a.emit(map[string]any{"ok": true, "db": path, "engine": svc.Engine(), "events": n, "checkpoint": checkpoint}, func() {
+				printf(a.io.Out, "OK: %s: %s, audit chain of %d events intact%s, totals match the records.\n", path, what, n, anchored)
 			})
 		}),
 	}
+	cmd.Flags().StringVar(&checkpoint, "checkpoint", "", "also prove the audit trail extends the signed checkpoint in `FILE` (R29)")
 	a.addJSON(cmd)
 	return cmd
 }
