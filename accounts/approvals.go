@@ -310,3 +310,38 @@ func (s *Service) PendingApprovals(operator string) (int, error) {
 	}
 	return n, err
 }
+
+// stateApproveClear: an operator decides on a clear of u that waits for a
+// second operator (R42). Whether they may approve it (not their own) is
+// the approval's own check, so the refusal names R42 where it happens.
+func (t *txn) stateApproveClear(actor Actor, u User) error {
+	if actor.Kind != ActorOperator {
+		return refuse("R42", "only an operator approves a request")
+	}
+	id, err := t.pendingFor(u.ID)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		return refuse("R42", "no MFA clear of "+u.Login()+" waits for a second operator")
+	}
+	return nil
+}
+
+// PendingFor is the request waiting for a second operator about userID.
+func (s *Service) PendingFor(userID uint64) (ApprovalView, bool, error) {
+	var out ApprovalView
+	found := false
+	now := s.Now()
+	err := s.db.View(func(tx *store.Tx) error {
+		t := &txn{tx: tx, now: now, s: s}
+		id, err := t.pendingFor(userID)
+		if err != nil || id == 0 {
+			return err
+		}
+		a, err := getApproval(tx, id)
+		out, found = a.View(now), err == nil
+		return err
+	})
+	return out, found, err
+}

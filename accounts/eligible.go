@@ -32,6 +32,7 @@ const (
 	ActionFulfilLicenses  Action = "fulfil-licenses"   // R2
 	ActionPortalReset     Action = "portal-reset"      // R28
 	ActionVerify          Action = "verify-caller"     // R41
+	ActionApproveClear    Action = "approve-clear"     // R42
 )
 
 // Subject is the kind of record an action acts on.
@@ -135,6 +136,7 @@ var actionRules = []actionRule{
 	{ActionResetPassword, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateResetPassword(a, *r.user) }},
 	{ActionClearMFA, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateClearMFA(a, *r.user) }},
 	{ActionVerify, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateVerify(a) }},
+	{ActionApproveClear, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateApproveClear(a, *r.user) }},
 	{ActionInactivate, SubjectUser, &askInactivate, func(t *txn, _ Actor, r record) error { return t.stateInactivate(*r.user) }},
 	{ActionReactivate, SubjectUser, &askAdd, func(_ *txn, _ Actor, r record) error { return stateReactivate(*r.user, *r.practice) }},
 	{ActionPermissions, SubjectUser, &askPermissions, func(_ *txn, _ Actor, r record) error { return statePermissions(*r.user) }},

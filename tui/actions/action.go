@@ -64,7 +64,9 @@ type Data struct {
 	VerifyOptions []accounts.VerifyOption
 	// Passed is this operator's passed caller check of the user, offered to
 	// the actions a check precedes (unlock, reset, permissions, MFA clear).
-	Passed  *accounts.VerificationView
+	Passed *accounts.VerificationView
+	// Pending is the MFA clear of the user waiting for a second operator (R42).
+	Pending *accounts.ApprovalView
 	Version uint64 // the user's version when the form opened (R35)
 }
 
@@ -87,7 +89,7 @@ func (d *Data) Login() string { return common.Sanitize(d.User.Login()) }
 
 // All is every action, in the order help and the palette list them.
 var All = []*Action{
-	verifyCaller, unlock, sendSetup, resetPassword, clearMFA, inactivate, reactivate, permissions, replace, showQR,
+	verifyCaller, approveClear, unlock, sendSetup, resetPassword, clearMFA, inactivate, reactivate, permissions, replace, showQR,
 	addUser, requestLicenses, requireMFA, fulfilLicenses, portalReset,
 }
 

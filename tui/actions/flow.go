@@ -99,6 +99,13 @@ func load(svc common.Service, actor accounts.Actor, a *Action, sel accounts.Targ
 			d.Passed = &pv
 		}
 	}
+	if a.ID == accounts.ActionApproveClear {
+		if pa, ok, err := svc.PendingFor(tg.UserID); err != nil {
+			return d, err
+		} else if ok {
+			d.Pending = &pa
+		}
+	}
 	if a.ID == accounts.ActionVerify {
 		if d.VerifyOptions, err = svc.VerifyOptions(tg.UserID); err != nil {
 			return d, err

@@ -54,6 +54,7 @@ type Reader interface {
 	Risk(userID uint64) ([]accounts.RiskSignal, error)
 	Approvals(all bool, limit int) ([]accounts.ApprovalView, error)
 	PendingApprovals(operator string) (int, error)
+	PendingFor(userID uint64) (accounts.ApprovalView, bool, error)
 
 	// Which actions apply to a record and who may ask for them: the rules
 	// live in accounts, never in the console.

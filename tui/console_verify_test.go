@@ -1,0 +1,126 @@
+package tui
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/actions"
+	"latchkey/tui/common"
+)
+
+var sixDigits = regexp.MustCompile(`\b\d{6}\b`)
+
+// R41, R42, R43: in the user detail, V offers only the methods this user
+// has; the check dialog takes the code read back (a wrong one refused by
+// R41), shows it passed with its countdown; the MFA clear uses it and, for
+// an owner, waits for four eyes; the asking operator's A is refused (R42);
+// another operator sees the APPROVALS badge and A carries the clear out,
+// both names in the audit.
+func TestVerifyAndFourEyesInTheConsole(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner := us[0]
+	h.openUser(owner.ID)
+	if v := h.view(); !strings.Contains(v, "[PRIVILEGED]") || !strings.Contains(v, "not verified") {
+		t.Fatalf("risk and caller lines missing:\n%s", v)
+	}
+	h.key("V")
+	if _, ok := h.form(accounts.ActionVerify); !ok || !strings.Contains(h.view(), "code by text to •••-•••-0142") {
+		t.Fatalf("V did not offer the phone on file:\n%s", h.view())
+	}
+	if strings.Contains(h.view(), "authenticator app") {
+		t.Fatalf("offered an app the user does not have:\n%s", h.view())
+	}
+	h.key("enter") // the phone on file
+	h.key("enter") // no note
+	cd, ok := h.m.Top().(*actions.CheckDialog)
+	if !ok || !strings.Contains(h.view(), "expires in 15:00") {
+		t.Fatalf("no check dialog:\n%s", h.view())
+	}
+	code := sixDigits.FindString(lastMessage(t, h.f, owner.MFA.Phone).Body)
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	h.typeText(wrong)
+	h.key("enter")
+	if !strings.Contains(h.view(), "refused by R41") || cd.Verification().State != accounts.VerifyStarted {
+		t.Fatalf("wrong code not refused:\n%s", h.view())
+	}
+	h.typeText(code)
+	h.key("enter")
+	if cd.Verification().State != accounts.VerifyPassed || !strings.Contains(h.view(), "PASSED") {
+		t.Fatalf("right code not passed:\n%s", h.view())
+	}
+	h.key("esc")
+	h.tick() // the change feed moved: the detail reloads within a second
+	if !strings.Contains(h.view(), "PASSED, good for one action") {
+		t.Fatalf("detail does not show the passed check:\n%s", h.view())
+	}
+
+	h.key("m")
+	if !strings.Contains(h.view(), "PASSED: it goes with this action") {
+		t.Fatalf("the clear form does not offer the passed check:\n%s", h.view())
+	}
+	h.key("enter") // no knowledge record: the check is the record
+	h.key("enter")
+	h.paste("lost phone")
+	h.key("enter")
+	h.key("y")
+	if !strings.Contains(h.m.Flash(), "second operator") {
+		t.Fatalf("no four eyes: %q", h.m.Flash())
+	}
+	if !strings.Contains(h.view(), "waits for another operator") {
+		t.Fatalf("detail does not show the pending request:\n%s", h.view())
+	}
+
+	// The operator who asked cannot approve (R42).
+	h.key("A")
+	h.key("down") // approve
+	h.key("enter")
+	h.key("enter")
+	h.key("y")
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R42") {
+		t.Fatalf("own approval not refused:\n%s", h.view())
+	}
+	if u, _ := h.f.Svc.User(owner.ID); u.MFA.Method != accounts.MFASMS {
+		t.Fatal("cleared on the asking operator's approval")
+	}
+
+	// Another operator: the badge, then A.
+	bob := New(h.f.Svc, Options{Operator: "bob", Location: time.UTC, Start: common.PaneUsers})
+	bob.every = func() tea.Cmd { return nil }
+	hb := &harness{t: t, m: bob, f: h.f}
+	hb.send(tea.WindowSizeMsg{Width: 120, Height: 36})
+	hb.run(bob.Init())
+	if !strings.Contains(hb.view(), "APPROVALS 1") {
+		t.Fatalf("no approvals badge for bob:\n%s", hb.view())
+	}
+	hb.openUser(owner.ID)
+	hb.key("A")
+	if !strings.Contains(hb.view(), "Request #") || !strings.Contains(hb.view(), "PRIVILEGED") {
+		t.Fatalf("the request is not described:\n%s", hb.view())
+	}
+	hb.key("down")
+	hb.key("enter")
+	hb.paste("read the call notes")
+	hb.key("enter")
+	hb.key("y")
+	if u, _ := h.f.Svc.User(owner.ID); u.MFA.Method != accounts.MFANone {
+		t.Fatalf("not cleared: flash %q\n%s", hb.m.Flash(), hb.view())
+	}
+	es, _ := h.f.Svc.Audit(accounts.AuditQuery{UserID: owner.ID, Limit: 20})
+	found := false
+	for _, e := range es {
+		if e.Action == accounts.ActMFACleared && e.Outcome == accounts.OutcomeOK {
+			found = e.Actor == "alice" && e.ApprovedBy == "bob" && e.VerifyMethod == "code"
+		}
+	}
+	if !found {
+		t.Fatalf("clear event lacks both names or the check: %+v", es)
+	}
+}
