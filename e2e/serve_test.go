@@ -134,7 +134,7 @@ type key struct {
 }
 
 // sshKey writes a new Ed25519 key for name, as ssh-keygen would.
-func sshKey(t *testing.T, dir, name string) key {
+func sshKey(t testing.TB, dir, name string) key {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -167,7 +167,7 @@ var servingAt = regexp.MustCompile(`serving the desk addr=(\S+)`)
 
 // startServe runs `latchkey serve` on a free port and returns it with its
 // address, read from its log.
-func startServe(t *testing.T, bin, db, ops, hostKey string) (*exec.Cmd, string) {
+func startServe(t testing.TB, bin, db, ops, hostKey string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--db", db, "--operators", ops, "--host-key", hostKey, "--listen", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()

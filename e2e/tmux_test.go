@@ -137,7 +137,7 @@ var countdown = regexp.MustCompile(`(?m)\b\d{1,2}:\d{2}(:\d{2})?\s*$`)
 
 // setUp skips where the end-to-end tests cannot run, builds the binary and
 // a small demo database (seed 7, 8 practices, 10 lockouts).
-func setUp(t *testing.T) (bin, db string) {
+func setUp(t testing.TB) (bin, db string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test: skipped with -short")
@@ -190,7 +190,7 @@ func focused(screen, title string) bool {
 }
 
 // buildLatchkey builds the real binary into dir.
-func buildLatchkey(t *testing.T, dir string) string {
+func buildLatchkey(t testing.TB, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "latchkey")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -202,7 +202,7 @@ func buildLatchkey(t *testing.T, dir string) string {
 }
 
 // latchkey runs the binary and returns its stdout; any failure fails the test.
-func latchkey(t *testing.T, bin string, args ...string) []byte {
+func latchkey(t testing.TB, bin string, args ...string) []byte {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Stderr = os.Stderr
@@ -213,7 +213,7 @@ func latchkey(t *testing.T, bin string, args ...string) []byte {
 	return out
 }
 
-func decode(t *testing.T, data []byte, v any) {
+func decode(t testing.TB, data []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("not JSON (%v): %s", err, data)
