@@ -535,3 +535,30 @@ func BenchmarkUnlockInProcess(b *testing.B) {
 		}
 	}
 }
+
+// R35: two operators with the same user open over SSH see each other
+// ("also here"), and stop seeing each other when one leaves.
+func TestServeAlsoHere(t *testing.T) {
+	dk := newDesk(t)
+	alice, bob := newOperatorKey(t, "alice"), newOperatorKey(t, "bob")
+	d := serveDesk(t, dk.path, dk.clk, alice.line(""), bob.line(""))
+	ins := map[string]io.Writer{"alice": d.console(t, alice, 140, 40), "bob": d.console(t, bob, 140, 40)}
+	name := strings.Split(dk.locked[0], "@")[0]
+	for op, in := range ins {
+		_, _ = io.WriteString(in, "4")
+		waitFor(t, 5*time.Second, func() string { return op + "'s lockouts:\n" + d.frame(op) }, func() bool {
+			return strings.Contains(d.frame(op), name)
+		})
+		_, _ = io.WriteString(in, "\r") // open the first lockout's user
+	}
+	waitFor(t, 5*time.Second, func() string { return "alice sees bob:\n" + d.frame("alice") }, func() bool {
+		return strings.Contains(d.frame("alice"), "also here: bob")
+	})
+	waitFor(t, 5*time.Second, func() string { return "bob sees alice:\n" + d.frame("bob") }, func() bool {
+		return strings.Contains(d.frame("bob"), "also here: alice")
+	})
+	_, _ = io.WriteString(ins["bob"], "\x1b") // bob leaves the detail
+	waitFor(t, 5*time.Second, func() string { return "alice alone:\n" + d.frame("alice") }, func() bool {
+		return !strings.Contains(d.frame("alice"), "also here")
+	})
+}
