@@ -100,6 +100,9 @@ type Event struct {
 	Approval   uint64 `json:"approval,omitempty"`
 	Outcome    string `json:"outcome"` // "ok", "failed", or "refused R11"
 	Detail     string `json:"detail,omitempty"`
+	// Hash is the event's link in the chain (R29), as read; never written
+	// with the event itself.
+	Hash string `json:"hash,omitempty"`
 
 	readOnly bool // the actor may change nothing (R35); never stored
 }
@@ -144,7 +147,7 @@ func decodeEvent(en store.Entry) (Event, error) {
 	if err := json.Unmarshal(en.Data, &e); err != nil {
 		return e, err
 	}
-	e.Seq = en.Seq
+	e.Seq, e.Hash = en.Seq, en.Hash
 	return e, nil
 }
 

@@ -32,6 +32,10 @@ var clearMFA = &Action{
 		return dialog.FormSpec{Heading: "Clear the MFA of " + d.Name(), Sub: d.Login() + " · " + accounts.MFAStrength(d.User.MFA.Method),
 			Note: R26Warning + checkNote(d), Loud: true,
 			Groups: func(v *dialog.Values) []*huh.Group {
+				if d.Passed != nil {
+					// The passed check is the record (R41): only why is asked.
+					return []*huh.Group{huh.NewGroup(dialog.Reason(v, "e.g. lost phone", "R26"))}
+				}
 				return []*huh.Group{huh.NewGroup(
 					huh.NewSelect[string]().Key("check").Title("How was the caller's identity verified?").
 						Options(opts...).Value(v.S("check")).Validate(func(s string) error {

@@ -129,3 +129,32 @@ func TestFooterKeepsQuitAndAllKeysWhenNarrow(t *testing.T) {
 }
 
 var unlockKey = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unlock"))
+
+// "/" twice finds the second name: the old search is selected when the
+// filter opens again, and typing replaces it instead of appending (item 4).
+func TestFilterStartsANewSearch(t *testing.T) {
+	f := NewFilter(testCommon(80, 24), "filter")
+	f.Focus()
+	for _, r := range "ana" {
+		f.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	f.Blur()
+	f.Focus()
+	if !f.Selected() || !strings.Contains(ansi.Strip(f.View()), "type to replace") {
+		t.Fatalf("the old search is not selected: %q", ansi.Strip(f.View()))
+	}
+	for _, r := range "bob" {
+		f.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	if f.Value() != "bob" {
+		t.Fatalf("second search %q, want bob", f.Value())
+	}
+	// An arrow keeps the old text, to edit it.
+	f.Blur()
+	f.Focus()
+	f.Update(tea.KeyPressMsg{Code: tea.KeyLeft})
+	f.Update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	if f.Value() != "boxb" {
+		t.Fatalf("edit after an arrow: %q", f.Value())
+	}
+}

@@ -8,10 +8,13 @@ import (
 )
 
 // Filter is the "/" line of a pane: while it is focused every key is text
-// (so `q` typed in a filter is a letter, not quit).
+// (so `q` typed in a filter is a letter, not quit). "/" starts a new
+// search: the old text is shown selected, and the first key typed replaces
+// it (an arrow key keeps it, to edit it instead).
 type Filter struct {
-	c     *common.Common
-	input textinput.Model
+	c        *common.Common
+	input    textinput.Model
+	selected bool // the old text is selected: typing replaces it
 }
 
 // NewFilter returns an empty, unfocused filter.
@@ -35,14 +38,22 @@ func (f *Filter) restyle() {
 	f.input.SetStyles(s)
 }
 
-// Focus starts typing into the filter.
+// Focus starts a new search, the old text selected.
 func (f *Filter) Focus() tea.Cmd {
 	f.restyle()
+	f.selected = f.input.Value() != ""
+	f.input.CursorEnd()
 	return f.input.Focus()
 }
 
+// Selected reports whether the old text is selected (typing replaces it).
+func (f Filter) Selected() bool { return f.selected }
+
 // Blur stops typing, keeping the text.
-func (f *Filter) Blur() { f.input.Blur() }
+func (f *Filter) Blur() {
+	f.selected = false
+	f.input.Blur()
+}
 
 // Focused reports whether keys go to the filter.
 func (f Filter) Focused() bool { return f.input.Focused() }
@@ -52,6 +63,7 @@ func (f Filter) Value() string { return f.input.Value() }
 
 // Reset clears and blurs the filter.
 func (f *Filter) Reset() {
+	f.selected = false
 	f.input.Reset()
 	f.input.Blur()
 }
@@ -62,10 +74,36 @@ func (f *Filter) SetWidth(w int) { f.input.SetWidth(max(w, 8)) }
 // Update feeds a message to the input; it reports whether the text changed.
 func (f *Filter) Update(msg tea.Msg) (bool, tea.Cmd) {
 	before := f.input.Value()
+	if f.selected {
+		switch msg := msg.(type) {
+		case tea.PasteMsg:
+			f.input.SetValue("")
+		case tea.KeyPressMsg:
+			switch msg.String() {
+			case "backspace", "delete", "ctrl+u":
+				f.selected = false
+				f.input.SetValue("")
+				return before != "", nil
+			case "left", "right", "home", "end", "ctrl+a", "ctrl+e":
+				// keep the old text, to edit it
+			default:
+				if msg.Text != "" {
+					f.input.SetValue("") // a new search replaces the old
+				}
+			}
+		}
+		f.selected = false
+	}
 	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(msg)
 	return f.input.Value() != before, cmd
 }
 
-// View draws the filter line.
-func (f Filter) View() string { return f.input.View() }
+// View draws the filter line, the old text marked while it is selected.
+func (f Filter) View() string {
+	if f.selected {
+		return f.c.Styles.FilterPrompt.Render(f.input.Prompt) + f.c.Styles.Selected.Render(f.input.Value()) +
+			f.c.Styles.Muted.Render("  (type to replace)")
+	}
+	return f.input.View()
+}

@@ -1,6 +1,7 @@
 package panes
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -9,6 +10,7 @@ import (
 	"latchkey/accounts"
 	"latchkey/tui/common"
 	"latchkey/tui/components"
+	"latchkey/tui/dialog"
 )
 
 // auditScan bounds how many events one filtered page reads looking for
@@ -26,6 +28,7 @@ type eventRow struct {
 	Outcome string
 	Note    string // reason, verification and detail
 	Refused bool
+	Event   accounts.Event // the whole event, for enter
 }
 
 func toEventRow(c *common.Common, e accounts.Event) eventRow {
@@ -50,6 +53,7 @@ func toEventRow(c *common.Common, e accounts.Event) eventRow {
 		Outcome: common.Sanitize(e.Outcome),
 		Note:    common.Sanitize(strings.Join(note, " · ")),
 		Refused: strings.HasPrefix(e.Outcome, "refused"),
+		Event:   e,
 	}
 }
 
@@ -115,8 +119,52 @@ func (p *Audit) Title() string { return "Audit" }
 
 // Update handles the pane's messages and keys.
 func (p *Audit) Update(msg tea.Msg) tea.Cmd {
-	cmd, _ := p.list.Update(msg)
+	cmd, handled := p.list.Update(msg)
+	if handled {
+		return cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, p.c.Keys.Open) {
+		if r, ok := p.Selected(); ok {
+			return dialog.Open(EventDetails(p.c, r.Event))
+		}
+	}
 	return cmd
+}
+
+// EventDetails is an audit event shown whole (R29): who, what, on whom, at
+// whose request, why, how the caller was verified, who approved, the
+// outcome and its link in the chain.
+func EventDetails(c *common.Common, e accounts.Event) *dialog.Details {
+	s := common.Sanitize
+	num := func(n uint64) string {
+		if n == 0 {
+			return ""
+		}
+		return fmt.Sprintf("#%d", n)
+	}
+	verify := ""
+	if e.Verification != 0 {
+		verify = fmt.Sprintf("#%d %s, %s", e.Verification, s(e.VerifyMethod), s(e.VerifyResult))
+	}
+	approval := ""
+	if e.ApprovedBy != "" {
+		approval = s(e.ApprovedBy) + " " + num(e.Approval)
+	}
+	return dialog.NewDetails(c, "event", fmt.Sprintf("Audit event #%d", e.Seq), []dialog.Field{
+		{Label: "Time", Value: common.Stamp(e.Time, c.Loc)},
+		{Label: "Actor", Value: s(string(e.ActorKind) + ": " + e.Actor)},
+		{Label: "Action", Value: s(e.Action)},
+		{Label: "Target", Value: strings.TrimSpace(s(e.Target) + " " + num(e.TargetID))},
+		{Label: "Practice", Value: num(e.PracticeID)},
+		{Label: "Requested by", Value: s(e.Requester)},
+		{Label: "Reason", Value: s(e.Reason)},
+		{Label: "Verified", Value: s(e.VerifiedBy)},
+		{Label: "Verification", Value: verify},
+		{Label: "Approved by", Value: approval},
+		{Label: "Outcome", Value: s(e.Outcome)},
+		{Label: "Detail", Value: s(e.Detail)},
+		{Label: "Hash", Value: s(e.Hash)},
+	})
 }
 
 // ShortHelp is the footer's list.
@@ -125,7 +173,7 @@ func (p *Audit) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	return []key.Binding{k.Move, k.Filter, k.Help, k.Quit, k.NextTab}
+	return []key.Binding{k.Move, k.Filter, eventOpen, k.Help, k.Quit, k.NextTab}
 }
 
 // FullHelp is every key that works here.
@@ -135,3 +183,5 @@ func (p *Audit) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp())
 func (p *Audit) Selection() accounts.Target {
 	return accounts.Target{}
 }
+
+var eventOpen = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "whole event"))
