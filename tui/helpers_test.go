@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -56,6 +57,19 @@ func (h *harness) run(cmd tea.Cmd) { h.runAll([]tea.Cmd{cmd}, 0, cmdWait) }
 // wait for (a cursor blink).
 const cmdWait = 100 * time.Millisecond
 
+// serviceWait bounds a service call: far more than any takes, even on a
+// loaded machine.
+const serviceWait = 20 * time.Second
+
+// serviceCmdCode is the code of every command common.Cmd makes: the
+// service calls of panes and actions.
+var serviceCmdCode = reflect.ValueOf(common.Cmd(func() tea.Msg { return nil })).Pointer()
+
+// isServiceCmd reports whether cmd calls the service (made by common.Cmd).
+func isServiceCmd(cmd tea.Cmd) bool {
+	return cmd != nil && reflect.ValueOf(cmd).Pointer() == serviceCmdCode
+}
+
 // runAll runs cmds side by side, as the runtime does, and feeds their answers
 // back in the order the commands were given. A command still running after
 // cmdWait (a timer: a cursor blink, the task line's delay) is dropped, and
@@ -80,14 +94,36 @@ func (h *harness) runAll(cmds []tea.Cmd, depth int, wait time.Duration) {
 	}
 	msgs := make([]tea.Msg, len(cmds))
 	got := make([]bool, len(cmds))
+	// A service call (made with common.Cmd) is always waited for, however
+	// loaded the machine; only timers are cut off at wait.
+	service := 0
+	for _, cmd := range cmds {
+		if isServiceCmd(cmd) {
+			service++
+		}
+	}
 	deadline := time.After(wait)
+	hard := time.After(serviceWait)
+	late := false // the deadline passed while a service call ran
 wait:
 	for running > 0 {
 		select {
 		case a := <-ch:
 			msgs[a.i], got[a.i] = a.msg, true
 			running--
+			if isServiceCmd(cmds[a.i]) {
+				service--
+			}
+			if late && service == 0 {
+				break wait
+			}
 		case <-deadline:
+			if service == 0 {
+				break wait
+			}
+			deadline, late = nil, true // keep waiting for the service
+		case <-hard:
+			h.t.Errorf("harness: a service call took longer than %s", serviceWait)
 			break wait
 		}
 	}
