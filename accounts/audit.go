@@ -102,7 +102,7 @@ type Event struct {
 	Detail     string `json:"detail,omitempty"`
 	// Hash is the event's link in the chain (R29), as read; never written
 	// with the event itself.
-	Hash string `json:"hash,omitempty"`
+	Hash string `json:"-"`
 
 	readOnly bool // the actor may change nothing (R35); never stored
 }
