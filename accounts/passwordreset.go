@@ -23,8 +23,9 @@ const ForgotAnswer = "If an account with a verified email matches, a reset link 
 
 // ForgotPassword is "Forgot your password?" (R16): a user with a verified
 // login email gets a single-use reset link, valid ResetLinkTTL, by email;
-// a newer request kills the older link. The answer and the audit event are
-// the same for a known and an unknown address.
+// a newer request kills the older link. The answer is the same for a known
+// and an unknown address, and whether or not the request was throttled: at
+// most one email per address per ForgotEvery, the rest counted in the audit.
 func (s *Service) ForgotPassword(login string) (string, error) {
 	login = strings.TrimSpace(login)
 	err := s.update(func(t *txn) error {
@@ -36,8 +37,19 @@ func (s *Service) ForgotPassword(login string) (string, error) {
 				return kerr
 			}
 		}
+		if err != nil && !IsNotFound(err) {
+			return err
+		}
+		held, more, terr := t.forgotThrottle(login)
+		if terr != nil {
+			return terr
+		}
+		if held {
+			return t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
+				Outcome: refusedOutcome("R16"), Detail: more})
+		}
 		ev := Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
-			Outcome: OutcomeOK, Detail: "reset link sent if the account is eligible"}
+			Outcome: OutcomeOK, Detail: "reset link sent if the account is eligible" + more}
 		if err == nil && u.Status == StatusActive && u.EmailVerified && !u.Legacy() {
 			if _, err := t.sendReset(u, u.Email, ActResetRequested); err != nil {
 				return err

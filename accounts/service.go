@@ -25,6 +25,9 @@ type Config struct {
 	SetupLinkMaxAge time.Duration
 	// ResetLinkTTL is how long a password-reset link works (R16).
 	ResetLinkTTL time.Duration
+	// ForgotEvery is how often "Forgot your password?" may email one
+	// address (R16); zero means DefaultForgotEvery, 5 minutes.
+	ForgotEvery time.Duration
 	// PortalForceChange makes a patient change a reset password at the next
 	// login (R28).
 	PortalForceChange bool
@@ -36,7 +39,7 @@ type Config struct {
 // DefaultConfig is the configuration that ships.
 func DefaultConfig() Config {
 	return Config{MaxFailures: 5, LockDuration: 60 * time.Minute, Hash: DefaultHashParams,
-		ResetLinkTTL: 60 * time.Minute, PortalForceChange: true}
+		ResetLinkTTL: 60 * time.Minute, ForgotEvery: DefaultForgotEvery, PortalForceChange: true}
 }
 
 // Service is the account subsystem over one database file.

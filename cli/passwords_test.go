@@ -124,6 +124,15 @@ func TestForgotAndResetLink(t *testing.T) {
 	}
 
 	first := linkIn(t, lastMessage(t, db, u.Email))
+	// Within 5 minutes a second request sends nothing (one email per
+	// address per 5 minutes) and answers the same.
+	if again := mustRun(t, "act", "forgot", u.Login(), "--db", db); again.out != known.out {
+		t.Errorf("a throttled request answers differently: %q", again.out)
+	}
+	if linkIn(t, lastMessage(t, db, u.Email)) != first {
+		t.Fatal("a second request within 5 minutes sent another email")
+	}
+	mustRun(t, "clock", "advance", "5m", "--db", db, "--operator", "dana")
 	mustRun(t, "act", "forgot", u.Login(), "--db", db)
 	m := lastMessage(t, db, u.Email)
 	link := linkIn(t, m)
@@ -148,7 +157,8 @@ func TestForgotAndResetLink(t *testing.T) {
 		t.Errorf("login with the new password: %s", r.out)
 	}
 
-	// A fresh link is dead after 61 minutes of demo clock.
+	// A fresh link (5 minutes on) is dead after 61 minutes of demo clock.
+	mustRun(t, "clock", "advance", "5m", "--db", db, "--operator", "dana")
 	mustRun(t, "act", "forgot", u.Login(), "--db", db)
 	late := linkIn(t, lastMessage(t, db, u.Email))
 	mustRun(t, "clock", "advance", "61m", "--db", db, "--operator", "dana")
