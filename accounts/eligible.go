@@ -33,6 +33,7 @@ const (
 	ActionPortalReset     Action = "portal-reset"      // R28
 	ActionVerify          Action = "verify-caller"     // R41
 	ActionApproveClear    Action = "approve-clear"     // R42
+	ActionReviewWatch     Action = "review-watch"      // R43
 )
 
 // Subject is the kind of record an action acts on.
@@ -137,6 +138,7 @@ var actionRules = []actionRule{
 	{ActionClearMFA, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateClearMFA(a, *r.user) }},
 	{ActionVerify, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateVerify(a) }},
 	{ActionApproveClear, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateApproveClear(a, *r.user) }},
+	{ActionReviewWatch, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateReviewWatch(a, *r.user) }},
 	{ActionInactivate, SubjectUser, &askInactivate, func(t *txn, _ Actor, r record) error { return t.stateInactivate(*r.user) }},
 	{ActionReactivate, SubjectUser, &askAdd, func(_ *txn, _ Actor, r record) error { return stateReactivate(*r.user, *r.practice) }},
 	{ActionPermissions, SubjectUser, &askPermissions, func(_ *txn, _ Actor, r record) error { return statePermissions(*r.user) }},

@@ -216,3 +216,39 @@ func (s *Service) ReviewWatch(actor Actor, id uint64, note string) (WatchEntry, 
 	})
 	return out, err
 }
+
+// stateReviewWatch: an operator reviews a user's factor on the watch list
+// (R43); a user with nothing on it has nothing to review.
+func (t *txn) stateReviewWatch(actor Actor, u User) error {
+	if actor.Kind != ActorOperator {
+		return refuse("R43", "only an operator reviews the watch list")
+	}
+	if _, ok, err := openWatchOf(t.tx, u.ID); err != nil || !ok {
+		if err == nil {
+			err = refuse("R43", u.Login()+" has no factor on the watch list")
+		}
+		return err
+	}
+	return nil
+}
+
+// WatchOf is the user's newest unreviewed watch-list entry, if any.
+func (s *Service) WatchOf(userID uint64) (WatchEntry, bool, error) {
+	var w WatchEntry
+	var ok bool
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		w, ok, err = openWatchOf(tx, userID)
+		return err
+	})
+	return w, ok, err
+}
+
+// OpenWatchCount is how many entries wait for review (the header's badge).
+func (s *Service) OpenWatchCount() (int, error) {
+	n := 0
+	err := s.db.View(func(tx *store.Tx) error {
+		return tx.Scan(ixWatchOpen, nil, nil, false, func(_, _ []byte) (bool, error) { n++; return n < 1000, nil })
+	})
+	return n, err
+}

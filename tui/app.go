@@ -43,6 +43,7 @@ type App struct {
 	sim       common.Simulator // the simulated users, when the command line gave one (R40)
 	seen      uint64           // the change feed's number at the last reload (live.go)
 	approvals int              // other operators' four-eyes requests waiting (R42)
+	watch     int              // watched factors waiting for review (R43)
 	presence  uint64           // who-has-whom-open's number at the last redraw
 
 	quitting bool
@@ -76,6 +77,9 @@ func New(svc common.Service, opts Options) *App {
 	}
 	if n, err := svc.PendingApprovals(c.Operator); err == nil {
 		m.approvals = n // and its four-eyes badge (R42)
+	}
+	if n, err := svc.OpenWatchCount(); err == nil {
+		m.watch = n // and its watch-list badge (R43)
 	}
 	m.seen = changeSeq(svc)
 	m.layout()

@@ -123,4 +123,23 @@ func TestVerifyAndFourEyesInTheConsole(t *testing.T) {
 	if !found {
 		t.Fatalf("clear event lacks both names or the check: %+v", es)
 	}
+
+	// R43: a factor enrolled an hour later is watched: the badge, the risk
+	// line, and W records the review.
+	h.f.Clock.Advance(time.Hour)
+	enrolSMS(t, h.f, owner)
+	hb.tick()
+	if !strings.Contains(hb.view(), "WATCH 1") || !strings.Contains(hb.view(), "[WATCH LIST]") {
+		t.Fatalf("no watch badge or signal:\n%s", hb.view())
+	}
+	hb.key("W")
+	hb.key("enter") // no note: refused by the form
+	if _, ok := hb.form(accounts.ActionReviewWatch); !ok {
+		t.Fatalf("W without a note left the form:\n%s", hb.view())
+	}
+	hb.paste("called back on the number on file: it was them")
+	hb.key("enter")
+	if ws, _ := h.f.Svc.WatchList(false, 0); len(ws) != 0 {
+		t.Fatalf("still watched: %+v\n%s", ws, hb.view())
+	}
 }

@@ -25,9 +25,10 @@ type liveMsg struct {
 	Stats  accounts.Stats
 	Seq    uint64
 	Lifted int
-	// Approvals is how many four-eyes requests of other operators wait (R42).
-	Approvals int
-	Err       error
+	// Approvals is how many four-eyes requests of other operators wait (R42),
+	// Watch how many watched factors wait for review (R43).
+	Approvals, Watch int
+	Err              error
 	// The version now of the user an open form acts on (0: none).
 	FormUser, FormVersion uint64
 }
@@ -81,6 +82,9 @@ func (m *App) liveCmd(sweep bool) tea.Cmd {
 		if out.Err == nil {
 			out.Approvals, out.Err = svc.PendingApprovals(operator)
 		}
+		if out.Err == nil {
+			out.Watch, out.Err = svc.OpenWatchCount()
+		}
 		out.Seq = svc.ChangeSeq()
 		return out
 	})
@@ -92,7 +96,7 @@ func (m *App) onLive(msg liveMsg) tea.Cmd {
 		return nil
 	}
 	m.c.Stats = msg.Stats
-	m.approvals = msg.Approvals
+	m.approvals, m.watch = msg.Approvals, msg.Watch
 	if msg.Lifted > 0 {
 		m.setFlash(fmt.Sprintf("%s lifted by %s (R12)", plural(msg.Lifted, "lock"), themselves(msg.Lifted)), false)
 	}

@@ -49,8 +49,8 @@ func (m *App) Render() string {
 	}
 	header := components.Header(c, components.HeaderInfo{
 		Stats: c.Stats, Demo: c.Svc.IsDemo(), Offset: c.Svc.ClockOffset(), Now: c.Now(), Sim: m.simBadge(),
-		Approvals: m.approvals,
-		Offline:   offline(c.Svc),
+		Approvals: m.approvals, Watch: m.watch,
+		Offline: offline(c.Svc),
 	})
 	tabBar := components.Tabs(c, m.tabTitles(), m.active, m.badges())
 	footer := m.footer.View(m.keyMap())

@@ -67,6 +67,8 @@ type Data struct {
 	Passed *accounts.VerificationView
 	// Pending is the MFA clear of the user waiting for a second operator (R42).
 	Pending *accounts.ApprovalView
+	// Watch is the user\'s factor on the watch list (R43).
+	Watch   *accounts.WatchEntry
 	Version uint64 // the user's version when the form opened (R35)
 }
 
@@ -89,7 +91,7 @@ func (d *Data) Login() string { return common.Sanitize(d.User.Login()) }
 
 // All is every action, in the order help and the palette list them.
 var All = []*Action{
-	verifyCaller, approveClear, unlock, sendSetup, resetPassword, clearMFA, inactivate, reactivate, permissions, replace, showQR,
+	verifyCaller, approveClear, reviewWatch, unlock, sendSetup, resetPassword, clearMFA, inactivate, reactivate, permissions, replace, showQR,
 	addUser, requestLicenses, requireMFA, fulfilLicenses, portalReset,
 }
 

@@ -106,6 +106,13 @@ func load(svc common.Service, actor accounts.Actor, a *Action, sel accounts.Targ
 			d.Pending = &pa
 		}
 	}
+	if a.ID == accounts.ActionReviewWatch {
+		if w, ok, err := svc.WatchOf(tg.UserID); err != nil {
+			return d, err
+		} else if ok {
+			d.Watch = &w
+		}
+	}
 	if a.ID == accounts.ActionVerify {
 		if d.VerifyOptions, err = svc.VerifyOptions(tg.UserID); err != nil {
 			return d, err

@@ -55,6 +55,8 @@ type Reader interface {
 	Approvals(all bool, limit int) ([]accounts.ApprovalView, error)
 	PendingApprovals(operator string) (int, error)
 	PendingFor(userID uint64) (accounts.ApprovalView, bool, error)
+	WatchOf(userID uint64) (accounts.WatchEntry, bool, error)
+	OpenWatchCount() (int, error)
 
 	// Which actions apply to a record and who may ask for them: the rules
 	// live in accounts, never in the console.
@@ -85,6 +87,7 @@ type Writer interface {
 	CheckVerification(actor accounts.Actor, id uint64, code string) (accounts.VerificationView, error)
 	ApproveRequest(actor accounts.Actor, id uint64, note string) (accounts.ApprovalView, accounts.ClearMFAResult, error)
 	DenyRequest(actor accounts.Actor, id uint64, note string) (accounts.ApprovalView, error)
+	ReviewWatch(actor accounts.Actor, id uint64, note string) (accounts.WatchEntry, error)
 	RequireMFA(actor accounts.Actor, practiceID uint64, on bool, req accounts.Request) (accounts.Practice, error)
 	RequestLicenses(actor accounts.Actor, practiceID uint64, count int, req accounts.Request) (accounts.LicenseRequest, error)
 	FulfilLicenses(actor accounts.Actor, requestID uint64, req accounts.Request) (accounts.LicenseRequest, accounts.Practice, error)

@@ -22,6 +22,8 @@ type HeaderInfo struct {
 	// Approvals counts other operators' MFA clears waiting for a second
 	// operator (R42): a worded badge, never colour alone.
 	Approvals int
+	// Watch counts factors enrolled soon after a clear, not reviewed (R43).
+	Watch int
 	// Offline, when set, says the shared database cannot be reached and
 	// the store is reconnecting (R44).
 	Offline string
@@ -43,6 +45,9 @@ func Header(c *common.Common, h HeaderInfo) string {
 	}
 	if h.Approvals > 0 {
 		left += "  " + st.Warn.Render(fmt.Sprintf("APPROVALS %d", h.Approvals))
+	}
+	if h.Watch > 0 {
+		left += "  " + st.Warn.Render(fmt.Sprintf("WATCH %d", h.Watch))
 	}
 	if h.Offline != "" {
 		left += "  " + st.Locked.Render("RECONNECTING: "+common.Sanitize(h.Offline))
