@@ -1,7 +1,11 @@
 package tui
 
 import (
+	"os"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,5 +52,41 @@ func BenchmarkFilterKeyToView(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms/key")
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms/key")
 		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms/key")
+	}
+}
+
+// The console's memory after 100 typed filters at a million users (issue 14
+// item 6: heap ≤ 100 MB, RSS ≤ 300 MB): RSS split into its anonymous part
+// (the heap and the runtime) and the file's pages mapped by bbolt, which the
+// kernel may drop at will.
+func BenchmarkFilterMemory(b *testing.B) {
+	m := benchApp(openBench(b), 140, 40, common.PaneUsers)
+	for b.Loop() {
+		for i := range 100 {
+			q := filterQueries[i%len(filterQueries)]
+			_, cmd := m.Update(keyMsg("/"))
+			syncRun(m, cmd)
+			for _, r := range q {
+				_, cmd := m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+				syncRun(m, cmd)
+				_ = m.Render()
+			}
+			_, cmd = m.Update(keyMsg("esc"))
+			syncRun(m, cmd)
+		}
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
+	status, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(status), "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || (name != "VmRSS" && name != "RssAnon" && name != "RssFile" && name != "VmHWM") {
+			continue
+		}
+		if kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(value), " kB")); err == nil {
+			b.ReportMetric(float64(kb)/1024, name+"-MB")
+		}
 	}
 }

@@ -4,6 +4,8 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -41,10 +43,24 @@ func Run(svc *accounts.Service, opts Options) (err error) {
 	if opts.Operator == "" {
 		return errors.New("the console needs an operator name (R35)")
 	}
-	p := tea.NewProgram(New(svc, opts), opts.ProgramOptions...)
+	p := tea.NewProgram(New(svc, opts), append(frameRate(), opts.ProgramOptions...)...)
 	_, err = p.Run()
 	if errors.Is(err, tea.ErrProgramPanic) {
 		return fmt.Errorf("the console stopped after an internal error; the database is unchanged by it: %w", err)
 	}
 	return err
+}
+
+// FPS is the console's frame rate: at 120 frames a key's redraw waits at
+// most about 8 ms for the next frame instead of 17, and an idle console
+// draws nothing (Bubble Tea renders only a changed view). $LATCHKEY_FPS
+// overrides it, for measuring (issue 14 item 8).
+const FPS = 120
+
+func frameRate() []tea.ProgramOption {
+	fps := FPS
+	if v, err := strconv.Atoi(os.Getenv("LATCHKEY_FPS")); err == nil && v > 0 {
+		fps = v
+	}
+	return []tea.ProgramOption{tea.WithFPS(fps)}
 }
