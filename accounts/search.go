@@ -160,8 +160,21 @@ type searchQuery struct {
 }
 
 // gatherBudget bounds the index keys one word may cost to gather before the
-// search decides it is not selective and checks docs instead.
+// search decides it is not selective and checks docs instead. A key costs
+// about a third of checking a doc; with two words or more, matches are
+// sparser than either word's and reading docs would go far to fill a page,
+// so each word may cost more (multiWordBudget).
 var gatherBudget = 20000
+
+const multiWordBudget = 8
+
+// gatherOrder is the order words are gathered in: the longest (the most
+// selective, usually) first.
+func gatherOrder(terms []string) []string {
+	out := slices.Clone(terms)
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
 
 // find returns the page of hits of ranks 1 and 2 after q.after.
 func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
@@ -214,8 +227,11 @@ func (sp searchSpace) eachCandidate(tx *store.Tx, m *matcher, rank int, scope, a
 		}
 		cands, have = ids, true
 	}
-	for _, term := range m.terms {
+	for _, term := range gatherOrder(m.terms) {
 		budget := gatherBudget
+		if len(m.terms) > 1 {
+			budget *= multiWordBudget
+		}
 		if have {
 			// Gathering costs about a tenth of checking a doc: worth it only
 			// while it is cheaper than checking what is already gathered.

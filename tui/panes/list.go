@@ -82,7 +82,10 @@ func (l *list[T]) load(rows int) tea.Cmd {
 	l.req++
 	l.loading = true
 	req, q, fetch, arg := l.req, l.filter.Value(), l.fetch, l.arg
-	limit := max(l.size, min(rows, 5000))
+	// A new query asks for a screenful and the prefetch margin, not a whole
+	// page: the first rows are on screen sooner, and more come as the
+	// cursor moves.
+	limit := max(min(l.size, l.height+prefetch), min(rows, 5000))
 	return common.Query(l.id, req, func() (any, error) {
 		r, err := fetch(arg, q, 0, nil, limit)
 		return page[T]{reset: true, rows: r, limit: limit, query: q, arg: arg}, err
