@@ -183,3 +183,23 @@ func TestPresence(t *testing.T) {
 		t.Errorf("left behind: %v", got)
 	}
 }
+
+// R35: for a read-only operator no action applies, each naming R35, so
+// every face hides or refuses it before a form is filled.
+func TestReadOnlyEligibleForNothing(t *testing.T) {
+	s, _ := newTestService(t)
+	_, owner, _ := practiceWith(t, s, "Eligible Clinic", 5)
+	_ = failLogins(t, s, owner.Email, 5)
+	el, err := s.Eligible(ReadOnlyOperator("rita"), Target{UserID: owner.ID})
+	if err != nil || len(el) == 0 {
+		t.Fatalf("eligible: %v %v", el, err)
+	}
+	for _, e := range el {
+		if e.OK || e.Rule != "R35" {
+			t.Errorf("%s for a read-only operator: %+v", e.Action, e)
+		}
+	}
+	if e, _ := s.EligibleFor(Operator("dana"), ActionUnlock, Target{UserID: owner.ID}); !e.OK {
+		t.Errorf("unlock for a writing operator: %+v", e)
+	}
+}

@@ -202,6 +202,10 @@ func (s *Service) EligibleFor(actor Actor, a Action, tg Target) (Eligibility, er
 }
 
 func (t *txn) eligible(actor Actor, ar actionRule, rec record) (Eligibility, error) {
+	if actor.ReadOnly { // they see everything and change nothing (R35)
+		re := readOnlyRefusal(actor.Name).(*RuleError)
+		return Eligibility{Action: ar.Action, Rule: re.Rule, Why: re.Msg, Guidance: re.Guidance}, nil
+	}
 	e := Eligibility{Action: ar.Action, OK: true}
 	var err error
 	if ar.State != nil {

@@ -44,6 +44,9 @@ Without --out the checkpoint is printed (JSON).`,
 				_, err := a.io.Out.Write(b)
 				return err
 			}
+			if out, err = a.localFile("--out", out); err != nil {
+				return err
+			}
 			if err := atomicfile.WriteNew(out, func(tmp string) error { return os.WriteFile(tmp, b, 0o600) }); err != nil {
 				return err
 			}
@@ -60,6 +63,10 @@ Without --out the checkpoint is printed (JSON).`,
 // verifyCheckpointFile proves that the audit trail extends the checkpoint
 // in path (R29) and says what it proved.
 func (a *app) verifyCheckpointFile(path string) (string, error) {
+	path, err := a.localFile("--checkpoint", path)
+	if err != nil {
+		return "", err
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("checkpoint: %w", err)

@@ -251,7 +251,13 @@ at their first login. Record why (--reason) and how the caller was verified
 			}
 			path := out
 			if path == "" {
-				path = freeName(defaultPDFName(p.Login, svc.Now()))
+				path = defaultPDFName(p.Login, svc.Now())
+			}
+			if path, err = a.localFile("the credentials document (--out)", path); err != nil {
+				return err
+			}
+			if out == "" {
+				path = freeName(path)
 			}
 			if abs, err := filepath.Abs(path); err == nil {
 				path = abs

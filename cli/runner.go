@@ -217,6 +217,16 @@ func (a *app) localPath(p string) string {
 	return filepath.Join(a.host.Dir, p)
 }
 
+// localFile is a file a command writes or reads where it runs, named by
+// what (e.g. "--out"): resolved against the caller's directory through the
+// socket of an open desk, and refused over SSH, where "here" is the server.
+func (a *app) localFile(what, p string) (string, error) {
+	if a.host != nil && a.host.Remote {
+		return "", fmt.Errorf("%s names a file on the desk's server: not available %s; run this on the server's machine", what, a.host.Via)
+	}
+	return a.localPath(p), nil
+}
+
 // emit prints a command's result: v as JSON with --json, else what human
 // writes for people. Errors are printed once, by report.
 func (a *app) emit(v any, human func()) error {

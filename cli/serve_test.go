@@ -249,7 +249,8 @@ func TestServeCommandsOverSSH(t *testing.T) {
 	if r.code != ExitUsage || e.Usage == "" {
 		t.Errorf("usage error over SSH: exit %d, %+v", r.code, e)
 	}
-	for _, cmd := range []string{"demo --db /tmp/nope.db", "backup /tmp/nope.db", "serve"} {
+	for _, cmd := range []string{"demo --db /tmp/nope.db", "backup /tmp/nope.db", "serve",
+		"audit checkpoint --out /tmp/nope.db", "check --checkpoint /etc/passwd"} {
 		if r := d.sshRun(t, alice, cmd); r.code != ExitFailure || !strings.Contains(r.err, "not available over SSH") {
 			t.Errorf("%s over SSH: exit %d, %s", cmd, r.code, r.err)
 		}

@@ -54,6 +54,13 @@ type App struct {
 func New(svc common.Service, opts Options) *App {
 	c := common.New(svc, opts.Operator)
 	c.ReadOnly = opts.ReadOnly
+	if c.ReadOnly {
+		// A read-only operator's write keys vanish from the footer and
+		// help, and do nothing (R35); the service refuses them anyway.
+		for _, b := range []*key.Binding{&c.Keys.ClockStep, &c.Keys.ClockHour, &c.Keys.Simulate} {
+			b.SetEnabled(false)
+		}
+	}
 	if opts.Location != nil {
 		c.Loc = opts.Location
 	}
@@ -358,6 +365,9 @@ func (m *App) bodyHeight() int {
 func (m *App) keyMap() help.KeyMap {
 	if d := m.dialogs.Top(); d != nil {
 		return d
+	}
+	if m.c.ReadOnly {
+		return m.focused() // no action keys for who may not act (R35)
 	}
 	return withActions{m.focused()}
 }

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"latchkey/accounts"
 	"latchkey/tui/common"
@@ -35,5 +38,51 @@ func TestChangeWakesConsoleAtOnce(t *testing.T) {
 	}
 	if h.m.seen != h.f.Svc.ChangeSeq() {
 		t.Errorf("after the wake the console has seen %d, the feed is at %d", h.m.seen, h.f.Svc.ChangeSeq())
+	}
+}
+
+// R35: a read-only operator's console shows no write keys: no action keys
+// on a selection, no demo clock, no simulator.
+func TestReadOnlyConsoleHidesWriteKeys(t *testing.T) {
+	f, err := fixture.Build(t.TempDir()+"/ro.db", fixture.Options{Practices: 1, Users: 4, Locked: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Svc.Close() })
+	for _, ro := range []bool{false, true} {
+		m := New(f.Svc, Options{Operator: "rita", ReadOnly: ro, Location: time.UTC, Start: common.PaneLockouts})
+		m.every = func() tea.Cmd { return nil }
+		hs := &harness{t: t, m: m, f: f}
+		hs.send(tea.WindowSizeMsg{Width: 140, Height: 40})
+		hs.run(m.Init())
+		shown := map[string]bool{} // what help draws: the enabled bindings
+		for _, b := range m.keyMap().ShortHelp() {
+			if b.Enabled() {
+				shown[b.Help().Key] = true
+			}
+		}
+		for _, col := range m.keyMap().FullHelp() {
+			for _, b := range col {
+				if b.Enabled() {
+					shown[b.Help().Key] = true
+				}
+			}
+		}
+		var all []string
+		for k := range shown {
+			all = append(all, k)
+		}
+		hasUnlock := false
+		for k := range shown {
+			if k == "u" || strings.HasPrefix(k, "u ") || strings.Contains(k, " u ") || strings.HasSuffix(k, " u") {
+				hasUnlock = true
+			}
+		}
+		if ro && (hasUnlock || shown["+"] || shown["ctrl+s"]) {
+			t.Errorf("read-only console offers write keys: %q", all)
+		}
+		if !ro && !hasUnlock {
+			t.Errorf("a writing operator's console lacks the unlock key: %q", all)
+		}
 	}
 }
