@@ -3,7 +3,6 @@ package accounts
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"latchkey/store"
@@ -175,7 +174,10 @@ func (s *Service) DenyRequest(actor Actor, id uint64, note string) (ApprovalView
 }
 
 func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (ApprovalView, ClearMFAResult, error) {
-	note = strings.TrimSpace(note)
+	note, err := checkText("note", note, MaxReason)
+	if err != nil {
+		return ApprovalView{}, ClearMFAResult{}, err
+	}
 	action := ActApprovalApproved
 	if !approve {
 		action = ActApprovalDenied
@@ -192,7 +194,7 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 	var out Approval
 	var res ClearMFAResult
 	var refusal error
-	err := s.act(actor, action, &target, Request{Reason: note, Approval: id}, func(t *txn) error {
+	err = s.act(actor, action, &target, Request{Reason: note, Approval: id}, func(t *txn) error {
 		if actor.Kind != ActorOperator {
 			return refuse("R42", "only an operator approves a request")
 		}

@@ -125,6 +125,9 @@ func (t *txn) audit(actor Actor, action string, u *User, req Request, outcome, d
 }
 
 func (t *txn) appendEvent(e Event) error {
+	if err := checkEventText(&e); err != nil {
+		return err
+	}
 	if e.Time.IsZero() {
 		e.Time = t.now
 	}

@@ -74,7 +74,7 @@ func TestLastOwnerStays(t *testing.T) {
 	if _, err := s.SetRoles(Operator("op"), second.ID, Roles{Owner: true}, Request{Requester: owner.Email, Reason: "co-owner"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetRoles(Operator("op"), owner.ID, Roles{Admin: true}, Request{Requester: second.Email}); err != nil {
+	if _, err := s.SetRoles(Operator("op"), owner.ID, Roles{Admin: true}, Request{Requester: second.Email, Reason: "stepping back"}); err != nil {
 		t.Fatalf("demoting one of two owners: %v", err)
 	}
 }

@@ -109,7 +109,11 @@ func (t *txn) createPatient(actor Actor, practiceID uint64, name, login, contact
 
 // CreatePatient adds a patient-portal account with no password yet.
 func (s *Service) CreatePatient(actor Actor, practiceID uint64, name, login, contact string) (Patient, error) {
-	name, login, contact = strings.TrimSpace(name), strings.TrimSpace(login), strings.TrimSpace(contact)
+	name, err := checkName("name", name)
+	if err != nil {
+		return Patient{}, err
+	}
+	login, contact = strings.TrimSpace(login), strings.TrimSpace(contact)
 	if name == "" || login == "" {
 		return Patient{}, badField("name", "a patient needs a name and a portal login")
 	}
@@ -119,7 +123,7 @@ func (s *Service) CreatePatient(actor Actor, practiceID uint64, name, login, con
 		}
 	}
 	var p Patient
-	err := s.update(func(t *txn) error {
+	err = s.update(func(t *txn) error {
 		if _, err := getPractice(t.tx, practiceID); err != nil {
 			return err
 		}

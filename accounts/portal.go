@@ -58,7 +58,9 @@ func (s *Service) ResetPatientPassword(actor Actor, patientID uint64, designated
 }
 
 func (s *Service) resetPatientPassword(actor Actor, patientID uint64, designated string, req Request, deliver DocumentWriter) (_ PortalReset, err error) {
-	req.Reason, req.VerifiedBy = strings.TrimSpace(req.Reason), strings.TrimSpace(req.VerifiedBy)
+	if err := checkRequest(actor, ActPatientPasswordReset, &req); err != nil {
+		return PortalReset{}, err
+	}
 	if actor.Kind == ActorOperator {
 		if req.Reason == "" {
 			return PortalReset{}, badField("reason", "say why the portal password is reset (R28)")

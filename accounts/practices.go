@@ -10,15 +10,18 @@ import (
 
 // CreatePractice adds a practice with its purchased license count.
 func (s *Service) CreatePractice(actor Actor, name string, purchased int) (Practice, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return Practice{}, badField("name", "a practice needs a name")
+	name, err := checkName("name", name)
+	if err != nil {
+		return Practice{}, err
 	}
 	if purchased < 0 {
 		return Practice{}, badField("purchased", "cannot be negative")
 	}
 	var p Practice
-	err := s.update(func(t *txn) error {
+	err = s.update(func(t *txn) error {
+		if err := t.checkNewPracticeName(name); err != nil {
+			return err
+		}
 		var err error
 		p, err = t.createPractice(actor, name, purchased)
 		return err
@@ -50,22 +53,29 @@ func (s *Service) Practice(id uint64) (Practice, error) {
 	return p, err
 }
 
-// FindPractice finds a practice by its number or its exact name (any case).
+// FindPractice finds a practice by its number or its name (case and runs of
+// spaces do not count). A name that matches several practices is refused,
+// listing them, rather than one of them picked.
 func (s *Service) FindPractice(ref string) (Practice, error) {
 	ref = strings.TrimSpace(ref)
 	if id, err := strconv.ParseUint(strings.TrimPrefix(ref, "#"), 10, 64); err == nil {
 		return s.Practice(id)
 	}
-	ps, err := s.Practices(PracticeQuery{Search: ref, Limit: 50})
-	if err != nil {
+	var ps []Practice
+	err := s.db.View(func(tx *store.Tx) error {
+		var err error
+		ps, err = practicesNamed(tx, ref)
+		return err
+	})
+	switch {
+	case err != nil:
 		return Practice{}, err
+	case len(ps) == 0:
+		return Practice{}, &NotFoundError{What: "practice", Key: ref}
+	case len(ps) > 1:
+		return Practice{}, ambiguousPractice(ref, ps)
 	}
-	for _, p := range ps {
-		if strings.EqualFold(p.Name, ref) {
-			return p, nil
-		}
-	}
-	return Practice{}, &NotFoundError{What: "practice", Key: ref}
+	return ps[0], nil
 }
 
 // PracticeQuery selects practices in id order.

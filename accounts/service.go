@@ -186,6 +186,9 @@ func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 // the action lands, and the refusal itself is audited in its own transaction,
 // so attempts the desk turned down stay on record.
 func (s *Service) act(actor Actor, action string, target *User, req Request, fn func(t *txn) error) error {
+	if err := checkRequest(actor, action, &req); err != nil {
+		return err // free text that cannot be recorded: nothing happens
+	}
 	err := s.update(func(t *txn) error {
 		if actor.ReadOnly {
 			// Refused before any rule is weighed; appending an event would
@@ -195,7 +198,10 @@ func (s *Service) act(actor Actor, action string, target *User, req Request, fn 
 		if err := t.checkFresh(target, req.Version); err != nil {
 			return err // the form was opened on an older record (R35)
 		}
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		return checkReasonGiven(actor, action, req)
 	})
 	if err != nil {
 		return s.recordRefusal(refusalEvent(actor, action, target, req), err)

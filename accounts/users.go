@@ -56,12 +56,12 @@ func (s *Service) AddUser(actor Actor, nu NewUser, req Request) (User, Message, 
 }
 
 func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cred Credential) (User, error) {
-	nu.Name = strings.TrimSpace(nu.Name)
+	var err error
+	if nu.Name, err = checkName("name", nu.Name); err != nil {
+		return User{}, err
+	}
 	nu.Email = strings.TrimSpace(nu.Email)
 	nu.Username = strings.TrimSpace(nu.Username)
-	if nu.Name == "" {
-		return User{}, badField("name", "a user needs a name")
-	}
 	if nu.Kind != KindProvider && nu.Kind != KindStaff {
 		return User{}, badField("kind", "must be provider or staff")
 	}

@@ -291,13 +291,13 @@ func (s *Service) ChangeOwnEmail(login, password, code, newEmail string) (User, 
 // account belongs to one person for life: renaming it is refused (R10), and
 // its login email is the user's own to change (R7).
 func (s *Service) Rename(actor Actor, userID uint64, name string, req Request) (User, error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return User{}, badField("name", "a user needs a name")
+	name, err := checkName("name", name)
+	if err != nil {
+		return User{}, err
 	}
 	var out User
 	target, _ := s.User(userID)
-	err := s.act(actor, ActUserEdited, &target, req, func(t *txn) error {
+	err = s.act(actor, ActUserEdited, &target, req, func(t *txn) error {
 		old, err := getUser(t.tx, userID)
 		if err != nil {
 			return err

@@ -26,7 +26,10 @@ type VerifyStart struct {
 // or admin's own verified email. A knowledge check is recorded and never
 // counts.
 func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) (VerificationView, error) {
-	in.Note = strings.TrimSpace(in.Note)
+	var err error
+	if in.Note, err = checkText("note", in.Note, MaxReason); err != nil {
+		return VerificationView{}, err
+	}
 	if _, err := ParseVerifyMethod(string(in.Method)); err != nil {
 		return VerificationView{}, err
 	}
@@ -38,7 +41,7 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 	}
 	target, _ := s.User(userID)
 	var out Verification
-	err := s.act(actor, ActVerifyStarted, &target, Request{Reason: in.Note}, func(t *txn) error {
+	err = s.act(actor, ActVerifyStarted, &target, Request{Reason: in.Note}, func(t *txn) error {
 		if actor.Kind != ActorOperator {
 			return refuse("R41", "only an operator verifies a caller")
 		}

@@ -230,7 +230,7 @@ func TestHumanOutputIsSanitised(t *testing.T) {
 	d := newDesk(t)
 	evil := "Eve\x1b]0;pwned\x07\x1b[2J\u202e"
 	mustRun(t, "users", "unlock", d.locked[0], "--db", d.path, "--operator", "o",
-		"--reason", evil, "--verified-by", "callback\r\x9b31m")
+		"--reason", evil, "--verified-by", "callback\r\u009b31m")
 	for _, args := range [][]string{{"audit", "list"}, {"users", "show", d.locked[0]}} {
 		r := mustRun(t, append(args, "--db", d.path)...)
 		for _, bad := range []string{"\x1b", "\x07", "\r", "\u202e", "\u009b"} {

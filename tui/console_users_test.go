@@ -260,7 +260,7 @@ func TestAddUserForm(t *testing.T) {
 	h, us := mailHarness(t, 120, 36, common.PaneUsers)
 	owner := us[0]
 	// Make one plain member a champion, so the list has two people.
-	if _, err := h.f.Svc.SetRoles(op, us[2].ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email}); err != nil {
+	if _, err := h.f.Svc.SetRoles(op, us[2].ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email, Reason: "champion"}); err != nil {
 		t.Fatal(err)
 	}
 	h.openUser(us[1].ID)
@@ -470,7 +470,7 @@ func TestPermissionsReactivateReplace(t *testing.T) {
 	h.key("enter")
 	// Fill the practice, then reactivate the inactive user: R1.
 	p, _ := h.f.Svc.Practice(2)
-	if _, err := h.f.Svc.SetPurchased(op, 2, p.InUse, accounts.Request{}); err != nil {
+	if _, err := h.f.Svc.SetPurchased(op, 2, p.InUse, accounts.Request{Reason: "fill it"}); err != nil {
 		t.Fatal(err)
 	}
 	h.openUser(us[3].ID) // inactivated by mail()
@@ -695,7 +695,7 @@ func TestLicenseRequestAndFulfil(t *testing.T) {
 func TestRefusedFormGoesBackWithValues(t *testing.T) {
 	h, us := mailHarness(t, 120, 36, common.PaneUsers)
 	owner, champ := us[0], us[2]
-	if _, err := h.f.Svc.SetRoles(op, champ.ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email}); err != nil {
+	if _, err := h.f.Svc.SetRoles(op, champ.ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email, Reason: "champion"}); err != nil {
 		t.Fatal(err)
 	}
 	h.openUser(us[1].ID)
@@ -713,7 +713,7 @@ func TestRefusedFormGoesBackWithValues(t *testing.T) {
 		t.Fatalf("no confirm:\n%s", h.view())
 	}
 	// The champion loses the role (another desk) before this is confirmed.
-	if _, err := h.f.Svc.SetRoles(op, champ.ID, accounts.Roles{}, accounts.Request{Requester: owner.Email}); err != nil {
+	if _, err := h.f.Svc.SetRoles(op, champ.ID, accounts.Roles{}, accounts.Request{Requester: owner.Email, Reason: "role ended"}); err != nil {
 		t.Fatal(err)
 	}
 	h.key("y")
