@@ -25,7 +25,11 @@ const chooseCheck = "— choose how the caller was verified —"
 var clearMFA = &Action{
 	ID: accounts.ActionClearMFA, On: accounts.SubjectUser, Key: bind("m", "clear MFA"), Title: "clear MFA",
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
-		opts := []huh.Option[string]{huh.NewOption(chooseCheck, "")}
+		first := chooseCheck
+		if d.Passed != nil {
+			first = "— none: the passed caller check is the record (R41) —"
+		}
+		opts := []huh.Option[string]{huh.NewOption(first, "")}
 		for _, c := range accounts.IdentityChecks {
 			opts = append(opts, huh.NewOption(c, c))
 		}
