@@ -23,7 +23,7 @@ var runTUI = tui.Run
 // empty database that is not a demo), else on the default demo database,
 // created and seeded on first run.
 func (a *app) runConsole(_ *cobra.Command, _ []string) error {
-	op, err := a.operatorName()
+	op, from, err := a.operatorAndSource()
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 	if stop, err := a.listenLocal(svc); err == nil {
 		defer stop() // every subcommand works while the desk is open (R35, R36)
 	}
-	opts := tui.Options{Operator: op, ReadOnly: a.readOnly}
+	opts := tui.Options{Operator: op, OperatorFrom: from, ReadOnly: a.readOnly}
 	if svc.IsDemo() {
 		// S in the console runs the practices' simulated users (R40): ten
 		// actions a second, the demo clock an hour ahead every real minute,

@@ -88,15 +88,28 @@ func (a *app) openExisting() (*accounts.Service, error) {
 // operatorName is who the actions are recorded under (R35): --operator, else
 // $LATCHKEY_OPERATOR, else the OS login name.
 func (a *app) operatorName() (string, error) {
-	name := strings.TrimSpace(a.operator)
+	name, _, err := a.operatorAndSource()
+	return name, err
+}
+
+// operatorAndSource is the operator's name and, when --operator did not give
+// it, where it came from ("$LATCHKEY_OPERATOR", "your login name"): the
+// console's header says so.
+func (a *app) operatorAndSource() (string, string, error) {
+	name, from := strings.TrimSpace(a.operator), ""
 	if name == "" {
-		name = strings.TrimSpace(os.Getenv("LATCHKEY_OPERATOR"))
+		name, from = strings.TrimSpace(os.Getenv("LATCHKEY_OPERATOR")), "$LATCHKEY_OPERATOR"
 	}
 	if name == "" {
 		if u, err := user.Current(); err == nil {
-			name = strings.TrimSpace(u.Username)
+			name, from = strings.TrimSpace(u.Username), "your login name"
 		}
 	}
+	name, err := checkOperator(name)
+	return name, from, err
+}
+
+func checkOperator(name string) (string, error) {
 	if name == "" {
 		return "", errors.New("no operator name: pass --operator NAME or set LATCHKEY_OPERATOR")
 	}

@@ -103,7 +103,9 @@ func New(streams IO) *Root {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.CompletionOptions.DisableDefaultCmd = true // our own, documented: docs.go
+	root.Version = version()
+	root.SetVersionTemplate("latchkey {{.Version}}\n")
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.db, "db", "", "database `FILE` or postgres:// URL (default $LATCHKEY_DB, else the demo database, see above)")
@@ -131,6 +133,8 @@ func New(streams IO) *Root {
 		a.approvalsCmd(),
 		a.watchCmd(),
 		holdsFile(localOnly(a.serveCmd())),
+		selfManaged(a.completionCmd()),
+		selfManaged(localOnly(a.manCmd())),
 	)
 	return &Root{cmd: root, app: a}
 }

@@ -286,7 +286,7 @@ func TestAddUserForm(t *testing.T) {
 	if h.m.Dialog() != "form" || !strings.Contains(h.view(), "record who asked (R3)") {
 		t.Fatalf("the requester placeholder was accepted:\n%s", h.view())
 	}
-	h.key("down")
+	h.paste(owner.Email)
 	h.key("enter")
 	h.paste("new hire")
 	h.key("enter")
@@ -312,7 +312,7 @@ func TestAddUserForm(t *testing.T) {
 }
 
 // fillAdd fills the add-user form with an email, the first requester and a reason.
-func (h *harness) fillAdd(email string) {
+func (h *harness) fillAdd(email, asker string) {
 	h.paste("Sam Reyes")
 	h.key("enter")
 	h.key("enter")
@@ -321,7 +321,7 @@ func (h *harness) fillAdd(email string) {
 	h.key("enter")
 	h.paste(email)
 	h.key("enter")
-	h.key("down")
+	h.paste(asker)
 	h.key("enter")
 	h.paste("new hire")
 	h.key("enter")
@@ -344,7 +344,7 @@ func TestAddUserRefusals(t *testing.T) {
 	}
 	// A shared mailbox at a practice with room (R9).
 	h.start(accounts.ActionAddUser, accounts.Target{PracticeID: 2})
-	h.fillAdd("frontdesk@example.com")
+	h.fillAdd("frontdesk@example.com", usersOf(t, h.f, 2)[0].Email) // its owner asked
 	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R9") {
 		t.Fatalf("no R9 refusal:\n%s", h.view())
 	}
@@ -395,8 +395,7 @@ func TestInactivateForm(t *testing.T) {
 	if got, want := requesterLogins(f), []string{owner.Email, target.Email}; !sameSet(got, want) {
 		t.Fatalf("requesters %v, want %v (R20)", got, want)
 	}
-	h.key("down")
-	h.key("down") // the user themselves
+	h.paste(target.Email) // the user themselves
 	h.key("enter")
 	h.paste("left the practice")
 	h.key("enter")
@@ -442,7 +441,7 @@ func TestPermissionsReactivateReplace(t *testing.T) {
 	h.key("down")
 	h.key("x") // champion
 	h.key("enter")
-	h.key("down")
+	h.paste(owner.Email)
 	h.key("enter")
 	h.paste("runs the rollout")
 	h.key("enter")
@@ -618,7 +617,7 @@ func TestRequireMFAToggle(t *testing.T) {
 	if got := requesterLogins(f); !sameSet(got, []string{us[0].Email}) {
 		t.Fatalf("requesters %v, want the owner-admin only (R24)", got)
 	}
-	h.key("down")
+	h.paste(us[0].Email)
 	h.key("enter")
 	h.paste("practice policy")
 	h.key("enter")
@@ -660,7 +659,7 @@ func TestLicenseRequestAndFulfil(t *testing.T) {
 	h.send(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	h.paste("3")
 	h.key("enter")
-	h.key("down")
+	h.paste(us[0].Email)
 	h.key("enter")
 	h.paste("two new hygienists")
 	h.key("enter")
@@ -703,10 +702,8 @@ func TestRefusedFormGoesBackWithValues(t *testing.T) {
 	if _, ok := h.form(accounts.ActionInactivate); !ok {
 		t.Fatalf("x did not open the form:\n%s", h.view())
 	}
-	h.key("down")
-	h.key("down")
-	h.key("down")
-	h.key("enter") // the champion (the practice's people in order: owner, user, champion)
+	h.paste(champ.Email)
+	h.key("enter") // the champion
 	h.paste("left on Friday")
 	h.key("enter")
 	if h.m.Dialog() != "confirm" {

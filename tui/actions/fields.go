@@ -16,10 +16,6 @@ import (
 // The fields several actions share. Who a requester field offers is what
 // accounts.Requesters answered: the console decides nothing.
 
-// chooseOne is the placeholder a requester select opens on: nobody is
-// recorded by default, the operator picks the person who asked.
-const chooseOne = "— choose who asked —"
-
 // personLabel is one line per person, so every allowed person is in view.
 func personLabel(u accounts.User) string {
 	label := common.Sanitize(u.Name)
@@ -33,30 +29,68 @@ func personLabel(u accounts.User) string {
 	return ansi.Truncate(label, 62, "…")
 }
 
-// requester is the select of the people who may ask (R2, R3, R19, R20, R24).
-func requester(d *Data, v *dialog.Values) *huh.Select[string] {
+// requester is who asked (R2, R3, R19, R20, R24): typed — a part of the
+// name or the login is enough — and resolved against exactly the people
+// accounts.Requesters allows; the field says who they are and whom the
+// text matches. Nobody is recorded by default.
+func requester(d *Data, v *dialog.Values) *huh.Input {
 	r := d.Requesters
-	opts := []huh.Option[string]{huh.NewOption(chooseOne, "")}
+	var names, logins []string
 	for _, u := range r.People {
-		opts = append(opts, huh.NewOption(personLabel(u), u.Login()))
+		names = append(names, personLabel(u))
+		logins = append(logins, u.Login())
 	}
-	desc := "Only the people " + r.Rule + " allows are offered."
-	return huh.NewSelect[string]().Key("requester").Title("Requested by — " + r.Rule + ": " + r.Who).
-		Description(desc).Options(opts...).Value(v.S("requester")).
+	desc := r.Rule + " allows: " + strings.Join(names, "; ")
+	if len(names) > 4 {
+		desc = r.Rule + " allows " + strconv.Itoa(len(names)) + " people: " + strings.Join(names[:4], "; ") + "; …"
+	}
+	return huh.NewInput().Key("requester").Title("Requested by — " + r.Rule + ": " + r.Who).
+		Description(desc + " · type a part of the name or login").
+		Placeholder("who asked").CharLimit(254).Suggestions(logins).Value(v.S("requester")).
 		Validate(func(s string) error {
 			if strings.TrimSpace(s) == "" {
 				return errors.New("record who asked (" + r.Rule + ")")
 			}
-			return nil
-		}).
-		Height(2 + min(len(opts), 6))
+			_, err := whoAsked(r, s)
+			return err
+		})
+}
+
+// whoAsked resolves what was typed to one allowed person: their login
+// exactly, else the one whose name or login contains the text.
+func whoAsked(r accounts.Requesters, typed string) (accounts.User, error) {
+	t := strings.ToLower(strings.TrimSpace(typed))
+	var found []accounts.User
+	for _, u := range r.People {
+		if strings.ToLower(u.Login()) == t {
+			return u, nil
+		}
+		if strings.Contains(strings.ToLower(u.Name), t) || strings.Contains(strings.ToLower(u.Login()), t) {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return accounts.User{}, errors.New("nobody " + r.Rule + " allows matches " + strconv.Quote(typed) + ": " + r.Who)
+	}
+	names := make([]string, len(found))
+	for i, u := range found {
+		names[i] = common.Sanitize(u.Login())
+	}
+	return accounts.User{}, errors.New(strconv.Quote(typed) + " matches " + strings.Join(names, ", ") + ": type more")
 }
 
 // request is who asked and why, with the version of the user the form was
 // opened on: a user someone else changed meanwhile is refused, not acted on
 // twice (R35).
 func request(d *Data, v *dialog.Values) accounts.Request {
-	return accounts.Request{Requester: v.Str("requester"), Reason: v.Str("reason"), VerifiedBy: v.Str("verified"),
+	asker := v.Str("requester")
+	if u, err := whoAsked(d.Requesters, asker); err == nil {
+		asker = u.Login()
+	}
+	return accounts.Request{Requester: asker, Reason: v.Str("reason"), VerifiedBy: v.Str("verified"),
 		Version: d.Version}
 }
 
@@ -145,3 +179,12 @@ func licenseNote(p accounts.Practice) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// asked is the person recorded as asking, as the confirm names them.
+func asked(d *Data, v *dialog.Values) string {
+	u, err := whoAsked(d.Requesters, v.Str("requester"))
+	if err != nil {
+		return common.Sanitize(v.Str("requester"))
+	}
+	return common.Sanitize(u.Name) + " (" + common.Sanitize(u.Login()) + ")"
+}

@@ -23,7 +23,7 @@ var inactivate = &Action{
 	Confirm: func(_ *common.Common, d *Data, v *dialog.Values) *ConfirmSpec {
 		return &ConfirmSpec{Title: "Inactivate " + d.Name() + "?", Yes: "Inactivate",
 			Body: d.Login() + " will not be able to log in. The license is freed, any live link dies, all history stays (R20)." +
-				"\nRequested by: " + common.Sanitize(v.Str("requester")) + "\nReason: " + common.Sanitize(v.Str("reason"))}
+				"\nRequested by: " + asked(d, v) + "\nReason: " + common.Sanitize(v.Str("reason"))}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		_, err := svc.Inactivate(actor, d.User.ID, request(d, v))

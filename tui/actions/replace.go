@@ -25,7 +25,7 @@ var replace = &Action{
 	Confirm: func(_ *common.Common, d *Data, v *dialog.Values) *ConfirmSpec {
 		return &ConfirmSpec{Title: "Replace " + d.Name() + "?", Yes: "Replace",
 			Body: d.What() + " is inactivated and " + common.Sanitize(v.Str("name")) + " <" + common.Sanitize(v.Str("email")) +
-				"> is added in their place, the license passing to them (R10).\nRequested by: " + common.Sanitize(v.Str("requester")) +
+				"> is added in their place, the license passing to them (R10).\nRequested by: " + asked(d, v) +
 				"\nReason: " + common.Sanitize(v.Str("reason"))}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {

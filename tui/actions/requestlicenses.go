@@ -35,7 +35,7 @@ var requestLicenses = &Action{
 		n, _ := parseCount(v.Str("count"))
 		lr, err := svc.RequestLicenses(actor, d.Practice.ID, n, request(d, v))
 		return Result{OK: fmt.Sprintf("Recorded license request #%d: %d more for %s, requested by %s · F fulfils it",
-			lr.ID, n, d.What(), common.Sanitize(v.Str("requester")))}, err
+			lr.ID, n, d.What(), asked(d, v))}, err
 	},
 }
 

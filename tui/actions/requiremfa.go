@@ -34,7 +34,7 @@ var requireMFA = &Action{
 			cs.Title, cs.Yes = "Stop requiring MFA at "+d.What()+"?", "Yes, turn it off"
 			cs.Body = d.What() + " — the requirement turns OFF: MFA becomes optional (R24)."
 		}
-		cs.Body += "\nRequested by: " + common.Sanitize(v.Str("requester")) + "\nReason: " + common.Sanitize(v.Str("reason"))
+		cs.Body += "\nRequested by: " + asked(d, v) + "\nReason: " + common.Sanitize(v.Str("reason"))
 		return cs
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
