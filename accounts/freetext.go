@@ -62,7 +62,7 @@ func checkText(field, s string, max int) (string, error) {
 	}
 	s = strings.TrimSpace(s)
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", badField(field, fmt.Sprintf("is %d characters long; at most %d are kept: shorten it (%s)", n, max, excerpt(s)))
+		return "", badField(field, fmt.Sprintf("is %d characters long; at most %d are allowed: shorten it (%s)", n, max, excerpt(s)))
 	}
 	return s, nil
 }
