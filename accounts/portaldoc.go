@@ -47,7 +47,7 @@ func (d *stagedDocument) deliver(write DocumentWriter, r PortalReset) error {
 	if err != nil {
 		return refuseWith("R28", "the credentials document could not be written ("+strings.Trim(excerptN(err.Error(), 300), `"`)+
 			"): the password was not changed and no email went out",
-			"Choose another place for the document (--out, or a writable directory) and reset again.")
+			"Make the document's folder writable (or give --out another file) and reset again.")
 	}
 	d.discardFn = discard
 	return nil
