@@ -418,6 +418,7 @@ func TestServeTwoConsolesSeeEachOther(t *testing.T) {
 // machine runs through it — as the caller's operator — instead of failing
 // "in use".
 func TestCommandThroughOpenDesk(t *testing.T) {
+	skipOnPostgres(t) // the socket beside a file: a shared database needs none
 	dk := newDesk(t)
 	svc, err := accounts.Open(dk.path, dk.clk, newConfig())
 	if err != nil {
