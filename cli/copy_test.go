@@ -36,6 +36,11 @@ func TestCopyBetweenEngines(t *testing.T) {
 		t.Fatalf("a second copy onto data: exit %d %s", r.code, r.err)
 	}
 	mustRun(t, "copy", "--from", src, "--to", pg, "--replace")
+	t.Setenv("LATCHKEY_DB", pg) // names the database when --db does not
+	if r := mustRun(t, "check"); !strings.Contains(r.out, "tables checked") {
+		t.Fatalf("check through LATCHKEY_DB: %s", r.out)
+	}
+	t.Setenv("LATCHKEY_DB", "")
 	mustRun(t, "copy", "--from", pg, "--to", back)
 	mustRun(t, "check", "--db", back)
 	want := mustRun(t, "audit", "list", "--limit", "100000", "--db", src, "--json").out
@@ -53,5 +58,9 @@ func TestCopyBetweenEngines(t *testing.T) {
 	}
 	if r := run(t, "copy", "--from", "mysql://x/y", "--to", out); r.code == ExitOK || !strings.Contains(r.err, "postgres://") {
 		t.Fatalf("a foreign URL: exit %d %s", r.code, r.err)
+	}
+	r := run(t, "lockouts", "--db", "mysql://desk:hunter2@db.example/desk")
+	if r.code == ExitOK || !strings.Contains(r.err, "neither a file path nor a postgres:// URL") || strings.Contains(r.out+r.err, "hunter2") {
+		t.Fatalf("--db mysql://: exit %d %s", r.code, r.err)
 	}
 }
