@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -494,5 +495,61 @@ func TestWatchListAfterClear(t *testing.T) {
 		if ws, _ := s.WatchList(false, 0); len(ws) != 0 {
 			t.Fatalf("still open: %+v", ws)
 		}
+	}
+}
+
+// R41, R42: under a race, a check vouches once and a request is approved
+// once: eight operators approving the same request carry the clear out one
+// time, and the same passed check cannot go with two clears.
+func TestFourEyesRace(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, _ := practiceWith(t, s, "Race Clinic", 5)
+	_, _ = s.StartEnrolment(owner.Email, testPassword(owner), "", MFAEmail, "")
+	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, owner.Email))
+	clock.Advance(8 * 24 * time.Hour)
+	owner = mustUser(t, s, owner.ID)
+	v := passedCode(t, s, "dana", owner, "email")
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := s.ClearMFAVerified(Operator("dana"), owner.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range 2 {
+		if err := <-errs; err == nil {
+			ok++
+		} else {
+			wantRule(t, err, "R41")
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d requests from one check", ok)
+	}
+	ap, _ := s.Approvals(false, 0)
+	done := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			_, _, err := s.ApproveRequest(Operator(fmt.Sprintf("op%d", i)), ap[0].ID, "")
+			done <- err
+		}()
+	}
+	ok = 0
+	for range 8 {
+		if err := <-done; err == nil {
+			ok++
+		} else {
+			wantRule(t, err, "R42")
+		}
+	}
+	clears := 0
+	for _, e := range events(t, s) {
+		if e.Action == ActMFACleared && e.Outcome == OutcomeOK {
+			clears++
+		}
+	}
+	if ok != 1 || clears != 1 {
+		t.Fatalf("%d approvals, %d clears", ok, clears)
 	}
 }
