@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/store"
 	"latchkey/tui"
 )
 
@@ -28,6 +29,10 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 		return err
 	}
 	svc, err := a.openForConsole()
+	if errors.Is(err, store.ErrInUse) && a.deskAnswers() {
+		return fmt.Errorf("%w; it is open in another latchkey of yours: subcommands run through it, "+
+			"and a second console connects to a `latchkey serve` of the file over SSH", err)
+	}
 	if err != nil {
 		return err
 	}

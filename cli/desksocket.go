@@ -152,6 +152,20 @@ type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
+// deskAnswers tells whether a process of ours holds the file named by --db.
+func (a *app) deskAnswers() bool {
+	path, err := a.dbPath()
+	if err != nil {
+		return false
+	}
+	c, err := net.DialTimeout("unix", deskSocket(path), 200*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	_ = c.Close()
+	return true
+}
+
 // errNoHolder: nobody answers on the file's socket (none, or another user's).
 var errNoHolder = errors.New("no running latchkey of yours answers for this file")
 

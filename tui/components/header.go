@@ -34,6 +34,9 @@ type HeaderInfo struct {
 func Header(c *common.Common, h HeaderInfo) string {
 	st := c.Styles
 	left := st.Brand.Render("Latchkey") + st.Muted.Render(" · operator ") + st.Operator.Render(common.Sanitize(c.Operator))
+	if c.ReadOnly {
+		left += st.Muted.Render(" (read-only)") // sees everything, changes nothing (R35)
+	}
 	if c.OperatorFrom != "" && c.Width >= 100 {
 		left += st.Muted.Render(", from " + c.OperatorFrom) // not given with --operator: say where it came from
 	}
