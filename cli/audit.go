@@ -20,8 +20,15 @@ type auditJSON struct {
 	Requester  string    `json:"requester"`
 	Reason     string    `json:"reason"`
 	VerifiedBy string    `json:"verified_by"`
-	Outcome    string    `json:"outcome"`
-	Detail     string    `json:"detail"`
+	// The caller verification the action used (R41) and the second
+	// operator who approved it (R42), when there were.
+	Verification uint64 `json:"verification,omitempty"`
+	VerifyMethod string `json:"verify_method,omitempty"`
+	VerifyResult string `json:"verify_result,omitempty"`
+	ApprovedBy   string `json:"approved_by,omitempty"`
+	Approval     uint64 `json:"approval,omitempty"`
+	Outcome      string `json:"outcome"`
+	Detail       string `json:"detail"`
 }
 
 func toAuditJSON(evs []accounts.Event) []auditJSON {
@@ -29,7 +36,8 @@ func toAuditJSON(evs []accounts.Event) []auditJSON {
 	for _, e := range evs {
 		out = append(out, auditJSON{Seq: e.Seq, Time: e.Time, ActorKind: string(e.ActorKind), Actor: e.Actor,
 			Action: e.Action, Target: e.Target, Requester: e.Requester, Reason: e.Reason,
-			VerifiedBy: e.VerifiedBy, Outcome: e.Outcome, Detail: e.Detail})
+			VerifiedBy: e.VerifiedBy, Verification: e.Verification, VerifyMethod: e.VerifyMethod, VerifyResult: e.VerifyResult,
+			ApprovedBy: e.ApprovedBy, Approval: e.Approval, Outcome: e.Outcome, Detail: e.Detail})
 	}
 	return out
 }

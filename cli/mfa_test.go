@@ -252,7 +252,7 @@ func TestMFAClearNeedsVerification(t *testing.T) {
 	}
 	if clear == nil || clear.Actor != "dana" || clear.Reason != "lost phone" ||
 		!strings.Contains(clear.VerifiedBy, "code by email") || !strings.Contains(clear.VerifiedBy, "call-back to the number on file") ||
-		!strings.Contains(clear.Detail, "approved by eli") {
+		!strings.Contains(clear.Detail, "approved by eli") || clear.ApprovedBy != "eli" || clear.VerifyMethod != "code" || clear.VerifyResult != "passed" {
 		t.Errorf("audit: %+v", evs)
 	}
 	// Nothing left to clear.
