@@ -91,3 +91,21 @@ func (t *txn) tellMethodChanged(old, n User) error {
 	_, err := t.send(Message{Kind: MessageEmail, To: to, Subject: subject, Body: body, Cause: ActMFAEnrolled, UserID: n.ID})
 	return err
 }
+
+// tellPasswordChanged emails the user (login email, or a legacy user's email
+// on file) that their password was changed, and how: someone holding a
+// stolen password who changes it must not lock the owner out in silence.
+func (t *txn) tellPasswordChanged(u User, how string) error {
+	to := u.Email
+	if to == "" {
+		to = u.ContactEmail
+	}
+	if to == "" {
+		return nil
+	}
+	_, err := t.send(Message{Kind: MessageEmail, To: to, Subject: "Your Latchkey password was changed",
+		Body: fmt.Sprintf("Hello %s,\n\nThe password of your Latchkey account (%s) was changed %s.\nIf this was not you, use \"Forgot your password?\" at once and call your practice admin.",
+			firstName(u.Name), u.Login(), how),
+		Cause: ActPasswordChanged, UserID: u.ID})
+	return err
+}

@@ -245,6 +245,9 @@ func (s *Service) ChangePassword(login, current, code, newPassword, repeat strin
 		if err := t.putUser(&old, n); err != nil {
 			return err
 		}
+		if err := t.tellPasswordChanged(n, "from your security settings"); err != nil {
+			return err
+		}
 		out = n
 		return t.audit(actor, ActPasswordChanged, &n, Request{}, OutcomeOK, "changed by the user")
 	})
@@ -312,6 +315,9 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword, adminCode string, 
 		n := old
 		n.Password = Credential{Hash: newHash}
 		if err := t.putUser(&old, n); err != nil {
+			return err
+		}
+		if err := t.tellPasswordChanged(n, "by "+admin.Name+", an admin of your practice"); err != nil {
 			return err
 		}
 		out = n
