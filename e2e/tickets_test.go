@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +184,65 @@ func TestTickets(t *testing.T) {
 		k.done()
 		quit(tm)
 		audited(t, bin, db, leaver.Login, "user.inactivated", "left the practice on Friday")
+	})
+
+	// Clear the MFA of a named user after a passed caller check (R41): the
+	// check is done first (here by the command line, as the operator's V
+	// would), then : login enter · m · reason enter · y.
+	t.Run("clear MFA", func(t *testing.T) {
+		var active []userJSON
+		decode(t, latchkey(t, bin, "users", "list", "--db", db, "--status", "active", "--json", "--limit", "80"), &active)
+		var u userJSON
+		for _, c := range active {
+			if len(c.Roles) > 0 || c.Locked {
+				continue
+			}
+			var m struct {
+				Method string `json:"method"`
+			}
+			decode(t, latchkey(t, bin, "mfa", "show", c.Login, "--db", db, "--json"), &m)
+			if m.Method != "" && m.Method != "none" {
+				u = c
+				break
+			}
+		}
+		if u.Login == "" {
+			t.Fatal("no user with MFA in the demo")
+		}
+		var v struct {
+			ID uint64 `json:"id"`
+		}
+		decode(t, latchkey(t, bin, "verify", "start", u.Login, "--method", "code", "--channel", "email",
+			"--db", db, "--operator", "e2e", "--json"), &v)
+		var ms []struct {
+			Body string `json:"body"`
+		}
+		decode(t, latchkey(t, bin, "outbox", "list", "--db", db, "--json", "--limit", "1"), &ms)
+		code := regexp.MustCompile(`\b\d{6}\b`).FindString(ms[0].Body)
+		latchkey(t, bin, "verify", "check", fmt.Sprint(v.ID), "--code", code, "--db", db, "--operator", "e2e")
+
+		tm, k := console(t, bin, db)
+		k.jump(u.Login, u.Name)
+		tm.waitFor("the user's detail", 5*time.Second, func(s string) bool { return strings.Contains(s, "Not now") })
+		k.press("m")
+		tm.waitFor("the clear form, asking only why", 5*time.Second, func(s string) bool { return focused(s, "Reason") })
+		k.text("lost phone")
+		k.press("Enter")
+		tm.waitFor("the confirmation", 5*time.Second, func(s string) bool { return strings.Contains(s, "[ Clear MFA ]") })
+		k.press("y")
+		tm.waitFor("the clear", 5*time.Second, func(s string) bool {
+			return strings.Contains(s, "Cleared the MFA") || strings.Contains(s, "second operator")
+		})
+		k.done()
+		quit(tm)
+		var events []eventJSON
+		decode(t, latchkey(t, bin, "audit", "list", "--db", db, "--json", "--user", u.Login, "--limit", "10"), &events)
+		for _, e := range events {
+			if (e.Action == "mfa.cleared" || strings.HasPrefix(e.Action, "approval")) && e.Actor == "e2e" && e.Reason == "lost phone" {
+				return
+			}
+		}
+		t.Errorf("no audited clear (or four-eyes request) of %s: %+v", u.Login, events)
 	})
 
 	// Read the free licenses of a named practice: : name enter.
