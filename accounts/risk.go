@@ -157,18 +157,17 @@ func riskOf(tx *store.Tx, u User, now time.Time) ([]RiskSignal, error) {
 }
 
 // deskContact reports whether an event is a contact with the desk about the
-// user or a lock (R42): a lock, a caller check started, or an operator's
-// change of the account. A check and the action it vouched for are one
-// contact, so an action that used a verification is not counted again.
+// user or a lock (R42): a lock, a caller check started, or a caller-driven
+// change an operator made (an unlock, a reset email, a change of roles).
+// A check and the action it vouched for are one contact, so an action that
+// used a verification is not counted again; the desk's own paperwork
+// (adding the user, sending the setup email) is no contact.
 func deskContact(e Event) bool {
-	switch {
-	case e.Action == ActAccountLocked:
+	switch e.Action {
+	case ActAccountLocked, ActVerifyStarted, ActVerifyRecorded:
 		return true
-	case e.Action == ActVerifyStarted || e.Action == ActVerifyRecorded:
-		return true
-	case e.ActorKind == ActorOperator && e.Verification == 0 && !strings.HasPrefix(e.Action, "verify.") &&
-		!strings.HasPrefix(e.Action, "approval.") && e.Action != ActMFACleared:
-		return true
+	case ActAccountUnlocked, ActResetSent, ActOperatorReset, ActRolesChanged:
+		return e.ActorKind == ActorOperator && e.Verification == 0
 	}
 	return false
 }
