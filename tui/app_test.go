@@ -466,3 +466,22 @@ func TestStylesFollowBackground(t *testing.T) {
 		t.Fatal("a white background kept the dark styles")
 	}
 }
+
+// R35, item 5: the audit pane opens on the newest event and follows new
+// ones while the cursor is on the newest; enter shows the whole event.
+func TestAuditFollowsNewestAndOpensEvent(t *testing.T) {
+	h := newHarness(t, small, 120, 36, common.PaneAudit)
+	h.key("down")
+	h.key("up") // on the newest
+	if _, err := h.f.Svc.Unlock(accounts.Operator("bob"), h.f.LockedIDs[0], accounts.Request{Reason: "r", VerifiedBy: "v"}); err != nil {
+		t.Fatal(err)
+	}
+	h.tick() // the change feed moved: the pane reloads
+	if !strings.Contains(strings.Split(h.view(), "›")[1], "account.unlocked") {
+		t.Fatalf("the cursor did not follow the newest event:\n%s", h.view())
+	}
+	h.key("enter")
+	if h.m.Dialog() == "" || !strings.Contains(h.view(), "Hash") || !strings.Contains(h.view(), "operator: bob") {
+		t.Fatalf("enter did not show the whole event:\n%s", h.view())
+	}
+}

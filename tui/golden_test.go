@@ -61,3 +61,31 @@ func TestGolden(t *testing.T) {
 		h.key("esc")
 	}
 }
+
+// R31, R38 and the style sheet: the lockouts pane, a user's detail and the
+// unlock confirm with their colours, in the dark and the light style, at
+// 80x24 and 120x36 (no state is shown by colour alone: the words are in the
+// plain goldens above). Refresh with: go test ./tui -run TestGoldenStyles -update
+func TestGoldenStyles(t *testing.T) {
+	for _, dark := range []bool{true, false} {
+		style := map[bool]string{true: "dark", false: "light"}[dark]
+		for _, size := range [][2]int{{80, 24}, {120, 36}} {
+			h := newHarness(t, goldenFixture, size[0], size[1], common.PaneLockouts)
+			*h.m.Common().Styles = *common.NewStyles(dark)
+			shot := func(name string) {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", name, style, size[0], size[1]), func(t *testing.T) {
+					golden.RequireEqual(t, []byte(h.m.Render()))
+				})
+			}
+			shot("lockouts")
+			h.key("enter")
+			shot("detail")
+			h.key("u")
+			h.paste("forgot password")
+			h.key("enter")
+			h.paste("called back on the number on file")
+			h.key("enter")
+			shot("unlock_confirm")
+		}
+	}
+}

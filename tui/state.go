@@ -36,6 +36,11 @@ func (m *App) Dialog() string {
 		return "document"
 	case *dialog.Palette:
 		return "palette"
+	case *dialog.Details:
+		return "details"
+	}
+	if m.dialogs.Top() != nil {
+		return "other"
 	}
 	return ""
 }

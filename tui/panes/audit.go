@@ -102,6 +102,7 @@ func NewAudit(c *common.Common) *Audit {
 		components.Column{Title: "Outcome", Width: 11},
 		components.Column{Title: "Reason / detail", Width: 16, Flex: true, Drop: 1},
 	)
+	p.follow = true // newest first, following new events
 	return p
 }
 

@@ -104,7 +104,15 @@ func (p *Licenses) Title() string { return "Licenses" }
 
 // Update handles the pane's messages and keys.
 func (p *Licenses) Update(msg tea.Msg) tea.Cmd {
-	cmd, _ := p.list.Update(msg)
+	cmd, handled := p.list.Update(msg)
+	if handled {
+		return cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, p.c.Keys.Open) {
+		if r, ok := p.Selected(); ok {
+			return func() tea.Msg { return common.OpenPracticeMsg{PracticeID: r.ID} }
+		}
+	}
 	return cmd
 }
 
@@ -114,7 +122,7 @@ func (p *Licenses) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	return []key.Binding{k.Move, k.Filter, k.Help, k.Quit, k.NextTab}
+	return []key.Binding{k.Move, k.Filter, practiceOpen, k.Help, k.Quit, k.NextTab}
 }
 
 // FullHelp is every key that works here.
@@ -127,3 +135,5 @@ func (p *Licenses) Selection() accounts.Target {
 	}
 	return accounts.Target{}
 }
+
+var practiceOpen = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open the practice"))

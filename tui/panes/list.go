@@ -59,6 +59,9 @@ type list[T any] struct {
 
 	width, height int
 	summary       func() string // an optional line above the table
+	// follow: the list is newest first (audit, outbox); while the cursor is
+	// on the newest row it stays on the newest as new rows arrive.
+	follow bool
 }
 
 func newList[T any](c *common.Common, id common.PaneID, noun string, size int, fetch fetchFunc[T],
@@ -205,6 +208,9 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		// A reload of the same query keeps the cursor on its record; a new
 		// query starts at the top.
 		key, had := l.selectedKey()
+		if l.follow && l.table.Cursor() <= 0 {
+			had = false // on the newest row: follow the new newest
+		}
 		if p.reset && p.query != l.query {
 			had = false
 			l.table.SetCursor(0)

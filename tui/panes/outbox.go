@@ -84,6 +84,7 @@ func NewOutbox(c *common.Common) *Outbox {
 		components.Column{Title: "Cause", Width: 20, Drop: 1},
 		components.Column{Title: "Link", Width: 4, Drop: 2},
 	)
+	p.follow = true // newest first, following new messages
 	return p
 }
 
