@@ -48,6 +48,7 @@ type App struct {
 
 	quitting bool
 	every    func() tea.Cmd // the clock tick; tests stop it to drive time by hand
+	noWake   bool           // tests deliver the change feed's wake-ups by hand (wake.go)
 }
 
 // New returns the console's root model over svc.
@@ -98,7 +99,10 @@ func (m *App) Common() *common.Common { return m.c }
 
 // Init starts the first loads, the clock tick and the background query.
 func (m *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.every(), m.waitChange()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.every()}
+	if !m.noWake {
+		cmds = append(cmds, m.waitChange())
+	}
 	for _, p := range m.tabs {
 		cmds = append(cmds, p.Init())
 	}

@@ -37,6 +37,7 @@ func newHarness(t *testing.T, o fixture.Options, w, h int, start common.PaneID) 
 func harnessFor(t *testing.T, f *fixture.Fixture, w, h int, start common.PaneID) *harness {
 	m := New(f.Svc, Options{Operator: "alice", Location: time.UTC, Start: start})
 	m.every = func() tea.Cmd { return nil } // time moves only when a test says so
+	m.noWake = true                         // and changes arrive only when it sends them
 	hs := &harness{t: t, m: m, f: f}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(m.Init())
