@@ -485,3 +485,33 @@ func TestAuditFollowsNewestAndOpensEvent(t *testing.T) {
 		t.Fatalf("enter did not show the whole event:\n%s", h.view())
 	}
 }
+
+// Item 5: s sorts by the next column (marked in the header), S reverses it,
+// and the cursor stays on its record.
+func TestSortKeepsCursorOnRecord(t *testing.T) {
+	h := newHarness(t, small, 120, 36, common.PaneLicenses)
+	h.key("down")
+	before := h.m.focused().Selection()
+	h.key("s") // the first column: the practice's name
+	if !strings.Contains(h.view(), "Practice↑") {
+		t.Fatalf("no sort mark:\n%s", h.view())
+	}
+	if after := h.m.focused().Selection(); after != before {
+		t.Fatalf("the cursor left its record: %+v -> %+v", before, after)
+	}
+	names := func() []string {
+		var out []string
+		for _, l := range strings.Split(h.view(), "\n") {
+			if strings.HasPrefix(strings.TrimLeft(l, "› "), "") && (strings.Contains(l, "Clinic") || strings.Contains(l, "Pediatrics") || strings.Contains(l, "Psychiatry") || strings.Contains(l, "Medicine")) {
+				out = append(out, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "›")))
+			}
+		}
+		return out
+	}
+	asc := names()
+	h.key("S")
+	desc := names()
+	if len(asc) < 2 || asc[0] != desc[len(desc)-1] || !strings.Contains(h.view(), "Practice↓") {
+		t.Fatalf("S did not reverse:\n%v\n%v", asc, desc)
+	}
+}

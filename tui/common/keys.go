@@ -70,5 +70,5 @@ func (k *KeyMap) Global() []key.Binding {
 
 // Moves are the cursor keys of every list.
 func (k *KeyMap) Moves() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Sort, k.SortReverse}
 }

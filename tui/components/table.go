@@ -34,18 +34,26 @@ type Row struct {
 // the cursor is, and asks for the cells of only the rows it draws, so a pane
 // with a million rows costs what a screenful costs.
 type Table struct {
-	c      *common.Common
-	cols   []Column
-	width  int
-	height int // the whole table, header included
-	n      int
-	cursor int
-	offset int
+	c        *common.Common
+	cols     []Column
+	width    int
+	height   int // the whole table, header included
+	n        int
+	cursor   int
+	offset   int
+	sortCol  int // the column sorted by, -1 for none: its title is marked
+	sortDesc bool
 }
+
+// Columns is the number of columns.
+func (t Table) Columns() int { return len(t.cols) }
+
+// SetSort marks the column sorted by (-1: none) in the header.
+func (t *Table) SetSort(col int, desc bool) { t.sortCol, t.sortDesc = col, desc }
 
 // NewTable returns a table with these columns.
 func NewTable(c *common.Common, cols ...Column) Table {
-	return Table{c: c, cols: cols}
+	return Table{c: c, cols: cols, sortCol: -1}
 }
 
 // SetSize sets the space the table fills.
@@ -176,7 +184,11 @@ func (t Table) View(row func(i int) Row) string {
 	head := make([]string, 0, len(t.cols))
 	for i, col := range t.cols {
 		if ws[i] >= 0 {
-			head = append(head, fit(col.Title, ws[i], col.Right))
+			title := col.Title
+			if i == t.sortCol {
+				title += map[bool]string{false: "↑", true: "↓"}[t.sortDesc] // the sort, in words too: s/S
+			}
+			head = append(head, fit(title, ws[i], col.Right))
 		}
 	}
 	b.WriteString(st.TableHeader.Render(fit("  "+strings.Join(head, " "), t.width, false)))

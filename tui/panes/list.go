@@ -62,6 +62,9 @@ type list[T any] struct {
 	// follow: the list is newest first (audit, outbox); while the cursor is
 	// on the newest row it stays on the newest as new rows arrive.
 	follow bool
+	// sortCol is the column sorted by, from 1 (0: the service's order).
+	sortCol  int
+	sortDesc bool
 }
 
 func newList[T any](c *common.Common, id common.PaneID, noun string, size int, fetch fetchFunc[T],
@@ -223,6 +226,7 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		}
 		l.done = len(p.rows) < p.limit
 		l.table.SetLen(len(l.items))
+		l.resort()
 		l.keepCursorOn(key, had)
 		if again {
 			return then(nil)
@@ -260,6 +264,14 @@ func (l *list[T]) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	}
 	if key.Matches(msg, k.Filter) {
 		return l.filter.Focus(), true
+	}
+	if key.Matches(msg, k.Sort) {
+		l.cycleSort()
+		return nil, true
+	}
+	if key.Matches(msg, k.SortReverse) {
+		l.reverseSort()
+		return nil, true
 	}
 	if l.table.Update(msg) {
 		return l.maybeMore(), true
