@@ -65,7 +65,7 @@ var clearMFA = &Action{
 			Body: d.Login() + " (" + accounts.MethodLabel(d.User.MFA.Method) + ") will log in with the password alone until they set up a new method." +
 				"\nIdentity verified by: " + verifiedWords(d, v) +
 				"\nReason: " + common.Sanitize(v.Str("reason")) +
-				"\nThe user and the practice's owners are told by email (R26, R43); a privileged or flagged user's clear waits for a second operator (R42)."}
+				"\nThe user and the practice's owners are told by email (R26, R43); a privileged or flagged user's clear then needs another operator's approval (four eyes, R42)."}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		// R41: the operator's passed check of this caller, if any, goes with the clear.
