@@ -2,6 +2,8 @@ package common
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -53,4 +55,24 @@ func Offset(d time.Duration) string {
 		return fmt.Sprintf("%s%dh%02dm", sign, h, m)
 	}
 	return fmt.Sprintf("%s%dm", sign, m)
+}
+
+// Plural says a count with its noun, given in the plural: "1 user",
+// "2 users", "1 locked account", "0 messages".
+func Plural(n int, plural string) string {
+	if n != 1 {
+		return strconv.Itoa(n) + " " + plural
+	}
+	words := strings.Fields(plural)
+	last := words[len(words)-1]
+	switch {
+	case strings.HasSuffix(last, "ies"):
+		last = strings.TrimSuffix(last, "ies") + "y"
+	case strings.HasSuffix(last, "sses"), strings.HasSuffix(last, "ches"):
+		last = strings.TrimSuffix(last, "es")
+	default:
+		last = strings.TrimSuffix(last, "s")
+	}
+	words[len(words)-1] = last
+	return "1 " + strings.Join(words, " ")
 }

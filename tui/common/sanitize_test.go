@@ -106,3 +106,16 @@ func TestOffset(t *testing.T) {
 }
 
 func fixed() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+
+// Counts read right: "1 user", "2 users", "1 locked account", "1 practice".
+func TestPlural(t *testing.T) {
+	for n, want := range map[string]string{"users": "1 user", "locked accounts": "1 locked account",
+		"practices": "1 practice", "patients": "1 patient", "messages": "1 message", "events": "1 event"} {
+		if got := Plural(1, n); got != want {
+			t.Errorf("Plural(1, %q) = %q, want %q", n, got, want)
+		}
+	}
+	if got := Plural(2, "users"); got != "2 users" {
+		t.Errorf("Plural(2) = %q", got)
+	}
+}

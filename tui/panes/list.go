@@ -1,7 +1,6 @@
 package panes
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -331,9 +330,9 @@ func (l *list[T]) count() string {
 	case l.loading && len(l.items) == 0:
 		return "loading…"
 	case l.done:
-		return fmt.Sprintf("%d %s", len(l.items), l.noun)
+		return common.Plural(len(l.items), l.noun)
 	}
-	return fmt.Sprintf("%d %s loaded, more as you scroll", len(l.items), l.noun)
+	return common.Plural(len(l.items), l.noun) + " loaded, more as you scroll"
 }
 
 // ClickRow selects the row drawn at line y of the pane (mouse clicks).
