@@ -63,6 +63,9 @@ func (db *boltDB) check(_ context.Context, verify func(engineTx) error) error {
 	if db.readOnly {
 		run = db.bolt.View
 	}
+	// Every pass reads the whole file; keep its pages from piling up in
+	// this process's memory as they are read.
+	defer keepMappedSmall(db.path)()
 	return db.guard(func() error {
 		return run(func(btx *bolt.Tx) error {
 			if err := walkPages(db.path); err != nil {

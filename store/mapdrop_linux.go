@@ -1,0 +1,67 @@
+package store
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// keepMappedSmall, while a long pass reads a whole file through bbolt's
+// memory map (check), asks the kernel every tick to take the file's pages
+// out of this process (MADV_DONTNEED on a read-only shared mapping: they stay
+// in the page cache and come back on the next read), so the process's
+// resident memory stays near what one tick touches instead of growing to the
+// size of the file. It returns the function that stops it.
+func keepMappedSmall(path string) (stop func()) {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				dropMapped(abs)
+				return
+			case <-tick.C:
+				dropMapped(abs)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// dropMapped releases this process's mapped pages of the file at path.
+func dropMapped(path string) {
+	f, err := os.Open("/proc/self/maps")
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasSuffix(line, " "+path) {
+			continue
+		}
+		span, _, _ := strings.Cut(line, " ")
+		from, to, ok := strings.Cut(span, "-")
+		start, err1 := strconv.ParseUint(from, 16, 64)
+		end, err2 := strconv.ParseUint(to, 16, 64)
+		if !ok || err1 != nil || err2 != nil || end <= start {
+			continue
+		}
+		_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, uintptr(start), uintptr(end-start), syscall.MADV_DONTNEED)
+	}
+}

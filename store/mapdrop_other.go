@@ -1,0 +1,6 @@
+//go:build !linux
+
+package store
+
+// keepMappedSmall does nothing where the mapped pages cannot be released.
+func keepMappedSmall(string) (stop func()) { return func() {} }
