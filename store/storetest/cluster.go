@@ -141,7 +141,7 @@ func Stop() {
 	if cluster == nil || cluster.external {
 		return
 	}
-	_ = cluster.ctl("stop", "-m", "immediate").Run()
+	_ = cluster.ctl("stop", "-m", "fast").Run()
 	_ = os.RemoveAll(cluster.dir)
 	cluster = nil
 }
@@ -265,13 +265,17 @@ func freePort() (int, error) {
 // and start), rather than a server LATCHKEY_TEST_POSTGRES names.
 func Own() bool { return Available() == nil && !cluster.external }
 
-// StopServer stops the tests' own cluster, at once, as a crash or a lost
-// network would; StartServer starts it again on the same port.
+// StopServer stops the tests' own cluster, cutting every connection as a
+// lost server would. It is a fast stop, not an immediate one: the test
+// cluster runs with synchronous_commit=off, so an immediate stop could lose
+// the last commits (a test's own schema among them) and fail the test for a
+// reason that is not the one it tests. StartServer starts it again on the
+// same port.
 func StopServer() error {
 	if !Own() {
 		return errors.New("not the tests' own cluster")
 	}
-	out, err := cluster.ctl("stop", "-m", "immediate").CombinedOutput()
+	out, err := cluster.ctl("stop", "-m", "fast").CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("pg_ctl stop: %v: %s", err, out)
 	}
