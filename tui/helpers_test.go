@@ -53,10 +53,11 @@ func (h *harness) send(msg tea.Msg) {
 
 func (h *harness) run(cmd tea.Cmd) { h.runAll([]tea.Cmd{cmd}, 0, cmdWait) }
 
-// cmdWait bounds how long a command may take: the service answers in
-// microseconds; what is still running after this is a timer the test does not
-// wait for (a cursor blink).
-const cmdWait = 100 * time.Millisecond
+// cmdWait bounds how long a command that is not a service call may take:
+// what is still running after this is a timer the test does not wait for (a
+// cursor blink, the task line's 200 ms delay). It is generous because under
+// -race on a loaded 2-core machine a goroutine can wait a long time to run.
+const cmdWait = 300 * time.Millisecond
 
 // serviceWait bounds a service call: far more than any takes, even on a
 // loaded machine.
@@ -66,9 +67,27 @@ const serviceWait = 20 * time.Second
 // service calls of panes and actions.
 var serviceCmdCode = reflect.ValueOf(common.Cmd(func() tea.Msg { return nil })).Pointer()
 
-// isServiceCmd reports whether cmd calls the service (made by common.Cmd).
+// batchCmdCode and sequenceCmdCode are the code of the commands tea.Batch
+// and tea.Sequence make of two or more commands: they answer at once with
+// the commands they hold, but on a loaded machine their goroutine may not
+// even be scheduled within cmdWait, so they are never taken for timers.
+var (
+	nop             = func() tea.Msg { return nil }
+	batchCmdCode    = reflect.ValueOf(tea.Batch(nop, nop)).Pointer()
+	sequenceCmdCode = reflect.ValueOf(tea.Sequence(nop, nop)).Pointer()
+)
+
+// isServiceCmd reports whether cmd must always be waited for: a service
+// call (made by common.Cmd), or a batch or sequence holding others.
 func isServiceCmd(cmd tea.Cmd) bool {
-	return cmd != nil && reflect.ValueOf(cmd).Pointer() == serviceCmdCode
+	if cmd == nil {
+		return false
+	}
+	switch reflect.ValueOf(cmd).Pointer() {
+	case serviceCmdCode, batchCmdCode, sequenceCmdCode:
+		return true
+	}
+	return false
 }
 
 // runAll runs cmds side by side, as the runtime does, and feeds their answers
