@@ -143,10 +143,27 @@ func (s *Service) message(id uint64) (MessageView, error) {
 	return mv, err
 }
 
-// firstName is the greeting of a message.
+// firstName is the greeting of a message: the first word of the name that is
+// not a title, so "Dr Ana Ruiz" is greeted "Hello Ana", not "Hello Dr". A
+// title with only a surname after it stays whole: "Hello Dr Ruiz".
 func firstName(name string) string {
-	if f := strings.Fields(name); len(f) > 0 {
-		return f[0]
+	all := strings.Fields(name)
+	f := all
+	for len(f) > 1 && honorifics[strings.ToLower(strings.TrimSuffix(f[0], "."))] {
+		f = f[1:]
 	}
-	return "there"
+	switch {
+	case len(f) == 0:
+		return "there"
+	case len(f) == 1 && len(all) > 1:
+		return strings.Join(all, " ")
+	}
+	return f[0]
+}
+
+// honorifics are the titles people put before their names in a practice.
+var honorifics = map[string]bool{
+	"dr": true, "doctor": true, "prof": true, "professor": true,
+	"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true,
+	"rev": true, "sr": true, "sra": true, "nurse": true,
 }

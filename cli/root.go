@@ -133,7 +133,7 @@ func New(streams IO) *Root {
 		a.approvalsCmd(),
 		a.watchCmd(),
 		holdsFile(localOnly(a.serveCmd())),
-		selfManaged(a.completionCmd()),
+		annotate(a.completionCmd(), annService, svcNone), // needs no database: runs over SSH too
 		selfManaged(localOnly(a.manCmd())),
 	)
 	return &Root{cmd: root, app: a}

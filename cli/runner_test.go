@@ -57,6 +57,10 @@ func TestHostedCommandsUseTheHostsServiceAndOperator(t *testing.T) {
 	if r := runHosted(t, h, "lockouts", "--operator", "mallory"); r.code != ExitUsage || !strings.Contains(r.err, "alice") {
 		t.Errorf("--operator over SSH: exit %d, %s", r.code, r.err)
 	}
+	// A completion script needs no database: it is printed over SSH too.
+	if r := runHosted(t, h, "completion", "bash"); r.code != 0 || !strings.Contains(r.out, "__latchkey") {
+		t.Errorf("completion over SSH: exit %d, %s", r.code, r.err)
+	}
 	// Commands that write files on the server are refused over SSH.
 	for _, args := range [][]string{{"demo", "--db", "/tmp/x.db"}, {"backup", "/tmp/copy.db"}, {}} {
 		if r := runHosted(t, h, args...); r.code != ExitFailure || r.err == "" {
