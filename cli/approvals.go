@@ -21,37 +21,50 @@ clear carried out, with both names in the audit.`
 }
 
 func (a *app) approvalsListCmd() *cobra.Command {
+	return reviewListCmd(a, "List pending requests (--all: every request)", "every request, not only the pending ones",
+		`  latchkey approvals list --db demo.db`, (*accounts.Service).Approvals,
+		[]string{"ID", "USER", "ACTION", "ASKED BY", "STATE", "WHY FOUR EYES", "STATUS"},
+		func(v accounts.ApprovalView) []string {
+			why := make([]string, 0, len(v.Signals))
+			for _, s := range v.Signals {
+				why = append(why, s.Signal)
+			}
+			return []string{"#" + uitoa(v.ID), v.Login, v.Action, v.RequestedBy, string(v.State), strings.Join(why, ","), v.Status}
+		})
+}
+
+// reviewListCmd is a "list" of things waiting for an operator (requests for
+// four eyes, watched enrolments): the open ones, or every one with --all.
+func reviewListCmd[T any](a *app, short, allUsage, example string,
+	fetch func(svc *accounts.Service, all bool, limit int) ([]T, error),
+	header []string, row func(T) []string) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
 		Use:     "list",
-		Short:   "List pending requests (--all: every request)",
-		Example: `  latchkey approvals list --db demo.db`,
+		Short:   short,
+		Example: example,
 		Args:    args(),
 		RunE: a.run(func(_ *cobra.Command, _ []string) error {
 			return a.withOperator(func(svc *accounts.Service, _ accounts.Actor) error {
-				vs, err := svc.Approvals(all, 0)
+				items, err := fetch(svc, all, 0)
 				if err != nil {
 					return err
 				}
 				if a.json {
-					if vs == nil {
-						vs = []accounts.ApprovalView{}
+					if items == nil {
+						items = []T{}
 					}
-					return writeJSON(a.io.Out, vs)
+					return writeJSON(a.io.Out, items)
 				}
-				t := newTable(a.io.Out, "ID", "USER", "ACTION", "ASKED BY", "STATE", "WHY FOUR EYES", "STATUS")
-				for _, v := range vs {
-					why := make([]string, 0, len(v.Signals))
-					for _, s := range v.Signals {
-						why = append(why, s.Signal)
-					}
-					t.row("#"+uitoa(v.ID), v.Login, v.Action, v.RequestedBy, string(v.State), strings.Join(why, ","), v.Status)
+				t := newTable(a.io.Out, header...)
+				for _, it := range items {
+					t.row(row(it)...)
 				}
 				return t.flush()
 			})
 		}),
 	}
-	cmd.Flags().BoolVar(&all, "all", false, "every request, not only the pending ones")
+	cmd.Flags().BoolVar(&all, "all", false, allUsage)
 	a.addJSON(cmd)
 	return cmd
 }
@@ -158,39 +171,16 @@ func (a *app) watchCmd() *cobra.Command {
 }
 
 func (a *app) watchListCmd() *cobra.Command {
-	var all bool
-	cmd := &cobra.Command{
-		Use:     "list",
-		Short:   "List unreviewed entries (--all: reviewed ones too)",
-		Example: `  latchkey watch list --db demo.db`,
-		Args:    args(),
-		RunE: a.run(func(_ *cobra.Command, _ []string) error {
-			return a.withOperator(func(svc *accounts.Service, _ accounts.Actor) error {
-				ws, err := svc.WatchList(all, 0)
-				if err != nil {
-					return err
-				}
-				if a.json {
-					if ws == nil {
-						ws = []accounts.WatchEntry{}
-					}
-					return writeJSON(a.io.Out, ws)
-				}
-				t := newTable(a.io.Out, "ID", "USER", "NEW FACTOR", "ENROLLED", "CLEARED", "CLEARED BY", "STATE", "REVIEW")
-				for _, w := range ws {
-					review := orDash(w.Note)
-					if w.ReviewedBy != "" {
-						review = w.ReviewedBy + ": " + w.Note
-					}
-					t.row("#"+uitoa(w.ID), w.Login, string(w.Method), humanTime(w.EnrolledAt), humanTime(w.ClearedAt), w.ClearedBy, string(w.State), review)
-				}
-				return t.flush()
-			})
-		}),
-	}
-	cmd.Flags().BoolVar(&all, "all", false, "reviewed entries too")
-	a.addJSON(cmd)
-	return cmd
+	return reviewListCmd(a, "List unreviewed entries (--all: reviewed ones too)", "reviewed entries too",
+		`  latchkey watch list --db demo.db`, (*accounts.Service).WatchList,
+		[]string{"ID", "USER", "NEW FACTOR", "ENROLLED", "CLEARED", "CLEARED BY", "STATE", "REVIEW"},
+		func(w accounts.WatchEntry) []string {
+			review := orDash(w.Note)
+			if w.ReviewedBy != "" {
+				review = w.ReviewedBy + ": " + w.Note
+			}
+			return []string{"#" + uitoa(w.ID), w.Login, string(w.Method), humanTime(w.EnrolledAt), humanTime(w.ClearedAt), w.ClearedBy, string(w.State), review}
+		})
 }
 
 func (a *app) watchReviewCmd() *cobra.Command {
