@@ -22,6 +22,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"latchkey/accounts"
+	"latchkey/internal/testwait"
 	"latchkey/serve"
 	"latchkey/tui"
 )
@@ -189,20 +190,6 @@ func (d *testDesk) console(t testing.TB, k operatorKey, w, h int) io.Writer {
 	}
 	t.Cleanup(func() { _ = s.Close(); _ = c.Close() })
 	return in
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, within time.Duration, what func() string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %s", within, what())
-		}
-		<-tick.C
-	}
 }
 
 // R35, R33: commands over SSH run as the key's operator, with --json; the
@@ -397,7 +384,7 @@ func TestServeTwoConsolesSeeEachOther(t *testing.T) {
 	target := dk.locked[0]
 	name := strings.Split(target, "@")[0] // the name column; the login may be cut short
 	for _, op := range []string{"alice", "bob"} {
-		waitFor(t, 5*time.Second, func() string { return op + "'s lockouts pane shows " + target + "; it shows:\n" + d.frame(op) }, func() bool {
+		testwait.Until(t, 5*time.Second, func() string { return op + "'s lockouts pane shows " + target + "; it shows:\n" + d.frame(op) }, func() bool {
 			return strings.Contains(d.frame(op), name) && strings.Contains(d.frame(op), "operator "+op)
 		})
 	}
@@ -406,7 +393,7 @@ func TestServeTwoConsolesSeeEachOther(t *testing.T) {
 		t.Fatalf("alice's unlock: exit %d %s", r.code, r.err)
 	}
 	start := time.Now()
-	waitFor(t, 3*time.Second, func() string { return "bob's pane drops the unlocked row:\n" + d.frame("bob") }, func() bool {
+	testwait.Until(t, 3*time.Second, func() string { return "bob's pane drops the unlocked row:\n" + d.frame("bob") }, func() bool {
 		return !strings.Contains(d.frame("bob"), name)
 	})
 	if took := time.Since(start); took > time.Second+200*time.Millisecond {
@@ -484,12 +471,12 @@ func BenchmarkUnlockOverSSHToOtherConsole(b *testing.B) {
 	for range b.N {
 		relock(b, d.svc, target)
 		b.StopTimer()
-		waitFor(b, 5*time.Second, func() string { return "bob sees the lock" }, func() bool { return strings.Contains(d.frame("bob"), name) })
+		testwait.Until(b, 5*time.Second, func() string { return "bob sees the lock" }, func() bool { return strings.Contains(d.frame("bob"), name) })
 		b.StartTimer()
 		if r := d.sshRun(b, alice, "users unlock "+target+" --reason r --verified-by v"); r.code != ExitOK {
 			b.Fatalf("unlock: %d %s", r.code, r.err)
 		}
-		waitFor(b, 5*time.Second, func() string { return "bob's redraw" }, func() bool { return !strings.Contains(d.frame("bob"), name) })
+		testwait.Until(b, 5*time.Second, func() string { return "bob's redraw" }, func() bool { return !strings.Contains(d.frame("bob"), name) })
 	}
 }
 
@@ -548,19 +535,19 @@ func TestServeAlsoHere(t *testing.T) {
 	name := strings.Split(dk.locked[0], "@")[0]
 	for op, in := range ins {
 		_, _ = io.WriteString(in, "4")
-		waitFor(t, 5*time.Second, func() string { return op + "'s lockouts:\n" + d.frame(op) }, func() bool {
+		testwait.Until(t, 5*time.Second, func() string { return op + "'s lockouts:\n" + d.frame(op) }, func() bool {
 			return strings.Contains(d.frame(op), name)
 		})
 		_, _ = io.WriteString(in, "\r") // open the first lockout's user
 	}
-	waitFor(t, 5*time.Second, func() string { return "alice sees bob:\n" + d.frame("alice") }, func() bool {
+	testwait.Until(t, 5*time.Second, func() string { return "alice sees bob:\n" + d.frame("alice") }, func() bool {
 		return strings.Contains(d.frame("alice"), "also here: bob")
 	})
-	waitFor(t, 5*time.Second, func() string { return "bob sees alice:\n" + d.frame("bob") }, func() bool {
+	testwait.Until(t, 5*time.Second, func() string { return "bob sees alice:\n" + d.frame("bob") }, func() bool {
 		return strings.Contains(d.frame("bob"), "also here: alice")
 	})
 	_, _ = io.WriteString(ins["bob"], "\x1b") // bob leaves the detail
-	waitFor(t, 5*time.Second, func() string { return "alice alone:\n" + d.frame("alice") }, func() bool {
+	testwait.Until(t, 5*time.Second, func() string { return "alice alone:\n" + d.frame("alice") }, func() bool {
 		return !strings.Contains(d.frame("alice"), "also here")
 	})
 }

@@ -18,6 +18,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"latchkey/accounts"
+	"latchkey/internal/testwait"
 )
 
 func newKey(t *testing.T) gossh.Signer {
@@ -198,26 +199,12 @@ func (ts *testServer) console(t *testing.T) (*syncBuffer, *gossh.Session) {
 	return out, s
 }
 
-// poll waits until cond holds, failing after within.
-func poll(t *testing.T, within time.Duration, what func() string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %s", within, what())
-		}
-		<-tick.C
-	}
-}
-
 // R35: a console with no keys for the idle timeout ends, saying why.
 func TestIdleConsoleEndsWithAMessage(t *testing.T) {
 	ts := startServer(t, func(o *Options) { o.IdleTimeout = 200 * time.Millisecond })
 	out, s := ts.console(t)
-	poll(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "console of alice") })
-	poll(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "no keys for 200ms") })
+	testwait.Until(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "console of alice") })
+	testwait.Until(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "no keys for 200ms") })
 	if err := s.Wait(); err != nil {
 		t.Errorf("idle session ended with %v", err)
 	}
@@ -227,7 +214,7 @@ func TestIdleConsoleEndsWithAMessage(t *testing.T) {
 func TestMaxSessions(t *testing.T) {
 	ts := startServer(t, func(o *Options) { o.MaxSessions = 1 })
 	out, _ := ts.console(t)
-	poll(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "console of alice") })
+	testwait.Until(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "console of alice") })
 	s, err := ts.client(t).NewSession()
 	if err != nil {
 		t.Fatal(err)
@@ -245,9 +232,9 @@ func TestMaxSessions(t *testing.T) {
 func TestShutdownTellsConsoles(t *testing.T) {
 	ts := startServer(t, nil)
 	out, s := ts.console(t)
-	poll(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "console of alice") })
+	testwait.Until(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "console of alice") })
 	ts.stop()
-	poll(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "server is stopping") })
+	testwait.Until(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "server is stopping") })
 	_ = s.Wait()
 	select {
 	case <-ts.done:

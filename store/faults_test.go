@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"latchkey/internal/testwait"
 	"latchkey/store/storetest"
 )
 
@@ -53,13 +54,13 @@ func TestPostgresOutageAndRecovery(t *testing.T) {
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "127.0.0.1") {
 		t.Fatalf("a write with the server down: %v", err)
 	}
-	waitFor(t, "Health to report the outage", func() bool { return db.Health() != nil })
+	testwait.Until(t, 20*time.Second, func() string { return "Health to report the outage" }, func() bool { return db.Health() != nil })
 	if err := storetest.StartServer(); err != nil {
 		t.Fatal(err)
 	}
 	restarted = true
-	waitFor(t, "Health to recover", func() bool { return db.Health() == nil })
-	waitFor(t, "a write to land", func() bool {
+	testwait.Until(t, 20*time.Second, func() string { return "Health to recover" }, func() bool { return db.Health() == nil })
+	testwait.Until(t, 20*time.Second, func() string { return "a write to land" }, func() bool {
 		return db.Update(func(tx *Tx) error { _, err := testChain.Append(tx, "after"); return err }) == nil
 	})
 	if err := db.Check(testChain); err != nil {
@@ -71,18 +72,4 @@ func TestPostgresOutageAndRecovery(t *testing.T) {
 		}
 		return nil
 	})
-}
-
-// waitFor polls cond until it holds, failing after 20 seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 20s for %s", what)
-		}
-		<-tick.C
-	}
 }
