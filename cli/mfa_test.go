@@ -107,6 +107,16 @@ func TestSMSEnrolmentUSOnly(t *testing.T) {
 	if v.Method != accounts.MFASMS || v.Phone == "" || strings.Contains(v.Phone, "503") {
 		t.Errorf("mfa show: %+v", v.MFAView)
 	}
+	// users show carries the method too, the phone masked the same way.
+	var d userDetailJSON
+	decodeJSON(t, mustRun(t, "users", "show", u.Login(), "--db", db, "--json"), &d)
+	if d.MFA.Method != accounts.MFASMS || d.MFA.Phone != v.Phone {
+		t.Errorf("users show --json mfa: %+v", d.MFA)
+	}
+	human := mustRun(t, "users", "show", u.Login(), "--db", db).out
+	if !strings.Contains(human, "sms to "+v.Phone) || strings.Contains(human, "503") {
+		t.Errorf("users show:\n%s", human)
+	}
 }
 
 // R23: an email code is valid 5 minutes: refused at 5:00 of demo clock,

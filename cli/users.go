@@ -156,6 +156,7 @@ func toUserRecordJSON(u accounts.User, practice string, now time.Time) userRecor
 // console's detail view shows them.
 type userDetailJSON struct {
 	userRecordJSON
+	MFA         accounts.MFAView      `json:"mfa"`  // method, masked phone, enrolment: never a secret
 	Risk        []accounts.RiskSignal `json:"risk"` // R42
 	RecentAudit []auditJSON           `json:"recent_audit"`
 }
@@ -196,7 +197,7 @@ func (a *app) usersShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d := userDetailJSON{userRecordJSON: toUserRecordJSON(u, p.Name, now), Risk: risk, RecentAudit: toAuditJSON(evs)}
+			d := userDetailJSON{userRecordJSON: toUserRecordJSON(u, p.Name, now), MFA: accounts.ViewMFA(u, p), Risk: risk, RecentAudit: toAuditJSON(evs)}
 			if a.json {
 				return writeJSON(a.io.Out, d)
 			}
@@ -236,6 +237,7 @@ func (a *app) printUser(d userDetailJSON, now time.Time) error {
 	}
 	t.row("Lock", lock)
 	t.row("Failures", itoa(d.Failures))
+	t.row("MFA", mfaWords(d.MFA))
 	t.row("License", map[bool]string{true: "holds one", false: "none (inactive)"}[d.HoldsLicense])
 	t.row("Risk (R42)", riskWords(d.Risk))
 	lastLogin := "never"
@@ -249,6 +251,28 @@ func (a *app) printUser(d userDetailJSON, now time.Time) error {
 	}
 	printf(a.io.Out, "\nRecent audit:\n")
 	return a.printAudit(d.RecentAudit)
+}
+
+// mfaWords is a user's second factor in one line ("latchkey mfa show" has
+// it in full).
+func mfaWords(v accounts.MFAView) string {
+	w := v.MethodLabel
+	if v.Method == accounts.MFANone {
+		w = "none"
+	}
+	if v.Phone != "" {
+		w += " to " + v.Phone
+	}
+	if v.Method != accounts.MFANone {
+		w += ", enrolled " + humanTime(v.EnrolledAt)
+	}
+	if v.Enrolling != accounts.MFANone {
+		w += "; setting up " + string(v.Enrolling)
+	}
+	if v.MustEnroll {
+		w += "; must enrol at the next login (R24)"
+	}
+	return w
 }
 
 func (a *app) usersUnlockCmd() *cobra.Command {
