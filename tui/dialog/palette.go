@@ -38,7 +38,8 @@ type Palette struct {
 	found  []PaletteItem // the records the last search found
 	shown  []PaletteItem
 	cursor int
-	seq    int
+	seq    int  // the number of the text typed now
+	asking bool // a search is in flight: the next waits for its answer
 	search func(term string, seq int) tea.Cmd
 	closed bool
 }
@@ -69,11 +70,16 @@ func (p *Palette) Shown() []PaletteItem { return p.shown }
 func (p *Palette) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case PaletteResultsMsg:
+		// One search at a time: keys typed while one runs are merged into
+		// the next, asked as its answer comes, so a fast typist's burst
+		// costs two searches, not one per key queued behind each other.
+		p.asking = false
 		if msg.Seq == p.seq {
 			p.found = msg.Items
 			p.rank()
+			return nil
 		}
-		return nil
+		return p.ask()
 	case tea.KeyPressMsg:
 		switch msg.String() {
 		case "esc", "ctrl+c":
@@ -98,13 +104,25 @@ func (p *Palette) Update(msg tea.Msg) tea.Cmd {
 	p.input, cmd = p.input.Update(msg)
 	if p.input.Value() != before {
 		p.seq++
-		p.rank()
-		if term := strings.TrimSpace(p.input.Value()); term != "" {
-			return tea.Batch(cmd, p.search(term, p.seq))
+		if strings.TrimSpace(p.input.Value()) == "" {
+			p.found = nil
 		}
-		p.found = nil
+		p.rank()
+		if !p.asking {
+			return tea.Batch(cmd, p.ask())
+		}
 	}
 	return cmd
+}
+
+// ask searches for the text typed now, if there is any.
+func (p *Palette) ask() tea.Cmd {
+	term := strings.TrimSpace(p.input.Value())
+	if term == "" {
+		return nil
+	}
+	p.asking = true
+	return p.search(term, p.seq)
 }
 
 // rank orders the items by how well they match what was typed.
