@@ -53,17 +53,21 @@ func approvalTransition(from, to ApprovalState) error {
 
 // Approval is a request waiting for a second operator.
 type Approval struct {
-	ID          uint64        `json:"id"`
-	Action      string        `json:"action"` // what it will do: mfa.cleared
-	UserID      uint64        `json:"user_id"`
-	Login       string        `json:"user"`
-	Name        string        `json:"name"`
-	PracticeID  uint64        `json:"practice_id"`
-	RequestedBy string        `json:"requested_by"`
-	RequestedAt time.Time     `json:"requested_at"`
-	ExpiresAt   time.Time     `json:"expires_at"`
-	Request     Request       `json:"request"` // reason and the consumed verification
-	Signals     []RiskSignal  `json:"signals"` // why four eyes
+	ID          uint64       `json:"id"`
+	Action      string       `json:"action"` // what it will do: mfa.cleared
+	UserID      uint64       `json:"user_id"`
+	Login       string       `json:"user"`
+	Name        string       `json:"name"`
+	PracticeID  uint64       `json:"practice_id"`
+	RequestedBy string       `json:"requested_by"`
+	RequestedAt time.Time    `json:"requested_at"`
+	ExpiresAt   time.Time    `json:"expires_at"`
+	Request     Request      `json:"request"` // reason and the consumed verification
+	Signals     []RiskSignal `json:"signals"` // why four eyes
+	// The factor the first operator asked to clear: the second approves
+	// clearing that one, not whatever the user has by then (R42).
+	Clears      MFAMethod     `json:"clears,omitempty"`
+	FactorSince time.Time     `json:"factor_since,omitzero"`
 	State       ApprovalState `json:"state"`
 	DecidedBy   string        `json:"decided_by,omitempty"`
 	DecidedAt   time.Time     `json:"decided_at,omitzero"`
@@ -146,7 +150,8 @@ func (t *txn) requestApproval(actor Actor, u User, req Request, signals []RiskSi
 		return Approval{}, err
 	}
 	a := Approval{ID: id, Action: ActMFACleared, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID,
-		RequestedBy: actor.Name, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals}
+		RequestedBy: actor.Name, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals,
+		Clears: u.MFA.Method, FactorSince: u.MFA.EnrolledAt}
 	if err := a.moveTo(ApprovalPending, "", time.Time{}, ""); err != nil {
 		return a, err
 	}
@@ -221,7 +226,7 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		if a.State != ApprovalPending {
 			return refuse("R42", fmt.Sprintf("request #%d is already %s", a.ID, a.State))
 		}
-		if approve && a.RequestedBy == actor.Name {
+		if approve && sameOperator(a.RequestedBy, actor.Name) {
 			return refuseWith("R42", fmt.Sprintf("%s asked for request #%d and cannot approve it: four eyes need a second operator", actor.Name, a.ID),
 				"Ask another operator to run `latchkey approvals approve "+itoa(int(a.ID))+"`.")
 		}
@@ -250,6 +255,11 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		if u.MFA.State() == MFAStateNone {
 			return refuse("R26", u.Login()+" has no MFA to clear any more")
 		}
+		if u.MFA.Method != a.Clears || !u.MFA.EnrolledAt.Equal(a.FactorSince) {
+			return refuseWith("R42", fmt.Sprintf("the MFA of %s changed after request #%d (asked: %s; now: %s): approving would clear a factor %s never asked about",
+				u.Login(), a.ID, factorWords(a.Clears, a.FactorSince), factorWords(u.MFA.Method, u.MFA.EnrolledAt), a.RequestedBy),
+				"Deny this request; if the caller still needs a clear, verify them again and ask again.")
+		}
 		req := a.Request
 		req.ApprovedBy, req.Approval = actor.Name, a.ID
 		res, err = t.clearMFA(Operator(a.RequestedBy), u, req)
@@ -259,6 +269,14 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		err = refusal
 	}
 	return out.View(s.Now()), res, err
+}
+
+// factorWords names a factor for a refusal: "sms enrolled 2026-11-30 09:00 UTC".
+func factorWords(m MFAMethod, since time.Time) string {
+	if m == MFANone {
+		return "none enrolled"
+	}
+	return string(m) + " enrolled " + since.UTC().Format("2006-01-02 15:04 MST")
 }
 
 // ApprovalRequest reads one request.
@@ -306,7 +324,7 @@ func (s *Service) PendingApprovals(operator string) (int, error) {
 	vs, err := s.Approvals(false, 1000)
 	n := 0
 	for _, v := range vs {
-		if v.RequestedBy != operator {
+		if !sameOperator(v.RequestedBy, operator) {
 			n++
 		}
 	}

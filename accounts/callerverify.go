@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -111,6 +112,10 @@ type Verification struct {
 	ApproverName string `json:"approver_name,omitempty"`
 	ApproverRole string `json:"approver_role,omitempty"`
 	LinkHash     []byte `json:"link_hash,omitempty"`
+	// OnFile fingerprints what the check relies on (the phone or email the
+	// code went to, the app enrolled): it must still be on file when the
+	// code is read back (onFileKey).
+	OnFile []byte `json:"on_file,omitempty"`
 
 	Note      string      `json:"note,omitempty"`
 	Operator  string      `json:"operator"`
@@ -140,12 +145,50 @@ func (v *Verification) moveTo(to VerifyState, at time.Time, result string) error
 		return err
 	}
 	v.State, v.Result = to, result
-	if to == VerifyUsed {
+	switch to {
+	case VerifyStarted: // begun, not ended
+	case VerifyUsed:
 		v.UsedAt = at
-	} else {
+	default:
 		v.EndedAt = at
 	}
 	return nil
+}
+
+// onFileKey fingerprints what a check of u by method and channel relies on
+// (R41): the phone or login email a code goes to, or the app enrolled (by
+// when it was enrolled). Nil for the methods that rely on nothing of u's.
+func onFileKey(u User, method VerifyMethod, channel string) []byte {
+	var what string
+	switch {
+	case method == VerifyCode && channel == "sms":
+		what = "sms|" + u.MFA.Phone
+	case method == VerifyCode && channel == "email":
+		what = "email|" + normalizeLogin(u.Email)
+	case method == VerifyApp && u.MFA.Method == MFAApp:
+		what = "app|" + u.MFA.EnrolledAt.UTC().Format(time.RFC3339Nano)
+	default:
+		return nil
+	}
+	return tokenHash(what)
+}
+
+// goneFromFile says what the check relied on that is no longer on file for
+// u, or "" (R41): a code read back from a phone that was replaced since, or
+// an app enrolled after the check began, proves nothing the desk has.
+func (v Verification) goneFromFile(u User) string {
+	switch {
+	case v.Method == VerifyApp && u.MFA.Method != MFAApp:
+		return "the authenticator app enrolled when the check started is no longer enrolled"
+	case len(v.OnFile) == 0: // a check made before fingerprints were kept
+		return ""
+	case !bytes.Equal(v.OnFile, onFileKey(u, v.Method, v.Channel)):
+		if v.Method == VerifyApp {
+			return "the authenticator app was enrolled again after the check started"
+		}
+		return "the " + map[string]string{"sms": "phone", "email": "login email"}[v.Channel] + " the code went to is no longer on file"
+	}
+	return ""
 }
 
 // Describe is the verification in words, as the audit records it with the

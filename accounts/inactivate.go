@@ -265,10 +265,14 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 		if old.Roles == roles {
 			return refuse("R19", old.Login()+" already has exactly these permissions ("+roles.String()+")")
 		}
-		if req.Verification != 0 { // R41: the caller is the user or the owner who asked
+		if req.Verification != 0 {
+			// R41, R19: the caller of a change of roles is the owner who asks
+			// for it (who may be the user). A check of the user alone proves
+			// only who is on the phone, not the owner's request: a staff
+			// member asking for their own promotion is the classic call.
 			ids := []uint64{old.ID}
 			if r, err := userByLogin(t.tx, req.Requester); err == nil {
-				ids = append(ids, r.ID)
+				ids = []uint64{r.ID}
 			}
 			if _, err := t.useVerification(actor, ActRolesChanged, &req, false, ids...); err != nil {
 				return err

@@ -62,7 +62,21 @@ func (s *Service) CheckVerification(actor Actor, id uint64, code string) (Verifi
 		if v.Method != VerifyCode && v.Method != VerifyApp {
 			return refuse("R41", fmt.Sprintf("verification #%d is by %s: it takes no code", v.ID, v.Method))
 		}
-		ok, why, err := t.matchVerifyCode(&v, &u, code, secret, sealed)
+		if why := v.goneFromFile(u); why != "" || (v.Method == VerifyApp && !bytes.Equal(u.MFA.Secret, sealed)) {
+			if why == "" {
+				why = "the authenticator app changed while the code was checked"
+			}
+			if err := v.moveTo(VerifyFailed, t.now, "failed: "+why); err != nil {
+				return err
+			}
+			if err := t.putVerification(v); err != nil {
+				return err
+			}
+			out, refusal = v, refuseWith("R41", fmt.Sprintf("verification #%d failed: %s", v.ID, why),
+				"A check counts only through what is on file: start a new one.")
+			return t.audit(actor, ActVerifyFailed, &u, verifyReq(v), refusedOutcome("R41"), fmt.Sprintf("verification #%d: %s", v.ID, why))
+		}
+		ok, why, err := t.matchVerifyCode(&v, &u, code, secret)
 		if err != nil {
 			return err
 		}
@@ -102,7 +116,7 @@ func (s *Service) CheckVerification(actor Actor, id uint64, code string) (Verifi
 // matchVerifyCode checks code against a code or app verification, counting
 // a wrong one. For an app check, the accepted step is stored on the user so
 // neither a login nor another check can use that code again (R23).
-func (t *txn) matchVerifyCode(v *Verification, u *User, code, secret string, sealed []byte) (bool, string, error) {
+func (t *txn) matchVerifyCode(v *Verification, u *User, code, secret string) (bool, string, error) {
 	if v.Method == VerifyCode {
 		c := *v.Code
 		ok, err := c.Check(t.now, code)
@@ -115,10 +129,6 @@ func (t *txn) matchVerifyCode(v *Verification, u *User, code, secret string, sea
 			return false, "wrong code", nil
 		}
 		return true, "", nil
-	}
-	if u.MFA.Method != MFAApp || !bytes.Equal(u.MFA.Secret, sealed) {
-		v.Attempts = mfa.MaxCodeAttempts
-		return false, "the authenticator app enrolled when the check started is no longer enrolled", nil
 	}
 	step, verr := mfa.ValidateTOTP(secret, code, t.now, usedSteps(u.MFA)...)
 	if verr != nil {
@@ -170,7 +180,7 @@ func (s *Service) AnswerApproval(link string, approve bool) (VerificationView, e
 		if err != nil {
 			return err
 		}
-		if err := approverRefusal(a, u, t.now); err != nil {
+		if err := approverRefusal(t.tx, a, u, t.now); err != nil {
 			return err
 		}
 		action, result, to := ActVerifyApproved, "passed: approved by "+a.Name+" ("+v.ApproverRole+")", VerifyPassed

@@ -74,6 +74,7 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 		case VerifyKnowledge:
 			detail = "knowledge check recorded (never counts, R41): " + in.Note
 		}
+		v.OnFile = onFileKey(u, v.Method, v.Channel)
 		to := VerifyStarted
 		if in.Method == VerifyKnowledge {
 			to = VerifyRecorded
@@ -147,7 +148,7 @@ func (t *txn) askApproval(v *Verification, u User, approverLogin string) (string
 		if a, err = userByLogin(t.tx, approverLogin); err != nil {
 			return "", err
 		}
-		if err := approverRefusal(a, u, t.now); err != nil {
+		if err := approverRefusal(t.tx, a, u, t.now); err != nil {
 			return "", err
 		}
 	} else if a, err = t.pickApprover(u); err != nil {
@@ -173,8 +174,9 @@ func (t *txn) askApproval(v *Verification, u User, approverLogin string) (string
 	return "approval asked of " + a.Name + " (" + v.ApproverRole + ") at their own email", nil
 }
 
-// approverRefusal says why a is not someone who can vouch for u (R41).
-func approverRefusal(a, u User, now time.Time) error {
+// approverRefusal says why a is not someone who can vouch for u (R41). The
+// cheap checks come first: pickers ask it of every colleague.
+func approverRefusal(tx *store.Tx, a, u User, now time.Time) error {
 	switch {
 	case a.ID == u.ID:
 		return refuse("R41", "the caller cannot approve their own verification: ask another owner or admin")
@@ -189,6 +191,23 @@ func approverRefusal(a, u User, now time.Time) error {
 	case a.LockedNow(now):
 		return refuse("R41", a.Login()+" is locked")
 	}
+	// "Their own verified email" must still be theirs: an address that
+	// became the login email in the last 7 days may be an attacker's (and a
+	// link mailed to the old one must not outlive it, R7), and an account
+	// with a factor on the watch list may be in the wrong hands (R43).
+	signals, err := riskOf(tx, a, now)
+	if err != nil {
+		return err
+	}
+	for _, r := range signals {
+		switch r.Signal {
+		case SignalEmailChanged:
+			return refuse("R41", a.Login()+"'s login email changed "+r.Since.UTC().Format("2006-01-02 15:04 MST")+
+				": an approver is asked at an email that has been theirs for more than 7 days")
+		case SignalWatchList:
+			return refuse("R41", a.Login()+" has a new factor on the watch list, not reviewed yet (R43): their approval cannot vouch for anyone")
+		}
+	}
 	return nil
 }
 
@@ -197,7 +216,7 @@ func (t *txn) pickApprover(u User) (User, error) {
 	var owner, admin *User
 	err := t.tx.Scan(ixPracticeUsers, store.U64(u.PracticeID), nil, false, func(k, _ []byte) (bool, error) {
 		c, err := getUser(t.tx, store.ParseU64(k[8:]))
-		if err != nil || approverRefusal(c, u, t.now) != nil {
+		if err != nil || approverRefusal(t.tx, c, u, t.now) != nil {
 			return true, err
 		}
 		if c.Roles.Owner && owner == nil {

@@ -43,7 +43,7 @@ func (s *Service) Verifications(userID uint64, limit int) ([]VerificationView, e
 func (s *Service) PassedVerification(operator string, userID uint64) (VerificationView, bool, error) {
 	vs, err := s.Verifications(userID, 20)
 	for _, v := range vs {
-		if v.State == VerifyPassed && v.Counts && v.Operator == operator {
+		if v.State == VerifyPassed && v.Counts && sameOperator(v.Operator, operator) {
 			return v, true, err
 		}
 	}
@@ -69,9 +69,13 @@ func (t *txn) useVerification(actor Actor, action string, req *Request, needCoun
 		mine = mine || u == v.UserID
 	}
 	if !mine {
+		if action == ActRolesChanged {
+			return v, refuseWith("R41", fmt.Sprintf("verification #%d is of %s, not of the owner who asks for this change of roles (R19)", v.ID, v.Login),
+				"Verify the owner who asks (`latchkey verify start OWNER`) and give that check.")
+		}
 		return v, refuse("R41", fmt.Sprintf("verification #%d is of %s, not of this action's caller", v.ID, v.Login))
 	}
-	if actor.Kind == ActorOperator && v.Operator != actor.Name {
+	if actor.Kind == ActorOperator && !sameOperator(v.Operator, actor.Name) {
 		return v, refuse("R41", fmt.Sprintf("verification #%d was made by %s: a check vouches only for the operator who made it", v.ID, v.Operator))
 	}
 	now := v.stateAt(t.now)

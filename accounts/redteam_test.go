@@ -1,0 +1,170 @@
+package accounts
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Attacks on caller verification, four eyes and the watch list (R41-R43):
+// the caller who lies and the insider who cuts corners. Each test is one
+// attack that once worked.
+
+// flaggedOwnerRequest makes a practice whose owner has SMS MFA, and a
+// pending four-eyes request by dana to clear it (R42).
+func flaggedOwnerRequest(t *testing.T, s *Service, clock *FakeClock) (User, ApprovalView) {
+	t.Helper()
+	_, owner, _ := practiceWith(t, s, "Red Team Clinic", 5)
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), "", MFASMS, "503-253-0177"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530177")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(8 * 24 * time.Hour)
+	owner = mustUser(t, s, owner.ID)
+	v := passedCode(t, s, "dana", owner, "email")
+	res, err := s.ClearMFAVerified(Operator("dana"), owner.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"})
+	if err != nil || res.Pending == nil {
+		t.Fatalf("want a pending request: %+v %v", res, err)
+	}
+	return owner, *res.Pending
+}
+
+// R42: four eyes are two people, not two spellings. The operator who asked
+// cannot approve under their name in another case, with spaces around or
+// inside it, in full-width letters or with an invisible character.
+func TestFourEyesSameOperatorAnotherSpelling(t *testing.T) {
+	s, clock := newTestService(t)
+	owner, req := flaggedOwnerRequest(t, s, clock)
+	for _, name := range []string{"Dana", "DANA", " dana ", "d ana", "ｄａｎａ", "dan\u200ba", "dana\u00ad"} {
+		_, _, err := s.ApproveRequest(Operator(name), req.ID, "")
+		wantRule(t, err, "R42")
+		if mustUser(t, s, owner.ID).MFA.Method != MFASMS {
+			t.Fatalf("%q approved dana's own request", name)
+		}
+	}
+	if n, _ := s.PendingApprovals("DANA"); n != 0 {
+		t.Fatalf("dana's own request counted for DANA: %d", n)
+	}
+	if _, _, err := s.ApproveRequest(Operator("eli"), req.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R42: the second operator approves the clear the first one asked for. If
+// the user's factor changed meanwhile (a new phone, another method), the
+// approval would clear a factor nobody looked at: it is refused, and the new
+// factor stays.
+func TestFourEyesRefusedWhenFactorChangedMeanwhile(t *testing.T) {
+	s, clock := newTestService(t)
+	owner, req := flaggedOwnerRequest(t, s, clock)
+	// The owner switches to email MFA (with a code from the phone, R22).
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), "", MFAEmail, ""); RuleOf(err) != "R22" {
+		t.Fatalf("switch without a code: %v", err)
+	}
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), codeIn(t, s, "+15032530177"), MFAEmail, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, owner.Email)); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := s.ApproveRequest(Operator("eli"), req.ID, "")
+	wantRule(t, err, "R42")
+	if !strings.Contains(err.Error(), "changed") {
+		t.Fatalf("refusal does not say the factor changed: %v", err)
+	}
+	if mustUser(t, s, owner.ID).MFA.Method != MFAEmail {
+		t.Fatal("the approval cleared a factor enrolled after the request")
+	}
+}
+
+// R41, R19: a change of roles is asked by an owner of the practice, so the
+// caller to verify is that owner. A passed check of the user whose roles
+// change (who may be asking for their own promotion) does not vouch for the
+// owner's request.
+func TestRolesCheckIsOfTheOwnerWhoAsks(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, u := smsUser(t, s, clock)
+	v := passedCode(t, s, "dana", u, "sms")
+	_, err := s.SetRoles(Operator("dana"), u.ID, Roles{Admin: true}, Request{Requester: owner.Email, Reason: "promotion", Verification: v.ID})
+	wantRule(t, err, "R41")
+	if mustUser(t, s, u.ID).Roles.Admin {
+		t.Fatal("promoted on a check of the user, not of the owner who asked")
+	}
+	ov := passedCode(t, s, "dana", owner, "email")
+	if _, err := s.SetRoles(Operator("dana"), u.ID, Roles{Admin: true}, Request{Requester: owner.Email, Reason: "promotion", Verification: ov.ID}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R41, R7: an approval goes to an owner's or admin's own email. One whose
+// login email changed in the last 7 days is not asked (the new mailbox may
+// be an attacker's), and a link mailed to an address that is no longer the
+// approver's dies with the change.
+func TestApproverWithChangedEmail(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, u := smsUser(t, s, clock)
+	v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval, Approver: owner.Email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldLink := linkIn(t, s, owner.Email)
+	if _, err := s.ChangeOwnEmail(owner.Email, testPassword(owner), "", "olive.elsewhere@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseLink(linkIn(t, s, "olive.elsewhere@example.org"), testPassword(owner)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.AnswerApproval(oldLink, true)
+	wantRule(t, err, "R41")
+	if got, _ := s.Verification(v.ID); got.State == VerifyPassed {
+		t.Fatal("a link mailed to the approver's old address passed the check")
+	}
+	_, err = s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval, Approver: "olive.elsewhere@example.org"})
+	wantRule(t, err, "R41")
+	clock.Advance(7*24*time.Hour + time.Minute)
+	if _, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval, Approver: "olive.elsewhere@example.org"}); err != nil {
+		t.Fatalf("a week after the change: %v", err)
+	}
+}
+
+// R41: a code counts because it went to what is on file. When the phone it
+// went to is replaced before the caller reads it back, the code no longer
+// proves control of anything on file.
+func TestVerifyCodeDiesWhenPhoneReplaced(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeIn(t, s, u.MFA.Phone)
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFASMS, "503-253-0166"); RuleOf(err) != "R22" {
+		t.Fatalf("switch without a code: %v", err)
+	}
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), codeIn(t, s, u.MFA.Phone), MFASMS, "503-253-0166"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(u.Email, codeIn(t, s, "+15032530166")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CheckVerification(Operator("dana"), v.ID, code)
+	wantRule(t, err, "R41")
+	if got.State == VerifyPassed {
+		t.Fatal("a code sent to a phone no longer on file passed")
+	}
+}
+
+// R41: a check that has only started has not ended: its record says so.
+func TestStartedCheckHasNoEnd(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.EndedAt.IsZero() {
+		t.Fatalf("a started check shows an end: %s", v.EndedAt)
+	}
+}
