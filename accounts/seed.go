@@ -25,12 +25,12 @@ type DemoOptions struct {
 	Progress func(DemoProgress)
 }
 
-// DemoProgress is where a demo build is: seeding practices, then compacting
-// the file.
+// DemoProgress is where a demo build is: seeding practices, then writing
+// the indexes gathered on the way (a bbolt file).
 type DemoProgress struct {
-	Phase string // "seeding" or "compacting"
-	Done  int64  // practices seeded, or bytes compacted
-	Total int64  // practices to seed, or bytes to compact (about)
+	Phase string // "seeding" or "indexing"
+	Done  int64  // practices seeded, or index bytes written
+	Total int64  // practices to seed, or index bytes to write
 	Users int    // users seeded so far
 }
 
@@ -44,12 +44,22 @@ var seedActor = Actor{Kind: ActorSystem, Name: "demo-seed"}
 // keeps a million-user demo to a few hundred commits.
 const practicesPerTx = 20
 
+// bulkPracticesPerTx batches a bulk build (bbolt): its commits rewrite only
+// the pages at the end of each bucket, so larger ones cost no more a key.
+const bulkPracticesPerTx = 50
+
+// deferredIndexes are the indexes whose entries arrive in no key order as a
+// demo is seeded (words, logins, addresses, token hashes): a bulk build
+// writes them after the records, sorted (store.Options.Defer). The records,
+// the audit chain, the outbox and the ordered indexes are written as the
+// Service's transactions make them.
+var deferredIndexes = []store.Bucket{ixLogin, ixUserWords, ixPatientLogin, ixPatientWords, ixPracticeName, ixOutboxTo, ixLinkHash}
+
 // CreateDemo builds a fresh demo database at path (which must not exist)
 // through the Service's own transaction code, so its audit trail is real, and
-// returns it open. It is seeded into a scratch file beside path, compacted
-// into a second one (every page full, no free pages, so the kept file is lean
-// and its commits write a small freelist) and renamed into place, so an
-// interrupted build never leaves a half demo behind.
+// returns it open. A bbolt demo is bulk-loaded (see buildDemo) into a file
+// beside path and renamed into place, so an interrupted build never leaves a
+// half demo behind.
 func CreateDemo(path string, opts DemoOptions) (*Service, error) {
 	if opts.Practices <= 0 {
 		opts.Practices = DefaultDemoPractices
@@ -67,11 +77,9 @@ func CreateDemo(path string, opts DemoOptions) (*Service, error) {
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("%s already exists: a demo is built in a new file", path)
 	}
-	partial, scratch := path+".partial", path+".seeding"
+	partial := path + ".partial"
 	_ = os.Remove(partial)
-	_ = os.Remove(scratch)
-	err := buildDemo(scratch, partial, opts, cfg)
-	_ = os.Remove(scratch)
+	err := buildDemo(partial, true, opts, cfg)
 	if err != nil {
 		_ = os.Remove(partial)
 		return nil, err
@@ -83,10 +91,18 @@ func CreateDemo(path string, opts DemoOptions) (*Service, error) {
 	return Open(path, opts.Clock, cfg)
 }
 
-// buildDemo seeds target, and compacts it into path when path is given (a
-// bbolt file; target is then a bulk scratch file).
-func buildDemo(target, path string, opts DemoOptions, cfg Config) error {
-	db, err := store.Open(target, store.Options{NoSync: true, Bulk: path != ""})
+// buildDemo seeds the database at target. bulk (a new bbolt file) seeds
+// through the same transactions in a bulk load: pages filled, the
+// deferredIndexes written in key order once the practices are seeded, no
+// fsync but one at the end. Without bulk every index is written as it goes
+// (PostgreSQL; and the tests that prove both ways build the same file).
+func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
+	sopts := store.Options{NoSync: true}
+	perTx := practicesPerTx
+	if bulk {
+		sopts.Defer, perTx = deferredIndexes, bulkPracticesPerTx
+	}
+	db, err := store.Open(target, sopts)
 	if err != nil {
 		return err
 	}
@@ -117,8 +133,8 @@ func buildDemo(target, path string, opts DemoOptions, cfg Config) error {
 	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), emails: map[string]bool{},
 		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d))}
 	now := s.Now()
-	for start := 0; start < opts.Practices; start += practicesPerTx {
-		end := min(start+practicesPerTx, opts.Practices)
+	for start := 0; start < opts.Practices; start += perTx {
+		end := min(start+perTx, opts.Practices)
 		err := s.updateAt(now, func(t *txn) error {
 			for i := start; i < end; i++ {
 				if err := g.practice(t); err != nil {
@@ -134,6 +150,16 @@ func buildDemo(target, path string, opts DemoOptions, cfg Config) error {
 			opts.Progress(DemoProgress{Phase: "seeding", Done: int64(end), Total: int64(opts.Practices), Users: g.users})
 		}
 	}
+	if bulk {
+		err := db.FinishBulk(func(done, total int64) {
+			if opts.Progress != nil {
+				opts.Progress(DemoProgress{Phase: "indexing", Done: done, Total: total, Users: g.users})
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
 	if err := g.lockouts(s, now); err != nil {
 		return err
 	}
@@ -144,18 +170,7 @@ func buildDemo(target, path string, opts DemoOptions, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	if path == "" {
-		return db.Sync()
-	}
-	var total int64
-	if fi, err := os.Stat(target); err == nil {
-		total = fi.Size()
-	}
-	return db.CompactTo(path, func(copied int64) {
-		if opts.Progress != nil {
-			opts.Progress(DemoProgress{Phase: "compacting", Done: copied, Total: total, Users: g.users})
-		}
-	})
+	return db.Sync()
 }
 
 // demoMemoryLimit bounds the heap of a demo build (the mapped file is apart).

@@ -8,7 +8,7 @@ import (
 	"latchkey/store/storetest"
 )
 
-// A demo is compacted as it is built (issue 14 item 3): under 1% of its
+// A demo is bulk-loaded with its pages full (issue 14 item 3): under 1% of its
 // pages free, so commits on it write a small freelist, and no scratch file
 // is left beside it.
 func TestDemoFileIsLean(t *testing.T) {

@@ -24,7 +24,7 @@ func createDemoShared(url string, opts DemoOptions, cfg Config) (*Service, error
 		return nil, err
 	}
 	_ = db.Close()
-	if err := buildDemo(url, "", opts, cfg); err != nil {
+	if err := buildDemo(url, false, opts, cfg); err != nil {
 		if db, oerr := store.Open(url, store.Options{}); oerr == nil {
 			err = errors.Join(err, db.Wipe())
 			_ = db.Close()

@@ -135,9 +135,9 @@ func progressPrinter(w io.Writer) func(accounts.DemoProgress) {
 		}
 		var what string
 		switch p.Phase {
-		case "compacting":
+		case "indexing":
 			rate := float64(p.Done) / max(elapsed, 0.001) / (1 << 20)
-			what = fmt.Sprintf("compacting %s/%s · %.0f MB/s", mib(p.Done), mib(p.Total), rate)
+			what = fmt.Sprintf("indexing %s/%s · %d users · %.0f MB/s", mib(p.Done), mib(p.Total), p.Users, rate)
 		default:
 			rate := float64(p.Users) / max(elapsed, 0.001)
 			what = fmt.Sprintf("seeding %d/%d practices · %d users · %.0f users/s", p.Done, p.Total, p.Users, rate)

@@ -34,10 +34,14 @@ type Options struct {
 	// NoSync skips fsync after each commit of a bbolt file. Only bulk
 	// seeding of a brand-new demo file uses it; Sync is called once at the end.
 	NoSync bool
-	// Bulk is for a brand-new scratch file being filled in bulk and then
-	// compacted into the file that is kept (CompactTo): no fsync, and no
-	// freelist written at each commit (see the note in openBolt).
+	// Bulk is for a brand-new scratch file filled in bulk and never
+	// reopened (the bulk-load floor benchmark): no fsync, and no freelist
+	// written at each commit (see the note in openBolt).
 	Bulk bool
+	// Defer starts a bulk load of a brand-new file (see bulkload.go): no
+	// fsync, pages filled, and these buckets written in key order at
+	// FinishBulk instead of as they are written.
+	Defer []Bucket
 }
 
 // boltDB is the bbolt engine: one file, held by one process at a time.
@@ -46,6 +50,7 @@ type boltDB struct {
 	path     string
 	readOnly bool
 	changes  atomic.Uint64
+	bulk     *bulkLoad // a bulk load in progress (Options.Defer), or nil
 }
 
 // openBolt opens or creates the bbolt file at path. A file held by another
@@ -61,15 +66,16 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 	bopts := &bolt.Options{
 		Timeout:      LockTimeout,
 		ReadOnly:     opts.ReadOnly,
-		NoSync:       opts.NoSync || opts.Bulk,
+		NoSync:       opts.NoSync || opts.Bulk || len(opts.Defer) > 0,
 		FreelistType: bolt.FreelistMapType,
 		// The freelist is kept in the file. Without it bbolt rebuilds it at
 		// open by walking every page in a goroutine of its own, where a
 		// damaged page panics beyond any recover (etcd-io/bbolt#446).
 		// Keeping it costs each commit a write of the freelist (and a sort
 		// of its page ids), which stays small because a kept file is
-		// compact: demos are compacted when built (CompactTo). Only a bulk
-		// scratch file, written by this process and never reopened, skips it.
+		// compact: demos are bulk-loaded with every page full (bulkload.go).
+		// Only a bulk scratch file, written by this process and never
+		// reopened, skips it.
 		NoFreelistSync: opts.Bulk,
 	}
 	if err := precheckMeta(path); err != nil {
@@ -80,6 +86,9 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 		return nil, classifyOpenError(path, err)
 	}
 	db = &boltDB{bolt: b, path: path, readOnly: opts.ReadOnly}
+	if len(opts.Defer) > 0 {
+		db.bulk = newBulkLoad(path, opts.Defer)
+	}
 	// A file can pass Open's meta-page checks and still be damaged further in;
 	// touch the root so such a file fails here, named, rather than later.
 	if err := db.guard(func() error {
@@ -111,8 +120,11 @@ func classifyOpenError(path string, err error) error {
 
 func (db *boltDB) name() string { return db.path }
 func (db *boltDB) kind() Engine { return Bolt }
-func (db *boltDB) close() error { return db.bolt.Close() }
-func (db *boltDB) sync() error  { return db.bolt.Sync() }
+func (db *boltDB) close() error {
+	db.bulk.abandon()
+	return db.bolt.Close()
+}
+func (db *boltDB) sync() error { return db.bolt.Sync() }
 
 func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
 	return db.guard(func() error {
@@ -121,9 +133,19 @@ func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
 }
 
 func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
+	var bt *bulkTx
 	err := db.guard(func() error {
-		return db.bolt.Update(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
+		return db.bolt.Update(func(btx *bolt.Tx) error {
+			if db.bulk != nil {
+				bt = &bulkTx{boltTx: boltTx{btx}, bl: db.bulk}
+				return fn(bt)
+			}
+			return fn(boltTx{btx})
+		})
 	})
+	if err == nil && bt != nil {
+		err = bt.committed()
+	}
 	if err == nil {
 		db.changes.Add(1)
 	}

@@ -208,3 +208,9 @@ func (tx *Tx) DropBucket(name Bucket) error {
 	}
 	return tx.t.drop(name)
 }
+
+// Buckets lists the buckets that hold keys or a sequence.
+func (tx *Tx) Buckets() ([]Bucket, error) { return tx.t.buckets() }
+
+// Sequence is the bucket's sequence: the last number NextSeq gave (0 for none).
+func (tx *Tx) Sequence(name Bucket) (uint64, error) { return tx.t.sequence(name) }

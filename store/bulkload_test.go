@@ -1,0 +1,163 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func openBulk(t *testing.T, deferred ...Bucket) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bulk.db")
+	db, err := Open(path, Options{Defer: deferred})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db, path
+}
+
+// A bulk load writes the deferred buckets, at FinishBulk, exactly as if
+// every write had landed when it was made: entries from many transactions,
+// in no order, spilled to sorted runs and merged (issue 14 item 4).
+func TestBulkLoadDeferredBucketsLandSorted(t *testing.T) {
+	db, path := openBulk(t, "words", "logins")
+	db.eng.(*boltDB).bulk.sorter.limit = 4 << 10 // many runs
+	rng := rand.New(rand.NewPCG(1, 2))
+	want := map[Bucket]map[string]string{"words": {}, "logins": {}, "records": {}}
+	seq := 0
+	for range 40 {
+		err := db.Update(func(tx *Tx) error {
+			for range 100 {
+				seq++
+				if err := tx.PutRaw("records", U64(uint64(seq)), []byte("r")); err != nil {
+					return err
+				}
+				want["records"][string(U64(uint64(seq)))] = "r"
+				for _, b := range []Bucket{"words", "logins"} {
+					k := fmt.Sprintf("%x|%d", rng.Uint32(), seq)
+					v := fmt.Sprint(seq)
+					if err := tx.PutRaw(b, []byte(k), []byte(v)); err != nil {
+						return err
+					}
+					want[b][k] = v
+				}
+			}
+			// A key written and removed in the same transaction never lands.
+			if err := tx.PutRaw("words", []byte("gone"), nil); err != nil {
+				return err
+			}
+			return tx.Delete("words", []byte("gone"))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A transaction that fails leaves nothing behind, deferred or not.
+	boom := errors.New("boom")
+	err := db.Update(func(tx *Tx) error {
+		if err := tx.PutRaw("words", []byte("rolled back"), nil); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if runs, _ := filepath.Glob(path + ".runs/run-*"); len(runs) < 2 {
+		t.Fatalf("want the entries spilled to several runs, got %d", len(runs))
+	}
+	var calls int
+	if err := db.FinishBulk(func(done, total int64) {
+		calls++
+		if done > total {
+			t.Errorf("progress %d of %d", done, total)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 {
+		t.Error("FinishBulk told no progress")
+	}
+	if _, err := os.Stat(path + ".runs"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("runs left beside the file: %v", err)
+	}
+	err = db.View(func(tx *Tx) error {
+		for b, m := range want {
+			n := 0
+			var last []byte
+			err := tx.Scan(b, nil, nil, false, func(k, v []byte) (bool, error) {
+				n++
+				if last != nil && bytes.Compare(last, k) >= 0 {
+					return false, fmt.Errorf("%s out of order at %q", b, k)
+				}
+				last = bytes.Clone(k)
+				if m[string(k)] != string(v) {
+					return false, fmt.Errorf("%s %q = %q, want %q", b, k, v, m[string(k)])
+				}
+				return true, nil
+			})
+			if err != nil {
+				return err
+			}
+			if n != len(m) {
+				return fmt.Errorf("%s holds %d keys, want %d", b, n, len(m))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After FinishBulk every write lands at once again.
+	if err := db.Update(func(tx *Tx) error { return tx.PutRaw("words", []byte("later"), nil) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.View(func(tx *Tx) error { _, err := tx.GetRaw("words", []byte("later")); return err }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// What a bulk load cannot answer truly it refuses: a scan or a count of a
+// deferred bucket, the delete of an entry an earlier transaction wrote, and
+// (at FinishBulk) an entry two transactions wrote. A read sees what its own
+// transaction wrote.
+func TestBulkLoadRefusesWhatItCannotAnswer(t *testing.T) {
+	db, _ := openBulk(t, "logins")
+	err := db.Update(func(tx *Tx) error {
+		if err := tx.PutRaw("logins", []byte("ann"), U64(1)); err != nil {
+			return err
+		}
+		v, err := tx.GetRaw("logins", []byte("ann"))
+		if err != nil || ParseU64(v) != 1 {
+			return fmt.Errorf("own write read back as %x, %v", v, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := map[string]func(tx *Tx) error{
+		"scan": func(tx *Tx) error {
+			return tx.Scan("logins", nil, nil, false, func(_, _ []byte) (bool, error) { return true, nil })
+		},
+		"count":  func(tx *Tx) error { _, err := tx.Count("logins"); return err },
+		"delete": func(tx *Tx) error { return tx.Delete("logins", []byte("ann")) },
+	}
+	for what, fn := range refused {
+		if err := db.Update(fn); err == nil || !strings.Contains(err.Error(), "logins") {
+			t.Errorf("%s of a deferred bucket: %v, want a refusal naming it", what, err)
+		}
+	}
+	if err := db.Update(func(tx *Tx) error { return tx.PutRaw("logins", []byte("ann"), U64(2)) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.FinishBulk(nil); err == nil || !strings.Contains(err.Error(), `"ann" written twice`) {
+		t.Fatalf("FinishBulk of a key written twice: %v", err)
+	}
+}
