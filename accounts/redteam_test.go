@@ -168,3 +168,38 @@ func TestStartedCheckHasNoEnd(t *testing.T) {
 		t.Fatalf("a started check shows an end: %s", v.EndedAt)
 	}
 }
+
+// R42: an owner's clear needs four eyes. An operator who first has the owner
+// demoted (at a co-owner's word), waits a day for the desk contact to age,
+// then clears, must still meet a second operator: a privileged role removed
+// in the last 7 days still counts as privileged.
+func TestDemotedOwnerStillNeedsFourEyes(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Demotion Clinic", 5)
+	co := activeUser(t, s, p.ID, "Cora Coowner", Roles{Owner: true}, owner.Email)
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), "", MFASMS, "503-253-0155"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530155")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(8 * 24 * time.Hour)
+	if _, err := s.SetRoles(Operator("dana"), owner.ID, Roles{}, Request{Requester: co.Email, Reason: "stepping back"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(25 * time.Hour)
+	owner = mustUser(t, s, owner.ID)
+	r, _ := s.Risk(owner.ID)
+	if !Privileged(r) {
+		t.Fatalf("an owner demoted a day ago is not privileged: %+v", r)
+	}
+	v := passedCode(t, s, "dana", owner, "sms")
+	res, err := s.ClearMFAVerified(Operator("dana"), owner.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"})
+	if err != nil || res.Pending == nil {
+		t.Fatalf("cleared at once: %+v %v", res, err)
+	}
+	clock.Advance(6 * 24 * time.Hour)
+	if r, _ := s.Risk(owner.ID); Privileged(r) {
+		t.Fatalf("still privileged 7 days after the demotion: %+v", r)
+	}
+}

@@ -83,7 +83,7 @@ func riskOf(tx *store.Tx, u User, now time.Time) ([]RiskSignal, error) {
 		}
 		out = append(out, RiskSignal{Signal: SignalPrivileged, Detail: strings.Join(roles, " and ") + " of the practice"})
 	}
-	var factor, email, reset *Event
+	var factor, email, reset, demoted *Event
 	var contacts []Event
 	err := tx.Scan(ixAuditUser, store.U64(u.ID), nil, true, func(k, _ []byte) (bool, error) {
 		en, err := auditChain.Get(tx, store.ParseU64(k[8:]))
@@ -110,6 +110,10 @@ func riskOf(tx *store.Tx, u User, now time.Time) ([]RiskSignal, error) {
 			if email == nil {
 				email = &e
 			}
+		case ActRolesChanged:
+			if demoted == nil && privilegedBefore(e.Detail) != "" {
+				demoted = &e
+			}
 		}
 		if age > riskShortWindow {
 			return true, nil
@@ -127,6 +131,13 @@ func riskOf(tx *store.Tx, u User, now time.Time) ([]RiskSignal, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if demoted != nil && !u.Roles.Owner && !u.Roles.Admin {
+		// A privileged role removed in the last 7 days still counts: else
+		// an operator could have the owner demoted, wait, and clear without
+		// a second operator.
+		out = append(out, RiskSignal{Signal: SignalPrivileged, Since: demoted.Time,
+			Detail: privilegedBefore(demoted.Detail) + " of the practice until " + demoted.Time.UTC().Format("2006-01-02 15:04 MST") + " (roles changed in the last 7 days)"})
 	}
 	if factor != nil {
 		what := "MFA enrolled"
@@ -154,6 +165,32 @@ func riskOf(tx *store.Tx, u User, now time.Time) ([]RiskSignal, error) {
 			Detail: fmt.Sprintf("new %s factor enrolled %s after an MFA clear, not reviewed yet (watch #%d)", w.Method, w.EnrolledAt.Sub(w.ClearedAt).Truncate(time.Minute), w.ID)})
 	}
 	return out, nil
+}
+
+// privilegedBefore reads a roles-change event's detail ("roles owner,admin
+// -> champion", written by SetRoles) and names the privileged roles the user
+// had before it and lost with it: "owner and admin", or "".
+func privilegedBefore(detail string) string {
+	before, after, ok := strings.Cut(strings.TrimPrefix(detail, "roles "), " -> ")
+	if !ok {
+		return ""
+	}
+	var lost []string
+	for _, role := range []string{"owner", "admin"} {
+		if hasRole(before, role) && !hasRole(after, role) {
+			lost = append(lost, role)
+		}
+	}
+	return strings.Join(lost, " and ")
+}
+
+func hasRole(list, role string) bool {
+	for _, r := range strings.Split(list, ",") {
+		if strings.TrimSpace(r) == role {
+			return true
+		}
+	}
+	return false
 }
 
 // deskContact reports whether an event is a contact with the desk about the
