@@ -203,3 +203,36 @@ func TestDemotedOwnerStillNeedsFourEyes(t *testing.T) {
 		t.Fatalf("still privileged 7 days after the demotion: %+v", r)
 	}
 }
+
+// R43: the watch list is the desk's second look at a clear. The operator who
+// cleared (who may have been talked into it, or be in on it) cannot review
+// the new factor away themselves, under any spelling of their name.
+func TestWatchReviewNotByTheClearingOperator(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	v := passedCode(t, s, "dana", u, "")
+	if _, err := s.ClearMFAVerified(Operator("dana"), u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour)
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFAEmail, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(u.Email, codeIn(t, s, u.Email)); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := s.WatchList(false, 0)
+	if len(ws) != 1 {
+		t.Fatalf("watch list %+v", ws)
+	}
+	for _, name := range []string{"dana", "Dana "} {
+		_, err := s.ReviewWatch(Operator(name), ws[0].ID, "it was them")
+		wantRule(t, err, "R43")
+	}
+	if e, _ := s.EligibleFor(Operator("dana"), ActionReviewWatch, Target{UserID: u.ID}); e.OK || e.Rule != "R43" {
+		t.Fatal("the review is offered to the operator who cleared")
+	}
+	if _, err := s.ReviewWatch(Operator("eli"), ws[0].ID, "called back on the number on file: it was them"); err != nil {
+		t.Fatal(err)
+	}
+}

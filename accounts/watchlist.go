@@ -200,6 +200,9 @@ func (s *Service) ReviewWatch(actor Actor, id uint64, note string) (WatchEntry, 
 		if w.State != WatchOpen {
 			return refuse("R43", fmt.Sprintf("watch #%d was already reviewed by %s", w.ID, w.ReviewedBy))
 		}
+		if err := reviewerRefusal(actor, w); err != nil {
+			return err
+		}
 		if err := w.moveTo(WatchReviewed); err != nil {
 			return err
 		}
@@ -223,11 +226,23 @@ func (t *txn) stateReviewWatch(actor Actor, u User) error {
 	if actor.Kind != ActorOperator {
 		return refuse("R43", "only an operator reviews the watch list")
 	}
-	if _, ok, err := openWatchOf(t.tx, u.ID); err != nil || !ok {
+	w, ok, err := openWatchOf(t.tx, u.ID)
+	if err != nil || !ok {
 		if err == nil {
 			err = refuse("R43", u.Login()+" has no factor on the watch list")
 		}
 		return err
+	}
+	return reviewerRefusal(actor, w)
+}
+
+// reviewerRefusal: the watch list is the desk's second look at a clear, so
+// the operator who cleared (talked into it, or in on it) does not review the
+// new factor away themselves (R43).
+func reviewerRefusal(actor Actor, w WatchEntry) error {
+	if sameOperator(actor.Name, w.ClearedBy) {
+		return refuseWith("R43", fmt.Sprintf("%s cleared this MFA and cannot review the factor enrolled after it (watch #%d)", actor.Name, w.ID),
+			"Ask another operator to review it.")
 	}
 	return nil
 }
