@@ -1,6 +1,9 @@
 package actions
 
 import (
+	"fmt"
+	"strings"
+
 	"charm.land/huh/v2"
 
 	"latchkey/accounts"
@@ -14,14 +17,29 @@ var permissions = &Action{
 	Defaults: func(d *Data, v *dialog.Values) { *v.L("roles") = d.User.Roles.List() },
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
 		return dialog.FormSpec{Heading: "Permissions of " + d.Name(), Sub: d.Login() + " · now " + d.User.Roles.String(),
-			Note: "R19: a permission change needs the request of an owner of the practice, recorded." + checkNote(d),
+			Note: "R19: a permission change needs the request of an owner of the practice, recorded." + rolesCheckNote(d),
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return []*huh.Group{huh.NewGroup(rolesSelect(v), requester(d, v), dialog.Reason(v, "e.g. new office manager", "R19"))}
 			}}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		roles := rolesOf(v.List("roles"))
-		_, err := svc.SetRoles(actor, d.User.ID, roles, withCheck(d, request(d, v)))
+		req := request(d, v)
+		if strings.EqualFold(req.Requester, d.Login()) {
+			// R41, R19: a change of roles is vouched for by a check of the
+			// owner who asks; this user's own check only when they ask.
+			req = withCheck(d, req)
+		}
+		_, err := svc.SetRoles(actor, d.User.ID, roles, req)
 		return Result{OK: "Permissions of " + d.Name() + ": " + d.User.Roles.String() + " → " + roles.String()}, err
 	},
+}
+
+// rolesCheckNote: the caller of a change of roles is the owner who asks
+// (R19), so this user's passed check goes with it only when they ask (R41).
+func rolesCheckNote(d *Data) string {
+	if d.Passed == nil {
+		return ""
+	}
+	return fmt.Sprintf("\nR41: caller check #%d is of %s: it goes with this change only if they are the owner who asks.", d.Passed.ID, d.Name())
 }
