@@ -45,6 +45,7 @@ type App struct {
 	approvals int              // other operators' four-eyes requests waiting (R42)
 	watch     int              // watched factors waiting for review (R43)
 	presence  uint64           // who-has-whom-open's number at the last redraw
+	doneCall  uint64           // the newest action call answered (a later RunningMsg is stale)
 
 	quitting bool
 	every    func() tea.Cmd // the clock tick; tests stop it to drive time by hand
@@ -176,7 +177,14 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 		return m.dialogs.Close(msg.ID)
 	case actions.LoadedMsg:
 		return m.onLoaded(msg)
+	case actions.RunningMsg:
+		if msg.N > m.doneCall { // not already answered
+			return m.task.start("working: " + msg.What)
+		}
+		return nil
 	case actions.DoneMsg:
+		m.doneCall = max(m.doneCall, msg.N)
+		m.task.stop()
 		return m.onDone(msg)
 	case paletteJumpMsg:
 		return m.jump(msg)

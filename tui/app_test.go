@@ -311,7 +311,7 @@ func TestDetail(t *testing.T) {
 		t.Fatal("enter did not open the detail")
 	}
 	v := h.view()
-	for _, want := range []string{"LOCKED", "lifts by itself in 51:00", "5 consecutive", "Maple Family Clinic",
+	for _, want := range []string{"LOCKED", "lifts itself in 51:00", "5 consecutive", "Maple Family Clinic",
 		"holds one of", "Recent audit", "account.locked"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("detail lacks %q", want)

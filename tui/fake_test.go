@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"latchkey/accounts"
 	"latchkey/tui/actions"
@@ -32,7 +34,7 @@ func (f *fakeService) Users(q accounts.UserQuery) ([]accounts.UserRow, error) {
 	f.asked = append(f.asked, "Users")
 	var out []accounts.UserRow
 	for _, u := range f.users {
-		if u.ID > q.After {
+		if u.ID > q.After && (q.Limit == 0 || len(out) < q.Limit) {
 			out = append(out, accounts.UserRow{User: u, PracticeName: f.practice.Name})
 		}
 	}
@@ -144,5 +146,28 @@ func TestActionAsksAccountsOverFake(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("the console did not ask accounts: %v", f.asked)
+	}
+}
+
+// Item 6 (issue 12): a column sort orders the rows loaded, not the whole
+// list at the service, and while more rows wait the pane says so in words;
+// once every row is loaded it just says the sort.
+func TestSortSaysItSortsTheLoadedRows(t *testing.T) {
+	f, c := newFake()
+	for i := 3; i <= 400; i++ {
+		f.users = append(f.users, accounts.User{ID: uint64(i), PracticeID: 1, Name: fmt.Sprintf("User %03d", i),
+			Email: fmt.Sprintf("u%d@elm.example", i), Status: accounts.StatusActive})
+	}
+	p := panes.NewUsers(c)
+	p.SetSize(100, 20)
+	deliverTo(t, p.Init(), p.Update)
+	p.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
+	if v := ansi.Strip(p.View()); !strings.Contains(v, "sorted by Name↑: loaded rows only") {
+		t.Fatalf("a sort of part of the list does not say so:\n%s", v)
+	}
+	f.users = f.users[:2]
+	deliverTo(t, p.Reload(), p.Update)
+	if v := ansi.Strip(p.View()); !strings.Contains(v, "sorted by Name↑") || strings.Contains(v, "loaded rows only") {
+		t.Fatalf("a sort of the whole list:\n%s", v)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -26,8 +27,21 @@ type LoadedMsg struct {
 	Err    error
 }
 
+// RunningMsg says an action's service call has started: the root shows it
+// on the task line ("working: Unlock Ana Ruiz…", with a spinner) once it
+// has run 200 ms, until the DoneMsg with the same N comes back.
+type RunningMsg struct {
+	N    uint64
+	What string // "Unlock Ana Ruiz (ana@example.com)", sanitised
+}
+
+// calls numbers the service calls of actions, so a RunningMsg that arrives
+// after its own DoneMsg (the two race) is known for late.
+var calls atomic.Uint64
+
 // DoneMsg is an action's answer.
 type DoneMsg struct {
+	N      uint64 // the call's number, as in its RunningMsg
 	Action *Action
 	Form   string // the form that asked, "" if none
 	Title  string // what was tried, for a refusal's title
@@ -188,13 +202,19 @@ func confirmOf(c *common.Common, a *Action, d *Data, v *dialog.Values, form stri
 	return cf
 }
 
-// run calls the service in a command.
+// run calls the service in a command, saying so first (RunningMsg), so a
+// slow call shows on the task line however it was reached (a form, a
+// confirm, a key).
 func run(c *common.Common, a *Action, d *Data, v *dialog.Values, form string) tea.Cmd {
 	svc, actor := c.Svc, c.Actor()
 	what := title(a) + " " + d.What()
 	return common.Cmd(func() tea.Msg {
-		res, err := a.Run(svc, actor, d, v)
-		return DoneMsg{Action: a, Form: form, Title: what, Result: res, Err: err}
+		n := calls.Add(1)
+		call := common.Cmd(func() tea.Msg {
+			res, err := a.Run(svc, actor, d, v)
+			return DoneMsg{N: n, Action: a, Form: form, Title: what, Result: res, Err: err}
+		})
+		return tea.BatchMsg{call, func() tea.Msg { return RunningMsg{N: n, What: what} }}
 	})
 }
 

@@ -33,6 +33,16 @@ func Clock(t time.Time, now time.Time, loc *time.Location) string {
 	return t.Format("Jan 02 15:04")
 }
 
+// Short formats t as compactly as a table column allows: "14:05" today in
+// loc, "Nov 29 14:05" on another day (the detail gives the whole time).
+func Short(t time.Time, now time.Time, loc *time.Location) string {
+	t, now = t.In(loc), now.In(loc)
+	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
+		return t.Format("15:04")
+	}
+	return t.Format("Jan 02 15:04")
+}
+
 // Stamp formats t with its date, for the audit trail.
 func Stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05")

@@ -119,3 +119,20 @@ func TestPlural(t *testing.T) {
 		t.Errorf("Plural(2) = %q", got)
 	}
 }
+
+// R32: the lockouts pane's "Locked at" fits its column: the time alone
+// today, the date and time on another day, never cut off.
+func TestShort(t *testing.T) {
+	now := time.Date(2026, 11, 30, 14, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 30, 14, 5, 9, 0, time.UTC), "14:05"},
+		{time.Date(2026, 11, 29, 23, 55, 0, 0, time.UTC), "Nov 29 23:55"},
+	} {
+		if got := Short(tc.at, now, time.UTC); got != tc.want || len(got) > 12 {
+			t.Errorf("Short(%v) = %q, want %q", tc.at, got, tc.want)
+		}
+	}
+}

@@ -158,3 +158,27 @@ func TestFilterStartsANewSearch(t *testing.T) {
 		t.Fatalf("edit after an arrow: %q", f.Value())
 	}
 }
+
+// R35: where the operator's name came from is said at every width the
+// console draws on: whole on a wide screen, shortened at 80 columns.
+func TestHeaderSaysWhereTheOperatorCameFrom(t *testing.T) {
+	for _, tc := range []struct {
+		w    int
+		want string
+	}{
+		{140, "operator alice, from your login name"},
+		{100, "operator alice, from your login name"},
+		{80, "operator alice, from login name"},
+	} {
+		c := testCommon(tc.w, 24)
+		c.OperatorFrom = "your login name"
+		got := ansi.Strip(Header(c, HeaderInfo{Demo: true, Watch: 2, Approvals: 1}))
+		if !strings.Contains(got, tc.want) || ansi.StringWidth(got) != tc.w {
+			t.Errorf("width %d: %q, want it to say %q", tc.w, got, tc.want)
+		}
+	}
+	c := testCommon(80, 24)
+	if got := ansi.Strip(Header(c, HeaderInfo{})); strings.Contains(got, "from") {
+		t.Errorf("a name given with --operator needs no origin: %q", got)
+	}
+}

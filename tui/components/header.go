@@ -29,35 +29,35 @@ type HeaderInfo struct {
 	Offline string
 }
 
-// Header draws the top line: the app, the operator, the demo clock whenever
-// it is not the wall clock, and the running totals.
+// Header draws the top line: the app, the operator (and where their name
+// came from when it was not given), the demo clock whenever it is not the
+// wall clock, the badges, and the running totals.
 func Header(c *common.Common, h HeaderInfo) string {
 	st := c.Styles
-	left := st.Brand.Render("Latchkey") + st.Muted.Render(" · operator ") + st.Operator.Render(common.Sanitize(c.Operator))
+	who := st.Brand.Render("Latchkey") + st.Muted.Render(" · operator ") + st.Operator.Render(common.Sanitize(c.Operator))
 	if c.ReadOnly {
-		left += st.Muted.Render(" (read-only)") // sees everything, changes nothing (R35)
+		who += st.Muted.Render(" (read-only)") // sees everything, changes nothing (R35)
 	}
-	if c.OperatorFrom != "" && c.Width >= 100 {
-		left += st.Muted.Render(", from " + c.OperatorFrom) // not given with --operator: say where it came from
-	}
+	badges := ""
 	if h.Demo {
-		left += "  " + st.Demo.Render("DEMO")
+		badges += "  " + st.Demo.Render("DEMO")
 		if h.Offset != 0 {
-			left += st.Demo.Render(" clock " + common.Clock(h.Now, h.Now, c.Loc) + " (" + common.Offset(h.Offset) + ")")
+			badges += st.Demo.Render(" clock " + common.Clock(h.Now, h.Now, c.Loc) + " (" + common.Offset(h.Offset) + ")")
 		}
 	}
 	if h.Sim != "" {
-		left += "  " + st.Demo.Render(h.Sim)
+		badges += "  " + st.Demo.Render(h.Sim)
 	}
 	if h.Approvals > 0 {
-		left += "  " + st.Warn.Render(fmt.Sprintf("APPROVALS %d", h.Approvals))
+		badges += "  " + st.Warn.Render(fmt.Sprintf("APPROVALS %d", h.Approvals))
 	}
 	if h.Watch > 0 {
-		left += "  " + st.Warn.Render(fmt.Sprintf("WATCH %d", h.Watch))
+		badges += "  " + st.Warn.Render(fmt.Sprintf("WATCH %d", h.Watch))
 	}
 	if h.Offline != "" {
-		left += "  " + st.Locked.Render("RECONNECTING: "+common.Sanitize(h.Offline))
+		badges += "  " + st.Locked.Render("RECONNECTING: "+common.Sanitize(h.Offline))
 	}
+	left := who + from(c, ansi.StringWidth(who+badges)) + badges
 	counts := []string{
 		fmt.Sprintf("%d practices", h.Stats.Practices),
 		fmt.Sprintf("%d users", h.Stats.Users),
@@ -76,6 +76,21 @@ func Header(c *common.Common, h HeaderInfo) string {
 	}
 	gap := max(c.Width-ansi.StringWidth(left)-ansi.StringWidth(right), 1)
 	return Fit(left+strings.Repeat(" ", gap)+st.Counts.Render(right), c.Width)
+}
+
+// from says where the operator's name came from when --operator did not
+// give it, at every width: whole (", from your login name") on a wide
+// line with room beside the rest (used cells), else shortened (", from
+// login name") so the totals keep their place at 80 columns.
+func from(c *common.Common, used int) string {
+	if c.OperatorFrom == "" {
+		return ""
+	}
+	whole := ", from " + c.OperatorFrom
+	if c.Width >= 100 && used+len(whole)+2 <= c.Width {
+		return c.Styles.Muted.Render(whole)
+	}
+	return c.Styles.Muted.Render(", from " + strings.TrimPrefix(c.OperatorFrom, "your "))
 }
 
 // Tabs draws the tab line; the active tab is bracketed as well as styled.

@@ -48,6 +48,14 @@ type Table struct {
 // Columns is the number of columns.
 func (t Table) Columns() int { return len(t.cols) }
 
+// Title is the title of column i ("" when there is none).
+func (t Table) Title(i int) string {
+	if i < 0 || i >= len(t.cols) {
+		return ""
+	}
+	return t.cols[i].Title
+}
+
 // SetSort marks the column sorted by (-1: none) in the header.
 func (t *Table) SetSort(col int, desc bool) { t.sortCol, t.sortDesc = col, desc }
 

@@ -57,7 +57,7 @@ func (f *Form) build() {
 	isDark := f.c.Styles.IsDark
 	f.form = huh.NewForm(f.spec.Groups(f.v)...).WithKeyMap(km).WithShowHelp(true).
 		WithTheme(huh.ThemeFunc(func(bool) *huh.Styles { return huh.ThemeCharm(isDark) }))
-	f.typing = typeahead{}
+	f.typing = typeahead{first: f.form.GetFocusedField()}
 	f.SetSize(f.w, f.h)
 }
 

@@ -14,11 +14,12 @@ import (
 // left. So after a key that may move the focus, the keys that follow are
 // held until the form has moved (the focused field changed, or the form
 // finished), then replayed in order. Nothing is held past the next console
-// tick: a move that never comes (a refused value, the first field's
-// shift+tab) only delays the keys by at most a second.
+// tick: a move that never comes (a refused value) only delays the keys by
+// at most a second.
 type typeahead struct {
 	leaving huh.Field // the field a move is leaving, while it is under way
 	held    []tea.Msg // keys and pastes that arrived meanwhile, in order
+	first   huh.Field // the form's first field: shift+tab there wraps (wrap.go)
 }
 
 // Holding reports whether keys are being held for a move (tests read it).
@@ -36,7 +37,14 @@ func (t *typeahead) update(form **huh.Form, msg tea.Msg) tea.Cmd {
 		}
 		return t.input(form, msg)
 	}
+	before := (*form).GetFocusedField()
 	cmd := feed(form, msg)
+	if refusedPage(*form, msg, before) {
+		// Huh refused to change page while a field on this one is not
+		// valid, and left nothing focused: the focus stays where it was,
+		// and keys held for the move go there.
+		return tea.Batch(cmd, refocus(form, before), t.release(form))
+	}
 	if t.leaving != nil && t.moved(*form) {
 		return tea.Batch(cmd, t.release(form))
 	}
@@ -51,6 +59,9 @@ func (t *typeahead) moved(f *huh.Form) bool {
 // input feeds a key and starts holding if it asked for a move.
 func (t *typeahead) input(form **huh.Form, msg tea.Msg) tea.Cmd {
 	before := (*form).GetFocusedField()
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "shift+tab" && before != nil && before == t.first {
+		return wrapToLast(form) // Huh would stay put; it wraps, as tab does not
+	}
 	cmd := feed(form, msg)
 	if k, ok := msg.(tea.KeyPressMsg); ok && movesFocus(k) && (*form).State == huh.StateNormal &&
 		before != nil && before.Error() == nil && (*form).GetFocusedField() == before {

@@ -193,9 +193,9 @@ func (d *Detail) View() string {
 	if u.LockedUntil.IsZero() {
 		field("Lock", "open")
 	} else {
-		lock := st.Locked.Render("LOCKED") + fmt.Sprintf(" since %s · lifts by itself in %s (at %s)",
-			common.Clock(u.LockedAt, now, d.c.Loc), common.Countdown(now, u.LockedUntil),
-			common.Clock(u.LockedUntil, now, d.c.Loc))
+		lock := st.Locked.Render("LOCKED") + fmt.Sprintf(" since %s · lifts itself in %s (at %s)",
+			common.Stamp(u.LockedAt, d.c.Loc), common.Countdown(now, u.LockedUntil),
+			common.Short(u.LockedUntil, now, d.c.Loc))
 		field("Lock", lock)
 	}
 	field("Failures", fmt.Sprintf("%d consecutive failed logins", u.Failures))

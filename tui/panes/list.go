@@ -317,12 +317,27 @@ func (l *list[T]) statusLine() string {
 		if !l.filter.Focused() {
 			line = st.FilterPrompt.Render("/ ") + common.Sanitize(l.filter.Value()) + st.Muted.Render("  (esc clears)")
 		}
-		return line + st.Muted.Render("  "+l.count())
+		return line + st.Muted.Render("  "+l.count()+l.sorted())
 	}
 	if l.err != nil {
 		return st.FlashErr.Render("could not load " + l.noun + ": " + common.Sanitize(l.err.Error()))
 	}
-	return st.Muted.Render(l.count() + " · / to filter")
+	return st.Muted.Render(l.count() + l.sorted() + " · / to filter")
+}
+
+// sorted says the column sort, and — while the service has more rows than
+// are loaded — that it orders only the loaded ones: sorting a million users
+// in the query would cost a scan of them all, so the pane says so instead.
+func (l *list[T]) sorted() string {
+	if l.sortCol == 0 {
+		return ""
+	}
+	dir := map[bool]string{false: "↑", true: "↓"}[l.sortDesc]
+	s := " · sorted by " + l.table.Title(l.sortCol-1) + dir
+	if !l.done {
+		s += ": loaded rows only"
+	}
+	return s
 }
 
 func (l *list[T]) count() string {

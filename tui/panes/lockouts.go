@@ -59,7 +59,7 @@ func NewLockouts(c *common.Common) *Lockouts {
 		components.Column{Title: "Name", Width: 16, Flex: true, Max: 26},
 		components.Column{Title: "Login", Width: 18, Flex: true, Max: 40},
 		components.Column{Title: "Practice", Width: 14, Flex: true, Max: 40, Drop: 2},
-		components.Column{Title: "Locked at", Width: 9, Drop: 1},
+		components.Column{Title: "Locked at", Width: 12, Drop: 1}, // "14:05", or "Nov 29 14:05"
 		components.Column{Title: "Fails", Width: 5, Right: true, Drop: 3},
 		components.Column{Title: "Unlocks in", Width: 10, Right: true},
 	)
@@ -95,7 +95,7 @@ func (p *Lockouts) line() string {
 func (p *Lockouts) row(_ int, r lockRow) components.Row {
 	now := p.c.Now()
 	return components.Row{Cells: []string{r.Name, r.Login, r.Practice,
-		common.Clock(r.LockedAt, now, p.c.Loc), strconv.Itoa(r.Failures), common.Countdown(now, r.UnlocksAt)}}
+		common.Short(r.LockedAt, now, p.c.Loc), strconv.Itoa(r.Failures), common.Countdown(now, r.UnlocksAt)}}
 }
 
 // Tick drops the rows whose lock has lifted by now and reports whether any

@@ -1,0 +1,53 @@
+package actions
+
+import (
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/dialog"
+)
+
+// unlockOnly answers the one call the test makes.
+type unlockOnly struct {
+	common.Service
+	called bool
+}
+
+func (s *unlockOnly) Unlock(accounts.Actor, uint64, accounts.Request) (accounts.User, error) {
+	s.called = true
+	return accounts.User{}, nil
+}
+
+// Issue 12 item 6 (the task line): an action's service call — reached from
+// a form, a confirm or a key — says it started (RunningMsg) and answers
+// (DoneMsg) under one number, so the root shows "working: …" while it runs
+// and knows a RunningMsg that comes after its answer for late.
+func TestRunSaysItIsWorking(t *testing.T) {
+	svc := &unlockOnly{}
+	c := common.New(svc, "alice")
+	d := &Data{User: &accounts.User{ID: 1, Name: "Ana Ruiz", Email: "ana@elm.example"}}
+	msg := run(c, unlock, d, dialog.NewValues(), "form:unlock")()
+	batch, ok := msg.(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("run answered %T, want a batch of the call and its RunningMsg", msg)
+	}
+	var running RunningMsg
+	var done DoneMsg
+	for _, cmd := range batch {
+		switch m := cmd().(type) {
+		case RunningMsg:
+			running = m
+		case DoneMsg:
+			done = m
+		}
+	}
+	if !svc.called || running.N == 0 || running.N != done.N || done.Form != "form:unlock" {
+		t.Fatalf("called %v, running %+v, done N %d form %q", svc.called, running, done.N, done.Form)
+	}
+	if running.What != "Unlock Ana Ruiz (ana@elm.example)" {
+		t.Fatalf("the task line would say %q", running.What)
+	}
+}
