@@ -162,7 +162,7 @@ func TestSortSaysItSortsTheLoadedRows(t *testing.T) {
 	p.SetSize(100, 20)
 	deliverTo(t, p.Init(), p.Update)
 	p.Update(tea.KeyPressMsg{Code: 's', Text: "s"})
-	if v := ansi.Strip(p.View()); !strings.Contains(v, "sorted by Name↑: loaded rows only") {
+	if v := ansi.Strip(p.View()); !strings.Contains(v, "sorted by Name↑, loaded rows only") {
 		t.Fatalf("a sort of part of the list does not say so:\n%s", v)
 	}
 	f.users = f.users[:2]

@@ -58,6 +58,7 @@ type list[T any] struct {
 
 	width, height int
 	summary       func() string // an optional line above the table
+	empty         string        // what an empty list says (no filter); "" for "nothing here"
 	// follow: the list is newest first (audit, outbox); while the cursor is
 	// on the newest row it stays on the newest as new rows arrive.
 	follow bool
@@ -298,7 +299,11 @@ func (l *list[T]) View() string {
 	items := l.items
 	b.WriteString(l.table.View(func(i int) components.Row { return l.row(i, items[i]) }))
 	if len(items) == 0 && !l.loading && l.err == nil {
-		b.WriteString("\n" + st.Muted.Render(components.Fit("  nothing here"+l.emptyHint(), l.width)))
+		say := "  nothing here" + l.emptyHint()
+		if l.empty != "" && l.filter.Value() == "" {
+			say = "  " + l.empty
+		}
+		b.WriteString("\n" + st.Muted.Render(components.Fit(say, l.width)))
 	}
 	return b.String()
 }
@@ -335,7 +340,7 @@ func (l *list[T]) sorted() string {
 	dir := map[bool]string{false: "↑", true: "↓"}[l.sortDesc]
 	s := " · sorted by " + l.table.Title(l.sortCol-1) + dir
 	if !l.done {
-		s += ": loaded rows only"
+		s += ", loaded rows only"
 	}
 	return s
 }
@@ -346,6 +351,8 @@ func (l *list[T]) count() string {
 		return "loading…"
 	case l.done:
 		return common.Plural(len(l.items), l.noun)
+	case l.sortCol > 0:
+		return common.Plural(len(l.items), l.noun) + " loaded" // sorted() says the rest
 	}
 	return common.Plural(len(l.items), l.noun) + " loaded, more as you scroll"
 }
