@@ -286,6 +286,10 @@ func init() {
 	}
 }
 
+// roleKeyDrop drops the separators a role mailbox may be spelt with (built
+// once: building a Replacer costs more than using it).
+var roleKeyDrop = strings.NewReplacer(".", "", "-", "", "_", "")
+
 // roleKey is how a local part is compared with the role list: folded, its
 // +tag dropped, separators and trailing digits removed.
 func roleKey(local string) string {
@@ -293,7 +297,7 @@ func roleKey(local string) string {
 	if plus := strings.IndexByte(local, '+'); plus >= 0 {
 		local = local[:plus]
 	}
-	local = strings.NewReplacer(".", "", "-", "", "_", "").Replace(local)
+	local = roleKeyDrop.Replace(local)
 	if trimmed := strings.TrimRight(local, "0123456789"); trimmed != "" {
 		local = trimmed
 	}

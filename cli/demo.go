@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -93,12 +92,14 @@ type demoJSON struct {
 func (a *app) createDemo(path string, practices int, seed int64) (*accounts.Service, error) {
 	cfg := a.config()
 	opts := accounts.DemoOptions{Practices: practices, Seed: seed, Clock: clock, Config: &cfg}
+	var bar *demoBar
 	if isTerminal(a.io.Err) {
-		opts.Progress = progressPrinter(a.io.Err)
+		bar = newDemoBar(a.io.Err, termWidth(a.io.Err))
+		opts.Progress = bar.update
 	}
 	svc, err := accounts.CreateDemo(path, opts)
-	if opts.Progress != nil {
-		fmt.Fprint(a.io.Err, "\r\033[K") // clear the progress line
+	if bar != nil {
+		bar.clear()
 	}
 	return svc, err
 }
@@ -107,43 +108,3 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(f.Fd())
 }
-
-// progressPrinter redraws one status line, at most ten times a second: a
-// bar, what is done, the rate and the time left.
-func progressPrinter(w io.Writer) func(accounts.DemoProgress) {
-	var last time.Time
-	phase, began := "", time.Now()
-	return func(p accounts.DemoProgress) {
-		if p.Phase != phase {
-			phase, began = p.Phase, time.Now()
-		}
-		if p.Done < p.Total && time.Since(last) < 100*time.Millisecond {
-			return
-		}
-		last = time.Now()
-		frac := 1.0
-		if p.Total > 0 {
-			frac = min(1, float64(p.Done)/float64(p.Total))
-		}
-		const width = 24
-		filled := int(frac * width)
-		bar := strings.Repeat("█", filled) + strings.Repeat("░", width-filled)
-		elapsed := time.Since(began).Seconds()
-		left := "…"
-		if frac > 0.01 && elapsed > 0.5 {
-			left = (time.Duration(elapsed*(1-frac)/frac) * time.Second).Round(time.Second).String() + " left"
-		}
-		var what string
-		switch p.Phase {
-		case "indexing":
-			rate := float64(p.Done) / max(elapsed, 0.001) / (1 << 20)
-			what = fmt.Sprintf("indexing %s/%s · %d users · %.0f MB/s", mib(p.Done), mib(p.Total), p.Users, rate)
-		default:
-			rate := float64(p.Users) / max(elapsed, 0.001)
-			what = fmt.Sprintf("seeding %d/%d practices · %d users · %.0f users/s", p.Done, p.Total, p.Users, rate)
-		}
-		fmt.Fprintf(w, "\r\033[K%s %3.0f%% %s · %s", bar, frac*100, what, left)
-	}
-}
-
-func mib(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }

@@ -56,29 +56,33 @@ type bulkTx struct {
 	bl      *bulkLoad
 	pending map[string][]byte // sort key (bucket index, key) -> value; nil value: deleted in this transaction
 	order   []string          // sort keys in the order first written
+	buf     []byte
 }
 
-func (t *bulkTx) sortKey(b Bucket, key []byte) (string, bool) {
+// lookup is the sort key of (b, key) in a buffer of the transaction's, for
+// reading pending without allocating; ok false when b is not deferred.
+func (t *bulkTx) lookup(b Bucket, key []byte) ([]byte, bool) {
 	i, ok := t.bl.deferred[b]
 	if !ok {
-		return "", false
+		return nil, false
 	}
-	return string(append([]byte{i}, key...)), true
+	t.buf = append(append(t.buf[:0], i), key...)
+	return t.buf, true
 }
 
 func (t *bulkTx) get(b Bucket, key []byte) ([]byte, error) {
-	sk, ok := t.sortKey(b, key)
+	sk, ok := t.lookup(b, key)
 	if !ok {
 		return t.boltTx.get(b, key)
 	}
-	if v, ok := t.pending[sk]; ok && v != nil {
+	if v, ok := t.pending[string(sk)]; ok && v != nil {
 		return append([]byte{}, v...), nil
 	}
 	return nil, ErrNotFound
 }
 
 func (t *bulkTx) put(b Bucket, key, value []byte) error {
-	sk, ok := t.sortKey(b, key)
+	buf, ok := t.lookup(b, key)
 	if !ok {
 		bb, err := t.bucket(b)
 		if err != nil {
@@ -93,20 +97,24 @@ func (t *bulkTx) put(b Bucket, key, value []byte) error {
 	if t.pending == nil {
 		t.pending = map[string][]byte{}
 	}
-	if _, seen := t.pending[sk]; !seen {
-		t.order = append(t.order, sk)
+	v := append([]byte{}, value...)
+	if _, seen := t.pending[string(buf)]; seen {
+		t.pending[string(buf)] = v
+		return nil
 	}
-	t.pending[sk] = append([]byte{}, value...)
+	sk := string(buf)
+	t.order = append(t.order, sk)
+	t.pending[sk] = v
 	return nil
 }
 
 func (t *bulkTx) del(b Bucket, key []byte) error {
-	sk, ok := t.sortKey(b, key)
+	sk, ok := t.lookup(b, key)
 	if !ok {
 		return t.boltTx.del(b, key)
 	}
-	if _, mine := t.pending[sk]; mine {
-		t.pending[sk] = nil
+	if _, mine := t.pending[string(sk)]; mine {
+		t.pending[string(sk)] = nil
 		return nil
 	}
 	return fmt.Errorf("store: bulk load: delete from %s of a key not written in this transaction (deferred until FinishBulk)", b)

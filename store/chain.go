@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Chain is an append-only log whose entries are hash-chained: each entry's
@@ -106,7 +107,7 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	head, err := Get[chainHead](tx, c.Meta, c.headKey())
+	head, err := c.head(tx)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return 0, err
 	}
@@ -116,14 +117,87 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 	}
 	e := Entry{Seq: head.Seq + 1, Prev: prev, Data: data}
 	e.Hash = entryHash(e.Seq, e.Prev, e.Data)
-	if err := Put(tx, c.Entries, U64(e.Seq), e); err != nil {
+	if err := tx.PutRaw(c.Entries, U64(e.Seq), encodeEntry(e)); err != nil {
 		return 0, err
 	}
-	if err := Put(tx, c.Meta, c.headKey(), chainHead{Seq: e.Seq, Hash: e.Hash}); err != nil {
+	if err := tx.PutRaw(c.Meta, c.headKey(), encodeHead(chainHead{Seq: e.Seq, Hash: e.Hash})); err != nil {
 		return 0, err
 	}
 	tx.t.announce(e.Seq)
 	return e.Seq, nil
+}
+
+// Entries and heads are written on every append: they are encoded by hand,
+// the very bytes encoding/json makes of them (their strings are hex, which
+// JSON writes as it is, and Data is already compact JSON from json.Marshal),
+// without its reflection. Anything else goes through encoding/json.
+
+func isHex(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// encodeEntry encodes an entry whose Data came from json.Marshal.
+func encodeEntry(e Entry) []byte {
+	if !isHex(e.Prev) || !isHex(e.Hash) {
+		raw, _ := json.Marshal(e)
+		return raw
+	}
+	b := make([]byte, 0, 32+len(e.Prev)+len(e.Hash)+len(e.Data)+20)
+	b = append(b, `{"seq":`...)
+	b = strconv.AppendUint(b, e.Seq, 10)
+	b = append(b, `,"prev":"`...)
+	b = append(b, e.Prev...)
+	b = append(b, `","hash":"`...)
+	b = append(b, e.Hash...)
+	b = append(b, `","data":`...)
+	b = append(b, e.Data...)
+	return append(b, '}')
+}
+
+func encodeHead(h chainHead) []byte {
+	if !isHex(h.Hash) {
+		raw, _ := json.Marshal(h)
+		return raw
+	}
+	b := make([]byte, 0, 24+len(h.Hash))
+	b = append(b, `{"seq":`...)
+	b = strconv.AppendUint(b, h.Seq, 10)
+	b = append(b, `,"hash":"`...)
+	b = append(b, h.Hash...)
+	return append(b, `"}`...)
+}
+
+// head reads the chain's head: in place when it is as encodeHead writes it.
+func (c Chain) head(tx *Tx) (chainHead, error) {
+	raw, err := tx.GetRaw(c.Meta, c.headKey())
+	if err != nil {
+		return chainHead{}, err
+	}
+	var h chainHead
+	rest, ok := bytes.CutPrefix(raw, []byte(`{"seq":`))
+	i := 0
+	for ok && i < len(rest) && i < 19 && rest[i] >= '0' && rest[i] <= '9' {
+		h.Seq = h.Seq*10 + uint64(rest[i]-'0')
+		i++
+	}
+	if ok && i > 0 {
+		if rest, ok = bytes.CutPrefix(rest[i:], []byte(`,"hash":"`)); ok {
+			if hash, ok := bytes.CutSuffix(rest, []byte(`"}`)); ok && isHex(string(hash)) {
+				h.Hash = string(hash)
+				return h, nil
+			}
+		}
+	}
+	h = chainHead{}
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return h, fmt.Errorf("store: chain head %s: %w", c.Entries, err)
+	}
+	return h, nil
 }
 
 // Len is the number of entries appended so far.
