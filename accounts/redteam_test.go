@@ -236,3 +236,37 @@ func TestWatchReviewNotByTheClearingOperator(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R41: five wrong codes kill a check, but an operator could start check
+// after check (a script can, in minutes) and guess a code by volume: each
+// check reading 4 codes and left to expire never even fails. After 15 wrong
+// codes in 24 hours the user's code and app checks stop; an owner's or
+// admin's approval still works, and a day later codes do again.
+func TestVerifyCodeGuessingByVolume(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	for i := 0; i < 4; i++ {
+		v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyCode})
+		if err != nil {
+			t.Fatalf("check %d: %v", i+1, err)
+		}
+		code := codeIn(t, s, u.MFA.Phone)
+		for range 4 {
+			_, err := s.CheckVerification(Operator("dana"), v.ID, wrongCode(code))
+			wantRule(t, err, "R41")
+		}
+		clock.Advance(VerificationTTL)
+	}
+	_, err := s.StartVerification(Operator("eli"), u.ID, VerifyStart{Method: VerifyCode, Channel: "email"})
+	wantRule(t, err, "R41")
+	if !strings.Contains(err.Error(), "wrong codes") {
+		t.Fatalf("refusal does not say why: %v", err)
+	}
+	if _, err := s.StartVerification(Operator("eli"), u.ID, VerifyStart{Method: VerifyApproval}); err != nil {
+		t.Fatalf("approval refused too: %v", err)
+	}
+	clock.Advance(24 * time.Hour)
+	if _, err := s.StartVerification(Operator("eli"), u.ID, VerifyStart{Method: VerifyCode}); err != nil {
+		t.Fatalf("a day later: %v", err)
+	}
+}

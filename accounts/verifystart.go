@@ -49,6 +49,11 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 		if err != nil {
 			return err
 		}
+		if in.Method == VerifyCode || in.Method == VerifyApp {
+			if err := t.guessingRefusal(u); err != nil {
+				return err
+			}
+		}
 		id, err := t.tx.NextSeq(bVerifications)
 		if err != nil {
 			return err
@@ -100,6 +105,39 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 			VerifyResult: string(v.State)}, OutcomeOK, fmt.Sprintf("verification #%d (%s): %s", v.ID, v.Method, detail))
 	})
 	return out.View(s.Now()), err
+}
+
+// MaxWrongCheckCodes is how many wrong codes a user's code and app checks
+// take in VerifyGuessWindow before no more are started (R41): five wrong
+// codes kill one check, and this stops guessing by starting check after
+// check (three checks' worth).
+const (
+	MaxWrongCheckCodes = 15
+	VerifyGuessWindow  = 24 * time.Hour
+)
+
+// guessingRefusal refuses a new code or app check of u once their checks
+// took MaxWrongCheckCodes wrong codes in the last 24 hours (R41).
+func (t *txn) guessingRefusal(u User) error {
+	wrong := 0
+	var oldest time.Time
+	err := t.tx.Scan(ixUserVerify, store.U64(u.ID), nil, true, func(k, _ []byte) (bool, error) {
+		v, err := getVerification(t.tx, store.ParseU64(k[8:]))
+		if err != nil || t.now.Sub(v.StartedAt) >= VerifyGuessWindow {
+			return false, err
+		}
+		if v.Method == VerifyCode || v.Method == VerifyApp {
+			wrong += v.Attempts
+			oldest = v.StartedAt
+		}
+		return true, nil
+	})
+	if err != nil || wrong < MaxWrongCheckCodes {
+		return err
+	}
+	return refuseWith("R41", fmt.Sprintf("%d wrong codes were read back for %s in the last 24 hours: no more code or app checks until they age out (the first at %s)",
+		wrong, u.Login(), oldest.Add(VerifyGuessWindow).UTC().Format("2006-01-02 15:04 MST")),
+		"Someone may be guessing. Ask an owner or admin of the practice to approve (--method approval), or call back later.")
 }
 
 // sendVerifyCode sends a code to the phone or email on file (R41, R21).
