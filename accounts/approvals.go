@@ -227,7 +227,11 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 			return refuse("R42", fmt.Sprintf("request #%d is already %s", a.ID, a.State))
 		}
 		if approve && sameOperator(a.RequestedBy, actor.Name) {
-			return refuseWith("R42", fmt.Sprintf("%s asked for request #%d and cannot approve it: four eyes need a second operator", actor.Name, a.ID),
+			who := a.RequestedBy
+			if who != actor.Name {
+				who += " (here as " + actor.Name + ")"
+			}
+			return refuseWith("R42", fmt.Sprintf("%s asked for request #%d and cannot approve it: four eyes need a second operator", who, a.ID),
 				"Ask another operator to run `latchkey approvals approve "+itoa(int(a.ID))+"`.")
 		}
 		to := ApprovalApproved

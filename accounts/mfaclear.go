@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -93,12 +94,17 @@ func (s *Service) ClearMFAVerified(actor Actor, userID uint64, in ClearMFAReques
 			return refuseWith("R41", "a knowledge check ("+in.Check+") is recorded but never counts as verification: clearing MFA needs a passed code, app or approval check of the caller"+also,
 				"Start one with `latchkey verify start "+old.Login()+" --method code` (or app, approval), then clear with --verification ID.")
 		}
-		r := req
-		if _, err := t.useVerification(actor, ActMFACleared, &r, true, old.ID); err != nil {
-			return err
-		}
 		signals, err := riskOf(t.tx, old, t.now)
 		if err != nil {
+			return err
+		}
+		r := req
+		if _, err := t.useVerification(actor, ActMFACleared, &r, true, old.ID); err != nil {
+			var re *RuleError
+			if errors.As(err, &re) && len(signals) > 0 {
+				// Say everything that is missing, not only the first thing (R42).
+				re.Msg += "; and because " + old.Login() + " is " + signalWords(signals) + ", a second operator must approve it too (R42)"
+			}
 			return err
 		}
 		if len(signals) > 0 {

@@ -270,3 +270,26 @@ func TestVerifyCodeGuessingByVolume(t *testing.T) {
 		t.Fatalf("a day later: %v", err)
 	}
 }
+
+// R41, R42: a refusal says everything that is missing. A privileged user's
+// clear offered a knowledge check by its number is refused naming R41, and
+// says a second operator will be needed too.
+func TestClearRefusalSaysAllThatIsMissing(t *testing.T) {
+	s, _ := newTestService(t)
+	_, owner, _ := practiceWith(t, s, "Missing Clinic", 5)
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), "", MFAEmail, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, owner.Email)); err != nil {
+		t.Fatal(err)
+	}
+	k, err := s.StartVerification(Operator("dana"), owner.ID, VerifyStart{Method: VerifyKnowledge, Note: "date of birth"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.ClearMFAVerified(Operator("dana"), owner.ID, ClearMFARequest{Verification: k.ID, Reason: "lost phone"})
+	wantRule(t, err, "R41")
+	if !strings.Contains(err.Error(), "second operator") || !strings.Contains(err.Error(), "R42") {
+		t.Fatalf("refusal does not say four eyes are needed too: %v", err)
+	}
+}
