@@ -293,3 +293,93 @@ func TestClearRefusalSaysAllThatIsMissing(t *testing.T) {
 		t.Fatalf("refusal does not say four eyes are needed too: %v", err)
 	}
 }
+
+// R41: the approver's link answered twice at once, approve and deny racing:
+// exactly one answer lands, and the check ends in the state it names.
+func TestApprovalLinkApproveDenyRace(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, u := smsUser(t, s, clock)
+	v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := linkIn(t, s, owner.Email)
+	type answer struct {
+		approve bool
+		err     error
+	}
+	done := make(chan answer, 8)
+	for i := range 8 {
+		go func() {
+			_, err := s.AnswerApproval(link, i%2 == 0)
+			done <- answer{i%2 == 0, err}
+		}()
+	}
+	var landed []answer
+	for range 8 {
+		a := <-done
+		if a.err == nil {
+			landed = append(landed, a)
+		} else {
+			wantRule(t, a.err, "R41")
+		}
+	}
+	got, _ := s.Verification(v.ID)
+	want := VerifyFailed
+	if len(landed) == 1 && landed[0].approve {
+		want = VerifyPassed
+	}
+	if len(landed) != 1 || got.State != want {
+		t.Fatalf("%d answers landed %+v; check is %s", len(landed), landed, got.State)
+	}
+}
+
+// R43: the watch window's edges and its other doors: a factor enrolled at
+// 23h59m is watched, one at 24h01m is not; a switch to another method after
+// a review, still within 24 hours of the clear, is watched again.
+func TestWatchListEdges(t *testing.T) {
+	for _, c := range []struct {
+		after time.Duration
+		watch bool
+	}{{24*time.Hour - time.Minute, true}, {24*time.Hour + time.Minute, false}} {
+		s, clock := newTestService(t)
+		_, _, u := smsUser(t, s, clock)
+		v := passedCode(t, s, "dana", u, "")
+		if _, err := s.ClearMFAVerified(Operator("dana"), u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"}); err != nil {
+			t.Fatal(err)
+		}
+		if c.watch { // first an email factor at once, reviewed; then the switch
+			if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFAEmail, ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ConfirmEnrolment(u.Email, codeIn(t, s, u.Email)); err != nil {
+				t.Fatal(err)
+			}
+			ws, _ := s.WatchList(false, 0)
+			if len(ws) != 1 {
+				t.Fatalf("first enrolment not watched: %+v", ws)
+			}
+			if _, err := s.ReviewWatch(Operator("eli"), ws[0].ID, "called back on file"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.Advance(c.after)
+		if c.watch {
+			if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFASMS, "503-253-0144"); RuleOf(err) != "R22" {
+				t.Fatalf("switch without a code: %v", err)
+			}
+			if _, err := s.StartEnrolment(u.Email, testPassword(u), codeIn(t, s, u.Email), MFASMS, "503-253-0144"); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFASMS, "503-253-0144"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConfirmEnrolment(u.Email, codeIn(t, s, "+15032530144")); err != nil {
+			t.Fatal(err)
+		}
+		ws, _ := s.WatchList(false, 0)
+		if (len(ws) == 1) != c.watch {
+			t.Fatalf("enrolled %s after the clear: open watch list %+v", c.after, ws)
+		}
+	}
+}
