@@ -383,3 +383,25 @@ func TestWatchListEdges(t *testing.T) {
 		}
 	}
 }
+
+// R41: a check is the work of the operator on the phone. Another operator
+// cannot read a code into it (passing it for them, or burning its tries),
+// under any spelling of a name that is not the starter's.
+func TestVerifyCodeOnlyByTheStarter(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeIn(t, s, u.MFA.Phone)
+	for range 5 {
+		_, err := s.CheckVerification(Operator("eli"), v.ID, wrongCode(code))
+		wantRule(t, err, "R41")
+	}
+	_, err = s.CheckVerification(Operator("eli"), v.ID, code)
+	wantRule(t, err, "R41")
+	if got, err := s.CheckVerification(Operator("Dana"), v.ID, code); err != nil || got.State != VerifyPassed {
+		t.Fatalf("the starter's check: %+v %v", got, err)
+	}
+}

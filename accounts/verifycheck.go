@@ -45,6 +45,12 @@ func (s *Service) CheckVerification(actor Actor, id uint64, code string) (Verifi
 			return err
 		}
 		target = u
+		if !sameOperator(v.Operator, actor.Name) {
+			// The check is the work of the operator on the phone: nobody
+			// else passes it for them, or burns its tries.
+			return refuseWith("R41", fmt.Sprintf("verification #%d was started by %s: only they read its code back", v.ID, v.Operator),
+				"Start your own check of the caller.")
+		}
 		now := v.stateAt(t.now)
 		if now.State != v.State {
 			if err := v.moveTo(VerifyExpired, v.ExpiresAt, now.Result); err != nil {
