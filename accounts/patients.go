@@ -171,6 +171,7 @@ func (s *Service) Patients(q PatientQuery) ([]PatientRow, error) {
 		}
 		keep := func(p Patient) (bool, error) { return keepAt(p, 0) }
 		if terms := searchTerms(q.Search, true); len(terms) > 0 {
+			defer s.searched()
 			hits, err := searchPatients(tx, q, terms)
 			if err != nil {
 				return err

@@ -54,6 +54,7 @@ type Service struct {
 	changes  atomic.Uint64 // the change feed: the newest committed audit event (changes.go)
 	wake     waker         // closes a channel for the consoles waiting on the feed
 	presence presence      // who has which user open (presence.go)
+	searches atomic.Uint64 // searches run, for handing their mapped pages back (searchpages.go)
 
 	clockMu sync.Mutex // demo-clock advances land one at a time, in order
 	dummy   struct {

@@ -225,6 +225,7 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 		}
 		keep := func(u User) (bool, error) { return keepAt(u, 0) }
 		if terms := searchTerms(q.Search, false); len(terms) > 0 {
+			defer s.searched()
 			hits, err := searchUsers(tx, q, terms)
 			if err != nil {
 				return err

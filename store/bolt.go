@@ -126,6 +126,8 @@ func (db *boltDB) close() error {
 }
 func (db *boltDB) sync() error { return db.bolt.Sync() }
 
+func (db *boltDB) releaseMapped() { dropMapped(mappedPath(db.path)) }
+
 func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
 	return db.guard(func() error {
 		return db.bolt.View(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })

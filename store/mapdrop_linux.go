@@ -17,12 +17,7 @@ import (
 // resident memory stays near what one tick touches instead of growing to the
 // size of the file. It returns the function that stops it.
 func keepMappedSmall(path string) (stop func()) {
-	abs, err := filepath.Abs(path)
-	if err == nil {
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			abs = real
-		}
-	}
+	abs := mappedPath(path)
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -40,6 +35,17 @@ func keepMappedSmall(path string) (stop func()) {
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// mappedPath is path as /proc/self/maps names it: absolute, links resolved.
+func mappedPath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+	}
+	return abs
 }
 
 // dropMapped releases this process's mapped pages of the file at path.

@@ -4,3 +4,8 @@ package store
 
 // keepMappedSmall does nothing where the mapped pages cannot be released.
 func keepMappedSmall(string) (stop func()) { return func() {} }
+
+func mappedPath(path string) string { return path }
+
+// dropMapped does nothing where the mapped pages cannot be released.
+func dropMapped(string) {}

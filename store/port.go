@@ -114,6 +114,16 @@ func (db *DB) Health() error { return db.eng.healthErr() }
 // means "read it again". A bbolt file has one process and never calls fn.
 func (db *DB) OnChange(fn func(seq uint64)) { db.eng.onChange(fn) }
 
+// ReleaseMapped hands a bbolt file's pages that this process has read back
+// to the kernel's page cache (they come back on the next read, without
+// I/O): a long-lived reader that searches far and wide (a console typing
+// filters) keeps its resident memory small. Other engines map nothing.
+func (db *DB) ReleaseMapped() {
+	if b, ok := db.eng.(*boltDB); ok {
+		b.releaseMapped()
+	}
+}
+
 // Close releases the database.
 func (db *DB) Close() error { return db.eng.close() }
 

@@ -52,9 +52,11 @@ func openBench(b *testing.B) *accounts.Service {
 }
 
 // syncRun runs cmd and what follows from it on this goroutine, as far as the
-// service's answers go (the benchmarks' models have no timers).
+// service's answers go. As in the tests' harness, service calls (and the
+// batches holding them) are waited for and timers are not: a cursor blink
+// or the task line's delay is dropped, never waited for.
 func syncRun(m *App, cmd tea.Cmd) {
-	if cmd == nil {
+	if !isServiceCmd(cmd) {
 		return
 	}
 	switch msg := cmd().(type) {
@@ -74,7 +76,8 @@ func syncRun(m *App, cmd tea.Cmd) {
 
 func benchApp(svc *accounts.Service, w, h int, start common.PaneID) *App {
 	m := New(svc, Options{Operator: "bench", Location: time.UTC, Start: start})
-	m.every = func() tea.Cmd { return nil }
+	m.every = func() tea.Cmd { return nil } // no clock tick
+	m.noWake = true                         // nor a wait for the change feed
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	syncRun(m, m.Init())
 	return m

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,27 +69,26 @@ const serviceWait = 20 * time.Second
 // service calls of panes and actions.
 var serviceCmdCode = reflect.ValueOf(common.Cmd(func() tea.Msg { return nil })).Pointer()
 
-// batchCmdCode and sequenceCmdCode are the code of the commands tea.Batch
-// and tea.Sequence make of two or more commands: they answer at once with
-// the commands they hold, but on a loaded machine their goroutine may not
-// even be scheduled within cmdWait, so they are never taken for timers.
-var (
-	nop             = func() tea.Msg { return nil }
-	batchCmdCode    = reflect.ValueOf(tea.Batch(nop, nop)).Pointer()
-	sequenceCmdCode = reflect.ValueOf(tea.Sequence(nop, nop)).Pointer()
-)
+// nop is a command that does nothing.
+var nop = func() tea.Msg { return nil }
 
 // isServiceCmd reports whether cmd must always be waited for: a service
-// call (made by common.Cmd), or a batch or sequence holding others.
+// call (made by common.Cmd, never inlined), or a batch or sequence holding
+// others: they answer at once with the commands they hold, but on a loaded
+// machine their goroutine may not even be scheduled within cmdWait, so they
+// are never taken for timers. tea.Batch and tea.Sequence are inlined where
+// they are called, so each call site's command has code of its own; its
+// name still says what made it.
 func isServiceCmd(cmd tea.Cmd) bool {
 	if cmd == nil {
 		return false
 	}
-	switch reflect.ValueOf(cmd).Pointer() {
-	case serviceCmdCode, batchCmdCode, sequenceCmdCode:
+	pc := reflect.ValueOf(cmd).Pointer()
+	if pc == serviceCmdCode {
 		return true
 	}
-	return false
+	f := runtime.FuncForPC(pc)
+	return f != nil && strings.Contains(f.Name(), ".compactCmds[")
 }
 
 // runAll runs cmds side by side, as the runtime does, and feeds their answers
@@ -237,3 +238,18 @@ func keyMsg(k string) tea.KeyPressMsg {
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// The harness knows a service call however it was made: a pane's query made
+// through common.Query is waited for, not taken for a timer and cut off.
+func TestHarnessKnowsServiceCalls(t *testing.T) {
+	q := common.Query(common.PaneUsers, 1, func() (any, error) { return nil, nil })
+	if !isServiceCmd(q) || !isServiceCmd(common.Cmd(nop)) {
+		t.Fatal("a service call made by common.Query or common.Cmd is not known as one")
+	}
+	if !isServiceCmd(tea.Batch(nop, q)) || !isServiceCmd(tea.Sequence(nop, q)) {
+		t.Fatal("a batch or a sequence is not waited for")
+	}
+	if isServiceCmd(tea.Tick(time.Second, func(time.Time) tea.Msg { return nil })) {
+		t.Fatal("a timer is taken for a service call")
+	}
+}

@@ -69,6 +69,12 @@ type FlashMsg struct {
 // Cmd runs fn as a command that can never crash the console: a panic in it
 // comes back as an error message instead (a panic must never reach the
 // operator).
+//
+// It is never inlined, so every command it makes runs the same code: the
+// tests' harness and the benchmarks know a service call by that code (an
+// inlined copy would be a closure of its own, taken for a timer).
+//
+//go:noinline
 func Cmd(fn func() tea.Msg) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer func() {
