@@ -405,3 +405,19 @@ func TestVerifyCodeOnlyByTheStarter(t *testing.T) {
 		t.Fatalf("the starter's check: %+v %v", got, err)
 	}
 }
+
+// R41: a caller check vouches for the operator who made it. A practice
+// admin's own action (an unlock of a colleague) cannot take up an
+// operator's check and wear its "verified" in the audit.
+func TestAdminCannotUseAnOperatorsCheck(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, u := smsUser(t, s, clock)
+	_ = failLogins(t, s, u.Email, 5)
+	v := passedCode(t, s, "dana", u, "")
+	admin := Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}
+	_, err := s.Unlock(admin, u.ID, Request{Reason: "locked", Verification: v.ID})
+	wantRule(t, err, "R41")
+	if got, _ := s.Verification(v.ID); got.State != VerifyPassed {
+		t.Fatalf("dana's check was used by an admin: %s", got.State)
+	}
+}

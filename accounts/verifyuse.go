@@ -57,6 +57,11 @@ func (s *Service) PassedVerification(operator string, userID uint64) (Verificati
 // refuses a knowledge check.
 func (t *txn) useVerification(actor Actor, action string, req *Request, needCount bool, allowedUsers ...uint64) (Verification, error) {
 	id := req.Verification
+	if actor.Kind != ActorOperator {
+		// A check vouches for the operator who made it; a practice admin's
+		// own action takes none (R41).
+		return Verification{}, refuse("R41", "a caller check goes only with an operator's action: "+actor.Name+" is not an operator")
+	}
 	v, err := getVerification(t.tx, id)
 	if IsNotFound(err) {
 		return v, refuse("R41", fmt.Sprintf("there is no verification #%d", id))
@@ -75,7 +80,7 @@ func (t *txn) useVerification(actor Actor, action string, req *Request, needCoun
 		}
 		return v, refuse("R41", fmt.Sprintf("verification #%d is of %s, not of this action's caller", v.ID, v.Login))
 	}
-	if actor.Kind == ActorOperator && !sameOperator(v.Operator, actor.Name) {
+	if !sameOperator(v.Operator, actor.Name) {
 		return v, refuse("R41", fmt.Sprintf("verification #%d was made by %s: a check vouches only for the operator who made it", v.ID, v.Operator))
 	}
 	now := v.stateAt(t.now)
