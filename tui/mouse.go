@@ -1,8 +1,13 @@
 package tui
 
 import (
-	tea "charm.land/bubbletea/v2"
+	"fmt"
+	"strings"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"latchkey/tui/common"
 	"latchkey/tui/components"
 	"latchkey/tui/dialog"
 )
@@ -48,6 +53,9 @@ func (m *App) click(x, y int) tea.Cmd {
 		cmd := c.Click(x-dx, y-headerLines-dy)
 		return tea.Batch(cmd, m.dialogs.Update(nil))
 	}
+	if y == 0 && m.onWatchBadge(x) {
+		return m.switchTo(tabIndex(common.PaneWatch)) // the WATCH badge leads to the watch list
+	}
 	if y == 1 {
 		if i := m.tabAt(x); i >= 0 {
 			return m.switchTo(i)
@@ -62,6 +70,21 @@ func (m *App) click(x, y int) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// onWatchBadge reports whether column x of the header is on its WATCH badge.
+func (m *App) onWatchBadge(x int) bool {
+	if m.watch == 0 {
+		return false
+	}
+	line := ansi.Strip(m.header())
+	badge := fmt.Sprintf("WATCH %d", m.watch)
+	i := strings.Index(line, badge)
+	if i < 0 {
+		return false
+	}
+	at := ansi.StringWidth(line[:i])
+	return x >= at && x < at+len(badge)
 }
 
 // tabAt is the tab drawn at column x of the tab bar, or -1.

@@ -47,11 +47,7 @@ func (m *App) Render() string {
 	if c.Width < MinWidth || c.Height < MinHeight {
 		return tooSmall(c)
 	}
-	header := components.Header(c, components.HeaderInfo{
-		Stats: c.Stats, Demo: c.Svc.IsDemo(), Offset: c.Svc.ClockOffset(), Now: c.Now(), Sim: m.simBadge(),
-		Approvals: m.approvals, Watch: m.watch,
-		Offline: offline(c.Svc),
-	})
+	header := m.header()
 	tabBar := components.Tabs(c, m.tabTitles(), m.active, m.badges())
 	footer := m.footer.View(m.keyMap())
 	bodyH := max(c.Height-3-lipgloss.Height(footer), 3)
@@ -96,13 +92,26 @@ func (m *App) tabTitles() []string {
 }
 
 // badges count what needs the desk: every locked account, whatever the
-// lockouts filter shows.
+// lockouts filter shows, and every watched factor not yet reviewed (R43).
 func (m *App) badges() map[int]string {
 	out := map[int]string{}
 	if n := m.c.Stats.Locked; n > 0 {
 		out[tabIndex(common.PaneLockouts)] = fmt.Sprintf("(%d)", n)
 	}
+	if m.watch > 0 {
+		out[tabIndex(common.PaneWatch)] = fmt.Sprintf("(%d)", m.watch)
+	}
 	return out
+}
+
+// header is the top line.
+func (m *App) header() string {
+	c := m.c
+	return components.Header(c, components.HeaderInfo{
+		Stats: c.Stats, Demo: c.Svc.IsDemo(), Offset: c.Svc.ClockOffset(), Now: c.Now(), Sim: m.simBadge(),
+		Approvals: m.approvals, Watch: m.watch,
+		Offline: offline(c.Svc),
+	})
 }
 
 // flashLine is the task in progress, else the last result or refusal.

@@ -74,6 +74,9 @@ func (m *App) Practice() *panes.Practice { return m.practice }
 // Outbox is the outbox pane.
 func (m *App) Outbox() *panes.Outbox { return m.tabs[tabIndex(common.PaneOutbox)].(*panes.Outbox) }
 
+// Watch is the watch-list pane.
+func (m *App) Watch() *panes.Watch { return m.tabs[tabIndex(common.PaneWatch)].(*panes.Watch) }
+
 // Patients is the patients pane.
 func (m *App) Patients() *panes.Patients {
 	return m.tabs[tabIndex(common.PanePatients)].(*panes.Patients)

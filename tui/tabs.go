@@ -24,6 +24,7 @@ var tabs = []struct {
 	{common.PaneAudit, func(c *common.Common) panes.Pane { return panes.NewAudit(c) }},
 	{common.PaneOutbox, func(c *common.Common) panes.Pane { return panes.NewOutbox(c) }},
 	{common.PanePatients, func(c *common.Common) panes.Pane { return panes.NewPatients(c) }},
+	{common.PaneWatch, func(c *common.Common) panes.Pane { return panes.NewWatch(c) }},
 }
 
 // buildTabs makes the panes and their number keys.

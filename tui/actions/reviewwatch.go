@@ -20,7 +20,7 @@ var reviewWatch = &Action{
 			"Check it with the real user (call back on the number on file) before you mark it reviewed."
 		if w := d.Watch; w != nil {
 			note += fmt.Sprintf("\nWatch #%d: %s enrolled %s after the clear by %s.", w.ID, w.Method,
-				w.EnrolledAt.Sub(w.ClearedAt).Round(60e9), common.Sanitize(w.ClearedBy))
+				common.Span(w.EnrolledAt.Sub(w.ClearedAt)), common.Sanitize(w.ClearedBy))
 		}
 		return dialog.FormSpec{Heading: "Review the new factor of " + d.Name(), Sub: d.Login(), Note: note,
 			Groups: func(v *dialog.Values) []*huh.Group {

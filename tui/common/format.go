@@ -43,6 +43,16 @@ func Short(t time.Time, now time.Time, loc *time.Location) string {
 	return t.Format("Jan 02 15:04")
 }
 
+// Span says a duration to the minute: "45m", "1h05m", "26h00m".
+func Span(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	if h == 0 {
+		return fmt.Sprintf("%dm", m)
+	}
+	return fmt.Sprintf("%dh%02dm", h, m)
+}
+
 // Stamp formats t with its date, for the audit trail.
 func Stamp(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05")

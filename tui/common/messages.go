@@ -23,6 +23,7 @@ const (
 	PanePatients // tab 7 (issue 5)
 	PaneDetail
 	PanePractice // the practice detail, over the practices tab (issue 4)
+	PaneWatch    // the watch list (R43, issue 13)
 )
 
 // DataMsg is the answer to a pane's query: the pane it belongs to, the

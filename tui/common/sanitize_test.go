@@ -136,3 +136,14 @@ func TestShort(t *testing.T) {
 		}
 	}
 }
+
+// R43: how long after a clear a factor was enrolled, to the minute.
+func TestSpan(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		45 * time.Minute: "45m", 65*time.Minute + 20*time.Second: "1h05m", 26 * time.Hour: "26h00m",
+	} {
+		if got := Span(d); got != want {
+			t.Errorf("Span(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

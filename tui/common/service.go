@@ -55,6 +55,7 @@ type Reader interface {
 	Approvals(all bool, limit int) ([]accounts.ApprovalView, error)
 	PendingApprovals(operator string) (int, error)
 	PendingFor(userID uint64) (accounts.ApprovalView, bool, error)
+	WatchList(all bool, limit int) ([]accounts.WatchEntry, error)
 	WatchOf(userID uint64) (accounts.WatchEntry, bool, error)
 	OpenWatchCount() (int, error)
 

@@ -182,3 +182,24 @@ func TestHeaderSaysWhereTheOperatorCameFrom(t *testing.T) {
 		t.Errorf("a name given with --operator needs no origin: %q", got)
 	}
 }
+
+// R31, R43: eight tabs fit 80 columns: the others' names are cut short
+// before they go, the active tab and the tabs with a badge (what needs the
+// desk: locks, the watch list) keep theirs, and every number stays.
+func TestTabsFitEightAt80(t *testing.T) {
+	names := []string{"Practices", "Users", "Licenses", "Lockouts", "Audit", "Outbox", "Patients", "Watch"}
+	badges := map[int]string{3: "(18)", 7: "(1)"}
+	c := testCommon(80, 24)
+	got := ansi.Strip(Tabs(c, names, 0, badges))
+	if w := ansi.StringWidth(got); w != 80 {
+		t.Fatalf("tab line %d wide: %q", w, got)
+	}
+	for _, want := range []string{"[1 Practices]", "4 Lockouts (18)", "8 Watch (1)", "2 ", "3 ", "5 ", "6 ", "7 "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("tab line %q lacks %q", got, want)
+		}
+	}
+	if TabAt(c, names, 0, badges, ansi.StringWidth(got[:strings.Index(got, "8 Watch")])) != 7 {
+		t.Errorf("a click on the Watch tab is not on it: %q", got)
+	}
+}

@@ -140,6 +140,36 @@ func tabParts(c *common.Common, names []string, active int, badges map[int]strin
 		}
 		line = strings.Join(parts, st.TabGap.Render("│"))
 	}
+	// Narrower still: the other tabs' names cut short, the longest first,
+	// one cell at a time (down to three) until the line fits; the tabs with
+	// a badge (what needs the desk) keep their names longest.
+	caps := make([]int, len(names))
+	for i, name := range names {
+		caps[i] = ansi.StringWidth(name)
+	}
+	for _, badged := range []bool{false, true} {
+		for ansi.StringWidth(line) > c.Width {
+			cut := -1
+			for i := range names {
+				if i == active || (badges[i] != "" && !badged) || caps[i] <= 3 {
+					continue
+				}
+				if cut < 0 || caps[i] > caps[cut] {
+					cut = i
+				}
+			}
+			if cut < 0 {
+				break
+			}
+			caps[cut]--
+			label := fmt.Sprintf("%d %s", cut+1, ansi.Truncate(names[cut], caps[cut], "…"))
+			if b := badges[cut]; b != "" {
+				label += " " + b
+			}
+			parts[cut] = st.Tab.Render(label)
+			line = strings.Join(parts, st.TabGap.Render("│"))
+		}
+	}
 	if ansi.StringWidth(line) > c.Width {
 		// Too narrow for names: numbers only (and badges), the active one
 		// still named.
