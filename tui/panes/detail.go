@@ -218,11 +218,17 @@ func (d *Detail) View() string {
 	lines = append(lines, actionLines(st, u.Eligible)...)
 	lines = append(lines, "", st.Title.Render("Recent audit"))
 	room := d.height - len(lines)
+	aw := 19 // the action column: as wide as the longest action shown, so the columns line up
+	for i, e := range u.Events {
+		if i < room {
+			aw = max(aw, len(e.Action))
+		}
+	}
 	for i, e := range u.Events {
 		if i >= room {
 			break
 		}
-		ev := fmt.Sprintf("%s  %-19s %-11s %s", e.Stamp, e.Action, e.Outcome, e.Actor)
+		ev := fmt.Sprintf("%s  %-*s %-11s %s", e.Stamp, aw, e.Action, e.Outcome, e.Actor)
 		if e.Note != "" {
 			ev += " · " + e.Note
 		}
