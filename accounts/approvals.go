@@ -259,6 +259,10 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		if u.MFA.State() == MFAStateNone {
 			return refuse("R26", u.Login()+" has no MFA to clear any more")
 		}
+		if u.Status == StatusInactive {
+			return refuseWith("R42", fmt.Sprintf("%s was inactivated after request #%d: there is no caller to clear the MFA for", u.Login(), a.ID),
+				"Deny this request.")
+		}
 		if u.MFA.Method != a.Clears || !u.MFA.EnrolledAt.Equal(a.FactorSince) {
 			return refuseWith("R42", fmt.Sprintf("the MFA of %s changed after request #%d (asked: %s; now: %s): approving would clear a factor %s never asked about",
 				u.Login(), a.ID, factorWords(a.Clears, a.FactorSince), factorWords(u.MFA.Method, u.MFA.EnrolledAt), a.RequestedBy),

@@ -421,3 +421,20 @@ func TestAdminCannotUseAnOperatorsCheck(t *testing.T) {
 		t.Fatalf("dana's check was used by an admin: %s", got.State)
 	}
 }
+
+// R42, R20: a request approved after its user was inactivated would clear
+// the MFA of someone who left (and who would come back without it if
+// reactivated): the approval is refused and the factor stays.
+func TestFourEyesRefusedWhenUserInactivatedMeanwhile(t *testing.T) {
+	s, clock := newTestService(t)
+	owner, req := flaggedOwnerRequest(t, s, clock)
+	co := activeUser(t, s, owner.PracticeID, "Cora Coowner", Roles{Owner: true}, owner.Email)
+	if _, err := s.Inactivate(Operator("fay"), owner.ID, Request{Requester: co.Email, Reason: "left the practice"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := s.ApproveRequest(Operator("eli"), req.ID, "")
+	wantRule(t, err, "R42")
+	if mustUser(t, s, owner.ID).MFA.Method != MFASMS {
+		t.Fatal("the MFA of an inactive user was cleared")
+	}
+}
