@@ -103,6 +103,10 @@ func printApproval(a *app, v accounts.ApprovalView) error {
 	t.row("Asked by", v.RequestedBy+" at "+humanTime(v.RequestedAt))
 	t.row("Reason", v.Request.Reason)
 	t.row("Verified by", v.Request.VerifiedBy)
+	if v.Clears != accounts.MFANone {
+		// What approving clears: a factor changed since is refused (R42).
+		t.row("Clears", string(v.Clears)+", enrolled "+humanTime(v.FactorSince))
+	}
 	for i, s := range v.Signals {
 		label := ""
 		if i == 0 {

@@ -238,6 +238,10 @@ func TestMFAClearNeedsVerification(t *testing.T) {
 	}
 	n := uitoa(res.Pending.ID)
 	refusal(t, "R42", "approvals", "approve", n, "--db", db, "--operator", "dana")
+	refusal(t, "R42", "approvals", "approve", n, "--db", db, "--operator", " DANA ")
+	if show := mustRun(t, "approvals", "show", n, "--db", db).out; !strings.Contains(show, "Clears") || !strings.Contains(show, "app, enrolled") {
+		t.Errorf("approvals show does not say what approving clears:\n%s", show)
+	}
 	var list []accounts.ApprovalView
 	decodeJSON(t, mustRun(t, "approvals", "list", "--db", db, "--operator", "eli", "--json"), &list)
 	if len(list) != 1 || list[0].RequestedBy != "dana" {
