@@ -17,13 +17,16 @@ import (
 // caller reads back is typed here; an approval shows whom it waits for and
 // updates when they answer; the countdown to its expiry runs every second.
 type CheckDialog struct {
-	c      *common.Common
-	v      accounts.VerificationView
-	input  textinput.Model
-	msg    string // the last answer: a refusal or what happened
-	bad    bool
-	busy   bool
-	closed bool
+	c     *common.Common
+	v     accounts.VerificationView
+	input textinput.Model
+	msg   string // the last answer: a refusal or what happened
+	bad   bool
+	busy  bool
+	// checking: a code read back is with the service; the dialog says so
+	// until the answer comes.
+	checking bool
+	closed   bool
 }
 
 // checkedMsg is the answer to a check or a refresh of the verification.
@@ -65,7 +68,7 @@ func (d *CheckDialog) Update(msg tea.Msg) tea.Cmd {
 		if msg.ID != d.v.ID {
 			return nil
 		}
-		d.busy = false
+		d.busy, d.checking = false, false
 		if msg.V.ID != 0 {
 			d.v = msg.V
 		}
@@ -95,7 +98,7 @@ func (d *CheckDialog) Update(msg tea.Msg) tea.Cmd {
 			if d.busy || strings.TrimSpace(d.input.Value()) == "" {
 				return nil
 			}
-			d.busy = true
+			d.busy, d.checking = true, true
 			svc, actor, id, code := d.c.Svc, d.c.Actor(), d.v.ID, d.input.Value()
 			return common.Cmd(func() tea.Msg {
 				v, err := svc.CheckVerification(actor, id, code)
@@ -166,6 +169,9 @@ func (d *CheckDialog) View(w, _ int) string {
 		field := "Code read back: " + d.input.View()
 		if v.AttemptsLeft > 0 {
 			field += st.Muted.Render(fmt.Sprintf("  (%d tries left)", v.AttemptsLeft))
+		}
+		if d.checking {
+			field += st.Muted.Render("  checking…")
 		}
 		body = append(body, "", field)
 	}

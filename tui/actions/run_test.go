@@ -1,9 +1,12 @@
 package actions
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"latchkey/accounts"
 	"latchkey/tui/common"
@@ -51,3 +54,37 @@ func TestRunSaysItIsWorking(t *testing.T) {
 		t.Fatalf("the task line would say %q", running.What)
 	}
 }
+
+// Issue 12 item 6 (the task line), R41: a code read back is with the
+// service until its answer comes, and the check dialog says so.
+func TestCheckDialogSaysItIsChecking(t *testing.T) {
+	c := common.New(&unlockOnly{}, "alice")
+	c.Loc = time.UTC
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c.Svc = clockOnly{c.Svc, now}
+	d := NewCheckDialog(c, accounts.VerificationView{ID: 3, Method: accounts.VerifyCode, State: accounts.VerifyStarted,
+		ExpiresAt: now.Add(15 * time.Minute)})
+	d.Init()
+	for _, r := range "123456" {
+		d.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	if d.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) == nil {
+		t.Fatal("enter did not ask the service")
+	}
+	if v := ansi.Strip(d.View(80, 24)); !strings.Contains(v, "checking…") {
+		t.Fatalf("no word that the code is being checked:\n%s", v)
+	}
+	d.Update(checkedMsg{ID: 3, V: accounts.VerificationView{ID: 3, Method: accounts.VerifyCode, State: accounts.VerifyPassed,
+		ExpiresAt: now.Add(15 * time.Minute)}})
+	if v := ansi.Strip(d.View(80, 24)); strings.Contains(v, "checking…") || !strings.Contains(v, "PASSED") {
+		t.Fatalf("the answer did not replace it:\n%s", v)
+	}
+}
+
+// clockOnly answers the time.
+type clockOnly struct {
+	common.Service
+	now time.Time
+}
+
+func (c clockOnly) Now() time.Time { return c.now }

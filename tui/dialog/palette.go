@@ -167,7 +167,7 @@ func (p *Palette) View(w, _ int) string {
 		if i >= paletteRows {
 			break
 		}
-		line := components.Fit(st.Muted.Render(pad(it.Kind, 9))+it.Label+st.Muted.Render("  "+it.Detail), inner)
+		line := components.Fit("  "+st.Muted.Render(pad(it.Kind, 9))+it.Label+st.Muted.Render("  "+it.Detail), inner)
 		if i == p.cursor {
 			line = st.Selected.Render(components.Fit("› "+pad(it.Kind, 9)+it.Label+"  "+it.Detail, inner))
 		}

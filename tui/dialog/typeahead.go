@@ -39,6 +39,9 @@ func (t *typeahead) update(form **huh.Form, msg tea.Msg) tea.Cmd {
 	}
 	before := (*form).GetFocusedField()
 	cmd := feed(form, msg)
+	if leavingPageBack(*form, msg, before) {
+		quiet(before)
+	}
 	if refusedPage(*form, msg, before) {
 		// Huh refused to change page while a field on this one is not
 		// valid, and left nothing focused: the focus stays where it was,

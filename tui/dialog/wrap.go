@@ -13,8 +13,9 @@ import (
 //     here it wraps to the last field of the page, as a browser form does;
 //   - on the first field of a later page, Huh blurs the field, then
 //     refuses to go back a page while a field on this page is not valid,
-//     and nothing has the focus: keys go nowhere until esc. Here the focus
-//     stays on the field, with its message.
+//     and nothing has the focus: keys go nowhere until esc. Here going back
+//     needs nothing valid (what was typed stays, and is checked again on the
+//     way forward); should Huh still refuse, the focus stays on the field.
 
 // wrapToLast moves the focus from the first field to the last field of the
 // first page. It steps with Huh's own next-field message, dropping what the
@@ -32,11 +33,25 @@ func wrapToLast(form **huh.Form) tea.Cmd {
 		}
 	}
 	for _, f := range passed {
-		if in, ok := f.(*huh.Input); ok {
-			in.Update(tea.KeyPressMsg{}) // a key clears an input's message; a blurred one takes no text
-		}
+		quiet(f)
 	}
 	return refocus(form, (*form).GetFocusedField())
+}
+
+// quiet clears the message a text field's check left on it when it lost
+// the focus: a key clears it, and a field without the focus takes no text.
+func quiet(f huh.Field) {
+	if in, ok := f.(*huh.Input); ok {
+		in.Update(tea.KeyPressMsg{})
+	}
+}
+
+// leavingPageBack reports whether msg was Huh's move to the previous field
+// that, from the first field of a page, asks for the previous page (the
+// focus did not move): the field it blurred is quieted, so the page change
+// is not refused for a value the operator was not done typing.
+func leavingPageBack(f *huh.Form, msg tea.Msg, before huh.Field) bool {
+	return fmt.Sprintf("%T", msg) == "huh.prevFieldMsg" && before != nil && f.GetFocusedField() == before
 }
 
 // refocus focuses f and redraws the page to show it.

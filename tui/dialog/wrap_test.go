@@ -46,9 +46,9 @@ func TestShiftTabOnFirstFieldWraps(t *testing.T) {
 }
 
 // Issue 12 item 3: shift+tab on the first field of a later page, left
-// empty where a value is required, keeps the focus on that field (Huh
-// refuses to go back a page and would leave nothing focused).
-func TestShiftTabOnARefusedPageKeepsTheFocus(t *testing.T) {
+// empty where a value is required, goes back to the page before (Huh would
+// refuse, and leave nothing focused), with what was typed kept.
+func TestShiftTabBackAPageNeedsNothingValid(t *testing.T) {
 	f := NewForm(testCommon(), "g", FormSpec{Heading: "Add", Groups: func(v *Values) []*huh.Group {
 		return []*huh.Group{
 			huh.NewGroup(Text(v, "name", "Name", 120).Validate(Required("a name"))),
@@ -65,8 +65,55 @@ func TestShiftTabOnARefusedPageKeepsTheFocus(t *testing.T) {
 		t.Fatalf("after the first page: focus on %q", got)
 	}
 	deliver(t, f, []tea.Cmd{f.Update(shiftTab)}, 0)
+	if got := f.form.GetFocusedField().GetKey(); got != "name" {
+		t.Fatalf("shift+tab on the first field of page 2: focus on %q, want the name on page 1", got)
+	}
+	deliver(t, f, typeKeys(f, " Ruiz"), 0)
+	if got := f.v.Str("name"); got != "Ana Ruiz" {
+		t.Fatalf("back on page 1, typing went elsewhere: name %q", got)
+	}
+}
+
+// Issue 12 item 4: the palette's rows line up: the kind, the name and the
+// detail start in the same column on the chosen row and the others.
+func TestPaletteRowsLineUp(t *testing.T) {
+	items := []PaletteItem{{Kind: "user", Label: "Victoria King", Detail: "vking"}, {Kind: "practice", Label: "Elm Clinic"}}
+	p := NewPalette(testCommon(), items, nil)
+	p.Init()
+	var cols []int
+	for _, l := range strings.Split(ansi.Strip(p.View(80, 24)), "\n") {
+		for _, kind := range []string{"user ", "practice "} {
+			if i := strings.Index(l, kind); i >= 0 {
+				cols = append(cols, ansi.StringWidth(l[:i]))
+			}
+		}
+	}
+	if len(cols) != 2 || cols[0] != cols[1] {
+		t.Fatalf("rows start at columns %v:\n%s", cols, ansi.Strip(p.View(80, 24)))
+	}
+}
+
+// Issue 12 item 3: when Huh still refuses to go back a page (another field
+// on it holds a message), the focus stays on the field rather than going
+// nowhere.
+func TestShiftTabOnARefusedPageKeepsTheFocus(t *testing.T) {
+	f := NewForm(testCommon(), "g", FormSpec{Heading: "Add", Groups: func(v *Values) []*huh.Group {
+		return []*huh.Group{
+			huh.NewGroup(Text(v, "name", "Name", 120)),
+			huh.NewGroup(Text(v, "email", "Email", 254), Text(v, "again", "Again", 254).Validate(Required("the email again"))),
+		}
+	}}, NewValues(), func(*Values) tea.Cmd { return nil })
+	f.Init()
+	enter := func() tea.Cmd { return f.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) }
+	deliver(t, f, []tea.Cmd{enter()}, 0)            // page 2
+	deliver(t, f, []tea.Cmd{enter()}, 0)            // email -> again
+	deliver(t, f, []tea.Cmd{f.Update(shiftTab)}, 0) // again (empty: its message) -> email
+	deliver(t, f, []tea.Cmd{f.Update(shiftTab)}, 0) // refused: again holds a message
+	if got := f.form.GetFocusedField().GetKey(); got != "email" {
+		t.Fatalf("focus on %q", got)
+	}
 	deliver(t, f, typeKeys(f, "ana@elm.org"), 0)
 	if got := f.v.Str("email"); got != "ana@elm.org" {
-		t.Fatalf("after shift+tab on a page Huh would not leave, typing went nowhere: email %q", got)
+		t.Fatalf("after a refused page change, typing went nowhere: email %q", got)
 	}
 }
