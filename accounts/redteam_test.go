@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -437,4 +438,38 @@ func TestFourEyesRefusedWhenUserInactivatedMeanwhile(t *testing.T) {
 	if mustUser(t, s, owner.ID).MFA.Method != MFASMS {
 		t.Fatal("the MFA of an inactive user was cleared")
 	}
+}
+
+// R30, R41: outside a demo the desk never sees a caller check's code or an
+// approver's link: the outbox masks both, and no audit event, view or
+// refusal carries them.
+func TestCheckSecretsStayWithTheirRecipients(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, u := smsUser(t, s, clock)
+	v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeIn(t, s, u.MFA.Phone)
+	if _, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval}); err != nil {
+		t.Fatal(err)
+	}
+	token := TokenFromLink(linkIn(t, s, owner.Email))
+	_, wrongErr := s.CheckVerification(Operator("dana"), v.ID, wrongCode(code))
+	leaks := func(where, text string) {
+		t.Helper()
+		if strings.Contains(text, code) || strings.Contains(text, token) {
+			t.Errorf("%s carries a secret: %q", where, text)
+		}
+	}
+	leaks("refusal", wrongErr.Error())
+	msgs, _ := s.Outbox(OutboxQuery{Limit: 10})
+	for _, m := range msgs {
+		leaks("outbox", m.Body)
+	}
+	for _, e := range events(t, s) {
+		leaks("audit "+e.Action, fmt.Sprintf("%+v", e))
+	}
+	vs, _ := s.Verifications(u.ID, 10)
+	leaks("views", fmt.Sprintf("%+v", vs))
 }
