@@ -298,7 +298,9 @@ func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
 
 // startAction reads what an action needs, with the task line showing.
 func (m *App) startAction(a *actions.Action, sel accounts.Target) tea.Cmd {
-	return tea.Batch(m.task.start(a.Title), actions.Start(m.c, a, sel))
+	// The call first: a quick answer stops the task line before its delay
+	// is up (the tests' harness feeds answers in this order too).
+	return tea.Batch(actions.Start(m.c, a, sel), m.task.start(a.Title))
 }
 
 // onLoaded opens an action's first dialog: its refusal (with the rule), its

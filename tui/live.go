@@ -147,16 +147,18 @@ type clockMsg struct {
 	Err  error
 }
 
-// clockCmd advances a demo database's clock (R39).
+// clockCmd advances a demo database's clock (R39), on the task line while
+// it runs (a big demo sweeps its locks as the clock moves).
 func (m *App) clockCmd(d time.Duration) tea.Cmd {
 	svc, actor := m.c.Svc, m.c.Actor()
-	return common.Cmd(func() tea.Msg {
+	return tea.Batch(common.Cmd(func() tea.Msg {
 		now, err := svc.AdvanceClock(actor, d)
 		return clockMsg{Step: d, Now: now, Err: err}
-	})
+	}), m.task.start("working: demo clock +"+shortDur(d)))
 }
 
 func (m *App) onClock(msg clockMsg) tea.Cmd {
+	m.task.stop()
 	if msg.Err != nil {
 		return m.refuse("The clock cannot move", msg.Err)
 	}
