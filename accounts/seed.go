@@ -174,7 +174,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 }
 
 // demoMemoryLimit bounds the heap of a demo build (the mapped file is apart).
-const demoMemoryLimit = 768 << 20
+const demoMemoryLimit = 640 << 20
 
 // demoGen makes believable practices and people from a seeded generator.
 type demoGen struct {

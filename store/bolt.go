@@ -51,6 +51,7 @@ type boltDB struct {
 	readOnly bool
 	changes  atomic.Uint64
 	bulk     *bulkLoad // a bulk load in progress (Options.Defer), or nil
+	unmap    func()    // stops releasing the mapped pages of a bulk load
 }
 
 // openBolt opens or creates the bbolt file at path. A file held by another
@@ -88,6 +89,10 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 	db = &boltDB{bolt: b, path: path, readOnly: opts.ReadOnly}
 	if len(opts.Defer) > 0 {
 		db.bulk = newBulkLoad(path, opts.Defer)
+		// A bulk load reads only the last pages of each bucket, but over a
+		// whole build they add up to much of the file: release them as it
+		// goes, so the build's memory is its heap.
+		db.unmap = keepMappedSmall(path)
 	}
 	// A file can pass Open's meta-page checks and still be damaged further in;
 	// touch the root so such a file fails here, named, rather than later.
@@ -122,6 +127,9 @@ func (db *boltDB) name() string { return db.path }
 func (db *boltDB) kind() Engine { return Bolt }
 func (db *boltDB) close() error {
 	db.bulk.abandon()
+	if db.unmap != nil {
+		db.unmap()
+	}
 	return db.bolt.Close()
 }
 func (db *boltDB) sync() error { return db.bolt.Sync() }
