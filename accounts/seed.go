@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	mrand "math/rand/v2"
 	"os"
 	"runtime/debug"
@@ -130,7 +131,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 	}
 	s.demo.Store(&info)
 
-	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), emails: map[string]bool{},
+	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), taken: map[uint64]struct{}{},
 		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d))}
 	now := s.Now()
 	for start := 0; start < opts.Practices; start += perTx {
@@ -181,9 +182,33 @@ type demoGen struct {
 	sealer *mfa.Sealer
 	rng    *mrand.Rand
 	intl   *mrand.Rand // a stream of its own, so the rest of a seed's demo stays as it was
-	emails map[string]bool
+	// taken holds the emails and usernames given out, as 64-bit FNV-1a
+	// hashes: a million-user demo keeps them all, and a map of strings
+	// would be most of the heap the collector scans at every cycle. (Two
+	// names with one hash, about one chance in twenty million, would only
+	// make the second one a numbered variant.)
+	taken  map[uint64]struct{}
 	users  int      // seeded so far
-	active []string // logins of active seeded users, candidates for lockouts
+	active []uint64 // ids of active seeded users, candidates for lockouts
+}
+
+func nameHash(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+func (g *demoGen) isTaken(s string) bool {
+	_, ok := g.taken[nameHash(s)]
+	return ok
+}
+
+func (g *demoGen) take(s string) { g.taken[nameHash(s)] = struct{}{} }
+
+// login is the login of the i-th active seeded user.
+func (g *demoGen) login(s *Service, i int) (string, error) {
+	u, err := s.User(g.active[i])
+	return u.Login(), err
 }
 
 func (g *demoGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
@@ -274,7 +299,7 @@ func (g *demoGen) practice(t *txn) error {
 			owner = u.Login()
 		}
 		if status == StatusActive && i > 1 {
-			g.active = append(g.active, u.Login())
+			g.active = append(g.active, u.ID)
 		}
 		if status == StatusActive && !u.Legacy() {
 			if m := g.pickMFA(required); m != MFANone {
@@ -354,10 +379,10 @@ func (g *demoGen) email(name, practiceDomain string) string {
 		domain = g.pick(demoMailDomains)
 	}
 	email := local + "@" + domain
-	for n := 2; g.emails[email]; n++ {
+	for n := 2; g.isTaken(email); n++ {
 		email = fmt.Sprintf("%s%d@%s", local, n, domain)
 	}
-	g.emails[email] = true
+	g.take(email)
 	return email
 }
 
@@ -365,10 +390,10 @@ func (g *demoGen) username(name string) string {
 	parts := strings.Fields(fold(name))
 	base := parts[0][:1] + parts[len(parts)-1]
 	un := base
-	for n := 2; g.emails[un]; n++ {
+	for n := 2; g.isTaken(un); n++ {
 		un = fmt.Sprintf("%s%d", base, n)
 	}
-	g.emails[un] = true
+	g.take(un)
 	return un
 }
 
@@ -382,7 +407,10 @@ func (g *demoGen) lockouts(s *Service, now time.Time) error {
 	perm := g.rng.Perm(len(g.active))
 	span := s.cfg.LockDuration - 4*time.Minute
 	for i := range n {
-		login := g.active[perm[i]]
+		login, err := g.login(s, perm[i])
+		if err != nil {
+			return err
+		}
 		// Lock i began (i+1)/(n+1) of the way back through the last hour.
 		lockedAt := now.Add(-span * time.Duration(n-i) / time.Duration(n+1)).Truncate(time.Second)
 		for try := s.cfg.MaxFailures - 1; try >= 0; try-- {
@@ -395,7 +423,11 @@ func (g *demoGen) lockouts(s *Service, now time.Time) error {
 	}
 	// A few users mistyped once or twice and are not locked.
 	for i := n; i < min(n+8, len(g.active)); i++ {
-		if _, err := s.loginAt(now.Add(-time.Duration(i)*time.Minute), g.active[perm[i]], "typo", ""); err != nil &&
+		login, err := g.login(s, perm[i])
+		if err != nil {
+			return err
+		}
+		if _, err := s.loginAt(now.Add(-time.Duration(i)*time.Minute), login, "typo", ""); err != nil &&
 			!errors.Is(err, ErrBadCredentials) {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,9 @@ type Options struct {
 	Defer []Bucket
 }
 
+// bulkMapSize is the map a bulk load opens with.
+const bulkMapSize = 8 << 30
+
 // boltDB is the bbolt engine: one file, held by one process at a time.
 type boltDB struct {
 	bolt     *bolt.DB
@@ -78,6 +82,13 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 		// Only a bulk scratch file, written by this process and never
 		// reopened, skips it.
 		NoFreelistSync: opts.Bulk,
+	}
+	if len(opts.Defer) > 0 && strconv.IntSize == 64 {
+		// A bulk load grows the file from nothing to gigabytes; each time
+		// the map grows, bbolt copies every node of the open transaction
+		// out of it first. Map room for the whole load at once (address
+		// space, not memory: pages are only touched as the file fills).
+		bopts.InitialMmapSize = bulkMapSize
 	}
 	if err := precheckMeta(path); err != nil {
 		return nil, err

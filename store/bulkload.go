@@ -154,8 +154,9 @@ func (t *bulkTx) committed() error {
 }
 
 // bulkTxBytes bounds one transaction of FinishBulk: large enough that
-// commits are few, small enough that memory stays flat.
-const bulkTxBytes = 32 << 20
+// commits are few, small enough that memory stays flat and that bbolt's
+// searches of the node it appends to stay short.
+var bulkTxBytes = 8 << 20
 
 // FinishBulk writes the deferred buckets of a bulk load (Options.Defer) in
 // key order, each page filled, and ends the bulk load: later transactions
@@ -198,7 +199,7 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 				var size int64
 				var cur *bolt.Bucket
 				curIdx := -1
-				for ; more && size < bulkTxBytes; more = it.next() {
+				for ; more && size < int64(bulkTxBytes); more = it.next() {
 					sk, v := it.key, it.value
 					if last != nil && string(last) == string(sk) {
 						return fmt.Errorf("store: bulk load: %s key %q written twice", bl.names[sk[0]], sk[1:])
