@@ -159,23 +159,6 @@ type searchQuery struct {
 	accept func(id uint64) (bool, error)
 }
 
-// gatherBudget bounds the index keys one word may cost to gather before the
-// search decides it is not selective and checks docs instead. A key costs
-// about a third of checking a doc; with two words or more, matches are
-// sparser than either word's and reading docs would go far to fill a page,
-// so each word may cost more (multiWordBudget).
-var gatherBudget = 20000
-
-const multiWordBudget = 8
-
-// gatherOrder is the order words are gathered in: the longest (the most
-// selective, usually) first.
-func gatherOrder(terms []string) []string {
-	out := slices.Clone(terms)
-	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
-	return out
-}
-
 // find returns the page of hits of ranks 1 and 2 after q.after.
 func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
 	m, err := sp.matcher(tx, q.terms)
@@ -191,134 +174,27 @@ func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
 		if q.after.Rank == rank {
 			after = q.after.ID
 		}
-		err := sp.eachCandidate(tx, m, rank, q.scope, after, func(id uint64, doc []byte) (bool, error) {
+		err := sp.eachCandidate(tx, m, rank, q.scope, after, q.limit-len(out), func(id uint64, doc []byte) (hit, more bool, err error) {
 			if id == q.exact || m.rank(doc) != rank {
-				return true, nil
+				return false, true, nil
 			}
 			if practice, _, _ := splitDoc(doc); q.scope != 0 && practice != q.scope {
-				return true, nil
+				return false, true, nil
 			}
 			if q.accept != nil {
 				ok, err := q.accept(id)
 				if err != nil || !ok {
-					return err == nil, err
+					return false, err == nil, err
 				}
 			}
 			out = append(out, Hit{Rank: rank, ID: id})
-			return len(out) < q.limit, nil
+			return true, len(out) < q.limit, nil
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
-}
-
-// eachCandidate visits, in id order after after, the docs that may rank at
-// rank: the intersection of the selective words' ids, or every doc.
-func (sp searchSpace) eachCandidate(tx *store.Tx, m *matcher, rank int, scope, after uint64,
-	fn func(id uint64, doc []byte) (bool, error)) error {
-	var cands []uint64
-	have := false
-	if scope != 0 && sp.members != "" {
-		ids, _, err := sp.membersOf(tx, []uint64{scope}, -1)
-		if err != nil {
-			return err
-		}
-		cands, have = ids, true
-	}
-	for _, term := range gatherOrder(m.terms) {
-		budget := gatherBudget
-		if len(m.terms) > 1 {
-			budget *= multiWordBudget
-		}
-		if have {
-			// Gathering costs about a tenth of checking a doc: worth it only
-			// while it is cheaper than checking what is already gathered.
-			budget = min(budget, 10*len(cands))
-		}
-		ids, ok, err := sp.gather(tx, m, term, rank, budget)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		if have {
-			cands = intersect(cands, ids)
-		} else {
-			cands, have = ids, true
-		}
-	}
-	if !have {
-		return tx.Scan(sp.docs, nil, store.U64(after+1), false, func(k, v []byte) (bool, error) {
-			return fn(store.ParseU64(k), v)
-		})
-	}
-	i, _ := slices.BinarySearch(cands, after+1)
-	for _, id := range cands[i:] {
-		doc, err := tx.GetRaw(sp.docs, store.U64(id))
-		if err != nil {
-			return err
-		}
-		if more, err := fn(id, doc); err != nil || !more {
-			return err
-		}
-	}
-	return nil
-}
-
-// gather returns, sorted, the ids with a word matching term that could rank
-// at rank (name words for rank 1; any word, or the practice's name, for
-// rank 2), or ok false when that costs more than budget keys.
-func (sp searchSpace) gather(tx *store.Tx, m *matcher, term string, rank, budget int) (ids []uint64, ok bool, err error) {
-	kinds := []byte{kindName}
-	if rank == RankOther {
-		kinds = append(kinds, kindOther)
-	}
-	n := 0
-	for _, kind := range kinds {
-		prefix := append([]byte{kind}, term...)
-		err := tx.Scan(sp.words, prefix, nil, false, func(k, _ []byte) (bool, error) {
-			if n++; n > budget {
-				return false, nil
-			}
-			ids = append(ids, store.ParseU64(k[len(k)-8:]))
-			return true, nil
-		})
-		if err != nil || n > budget {
-			return nil, false, err
-		}
-	}
-	if rank == RankOther && sp.members != "" {
-		members, more, err := sp.membersOf(tx, m.practiceList[term], budget-n)
-		if err != nil || !more {
-			return nil, false, err
-		}
-		ids = append(ids, members...)
-	}
-	slices.Sort(ids)
-	return slices.Compact(ids), true, nil
-}
-
-// membersOf lists the records of the practices (sorted), or ok false past
-// budget keys (budget < 0: no bound).
-func (sp searchSpace) membersOf(tx *store.Tx, practices []uint64, budget int) (ids []uint64, ok bool, err error) {
-	n := 0
-	for _, p := range practices {
-		err := tx.Scan(sp.members, store.U64(p), nil, false, func(k, _ []byte) (bool, error) {
-			if n++; budget >= 0 && n > budget {
-				return false, nil
-			}
-			ids = append(ids, store.ParseU64(k[8:]))
-			return true, nil
-		})
-		if err != nil || budget >= 0 && n > budget {
-			return nil, false, err
-		}
-	}
-	slices.Sort(ids)
-	return ids, true, nil
 }
 
 func intersect(a, b []uint64) []uint64 {

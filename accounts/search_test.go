@@ -310,15 +310,16 @@ func pageAll(t *testing.T, rng *mrand.Rand, max int, page func(after Hit, limit 
 
 // TestSearchMatchesScan compares searches through the index with a scan of
 // every record, for hundreds of random queries, whole and page by page, with
-// the gathering budget as shipped and tiny (so both the index path and the
-// doc-scan path answer).
+// the plan's budget and sample as shipped, tiny and huge (so the doc-read
+// path, the gathered path and every mix of them answer).
 func TestSearchMatchesScan(t *testing.T) {
 	w := buildSearchWorld(t, *searchPractices)
 	t.Logf("%d users, %d patients, %d practices", len(w.users), len(w.patients), len(w.practices))
 	rng := mrand.New(mrand.NewPCG(1, 2))
-	defer func(b int) { gatherBudget = b }(gatherBudget)
+	defer func(b, n int) { fixedBudget, docSample = b, n }(fixedBudget, docSample)
 	for i := range *searchQueries {
-		gatherBudget = []int{20000, 40, 1}[i%3]
+		fixedBudget = []int{-1, 40, 1, 1 << 30, 3000}[i%5]
+		docSample = []int{1024, 1, 0, 5}[i%4]
 		var q UserQuery
 		var texts []string
 		u := w.users[rng.IntN(len(w.users))]
@@ -340,7 +341,7 @@ func TestSearchMatchesScan(t *testing.T) {
 		}
 		if got := rowHits(whole); !slices.Equal(got, want) {
 			t.Fatalf("query %q (practice %d, status %q, budget %d): %d hits, scan finds %d\n got %v\nwant %v",
-				q.Search, q.PracticeID, q.Status, gatherBudget, len(got), len(want), head(got), head(want))
+				q.Search, q.PracticeID, q.Status, fixedBudget, len(got), len(want), head(got), head(want))
 		}
 		paged := pageAll(t, rng, 300, func(after Hit, limit int) ([]Hit, error) {
 			pq := q

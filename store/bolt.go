@@ -56,6 +56,8 @@ type boltDB struct {
 	changes  atomic.Uint64
 	bulk     *bulkLoad // a bulk load in progress (Options.Defer), or nil
 	unmap    func()    // stops releasing the mapped pages of a bulk load
+	// releasing: a release of the mapped pages is under way (releaseMapped).
+	releasing atomic.Bool
 }
 
 // openBolt opens or creates the bbolt file at path. A file held by another
@@ -145,7 +147,24 @@ func (db *boltDB) close() error {
 }
 func (db *boltDB) sync() error { return db.bolt.Sync() }
 
-func (db *boltDB) releaseMapped() { dropMapped(mappedPath(db.path)) }
+// releaseMapped drops the file's resident pages in the background when
+// more than over bytes of them are resident, one release at a time.
+func (db *boltDB) releaseMapped(over int64) {
+	if !db.releasing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer db.releasing.Store(false)
+		if fileResident() > over {
+			// Inside a read transaction: bbolt cannot remap or close the
+			// file meanwhile, so the range released is still the file's.
+			_ = db.bolt.View(func(*bolt.Tx) error {
+				dropMapped(mappedPath(db.path))
+				return nil
+			})
+		}
+	}()
+}
 
 func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
 	return db.guard(func() error {

@@ -115,12 +115,14 @@ func (db *DB) Health() error { return db.eng.healthErr() }
 func (db *DB) OnChange(fn func(seq uint64)) { db.eng.onChange(fn) }
 
 // ReleaseMapped hands a bbolt file's pages that this process has read back
-// to the kernel's page cache (they come back on the next read, without
-// I/O): a long-lived reader that searches far and wide (a console typing
-// filters) keeps its resident memory small. Other engines map nothing.
-func (db *DB) ReleaseMapped() {
+// to the kernel's page cache once more than over bytes of them are
+// resident (they come back on the next read, without I/O): a long-lived
+// reader that searches far and wide (a console typing filters) keeps its
+// resident memory small. It works in the background and returns at once;
+// other engines map nothing.
+func (db *DB) ReleaseMapped(over int64) {
 	if b, ok := db.eng.(*boltDB); ok {
-		b.releaseMapped()
+		b.releaseMapped(over)
 	}
 }
 

@@ -74,6 +74,29 @@ func syncRun(m *App, cmd tea.Cmd) {
 	}
 }
 
+// syncAnswer runs cmd as syncRun does, but what the answers ask for next
+// (a prefetch of the next page) is returned, not run: it runs while the
+// operator reads, after the frame with the answer is drawn.
+func syncAnswer(m *App, cmd tea.Cmd) (later []tea.Cmd) {
+	if !isServiceCmd(cmd) {
+		return nil
+	}
+	switch msg := cmd().(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			later = append(later, syncAnswer(m, c)...)
+		}
+	default:
+		if isTerminalQuery(msg) {
+			return nil
+		}
+		_, next := m.Update(msg)
+		later = append(later, next)
+	}
+	return later
+}
+
 func benchApp(svc *accounts.Service, w, h int, start common.PaneID) *App {
 	m := New(svc, Options{Operator: "bench", Location: time.UTC, Start: start})
 	m.every = func() tea.Cmd { return nil } // no clock tick

@@ -48,6 +48,9 @@ type list[T any] struct {
 	req     int    // the current request number; answers under another are stale
 	query   string // the filter the loaded rows answer
 	loading bool   // a request is in flight: at most one per pane
+	// prefetching: the request in flight is the next page, asked for ahead
+	// of the cursor; a new query does not wait for it (its answer is stale).
+	prefetching bool
 	// pending: the filter changed, or a reload was asked, while a request
 	// was in flight; the next query runs as soon as it lands, with every key
 	// typed meanwhile (pendingRows: how many rows it keeps).
@@ -81,17 +84,21 @@ func newList[T any](c *common.Common, id common.PaneID, noun string, size int, f
 // It asks at once, with no debounce; if a request is in flight it asks when
 // that one lands, so keys typed meanwhile merge into one query.
 func (l *list[T]) load(rows int) tea.Cmd {
-	if l.loading {
+	if l.loading && !l.prefetching {
 		l.pending, l.pendingRows = true, max(l.pendingRows, rows)
 		return nil
 	}
 	l.req++
-	l.loading = true
+	l.loading, l.prefetching = true, false
 	req, q, fetch, arg := l.req, l.filter.Value(), l.fetch, l.arg
-	// A new query asks for a screenful and the prefetch margin, not a whole
-	// page: the first rows are on screen sooner, and more come as the
-	// cursor moves.
-	limit := max(min(l.size, l.height+prefetch), min(rows, 5000))
+	// A new query asks for what the screen shows, not a whole page: the
+	// first rows are on screen sooner, and the next page is asked for as
+	// soon as they land (prefetch), while the operator reads. A reload asks
+	// for what was loaded and the margin, so it knows whether there is more.
+	limit := min(l.size, l.height)
+	if rows > 0 {
+		limit = max(limit, min(rows+prefetch, 5000))
+	}
 	return common.Query(l.id, req, func() (any, error) {
 		r, err := fetch(arg, q, 0, nil, limit)
 		return page[T]{reset: true, rows: r, limit: limit, query: q, arg: arg}, err
@@ -103,7 +110,7 @@ func (l *list[T]) more() tea.Cmd {
 	if l.loading || l.done || l.err != nil {
 		return nil
 	}
-	l.loading = true
+	l.loading, l.prefetching = true, true
 	req, q, fetch, n, size, arg := l.req, l.query, l.fetch, len(l.items), l.size, l.arg
 	var last *T
 	if n > 0 {
@@ -188,7 +195,7 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		if msg.Req != l.req {
 			return nil, true // a stale answer: a newer query is on its way
 		}
-		l.loading = false
+		l.loading, l.prefetching = false, false
 		p, _ := msg.Data.(page[T])
 		// Keys typed (or a reload asked) while this was in flight are asked
 		// for now, in one query.
