@@ -1,9 +1,12 @@
 package accounts
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"latchkey/store"
 )
 
 // R29: every change of state and every failed login appends an event with
@@ -106,5 +109,42 @@ func TestDemoPasswordOnlyInDemo(t *testing.T) {
 	}
 	if _, err := d.DemoPassword(rows[0].Login()); RuleOf(err) != "R15" {
 		t.Fatalf("after choosing a password: %v", err)
+	}
+}
+
+// R36: a check says how far it has come, phase by phase in order, so
+// "latchkey check" can draw a progress bar at a million users; the chain's
+// phase counts up to every event.
+func TestCheckReportsProgress(t *testing.T) {
+	s, _ := newTestService(t)
+	practiceWith(t, s, "Progress Clinic", 3)
+	events, err := s.AuditCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []int
+	var chainDone int64
+	err = s.CheckProgress(func(p store.Progress) {
+		if len(steps) == 0 || steps[len(steps)-1] != p.Step {
+			steps = append(steps, p.Step)
+		}
+		if p.Step == store.StepChain {
+			chainDone = max(chainDone, p.Done)
+		}
+		if p.Steps != store.StepTotals || p.Phase == "" {
+			t.Errorf("progress %+v", p)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.IsSorted(steps) || !slices.Contains(steps, store.StepChain) || steps[len(steps)-1] != store.StepTotals {
+		t.Errorf("phases reported %v", steps)
+	}
+	if s.Engine() != store.Postgres && steps[0] != store.StepPages {
+		t.Errorf("a bbolt check begins with its pages: %v", steps)
+	}
+	if events == 0 || chainDone > int64(events) {
+		t.Errorf("chain progress %d of %d events", chainDone, events)
 	}
 }

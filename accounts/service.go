@@ -254,8 +254,16 @@ func (s *Service) Stats() (Stats, error) {
 // chain (R29, R36).
 // The running totals and each practice's licenses in use are recomputed
 // from the records (R1, R44).
-func (s *Service) Check() error {
-	return s.describeBreak(s.db.CheckWith(context.Background(), verifyTotals, auditChain))
+func (s *Service) Check() error { return s.CheckProgress(nil) }
+
+// CheckProgress is Check, telling progress (if not nil) how far it has come
+// as it goes: for a progress bar on a terminal.
+func (s *Service) CheckProgress(progress func(store.Progress)) error {
+	ctx := context.Background()
+	if progress != nil {
+		ctx = store.WithProgress(ctx, progress)
+	}
+	return s.describeBreak(s.db.CheckWith(ctx, verifyTotals, auditChain))
 }
 
 // dummyHash is a real hash of nothing in particular: logins for unknown names

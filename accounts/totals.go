@@ -14,7 +14,16 @@ import (
 func verifyTotals(tx *store.Tx) error {
 	var want Stats
 	inUse := map[uint64]int{}
+	kept, _ := (&txn{tx: tx}).stats() // only to say how far the count has come
+	tell := func() {
+		tx.Report(store.Progress{Phase: "counting the totals", Step: store.StepTotals,
+			Done: int64(want.Users), Total: int64(kept.Users), Unit: "users"})
+	}
+	tell()
 	err := tx.Scan(bUsers, nil, nil, false, func(_, v []byte) (bool, error) {
+		if want.Users%16384 == 0 {
+			tell()
+		}
 		// Only what the totals count: decoding the rest of every user
 		// (credentials, MFA) was most of a check's time at a million users.
 		u, err := decodeUserTotals(v)

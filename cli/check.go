@@ -25,7 +25,19 @@ message naming it. Writers wait while it runs.`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
 			svc := a.svc
-			if err := svc.Check(); err != nil {
+			// A progress bar on a terminal (R36: a million users take
+			// seconds); nothing extra when the output is read by a program.
+			var bar *checkBar
+			var progress func(store.Progress)
+			if !a.json && isTerminal(a.io.Out) && isTerminal(a.io.Err) {
+				bar = newCheckBar(a.io.Err, termWidth(a.io.Err))
+				progress = bar.update
+			}
+			err := svc.CheckProgress(progress)
+			if bar != nil {
+				bar.clear() // the answer is written where the bar was
+			}
+			if err != nil {
 				return err
 			}
 			n, err := svc.AuditCount()

@@ -245,7 +245,16 @@ func (c Chain) Verify(tx *Tx) (uint64, error) {
 	want := uint64(1)
 	prev := []byte(genesis)
 	var sum [sha256.Size * 2]byte
+	// Progress against the number of events the head says there are.
+	total, _ := Get[chainHead](tx, c.Meta, c.headKey())
+	tell := func() {
+		tx.Report(Progress{Phase: "verifying the audit chain", Step: StepChain, Done: int64(want - 1), Total: int64(total.Seq), Unit: "events"})
+	}
+	tell()
 	err := tx.Scan(c.Entries, nil, nil, false, func(k, v []byte) (bool, error) {
+		if want%16384 == 0 {
+			tell()
+		}
 		e, ok := parseEntry(v)
 		if !ok {
 			return false, &ChainError{Seq: want, Reason: "entry cannot be decoded"}

@@ -58,7 +58,7 @@ func verifyChains(tx *Tx, chains []Chain) error {
 // this goroutine, where a fault becomes an error (see guard); then bbolt's
 // own check — in a goroutine of its own, where a fault could not be caught,
 // but by then every page it reads has been read safely once — and the chains.
-func (db *boltDB) check(_ context.Context, verify func(engineTx) error) error {
+func (db *boltDB) check(ctx context.Context, verify func(engineTx) error) error {
 	run := db.bolt.Update
 	if db.readOnly {
 		run = db.bolt.View
@@ -68,12 +68,13 @@ func (db *boltDB) check(_ context.Context, verify func(engineTx) error) error {
 	defer keepMappedSmall(db.path)()
 	return db.guard(func() error {
 		return run(func(btx *bolt.Tx) error {
-			if err := walkPages(db.path); err != nil {
+			if err := walkPages(ctx, db.path); err != nil {
 				return err
 			}
-			if err := readAll(btx); err != nil {
+			if err := readAll(ctx, btx); err != nil {
 				return err
 			}
+			report(ctx, Progress{Phase: "bbolt page check", Step: StepPageCheck})
 			var errs []error
 			for err := range btx.Check() {
 				errs = append(errs, err)
@@ -90,14 +91,26 @@ func (db *boltDB) check(_ context.Context, verify func(engineTx) error) error {
 // byte of each, and one byte in every page-sized stretch between, which is
 // enough to fault in every page they lie on (a fault here, in the caller's
 // goroutine, becomes an error).
-func readAll(tx *bolt.Tx) error {
+func readAll(ctx context.Context, tx *bolt.Tx) error {
 	const stride = 1024
 	var sum byte
+	// Progress in bytes of keys and values read, against the file's size.
+	var read int64
+	size := tx.Size()
+	tell := func() {
+		report(ctx, Progress{Phase: "reading records", Step: StepRecords, Done: read >> 20, Total: size >> 20, Unit: "MB"})
+	}
+	tell()
+	n := 0
 	var walk func(b *bolt.Bucket) error
 	walk = func(b *bolt.Bucket) error {
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			sum ^= k[0] ^ k[len(k)-1]
+			read += int64(len(k) + len(v))
+			if n++; n%8192 == 0 {
+				tell()
+			}
 			if v == nil {
 				if child := b.Bucket(k); child != nil {
 					if err := walk(child); err != nil {

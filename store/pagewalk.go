@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -25,7 +26,7 @@ const (
 // map: a damaged offset here is an error, where inside bbolt it would be a
 // fault in a goroutine nothing can recover. bbolt's own check, which also
 // compares keys and accounts for free pages, runs only on a file that passes.
-func walkPages(path string) error {
+func walkPages(ctx context.Context, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -35,7 +36,7 @@ func walkPages(path string) error {
 	if err != nil {
 		return fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
 	}
-	w := &pageWalker{f: f, meta: m, seen: map[uint64]bool{}}
+	w := &pageWalker{f: f, meta: m, seen: map[uint64]bool{}, ctx: ctx}
 	if err := w.tree(m.root, 0); err != nil {
 		return fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
 	}
@@ -47,6 +48,7 @@ type pageWalker struct {
 	meta metaPage
 	seen map[uint64]bool
 	buf  []byte // a page-sized buffer for leaf pages, reused
+	ctx  context.Context
 }
 
 // tree checks the page id and everything below it.
@@ -61,6 +63,9 @@ func (w *pageWalker) tree(id uint64, depth int) error {
 		return fmt.Errorf("page %d: reached twice", id)
 	}
 	w.seen[id] = true
+	if len(w.seen)%4096 == 1 {
+		report(w.ctx, Progress{Phase: "walking pages", Step: StepPages, Done: int64(len(w.seen)), Total: int64(w.meta.highWater), Unit: "pages"})
+	}
 	// One read for the page; a second only for the pages that overflow it.
 	if uint64(len(w.buf)) < w.meta.pageSize {
 		w.buf = make([]byte, w.meta.pageSize)
