@@ -100,6 +100,12 @@ func TestVerifyAndFourEyesInTheConsole(t *testing.T) {
 	if !strings.Contains(hb.view(), "APPROVALS 1") {
 		t.Fatalf("no approvals badge for bob:\n%s", hb.view())
 	}
+	// The badge leads to the request: a click opens its user (R42).
+	at := strings.Index(strings.Split(hb.view(), "\n")[0], "APPROVALS 1")
+	hb.send(tea.MouseClickMsg{X: at + 3, Y: 0, Button: tea.MouseLeft})
+	if !hb.m.InDetail() || hb.m.Detail().UserID() != owner.ID {
+		t.Fatalf("a click on APPROVALS did not open the user waiting:\n%s", hb.view())
+	}
 	hb.openUser(owner.ID)
 	hb.key("A")
 	if !strings.Contains(hb.view(), "Request #") || !strings.Contains(hb.view(), "PRIVILEGED") {

@@ -53,8 +53,11 @@ func (m *App) click(x, y int) tea.Cmd {
 		cmd := c.Click(x-dx, y-headerLines-dy)
 		return tea.Batch(cmd, m.dialogs.Update(nil))
 	}
-	if y == 0 && m.onWatchBadge(x) {
+	if y == 0 && m.watch > 0 && m.onBadge(x, fmt.Sprintf("WATCH %d", m.watch)) {
 		return m.switchTo(tabIndex(common.PaneWatch)) // the WATCH badge leads to the watch list
+	}
+	if y == 0 && m.approvals > 0 && m.onBadge(x, fmt.Sprintf("APPROVALS %d", m.approvals)) {
+		return m.openApproval() // and APPROVALS to the user of the request waiting longest
 	}
 	if y == 1 {
 		if i := m.tabAt(x); i >= 0 {
@@ -72,19 +75,38 @@ func (m *App) click(x, y int) tea.Cmd {
 	return nil
 }
 
-// onWatchBadge reports whether column x of the header is on its WATCH badge.
-func (m *App) onWatchBadge(x int) bool {
-	if m.watch == 0 {
-		return false
-	}
+// onBadge reports whether column x of the header is on its badge.
+func (m *App) onBadge(x int, badge string) bool {
 	line := ansi.Strip(m.header())
-	badge := fmt.Sprintf("WATCH %d", m.watch)
 	i := strings.Index(line, badge)
 	if i < 0 {
 		return false
 	}
 	at := ansi.StringWidth(line[:i])
 	return x >= at && x < at+len(badge)
+}
+
+// openApproval opens the user whose MFA clear has waited longest for a
+// second operator (R42), other than this operator's own requests; A there
+// decides it (and accounts refuses an operator's own, however spelt).
+func (m *App) openApproval() tea.Cmd {
+	svc, me := m.c.Svc, m.c.Operator
+	return common.Cmd(func() tea.Msg {
+		vs, err := svc.Approvals(false, 100)
+		if err != nil {
+			return common.FlashMsg{Text: "could not read the approvals: " + common.Sanitize(err.Error()), Err: true}
+		}
+		var user uint64
+		for _, v := range vs { // newest first: the last one kept has waited longest
+			if !strings.EqualFold(v.RequestedBy, me) {
+				user = v.UserID
+			}
+		}
+		if user == 0 {
+			return common.FlashMsg{Text: "no MFA clear waits for you: the ones waiting are your own (R42)"}
+		}
+		return common.OpenDetailMsg{UserID: user}
+	})
 }
 
 // tabAt is the tab drawn at column x of the tab bar, or -1.
