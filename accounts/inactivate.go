@@ -50,7 +50,7 @@ func (t *txn) requesterIn(p Practice, login, rule, roleNames string) (User, erro
 	if strings.TrimSpace(login) == "" {
 		return User{}, refuse(rule, "record which "+roleNames+" of "+p.Name+" asked")
 	}
-	r, err := userByLogin(t.tx, login)
+	r, err := t.requester(login)
 	if IsNotFound(err) || (err == nil && (r.PracticeID != p.ID || r.Status == StatusInactive)) {
 		return User{}, refuse(rule, login+" is not an active member of "+p.Name+": only its "+roleNames+" may ask")
 	}

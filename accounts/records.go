@@ -38,6 +38,39 @@ func loginTaken(tx *store.Tx, login string) (bool, error) {
 	return err == nil, err
 }
 
+// practice is getPractice, remembered for the rest of the transaction
+// (putPractice keeps the remembered one current). Practice holds no
+// pointers, so the copy handed out shares nothing with it.
+func (t *txn) practice(id uint64) (Practice, error) {
+	if p, ok := t.practices[id]; ok {
+		return p, nil
+	}
+	p, err := getPractice(t.tx, id)
+	if err == nil {
+		if t.practices == nil {
+			t.practices = map[uint64]Practice{}
+		}
+		t.practices[id] = p
+	}
+	return p, err
+}
+
+// requester is userByLogin for the practice person who asked for an action,
+// remembered until putUser writes that person's record.
+func (t *txn) requester(login string) (User, error) {
+	if u, ok := t.requesters[login]; ok {
+		return u, nil
+	}
+	u, err := userByLogin(t.tx, login)
+	if err == nil {
+		if t.requesters == nil {
+			t.requesters = map[string]User{}
+		}
+		t.requesters[login] = u
+	}
+	return u, err
+}
+
 func getPractice(tx *store.Tx, id uint64) (Practice, error) {
 	p, err := store.Get[Practice](tx, bPractices, store.U64(id))
 	if errors.Is(err, store.ErrNotFound) {
@@ -78,6 +111,11 @@ func (t *txn) putUser(old *User, u User) error {
 	}
 	if err := store.Put(tx, bUsers, store.U64(u.ID), u); err != nil {
 		return err
+	}
+	for login, r := range t.requesters {
+		if r.ID == u.ID {
+			delete(t.requesters, login)
+		}
 	}
 	if err := t.indexUser(old, u); err != nil {
 		return err
@@ -188,6 +226,9 @@ func (t *txn) putPractice(old *Practice, p Practice) error {
 	}
 	if err := store.Put(tx, bPractices, store.U64(p.ID), p); err != nil {
 		return err
+	}
+	if t.practices != nil {
+		t.practices[p.ID] = p
 	}
 	return t.changeStats(func(st *Stats) {
 		if old == nil {

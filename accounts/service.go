@@ -155,6 +155,13 @@ type txn struct {
 	lastSeq uint64 // the newest audit event this transaction appended
 	st      *Stats // running totals, read once and written once per transaction
 	stDirty bool
+
+	// Records this transaction decoded that a long transaction (a demo's
+	// batch of practices) asks for again and again: a practice as of its
+	// last write here, and requesters by login until their record is
+	// written. See practice and requester in records.go.
+	practices  map[uint64]Practice
+	requesters map[string]User
 }
 
 // update runs fn as one write transaction at the service's time. Locks whose

@@ -81,7 +81,7 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 			return User{}, badField("email_confirm", "the two login emails do not match (R4)")
 		}
 	}
-	p, err := getPractice(t.tx, nu.PracticeID)
+	p, err := t.practice(nu.PracticeID)
 	if err != nil {
 		return User{}, err
 	}
