@@ -3,6 +3,7 @@ package components
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -162,22 +163,32 @@ func TestFilterStartsANewSearch(t *testing.T) {
 // R35: where the operator's name came from is said at every width the
 // console draws on: whole on a wide screen, shortened at 80 columns.
 func TestHeaderSaysWhereTheOperatorCameFrom(t *testing.T) {
+	badges := HeaderInfo{Demo: true, Watch: 2, Approvals: 1}
 	for _, tc := range []struct {
 		w    int
+		h    HeaderInfo
 		want string
 	}{
-		{140, "operator alice, from your login name"},
-		{100, "operator alice, from your login name"},
-		{80, "operator alice, from login name"},
+		{140, badges, "operator alice, from your login name"},
+		{100, badges, "operator alice, from your login name"},
+		{80, HeaderInfo{Demo: true}, "operator alice, from login name"},
+		{80, badges, "operator alice (login name)"}, // the first total keeps its place
 	} {
 		c := testCommon(tc.w, 24)
 		c.OperatorFrom = "your login name"
-		got := ansi.Strip(Header(c, HeaderInfo{Demo: true, Watch: 2, Approvals: 1}))
-		if !strings.Contains(got, tc.want) || ansi.StringWidth(got) != tc.w {
+		got := ansi.Strip(Header(c, tc.h))
+		if !strings.Contains(got, tc.want) || !strings.Contains(got, "0 practices") || ansi.StringWidth(got) != tc.w {
 			t.Errorf("width %d: %q, want it to say %q", tc.w, got, tc.want)
 		}
 	}
+	// Crowded by the demo clock and the simulator: shortest, still said.
 	c := testCommon(80, 24)
+	c.OperatorFrom = "your login name"
+	got := ansi.Strip(Header(c, HeaderInfo{Demo: true, Offset: 200 * time.Hour, Now: time.Now(), Sim: "SIM 10/s"}))
+	if !strings.Contains(got, "operator alice (login name)") || !strings.Contains(got, "SIM 10/s") {
+		t.Errorf("crowded at 80: %q", got)
+	}
+	c = testCommon(80, 24)
 	if got := ansi.Strip(Header(c, HeaderInfo{})); strings.Contains(got, "from") {
 		t.Errorf("a name given with --operator needs no origin: %q", got)
 	}

@@ -42,7 +42,11 @@ func Header(c *common.Common, h HeaderInfo) string {
 	if h.Demo {
 		badges += "  " + st.Demo.Render("DEMO")
 		if h.Offset != 0 {
-			badges += st.Demo.Render(" clock " + common.Clock(h.Now, h.Now, c.Loc) + " (" + common.Offset(h.Offset) + ")")
+			clock := common.Clock(h.Now, h.Now, c.Loc)
+			if c.Width < 100 {
+				clock = common.Short(h.Now, h.Now, c.Loc) // the minute will do on a narrow line
+			}
+			badges += st.Demo.Render(" clock " + clock + " (" + common.Offset(h.Offset) + ")")
 		}
 	}
 	if h.Sim != "" {
@@ -57,13 +61,14 @@ func Header(c *common.Common, h HeaderInfo) string {
 	if h.Offline != "" {
 		badges += "  " + st.Locked.Render("RECONNECTING: "+common.Sanitize(h.Offline))
 	}
-	left := who + from(c, ansi.StringWidth(who+badges)) + badges
 	counts := []string{
 		fmt.Sprintf("%d practices", h.Stats.Practices),
 		fmt.Sprintf("%d users", h.Stats.Users),
 		fmt.Sprintf("%d locked", h.Stats.Locked),
 		fmt.Sprintf("%d at capacity", h.Stats.AtCap),
 	}
+	// The first total keeps its place beside the operator's origin.
+	left := who + from(c, ansi.StringWidth(who+badges)+ansi.StringWidth(counts[0])+2) + badges
 	room := c.Width - ansi.StringWidth(left) - 2
 	right := ""
 	// Drop counts from the end until the rest fits: the operator and the
@@ -79,18 +84,21 @@ func Header(c *common.Common, h HeaderInfo) string {
 }
 
 // from says where the operator's name came from when --operator did not
-// give it, at every width: whole (", from your login name") on a wide
-// line with room beside the rest (used cells), else shortened (", from
-// login name") so the totals keep their place at 80 columns.
+// give it, at every width: whole (", from your login name") on a wide line
+// with room beside the rest (used: the cells the rest needs); shortened (", from login name")
+// so the totals keep their place at 80 columns; shortest (" (login
+// name)") when the badges need the room.
 func from(c *common.Common, used int) string {
 	if c.OperatorFrom == "" {
 		return ""
 	}
-	whole := ", from " + c.OperatorFrom
-	if c.Width >= 100 && used+len(whole)+2 <= c.Width {
-		return c.Styles.Muted.Render(whole)
+	short := strings.TrimPrefix(c.OperatorFrom, "your ")
+	for _, s := range []string{", from " + c.OperatorFrom, ", from " + short} {
+		if (c.Width >= 100 || s != ", from "+c.OperatorFrom) && used+ansi.StringWidth(s)+2 <= c.Width {
+			return c.Styles.Muted.Render(s)
+		}
 	}
-	return c.Styles.Muted.Render(", from " + strings.TrimPrefix(c.OperatorFrom, "your "))
+	return c.Styles.Muted.Render(" (" + short + ")")
 }
 
 // Tabs draws the tab line; the active tab is bracketed as well as styled.
