@@ -171,3 +171,36 @@ func TestSortSaysItSortsTheLoadedRows(t *testing.T) {
 		t.Fatalf("a sort of the whole list:\n%s", v)
 	}
 }
+
+type watchFake struct {
+	*fakeService
+	ws []accounts.WatchEntry
+}
+
+func (f watchFake) WatchList(bool, int) ([]accounts.WatchEntry, error) { return f.ws, nil }
+func (f watchFake) Practice(uint64) (accounts.Practice, error)         { return f.practice.Practice, nil }
+
+// R43: the Watch pane shows a user once, with their newest entry — the one
+// W reviews — and says how many older ones wait behind it.
+func TestWatchPaneOneRowPerUser(t *testing.T) {
+	f, c := newFake()
+	at := f.Now()
+	c.Svc = watchFake{f, []accounts.WatchEntry{ // newest first, as the service lists them
+		{ID: 5, UserID: 1, Name: "Ana Ruiz", Login: "ana@elm.example", PracticeID: 1, Method: accounts.MFAApp, EnrolledAt: at, ClearedAt: at.Add(-time.Hour), ClearedBy: "carol"},
+		{ID: 4, UserID: 2, Name: "Bo Chan", Login: "bo@elm.example", PracticeID: 1, Method: accounts.MFASMS, EnrolledAt: at, ClearedAt: at.Add(-2 * time.Hour), ClearedBy: "carol"},
+		{ID: 3, UserID: 1, Name: "Ana Ruiz", Login: "ana@elm.example", PracticeID: 1, Method: accounts.MFASMS, EnrolledAt: at, ClearedAt: at.Add(-3 * time.Hour), ClearedBy: "carol"},
+	}}
+	p := panes.NewWatch(c)
+	p.SetSize(120, 20)
+	deliverTo(t, p.Init(), p.Update)
+	if got := p.Entries(); len(got) != 2 || got[0] != 5 || got[1] != 4 {
+		t.Fatalf("rows %v, want the newest entry of each user: [5 4]", got)
+	}
+	v := ansi.Strip(p.View())
+	if !strings.Contains(v, "app +1") || !strings.Contains(v, "Elm Clinic") || !strings.Contains(v, "1h00m after") {
+		t.Fatalf("the row does not say what waits behind it:\n%s", v)
+	}
+	if sel := p.Selection(); sel.UserID != 1 {
+		t.Fatalf("selection %+v", sel)
+	}
+}

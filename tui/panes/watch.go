@@ -26,6 +26,7 @@ type watchRow struct {
 	Login      string
 	Practice   string
 	Factor     string
+	More       int // the user's older entries, waiting behind this one
 	EnrolledAt time.Time
 	ClearedAt  time.Time
 	ClearedBy  string
@@ -55,7 +56,18 @@ func NewWatch(c *common.Common) *Watch {
 		names := map[uint64]string{} // a practice's name, asked once per load
 		terms := strings.Fields(accounts.Fold(q))
 		out := make([]watchRow, 0, len(ws))
+		// One row per user, their newest entry: the one W reviews (it acts
+		// on the user's newest); an older one shows when that is reviewed.
+		more := map[uint64]int{}
 		for _, w := range ws {
+			more[w.UserID]++
+		}
+		seen := map[uint64]bool{}
+		for _, w := range ws {
+			if seen[w.UserID] {
+				continue
+			}
+			seen[w.UserID] = true
 			name, ok := names[w.PracticeID]
 			if !ok {
 				if pr, err := c.Svc.Practice(w.PracticeID); err == nil {
@@ -64,7 +76,7 @@ func NewWatch(c *common.Common) *Watch {
 				names[w.PracticeID] = name
 			}
 			r := watchRow{ID: w.ID, UserID: w.UserID, Name: common.Sanitize(w.Name), Login: common.Sanitize(w.Login),
-				Practice: name, Factor: factorName(w.Method), EnrolledAt: w.EnrolledAt, ClearedAt: w.ClearedAt,
+				Practice: name, Factor: factorName(w.Method), More: more[w.UserID] - 1, EnrolledAt: w.EnrolledAt, ClearedAt: w.ClearedAt,
 				ClearedBy: common.Sanitize(w.ClearedBy)}
 			if matchAll(terms, r.Name, r.Login, r.Practice, r.Factor, r.ClearedBy) {
 				out = append(out, r)
@@ -72,12 +84,12 @@ func NewWatch(c *common.Common) *Watch {
 		}
 		return out, nil
 	}
-	p.list = newList(c, common.PaneWatch, "watched factors", maxWatch, fetch, p.row,
+	p.list = newList(c, common.PaneWatch, "watched users", maxWatch, fetch, p.row,
 		components.Column{Title: "#", Width: 4, Right: true, Drop: 3},
 		components.Column{Title: "Name", Width: 16},
 		components.Column{Title: "Login", Width: 20, Flex: true, Max: 40},
 		components.Column{Title: "Practice", Width: 12, Flex: true, Max: 34, Drop: 2},
-		components.Column{Title: "Factor", Width: 12},
+		components.Column{Title: "Factor", Width: 12},   // "text message", "app +1" (older entries waiting)
 		components.Column{Title: "Enrolled", Width: 12}, // "14:05", or "Nov 29 14:05"
 		components.Column{Title: "After clear", Width: 11},
 		components.Column{Title: "Cleared by", Width: 10, Drop: 1},
@@ -109,7 +121,11 @@ func (p *Watch) line() string {
 
 func (p *Watch) row(_ int, r watchRow) components.Row {
 	now := p.c.Now()
-	return components.Row{Cells: []string{fmt.Sprint(r.ID), r.Name, r.Login, r.Practice, r.Factor,
+	factor := r.Factor
+	if r.More > 0 {
+		factor += fmt.Sprintf(" +%d", r.More)
+	}
+	return components.Row{Cells: []string{fmt.Sprint(r.ID), r.Name, r.Login, r.Practice, factor,
 		common.Short(r.EnrolledAt, now, p.c.Loc), common.Span(r.EnrolledAt.Sub(r.ClearedAt)) + " after", r.ClearedBy}}
 }
 
