@@ -117,19 +117,25 @@ func (sp searchSpace) index(tx *store.Tx, id uint64, old *searchDoc, d searchDoc
 	if old != nil && old.same(d) {
 		return nil
 	}
+	if old == nil { // a new record: every entry is new
+		for _, k := range sp.wordKeys(id, d) {
+			if err := tx.PutRaw(sp.words, k, nil); err != nil {
+				return err
+			}
+		}
+		return tx.PutRaw(sp.docs, store.U64(id), d.encode())
+	}
 	keep := map[string]bool{}
 	for _, k := range sp.wordKeys(id, d) {
 		keep[string(k)] = true
 	}
-	if old != nil {
-		for _, k := range sp.wordKeys(id, *old) {
-			if keep[string(k)] {
-				delete(keep, string(k)) // already there
-				continue
-			}
-			if err := tx.Delete(sp.words, k); err != nil {
-				return err
-			}
+	for _, k := range sp.wordKeys(id, *old) {
+		if keep[string(k)] {
+			delete(keep, string(k)) // already there
+			continue
+		}
+		if err := tx.Delete(sp.words, k); err != nil {
+			return err
 		}
 	}
 	for k := range keep {
