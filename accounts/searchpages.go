@@ -15,7 +15,7 @@ const (
 	// resident pages: about two typed queries.
 	releaseEvery = 16
 	// releaseOver is how much of the file may stay resident.
-	releaseOver = 128 << 20
+	releaseOver = 192 << 20
 )
 
 // searched counts a search and releases the mapped pages when it is due.

@@ -92,9 +92,9 @@ func (l *list[T]) load(rows int) tea.Cmd {
 	l.loading, l.prefetching = true, false
 	req, q, fetch, arg := l.req, l.filter.Value(), l.fetch, l.arg
 	// A new query asks for what the screen shows, not a whole page: the
-	// first rows are on screen sooner, and the next page is asked for as
-	// soon as they land (prefetch), while the operator reads. A reload asks
-	// for what was loaded and the margin, so it knows whether there is more.
+	// first rows are on screen sooner, and the next page is asked for when
+	// the cursor moves. A reload asks for what was loaded and the margin, so
+	// it knows whether there is more.
 	limit := min(l.size, l.height)
 	if rows > 0 {
 		limit = max(limit, min(rows+prefetch, 5000))
@@ -221,7 +221,8 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		if l.follow && l.table.Cursor() <= 0 {
 			had = false // on the newest row: follow the new newest
 		}
-		if p.reset && p.query != l.query {
+		typed := p.reset && p.query != l.query // the answer to a filter typed
+		if typed {
 			had = false
 			l.table.SetCursor(0)
 		}
@@ -235,7 +236,10 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 		l.table.SetLen(len(l.items))
 		l.resort()
 		l.keepCursorOn(key, had)
-		if again {
+		if again || typed {
+			// While the operator types, the rows below the screen are asked
+			// for when the cursor moves, not at once: a prefetch running
+			// beside the next key's query would slow it.
 			return then(nil)
 		}
 		return l.maybeMore(), true
