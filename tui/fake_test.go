@@ -203,4 +203,20 @@ func TestWatchPaneOneRowPerUser(t *testing.T) {
 	if sel := p.Selection(); sel.UserID != 1 {
 		t.Fatalf("selection %+v", sel)
 	}
+	// R35: a read-only operator is not offered the review.
+	has := func() bool {
+		for _, b := range p.ShortHelp() {
+			if b.Help().Key == "W" {
+				return true
+			}
+		}
+		return false
+	}
+	if !has() {
+		t.Fatal("W review is not in the footer")
+	}
+	c.ReadOnly = true
+	if has() {
+		t.Fatal("a read-only operator is offered W review")
+	}
 }

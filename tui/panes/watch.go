@@ -154,7 +154,10 @@ func (p *Watch) ShortHelp() []key.Binding {
 	}
 	out := []key.Binding{k.Move, k.Filter}
 	if _, ok := p.Selected(); ok {
-		out = append(out, k.Open, reviewKey)
+		out = append(out, k.Open)
+		if !p.c.ReadOnly { // who may not act sees no action keys (R35)
+			out = append(out, reviewKey)
+		}
 	}
 	return append(out, k.Help, k.Quit, k.NextTab)
 }
