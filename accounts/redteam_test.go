@@ -473,3 +473,36 @@ func TestCheckSecretsStayWithTheirRecipients(t *testing.T) {
 	vs, _ := s.Verifications(u.ID, 10)
 	leaks("views", fmt.Sprintf("%+v", vs))
 }
+
+// R43, R42: a four-eyes clear has two operators, and neither reviews the
+// factor enrolled after it: the approver vouched for the clear as much as
+// the one who asked. A third operator does.
+func TestWatchReviewNotByTheApprover(t *testing.T) {
+	s, clock := newTestService(t)
+	owner, req := flaggedOwnerRequest(t, s, clock)
+	if _, _, err := s.ApproveRequest(Operator("eli"), req.ID, "called back on file"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour)
+	owner = mustUser(t, s, owner.ID)
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), "", MFAEmail, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, owner.Email)); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := s.WatchList(false, 0)
+	if len(ws) != 1 || ws[0].ClearedBy != "dana" || ws[0].ApprovedBy != "eli" {
+		t.Fatalf("watch list %+v", ws)
+	}
+	for _, name := range []string{"dana", "eli", "ELI "} {
+		_, err := s.ReviewWatch(Operator(name), ws[0].ID, "it was them")
+		wantRule(t, err, "R43")
+	}
+	if e, _ := s.EligibleFor(Operator("eli"), ActionReviewWatch, Target{UserID: owner.ID}); e.OK || e.Rule != "R43" {
+		t.Fatal("the review is offered to the operator who approved the clear")
+	}
+	if _, err := s.ReviewWatch(Operator("fay"), ws[0].ID, "called back on the number on file: it was them"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,8 +1,10 @@
 package accounts
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +60,7 @@ type WatchEntry struct {
 	EnrolledAt time.Time  `json:"enrolled_at"`
 	ClearedAt  time.Time  `json:"cleared_at"`
 	ClearedBy  string     `json:"cleared_by"`
+	ApprovedBy string     `json:"approved_by,omitempty"` // the second operator of a four-eyes clear (R42)
 	State      WatchState `json:"state"`
 	ReviewedBy string     `json:"reviewed_by,omitempty"`
 	ReviewedAt time.Time  `json:"reviewed_at,omitzero"`
@@ -142,7 +145,7 @@ func (t *txn) watchNewFactor(u User) error {
 		return err
 	}
 	w := WatchEntry{ID: id, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID, Method: u.MFA.Method,
-		EnrolledAt: t.now, ClearedAt: clear.Time, ClearedBy: clear.Actor}
+		EnrolledAt: t.now, ClearedAt: clear.Time, ClearedBy: clear.Actor, ApprovedBy: clear.ApprovedBy}
 	if err := w.moveTo(WatchOpen); err != nil {
 		return err
 	}
@@ -160,6 +163,11 @@ func (s *Service) WatchList(all bool, limit int) ([]WatchEntry, error) {
 	}
 	var out []WatchEntry
 	err := s.db.View(func(tx *store.Tx) error {
+		if !all {
+			var err error
+			out, err = openWatches(tx, limit)
+			return err
+		}
 		return tx.Scan(bWatch, nil, nil, true, func(_, v []byte) (bool, error) {
 			w, err := decode[WatchEntry](v)
 			if err != nil {
@@ -172,6 +180,29 @@ func (s *Service) WatchList(all bool, limit int) ([]WatchEntry, error) {
 		})
 	})
 	return out, err
+}
+
+// openWatches are the unreviewed entries, newest first, read through the
+// index of open entries: the reviewed ones, however many, are never read.
+func openWatches(tx *store.Tx, limit int) ([]WatchEntry, error) {
+	var ids []uint64
+	err := tx.Scan(ixWatchOpen, nil, nil, false, func(k, _ []byte) (bool, error) {
+		ids = append(ids, store.ParseU64(k[8:]))
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(ids, func(a, b uint64) int { return cmp.Compare(b, a) })
+	out := make([]WatchEntry, 0, min(len(ids), limit))
+	for _, id := range ids[:min(len(ids), limit)] {
+		w, err := getWatch(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, nil
 }
 
 // ReviewWatch is an operator having looked at a watched enrolment (R43):
@@ -237,14 +268,21 @@ func (t *txn) stateReviewWatch(actor Actor, u User) error {
 }
 
 // reviewerRefusal: the watch list is the desk's second look at a clear, so
-// the operator who cleared (talked into it, or in on it) does not review the
-// new factor away themselves (R43).
+// the operators who cleared (talked into it, or in on it) — the one who
+// asked and, under four eyes, the one who approved — do not review the new
+// factor away themselves (R43).
 func reviewerRefusal(actor Actor, w WatchEntry) error {
-	if sameOperator(actor.Name, w.ClearedBy) {
-		return refuseWith("R43", fmt.Sprintf("%s cleared this MFA and cannot review the factor enrolled after it (watch #%d)", actor.Name, w.ID),
-			"Ask another operator to review it.")
+	did := ""
+	switch {
+	case sameOperator(actor.Name, w.ClearedBy):
+		did = "cleared this MFA"
+	case w.ApprovedBy != "" && sameOperator(actor.Name, w.ApprovedBy):
+		did = "approved the clear of this MFA"
+	default:
+		return nil
 	}
-	return nil
+	return refuseWith("R43", fmt.Sprintf("%s %s and cannot review the factor enrolled after it (watch #%d)", actor.Name, did, w.ID),
+		"Ask an operator who took no part in the clear to review it.")
 }
 
 // WatchOf is the user's newest unreviewed watch-list entry, if any.
