@@ -67,6 +67,15 @@ type WatchEntry struct {
 	Note       string     `json:"note,omitempty"`
 }
 
+// ClearedByWords names the operators of the clear: "dana", or "dana, approved
+// by eli" under four eyes.
+func (w WatchEntry) ClearedByWords() string {
+	if w.ApprovedBy == "" {
+		return w.ClearedBy
+	}
+	return w.ClearedBy + ", approved by " + w.ApprovedBy
+}
+
 func (w *WatchEntry) moveTo(to WatchState) error {
 	if err := watchTransition(w.State, to); err != nil {
 		return err

@@ -183,7 +183,7 @@ func (a *app) watchListCmd() *cobra.Command {
 			if w.ReviewedBy != "" {
 				review = w.ReviewedBy + ": " + w.Note
 			}
-			return []string{"#" + uitoa(w.ID), w.Login, string(w.Method), humanTime(w.EnrolledAt), humanTime(w.ClearedAt), w.ClearedBy, string(w.State), review}
+			return []string{"#" + uitoa(w.ID), w.Login, string(w.Method), humanTime(w.EnrolledAt), humanTime(w.ClearedAt), w.ClearedByWords(), string(w.State), review}
 		})
 }
 

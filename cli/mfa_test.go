@@ -289,7 +289,12 @@ func TestMFAClearNeedsVerification(t *testing.T) {
 	if !found {
 		t.Errorf("risk: %+v", d.Risk)
 	}
-	mustRun(t, "watch", "review", uitoa(ws[0].ID), "--note", "called back on file", "--db", db, "--operator", "eli")
+	// Neither operator of the four-eyes clear reviews it; a third does.
+	refusal(t, "R43", "watch", "review", uitoa(ws[0].ID), "--note", "it was them", "--db", db, "--operator", "eli")
+	if human := mustRun(t, "watch", "list", "--db", db).out; !strings.Contains(human, "approved by eli") {
+		t.Errorf("watch list does not name the approver:\n%s", human)
+	}
+	mustRun(t, "watch", "review", uitoa(ws[0].ID), "--note", "called back on file", "--db", db, "--operator", "fay")
 	decodeJSON(t, mustRun(t, "watch", "list", "--db", db, "--operator", "eli", "--json"), &ws)
 	if len(ws) != 0 {
 		t.Errorf("still watched: %+v", ws)

@@ -138,14 +138,25 @@ func TestVerifyAndFourEyesInTheConsole(t *testing.T) {
 	if !strings.Contains(hb.view(), "WATCH 1") || !strings.Contains(hb.view(), "[WATCH LIST]") {
 		t.Fatalf("no watch badge or signal:\n%s", hb.view())
 	}
+	// bob approved the clear: the review is not his (R43).
 	hb.key("W")
-	hb.key("enter") // no note: refused by the form
-	if _, ok := hb.form(accounts.ActionReviewWatch); !ok {
-		t.Fatalf("W without a note left the form:\n%s", hb.view())
+	if _, ok := hb.form(accounts.ActionReviewWatch); ok || !strings.Contains(hb.view(), "R43") {
+		t.Fatalf("the approver was offered the review:\n%s", hb.view())
 	}
-	hb.paste("called back on the number on file: it was them")
-	hb.key("enter")
+	carol := New(h.f.Svc, Options{Operator: "carol", Location: time.UTC, Start: common.PaneUsers})
+	carol.every = func() tea.Cmd { return nil }
+	hc := &harness{t: t, m: carol, f: h.f}
+	hc.send(tea.WindowSizeMsg{Width: 120, Height: 36})
+	hc.run(carol.Init())
+	hc.openUser(owner.ID)
+	hc.key("W")
+	hc.key("enter") // no note: refused by the form
+	if _, ok := hc.form(accounts.ActionReviewWatch); !ok {
+		t.Fatalf("W without a note left the form:\n%s", hc.view())
+	}
+	hc.paste("called back on the number on file: it was them")
+	hc.key("enter")
 	if ws, _ := h.f.Svc.WatchList(false, 0); len(ws) != 0 {
-		t.Fatalf("still watched: %+v\n%s", ws, hb.view())
+		t.Fatalf("still watched: %+v\n%s", ws, hc.view())
 	}
 }

@@ -77,7 +77,7 @@ func NewWatch(c *common.Common) *Watch {
 			}
 			r := watchRow{ID: w.ID, UserID: w.UserID, Name: common.Sanitize(w.Name), Login: common.Sanitize(w.Login),
 				Practice: name, Factor: factorName(w.Method), More: more[w.UserID] - 1, EnrolledAt: w.EnrolledAt, ClearedAt: w.ClearedAt,
-				ClearedBy: common.Sanitize(w.ClearedBy)}
+				ClearedBy: common.Sanitize(w.ClearedByWords())}
 			if matchAll(terms, r.Name, r.Login, r.Practice, r.Factor, r.ClearedBy) {
 				out = append(out, r)
 			}
