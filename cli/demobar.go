@@ -71,7 +71,7 @@ func demoLine(p accounts.DemoProgress, elapsed time.Duration, width int) string 
 	secs := max(elapsed.Seconds(), 0.001)
 	left := "…"
 	if frac > 0.02 && secs > 1 {
-		left = (time.Duration(secs*(1-frac)/frac) * time.Second).Round(time.Second).String() + " left"
+		left = time.Duration(secs*(1-frac)/frac*float64(time.Second)).Round(time.Second).String() + " left"
 	}
 	rate := " · " + thousands(int64(float64(p.Users)/secs)) + " users/s"
 	// On a narrow terminal the bar shrinks first, then the rate goes.

@@ -105,7 +105,7 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 		// A bulk load reads only the last pages of each bucket, but over a
 		// whole build they add up to much of the file: release them as it
 		// goes, so the build's memory is its heap.
-		db.unmap = keepMappedSmall(path)
+		db.unmap = db.keepMappedSmall()
 	}
 	// A file can pass Open's meta-page checks and still be damaged further in;
 	// touch the root so such a file fails here, named, rather than later.
@@ -147,6 +147,18 @@ func (db *boltDB) close() error {
 }
 func (db *boltDB) sync() error { return db.bolt.Sync() }
 
+// keepMappedSmall releases the file's mapped pages as a long pass goes
+// (see keepMappedSmall in mapdrop_linux.go), each release inside a read
+// transaction so that bbolt cannot remap the file under it.
+func (db *boltDB) keepMappedSmall() (stop func()) {
+	return keepMappedSmall(db.path, db.withMapping)
+}
+
+// withMapping runs release while bbolt's mapping of the file stays put.
+func (db *boltDB) withMapping(release func()) {
+	_ = db.bolt.View(func(*bolt.Tx) error { release(); return nil })
+}
+
 // releaseMapped drops the file's resident pages in the background when
 // more than over bytes of them are resident, one release at a time.
 func (db *boltDB) releaseMapped(over int64) {
@@ -158,10 +170,7 @@ func (db *boltDB) releaseMapped(over int64) {
 		if fileResident() > over {
 			// Inside a read transaction: bbolt cannot remap or close the
 			// file meanwhile, so the range released is still the file's.
-			_ = db.bolt.View(func(*bolt.Tx) error {
-				dropMapped(mappedPath(db.path))
-				return nil
-			})
+			db.withMapping(func() { dropMapped(mappedPath(db.path)) })
 		}
 	}()
 }

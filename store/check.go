@@ -65,7 +65,7 @@ func (db *boltDB) check(ctx context.Context, verify func(engineTx) error) error 
 	}
 	// Every pass reads the whole file; keep its pages from piling up in
 	// this process's memory as they are read.
-	defer keepMappedSmall(db.path)()
+	defer db.keepMappedSmall()()
 	return db.guard(func() error {
 		return run(func(btx *bolt.Tx) error {
 			if err := walkPages(ctx, db.path); err != nil {

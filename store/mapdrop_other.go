@@ -3,7 +3,7 @@
 package store
 
 // keepMappedSmall does nothing where the mapped pages cannot be released.
-func keepMappedSmall(string) (stop func()) { return func() {} }
+func keepMappedSmall(string, func(func())) (stop func()) { return func() {} }
 
 func mappedPath(path string) string { return path }
 
