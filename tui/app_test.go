@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"image/color"
 	"os"
 	"path/filepath"
@@ -484,6 +485,11 @@ func TestAuditFollowsNewestAndOpensEvent(t *testing.T) {
 	h.key("enter")
 	if h.m.Dialog() == "" || !strings.Contains(h.view(), "Hash") || !strings.Contains(h.view(), "operator: bob") {
 		t.Fatalf("enter did not show the whole event:\n%s", h.view())
+	}
+	u, _ := h.f.Svc.User(h.f.LockedIDs[0])
+	p, _ := h.f.Svc.Practice(u.PracticeID)
+	if want := fmt.Sprintf("%s #%d", p.Name, p.ID); !strings.Contains(h.view(), want) {
+		t.Fatalf("the event does not name its practice %q:\n%s", want, h.view())
 	}
 }
 

@@ -126,16 +126,32 @@ func (p *Audit) Update(msg tea.Msg) tea.Cmd {
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, p.c.Keys.Open) {
 		if r, ok := p.Selected(); ok {
-			return dialog.Open(EventDetails(p.c, r.Event))
+			return p.openEvent(r.Event)
 		}
 	}
 	return cmd
 }
 
+// openEvent opens the event whole, its practice named: the name is read
+// from the service in a command, not in Update.
+func (p *Audit) openEvent(e accounts.Event) tea.Cmd {
+	c := p.c
+	return common.Cmd(func() tea.Msg {
+		practice := ""
+		if e.PracticeID != 0 {
+			if pr, err := c.Svc.Practice(e.PracticeID); err == nil {
+				practice = pr.Name
+			}
+		}
+		return dialog.OpenMsg{Dialog: EventDetails(c, e, practice)}
+	})
+}
+
 // EventDetails is an audit event shown whole (R29): who, what, on whom, at
 // whose request, why, how the caller was verified, who approved, the
-// outcome and its link in the chain.
-func EventDetails(c *common.Common, e accounts.Event) *dialog.Details {
+// outcome and its link in the chain. practice is the name of the event's
+// practice ("" when unknown: its number is shown alone).
+func EventDetails(c *common.Common, e accounts.Event, practice string) *dialog.Details {
 	s := common.Sanitize
 	num := func(n uint64) string {
 		if n == 0 {
@@ -156,7 +172,7 @@ func EventDetails(c *common.Common, e accounts.Event) *dialog.Details {
 		{Label: "Actor", Value: s(string(e.ActorKind) + ": " + e.Actor)},
 		{Label: "Action", Value: s(e.Action)},
 		{Label: "Target", Value: strings.TrimSpace(s(e.Target) + " " + num(e.TargetID))},
-		{Label: "Practice", Value: num(e.PracticeID)},
+		{Label: "Practice", Value: strings.TrimSpace(s(practice) + " " + num(e.PracticeID))},
 		{Label: "Requested by", Value: s(e.Requester)},
 		{Label: "Reason", Value: s(e.Reason)},
 		{Label: "Verified", Value: s(e.VerifiedBy)},
