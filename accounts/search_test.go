@@ -311,15 +311,22 @@ func pageAll(t *testing.T, rng *mrand.Rand, max int, page func(after Hit, limit 
 // TestSearchMatchesScan compares searches through the index with a scan of
 // every record, for hundreds of random queries, whole and page by page, with
 // the plan's budget and sample as shipped, tiny and huge (so the doc-read
-// path, the gathered path and every mix of them answer).
+// path, the gathered path and every mix of them answer), with and without
+// the bounded first page.
 func TestSearchMatchesScan(t *testing.T) {
 	w := buildSearchWorld(t, *searchPractices)
 	t.Logf("%d users, %d patients, %d practices", len(w.users), len(w.patients), len(w.practices))
 	rng := mrand.New(mrand.NewPCG(1, 2))
-	defer func(b, n int) { fixedBudget, docSample = b, n }(fixedBudget, docSample)
+	defer func(b, n, bb int, off bool) {
+		fixedBudget, docSample, boundBudget, noBoundedPage = b, n, bb, off
+	}(fixedBudget, docSample, boundBudget, noBoundedPage)
 	for i := range *searchQueries {
 		fixedBudget = []int{-1, 40, 1, 1 << 30, 3000}[i%5]
 		docSample = []int{1024, 1, 0, 5}[i%4]
+		// The bounded first page (searchbound.go) off, as shipped, and
+		// short of budget at each of its steps.
+		noBoundedPage = i%3 == 2
+		boundBudget = []int{60000, 400, 60, 2000, 60000, 150, 1 << 30}[i%7]
 		var q UserQuery
 		var texts []string
 		u := w.users[rng.IntN(len(w.users))]

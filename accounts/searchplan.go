@@ -34,6 +34,8 @@ import (
 var (
 	docSample   = 256
 	fixedBudget = -1
+	// noBoundedPage turns the bounded first page (searchbound.go) off.
+	noBoundedPage = false
 )
 
 // Costs in units of one index key read in order.
@@ -77,6 +79,15 @@ func (sp searchSpace) eachCandidate(tx *store.Tx, m *matcher, rank int, scope, a
 		return err
 	}
 	need -= hits
+	if !noBoundedPage {
+		last, hits, more, applied, err := sp.boundedPage(tx, m, rank, pos, need, fn)
+		if err != nil || applied && !more {
+			return err
+		}
+		if applied {
+			pos, need = last, need-hits
+		}
+	}
 	p := &plan{sp: sp, tx: tx, m: m, rank: rank}
 	var cands []uint64
 	for step := firstStep; ; step *= 2 {
