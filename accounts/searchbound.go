@@ -169,43 +169,55 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 
 // pageBound is the id by which the page is likely full: the need-th member
 // (after r.lo) of the practices that meets the query at rank, read from
-// each practice's first need members; or the end of what was read.
+// each practice's first members (perPractice, four times more each round
+// while that is not enough); or the end of what was read.
 func (sp searchSpace) pageBound(r *boundedRead, m *matcher, rank int, practices []uint64, need, perPractice int, docs map[uint64][]byte) (uint64, error) {
-	var ids []uint64
-	complete := uint64(math.MaxUint64) // every member up to here was read
-	for _, p := range practices {
-		n := 0
-		err := r.scan(sp.members, store.U64(p), store.Key(store.U64(p), store.U64(r.lo)), func(id uint64) bool {
-			ids = append(ids, id)
-			n++
-			if n >= perPractice {
-				complete = min(complete, id)
-				return false
+	bound := uint64(0) // every member up to here was read (0: nothing yet)
+	for per := perPractice; ; per *= 4 {
+		var ids []uint64
+		complete := uint64(math.MaxUint64)
+		for _, p := range practices {
+			n := 0
+			err := r.scan(sp.members, store.U64(p), store.Key(store.U64(p), store.U64(r.lo)), func(id uint64) bool {
+				ids = append(ids, id)
+				if n++; n >= per {
+					complete = min(complete, id)
+					return false
+				}
+				return true
+			})
+			if errors.Is(err, errOverBound) && bound > 0 {
+				return bound, nil // what the round before read
 			}
-			return true
-		})
-		if err != nil {
-			return 0, err
-		}
-	}
-	slices.Sort(ids)
-	hits := 0
-	for _, id := range ids {
-		if id > complete {
-			break
-		}
-		doc, err := r.tx.GetRaw(sp.docs, store.U64(id))
-		if err != nil {
-			return 0, err
-		}
-		docs[id] = doc
-		if m.rank(doc) == rank {
-			if hits++; hits >= need {
-				return id, nil
+			if err != nil {
+				return 0, err
 			}
 		}
+		slices.Sort(ids)
+		hits := 0
+		for _, id := range ids {
+			if id > complete {
+				break
+			}
+			doc, ok := docs[id]
+			if !ok {
+				var err error
+				if doc, err = r.tx.GetRaw(sp.docs, store.U64(id)); err != nil {
+					return 0, err
+				}
+				docs[id] = doc
+			}
+			if m.rank(doc) == rank {
+				if hits++; hits >= need {
+					return id, nil
+				}
+			}
+		}
+		if complete == math.MaxUint64 {
+			return complete, nil
+		}
+		bound = complete
 	}
-	return complete, nil
 }
 
 // boundedTerm lists, sorted, the ids in [r.lo, r.hi] of the records whose
