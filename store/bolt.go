@@ -105,7 +105,7 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 		// A bulk load reads only the last pages of each bucket, but over a
 		// whole build they add up to much of the file: release them as it
 		// goes, so the build's memory is its heap.
-		db.unmap = db.keepMappedSmall()
+		db.unmap = keepMappedSmall(path, db.betweenWrites)
 	}
 	// A file can pass Open's meta-page checks and still be damaged further in;
 	// touch the root so such a file fails here, named, rather than later.
@@ -147,11 +147,25 @@ func (db *boltDB) close() error {
 }
 func (db *boltDB) sync() error { return db.bolt.Sync() }
 
-// keepMappedSmall releases the file's mapped pages as a long pass goes
-// (see keepMappedSmall in mapdrop_linux.go), each release inside a read
-// transaction so that bbolt cannot remap the file under it.
+// keepMappedSmall releases the file's mapped pages as a long read pass goes
+// (check; see keepMappedSmall in mapdrop_linux.go), each release inside a
+// read transaction so that bbolt cannot remap the file under it.
 func (db *boltDB) keepMappedSmall() (stop func()) {
 	return keepMappedSmall(db.path, db.withMapping)
+}
+
+// betweenWrites runs release while no write transaction runs: bbolt remaps
+// only inside one, so the mapping stays put, and (unlike a read transaction,
+// which would keep the pages freed by the commits meanwhile from being
+// reused) it leaves the bulk load's file as full as before. The writable
+// transaction is rolled back: it writes nothing.
+func (db *boltDB) betweenWrites(release func()) {
+	tx, err := db.bolt.Begin(true)
+	if err != nil {
+		return
+	}
+	defer func() { _ = tx.Rollback() }()
+	release()
 }
 
 // withMapping runs release while bbolt's mapping of the file stays put.

@@ -16,14 +16,22 @@ import (
 // in the page cache and come back on the next read), so the process's
 // resident memory stays near what one tick touches instead of growing to the
 // size of the file. Every release runs through guard, which must keep the
-// mapping in place meanwhile (a bbolt read transaction: bbolt cannot remap
-// while one is open), so that the range released is always the file's and
-// never memory mapped at the same address after a remap. The tick is short
+// mapping in place meanwhile (inside a bbolt transaction: bbolt remaps only
+// in a commit, and not while a read transaction is open), so that the range
+// released is always the file's and never memory mapped at the same address
+// after a remap. The tick is short
 // because a pass reads fast: at 100 ms a check of a 1.8 GB file held 630 MB
 // of it; at 20 ms, 230 MB. It returns the function that stops it.
 func keepMappedSmall(path string, guard func(release func())) (stop func()) {
+	// Asked every tick (a read of /proc/self/status), released only past
+	// keepResident: a release takes the guard's lock and walks the whole
+	// mapping, which a bulk load would otherwise wait for 50 times a second.
 	abs := mappedPath(path)
-	drop := func() { guard(func() { dropMapped(abs) }) }
+	drop := func() {
+		if fileResident() > keepResident {
+			guard(func() { dropMapped(abs) })
+		}
+	}
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -42,6 +50,10 @@ func keepMappedSmall(path string, guard func(release func())) (stop func()) {
 	}()
 	return func() { close(done); <-finished }
 }
+
+// keepResident is how much of a file's mapping a long pass may keep
+// resident before it is released.
+const keepResident = 64 << 20
 
 // mappedPath is path as /proc/self/maps names it: absolute, links resolved.
 func mappedPath(path string) string {
