@@ -24,7 +24,12 @@ func (s *Server) console(sess ssh.Session, actor accounts.Actor, op Operator, fr
 
 	in := &activity{r: sess}
 	in.touch()
-	opts := append(bm.MakeOptions(sess), tea.WithInput(in)) // keys count as activity
+	opts := append(bm.MakeOptions(sess), tea.WithInput(in), // keys count as activity
+		// The server's signals are the server's: on SIGTERM it tells every
+		// console why it ends (shutdown). A console that caught the signal
+		// itself could end first, before the server says it is stopping,
+		// and its operator would see the session end with no reason given.
+		tea.WithoutSignalHandler())
 	p := tea.NewProgram(s.opts.Console(actor), opts...)
 	s.mu.Lock()
 	s.consoles[p] = struct{}{}
