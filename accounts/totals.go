@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -93,9 +94,15 @@ func decodeUserTotals(v []byte) (userTotals, error) {
 		var err error
 		switch string(key) {
 		case "practice_id":
-			err = json.Unmarshal(value, &u.PracticeID)
+			var ok bool
+			if u.PracticeID, ok = plainUint(value); !ok {
+				err = json.Unmarshal(value, &u.PracticeID)
+			}
 		case "status":
-			err = json.Unmarshal(value, &u.Status)
+			var ok bool
+			if u.Status, ok = plainStatus(value); !ok {
+				err = json.Unmarshal(value, &u.Status)
+			}
 		case "locked_until":
 			err = json.Unmarshal(value, &u.LockedUntil)
 		}
@@ -160,17 +167,55 @@ func skipSpace(v []byte, i int) int {
 	return i
 }
 
-// skipString returns the index after the string starting at v[i] ('"'), or -1.
+// skipString returns the index after the string starting at v[i] ('"'), or
+// -1. It jumps from quote to quote (bytes.IndexByte is vectorised): a quote
+// ends the string unless an odd run of backslashes escapes it.
 func skipString(v []byte, i int) int {
 	for j := i + 1; j < len(v); j++ {
-		switch v[j] {
-		case '\\':
-			j++
-		case '"':
+		k := bytes.IndexByte(v[j:], '"')
+		if k < 0 {
+			return -1
+		}
+		j += k
+		escapes := 0
+		for b := j - 1; b > i && v[b] == '\\'; b-- {
+			escapes++
+		}
+		if escapes%2 == 0 {
 			return j + 1
 		}
 	}
 	return -1
+}
+
+// plainUint reads a JSON number made of digits only (what the encoder
+// writes for an id) without the reflection of json.Unmarshal.
+func plainUint(v []byte) (uint64, bool) {
+	if len(v) == 0 || len(v) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+// plainStatus reads a status the encoder wrote as a plain quoted word; any
+// other spelling (an escape, an unknown status) is left to json.Unmarshal.
+func plainStatus(v []byte) (Status, bool) {
+	switch string(v) {
+	case `"active"`:
+		return StatusActive, true
+	case `"pending"`:
+		return StatusPending, true
+	case `"inactive"`:
+		return StatusInactive, true
+	}
+	return "", false
 }
 
 // skipValue returns the index after the value starting at v[i], or -1.

@@ -87,7 +87,7 @@ func parseEntry(v []byte) (rawEntry, bool) {
 			if ok && len(rest) > hexLen {
 				e.hash, rest = rest[:hexLen], rest[hexLen:]
 				rest, ok = bytes.CutPrefix(rest, []byte(`","data":`))
-				if ok && len(rest) > 1 && rest[len(rest)-1] == '}' && !bytes.ContainsAny(e.prev, `"\`) && !bytes.ContainsAny(e.hash, `"\`) {
+				if ok && len(rest) > 1 && rest[len(rest)-1] == '}' && isHex(e.prev) && isHex(e.hash) {
 					e.data = rest[:len(rest)-1]
 					return e, true
 				}
@@ -132,7 +132,9 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 // JSON writes as it is, and Data is already compact JSON from json.Marshal),
 // without its reflection. Anything else goes through encoding/json.
 
-func isHex(s string) bool {
+// isHex reports whether s is lower-case hex digits, as a hash is written
+// (so it holds no quote or escape).
+func isHex[T string | []byte](s T) bool {
 	for i := range len(s) {
 		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return false

@@ -57,7 +57,8 @@ func verifyChains(tx *Tx, chains []Chain) error {
 // damaged offset is an error, never a fault); every key and value read from
 // this goroutine, where a fault becomes an error (see guard); then bbolt's
 // own check — in a goroutine of its own, where a fault could not be caught,
-// but by then every page it reads has been read safely once — and the chains.
+// but by then every page it reads has been read safely once — beside the
+// chains and the caller's invariants, on the second core.
 func (db *boltDB) check(ctx context.Context, verify func(engineTx) error) error {
 	run := db.bolt.Update
 	if db.readOnly {
@@ -75,16 +76,33 @@ func (db *boltDB) check(ctx context.Context, verify func(engineTx) error) error 
 				return err
 			}
 			report(ctx, Progress{Phase: "bbolt page check", Step: StepPageCheck})
-			var errs []error
-			for err := range btx.Check() {
-				errs = append(errs, err)
+			pageCheck := db.pageCheck()
+			err := verify(boltTx{btx})
+			if perr := <-pageCheck; perr != nil {
+				return fmt.Errorf("database %s: page check: %w", db.path, perr)
 			}
-			if len(errs) > 0 {
-				return fmt.Errorf("database %s: page check: %w", db.path, errors.Join(errs...))
-			}
-			return verify(boltTx{btx})
+			return err
 		})
 	})
+}
+
+// pageCheck runs bbolt's own check beside the chains and totals, on the
+// second core: in a read transaction of its own, which sees the state the
+// check's transaction sees (that one writes nothing, and holds the writer
+// lock, or the file is read-only). Two goroutines never share one bbolt
+// transaction: a writable one caches buckets in a map as they are opened.
+func (db *boltDB) pageCheck() <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		done <- db.bolt.View(func(tx *bolt.Tx) error {
+			var errs []error
+			for err := range tx.Check() {
+				errs = append(errs, err)
+			}
+			return errors.Join(errs...)
+		})
+	}()
+	return done
 }
 
 // readAll touches every key and value of every bucket: the first and last
