@@ -197,10 +197,15 @@ func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
 
 func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
 	var bt *bulkTx
+	if bl := db.bulk; bl != nil {
+		bl.mu.Lock()
+		defer bl.mu.Unlock()
+	}
 	err := db.guard(func() error {
 		return db.bolt.Update(func(btx *bolt.Tx) error {
 			if db.bulk != nil {
-				bt = &bulkTx{boltTx: boltTx{btx}, bl: db.bulk}
+				db.bulk.pend.reset()
+				bt = &bulkTx{boltTx: boltTx{btx}, bl: db.bulk, pend: &db.bulk.pend}
 				return fn(bt)
 			}
 			return fn(boltTx{btx})

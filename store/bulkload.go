@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"os"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -36,10 +39,15 @@ type bulkLoad struct {
 	names    []Bucket
 	sorter   *sorter
 	finished bool
+	// mu holds one bulk transaction from its start to the hand-over of its
+	// deferred entries (after bbolt's commit), so pend is never shared.
+	mu   sync.Mutex
+	pend pending // the deferred entries of the transaction in progress
 }
 
 func newBulkLoad(path string, deferred []Bucket) *bulkLoad {
 	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs")}
+	bl.pend.seed = maphash.MakeSeed()
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {
 			bl.deferred[b] = byte(len(bl.names))
@@ -49,14 +57,81 @@ func newBulkLoad(path string, deferred []Bucket) *bulkLoad {
 	return bl
 }
 
+// pending holds the deferred buckets' writes of one transaction until it
+// commits, in the order first written: keys and values in one arena, found
+// again by a 64-bit hash of the sort key (a map of strings would allocate a
+// string for every key and hash it again at every lookup). Its memory is
+// reused from one transaction to the next.
+type pending struct {
+	seed  maphash.Seed
+	arena []byte
+	ents  []pendEnt
+	index map[uint64]int32 // hash of a sort key -> its entry (the newest with that hash)
+}
+
+type pendEnt struct {
+	koff, klen, voff, vlen uint32
+	next                   int32 // the next entry whose key has the same hash, or -1
+	gone                   bool  // deleted in this transaction
+}
+
+func (p *pending) reset() {
+	p.arena, p.ents = p.arena[:0], p.ents[:0]
+	if p.index == nil {
+		p.index = map[uint64]int32{}
+	}
+	clear(p.index)
+}
+
+func (p *pending) key(i int) []byte {
+	e := p.ents[i]
+	return p.arena[e.koff : e.koff+e.klen]
+}
+
+func (p *pending) value(i int) []byte {
+	e := p.ents[i]
+	return p.arena[e.voff : e.voff+e.vlen]
+}
+
+// find is the entry of sort key sk, or -1, and sk's hash.
+func (p *pending) find(sk []byte) (int, uint64) {
+	h := maphash.Bytes(p.seed, sk)
+	i, ok := p.index[h]
+	for ok && i >= 0 {
+		if bytes.Equal(p.key(int(i)), sk) {
+			return int(i), h
+		}
+		i = p.ents[i].next
+	}
+	return -1, h
+}
+
+func (p *pending) put(sk, v []byte) {
+	i, h := p.find(sk)
+	voff := uint32(len(p.arena))
+	if i >= 0 {
+		p.arena = append(p.arena, v...)
+		e := &p.ents[i]
+		e.voff, e.vlen, e.gone = voff, uint32(len(v)), false
+		return
+	}
+	next, ok := p.index[h]
+	if !ok {
+		next = -1
+	}
+	p.arena = append(p.arena, sk...)
+	p.arena = append(p.arena, v...)
+	p.ents = append(p.ents, pendEnt{koff: voff, klen: uint32(len(sk)), voff: voff + uint32(len(sk)), vlen: uint32(len(v)), next: next})
+	p.index[h] = int32(len(p.ents) - 1)
+}
+
 // bulkTx is a write transaction of a bulk load: puts fill pages, and the
-// deferred buckets' writes wait in pending until the transaction commits.
+// deferred buckets' writes wait in pend until the transaction commits.
 type bulkTx struct {
 	boltTx
-	bl      *bulkLoad
-	pending map[string][]byte // sort key (bucket index, key) -> value; nil value: deleted in this transaction
-	order   []string          // sort keys in the order first written
-	buf     []byte
+	bl   *bulkLoad
+	pend *pending
+	buf  []byte
 }
 
 // lookup is the sort key of (b, key) in a buffer of the transaction's, for
@@ -75,14 +150,14 @@ func (t *bulkTx) get(b Bucket, key []byte) ([]byte, error) {
 	if !ok {
 		return t.boltTx.get(b, key)
 	}
-	if v, ok := t.pending[string(sk)]; ok && v != nil {
-		return append([]byte{}, v...), nil
+	if i, _ := t.pend.find(sk); i >= 0 && !t.pend.ents[i].gone {
+		return append([]byte{}, t.pend.value(i)...), nil
 	}
 	return nil, ErrNotFound
 }
 
 func (t *bulkTx) put(b Bucket, key, value []byte) error {
-	buf, ok := t.lookup(b, key)
+	sk, ok := t.lookup(b, key)
 	if !ok {
 		bb, err := t.bucket(b)
 		if err != nil {
@@ -94,17 +169,7 @@ func (t *bulkTx) put(b Bucket, key, value []byte) error {
 		}
 		return bb.Put(key, value)
 	}
-	if t.pending == nil {
-		t.pending = map[string][]byte{}
-	}
-	v := append([]byte{}, value...)
-	if _, seen := t.pending[string(buf)]; seen {
-		t.pending[string(buf)] = v
-		return nil
-	}
-	sk := string(buf)
-	t.order = append(t.order, sk)
-	t.pending[sk] = v
+	t.pend.put(sk, value)
 	return nil
 }
 
@@ -113,8 +178,8 @@ func (t *bulkTx) del(b Bucket, key []byte) error {
 	if !ok {
 		return t.boltTx.del(b, key)
 	}
-	if _, mine := t.pending[string(sk)]; mine {
-		t.pending[string(sk)] = nil
+	if i, _ := t.pend.find(sk); i >= 0 {
+		t.pend.ents[i].gone = true
 		return nil
 	}
 	return fmt.Errorf("store: bulk load: delete from %s of a key not written in this transaction (deferred until FinishBulk)", b)
@@ -143,9 +208,10 @@ func (t *bulkTx) drop(b Bucket) error {
 
 // committed hands the transaction's deferred entries to the sorter.
 func (t *bulkTx) committed() error {
-	for _, sk := range t.order {
-		if v := t.pending[sk]; v != nil {
-			if err := t.bl.sorter.add([]byte(sk), v); err != nil {
+	p := t.pend
+	for i := range p.ents {
+		if !p.ents[i].gone {
+			if err := t.bl.sorter.add(p.key(i), p.value(i)); err != nil {
 				return err
 			}
 		}
@@ -180,27 +246,30 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 	}
 	defer it.close()
 	total := bl.sorter.bytes
+	// The merge runs in a goroutine of its own, a batch of entries ahead of
+	// the writes (the machine's second core).
+	batches := make(chan *mergeBatch, 4)
+	stop, fed := make(chan struct{}), make(chan struct{})
+	defer func() { close(stop); <-fed }() // before the runs are closed
+	go func() { defer close(fed); it.feed(batches, stop) }()
 	var done int64
-	more := it.next()
 	var last []byte
-	for more {
+	batch, pos := <-batches, 0
+	for batch != nil {
 		err := b.guard(func() error {
 			return b.bolt.Update(func(btx *bolt.Tx) error {
-				// bbolt keeps the slices it is given until the commit: the
-				// transaction's entries are copied into chunks of its own.
-				var chunk []byte
-				keep := func(p []byte) []byte {
-					if cap(chunk)-len(chunk) < len(p) {
-						chunk = make([]byte, 0, max(1<<20, len(p)))
-					}
-					chunk = append(chunk, p...)
-					return chunk[len(chunk)-len(p) : len(chunk) : len(chunk)]
-				}
+				// bbolt keeps the slices it is given until the commit: they
+				// are the batches' own, never reused.
 				var size int64
 				var cur *bolt.Bucket
 				curIdx := -1
-				for ; more && size < int64(bulkTxBytes); more = it.next() {
-					sk, v := it.key, it.value
+				for batch != nil && size < int64(bulkTxBytes) {
+					if pos == len(batch.ents) {
+						batch, pos = <-batches, 0
+						continue
+					}
+					sk, v := batch.entry(pos)
+					pos++
 					if last != nil && string(last) == string(sk) {
 						return fmt.Errorf("store: bulk load: %s key %q written twice", bl.names[sk[0]], sk[1:])
 					}
@@ -214,7 +283,7 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 						bb.FillPercent = 1
 						cur = bb
 					}
-					if err := cur.Put(keep(sk[1:]), keep(v)); err != nil {
+					if err := cur.Put(sk[1:], v); err != nil {
 						return err
 					}
 					size += int64(len(sk) + len(v))
@@ -235,6 +304,58 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 	}
 	b.bulk = nil
 	return nil
+}
+
+// mergeBatch is a run of merged entries: their bytes and where each starts.
+type mergeBatch struct {
+	buf  []byte
+	ents []batchEnt
+}
+
+type batchEnt struct{ off, klen, vlen uint32 }
+
+func (mb *mergeBatch) entry(i int) (k, v []byte) {
+	e := mb.ents[i]
+	k = mb.buf[e.off : e.off+e.klen : e.off+e.klen]
+	v = mb.buf[e.off+e.klen : e.off+e.klen+e.vlen : e.off+e.klen+e.vlen]
+	return k, v
+}
+
+// mergeBatchBytes is the size of a batch of merged entries.
+const mergeBatchBytes = 1 << 20
+
+// feed sends the merged entries in batches, each in memory of its own, then
+// nil (at the end or on an error, in it.err); it gives up when stop closes.
+func (it *mergeIter) feed(out chan<- *mergeBatch, stop <-chan struct{}) {
+	send := func(mb *mergeBatch) bool {
+		select {
+		case out <- mb:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	mb := &mergeBatch{buf: make([]byte, 0, mergeBatchBytes)}
+	stopped := false
+	add := func(k, v []byte) {
+		if len(mb.buf)+len(k)+len(v) > cap(mb.buf) && len(mb.ents) > 0 {
+			if stopped = !send(mb); stopped {
+				return
+			}
+			mb = &mergeBatch{buf: make([]byte, 0, max(mergeBatchBytes, len(k)+len(v)))}
+		}
+		mb.ents = append(mb.ents, batchEnt{off: uint32(len(mb.buf)), klen: uint32(len(k)), vlen: uint32(len(v))})
+		mb.buf = append(append(mb.buf, k...), v...)
+	}
+	for !stopped && it.next(add) {
+	}
+	if stopped {
+		return
+	}
+	if len(mb.ents) > 0 && !send(mb) {
+		return
+	}
+	send(nil)
 }
 
 // abandonBulk removes what an unfinished bulk load left beside the file.

@@ -18,14 +18,23 @@ import (
 // them back in key order: up to runBytes in memory, sorted and written to a
 // run file beside the database whenever they pass it, all runs merged at the
 // end. Memory stays bounded however large the load; the runs cost one write
-// and one read of the deferred entries.
+// and one read of the deferred entries. A run is sorted and written by a
+// goroutine of its own while the load goes on (the machine's second core),
+// one run at a time, its buffers then reused for the run after next.
 type sorter struct {
 	dir   string
 	limit int // bytes kept in memory before a spill (runBytes)
-	arena []byte
-	ents  []sortEnt
+	cur   runBuf
+	spare runBuf     // the buffers of the run last spilled, once it is written
+	spill chan error // the run being spilled, nil when none
 	runs  []string
 	bytes int64 // keys and values added, in all
+}
+
+// runBuf is a run in memory: its entries' bytes and the entries.
+type runBuf struct {
+	arena []byte
+	ents  []sortEnt
 }
 
 // sortEnt is one entry in the arena; pre is its key's first 16 bytes (as
@@ -38,8 +47,9 @@ type sortEnt struct {
 	klen, vlen uint32
 }
 
-// runBytes bounds the entries a sorter keeps in memory.
-const runBytes = 48 << 20
+// runBytes bounds the entries a sorter keeps in memory (twice over while a
+// run is spilled).
+const runBytes = 16 << 20
 
 func newSorter(dir string) *sorter { return &sorter{dir: dir, limit: runBytes} }
 
@@ -50,24 +60,25 @@ func prefix16(k []byte) [2]uint64 {
 }
 
 func (s *sorter) add(k, v []byte) error {
-	s.ents = append(s.ents, sortEnt{pre: prefix16(k), off: len(s.arena), klen: uint32(len(k)), vlen: uint32(len(v))})
-	s.arena = append(append(s.arena, k...), v...)
+	r := &s.cur
+	r.ents = append(r.ents, sortEnt{pre: prefix16(k), off: len(r.arena), klen: uint32(len(k)), vlen: uint32(len(v))})
+	r.arena = append(append(r.arena, k...), v...)
 	s.bytes += int64(len(k) + len(v))
-	if len(s.arena) >= s.limit {
-		return s.spill()
+	if len(r.arena) >= s.limit {
+		return s.startSpill()
 	}
 	return nil
 }
 
-func (s *sorter) key(e sortEnt) []byte { return s.arena[e.off : e.off+int(e.klen)] }
-func (s *sorter) value(e sortEnt) []byte {
-	return s.arena[e.off+int(e.klen) : e.off+int(e.klen)+int(e.vlen)]
+func (r *runBuf) key(e sortEnt) []byte { return r.arena[e.off : e.off+int(e.klen)] }
+func (r *runBuf) value(e sortEnt) []byte {
+	return r.arena[e.off+int(e.klen) : e.off+int(e.klen)+int(e.vlen)]
 }
 
-func (s *sorter) sort() {
+func (r *runBuf) sort() {
 	// Equal keys (an entry written twice, which FinishBulk refuses) need
 	// no stable order: they only have to come out side by side.
-	slices.SortFunc(s.ents, func(a, b sortEnt) int {
+	slices.SortFunc(r.ents, func(a, b sortEnt) int {
 		if c := cmp.Compare(a.pre[0], b.pre[0]); c != 0 {
 			return c
 		}
@@ -79,25 +90,51 @@ func (s *sorter) sort() {
 			// shorter one sorts first, as bytes.Compare has it.
 			return cmp.Compare(a.klen, b.klen)
 		}
-		return bytes.Compare(s.key(a), s.key(b))
+		return bytes.Compare(r.key(a), r.key(b))
 	})
 }
 
-// spill writes the entries in memory, sorted, to a new run file.
-func (s *sorter) spill() (err error) {
-	if len(s.ents) == 0 {
+// waitSpill waits for the run being spilled, if any, and takes its buffers
+// back.
+func (s *sorter) waitSpill() error {
+	if s.spill == nil {
 		return nil
 	}
-	s.sort()
+	err := <-s.spill
+	s.spill = nil
+	return err
+}
+
+// startSpill hands the entries in memory to a goroutine that sorts them and
+// writes them to a new run file, after the run before it is written.
+func (s *sorter) startSpill() error {
+	if len(s.cur.ents) == 0 {
+		return nil
+	}
+	if err := s.waitSpill(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return err
 	}
 	name := filepath.Join(s.dir, fmt.Sprintf("run-%04d", len(s.runs)))
+	s.runs = append(s.runs, name)
+	run := s.cur
+	s.cur = runBuf{arena: s.spare.arena[:0], ents: s.spare.ents[:0]}
+	s.spare = run
+	done := make(chan error, 1)
+	s.spill = done
+	go func() { done <- run.write(name) }()
+	return nil
+}
+
+// write sorts the run and writes it to a new file.
+func (r *runBuf) write(name string) (err error) {
+	r.sort()
 	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, FileMode)
 	if err != nil {
 		return err
 	}
-	s.runs = append(s.runs, name)
 	defer func() {
 		if cerr := f.Close(); err == nil {
 			err = cerr
@@ -105,21 +142,21 @@ func (s *sorter) spill() (err error) {
 	}()
 	w := bufio.NewWriterSize(f, 1<<20)
 	var hdr [binary.MaxVarintLen64]byte
-	for _, e := range s.ents {
+	for _, e := range r.ents {
 		w.Write(hdr[:binary.PutUvarint(hdr[:], uint64(e.klen))])
-		w.Write(s.key(e))
+		w.Write(r.key(e))
 		w.Write(hdr[:binary.PutUvarint(hdr[:], uint64(e.vlen))])
-		if _, err := w.Write(s.value(e)); err != nil {
+		if _, err := w.Write(r.value(e)); err != nil {
 			return err
 		}
 	}
-	s.arena, s.ents = s.arena[:0], s.ents[:0]
 	return w.Flush()
 }
 
 // close drops the runs.
 func (s *sorter) close() {
-	s.arena, s.ents = nil, nil
+	_ = s.waitSpill()
+	s.cur, s.spare = runBuf{}, runBuf{}
 	removeRuns(s.dir)
 }
 
@@ -129,17 +166,17 @@ type source interface {
 }
 
 type memSource struct {
-	s *sorter
+	r *runBuf
 	i int
 }
 
 func (m *memSource) next() ([]byte, []byte, bool, error) {
-	if m.i >= len(m.s.ents) {
+	if m.i >= len(m.r.ents) {
 		return nil, nil, false, nil
 	}
-	e := m.s.ents[m.i]
+	e := m.r.ents[m.i]
 	m.i++
-	return m.s.key(e), m.s.value(e), true, nil
+	return m.r.key(e), m.r.value(e), true, nil
 }
 
 type runSource struct {
@@ -171,13 +208,11 @@ func (r *runSource) next() ([]byte, []byte, bool, error) {
 	return r.k, r.v, true, nil
 }
 
-// mergeIter yields every entry of every source in key order; key and value
-// are valid until the next call of next.
+// mergeIter yields every entry of every source in key order.
 type mergeIter struct {
-	h          mergeHeap
-	files      []*os.File
-	key, value []byte
-	err        error
+	h     mergeHeap
+	files []*os.File
+	err   error
 }
 
 type mergeHead struct {
@@ -206,7 +241,11 @@ func (h *mergeHeap) Pop() any {
 
 // merge sorts what is in memory and opens every run for the merge.
 func (s *sorter) merge() (*mergeIter, error) {
-	s.sort()
+	if err := s.waitSpill(); err != nil {
+		return nil, err
+	}
+	s.spare = runBuf{}
+	s.cur.sort()
 	it := &mergeIter{}
 	var srcs []source
 	for _, name := range s.runs {
@@ -218,7 +257,7 @@ func (s *sorter) merge() (*mergeIter, error) {
 		it.files = append(it.files, f)
 		srcs = append(srcs, &runSource{f: f, r: bufio.NewReaderSize(f, 256<<10)})
 	}
-	srcs = append(srcs, &memSource{s: s})
+	srcs = append(srcs, &memSource{r: &s.cur})
 	for n, src := range srcs {
 		k, v, ok, err := src.next()
 		if err != nil {
@@ -233,16 +272,16 @@ func (s *sorter) merge() (*mergeIter, error) {
 	return it, nil
 }
 
-// next moves to the next entry, false at the end or on an error (err).
-func (it *mergeIter) next() bool {
+// next hands the next entry to emit, whose arguments are valid only during
+// the call; false at the end or on an error (err).
+func (it *mergeIter) next(emit func(k, v []byte)) bool {
 	if it.err != nil || len(it.h) == 0 {
 		return false
 	}
 	top := it.h[0]
-	// The caller copies what it keeps, but a run's buffers are reused by
-	// its next read: take this entry's bytes before advancing the source.
-	it.key = append(it.key[:0], top.k...)
-	it.value = append(it.value[:0], top.v...)
+	// A run's buffers are reused by its next read: the entry is handed
+	// over before the source advances.
+	emit(top.k, top.v)
 	k, v, ok, err := top.src.next()
 	switch {
 	case err != nil:
