@@ -40,10 +40,46 @@ func normalizeLogin(s string) string {
 		return s
 	}
 	domain := s[at+1:]
-	if ascii, err := emailProfile.ToASCII(domain); err == nil && ascii != "" {
+	if ascii, err := domainToASCII(domain); err == nil && ascii != "" {
 		domain = strings.ToLower(ascii)
 	}
 	return s[:at+1] + domain
+}
+
+// domainToASCII is emailProfile.ToASCII(d). A host name already in the
+// form IDNA leaves as it is — lower-case ASCII letters, digits and hyphens
+// in labels of 1 to 63 bytes, none starting or ending with a hyphen or
+// holding one at its third and fourth bytes (so no punycode) — is
+// returned at once: the lookup would map, check and return it unchanged
+// (TestDomainToASCIIAsIDNA), and nearly every address is such a one.
+func domainToASCII(d string) (string, error) {
+	if plainHostName(d) {
+		return d, nil
+	}
+	return emailProfile.ToASCII(d)
+}
+
+func plainHostName(d string) bool {
+	if len(d) == 0 || len(d) > 253 {
+		return false
+	}
+	start := 0
+	for i := 0; i <= len(d); i++ {
+		if i < len(d) && d[i] != '.' {
+			c := d[i]
+			if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+				return false
+			}
+			continue
+		}
+		label := d[start:i]
+		if len(label) == 0 || len(label) > maxLabel || label[0] == '-' || label[len(label)-1] == '-' ||
+			len(label) >= 4 && label[2] == '-' && label[3] == '-' {
+			return false
+		}
+		start = i + 1
+	}
+	return true
 }
 
 // foldText is NFC, lower case, NFC again (lower-casing can decompose).
@@ -113,7 +149,7 @@ func parseEmail(email string) (local, domain string, err error) {
 	if strings.HasPrefix(rawDomain, "[") || isIPAddress(rawDomain) {
 		return "", "", refuse("R9", "the email "+excerpt(email)+" names an address literal, not a domain")
 	}
-	ascii, err := emailProfile.ToASCII(rawDomain)
+	ascii, err := domainToASCII(rawDomain)
 	if err != nil || ascii == "" {
 		return "", "", refuse("R9", "the domain of "+excerpt(email)+" is not a valid host name")
 	}

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -127,4 +128,43 @@ func FuzzParseEmail(f *testing.F) {
 			t.Fatalf("the folded form %q of accepted %q is refused: %v", key, in, err)
 		}
 	})
+}
+
+// R9: the short cut for plain host names gives what IDNA's lookup gives,
+// for every host name it takes (random ones of letters, digits, hyphens and
+// dots, made to hit the edges: empty labels, hyphens at the ends and at the
+// third and fourth bytes, punycode prefixes, long labels).
+func TestDomainToASCIIAsIDNA(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := "ax-.0-n.Z"
+	taken := 0
+	for range 200_000 {
+		b := make([]byte, 1+rng.IntN(12))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if rng.IntN(50) == 0 {
+			b = append(b, strings.Repeat("a", 55+rng.IntN(12))...)
+		}
+		if rng.IntN(20) == 0 {
+			b = append([]byte("xn--"), b...)
+		}
+		d := string(b)
+		if !plainHostName(d) {
+			continue
+		}
+		taken++
+		want, err := emailProfile.ToASCII(d)
+		if err != nil || want != d {
+			t.Fatalf("%q: IDNA gives %q, %v; the short cut %q", d, want, err, d)
+		}
+	}
+	for _, d := range []string{"example.com", "a-b.co", "x1.y2.z3"} {
+		if !plainHostName(d) {
+			t.Errorf("%q not taken as plain", d)
+		}
+	}
+	if taken < 1000 {
+		t.Fatalf("only %d plain host names tried", taken)
+	}
 }

@@ -101,21 +101,107 @@ func parseEntry(v []byte) (rawEntry, bool) {
 	return rawEntry{seq: full.Seq, prev: []byte(full.Prev), hash: []byte(full.Hash), data: full.Data}, true
 }
 
+// JSONAppender is a payload that encodes itself: AppendJSON appends the very
+// bytes json.Marshal would make of it, or says false (then json.Marshal
+// is used).
+type JSONAppender interface {
+	AppendJSON(b []byte) ([]byte, bool)
+}
+
 // Append adds payload (JSON-encoded) as the next entry and returns its number.
 func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
-	data, err := json.Marshal(payload)
+	var data []byte
+	if a, ok := payload.(JSONAppender); ok {
+		tx.scratch, ok = a.AppendJSON(tx.scratch[:0])
+		data = tx.scratch
+		if !ok {
+			data = nil
+		}
+	}
+	if data == nil {
+		var err error
+		if data, err = json.Marshal(payload); err != nil {
+			return 0, err
+		}
+	}
+	head, err := tx.chainHead(c)
 	if err != nil {
 		return 0, err
 	}
+	if head == nil {
+		return c.appendOdd(tx, data)
+	}
+	seq := head.seq + 1
+	var hash [sha256.Size * 2]byte
+	entryHashHex(&hash, seq, head.hash[:], data)
+	// Both hashes are hex (made here, or checked as the head was read):
+	// the entry is written by hand, as encodeEntry would.
+	if err := tx.t.put(c.Entries, U64(seq), appendEntry(seq, head.hash[:], hash[:], data)); err != nil {
+		return 0, err
+	}
+	head.seq, head.hash = seq, hash
+	if err := tx.t.put(c.Meta, c.headKey(), encodeHead(chainHead{Seq: seq, Hash: string(hash[:])})); err != nil {
+		return 0, err
+	}
+	tx.t.announce(seq)
+	return seq, nil
+}
+
+// txHead is a chain's head as a transaction last wrote or read it: Append
+// reads it once a transaction, not at every entry.
+type txHead struct {
+	c    Chain
+	seq  uint64
+	hash [sha256.Size * 2]byte
+}
+
+// chainHead is c's head, remembered for the rest of the transaction; nil
+// (and no error) when the stored head's hash is not the hex Append writes.
+func (tx *Tx) chainHead(c Chain) (*txHead, error) {
+	for i := range tx.heads {
+		if tx.heads[i].c == c {
+			return &tx.heads[i], nil
+		}
+	}
+	if !tx.t.writable() {
+		return nil, fmt.Errorf("store: write to %s in a read-only transaction", c.Entries)
+	}
+	head, err := c.head(tx)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	h := txHead{c: c, seq: head.Seq}
+	switch {
+	case head.Seq == 0:
+		copy(h.hash[:], genesis)
+	case len(head.Hash) == len(h.hash) && isHex(head.Hash):
+		copy(h.hash[:], head.Hash)
+	default:
+		return nil, nil // not as Append writes it: appendOdd
+	}
+	tx.heads = append(tx.heads, h)
+	return &tx.heads[len(tx.heads)-1], nil
+}
+
+// forgetHeads drops the heads remembered for the chains whose head a write
+// to (name, key) may change (key nil: the whole bucket).
+func (tx *Tx) forgetHeads(name Bucket, key []byte) {
+	for _, h := range tx.heads {
+		if h.c.Meta == name && (key == nil || string(key) == string(h.c.headKey())) {
+			tx.heads = nil
+			return
+		}
+	}
+}
+
+// appendOdd appends after a head whose hash is not hex (a damaged or edited
+// file, which Verify reports): the entry chains to what the head says.
+func (c Chain) appendOdd(tx *Tx, data []byte) (uint64, error) {
 	head, err := c.head(tx)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return 0, err
 	}
-	prev := head.Hash
-	if head.Seq == 0 {
-		prev = genesis
-	}
-	e := Entry{Seq: head.Seq + 1, Prev: prev, Data: data}
+	e := Entry{Seq: head.Seq + 1, Prev: head.Hash, Data: data}
 	e.Hash = entryHash(e.Seq, e.Prev, e.Data)
 	if err := tx.PutRaw(c.Entries, U64(e.Seq), encodeEntry(e)); err != nil {
 		return 0, err
@@ -125,6 +211,20 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 	}
 	tx.t.announce(e.Seq)
 	return e.Seq, nil
+}
+
+// appendEntry is encodeEntry of an entry whose hashes are hex.
+func appendEntry(seq uint64, prev, hash, data []byte) []byte {
+	b := make([]byte, 0, 32+len(prev)+len(hash)+len(data)+20)
+	b = append(b, `{"seq":`...)
+	b = strconv.AppendUint(b, seq, 10)
+	b = append(b, `,"prev":"`...)
+	b = append(b, prev...)
+	b = append(b, `","hash":"`...)
+	b = append(b, hash...)
+	b = append(b, `","data":`...)
+	b = append(b, data...)
+	return append(b, '}')
 }
 
 // Entries and heads are written on every append: they are encoded by hand,
@@ -149,16 +249,7 @@ func encodeEntry(e Entry) []byte {
 		raw, _ := json.Marshal(e)
 		return raw
 	}
-	b := make([]byte, 0, 32+len(e.Prev)+len(e.Hash)+len(e.Data)+20)
-	b = append(b, `{"seq":`...)
-	b = strconv.AppendUint(b, e.Seq, 10)
-	b = append(b, `,"prev":"`...)
-	b = append(b, e.Prev...)
-	b = append(b, `","hash":"`...)
-	b = append(b, e.Hash...)
-	b = append(b, `","data":`...)
-	b = append(b, e.Data...)
-	return append(b, '}')
+	return appendEntry(e.Seq, []byte(e.Prev), []byte(e.Hash), e.Data)
 }
 
 func encodeHead(h chainHead) []byte {

@@ -86,6 +86,10 @@ type DB struct {
 type Tx struct {
 	ctx context.Context
 	t   engineTx
+	// heads are the chain heads this transaction read or appended to
+	// (Chain.Append), scratch a buffer Append encodes payloads in.
+	heads   []txHead
+	scratch []byte
 }
 
 // Name is what messages call the database: the file's path, or the
@@ -180,6 +184,9 @@ func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
 	if len(key) == 0 {
 		return fmt.Errorf("store: empty key in %s", name)
 	}
+	if len(tx.heads) > 0 {
+		tx.forgetHeads(name, key)
+	}
 	return tx.t.put(name, key, value)
 }
 
@@ -187,6 +194,9 @@ func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
 func (tx *Tx) Delete(name Bucket, key []byte) error {
 	if !tx.t.writable() {
 		return fmt.Errorf("store: delete from %s in a read-only transaction", name)
+	}
+	if len(tx.heads) > 0 {
+		tx.forgetHeads(name, key)
 	}
 	return tx.t.del(name, key)
 }
@@ -217,6 +227,9 @@ func (tx *Tx) Count(name Bucket) (int, error) { return tx.t.count(name) }
 func (tx *Tx) DropBucket(name Bucket) error {
 	if !tx.t.writable() {
 		return fmt.Errorf("store: drop %s in a read-only transaction", name)
+	}
+	if len(tx.heads) > 0 {
+		tx.forgetHeads(name, nil)
 	}
 	return tx.t.drop(name)
 }

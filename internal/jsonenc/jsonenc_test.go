@@ -1,0 +1,53 @@
+package jsonenc
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// randomString makes strings that exercise every escape: controls, quotes,
+// backslashes, <>&, U+2028/9, other Unicode and invalid UTF-8.
+func randomString(rng *rand.Rand) string {
+	pieces := []string{"a", "Z", " ", "\"", "\\", "<", ">", "&", "\n", "\r", "\t", "\b", "\f", "\x00", "\x1f", "\x7f",
+		"é", "Ł", "日本", "\u2028", "\u2029", "\xff", "\xe2\x80", "😀", "/", "'", "=", "@", ".", "-"}
+	n := rng.IntN(12)
+	var s string
+	for range n {
+		s += pieces[rng.IntN(len(pieces))]
+	}
+	return s
+}
+
+// The encoders write what encoding/json writes.
+func TestSameBytesAsEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		s := randomString(rng)
+		want, _ := json.Marshal(s)
+		if got := String(nil, s); string(got) != string(want) {
+			t.Fatalf("String(%q) = %s, want %s", s, got, want)
+		}
+		b := []byte(s)
+		if rng.IntN(5) == 0 {
+			b = nil
+		}
+		want, _ = json.Marshal(b)
+		if got := Bytes(nil, b); string(got) != string(want) {
+			t.Fatalf("Bytes(%q) = %s, want %s", b, got, want)
+		}
+	}
+	zones := []*time.Location{time.UTC, time.FixedZone("x", -7*3600-30*60), time.FixedZone("y", 13*3600), time.FixedZone("bad", 24*3600), time.FixedZone("s", 45)}
+	for range 20000 {
+		tm := time.Unix(rng.Int64N(1<<40)-1<<39, rng.Int64N(2e9)).In(zones[rng.IntN(len(zones))])
+		if rng.IntN(10) == 0 {
+			tm = time.Time{}
+		}
+		want, werr := json.Marshal(tm)
+		got, ok := Time(nil, tm)
+		if ok != (werr == nil) || ok && string(got) != string(want) {
+			t.Fatalf("Time(%v) = %s %v, want %s %v", tm, got, ok, want, werr)
+		}
+	}
+}
