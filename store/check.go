@@ -27,17 +27,18 @@ func (db *DB) CheckContext(ctx context.Context, chains ...Chain) error {
 // runs verify (if not nil) on the same consistent state: the caller's own
 // invariants, such as running totals.
 func (db *DB) CheckWith(ctx context.Context, verify func(*Tx) error, chains ...Chain) error {
-	return db.eng.check(ctx, func(t engineTx) error {
-		tx := &Tx{ctx: ctx, t: t}
-		if err := verifyChains(tx, chains); err != nil {
-			return err
-		}
-		if verify != nil {
-			return verify(tx)
-		}
-		return nil
-	})
+	passes := []checkPass{func(ctx context.Context, t engineTx) error {
+		return verifyChains(&Tx{ctx: ctx, t: t}, chains)
+	}}
+	if verify != nil {
+		passes = append(passes, func(ctx context.Context, t engineTx) error { return verify(&Tx{ctx: ctx, t: t}) })
+	}
+	return db.eng.check(ctx, passes...)
 }
+
+// checkPass is one pass of a check over one consistent state; it reports
+// its progress under ctx.
+type checkPass func(ctx context.Context, t engineTx) error
 
 func verifyChains(tx *Tx, chains []Chain) error {
 	for _, c := range chains {
@@ -59,7 +60,7 @@ func verifyChains(tx *Tx, chains []Chain) error {
 // own check — in a goroutine of its own, where a fault could not be caught,
 // but by then every page it reads has been read safely once — beside the
 // chains and the caller's invariants, on the second core.
-func (db *boltDB) check(ctx context.Context, verify func(engineTx) error) error {
+func (db *boltDB) check(ctx context.Context, passes ...checkPass) error {
 	run := db.bolt.Update
 	if db.readOnly {
 		run = db.bolt.View
@@ -77,13 +78,43 @@ func (db *boltDB) check(ctx context.Context, verify func(engineTx) error) error 
 			}
 			report(ctx, Progress{Phase: "bbolt page check", Step: StepPageCheck})
 			pageCheck := db.pageCheck()
-			err := verify(boltTx{btx})
+			err := db.runPasses(ctx, btx, passes)
 			if perr := <-pageCheck; perr != nil {
 				return fmt.Errorf("database %s: page check: %w", db.path, perr)
 			}
 			return err
 		})
 	})
+}
+
+// runPasses runs the first pass in this transaction and the others, in
+// turn, beside it on the second core, in a read transaction of their own
+// (see pageCheck) under a guard of their own. What the later passes report
+// is held back until the first is done, so a bar shows the phases in order.
+func (db *boltDB) runPasses(ctx context.Context, btx *bolt.Tx, passes []checkPass) error {
+	if len(passes) == 0 {
+		return nil
+	}
+	held := holdProgress(ctx)
+	beside := make(chan error, 1)
+	go func() {
+		beside <- db.guard(func() error {
+			return db.bolt.View(func(tx *bolt.Tx) error {
+				for _, pass := range passes[1:] {
+					if err := pass(held.ctx, boltTx{tx}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+	}()
+	err := passes[0](ctx, boltTx{btx})
+	held.release()
+	if berr := <-beside; err == nil {
+		err = berr
+	}
+	return err
 }
 
 // pageCheck runs bbolt's own check beside the chains and totals, on the

@@ -33,8 +33,9 @@ type engine interface {
 	// a transaction for a conflict retry fn themselves.
 	update(ctx context.Context, fn func(engineTx) error) error
 	// check verifies the engine's own structure (pages, tables) and then,
-	// from the same consistent state, calls verify.
-	check(ctx context.Context, verify func(engineTx) error) error
+	// from the same consistent state, runs the passes (in turn, or side by
+	// side where the engine can) and returns the first error in their order.
+	check(ctx context.Context, passes ...checkPass) error
 	// name is what messages call the database (never a password).
 	name() string
 	kind() Engine

@@ -328,7 +328,7 @@ func (pg *pgDB) setHealth(err error) {
 
 // check verifies, under the writer lock (so nothing commits meanwhile), that
 // the tables are the ones this Latchkey made, and then runs verify.
-func (pg *pgDB) check(ctx context.Context, verify func(engineTx) error) error {
+func (pg *pgDB) check(ctx context.Context, passes ...checkPass) error {
 	return pg.run(ctx, !pg.readOnly, func(t engineTx) error {
 		tx := t.(*pgTx)
 		v, err := schemaVersionOf(ctx, tx.conn)
@@ -345,6 +345,11 @@ func (pg *pgDB) check(ctx context.Context, verify func(engineTx) error) error {
 		if bad > 0 {
 			return fmt.Errorf("database %s: %d records outside any bucket", pg.url, bad)
 		}
-		return verify(t)
+		for _, pass := range passes {
+			if err := pass(ctx, t); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

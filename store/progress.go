@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // Progress is how far a long pass over the database (check) has come: the
 // phase it is in (Step of Steps), and Done of Total units in that phase
@@ -46,3 +49,45 @@ const (
 	StepTotals
 	checkSteps = StepTotals
 )
+
+// heldProgress keeps a pass's reports back until release, passing on then
+// the newest one held and, after it, each as it comes: a pass run beside an
+// earlier one reports after it, so a bar's phases still come in order.
+type heldProgress struct {
+	ctx  context.Context // carries report, in place of the caller's function
+	fn   func(Progress)
+	mu   sync.Mutex
+	live bool
+	last *Progress
+}
+
+func holdProgress(ctx context.Context) *heldProgress {
+	h := &heldProgress{ctx: ctx}
+	if ctx == nil {
+		return h
+	}
+	if fn, ok := ctx.Value(progressKey{}).(func(Progress)); ok && fn != nil {
+		h.fn = fn
+		h.ctx = WithProgress(ctx, h.report)
+	}
+	return h
+}
+
+func (h *heldProgress) report(p Progress) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.live {
+		h.fn(p)
+		return
+	}
+	h.last = &p
+}
+
+func (h *heldProgress) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.live = true
+	if h.last != nil && h.fn != nil {
+		h.fn(*h.last)
+	}
+}
