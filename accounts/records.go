@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -89,6 +90,11 @@ func practiceUserKey(u User) []byte { return store.Key(store.U64(u.PracticeID), 
 // old is the record before the change (nil for a new user).
 func (t *txn) putUser(old *User, u User) error {
 	tx := t.tx
+	if old != nil && old.PracticeID != u.PracticeID {
+		// No change moves a user (a replacement is a new user), and the
+		// search's practice table (searchtable.go) relies on it.
+		return fmt.Errorf("accounts: user %d cannot move from practice %d to %d", u.ID, old.PracticeID, u.PracticeID)
+	}
 	if old != nil {
 		if old.Status != u.Status {
 			if err := statusTransition(old.Status, u.Status); err != nil {

@@ -163,6 +163,7 @@ type searchQuery struct {
 	limit int
 	// accept applies further filters (status, lock) to a match; nil keeps all.
 	accept func(id uint64) (bool, error)
+	table  *practiceTable // each user's practice (searchtable.go); nil: none
 }
 
 // find returns the page of hits of ranks 1 and 2 after q.after.
@@ -171,6 +172,7 @@ func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.table = q.table
 	var out []Hit
 	for _, rank := range []int{RankName, RankOther} {
 		if q.after.Rank > rank || len(out) >= q.limit {
@@ -225,9 +227,13 @@ type matcher struct {
 	terms  []string
 	inside bool
 	// practices: for each term, the practices whose name has a word it
-	// starts (users only), as a set and as a sorted list.
-	practices    map[string]map[uint64]bool
+	// starts (users only), as a set indexed by practice id and as a sorted
+	// list.
+	practices    map[string][]bool
 	practiceList map[string][]uint64
+	table        *practiceTable // each user's practice, if built (nil: none)
+	// termPractices is practices by the term's index (nil without members).
+	termPractices [][]bool
 }
 
 func (sp searchSpace) matcher(tx *store.Tx, terms []string) (*matcher, error) {
@@ -235,19 +241,29 @@ func (sp searchSpace) matcher(tx *store.Tx, terms []string) (*matcher, error) {
 	if sp.members == "" {
 		return m, nil
 	}
-	m.practices, m.practiceList = map[string]map[uint64]bool{}, map[string][]uint64{}
-	for _, t := range terms {
+	m.practices, m.practiceList = map[string][]bool{}, map[string][]uint64{}
+	m.termPractices = make([][]bool, len(terms))
+	for i, t := range terms {
 		ids, err := practicesMatching(tx, t)
 		if err != nil {
 			return nil, err
 		}
-		set := make(map[uint64]bool, len(ids))
-		for _, id := range ids {
-			set[id] = true
+		var set []bool
+		if len(ids) > 0 {
+			set = make([]bool, ids[len(ids)-1]+1) // practice ids are a sequence: small
+			for _, id := range ids {
+				set[id] = true
+			}
 		}
-		m.practices[t], m.practiceList[t] = set, ids
+		m.practices[t], m.practiceList[t], m.termPractices[i] = set, ids, set
 	}
 	return m, nil
+}
+
+// meets reports whether practice p's name meets term i.
+func (m *matcher) meets(i int, p uint64) bool {
+	set := m.termPractices[i]
+	return p < uint64(len(set)) && set[p]
 }
 
 // practicesMatching lists, sorted, the practices with a name word starting
@@ -266,11 +282,11 @@ func practicesMatching(tx *store.Tx, term string) ([]uint64, error) {
 func (m *matcher) rank(doc []byte) int {
 	practice, name, other := splitDoc(doc)
 	rank := RankName
-	for _, t := range m.terms {
+	for i, t := range m.terms {
 		if m.has(name, t) {
 			continue
 		}
-		if !m.has(other, t) && !m.practices[t][practice] {
+		if !m.has(other, t) && (m.termPractices == nil || !m.meets(i, practice)) {
 			return -1
 		}
 		rank = RankOther

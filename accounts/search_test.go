@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"latchkey/store"
+	"latchkey/store/storetest"
 )
 
 // -search-practices sizes the database TestSearchMatchesScan compares on:
@@ -320,7 +321,14 @@ func TestSearchMatchesScan(t *testing.T) {
 	defer func(b, n, bb int, off bool) {
 		fixedBudget, docSample, boundBudget, noBoundedPage = b, n, bb, off
 	}(fixedBudget, docSample, boundBudget, noBoundedPage)
+	tables := practiceTables(t, w.s)
 	for i := range *searchQueries {
+		// Each user's practice in memory (searchtable.go): none, every
+		// user, or only the older half (the newer ones from the index).
+		w.s.userTable.mu.Lock()
+		w.s.userTable.table = tables[i%len(tables)]
+		w.s.userTable.off = w.s.userTable.table == nil
+		w.s.userTable.mu.Unlock()
 		fixedBudget = []int{-1, 40, 1, 1 << 30, 3000}[i%5]
 		docSample = []int{1024, 1, 0, 5}[i%4]
 		// The bounded first page (searchbound.go) off, as shipped, and
@@ -380,6 +388,23 @@ func TestSearchMatchesScan(t *testing.T) {
 			t.Fatalf("patient query %q: %v, scan %v", pq.Search, head(got), head(pwant))
 		}
 	}
+}
+
+// practiceTables are the practice tables a search is compared with: none,
+// the whole one, and one that stops halfway (users added since its build).
+func practiceTables(t *testing.T, s *Service) []*practiceTable {
+	t.Helper()
+	if storetest.OnPostgres() {
+		return []*practiceTable{nil}
+	}
+	defer func(n int) { tableMinUsers = n }(tableMinUsers)
+	tableMinUsers = 0
+	full, err := s.buildPracticeTable()
+	if err != nil || full == nil {
+		t.Fatalf("practice table: %v", err)
+	}
+	half := &practiceTable{of: full.of[:len(full.of)/2], upto: uint64(len(full.of)/2 - 1)}
+	return []*practiceTable{nil, full, half, full}
 }
 
 func rowHits(rows []UserRow) []Hit {

@@ -96,23 +96,38 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 		return len(m.practiceList[a]) - len(m.practiceList[b])
 	})
 	practiceOf := map[uint64]uint64{}
+	practice := func(id uint64) (uint64, bool) {
+		if p, ok := m.table.practiceOf(id); ok {
+			return p, true
+		}
+		p, ok := practiceOf[id]
+		return p, ok
+	}
 	var cands []uint64
 	have := false
 	for _, t := range order {
 		// A term's lists may cost half the budget left, and narrowing no
-		// more than the doc checks it could save.
+		// more than the doc checks it could save: a candidate whose doc
+		// was read for the bound, or whose practice's name meets the term,
+		// needs no list.
 		limit := r.left / 2
+		set := m.practices[t]
+		meets := func(p uint64) bool { return p < uint64(len(set)) && set[p] }
 		if have {
 			undecided := 0
 			for _, id := range cands {
-				if p, known := practiceOf[id]; !known || !m.practices[t][p] {
+				if p, known := practice(id); known && meets(p) {
+					continue
+				}
+				if _, read := docs[id]; !read {
 					undecided++
 				}
 			}
 			if undecided == 0 {
 				continue
 			}
-			limit = min(limit, undecided*docCheckCost)
+			// The page is often full after a part of the candidates.
+			limit = min(limit, undecided*docCheckCost/4)
 		}
 		left := r.left
 		r.left = limit
@@ -131,14 +146,22 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 			return pos, 0, false, true, err
 		}
 		if !have {
-			cands, have = ids, true
+			// Those whose doc is read already are decided now.
+			cands, have = ids[:0], true
+			for _, id := range ids {
+				if doc, read := docs[id]; !read || m.rank(doc) == rank {
+					cands = append(cands, id)
+				}
+			}
 			continue
 		}
 		kept := cands[:0]
 		for _, id := range cands {
-			if p, known := practiceOf[id]; !known || m.practices[t][p] {
+			if p, known := practice(id); !known || meets(p) {
 				kept = append(kept, id)
 			} else if _, found := slices.BinarySearch(ids, id); found {
+				kept = append(kept, id)
+			} else if _, read := docs[id]; read {
 				kept = append(kept, id)
 			}
 		}
@@ -228,7 +251,21 @@ func (sp searchSpace) boundedTerm(r *boundedRead, m *matcher, term string, pract
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range m.practiceList[term] {
+	practices := m.practiceList[term]
+	lo := r.lo
+	if t := m.table; t != nil && len(practices) > 0 && r.lo <= t.upto {
+		// The members up to the table's end from the table, in id order;
+		// the newer ones from the index.
+		ids = union(ids, t.members(m.practices[term], r.lo, min(r.hi, t.upto), nil))
+		lo = t.upto + 1
+	}
+	if lo > r.hi {
+		return ids, nil
+	}
+	saved := r.lo
+	r.lo = lo
+	defer func() { r.lo = saved }()
+	for _, p := range practices {
 		err := r.scan(sp.members, store.U64(p), store.Key(store.U64(p), store.U64(r.lo)), func(id uint64) bool {
 			ids = append(ids, id)
 			practiceOf[id] = p

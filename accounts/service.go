@@ -51,10 +51,11 @@ type Service struct {
 	demo atomic.Pointer[demoInfo] // nil for a database that is not a demo
 	keys secrets                  // the TOTP sealing key, loaded on first use (R37)
 
-	changes  atomic.Uint64 // the change feed: the newest committed audit event (changes.go)
-	wake     waker         // closes a channel for the consoles waiting on the feed
-	presence presence      // who has which user open (presence.go)
-	searches atomic.Uint64 // searches run, for handing their mapped pages back (searchpages.go)
+	changes   atomic.Uint64 // the change feed: the newest committed audit event (changes.go)
+	wake      waker         // closes a channel for the consoles waiting on the feed
+	presence  presence      // who has which user open (presence.go)
+	searches  atomic.Uint64 // searches run, for handing their mapped pages back (searchpages.go)
+	userTable userTable     // each user's practice, for the search (searchtable.go)
 
 	clockMu sync.Mutex // demo-clock advances land one at a time, in order
 	dummy   struct {

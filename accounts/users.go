@@ -205,6 +205,11 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 		q.Limit = 200
 	}
 	var out []UserRow
+	terms := searchTerms(q.Search, false)
+	var table *practiceTable
+	if len(terms) > 0 {
+		table = s.practices()
+	}
 	err := s.db.View(func(tx *store.Tx) error {
 		names := map[uint64]string{}
 		keepAt := func(u User, rank int) (bool, error) {
@@ -224,9 +229,9 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 			return len(out) < q.Limit, nil
 		}
 		keep := func(u User) (bool, error) { return keepAt(u, 0) }
-		if terms := searchTerms(q.Search, false); len(terms) > 0 {
+		if len(terms) > 0 {
 			defer s.searched()
-			hits, err := searchUsers(tx, q, terms)
+			hits, err := searchUsers(tx, q, terms, table)
 			if err != nil {
 				return err
 			}
@@ -279,14 +284,14 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 
 // searchUsers is a page of a user search: the user whose login the query is
 // (rank 0), then the ranks of search.go, after (q.AfterRank, q.After).
-func searchUsers(tx *store.Tx, q UserQuery, terms []string) ([]Hit, error) {
+func searchUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable) ([]Hit, error) {
 	filtered := q.Status != "" || q.LockedOnly
 	pass := func(u User) bool {
 		return (q.Status == "" || u.Status == q.Status) && (!q.LockedOnly || u.Locked()) &&
 			(q.PracticeID == 0 || u.PracticeID == q.PracticeID)
 	}
 	var hits []Hit
-	sq := searchQuery{terms: terms, scope: q.PracticeID, after: Hit{Rank: q.AfterRank, ID: q.After}, limit: q.Limit}
+	sq := searchQuery{terms: terms, scope: q.PracticeID, after: Hit{Rank: q.AfterRank, ID: q.After}, limit: q.Limit, table: table}
 	if exact, err := userByLogin(tx, q.Search); err == nil {
 		sq.exact = exact.ID
 		if h := (Hit{Rank: RankExact, ID: exact.ID}); pass(exact) && h.after(sq.after) {
