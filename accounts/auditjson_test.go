@@ -19,11 +19,16 @@ func jsonTestText(rng *rand.Rand) string {
 }
 
 func jsonTestTime(rng *rand.Rand) time.Time {
-	zones := []*time.Location{time.UTC, time.FixedZone("x", -5*3600), time.FixedZone("bad", 25*3600)}
-	if rng.IntN(8) == 0 {
+	switch rng.IntN(40) {
+	case 0, 1, 2, 3, 4:
 		return time.Time{}
+	case 5: // a year encoding/json refuses
+		return time.Unix(rng.Int64N(1<<38)-1<<37, 0)
+	case 6: // an offset encoding/json refuses
+		return time.Unix(rng.Int64N(1<<32), 0).In(time.FixedZone("bad", 25*3600))
 	}
-	return time.Unix(rng.Int64N(1<<38)-1<<37, rng.Int64N(2e9)).In(zones[rng.IntN(len(zones))])
+	zones := []*time.Location{time.UTC, time.FixedZone("x", -5*3600), time.FixedZone("y", 5*3600+1800), time.Local}
+	return time.Unix(rng.Int64N(1<<32), rng.Int64N(2e9)).In(zones[rng.IntN(len(zones))])
 }
 
 func jsonTestUint(rng *rand.Rand) uint64 {

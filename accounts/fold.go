@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -71,6 +72,10 @@ func tokenize(s string) []string {
 func nameWords(s string) []string {
 	var out []string
 	for _, chunk := range strings.Fields(fold(s)) {
+		if isASCIIWord(chunk) { // most are: one part, the chunk itself
+			out = append(out, chunk)
+			continue
+		}
 		parts := strings.FieldsFunc(chunk, func(r rune) bool { return !isWordRune(r) })
 		out = append(out, parts...)
 		if len(parts) > 1 {
@@ -101,7 +106,27 @@ func searchTerms(q string, inside bool) []string {
 	return out
 }
 
+// isASCIIWord reports whether s is all ASCII letters and digits (so
+// isWordRune holds for each of its runes).
+func isASCIIWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 func dedupe(words []string) []string {
+	if len(words) <= 8 { // a name's few words: no map to build
+		out := words[:0]
+		for _, w := range words {
+			if w != "" && !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
 	seen := make(map[string]bool, len(words))
 	out := words[:0]
 	for _, w := range words {

@@ -192,6 +192,9 @@ func (t *txn) indexUser(old *User, u User) error {
 			return err
 		}
 	}
+	if old != nil && old.PracticeID == u.PracticeID && old.Name == u.Name && old.Email == u.Email && old.Username == u.Username {
+		return nil // what userDoc reads is unchanged: so are the doc and words
+	}
 	var oldDoc *searchDoc
 	if old != nil {
 		d := userDoc(*old)

@@ -2,8 +2,8 @@ package accounts
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
-	"strings"
 
 	"latchkey/store"
 )
@@ -64,12 +64,29 @@ type searchDoc struct {
 }
 
 func (d searchDoc) encode() []byte {
-	var b bytes.Buffer
-	b.Write(store.U64(d.practice))
-	b.WriteString(strings.Join(d.name, " "))
-	b.WriteByte(0)
-	b.WriteString(strings.Join(d.other, " "))
-	return b.Bytes()
+	n := 8 + 1 + len(d.name) + len(d.other)
+	for _, w := range d.name {
+		n += len(w)
+	}
+	for _, w := range d.other {
+		n += len(w)
+	}
+	b := make([]byte, 8, n)
+	binary.BigEndian.PutUint64(b, d.practice)
+	for i, w := range d.name {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, w...)
+	}
+	b = append(b, 0)
+	for i, w := range d.other {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, w...)
+	}
+	return b
 }
 
 // splitDoc returns a doc's practice and its name and other words, each list
@@ -89,21 +106,46 @@ func (d searchDoc) same(o searchDoc) bool {
 	return d.practice == o.practice && slices.Equal(d.name, o.name) && slices.Equal(d.other, o.other)
 }
 
-// wordKeys are the word entries of doc id.
+// wordKeys are the word entries of doc id, without repeats, in one
+// allocation (bbolt keeps a key until the commit: each is a slice of its own
+// of it, never reused).
 func (sp searchSpace) wordKeys(id uint64, d searchDoc) [][]byte {
-	var keys [][]byte
-	seen := map[string]bool{}
+	size, count := 0, 0
+	for _, list := range [2][]string{d.name, d.other} {
+		for _, w := range list {
+			if sp.inside { // every suffix: at most len(w) of them
+				size += len(w) * (len(w) + 1 + 1 + 1 + 8)
+				count += len(w)
+			} else {
+				size += 1 + len(w) + 1 + 8
+				count++
+			}
+		}
+	}
+	buf := make([]byte, 0, size)
+	keys := make([][]byte, 0, count)
 	add := func(kind byte, words []string) {
 		for _, w := range words {
 			for i := range w {
 				if i > 0 && !sp.inside {
 					break
 				}
-				k := string(kind) + w[i:]
-				if !seen[k] {
-					seen[k] = true
-					keys = append(keys, store.Key([]byte(k), []byte{0}, store.U64(id)))
+				start := len(buf)
+				buf = append(append(buf, kind), w[i:]...)
+				word := buf[start:]
+				dup := false
+				for _, k := range keys {
+					if len(k) == len(word)+9 && bytes.Equal(k[:len(word)], word) {
+						dup = true
+						break
+					}
 				}
+				if dup {
+					buf = buf[:start]
+					continue
+				}
+				buf = binary.BigEndian.AppendUint64(append(buf, 0), id)
+				keys = append(keys, buf[start:len(buf):len(buf)])
 			}
 		}
 	}

@@ -40,8 +40,14 @@ func Get[T any](tx *Tx, name Bucket, key []byte) (T, error) {
 	return v, nil
 }
 
-// Put stores v as JSON at key.
+// Put stores v as JSON at key: through its own AppendJSON when *T has one
+// (JSONAppender), else encoding/json.
 func Put[T any](tx *Tx, name Bucket, key []byte, v T) error {
+	if a, ok := any(&v).(JSONAppender); ok {
+		if raw, ok := a.AppendJSON(make([]byte, 0, 256)); ok {
+			return tx.PutRaw(name, key, raw)
+		}
+	}
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err
