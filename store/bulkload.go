@@ -222,7 +222,7 @@ func (t *bulkTx) committed() error {
 // bulkTxBytes bounds one transaction of FinishBulk: large enough that
 // commits are few, small enough that memory stays flat and that bbolt's
 // searches of the node it appends to stay short.
-var bulkTxBytes = 8 << 20
+var bulkTxBytes = 1 << 20
 
 // FinishBulk writes the deferred buckets of a bulk load (Options.Defer) in
 // key order, each page filled, and ends the bulk load: later transactions
