@@ -4,10 +4,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	mrand "math/rand/v2"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -131,7 +131,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 	}
 	s.demo.Store(&info)
 
-	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), taken: map[uint64]struct{}{},
+	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), given: make(map[uint64]uint32, opts.Practices*64),
 		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d))}
 	now := s.Now()
 	for start := 0; start < opts.Practices; start += perTx {
@@ -182,28 +182,40 @@ type demoGen struct {
 	sealer *mfa.Sealer
 	rng    *mrand.Rand
 	intl   *mrand.Rand // a stream of its own, so the rest of a seed's demo stays as it was
-	// taken holds the emails and usernames given out, as 64-bit FNV-1a
-	// hashes: a million-user demo keeps them all, and a map of strings
+	// given counts the emails and usernames given out on each base (an
+	// email's local part and domain, a username's letters), keyed by the
+	// base's 64-bit FNV-1a hash: the n-th on a base gets the base itself,
+	// then base2, base3... — the first not given out, found without trying
+	// each (bases hold no digits, so a numbered variant is never another
+	// base). A million-user demo keeps them all, and a map of strings
 	// would be most of the heap the collector scans at every cycle. (Two
-	// names with one hash, about one chance in twenty million, would only
+	// bases with one hash, about one chance in twenty million, would only
 	// make the second one a numbered variant.)
-	taken  map[uint64]struct{}
+	given  map[uint64]uint32
 	users  int      // seeded so far
 	active []uint64 // ids of active seeded users, candidates for lockouts
 }
 
-func nameHash(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+// nameHash is the 64-bit FNV-1a hash of a and b run together.
+func nameHash(a, b string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(a); i++ {
+		h = (h ^ uint64(a[i])) * prime
+	}
+	for i := 0; i < len(b); i++ {
+		h = (h ^ uint64(b[i])) * prime
+	}
+	return h
 }
 
-func (g *demoGen) isTaken(s string) bool {
-	_, ok := g.taken[nameHash(s)]
-	return ok
+// next is how many were given out on a base before this one (and counts
+// this one).
+func (g *demoGen) next(h uint64) uint32 {
+	n := g.given[h]
+	g.given[h] = n + 1
+	return n
 }
-
-func (g *demoGen) take(s string) { g.taken[nameHash(s)] = struct{}{} }
 
 // login is the login of the i-th active seeded user.
 func (g *demoGen) login(s *Service, i int) (string, error) {
@@ -378,23 +390,19 @@ func (g *demoGen) email(name, practiceDomain string) string {
 	if g.rng.IntN(3) == 0 {
 		domain = g.pick(demoMailDomains)
 	}
-	email := local + "@" + domain
-	for n := 2; g.isTaken(email); n++ {
-		email = fmt.Sprintf("%s%d@%s", local, n, domain)
+	if n := g.next(nameHash(local+"@", domain)); n > 0 {
+		return local + strconv.Itoa(int(n)+1) + "@" + domain
 	}
-	g.take(email)
-	return email
+	return local + "@" + domain
 }
 
 func (g *demoGen) username(name string) string {
 	parts := strings.Fields(fold(name))
 	base := parts[0][:1] + parts[len(parts)-1]
-	un := base
-	for n := 2; g.isTaken(un); n++ {
-		un = fmt.Sprintf("%s%d", base, n)
+	if n := g.next(nameHash(base, "")); n > 0 {
+		return base + strconv.Itoa(int(n)+1)
 	}
-	g.take(un)
-	return un
+	return base
 }
 
 // lockouts locks 10 to 20 accounts by real failed logins, back-dated so each
