@@ -206,6 +206,7 @@ type searchQuery struct {
 	// accept applies further filters (status, lock) to a match; nil keeps all.
 	accept func(id uint64) (bool, error)
 	table  *practiceTable // each user's practice (searchtable.go); nil: none
+	lists  *wordLists     // word lists kept between searches (searchcache.go); nil: none
 }
 
 // find returns the page of hits of ranks 1 and 2 after q.after.
@@ -215,6 +216,8 @@ func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
 		return nil, err
 	}
 	m.table = q.table
+	m.lists = newSearchLists(tx, q.lists)
+	defer m.lists.keep()
 	var out []Hit
 	for _, rank := range []int{RankName, RankOther} {
 		if q.after.Rank > rank || len(out) >= q.limit {
@@ -274,6 +277,7 @@ type matcher struct {
 	practices    map[string][]bool
 	practiceList map[string][]uint64
 	table        *practiceTable // each user's practice, if built (nil: none)
+	lists        *searchLists   // this search's word lists (searchcache.go)
 	// termPractices is practices by the term's index (nil without members).
 	termPractices [][]bool
 }

@@ -350,6 +350,15 @@ func TestSearchMatchesScan(t *testing.T) {
 			q.Status = StatusPending
 		}
 		want := w.scanUsers(q)
+		if i%2 == 0 {
+			// Typed a key at a time: each search starts from the word
+			// lists the one before kept (searchcache.go).
+			for n := 1; n < len(q.Search); n++ {
+				if _, err := w.s.Users(UserQuery{Search: q.Search[:n], PracticeID: q.PracticeID, Status: q.Status, Limit: 38}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		whole, err := w.s.Users(UserQuery{Search: q.Search, PracticeID: q.PracticeID, Status: q.Status, Limit: len(want) + 1})
 		if err != nil {
 			t.Fatal(err)
@@ -416,6 +425,35 @@ func rowHits(rows []UserRow) []Hit {
 }
 
 func head(h []Hit) []Hit { return h[:min(len(h), 12)] }
+
+// The word lists a search keeps for the next (searchcache.go) serve only
+// the same committed state: a user renamed between two searches typed a
+// key at a time is found by the next key.
+func TestSearchKeptListsFollowChanges(t *testing.T) {
+	defer func(n int) { docSample = n }(docSample)
+	docSample = 0 // gather word lists even in a small world
+	s, _ := newTestService(t)
+	p, o, _ := practiceWith(t, s, "Harbor Clinic", 20)
+	u := activeUser(t, s, p.ID, "Old Name", Roles{}, o.Login())
+	for _, q := range []string{"zo", "zoe", "zoe re"} {
+		if rows, _ := s.Users(UserQuery{Search: q}); len(rows) != 0 {
+			t.Fatalf("%q before the rename: %d rows", q, len(rows))
+		}
+	}
+	err := s.update(func(tx *txn) error {
+		old := u
+		u.Name = "Zoë Renamed"
+		return tx.putUser(&old, u)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"zoe re", "zoe ren", "zoe", "ren zoe"} {
+		if rows, _ := s.Users(UserQuery{Search: q}); len(rows) != 1 || rows[0].ID != u.ID {
+			t.Errorf("%q after the rename: %d rows, want user %d", q, len(rows), u.ID)
+		}
+	}
+}
 
 // A renamed user is found by the new name only; a schema-1 file is
 // reindexed when opened.

@@ -52,7 +52,7 @@ const (
 	// gathering; every round allows four times the one before.
 	firstRound = 1024
 	// checkBatch is how many candidates are checked before the search
-	// decides whether gathering more words would save checks.
+	// first gathers more words that could save checks.
 	checkBatch = 64
 )
 
@@ -110,32 +110,35 @@ func (sp searchSpace) eachCandidate(tx *store.Tx, m *matcher, rank int, scope, a
 		need -= hits
 	}
 	p.budget = math.MaxInt / 2 // from here each list is bounded by the checks it saves
-	// A batch of candidates says how dense the hits are among them; while
-	// checking on would cost more than gathering another list (a word still
-	// open, the records of practices), it is gathered, the candidates
-	// narrowed, and the next batch says again.
-	for {
-		pos, hits, more, err = sp.checkIDs(tx, cands, pos, checkBatch, fn)
+	// Checking the candidates and gathering what could narrow them (a word
+	// still open, the records of practices) go side by side: after each
+	// batch of checks the lists may cost as many keys as the checks done so
+	// far, and no more than the checks the hits seen so far say are left;
+	// the batch doubles each time. Whichever ends first — the page full, or
+	// a list complete and the candidates narrowed — has cost at most about
+	// twice what it alone would have (one batch without hits by chance no
+	// longer sends the search gathering a list of a hundred thousand ids).
+	checked, found := 0, 0
+	for batch := checkBatch; ; batch *= 2 {
+		pos, hits, more, err = sp.checkIDs(tx, cands, pos, batch, fn)
 		if err != nil || !more {
 			return err
 		}
 		need -= hits
+		checked, found = checked+batch, found+hits
 		i, _ := slices.BinarySearch(cands, pos+1)
-		density := float64(hits+1) / float64(checkBatch+1)
-		checks := min(float64(len(cands)-i), float64(max(need, 1))/density)
-		narrowed, err := p.narrow(int(checks * docCheckCost))
+		density := float64(found+1) / float64(checked+1)
+		left := min(float64(len(cands)-i), float64(max(need, 1))/density)
+		narrowed, err := p.narrow(int(min(float64(checked), left) * docCheckCost))
 		if err != nil {
 			return err
 		}
-		if !narrowed {
-			break
-		}
-		if cands, _, err = p.candidates(); err != nil {
-			return err
+		if narrowed {
+			if cands, _, err = p.candidates(); err != nil {
+				return err
+			}
 		}
 	}
-	_, _, _, err = sp.checkIDs(tx, cands, pos, -1, fn)
-	return err
 }
 
 // readDocs visits up to n docs (n < 0: all) after after, in id order; it
@@ -219,7 +222,7 @@ func (p *plan) candidates() ([]uint64, bool, error) {
 			kinds = append(kinds, kindOther)
 		}
 		for _, t := range p.m.terms {
-			p.words = append(p.words, wordGathering(p.sp.words, kinds, t))
+			p.words = append(p.words, p.m.lists.word(p.sp.words, kinds, t))
 		}
 	}
 	all := uint(1)<<len(p.words) - 1

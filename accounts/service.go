@@ -56,6 +56,7 @@ type Service struct {
 	presence  presence      // who has which user open (presence.go)
 	searches  atomic.Uint64 // searches run, for handing their mapped pages back (searchpages.go)
 	userTable userTable     // each user's practice, for the search (searchtable.go)
+	wordLists wordLists     // word lists kept between searches (searchcache.go)
 
 	clockMu sync.Mutex // demo-clock advances land one at a time, in order
 	dummy   struct {

@@ -231,7 +231,7 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 		keep := func(u User) (bool, error) { return keepAt(u, 0) }
 		if len(terms) > 0 {
 			defer s.searched()
-			hits, err := searchUsers(tx, q, terms, table)
+			hits, err := searchUsers(tx, q, terms, table, &s.wordLists)
 			if err != nil {
 				return err
 			}
@@ -284,14 +284,14 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 
 // searchUsers is a page of a user search: the user whose login the query is
 // (rank 0), then the ranks of search.go, after (q.AfterRank, q.After).
-func searchUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable) ([]Hit, error) {
+func searchUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable, lists *wordLists) ([]Hit, error) {
 	filtered := q.Status != "" || q.LockedOnly
 	pass := func(u User) bool {
 		return (q.Status == "" || u.Status == q.Status) && (!q.LockedOnly || u.Locked()) &&
 			(q.PracticeID == 0 || u.PracticeID == q.PracticeID)
 	}
 	var hits []Hit
-	sq := searchQuery{terms: terms, scope: q.PracticeID, after: Hit{Rank: q.AfterRank, ID: q.After}, limit: q.Limit, table: table}
+	sq := searchQuery{terms: terms, scope: q.PracticeID, after: Hit{Rank: q.AfterRank, ID: q.After}, limit: q.Limit, table: table, lists: lists}
 	if exact, err := userByLogin(tx, q.Search); err == nil {
 		sq.exact = exact.ID
 		if h := (Hit{Rank: RankExact, ID: exact.ID}); pass(exact) && h.after(sq.after) {

@@ -14,6 +14,13 @@ type boltTx struct {
 
 func (t boltTx) writable() bool { return t.btx.Writable() }
 
+func (t boltTx) version() (uint64, bool) {
+	if t.btx.Writable() {
+		return 0, false
+	}
+	return uint64(t.btx.ID()), true
+}
+
 // bucket returns the bucket, creating it in a write transaction; nil for a
 // bucket a read transaction has never seen written.
 func (t boltTx) bucket(name Bucket) (*bolt.Bucket, error) {

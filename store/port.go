@@ -171,6 +171,18 @@ func (db *DB) UpdateContext(ctx context.Context, fn func(tx *Tx) error) error {
 // Context is the context the transaction runs under.
 func (tx *Tx) Context() context.Context { return tx.ctx }
 
+// Version identifies the committed state a read transaction sees, when the
+// engine can tell: two read transactions of one DB with the same version
+// see the same data (bbolt: the id of the newest committed write, which
+// every commit advances). ok is false for a write transaction and for
+// engines that cannot tell.
+func (tx *Tx) Version() (v uint64, ok bool) {
+	if e, can := tx.t.(interface{ version() (uint64, bool) }); can {
+		return e.version()
+	}
+	return 0, false
+}
+
 // Writable reports whether the transaction may write.
 func (tx *Tx) Writable() bool { return tx.t.writable() }
 

@@ -214,3 +214,27 @@ func TestTabsFitEightAt80(t *testing.T) {
 		t.Errorf("a click on the Watch tab is not on it: %q", got)
 	}
 }
+
+// fit's printable-ASCII shortcut draws exactly what the grapheme-aware path
+// draws: the same cells, the same truncation with its ellipsis.
+func TestFitPlainMatchesGraphemes(t *testing.T) {
+	slow := func(s string, w int, right bool) string {
+		sw := ansi.StringWidth(s)
+		if sw > w {
+			return ansi.Truncate(s, w, "…")
+		}
+		if right {
+			return strings.Repeat(" ", w-sw) + s
+		}
+		return s + strings.Repeat(" ", w-sw)
+	}
+	for _, s := range []string{"", "a", "maria.lopez@example.com", "Summit Cardiology Associates", "LOCKED active", "~!@#$%^&*()_+ {}|"} {
+		for w := 1; w <= 30; w++ {
+			for _, right := range []bool{false, true} {
+				if got, want := fit(s, w, right), slow(s, w, right); got != want {
+					t.Fatalf("fit(%q, %d, %v) = %q, want %q", s, w, right, got, want)
+				}
+			}
+		}
+	}
+}
