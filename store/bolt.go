@@ -205,8 +205,21 @@ func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
 		return db.bolt.Update(func(btx *bolt.Tx) error {
 			if db.bulk != nil {
 				db.bulk.pend.reset()
-				bt = &bulkTx{boltTx: boltTx{btx}, bl: db.bulk, pend: &db.bulk.pend}
-				return fn(bt)
+				bt = &bulkTx{boltTx: boltTx{btx}, bl: db.bulk, pend: &db.bulk.pend, pipe: newPipe(btx, db.path)}
+				// The writer stops before bbolt commits or rolls back,
+				// whatever fn did (a panic too).
+				stopped := false
+				defer func() {
+					if !stopped {
+						_ = bt.pipe.stop()
+					}
+				}()
+				err := fn(bt)
+				stopped = true
+				if serr := bt.pipe.stop(); err == nil {
+					err = serr
+				}
+				return err
 			}
 			return fn(boltTx{btx})
 		})

@@ -131,6 +131,7 @@ type bulkTx struct {
 	boltTx
 	bl   *bulkLoad
 	pend *pending
+	pipe *pipe // the writer of the buckets bbolt is given at once
 	buf  []byte
 }
 
@@ -148,6 +149,15 @@ func (t *bulkTx) lookup(b Bucket, key []byte) ([]byte, bool) {
 func (t *bulkTx) get(b Bucket, key []byte) ([]byte, error) {
 	sk, ok := t.lookup(b, key)
 	if !ok {
+		if v, deleted, ok := t.pipe.lookup(b, key); ok {
+			if deleted {
+				return nil, ErrNotFound
+			}
+			return bytes.Clone(v), nil
+		}
+		if err := t.pipe.barrier(); err != nil {
+			return nil, err
+		}
 		return t.boltTx.get(b, key)
 	}
 	if i, _ := t.pend.find(sk); i >= 0 && !t.pend.ents[i].gone {
@@ -159,15 +169,8 @@ func (t *bulkTx) get(b Bucket, key []byte) ([]byte, error) {
 func (t *bulkTx) put(b Bucket, key, value []byte) error {
 	sk, ok := t.lookup(b, key)
 	if !ok {
-		bb, err := t.bucket(b)
-		if err != nil {
-			return err
-		}
-		bb.FillPercent = 1
-		if value == nil {
-			value = []byte{}
-		}
-		return bb.Put(key, value)
+		t.pipe.put(b, key, value, false)
+		return nil
 	}
 	t.pend.put(sk, value)
 	return nil
@@ -176,7 +179,8 @@ func (t *bulkTx) put(b Bucket, key, value []byte) error {
 func (t *bulkTx) del(b Bucket, key []byte) error {
 	sk, ok := t.lookup(b, key)
 	if !ok {
-		return t.boltTx.del(b, key)
+		t.pipe.put(b, key, nil, true)
+		return nil
 	}
 	if i, _ := t.pend.find(sk); i >= 0 {
 		t.pend.ents[i].gone = true
@@ -189,12 +193,18 @@ func (t *bulkTx) scan(b Bucket, prefix, start []byte, reverse bool, fn func(k, v
 	if _, ok := t.bl.deferred[b]; ok {
 		return fmt.Errorf("store: bulk load: scan of %s, which is written at FinishBulk", b)
 	}
+	if err := t.pipe.barrier(); err != nil {
+		return err
+	}
 	return t.boltTx.scan(b, prefix, start, reverse, fn)
 }
 
 func (t *bulkTx) count(b Bucket) (int, error) {
 	if _, ok := t.bl.deferred[b]; ok {
 		return 0, fmt.Errorf("store: bulk load: count of %s, which is written at FinishBulk", b)
+	}
+	if err := t.pipe.barrier(); err != nil {
+		return 0, err
 	}
 	return t.boltTx.count(b)
 }
@@ -203,7 +213,36 @@ func (t *bulkTx) drop(b Bucket) error {
 	if _, ok := t.bl.deferred[b]; ok {
 		return fmt.Errorf("store: bulk load: drop of %s, which is written at FinishBulk", b)
 	}
+	if err := t.pipe.stop(); err != nil { // the sequences too: a drop takes its own
+		return err
+	}
 	return t.boltTx.drop(b)
+}
+
+func (t *bulkTx) nextSeq(b Bucket) (uint64, error) { return t.pipe.nextSeq(b) }
+
+func (t *bulkTx) sequence(b Bucket) (uint64, error) {
+	if n, ok := t.pipe.seqs[b]; ok {
+		return n, nil
+	}
+	if err := t.pipe.barrier(); err != nil {
+		return 0, err
+	}
+	return t.boltTx.sequence(b)
+}
+
+func (t *bulkTx) setSequence(b Bucket, n uint64) error {
+	if err := t.pipe.stop(); err != nil {
+		return err
+	}
+	return t.boltTx.setSequence(b, n)
+}
+
+func (t *bulkTx) buckets() ([]Bucket, error) {
+	if err := t.pipe.stop(); err != nil {
+		return nil, err
+	}
+	return t.boltTx.buckets()
 }
 
 // committed hands the transaction's deferred entries to the sorter.
