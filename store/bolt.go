@@ -205,7 +205,7 @@ func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
 		return db.bolt.Update(func(btx *bolt.Tx) error {
 			if db.bulk != nil {
 				db.bulk.pend.reset()
-				bt = &bulkTx{boltTx: boltTx{btx}, bl: db.bulk, pend: &db.bulk.pend, pipe: newPipe(btx, db.path)}
+				bt = &bulkTx{boltTx: boltTx{btx}, bl: db.bulk, pend: db.bulk.pend, pipe: newPipe(btx, db.path)}
 				// The writer stops before bbolt commits or rolls back,
 				// whatever fn did (a panic too).
 				stopped := false
@@ -225,7 +225,7 @@ func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
 		})
 	})
 	if err == nil && bt != nil {
-		err = bt.committed()
+		bt.committed()
 	}
 	if err == nil {
 		db.changes.Add(1)

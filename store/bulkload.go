@@ -42,12 +42,12 @@ type bulkLoad struct {
 	// mu holds one bulk transaction from its start to the hand-over of its
 	// deferred entries (after bbolt's commit), so pend is never shared.
 	mu   sync.Mutex
-	pend pending // the deferred entries of the transaction in progress
+	pend *pending // the deferred entries of the transaction in progress
 }
 
 func newBulkLoad(path string, deferred []Bucket) *bulkLoad {
 	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs")}
-	bl.pend.seed = maphash.MakeSeed()
+	bl.pend = &pending{seed: maphash.MakeSeed()}
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {
 			bl.deferred[b] = byte(len(bl.names))
@@ -246,16 +246,8 @@ func (t *bulkTx) buckets() ([]Bucket, error) {
 }
 
 // committed hands the transaction's deferred entries to the sorter.
-func (t *bulkTx) committed() error {
-	p := t.pend
-	for i := range p.ents {
-		if !p.ents[i].gone {
-			if err := t.bl.sorter.add(p.key(i), p.value(i)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+func (t *bulkTx) committed() {
+	t.bl.pend = t.bl.sorter.take(t.pend)
 }
 
 // bulkTxBytes bounds one transaction of FinishBulk: large enough that

@@ -69,6 +69,9 @@ func TestBulkLoadDeferredBucketsLandSorted(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatal(err)
 	}
+	if err := db.eng.(*boltDB).bulk.sorter.sync(); err != nil {
+		t.Fatal(err)
+	}
 	if runs, _ := filepath.Glob(path + ".runs/run-*"); len(runs) < 2 {
 		t.Fatalf("want the entries spilled to several runs, got %d", len(runs))
 	}

@@ -18,17 +18,26 @@ import (
 // them back in key order: up to runBytes in memory, sorted and written to a
 // run file beside the database whenever they pass it, all runs merged at the
 // end. Memory stays bounded however large the load; the runs cost one write
-// and one read of the deferred entries. A run is sorted and written by a
-// goroutine of its own while the load goes on (the machine's second core),
-// one run at a time, its buffers then reused for the run after next.
+// and one read of the deferred entries. The gathering, sorting and writing
+// run in a goroutine of their own (the machine's second core): a committed
+// transaction hands its entries over (take) and goes on.
 type sorter struct {
 	dir   string
 	limit int // bytes kept in memory before a spill (runBytes)
 	cur   runBuf
-	spare runBuf     // the buffers of the run last spilled, once it is written
-	spill chan error // the run being spilled, nil when none
 	runs  []string
 	bytes int64 // keys and values added, in all
+	// The worker: in brings it entries (or asks where it is), free hands
+	// the transactions' buffers back, done closes when it ends with err.
+	in   chan sortMsg
+	free chan *pending
+	done chan struct{}
+	err  error
+}
+
+type sortMsg struct {
+	p   *pending   // a committed transaction's entries, or nil
+	ack chan error // if set, told the worker's error once p is in
 }
 
 // runBuf is a run in memory: its entries' bytes and the entries.
@@ -47,9 +56,8 @@ type sortEnt struct {
 	klen, vlen uint32
 }
 
-// runBytes bounds the entries a sorter keeps in memory (twice over while a
-// run is spilled).
-const runBytes = 16 << 20
+// runBytes bounds the entries a sorter keeps in memory.
+const runBytes = 32 << 20
 
 func newSorter(dir string) *sorter { return &sorter{dir: dir, limit: runBytes} }
 
@@ -59,13 +67,83 @@ func prefix16(k []byte) [2]uint64 {
 	return [2]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
 }
 
+// take hands a committed transaction's deferred entries to the worker and
+// returns a buffer for the next transaction's.
+func (s *sorter) take(p *pending) *pending {
+	if s.in == nil {
+		s.in, s.free, s.done = make(chan sortMsg, 2), make(chan *pending, 2), make(chan struct{})
+		go s.work()
+	}
+	s.in <- sortMsg{p: p}
+	select {
+	case q := <-s.free:
+		return q
+	default:
+		return &pending{seed: p.seed}
+	}
+}
+
+// sync waits until the worker has gathered everything handed to it and
+// returns its error.
+func (s *sorter) sync() error {
+	if s.in == nil {
+		return nil
+	}
+	ack := make(chan error)
+	s.in <- sortMsg{ack: ack}
+	return <-ack
+}
+
+// finish ends the worker and returns its error.
+func (s *sorter) finish() error {
+	if s.in != nil {
+		close(s.in)
+		<-s.done
+		s.in = nil
+	}
+	return s.err
+}
+
+func (s *sorter) work() {
+	defer close(s.done)
+	var err error
+	for m := range s.in {
+		if m.p != nil {
+			if err == nil {
+				err = s.addAll(m.p)
+			}
+			select {
+			case s.free <- m.p:
+			default:
+			}
+		}
+		if m.ack != nil {
+			m.ack <- err
+		}
+	}
+	s.err = err
+}
+
+// addAll adds a transaction's entries, in the order first written, but
+// those it deleted.
+func (s *sorter) addAll(p *pending) error {
+	for i := range p.ents {
+		if !p.ents[i].gone {
+			if err := s.add(p.key(i), p.value(i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (s *sorter) add(k, v []byte) error {
 	r := &s.cur
 	r.ents = append(r.ents, sortEnt{pre: prefix16(k), off: len(r.arena), klen: uint32(len(k)), vlen: uint32(len(v))})
 	r.arena = append(append(r.arena, k...), v...)
 	s.bytes += int64(len(k) + len(v))
 	if len(r.arena) >= s.limit {
-		return s.startSpill()
+		return s.spill()
 	}
 	return nil
 }
@@ -94,37 +172,20 @@ func (r *runBuf) sort() {
 	})
 }
 
-// waitSpill waits for the run being spilled, if any, and takes its buffers
-// back.
-func (s *sorter) waitSpill() error {
-	if s.spill == nil {
-		return nil
-	}
-	err := <-s.spill
-	s.spill = nil
-	return err
-}
-
-// startSpill hands the entries in memory to a goroutine that sorts them and
-// writes them to a new run file, after the run before it is written.
-func (s *sorter) startSpill() error {
+// spill sorts the entries in memory and writes them to a new run file.
+func (s *sorter) spill() error {
 	if len(s.cur.ents) == 0 {
 		return nil
-	}
-	if err := s.waitSpill(); err != nil {
-		return err
 	}
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return err
 	}
 	name := filepath.Join(s.dir, fmt.Sprintf("run-%04d", len(s.runs)))
 	s.runs = append(s.runs, name)
-	run := s.cur
-	s.cur = runBuf{arena: s.spare.arena[:0], ents: s.spare.ents[:0]}
-	s.spare = run
-	done := make(chan error, 1)
-	s.spill = done
-	go func() { done <- run.write(name) }()
+	if err := s.cur.write(name); err != nil {
+		return err
+	}
+	s.cur.arena, s.cur.ents = s.cur.arena[:0], s.cur.ents[:0]
 	return nil
 }
 
@@ -155,8 +216,8 @@ func (r *runBuf) write(name string) (err error) {
 
 // close drops the runs.
 func (s *sorter) close() {
-	_ = s.waitSpill()
-	s.cur, s.spare = runBuf{}, runBuf{}
+	_ = s.finish()
+	s.cur = runBuf{}
 	removeRuns(s.dir)
 }
 
@@ -241,10 +302,9 @@ func (h *mergeHeap) Pop() any {
 
 // merge sorts what is in memory and opens every run for the merge.
 func (s *sorter) merge() (*mergeIter, error) {
-	if err := s.waitSpill(); err != nil {
+	if err := s.finish(); err != nil {
 		return nil, err
 	}
-	s.spare = runBuf{}
 	s.cur.sort()
 	it := &mergeIter{}
 	var srcs []source
