@@ -84,6 +84,9 @@ func plainHostName(d string) bool {
 
 // foldText is NFC, lower case, NFC again (lower-casing can decompose).
 func foldText(s string) string {
+	if isPlainASCII(s) { // NFC leaves ASCII as it is
+		return strings.ToLower(s)
+	}
 	return norm.NFC.String(strings.ToLower(norm.NFC.String(s)))
 }
 

@@ -139,10 +139,9 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 	if err := tx.t.put(c.Entries, U64(seq), appendEntry(seq, head.hash[:], hash[:], data)); err != nil {
 		return 0, err
 	}
-	head.seq, head.hash = seq, hash
-	if err := tx.t.put(c.Meta, c.headKey(), encodeHead(chainHead{Seq: seq, Hash: string(hash[:])})); err != nil {
-		return 0, err
-	}
+	// The head is written once, as the transaction ends (or before anything
+	// reads or writes where it lives): settleHeads.
+	head.seq, head.hash, head.dirty = seq, hash, true
 	tx.t.announce(seq)
 	return seq, nil
 }
@@ -150,9 +149,25 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 // txHead is a chain's head as a transaction last wrote or read it: Append
 // reads it once a transaction, not at every entry.
 type txHead struct {
-	c    Chain
-	seq  uint64
-	hash [sha256.Size * 2]byte
+	c     Chain
+	seq   uint64
+	hash  [sha256.Size * 2]byte
+	dirty bool // appended to since the head was last written
+}
+
+// settleHeads writes the heads appended to of the chains whose head lives
+// in bucket name ("": every chain's).
+func (tx *Tx) settleHeads(name Bucket) error {
+	for i := range tx.heads {
+		h := &tx.heads[i]
+		if h.dirty && (name == "" || h.c.Meta == name) {
+			if err := tx.t.put(h.c.Meta, h.c.headKey(), encodeHead(chainHead{Seq: h.seq, Hash: string(h.hash[:])})); err != nil {
+				return err
+			}
+			h.dirty = false
+		}
+	}
+	return nil
 }
 
 // chainHead is c's head, remembered for the rest of the transaction; nil
@@ -185,13 +200,15 @@ func (tx *Tx) chainHead(c Chain) (*txHead, error) {
 
 // forgetHeads drops the heads remembered for the chains whose head a write
 // to (name, key) may change (key nil: the whole bucket).
-func (tx *Tx) forgetHeads(name Bucket, key []byte) {
+func (tx *Tx) forgetHeads(name Bucket, key []byte) error {
 	for _, h := range tx.heads {
 		if h.c.Meta == name && (key == nil || string(key) == string(h.c.headKey())) {
+			err := tx.settleHeads("")
 			tx.heads = nil
-			return
+			return err
 		}
 	}
+	return nil
 }
 
 // appendOdd appends after a head whose hash is not hex (a damaged or edited

@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"path/filepath"
 	"testing"
 )
@@ -66,5 +68,50 @@ func TestChainHeadReadsEitherLayout(t *testing.T) {
 		if err != nil || got != (chainHead{Seq: 42, Hash: "00ff"}) {
 			t.Errorf("%s read as %+v, %v", raw, got, err)
 		}
+	}
+}
+
+// R29: a chain's head is written once as the transaction ends, but the
+// transaction itself (its length, a read of the head, a scan of where it
+// lives) always sees the head of the entries it appended, and so does the
+// next transaction.
+func TestChainHeadWrittenOnceSeenAtOnce(t *testing.T) {
+	db := openTemp(t)
+	err := db.Update(func(tx *Tx) error {
+		for i := range 3 {
+			if _, err := testChain.Append(tx, map[string]int{"i": i}); err != nil {
+				return err
+			}
+			if n := testChain.Len(tx); n != uint64(i+1) {
+				return fmt.Errorf("length %d after %d appends", n, i+1)
+			}
+		}
+		seen := 0
+		err := tx.Scan(testChain.Meta, nil, nil, false, func(k, v []byte) (bool, error) {
+			if string(k) == string(testChain.headKey()) && strings.HasPrefix(string(v), `{"seq":3,`) {
+				seen++
+			}
+			return true, nil
+		})
+		if err == nil && seen != 1 {
+			err = fmt.Errorf("a scan saw the head of 3 entries %d times", seen)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *Tx) error {
+		if _, err := testChain.Append(tx, "four"); err != nil {
+			return err
+		}
+		n, err := testChain.Verify(tx)
+		if err == nil && n != 4 {
+			err = fmt.Errorf("verified %d entries, want 4", n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -165,7 +165,13 @@ func (db *DB) UpdateContext(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.eng.update(ctx, func(t engineTx) error { return fn(&Tx{ctx: ctx, t: t}) })
+	return db.eng.update(ctx, func(t engineTx) error {
+		tx := &Tx{ctx: ctx, t: t}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.settleHeads("")
+	})
 }
 
 // Context is the context the transaction runs under.
@@ -187,7 +193,14 @@ func (tx *Tx) Version() (v uint64, ok bool) {
 func (tx *Tx) Writable() bool { return tx.t.writable() }
 
 // GetRaw returns a copy of the value at key, or ErrNotFound.
-func (tx *Tx) GetRaw(name Bucket, key []byte) ([]byte, error) { return tx.t.get(name, key) }
+func (tx *Tx) GetRaw(name Bucket, key []byte) ([]byte, error) {
+	if len(tx.heads) > 0 {
+		if err := tx.settleHeads(name); err != nil {
+			return nil, err
+		}
+	}
+	return tx.t.get(name, key)
+}
 
 // PutRaw stores value at key.
 func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
@@ -198,7 +211,9 @@ func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
 		return fmt.Errorf("store: empty key in %s", name)
 	}
 	if len(tx.heads) > 0 {
-		tx.forgetHeads(name, key)
+		if err := tx.forgetHeads(name, key); err != nil {
+			return err
+		}
 	}
 	return tx.t.put(name, key, value)
 }
@@ -209,7 +224,9 @@ func (tx *Tx) Delete(name Bucket, key []byte) error {
 		return fmt.Errorf("store: delete from %s in a read-only transaction", name)
 	}
 	if len(tx.heads) > 0 {
-		tx.forgetHeads(name, key)
+		if err := tx.forgetHeads(name, key); err != nil {
+			return err
+		}
 	}
 	return tx.t.del(name, key)
 }
@@ -229,11 +246,23 @@ func (tx *Tx) NextSeq(name Bucket) (uint64, error) {
 // (shorter first on a common prefix) on every engine. k and v are valid only
 // during fn.
 func (tx *Tx) Scan(name Bucket, prefix, start []byte, reverse bool, fn func(k, v []byte) (bool, error)) error {
+	if len(tx.heads) > 0 {
+		if err := tx.settleHeads(name); err != nil {
+			return err
+		}
+	}
 	return tx.t.scan(name, prefix, start, reverse, fn)
 }
 
 // Count returns the number of keys in the bucket.
-func (tx *Tx) Count(name Bucket) (int, error) { return tx.t.count(name) }
+func (tx *Tx) Count(name Bucket) (int, error) {
+	if len(tx.heads) > 0 {
+		if err := tx.settleHeads(name); err != nil {
+			return 0, err
+		}
+	}
+	return tx.t.count(name)
+}
 
 // DropBucket removes a bucket, its keys and its sequence (schema migrations);
 // a bucket that is not there is fine.
@@ -242,13 +271,20 @@ func (tx *Tx) DropBucket(name Bucket) error {
 		return fmt.Errorf("store: drop %s in a read-only transaction", name)
 	}
 	if len(tx.heads) > 0 {
-		tx.forgetHeads(name, nil)
+		if err := tx.forgetHeads(name, nil); err != nil {
+			return err
+		}
 	}
 	return tx.t.drop(name)
 }
 
 // Buckets lists the buckets that hold keys or a sequence.
-func (tx *Tx) Buckets() ([]Bucket, error) { return tx.t.buckets() }
+func (tx *Tx) Buckets() ([]Bucket, error) {
+	if err := tx.settleHeads(""); err != nil {
+		return nil, err
+	}
+	return tx.t.buckets()
+}
 
 // Sequence is the bucket's sequence: the last number NextSeq gave (0 for none).
 func (tx *Tx) Sequence(name Bucket) (uint64, error) { return tx.t.sequence(name) }
