@@ -188,7 +188,7 @@ func checkLocalPart(local, email string) error {
 		return refuseWith("R9", "the email "+excerpt(email)+" holds compatibility characters (full-width or styled letters) that look like others",
 			"Ask the person to spell their address.")
 	}
-	if mixedScript(local) {
+	if !isPlainASCII(local) && mixedScript(local) { // ASCII letters are all Latin
 		return refuseWith("R9", "the email "+excerpt(email)+" mixes letters of different scripts (a look-alike address)",
 			"Ask the person to spell their address; letters from two alphabets are refused.")
 	}
@@ -231,6 +231,9 @@ func checkDomain(ascii, email string) error {
 }
 
 func isIPAddress(s string) bool {
+	if !strings.Contains(s, ":") && strings.Trim(s, "0123456789.[]") != "" {
+		return false // neither IPv6 (colons) nor IPv4 (digits and dots): no parse
+	}
 	_, err := netip.ParseAddr(strings.Trim(s, "[]"))
 	return err == nil
 }
@@ -246,6 +249,9 @@ func atext(c byte) bool {
 // bidi controls, the BOM), variation selectors, other default-ignorables, and
 // any space.
 func invisible(r rune) bool {
+	if r < utf8.RuneSelf { // ASCII: the controls, the space and DEL
+		return r <= ' ' || r == 0x7f
+	}
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) ||
 		unicode.Is(unicode.Zs, r) || unicode.Is(unicode.Variation_Selector, r) ||
 		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) ||

@@ -2,8 +2,10 @@ package accounts
 
 import (
 	"math/rand/v2"
+	"net/netip"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -166,5 +168,23 @@ func TestDomainToASCIIAsIDNA(t *testing.T) {
 	}
 	if taken < 1000 {
 		t.Fatalf("only %d plain host names tried", taken)
+	}
+}
+
+// R9: the short cuts for ASCII (invisible characters, address literals)
+// answer as the full checks do.
+func TestASCIIShortCutsAsFullChecks(t *testing.T) {
+	for r := rune(0); r < utf8.RuneSelf; r++ {
+		full := unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) || unicode.Is(unicode.Zs, r) ||
+			unicode.Is(unicode.Variation_Selector, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+		if invisible(r) != full {
+			t.Errorf("invisible(%q) = %v, want %v", r, !full, full)
+		}
+	}
+	for _, s := range []string{"example.com", "1.2.3.4", "[1.2.3.4]", "::1", "[::1]", "fe80::1%eth0", "1.2.3", "01.2.3.4", "a1.2.3.4", "1.2.3.4a", "[::ffff:1.2.3.4]", ""} {
+		_, err := netip.ParseAddr(strings.Trim(s, "[]"))
+		if isIPAddress(s) != (err == nil) {
+			t.Errorf("isIPAddress(%q) = %v, ParseAddr says %v", s, isIPAddress(s), err)
+		}
 	}
 }
