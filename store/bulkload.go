@@ -43,11 +43,12 @@ type bulkLoad struct {
 	// deferred entries (after bbolt's commit), so pend is never shared.
 	mu   sync.Mutex
 	pend *pending // the deferred entries of the transaction in progress
+	read [256]bool
 }
 
 func newBulkLoad(path string, deferred []Bucket) *bulkLoad {
 	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs")}
-	bl.pend = &pending{seed: maphash.MakeSeed()}
+	bl.pend = newPending(maphash.MakeSeed(), &bl.read)
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {
 			bl.deferred[b] = byte(len(bl.names))
@@ -62,24 +63,34 @@ func newBulkLoad(path string, deferred []Bucket) *bulkLoad {
 // again by a 64-bit hash of the sort key (a map of strings would allocate a
 // string for every key and hash it again at every lookup). Its memory is
 // reused from one transaction to the next.
+//
+// Only the entries of buckets the load has read (a get or a delete: say, a
+// login looked up) are indexed as they are written; the others (the search
+// words, written and never read back) are only appended, and the sorter's
+// goroutine collapses any key such a transaction wrote twice (the last
+// write wins), off the transaction's path.
 type pending struct {
 	seed  maphash.Seed
+	read  *[256]bool // the deferred buckets (by index) the load has read
 	arena []byte
 	ents  []pendEnt
 	index map[uint64]int32 // hash of a sort key -> its entry (the newest with that hash)
+	loose int              // entries not indexed
 }
 
 type pendEnt struct {
 	koff, klen, voff, vlen uint32
 	next                   int32 // the next entry whose key has the same hash, or -1
-	gone                   bool  // deleted in this transaction
+	gone                   bool  // deleted in this transaction, or written again
+	loose                  bool  // not in the index
+}
+
+func newPending(seed maphash.Seed, read *[256]bool) *pending {
+	return &pending{seed: seed, read: read, index: map[uint64]int32{}}
 }
 
 func (p *pending) reset() {
-	p.arena, p.ents = p.arena[:0], p.ents[:0]
-	if p.index == nil {
-		p.index = map[uint64]int32{}
-	}
+	p.arena, p.ents, p.loose = p.arena[:0], p.ents[:0], 0
 	clear(p.index)
 }
 
@@ -93,8 +104,13 @@ func (p *pending) value(i int) []byte {
 	return p.arena[e.voff : e.voff+e.vlen]
 }
 
-// find is the entry of sort key sk, or -1, and sk's hash.
+// find is the entry of sort key sk, or -1, and sk's hash. Its bucket is
+// indexed from now on.
 func (p *pending) find(sk []byte) (int, uint64) {
+	if !p.read[sk[0]] {
+		p.read[sk[0]] = true
+		p.indexLoose(sk[0])
+	}
 	h := maphash.Bytes(p.seed, sk)
 	i, ok := p.index[h]
 	for ok && i >= 0 {
@@ -106,9 +122,41 @@ func (p *pending) find(sk []byte) (int, uint64) {
 	return -1, h
 }
 
+// indexLoose indexes the entries of bucket b written so far, the later of
+// two with one key taking the place of the earlier.
+func (p *pending) indexLoose(b byte) {
+	for i := range p.ents {
+		e := &p.ents[i]
+		if !e.loose || p.arena[e.koff] != b {
+			continue
+		}
+		e.loose = false
+		p.loose--
+		sk := p.key(i)
+		h := maphash.Bytes(p.seed, sk)
+		head, ok := p.index[h]
+		if !ok {
+			head = -1
+		}
+		for j := head; j >= 0; j = p.ents[j].next {
+			if !p.ents[j].gone && bytes.Equal(p.key(int(j)), sk) {
+				p.ents[j].gone = true // written again: this one counts
+			}
+		}
+		e.next = head
+		p.index[h] = int32(i)
+	}
+}
+
 func (p *pending) put(sk, v []byte) {
-	i, h := p.find(sk)
 	voff := uint32(len(p.arena))
+	if !p.read[sk[0]] {
+		p.arena = append(append(p.arena, sk...), v...)
+		p.ents = append(p.ents, pendEnt{koff: voff, klen: uint32(len(sk)), voff: voff + uint32(len(sk)), vlen: uint32(len(v)), next: -1, loose: true})
+		p.loose++
+		return
+	}
+	i, h := p.find(sk)
 	if i >= 0 {
 		p.arena = append(p.arena, v...)
 		e := &p.ents[i]
@@ -123,6 +171,36 @@ func (p *pending) put(sk, v []byte) {
 	p.arena = append(p.arena, v...)
 	p.ents = append(p.ents, pendEnt{koff: voff, klen: uint32(len(sk)), voff: voff + uint32(len(sk)), vlen: uint32(len(v)), next: next})
 	p.index[h] = int32(len(p.ents) - 1)
+}
+
+// collapse marks gone every loose entry whose key a later loose entry
+// wrote again (the sorter's goroutine, before it takes the entries).
+func (p *pending) collapse() {
+	if p.loose == 0 {
+		return
+	}
+	seen := make(map[uint64]int32, p.loose) // hash -> a later entry with it
+	next := make([]int32, len(p.ents))      // the next later entry with the same hash
+	for i := len(p.ents) - 1; i >= 0; i-- {
+		e := &p.ents[i]
+		if !e.loose {
+			continue
+		}
+		sk := p.key(i)
+		h := maphash.Bytes(p.seed, sk)
+		j, ok := seen[h]
+		if !ok {
+			j = -1
+		}
+		for k := j; k >= 0; k = next[k] {
+			if bytes.Equal(p.key(int(k)), sk) {
+				e.gone = true
+				break
+			}
+		}
+		next[i] = j
+		seen[h] = int32(i)
+	}
 }
 
 // bulkTx is a write transaction of a bulk load: puts fill pages, and the

@@ -164,3 +164,48 @@ func TestBulkLoadRefusesWhatItCannotAnswer(t *testing.T) {
 		t.Fatalf("FinishBulk of a key written twice: %v", err)
 	}
 }
+
+// A key a bulk transaction writes twice lands once, with the later value,
+// whether or not the transaction reads its bucket (the buckets never read
+// are collapsed by the sorter's goroutine, the others as they are written).
+func TestBulkLoadLaterWriteWins(t *testing.T) {
+	db, _ := openBulk(t, "words", "logins")
+	err := db.Update(func(tx *Tx) error {
+		for _, kv := range [][2]string{{"dup", "1"}, {"other", "x"}, {"dup", "2"}} {
+			if err := tx.PutRaw("words", []byte(kv[0]), []byte(kv[1])); err != nil {
+				return err
+			}
+			if err := tx.PutRaw("logins", []byte(kv[0]), []byte(kv[1])); err != nil {
+				return err
+			}
+		}
+		// Reading logins now indexes what was written to it so far.
+		if v, err := tx.GetRaw("logins", []byte("dup")); err != nil || string(v) != "2" {
+			return fmt.Errorf("logins dup read as %q, %v; want 2", v, err)
+		}
+		if err := tx.PutRaw("logins", []byte("dup"), []byte("3")); err != nil {
+			return err
+		}
+		return tx.PutRaw("words", []byte("dup"), []byte("3"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.FinishBulk(nil); err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(func(tx *Tx) error {
+		for _, b := range []Bucket{"words", "logins"} {
+			if v, err := tx.GetRaw(b, []byte("dup")); err != nil || string(v) != "3" {
+				return fmt.Errorf("%s dup = %q, %v; want 3", b, v, err)
+			}
+			if n, err := tx.Count(b); err != nil || n != 2 {
+				return fmt.Errorf("%s holds %d keys, %v; want 2", b, n, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -79,7 +79,7 @@ func (s *sorter) take(p *pending) *pending {
 	case q := <-s.free:
 		return q
 	default:
-		return &pending{seed: p.seed}
+		return newPending(p.seed, p.read)
 	}
 }
 
@@ -127,6 +127,7 @@ func (s *sorter) work() {
 // addAll adds a transaction's entries, in the order first written, but
 // those it deleted.
 func (s *sorter) addAll(p *pending) error {
+	p.collapse()
 	for i := range p.ents {
 		if !p.ents[i].gone {
 			if err := s.add(p.key(i), p.value(i)); err != nil {
