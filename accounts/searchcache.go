@@ -66,6 +66,7 @@ func (sl *searchLists) word(b store.Bucket, kinds []byte, term string) *gatherin
 		return own
 	}
 	if kept := sl.lookup(key); kept != nil {
+		kept.base = kept.cost
 		sl.own[key] = kept
 		return kept
 	}
@@ -83,6 +84,7 @@ func (sl *searchLists) word(b store.Bucket, kinds []byte, term string) *gatherin
 			if start.done {
 				g.i, g.next = 1, nil
 			}
+			g.base = g.cost
 		}
 	}
 	sl.own[key] = g
@@ -103,26 +105,40 @@ func (sl *searchLists) lookup(key string) *gathering {
 	return sl.kept.lists[key].clone()
 }
 
-// keep hands this search's gatherings to the next search, in place of
-// those kept before: consecutive keys share words, and an older query's
-// lists would rarely serve again.
+// keep hands this search's gatherings to the next search, with those kept
+// before for its terms that it did not use (a page filled at rank 1 leaves
+// a term's rank-2 list for the next key): consecutive keys share words,
+// and an older query's other lists would rarely serve again.
 func (sl *searchLists) keep() {
 	if sl.kept == nil {
 		return
 	}
 	lists, ids := map[string]*gathering{}, 0
-	for key, g := range sl.own {
+	add := func(key string, g *gathering) {
 		if (g.cost > 0 || g.done) && ids+len(g.ids) <= cacheIDs {
-			lists[key] = g.clone()
+			lists[key] = g
 			ids += len(g.ids)
 		}
+	}
+	terms := map[string]bool{}
+	for key, g := range sl.own {
+		add(key, g.clone())
+		terms[g.term] = true
 	}
 	w := sl.kept
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if sl.version >= w.version {
-		w.version, w.lists = sl.version, lists
+	if sl.version < w.version {
+		return // a newer state is kept already
 	}
+	if sl.version == w.version {
+		for key, g := range w.lists {
+			if lists[key] == nil && terms[g.term] {
+				add(key, g) // never advanced in place: shared as it is
+			}
+		}
+	}
+	w.version, w.lists = sl.version, lists
 }
 
 // clone copies g (nil: nil), so that advancing the copy leaves g as it is.

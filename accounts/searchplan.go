@@ -129,7 +129,9 @@ func (sp searchSpace) eachCandidate(tx *store.Tx, m *matcher, rank int, scope, a
 		i, _ := slices.BinarySearch(cands, pos+1)
 		density := float64(found+1) / float64(checked+1)
 		left := min(float64(len(cands)-i), float64(max(need, 1))/density)
-		narrowed, err := p.narrow(int(min(float64(checked), left) * docCheckCost))
+		// At first as many keys as a few batches of checks: a list about to
+		// be complete should not wait for the checks to catch up with it.
+		narrowed, err := p.narrow(int(min(float64(max(checked, 4*checkBatch)), left) * docCheckCost))
 		if err != nil {
 			return err
 		}
@@ -332,7 +334,7 @@ func (p *plan) narrow(upto int) (bool, error) {
 	var words, members []*gathering
 	for _, g := range p.useful {
 		switch {
-		case g.done || g.cost >= upto || slices.Contains(words, g) || slices.Contains(members, g):
+		case g.done || g.spent() >= upto || slices.Contains(words, g) || slices.Contains(members, g):
 		case g.bucket == p.sp.members:
 			members = append(members, g)
 		default:
@@ -387,12 +389,14 @@ func (p *plan) race(gs []*gathering, upto int) (*gathering, error) {
 		share := p.budget/len(gs) + 1
 		moved := false
 		for _, g := range gs {
-			limit := g.cost + min(max(round-g.cost, 0), share)
+			// What this search spends counts (a list kept from the last
+			// search, or started from rank 1's, has read part of its range).
+			limit := g.cost + min(max(round-g.spent(), 0), share)
 			if upto >= 0 {
-				limit = min(limit, upto)
+				limit = min(limit, g.base+upto)
 			}
 			if best != nil {
-				limit = min(limit, best.cost) // no further than the rarest so far
+				limit = min(limit, g.base+best.spent()) // no further than the rarest so far
 			}
 			before := g.cost
 			if err := g.advance(p.tx, limit); err != nil {
@@ -400,7 +404,7 @@ func (p *plan) race(gs []*gathering, upto int) (*gathering, error) {
 			}
 			p.budget -= g.cost - before
 			moved = moved || g.cost > before
-			if g.done && (best == nil || g.cost < best.cost) {
+			if g.done && (best == nil || g.spent() < best.spent()) {
 				best = g
 			}
 		}
@@ -422,16 +426,21 @@ type gathering struct {
 	next     []byte // the key to resume at in it (nil: its start)
 	ids      []uint64
 	cost     int // keys read
+	base     int // of which read before this search (kept, or rank 1's)
 	done     bool
+	term     string // the word's (a word gathering's), for the lists kept
 }
 
 func wordGathering(b store.Bucket, kinds []byte, term string) *gathering {
-	g := &gathering{bucket: b}
+	g := &gathering{bucket: b, term: term}
 	for _, k := range kinds {
 		g.prefixes = append(g.prefixes, append([]byte{k}, term...))
 	}
 	return g
 }
+
+// spent is what the gathering has cost this search.
+func (g *gathering) spent() int { return g.cost - g.base }
 
 // advance reads on until the gathering has cost upto keys or is complete;
 // complete, its ids are sorted and without repeats.
