@@ -70,6 +70,9 @@ func tokenize(s string) []string {
 // each chunk between spaces run together when punctuation splits it, so
 // O'Brien is found by "o brien" and by "obrien", Mary-Jane by "maryjane".
 func nameWords(s string) []string {
+	if isPlainASCII(s) {
+		return nameWordsASCII(strings.ToLower(s))
+	}
 	var out []string
 	for _, chunk := range strings.Fields(fold(s)) {
 		if isASCIIWord(chunk) { // most are: one part, the chunk itself
@@ -84,6 +87,54 @@ func nameWords(s string) []string {
 	}
 	return dedupe(out)
 }
+
+// nameWordsASCII is nameWords of folded ASCII text (fold is ToLower there),
+// in one pass and without allocating but for the list: the same chunks
+// between spaces (strings.Fields), the same parts of runs of letters and
+// digits (isWordRune), the same parts run together.
+func nameWordsASCII(s string) []string {
+	out := make([]string, 0, 4)
+	for i := 0; i < len(s); {
+		for i < len(s) && asciiSpace(s[i]) {
+			i++
+		}
+		start := i
+		for i < len(s) && !asciiSpace(s[i]) {
+			i++
+		}
+		chunk := s[start:i]
+		if chunk == "" {
+			break
+		}
+		if isASCIIWord(chunk) {
+			out = append(out, chunk)
+			continue
+		}
+		first := len(out)
+		for j := 0; j < len(chunk); {
+			for j < len(chunk) && !asciiAlnum(chunk[j]) {
+				j++
+			}
+			st := j
+			for j < len(chunk) && asciiAlnum(chunk[j]) {
+				j++
+			}
+			if j > st {
+				out = append(out, chunk[st:j])
+			}
+		}
+		if len(out)-first > 1 {
+			out = append(out, strings.Join(out[first:], ""))
+		}
+	}
+	return dedupe(out)
+}
+
+// asciiSpace is unicode.IsSpace for an ASCII byte.
+func asciiSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }
+
+// asciiAlnum is isWordRune for an ASCII byte.
+func asciiAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
 // searchTerms are the words of a query that a match must all have: folded,
 // without repeats, and without a term that merely prefixes (or, for a

@@ -41,9 +41,11 @@ func normalizeLogin(s string) string {
 	}
 	domain := s[at+1:]
 	if ascii, err := domainToASCII(domain); err == nil && ascii != "" {
-		domain = strings.ToLower(ascii)
+		if lower := strings.ToLower(ascii); lower != domain {
+			return s[:at+1] + lower
+		}
 	}
-	return s[:at+1] + domain
+	return s
 }
 
 // domainToASCII is emailProfile.ToASCII(d). A host name already in the

@@ -509,3 +509,32 @@ func TestSearchPractices(t *testing.T) {
 		}
 	}
 }
+
+// Search words of ASCII names are cut in one pass (nameWordsASCII) exactly
+// as the general code cuts them: spaces, punctuation inside a chunk, the
+// parts run together, repeats dropped.
+func TestNameWordsASCIIAsGeneral(t *testing.T) {
+	general := func(s string) []string {
+		var out []string
+		for _, chunk := range strings.Fields(fold(s)) {
+			parts := strings.FieldsFunc(chunk, func(r rune) bool { return !isWordRune(r) })
+			out = append(out, parts...)
+			if len(parts) > 1 {
+				out = append(out, strings.Join(parts, ""))
+			}
+		}
+		return dedupe(out)
+	}
+	rng := mrand.New(mrand.NewPCG(9, 10))
+	pieces := []string{"a", "B", "z", "9", " ", "  ", "\t", "\n", "\v", "'", "-", ".", "_", "@", "Mary", "o'brien", "x"}
+	for range 50000 {
+		var s string
+		for range rng.IntN(8) {
+			s += pieces[rng.IntN(len(pieces))]
+		}
+		got, want := nameWordsASCII(strings.ToLower(s)), general(s)
+		if !slices.Equal(got, want) && (len(got) > 0 || len(want) > 0) {
+			t.Fatalf("%q: %q, want %q", s, got, want)
+		}
+	}
+}

@@ -131,7 +131,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 	}
 	s.demo.Store(&info)
 
-	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), given: make(map[uint64]uint32, opts.Practices*64),
+	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), given: make(map[uint64]uint32, opts.Practices*128),
 		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d))}
 	now := s.Now()
 	for start := 0; start < opts.Practices; start += perTx {
