@@ -134,7 +134,9 @@ func nameWordsASCII(s string) []string {
 func asciiSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }
 
 // asciiAlnum is isWordRune for an ASCII byte.
-func asciiAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func asciiAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // searchTerms are the words of a query that a match must all have: folded,
 // without repeats, and without a term that merely prefixes (or, for a
