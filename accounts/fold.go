@@ -63,6 +63,23 @@ func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 
 // tokenize splits text into folded search words: runs of letters and digits.
 func tokenize(s string) []string {
+	if isPlainASCII(s) { // the runs of ASCII letters and digits, lower-cased
+		s = strings.ToLower(s)
+		out := make([]string, 0, 4)
+		for j := 0; j < len(s); {
+			for j < len(s) && !asciiAlnum(s[j]) {
+				j++
+			}
+			st := j
+			for j < len(s) && asciiAlnum(s[j]) {
+				j++
+			}
+			if j > st {
+				out = append(out, s[st:j])
+			}
+		}
+		return dedupe(out)
+	}
 	return dedupe(strings.FieldsFunc(fold(s), func(r rune) bool { return !isWordRune(r) }))
 }
 

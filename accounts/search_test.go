@@ -510,8 +510,8 @@ func TestSearchPractices(t *testing.T) {
 	}
 }
 
-// Search words of ASCII names are cut in one pass (nameWordsASCII) exactly
-// as the general code cuts them: spaces, punctuation inside a chunk, the
+// Search words of ASCII names (and tokens of ASCII text) are cut in one
+// pass (nameWordsASCII, tokenize) exactly as the general code cuts them: spaces, punctuation inside a chunk, the
 // parts run together, repeats dropped.
 func TestNameWordsASCIIAsGeneral(t *testing.T) {
 	general := func(s string) []string {
@@ -535,6 +535,11 @@ func TestNameWordsASCIIAsGeneral(t *testing.T) {
 		got, want := nameWordsASCII(strings.ToLower(s)), general(s)
 		if !slices.Equal(got, want) && (len(got) > 0 || len(want) > 0) {
 			t.Fatalf("%q: %q, want %q", s, got, want)
+		}
+		got = tokenize(s)
+		want = dedupe(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !isWordRune(r) }))
+		if !slices.Equal(got, want) && (len(got) > 0 || len(want) > 0) {
+			t.Fatalf("tokenize(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ package jsonenc
 import (
 	"encoding/base64"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -83,12 +84,27 @@ func String(dst []byte, s string) []byte {
 // false for a time it refuses (a year outside 0-9999, an offset of 24 hours
 // or more), for which the caller falls back to encoding/json and its error.
 func Time(dst []byte, t time.Time) ([]byte, bool) {
+	// A transaction writes many records of one time (its clock's now):
+	// the last time written is kept with its text.
+	if c := lastTime.Load(); c != nil && c.t == t {
+		return append(dst, c.text...), true
+	}
 	out, err := t.AppendText(append(dst, '"'))
 	if err != nil {
 		return dst, false
 	}
-	return append(out, '"'), true
+	out = append(out, '"')
+	lastTime.Store(&timeText{t: t, text: string(out[len(dst):])})
+	return out, true
 }
+
+// timeText is a time and its JSON text.
+type timeText struct {
+	t    time.Time
+	text string
+}
+
+var lastTime atomic.Pointer[timeText]
 
 // Uint appends n.
 func Uint(dst []byte, n uint64) []byte { return strconv.AppendUint(dst, n, 10) }
