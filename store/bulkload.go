@@ -58,6 +58,17 @@ func newBulkLoad(path string, deferred []Bucket) *bulkLoad {
 	return bl
 }
 
+// index is the index of deferred bucket b: a look through a handful of
+// names, cheaper than hashing b for a map at every write.
+func (bl *bulkLoad) index(b Bucket) (byte, bool) {
+	for i, n := range bl.names {
+		if n == b {
+			return byte(i), true
+		}
+	}
+	return 0, false
+}
+
 // pending holds the deferred buckets' writes of one transaction until it
 // commits, in the order first written: keys and values in one arena, found
 // again by a 64-bit hash of the sort key (a map of strings would allocate a
@@ -216,7 +227,7 @@ type bulkTx struct {
 // lookup is the sort key of (b, key) in a buffer of the transaction's, for
 // reading pending without allocating; ok false when b is not deferred.
 func (t *bulkTx) lookup(b Bucket, key []byte) ([]byte, bool) {
-	i, ok := t.bl.deferred[b]
+	i, ok := t.bl.index(b)
 	if !ok {
 		return nil, false
 	}
@@ -268,7 +279,7 @@ func (t *bulkTx) del(b Bucket, key []byte) error {
 }
 
 func (t *bulkTx) scan(b Bucket, prefix, start []byte, reverse bool, fn func(k, v []byte) (bool, error)) error {
-	if _, ok := t.bl.deferred[b]; ok {
+	if _, ok := t.bl.index(b); ok {
 		return fmt.Errorf("store: bulk load: scan of %s, which is written at FinishBulk", b)
 	}
 	if err := t.pipe.barrier(); err != nil {
@@ -278,7 +289,7 @@ func (t *bulkTx) scan(b Bucket, prefix, start []byte, reverse bool, fn func(k, v
 }
 
 func (t *bulkTx) count(b Bucket) (int, error) {
-	if _, ok := t.bl.deferred[b]; ok {
+	if _, ok := t.bl.index(b); ok {
 		return 0, fmt.Errorf("store: bulk load: count of %s, which is written at FinishBulk", b)
 	}
 	if err := t.pipe.barrier(); err != nil {
@@ -288,7 +299,7 @@ func (t *bulkTx) count(b Bucket) (int, error) {
 }
 
 func (t *bulkTx) drop(b Bucket) error {
-	if _, ok := t.bl.deferred[b]; ok {
+	if _, ok := t.bl.index(b); ok {
 		return fmt.Errorf("store: bulk load: drop of %s, which is written at FinishBulk", b)
 	}
 	if err := t.pipe.stop(); err != nil { // the sequences too: a drop takes its own
