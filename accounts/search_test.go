@@ -455,6 +455,61 @@ func TestSearchKeptListsFollowChanges(t *testing.T) {
 	}
 }
 
+// Consoles typing at once share the kept word lists (searchcache.go): each
+// key still gets the answer it gets alone (run with -race: the lists are
+// shared, never written to).
+func TestSearchKeptListsShared(t *testing.T) {
+	defer func(n int) { docSample = n }(docSample)
+	docSample = 0 // gather word lists even in a small world
+	w := buildSearchWorld(t, 12)
+	var queries []string
+	for i, u := range w.users {
+		if i%7 == 0 {
+			queries = append(queries, strings.ToLower(u.Name), strings.ToLower(u.Email[:min(len(u.Email), 6)]))
+		}
+	}
+	queries = queries[:min(len(queries), 24)]
+	typed := func(q string) (keys []string) {
+		for n := 1; n <= len(q); n++ {
+			keys = append(keys, q[:n])
+		}
+		return keys
+	}
+	want := map[string][]Hit{}
+	for _, q := range queries {
+		for _, k := range typed(q) {
+			rows, err := w.s.Users(UserQuery{Search: k, Limit: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[k] = rowHits(rows)
+		}
+	}
+	errs := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for i := range queries {
+				for _, k := range typed(queries[(i+g*5)%len(queries)]) {
+					rows, err := w.s.Users(UserQuery{Search: k, Limit: 20})
+					if err == nil && !slices.Equal(rowHits(rows), want[k]) {
+						err = fmt.Errorf("%q: %v, alone %v", k, head(rowHits(rows)), head(want[k]))
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // A renamed user is found by the new name only; a schema-1 file is
 // reindexed when opened.
 func TestSearchFollowsChanges(t *testing.T) {

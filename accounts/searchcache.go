@@ -28,7 +28,7 @@ const cacheIDs = 1 << 21
 type wordLists struct {
 	mu      sync.Mutex
 	version uint64
-	lists   map[string]*gathering // by listKey; never advanced in place
+	lists   map[string]*gathering // by listKey; never advanced in place (lookup copies)
 }
 
 // searchLists are the gatherings of one search: its own, and those kept.
@@ -102,7 +102,13 @@ func (sl *searchLists) lookup(key string) *gathering {
 	if sl.kept.version != sl.version {
 		return nil
 	}
-	return sl.kept.lists[key].clone()
+	g := sl.kept.lists[key]
+	if g != nil && g.done {
+		// A complete list is only ever read: its ids are shared.
+		c := *g
+		return &c
+	}
+	return g.clone()
 }
 
 // keep hands this search's gatherings to the next search, with those kept
@@ -122,7 +128,7 @@ func (sl *searchLists) keep() {
 	}
 	terms := map[string]bool{}
 	for key, g := range sl.own {
-		add(key, g.clone())
+		add(key, g) // this search is over: nothing advances it any more
 		terms[g.term] = true
 	}
 	w := sl.kept
