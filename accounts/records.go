@@ -65,9 +65,10 @@ func (t *txn) requester(login string) (User, error) {
 	u, err := userByLogin(t.tx, login)
 	if err == nil {
 		if t.requesters == nil {
-			t.requesters = map[string]User{}
+			t.requesters, t.requesterIDs = map[string]User{}, map[uint64]bool{}
 		}
 		t.requesters[login] = u
+		t.requesterIDs[u.ID] = true
 	}
 	return u, err
 }
@@ -118,10 +119,13 @@ func (t *txn) putUser(old *User, u User) error {
 	if err := store.Put(tx, bUsers, store.U64(u.ID), u); err != nil {
 		return err
 	}
-	for login, r := range t.requesters {
-		if r.ID == u.ID {
-			delete(t.requesters, login)
+	if t.requesterIDs[u.ID] { // remembered as a requester: forget them
+		for login, r := range t.requesters {
+			if r.ID == u.ID {
+				delete(t.requesters, login)
+			}
 		}
+		delete(t.requesterIDs, u.ID)
 	}
 	if err := t.indexUser(old, u); err != nil {
 		return err

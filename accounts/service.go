@@ -162,8 +162,9 @@ type txn struct {
 	// batch of practices) asks for again and again: a practice as of its
 	// last write here, and requesters by login until their record is
 	// written. See practice and requester in records.go.
-	practices  map[uint64]Practice
-	requesters map[string]User
+	practices    map[uint64]Practice
+	requesters   map[string]User
+	requesterIDs map[uint64]bool // the ids in requesters (putUser looks here first)
 }
 
 // update runs fn as one write transaction at the service's time. Locks whose
