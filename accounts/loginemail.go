@@ -3,6 +3,7 @@ package accounts
 import (
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,6 +35,19 @@ var emailProfile = idna.Lookup
 // folds the same way without the IDNA step. Plain ASCII addresses fold to
 // their lower case, as they always did, so older indexes stay valid.
 func normalizeLogin(s string) string {
+	// One action folds the same login several times over (checked, looked
+	// up, indexed): the last one folded is kept with its form.
+	if last := lastLogin.Load(); last != nil && last[0] == s {
+		return last[1]
+	}
+	out := normalizeLoginOnce(s)
+	lastLogin.Store(&[2]string{s, out})
+	return out
+}
+
+var lastLogin atomic.Pointer[[2]string]
+
+func normalizeLoginOnce(s string) string {
 	s = foldText(strings.TrimSpace(s))
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 {
