@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"latchkey/tui/common"
@@ -235,6 +236,24 @@ func TestFitPlainMatchesGraphemes(t *testing.T) {
 					t.Fatalf("fit(%q, %d, %v) = %q, want %q", s, w, right, got, want)
 				}
 			}
+		}
+	}
+}
+
+// A table row drawn as its style's escape sequences around the text is
+// byte for byte what lipgloss draws, for the styles rows use.
+func TestLineStylesMatchRender(t *testing.T) {
+	st := common.New(nil, "alice").Styles
+	lines := []string{"", "plain row", "  Jiří Johnson  jirij@example.com  Summit Cardiolo…  —  active", "tab\there", "two\nlines", "›  x"}
+	ls := lineStyles{}
+	for i, style := range []lipgloss.Style{st.Row, st.Selected, st.Locked, st.TableHeader} {
+		for _, l := range lines {
+			if got, want := ls.render(i, style, l), style.Render(l); got != want {
+				t.Fatalf("style %d, %q: %q, lipgloss %q", i, l, got, want)
+			}
+		}
+		if !ls[i].wraps {
+			t.Errorf("style %d is not drawn as its escape sequences", i)
 		}
 	}
 }

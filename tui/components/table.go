@@ -201,6 +201,7 @@ func (t Table) View(row func(i int) Row) string {
 	}
 	b.WriteString(st.TableHeader.Render(fit("  "+strings.Join(head, " "), t.width, false)))
 	end := min(t.offset+t.visible(), t.n)
+	wraps := lineStyles{}
 	for i := t.offset; i < end; i++ {
 		r := row(i)
 		cells := make([]string, 0, len(t.cols))
@@ -215,15 +216,16 @@ func (t Table) View(row func(i int) Row) string {
 			cells = append(cells, fit(cell, ws[j], col.Right))
 		}
 		marker := "  "
+		var key any = "row"
 		style := st.Row
 		if r.Style != nil {
-			style = *r.Style
+			key, style = r.Style, *r.Style
 		}
 		if i == t.cursor {
-			marker, style = "› ", st.Selected
+			marker, key, style = "› ", "selected", st.Selected
 		}
 		b.WriteByte('\n')
-		b.WriteString(style.Render(fit(marker+strings.Join(cells, " "), t.width, false)))
+		b.WriteString(wraps.render(key, style, fit(marker+strings.Join(cells, " "), t.width, false)))
 	}
 	return b.String()
 }
@@ -254,6 +256,39 @@ func fit(s string, w int, right bool) string {
 		return pad + s
 	}
 	return s + pad
+}
+
+// lineStyles renders one line in a style as the style's escape sequences
+// around it, found once per style and frame: lipgloss's Render measures
+// the line's graphemes for alignment and margins even when the style has
+// none (a frame's rows were a tenth of a filter key's time at a million
+// users). Only for styles where that is exactly what Render writes.
+type lineStyles map[any]*lineStyle
+
+type lineStyle struct {
+	before, after string
+	wraps         bool // Render(s) is before+s+after for any one line s
+}
+
+// render draws line in style; key names the style within the frame.
+func (ls lineStyles) render(key any, style lipgloss.Style, line string) string {
+	w := ls[key]
+	if w == nil {
+		w = &lineStyle{}
+		const probe = "a b\u00e9\u2014x"
+		if style.GetWidth() == 0 && style.GetMaxWidth() == 0 && style.GetHeight() == 0 && style.GetMaxHeight() == 0 &&
+			style.GetTransform() == nil && !style.GetUnderline() && !style.GetStrikethrough() {
+			if out := style.Render(probe); strings.Count(out, probe) == 1 {
+				w.before, w.after, _ = strings.Cut(out, probe)
+				w.wraps = style.Render("z") == w.before+"z"+w.after
+			}
+		}
+		ls[key] = w
+	}
+	if !w.wraps || strings.ContainsAny(line, "\t\r\n") {
+		return style.Render(line)
+	}
+	return w.before + line + w.after
 }
 
 // plain reports whether s is printable ASCII only: one cell a byte.
