@@ -56,6 +56,18 @@ func (t *txn) practice(id uint64) (Practice, error) {
 	return p, err
 }
 
+// user is getUser, answered without decoding when it is the user this
+// transaction wrote last and their record holds nothing shared (no MFA
+// secret, code or enrolment: a plain value, so the copy handed out shares
+// nothing with it). A new user's setup email reads the user just created.
+func (t *txn) user(id uint64) (User, error) {
+	if u := t.lastUser; u.ID == id && id != 0 && u.MFA.Secret == nil && u.MFA.UsedSteps == nil &&
+		u.MFA.Challenge == nil && u.MFA.Pending == nil {
+		return u, nil
+	}
+	return getUser(t.tx, id)
+}
+
 // requester is userByLogin for the practice person who asked for an action,
 // remembered until putUser writes that person's record.
 func (t *txn) requester(login string) (User, error) {
@@ -119,6 +131,7 @@ func (t *txn) putUser(old *User, u User) error {
 	if err := store.Put(tx, bUsers, store.U64(u.ID), u); err != nil {
 		return err
 	}
+	t.lastUser = u
 	if t.requesterIDs[u.ID] { // remembered as a requester: forget them
 		for login, r := range t.requesters {
 			if r.ID == u.ID {

@@ -163,6 +163,7 @@ type txn struct {
 	// last write here, and requesters by login until their record is
 	// written. See practice and requester in records.go.
 	practices    map[uint64]Practice
+	lastUser     User // the user putUser wrote last (see user)
 	requesters   map[string]User
 	requesterIDs map[uint64]bool // the ids in requesters (putUser looks here first)
 }

@@ -36,7 +36,7 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 	var out User
 	var msg Message
 	err := func() error {
-		old, err := getUser(t.tx, userID)
+		old, err := t.user(userID)
 		if err != nil {
 			return err
 		}
