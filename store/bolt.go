@@ -84,6 +84,9 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 		// Only a bulk scratch file, written by this process and never
 		// reopened, skips it.
 		NoFreelistSync: opts.Bulk,
+		// A file opened read-only loads its freelist too, as a writable one
+		// does: a check reads pages through Tx.Page, which needs it.
+		PreLoadFreelist: opts.ReadOnly,
 	}
 	if len(opts.Defer) > 0 && strconv.IntSize == 64 {
 		// A bulk load grows the file from nothing to gigabytes; each time
