@@ -1,12 +1,12 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"os"
+	"slices"
 )
 
 // bbolt page layout: a 16-byte header (id, flags, count, overflow), then
@@ -41,7 +41,7 @@ func walkPages(ctx context.Context, path string) ([]uint64, error) {
 		return nil, fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
 	}
 	w := &pageWalker{f: f, meta: m, seen: make([]uint64, (m.highWater+63)/64), ctx: ctx}
-	if err := w.tree(m.root, 0); err != nil {
+	if err := w.walk(m.root); err != nil {
 		return nil, fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
 	}
 	reached := make([]uint64, 0, w.reached)
@@ -58,7 +58,8 @@ type pageWalker struct {
 	meta    metaPage
 	seen    []uint64 // a bit for every page reached (a map cost a fifth of the walk)
 	reached int      // pages reached, overflow pages included
-	buf     []byte   // a page-sized buffer for leaf pages, reused
+	buf     []byte   // the pages of one read, reused
+	next    []uint64 // the pages of the next level down, as found
 	ctx     context.Context
 }
 
@@ -71,27 +72,68 @@ func (w *pageWalker) mark(id uint64) (again bool) {
 	return again
 }
 
-// tree checks the page id and everything below it.
-func (w *pageWalker) tree(id uint64, depth int) error {
-	if depth > maxTreeDepth {
-		return fmt.Errorf("page %d: tree deeper than %d", id, maxTreeDepth)
+// walk checks the tree from root down, a level at a time: each level's
+// pages are read in file order, a run of neighbouring pages in one read
+// (a page at a time, in tree order, cost a system call each and most of
+// the walk's time).
+func (w *pageWalker) walk(root uint64) error {
+	level := []uint64{root}
+	for depth := 0; len(level) > 0; depth++ {
+		if depth > maxTreeDepth {
+			return fmt.Errorf("page %d: tree deeper than %d", level[0], maxTreeDepth)
+		}
+		slices.Sort(level)
+		w.next = w.next[:0]
+		for i := 0; i < len(level); {
+			n := 1
+			for i+n < len(level) && n < walkRun && level[i+n] == level[i]+uint64(n) {
+				n++
+			}
+			if err := w.run(level[i : i+n]); err != nil {
+				return err
+			}
+			i += n
+		}
+		level, w.next = w.next, level
 	}
-	if id < 2 || id >= w.meta.highWater {
-		return fmt.Errorf("page %d: outside the file's pages (2..%d)", id, w.meta.highWater)
+	return nil
+}
+
+// walkRun is the most pages one read of the walk takes.
+const walkRun = 64
+
+// run checks the pages ids, which follow one another in the file.
+func (w *pageWalker) run(ids []uint64) error {
+	for _, id := range ids {
+		if id < 2 || id >= w.meta.highWater {
+			return fmt.Errorf("page %d: outside the file's pages (2..%d)", id, w.meta.highWater)
+		}
 	}
+	size := w.meta.pageSize
+	need := uint64(len(ids)) * size
+	if uint64(len(w.buf)) < need {
+		w.buf = make([]byte, walkRun*size)
+	}
+	buf := w.buf[:need]
+	if n, err := w.f.ReadAt(buf, int64(ids[0]*size)); err != nil {
+		return fmt.Errorf("page %d: %v", ids[0]+uint64(n)/size, err)
+	}
+	for k, id := range ids {
+		if err := w.visit(id, buf[uint64(k)*size:uint64(k+1)*size]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// visit checks the page id, read into buf (its first page), and queues the
+// pages below it.
+func (w *pageWalker) visit(id uint64, buf []byte) error {
 	if w.mark(id) {
 		return fmt.Errorf("page %d: reached twice", id)
 	}
 	if w.reached%4096 == 1 {
 		report(w.ctx, Progress{Phase: "walking pages", Step: StepPages, Done: int64(w.reached), Total: int64(w.meta.highWater), Unit: "pages"})
-	}
-	// One read for the page; a second only for the pages that overflow it.
-	if uint64(len(w.buf)) < w.meta.pageSize {
-		w.buf = make([]byte, w.meta.pageSize)
-	}
-	buf := w.buf[:w.meta.pageSize]
-	if _, err := w.f.ReadAt(buf, int64(id*w.meta.pageSize)); err != nil {
-		return fmt.Errorf("page %d: %v", id, err)
 	}
 	overflow := uint64(binary.LittleEndian.Uint32(buf[12:]))
 	if binary.LittleEndian.Uint64(buf) != id {
@@ -110,32 +152,13 @@ func (w *pageWalker) tree(id uint64, depth int) error {
 		if _, err := w.f.ReadAt(buf, int64(id*w.meta.pageSize)); err != nil {
 			return fmt.Errorf("page %d: %v", id, err)
 		}
-	} else if holdsTrees(buf) {
-		// The pages below reuse w.buf: keep this one apart.
-		buf = bytes.Clone(buf)
 	}
-	return w.page(id, buf, depth)
-}
-
-// holdsTrees reports whether a page leads to other pages: a branch page, or a
-// leaf page holding a bucket.
-func holdsTrees(buf []byte) bool {
-	flags := binary.LittleEndian.Uint16(buf[8:])
-	if flags != leafPageFlag {
-		return true
-	}
-	count := int(binary.LittleEndian.Uint16(buf[10:]))
-	for i := 0; i < count && pageHeaderSize+(i+1)*elementSize <= len(buf); i++ {
-		if binary.LittleEndian.Uint32(buf[pageHeaderSize+i*elementSize:])&bucketLeafFlag != 0 {
-			return true
-		}
-	}
-	return false
+	return w.page(id, buf)
 }
 
 // page checks one page held in buf (a page of the file, or an inline
 // bucket's page inside a value).
-func (w *pageWalker) page(id uint64, buf []byte, depth int) error {
+func (w *pageWalker) page(id uint64, buf []byte) error {
 	if len(buf) < pageHeaderSize {
 		return fmt.Errorf("page %d: shorter than its header", id)
 	}
@@ -155,9 +178,7 @@ func (w *pageWalker) page(id uint64, buf []byte, depth int) error {
 			if at+pos+ksize > uint64(len(buf)) {
 				return fmt.Errorf("page %d: key %d out of bounds", id, i)
 			}
-			if err := w.tree(binary.LittleEndian.Uint64(el[8:]), depth+1); err != nil {
-				return err
-			}
+			w.next = append(w.next, binary.LittleEndian.Uint64(el[8:]))
 			continue
 		}
 		eflags := binary.LittleEndian.Uint32(el)
@@ -175,10 +196,8 @@ func (w *pageWalker) page(id uint64, buf []byte, depth int) error {
 			return fmt.Errorf("page %d: bucket %d header cut short", id, i)
 		}
 		if root := binary.LittleEndian.Uint64(value); root != 0 {
-			if err := w.tree(root, depth+1); err != nil {
-				return err
-			}
-		} else if err := w.page(id, value[bucketHeaderLen:], depth+1); err != nil {
+			w.next = append(w.next, root)
+		} else if err := w.page(id, value[bucketHeaderLen:]); err != nil {
 			return err
 		}
 	}
