@@ -13,16 +13,20 @@ func TestReviewBackgroundRestartWhileStopping(t *testing.T) {
 	svc, _ := demo(t, 3)
 	b := NewBackground(New(svc, Options{Seed: 1, PoolSize: 50}), RunOptions{})
 	b.Start()
+	b.mu.Lock()
+	first := b.done // closed when the first run is over, final check included
+	b.mu.Unlock()
 	stopped := make(chan struct{})
 	go func() { b.Stop(); close(stopped) }()
 	for b.Running() {
 		runtime.Gosched()
 	}
-	// Stop is now waiting for the first run's final check.
+	// Running turned false: a Start now may begin a second run, but only
+	// once the first is wholly over. (Stop itself may not have returned
+	// yet: it clears Running just before it does.)
 	b.Start()
 	select {
-	case <-stopped:
-		t.Log("first run finished before the restart; the race did not show this time")
+	case <-first:
 	default:
 		t.Error("Start launched a second run of the same Simulator while the first was still finishing")
 	}
