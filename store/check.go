@@ -56,12 +56,12 @@ func verifyChains(tx *Tx, chains []Chain) error {
 // newest committed state from disk); a file opened read-only has no writers
 // and is checked in a read transaction.
 //
-// Three passes, safest first: every page walked with plain file reads (a
-// damaged offset is an error, never a fault); every key and value read from
-// this goroutine, where a fault becomes an error (see guard); then bbolt's
-// own check — in a goroutine of its own, where a fault could not be caught,
-// but by then every page it reads has been read safely once — beside the
-// chains and the caller's invariants, on the second core.
+// Safest first: every page walked with plain file reads (a damaged offset
+// is an error, never a fault); every page the walk reached read once through
+// the map from this goroutine, where a fault becomes an error (touchPages,
+// under guard); then bbolt's own check — in a goroutine of its own, where a
+// fault could not be caught, but by then every page it reads has been read
+// safely once — beside the chains and the caller's invariants.
 func (db *boltDB) check(ctx context.Context, passes ...checkPass) error {
 	run := db.bolt.Update
 	if db.readOnly {
