@@ -212,7 +212,7 @@ func (t *txn) eligible(actor Actor, ar actionRule, rec record) (Eligibility, err
 		err = ar.State(t, actor, rec)
 	}
 	// A practice with nobody yet gets its owner at onboarding, asked by nobody (R2).
-	if err == nil && ar.Asker != nil && rec.practice != nil && practiceHasUsers(t.tx, rec.practice.ID) {
+	if err == nil && ar.Asker != nil && rec.practice != nil && t.practiceHasUsers(rec.practice.ID) {
 		var people []User
 		if people, err = t.askers(*ar.Asker, rec.practice.ID, rec.user); err == nil && len(people) == 0 {
 			err = refuseWith(ar.Asker.Rule, "nobody at "+rec.practice.Name+" may ask for this: only "+ar.Asker.Who,

@@ -201,3 +201,37 @@ func TestDemoCoversLifecycle(t *testing.T) {
 		t.Fatalf("live %d superseded %d open requests %d stats %+v", live, superseded, open, st)
 	}
 }
+
+// R2, R3: in the transaction that creates a practice (a demo's batch) its
+// first user must be its owner, and the next ones need a requester, as in
+// separate transactions: what the transaction knows of the practices it
+// created answers the first-user check without a scan.
+func TestFirstUserOfPracticeCreatedInTheSameTransaction(t *testing.T) {
+	s, _ := newTestService(t)
+	err := s.update(func(t1 *txn) error {
+		p, err := t1.createPractice(seedActor, "Fresh Dermatology", 5)
+		if err != nil {
+			return err
+		}
+		staff := NewUser{PracticeID: p.ID, Name: "Sam Staff", Kind: KindStaff, Email: "sam@fresh.example", EmailConfirm: "sam@fresh.example"}
+		if _, err := t1.createUser(seedActor, staff, Request{Reason: "first"}, StatusActive, Credential{Demo: true}); RuleOf(err) != "R2" {
+			t.Errorf("a first user who is not the owner: %v, want R2", err)
+		}
+		owner := NewUser{PracticeID: p.ID, Name: "Olive Owner", Kind: KindProvider, Roles: Roles{Owner: true, Admin: true},
+			Email: "olive@fresh.example", EmailConfirm: "olive@fresh.example"}
+		o, err := t1.createUser(seedActor, owner, Request{Reason: "onboarding"}, StatusActive, Credential{Demo: true})
+		if err != nil {
+			return err
+		}
+		second := owner
+		second.Name, second.Email, second.EmailConfirm = "Otto Owner", "otto@fresh.example", "otto@fresh.example"
+		if _, err := t1.createUser(seedActor, second, Request{Reason: "no requester"}, StatusActive, Credential{Demo: true}); err == nil {
+			t.Errorf("a second user added with no requester was accepted")
+		}
+		_, err = t1.createUser(seedActor, staff, Request{Requester: o.Login(), Reason: "hired"}, StatusActive, Credential{Demo: true})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

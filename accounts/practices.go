@@ -38,6 +38,10 @@ func (t *txn) createPractice(actor Actor, name string, purchased int) (Practice,
 	if err := t.putPractice(nil, p); err != nil {
 		return p, err
 	}
+	if t.fresh == nil {
+		t.fresh = map[uint64]bool{}
+	}
+	t.fresh[id] = false
 	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPracticeCreated,
 		Target: name, PracticeID: id, Outcome: OutcomeOK, Detail: strconv.Itoa(purchased) + " licenses purchased"})
 }

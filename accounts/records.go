@@ -208,6 +208,9 @@ func (t *txn) indexUser(old *User, u User) error {
 		if err := tx.PutRaw(ixPracticeUsers, practiceUserKey(u), nil); err != nil {
 			return err
 		}
+		if _, ok := t.fresh[u.PracticeID]; ok {
+			t.fresh[u.PracticeID] = true
+		}
 	}
 	if old != nil && old.PracticeID == u.PracticeID && old.Name == u.Name && old.Email == u.Email && old.Username == u.Username {
 		return nil // what userDoc reads is unchanged: so are the doc and words

@@ -166,6 +166,11 @@ type txn struct {
 	lastUser     User // the user putUser wrote last (see user)
 	requesters   map[string]User
 	requesterIDs map[uint64]bool // the ids in requesters (putUser looks here first)
+	// fresh holds the practices this transaction created, each with
+	// whether it has added a user to it since: a practice created here has
+	// no other users, so the check for a first user needs no scan (which,
+	// in a bulk load, would wait for every write sent to be applied).
+	fresh map[uint64]bool
 }
 
 // update runs fn as one write transaction at the service's time. Locks whose

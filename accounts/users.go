@@ -125,7 +125,7 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 // of a new practice, its owner, whom onboarding sets up. A practice admin
 // acting themselves is their own requester.
 func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) error {
-	if p.InUse == 0 && !practiceHasUsers(t.tx, p.ID) {
+	if p.InUse == 0 && !t.practiceHasUsers(p.ID) {
 		if !roles.Owner {
 			return refuseWith("R2", p.Name+" has no users yet: its first user is its owner, set up at onboarding",
 				"Add the practice's owner first (roles owner, and admin if they administer it).")
@@ -141,6 +141,15 @@ func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) erro
 	_, err := t.checkAsker(askAdd, p, req.Requester, nil, "owners, champions or admins",
 		req.Requester+" is not an owner, champion or admin of "+p.Name+": only they may have users added")
 	return err
+}
+
+// practiceHasUsers reports whether the practice has any user (of any
+// status): known without a scan for a practice this transaction created.
+func (t *txn) practiceHasUsers(practiceID uint64) bool {
+	if has, ok := t.fresh[practiceID]; ok {
+		return has
+	}
+	return practiceHasUsers(t.tx, practiceID)
 }
 
 func practiceHasUsers(tx *store.Tx, practiceID uint64) bool {
