@@ -51,13 +51,11 @@ func (m *App) Render() string {
 	tabBar := components.Tabs(c, m.tabTitles(), m.active, m.badges())
 	footer := m.footer.View(m.keyMap())
 	bodyH := max(c.Height-3-lipgloss.Height(footer), 3)
-	fill := lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH)
-
 	body := m.focused().View()
 	if d := m.dialogs.Whole(); d != nil {
 		body = d.View(c.Width, bodyH)
 	}
-	body = fill.Render(body)
+	body = fitLines(body, bodyH)
 	if boxes := m.dialogs.Boxes(); len(boxes) > 0 {
 		layers := []*lipgloss.Layer{lipgloss.NewLayer(body)}
 		for i, d := range boxes {
@@ -65,9 +63,26 @@ func (m *App) Render() string {
 			x, y := boxAt(c.Width, bodyH, dlg)
 			layers = append(layers, lipgloss.NewLayer(dlg).X(x).Y(y).Z(i+1))
 		}
-		body = fill.Render(lipgloss.NewCompositor(layers...).Render())
+		body = fitLines(lipgloss.NewCompositor(layers...).Render(), bodyH)
 	}
 	return strings.Join([]string{header, tabBar, body, m.flashLine(), footer}, "\n")
+}
+
+// fitLines makes s exactly h lines: cut below, blank lines added. It does
+// what a lipgloss style with Height and MaxHeight did here without measuring
+// every line's width (that style also padded each line to the widest, which
+// draws nothing: a frame starts blank), so a key's redraw does not spend a
+// millisecond on it.
+func fitLines(s string, h int) string {
+	n := strings.Count(s, "\n") + 1
+	if n > h {
+		cut := 0
+		for range h {
+			cut += strings.IndexByte(s[cut:], '\n') + 1
+		}
+		return s[:cut-1]
+	}
+	return s + strings.Repeat("\n", h-n)
 }
 
 // boxAt is where a floating dialog goes: centred in the body.

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -14,15 +15,24 @@ import (
 // Footer draws the keys that work here: the short list, or all of them when
 // full help is on.
 type Footer struct {
-	c    *common.Common
-	help help.Model
+	c     *common.Common
+	help  help.Model
+	drawn *drawnFooter
+}
+
+// drawnFooter is the last footer drawn and what it was drawn from: the keys
+// change only when the focus or a mode does, and measuring the short list
+// again at every key typed in a filter was a tenth of a redraw.
+type drawnFooter struct {
+	from string
+	out  string
 }
 
 // NewFooter returns a footer showing the short list.
 func NewFooter(c *common.Common) Footer {
 	h := help.New()
 	h.Styles = c.Styles.Help
-	return Footer{c: c, help: h}
+	return Footer{c: c, help: h, drawn: &drawnFooter{}}
 }
 
 // ToggleAll switches between the short list and all keys.
@@ -35,20 +45,49 @@ func (f Footer) ShowingAll() bool { return f.help.ShowAll }
 // is cut off on a narrow screen: the short list drops the least needed keys
 // (never ? all keys, q quit or esc), and full help stacks its columns.
 func (f Footer) View(km help.KeyMap) string {
+	w := f.c.Width
+	var groups [][]key.Binding
+	if f.help.ShowAll {
+		groups = km.FullHelp()
+	} else {
+		groups = [][]key.Binding{km.ShortHelp()}
+	}
+	from := footerSource(w, f.help.ShowAll, f.c.Styles.IsDark, groups)
+	if f.drawn != nil && f.drawn.from == from {
+		return f.drawn.out
+	}
 	f.help.Styles = f.c.Styles.Help
 	f.help.SetWidth(0) // measured here, never truncated by help
-	w := f.c.Width
 	var out string
 	if f.help.ShowAll {
-		out = f.fullView(km.FullHelp(), w)
+		out = f.fullView(groups, w)
 	} else {
-		out = f.shortView(km.ShortHelp(), w)
+		out = f.shortView(groups[0], w)
 	}
 	lines := strings.Split(out, "\n")
 	for i, l := range lines {
 		lines[i] = Fit(l, w)
 	}
-	return strings.Join(lines, "\n")
+	out = strings.Join(lines, "\n")
+	if f.drawn != nil {
+		*f.drawn = drawnFooter{from: from, out: out}
+	}
+	return out
+}
+
+// footerSource says everything a footer is drawn from: the width, the mode,
+// the theme and each binding's help and whether it is enabled.
+func footerSource(w int, all, dark bool, groups [][]key.Binding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %t %t", w, all, dark)
+	for _, g := range groups {
+		b.WriteByte('|')
+		for _, k := range g {
+			h := k.Help()
+			fmt.Fprintf(&b, "\x00%s\x01%s\x02%t", h.Key, h.Desc, k.Enabled())
+		}
+	}
+	return b.String()
 }
 
 // essential keys stay in the short list at any width.
