@@ -140,7 +140,9 @@ func (t *txn) appendEvent(e Event) error {
 	}
 	t.lastSeq = seq
 	if e.TargetID != 0 {
-		return t.tx.PutRaw(ixAuditUser, store.Key(store.U64(e.TargetID), store.U64(seq)), nil)
+		// Beside the user's record, in the leaf the action rewrites anyway
+		// (userevents.go).
+		return t.tx.PutRaw(bUsers, userEventKey(e.TargetID, seq), nil)
 	}
 	return nil
 }
@@ -169,13 +171,8 @@ func (s *Service) Audit(q AuditQuery) ([]Event, error) {
 	var out []Event
 	err := s.db.View(func(tx *store.Tx) error {
 		if q.UserID != 0 {
-			prefix := store.U64(q.UserID)
-			var start []byte
-			if q.Before > 0 {
-				start = store.Key(prefix, store.U64(q.Before-1))
-			}
-			return tx.Scan(ixAuditUser, prefix, start, true, func(k, _ []byte) (bool, error) {
-				en, err := auditChain.Get(tx, store.ParseU64(k[8:]))
+			return userEvents(tx, s.legacyEvents, q.UserID, q.Before, func(seq uint64) (bool, error) {
+				en, err := auditChain.Get(tx, seq)
 				if err != nil {
 					return false, err
 				}

@@ -6,13 +6,12 @@ import "latchkey/store"
 // whole meaning in the key and an empty value.
 const (
 	bPractices store.Bucket = "practices" // practiceID -> Practice
-	bUsers     store.Bucket = "users"     // userID -> User
+	bUsers     store.Bucket = "users"     // userID -> User, then userID|seq: the events about them (userevents.go)
 	bAudit     store.Bucket = "audit"     // seq -> chain entry of an Event
 
 	ixLogin         store.Bucket = "ix_login"          // normalized login -> userID
 	ixPracticeUsers store.Bucket = "ix_practice_users" // practiceID|userID
 	ixLockouts      store.Bucket = "ix_lockouts"       // unlockAt(unix ns)|userID: ordered by lift time
-	ixAuditUser     store.Bucket = "ix_audit_user"     // userID|seq
 	ixUserWords     store.Bucket = "ix_user_words"     // kind|word|0|userID: search words (see search.go)
 	ixUserDocs      store.Bucket = "ix_user_docs"      // userID -> practiceID and search words
 	ixPracticeName  store.Bucket = "ix_practice_name"  // word|0|practiceID (folded, see fold.go)
@@ -21,7 +20,9 @@ const (
 
 // schemaVersion is the layout this code writes; see store.EnsureSchema.
 // 2: folded search words with docs (search.go), replacing ix_search.
-const schemaVersion = 2
+// 3: a user's events listed beside their record (userevents.go); the
+// ix_audit_user of an older file is kept for its older events.
+const schemaVersion = 3
 
 // auditChain is the hash-chained audit trail (R29).
 var auditChain = store.Chain{Entries: bAudit, Meta: store.MetaBucket}

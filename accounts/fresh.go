@@ -32,16 +32,16 @@ func (s *Service) UserVersion(userID uint64) (uint64, error) {
 	var v uint64
 	err := s.db.View(func(tx *store.Tx) error {
 		var err error
-		v, err = userVersion(tx, userID)
+		v, err = userVersion(tx, s.legacyEvents, userID)
 		return err
 	})
 	return v, err
 }
 
-func userVersion(tx *store.Tx, userID uint64) (uint64, error) {
+func userVersion(tx *store.Tx, legacy bool, userID uint64) (uint64, error) {
 	var v uint64
-	err := tx.Scan(ixAuditUser, store.U64(userID), nil, true, func(k, _ []byte) (bool, error) {
-		v = store.ParseU64(k[8:])
+	err := userEvents(tx, legacy, userID, 0, func(seq uint64) (bool, error) {
+		v = seq
 		return false, nil
 	})
 	return v, err
@@ -55,23 +55,25 @@ func (t *txn) checkFresh(target *User, version uint64) error {
 		return nil
 	}
 	var changes []Event
-	err := t.tx.Scan(ixAuditUser, store.U64(target.ID), store.Key(store.U64(target.ID), store.U64(version+1)), false,
-		func(k, _ []byte) (bool, error) {
-			en, err := auditChain.Get(t.tx, store.ParseU64(k[8:]))
-			if err != nil {
-				return false, err
-			}
-			e, err := decodeEvent(en)
-			if err != nil {
-				return false, err
-			}
-			if !strings.HasPrefix(e.Outcome, "refused ") && e.Action != ActLoginFailed && e.Action != ActLoginRefused {
-				changes = append(changes, e)
-			}
-			return true, nil
-		})
-	if err != nil || len(changes) == 0 {
+	seqs, err := userEventsSince(t.tx, t.s.legacyEvents, target.ID, version)
+	if err != nil {
 		return err
+	}
+	for _, seq := range seqs {
+		en, err := auditChain.Get(t.tx, seq)
+		if err != nil {
+			return err
+		}
+		e, err := decodeEvent(en)
+		if err != nil {
+			return err
+		}
+		if !strings.HasPrefix(e.Outcome, "refused ") && e.Action != ActLoginFailed && e.Action != ActLoginRefused {
+			changes = append(changes, e)
+		}
+	}
+	if len(changes) == 0 {
+		return nil
 	}
 	fresh, err := getUser(t.tx, target.ID)
 	if err != nil {

@@ -88,13 +88,13 @@ func (s *Service) ClearMFAVerified(actor Actor, userID uint64, in ClearMFAReques
 		}
 		if in.Verification == 0 {
 			also := ""
-			if signals, err := riskOf(t.tx, old, t.now); err == nil && len(signals) > 0 {
+			if signals, err := riskOf(t.tx, t.s.legacyEvents, old, t.now); err == nil && len(signals) > 0 {
 				also = "; and because " + old.Login() + " is " + signalWords(signals) + ", a second operator must approve it too (R42)"
 			}
 			return refuseWith("R41", "a knowledge check ("+in.Check+") is recorded but never counts as verification: clearing MFA needs a passed code, app or approval check of the caller"+also,
 				"Start one with `latchkey verify start "+old.Login()+" --method code` (or app, approval), then clear with --verification ID.")
 		}
-		signals, err := riskOf(t.tx, old, t.now)
+		signals, err := riskOf(t.tx, t.s.legacyEvents, old, t.now)
 		if err != nil {
 			return err
 		}

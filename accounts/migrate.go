@@ -5,7 +5,15 @@ import "latchkey/store"
 // migrations bring an older file up to schemaVersion (store.EnsureSchema).
 var migrations = []store.Migration{
 	{From: 1, Run: reindexSearch},
+	{From: 2, Run: keepLegacyEvents},
 }
+
+// keepLegacyEvents (schema 2 to 3) moves nothing: the events already in
+// ix_audit_user stay there and are read after those listed beside each
+// user's record (userevents.go). Moving a million keys would rewrite every
+// page of the users tree in one transaction as the file opens; new events
+// go beside the records from now on.
+func keepLegacyEvents(*store.Tx) error { return nil }
 
 // reindexSearch (schema 1 to 2) rebuilds the search indexes with folded
 // words and docs (search.go): the old word index kept unfolded words and no
@@ -31,7 +39,10 @@ func reindexSearch(tx *store.Tx) error {
 	if err != nil {
 		return err
 	}
-	err = tx.Scan(bUsers, nil, nil, false, func(_, v []byte) (bool, error) {
+	err = tx.Scan(bUsers, nil, nil, false, func(k, v []byte) (bool, error) {
+		if !isUserKey(k) {
+			return true, nil
+		}
 		u, err := decode[User](v)
 		if err != nil {
 			return false, err

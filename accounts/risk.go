@@ -64,14 +64,15 @@ func (s *Service) Risk(userID uint64) ([]RiskSignal, error) {
 		if err != nil {
 			return err
 		}
-		out, err = riskOf(tx, u, now)
+		out, err = riskOf(tx, s.legacyEvents, u, now)
 		return err
 	})
 	return out, err
 }
 
 // riskOf computes u's signals at now.
-func riskOf(tx *store.Tx, u User, now time.Time) ([]RiskSignal, error) {
+// legacy: the file keeps older events in legacyAuditUser (userevents.go).
+func riskOf(tx *store.Tx, legacy bool, u User, now time.Time) ([]RiskSignal, error) {
 	out := []RiskSignal{}
 	if u.Roles.Owner || u.Roles.Admin {
 		var roles []string
@@ -85,8 +86,8 @@ func riskOf(tx *store.Tx, u User, now time.Time) ([]RiskSignal, error) {
 	}
 	var factor, email, reset, demoted *Event
 	var contacts []Event
-	err := tx.Scan(ixAuditUser, store.U64(u.ID), nil, true, func(k, _ []byte) (bool, error) {
-		en, err := auditChain.Get(tx, store.ParseU64(k[8:]))
+	err := userEvents(tx, legacy, u.ID, 0, func(seq uint64) (bool, error) {
+		en, err := auditChain.Get(tx, seq)
 		if err != nil {
 			return false, err
 		}

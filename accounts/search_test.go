@@ -150,7 +150,10 @@ func buildSearchWorld(t testing.TB, practices int) *searchWorld {
 		}); err != nil {
 			return err
 		}
-		return tx.Scan(bUsers, nil, nil, false, func(_, v []byte) (bool, error) {
+		return tx.Scan(bUsers, nil, nil, false, func(k, v []byte) (bool, error) {
+			if !isUserKey(k) {
+				return true, nil
+			}
 			u, err := decode[User](v)
 			w.users = append(w.users, u)
 			return true, err

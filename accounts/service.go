@@ -57,6 +57,9 @@ type Service struct {
 	searches  atomic.Uint64 // searches run, for handing their mapped pages back (searchpages.go)
 	userTable userTable     // each user's practice, for the search (searchtable.go)
 	wordLists wordLists     // word lists kept between searches (searchcache.go)
+	// legacyEvents: the file keeps the events of its schema 1 or 2 days in
+	// ix_audit_user (userevents.go).
+	legacyEvents bool
 
 	clockMu sync.Mutex // demo-clock advances land one at a time, in order
 	dummy   struct {
@@ -84,7 +87,11 @@ func New(db *store.DB, clock Clock, cfg Config) (*Service, error) {
 	if err := db.EnsureSchema(schemaVersion, migrations); err != nil {
 		return nil, err
 	}
-	s := &Service{db: db, clock: clock, cfg: cfg}
+	legacy, err := hasLegacyEvents(db)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{db: db, clock: clock, cfg: cfg, legacyEvents: legacy}
 	if err := s.loadDemo(); err != nil {
 		return nil, err
 	}

@@ -280,7 +280,10 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 					return keep(u)
 				})
 		}
-		return tx.Scan(bUsers, nil, store.U64(q.After+1), false, func(_, v []byte) (bool, error) {
+		return tx.Scan(bUsers, nil, store.U64(q.After+1), false, func(k, v []byte) (bool, error) {
+			if !isUserKey(k) {
+				return true, nil // an event of the user before (userevents.go)
+			}
 			u, err := decode[User](v)
 			if err != nil {
 				return false, err

@@ -186,7 +186,7 @@ func (s *Service) AnswerApproval(link string, approve bool) (VerificationView, e
 		if err != nil {
 			return err
 		}
-		if err := approverRefusal(t.tx, a, u, t.now); err != nil {
+		if err := approverRefusal(t.tx, t.s.legacyEvents, a, u, t.now); err != nil {
 			return err
 		}
 		action, result, to := ActVerifyApproved, "passed: approved by "+a.Name+" ("+v.ApproverRole+")", VerifyPassed

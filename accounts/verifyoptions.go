@@ -48,7 +48,7 @@ func (s *Service) VerifyOptions(userID uint64) ([]VerifyOption, error) {
 		}
 		err = tx.Scan(ixPracticeUsers, store.U64(u.PracticeID), nil, false, func(k, _ []byte) (bool, error) {
 			a, err := getUser(tx, store.ParseU64(k[8:]))
-			if err != nil || approverRefusal(tx, a, u, now) != nil {
+			if err != nil || approverRefusal(tx, s.legacyEvents, a, u, now) != nil {
 				return true, err
 			}
 			role := "admin"

@@ -186,7 +186,7 @@ func (t *txn) askApproval(v *Verification, u User, approverLogin string) (string
 		if a, err = userByLogin(t.tx, approverLogin); err != nil {
 			return "", err
 		}
-		if err := approverRefusal(t.tx, a, u, t.now); err != nil {
+		if err := approverRefusal(t.tx, t.s.legacyEvents, a, u, t.now); err != nil {
 			return "", err
 		}
 	} else if a, err = t.pickApprover(u); err != nil {
@@ -214,7 +214,7 @@ func (t *txn) askApproval(v *Verification, u User, approverLogin string) (string
 
 // approverRefusal says why a is not someone who can vouch for u (R41). The
 // cheap checks come first: pickers ask it of every colleague.
-func approverRefusal(tx *store.Tx, a, u User, now time.Time) error {
+func approverRefusal(tx *store.Tx, legacy bool, a, u User, now time.Time) error {
 	switch {
 	case a.ID == u.ID:
 		return refuse("R41", "the caller cannot approve their own verification: ask another owner or admin")
@@ -233,7 +233,7 @@ func approverRefusal(tx *store.Tx, a, u User, now time.Time) error {
 	// became the login email in the last 7 days may be an attacker's (and a
 	// link mailed to the old one must not outlive it, R7), and an account
 	// with a factor on the watch list may be in the wrong hands (R43).
-	signals, err := riskOf(tx, a, now)
+	signals, err := riskOf(tx, legacy, a, now)
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (t *txn) pickApprover(u User) (User, error) {
 	var owner, admin *User
 	err := t.tx.Scan(ixPracticeUsers, store.U64(u.PracticeID), nil, false, func(k, _ []byte) (bool, error) {
 		c, err := getUser(t.tx, store.ParseU64(k[8:]))
-		if err != nil || approverRefusal(t.tx, c, u, t.now) != nil {
+		if err != nil || approverRefusal(t.tx, t.s.legacyEvents, c, u, t.now) != nil {
 			return true, err
 		}
 		if c.Roles.Owner && owner == nil {

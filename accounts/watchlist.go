@@ -120,8 +120,8 @@ func openWatchOf(tx *store.Tx, userID uint64) (WatchEntry, bool, error) {
 func (t *txn) lastClear(u User) (Event, bool, error) {
 	var found Event
 	ok := false
-	err := t.tx.Scan(ixAuditUser, store.U64(u.ID), nil, true, func(k, _ []byte) (bool, error) {
-		en, err := auditChain.Get(t.tx, store.ParseU64(k[8:]))
+	err := userEvents(t.tx, t.s.legacyEvents, u.ID, 0, func(seq uint64) (bool, error) {
+		en, err := auditChain.Get(t.tx, seq)
 		if err != nil {
 			return false, err
 		}

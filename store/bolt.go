@@ -259,8 +259,11 @@ func (db *boltDB) guard(run func() error) (err error) {
 // FileStats are a bbolt file's page counts, for benchmarks and reports.
 type FileStats struct {
 	PagesWritten int64 // pages written by every commit since the file was opened
-	FreePages    int   // pages free in the file
-	PendingPages int   // pages freed by commits that readers may still see
+	// WriteTime is the time those commits spent writing and syncing pages
+	// (the rest of a commit is the caller's work and bbolt's in memory).
+	WriteTime    time.Duration
+	FreePages    int // pages free in the file
+	PendingPages int // pages freed by commits that readers may still see
 }
 
 // FileStats reports a bbolt file's page counts (ok false for other engines).
@@ -270,5 +273,6 @@ func (db *DB) FileStats() (FileStats, bool) {
 		return FileStats{}, false
 	}
 	st := b.bolt.Stats()
-	return FileStats{PagesWritten: st.TxStats.GetWrite(), FreePages: st.FreePageN, PendingPages: st.PendingPageN}, true
+	return FileStats{PagesWritten: st.TxStats.GetWrite(), WriteTime: st.TxStats.GetWriteTime(),
+		FreePages: st.FreePageN, PendingPages: st.PendingPageN}, true
 }
