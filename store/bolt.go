@@ -104,7 +104,7 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 	}
 	db = &boltDB{bolt: b, path: path, readOnly: opts.ReadOnly}
 	if len(opts.Defer) > 0 {
-		db.bulk = newBulkLoad(path, opts.Defer)
+		db.bulk = newBulkLoad(b, path, opts.Defer)
 		// A bulk load reads only the last pages of each bucket, but over a
 		// whole build they add up to much of the file: release them as it
 		// goes, so the build's memory is its heap.
@@ -148,7 +148,14 @@ func (db *boltDB) close() error {
 	}
 	return db.bolt.Close()
 }
-func (db *boltDB) sync() error { return db.bolt.Sync() }
+func (db *boltDB) sync() error {
+	if bl := db.bulk; bl != nil {
+		if err := bl.pipe.sync(); err != nil {
+			return err
+		}
+	}
+	return db.bolt.Sync()
+}
 
 // keepMappedSmall releases the file's mapped pages as a long read pass goes
 // (check; see keepMappedSmall in mapdrop_linux.go), each release inside a
@@ -193,47 +200,46 @@ func (db *boltDB) releaseMapped(over int64) {
 }
 
 func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
+	if bl := db.bulk; bl != nil {
+		// What the bulk load's transactions wrote, committed.
+		if err := bl.pipe.sync(); err != nil {
+			return err
+		}
+	}
 	return db.guard(func() error {
 		return db.bolt.View(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
 	})
 }
 
 func (db *boltDB) update(_ context.Context, fn func(engineTx) error) error {
-	var bt *bulkTx
 	if bl := db.bulk; bl != nil {
-		bl.mu.Lock()
-		defer bl.mu.Unlock()
+		return db.bulkUpdate(bl, fn)
 	}
 	err := db.guard(func() error {
-		return db.bolt.Update(func(btx *bolt.Tx) error {
-			if db.bulk != nil {
-				db.bulk.pend.reset()
-				bt = &bulkTx{boltTx: boltTx{btx}, bl: db.bulk, pend: db.bulk.pend, pipe: newPipe(btx, db.path)}
-				// The writer stops before bbolt commits or rolls back,
-				// whatever fn did (a panic too).
-				stopped := false
-				defer func() {
-					if !stopped {
-						_ = bt.pipe.stop()
-					}
-				}()
-				err := fn(bt)
-				stopped = true
-				if serr := bt.pipe.stop(); err == nil {
-					err = serr
-				}
-				return err
-			}
-			return fn(boltTx{btx})
-		})
+		return db.bolt.Update(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
 	})
-	if err == nil && bt != nil {
-		bt.committed()
-	}
 	if err == nil {
 		db.changes.Add(1)
 	}
 	return err
+}
+
+// bulkUpdate runs fn as a transaction of a bulk load (bulkpipe.go): its
+// writes go to the writer as fn makes them, and once fn returns and the
+// writer has applied them, the writer commits while the next one begins.
+func (db *boltDB) bulkUpdate(bl *bulkLoad, fn func(engineTx) error) error {
+	bl.mu.Lock()
+	defer bl.mu.Unlock()
+	bl.pend.reset()
+	bt := &bulkTx{bl: bl, pend: bl.pend, pipe: bl.pipe}
+	// The writer's transaction is rolled back whatever fn did (a panic too).
+	err := bl.pipe.end(db.guard(func() error { return fn(bt) }))
+	if err != nil {
+		return err
+	}
+	bt.committed()
+	db.changes.Add(1)
+	return nil
 }
 
 func (db *boltDB) changeCount() uint64   { return db.changes.Load() }

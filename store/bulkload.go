@@ -38,6 +38,7 @@ type bulkLoad struct {
 	deferred map[Bucket]byte // bucket -> its index in names
 	names    []Bucket
 	sorter   *sorter
+	pipe     *pipe // the writer of the other buckets, and their sequences
 	finished bool
 	// mu holds one bulk transaction from its start to the hand-over of its
 	// deferred entries (after bbolt's commit), so pend is never shared.
@@ -46,8 +47,8 @@ type bulkLoad struct {
 	read [256]bool
 }
 
-func newBulkLoad(path string, deferred []Bucket) *bulkLoad {
-	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs")}
+func newBulkLoad(db *bolt.DB, path string, deferred []Bucket) *bulkLoad {
+	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs"), pipe: newPipe(db, path)}
 	bl.pend = newPending(maphash.MakeSeed(), &bl.read)
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {
@@ -217,11 +218,20 @@ func (p *pending) collapse() {
 // bulkTx is a write transaction of a bulk load: puts fill pages, and the
 // deferred buckets' writes wait in pend until the transaction commits.
 type bulkTx struct {
-	boltTx
 	bl   *bulkLoad
 	pend *pending
 	pipe *pipe // the writer of the buckets bbolt is given at once
 	buf  []byte
+}
+
+func (t *bulkTx) writable() bool  { return true }
+func (t *bulkTx) announce(uint64) {}
+
+// bolt waits until the writer stands idle and returns its transaction, to
+// read through until the next write.
+func (t *bulkTx) bolt() (boltTx, error) {
+	btx, err := t.pipe.barrier()
+	return boltTx{btx}, err
 }
 
 // lookup is the sort key of (b, key) in a buffer of the transaction's, for
@@ -244,10 +254,14 @@ func (t *bulkTx) get(b Bucket, key []byte) ([]byte, error) {
 			}
 			return bytes.Clone(v), nil
 		}
-		if err := t.pipe.barrier(); err != nil {
+		if t.pipe.empty(b) {
+			return nil, ErrNotFound
+		}
+		bt, err := t.bolt()
+		if err != nil {
 			return nil, err
 		}
-		return t.boltTx.get(b, key)
+		return bt.get(b, key)
 	}
 	if i, _ := t.pend.find(sk); i >= 0 && !t.pend.ents[i].gone {
 		return append([]byte{}, t.pend.value(i)...), nil
@@ -282,30 +296,40 @@ func (t *bulkTx) scan(b Bucket, prefix, start []byte, reverse bool, fn func(k, v
 	if _, ok := t.bl.index(b); ok {
 		return fmt.Errorf("store: bulk load: scan of %s, which is written at FinishBulk", b)
 	}
-	if err := t.pipe.barrier(); err != nil {
+	if t.pipe.empty(b) {
+		return nil
+	}
+	bt, err := t.bolt()
+	if err != nil {
 		return err
 	}
-	return t.boltTx.scan(b, prefix, start, reverse, fn)
+	return bt.scan(b, prefix, start, reverse, fn)
 }
 
 func (t *bulkTx) count(b Bucket) (int, error) {
 	if _, ok := t.bl.index(b); ok {
 		return 0, fmt.Errorf("store: bulk load: count of %s, which is written at FinishBulk", b)
 	}
-	if err := t.pipe.barrier(); err != nil {
+	if t.pipe.empty(b) {
+		return 0, nil
+	}
+	bt, err := t.bolt()
+	if err != nil {
 		return 0, err
 	}
-	return t.boltTx.count(b)
+	return bt.count(b)
 }
 
 func (t *bulkTx) drop(b Bucket) error {
 	if _, ok := t.bl.index(b); ok {
 		return fmt.Errorf("store: bulk load: drop of %s, which is written at FinishBulk", b)
 	}
-	if err := t.pipe.stop(); err != nil { // the sequences too: a drop takes its own
+	bt, err := t.bolt()
+	if err != nil {
 		return err
 	}
-	return t.boltTx.drop(b)
+	delete(t.pipe.seqs, b) // the bucket's sequence goes with it
+	return bt.drop(b)
 }
 
 func (t *bulkTx) nextSeq(b Bucket) (uint64, error) { return t.pipe.nextSeq(b) }
@@ -314,24 +338,31 @@ func (t *bulkTx) sequence(b Bucket) (uint64, error) {
 	if n, ok := t.pipe.seqs[b]; ok {
 		return n, nil
 	}
-	if err := t.pipe.barrier(); err != nil {
+	bt, err := t.bolt()
+	if err != nil {
 		return 0, err
 	}
-	return t.boltTx.sequence(b)
+	return bt.sequence(b)
 }
 
 func (t *bulkTx) setSequence(b Bucket, n uint64) error {
-	if err := t.pipe.stop(); err != nil {
+	bt, err := t.bolt()
+	if err != nil {
 		return err
 	}
-	return t.boltTx.setSequence(b, n)
+	if err := bt.setSequence(b, n); err != nil {
+		return err
+	}
+	t.pipe.seqs[b] = n
+	return nil
 }
 
 func (t *bulkTx) buckets() ([]Bucket, error) {
-	if err := t.pipe.stop(); err != nil {
+	bt, err := t.bolt()
+	if err != nil {
 		return nil, err
 	}
-	return t.boltTx.buckets()
+	return bt.buckets()
 }
 
 // committed hands the transaction's deferred entries to the sorter.
@@ -360,6 +391,9 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 	}
 	bl.finished = true
 	defer bl.sorter.close()
+	if err := bl.pipe.close(); err != nil {
+		return err
+	}
 	it, err := bl.sorter.merge()
 	if err != nil {
 		return err
@@ -481,6 +515,7 @@ func (it *mergeIter) feed(out chan<- *mergeBatch, stop <-chan struct{}) {
 // abandonBulk removes what an unfinished bulk load left beside the file.
 func (bl *bulkLoad) abandon() {
 	if bl != nil && !bl.finished {
+		_ = bl.pipe.close()
 		bl.sorter.close()
 	}
 }

@@ -2,27 +2,43 @@ package store
 
 import (
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"runtime/debug"
 	"slices"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// A bulk transaction's writes to the buckets bbolt is given at once (the
-// records, the chain, the ordered indexes) are applied by a goroutine of its
-// own, a batch behind the code that makes them: bbolt's search for where each
-// key goes, on the machine's second core, while the next record is made.
-// bbolt's transaction is never used by two goroutines at once: before the
-// transaction's own code touches bbolt itself (a read, a scan, a count, the
-// first use of a sequence, the commit) it waits until the writer has applied
-// everything sent and stands idle (a barrier). Sequences are counted in the
-// transaction once read and written back at its end, so handing out ids
-// needs no barrier. A write that fails is reported at the next barrier, at
-// the latest when the transaction ends, and fails it: nothing of it lands.
+// A bulk load's writes to the buckets bbolt is given at once (the records,
+// the chain, the ordered indexes) are applied by a goroutine of its own, a
+// few batches behind the code that makes them: bbolt's search for where each
+// key goes, on the machine's second core, while the next record is made. The
+// goroutine (the writer) lives as long as the bulk load and owns its bbolt
+// write transactions: it begins one when a bulk transaction first needs it
+// and commits it when the bulk transaction ends, while the code goes on to
+// make the next one (bbolt's commit, one pwrite per page, off the path that
+// makes the records).
+//
+// bbolt is never used by two goroutines at once: before the transaction's own
+// code touches bbolt itself (a read, a scan, a count, the first use of a
+// sequence) it waits until the writer has applied everything sent and stands
+// idle (a barrier), and reads through the writer's transaction until it
+// sends more. Sequences are counted in the pipe once read and written back at
+// each commit, so handing out ids needs no barrier. A bulk transaction ends
+// with a barrier, so a write bbolt refuses fails the transaction that made
+// it, and nothing of it lands (the writer rolls it back). Only bbolt's commit
+// itself is not waited for: if it fails (a full disk), the load is broken —
+// the next bulk transaction, FinishBulk and every read fail with its error —
+// and a bulk load is kept whole or not at all.
 
 // pipeBatch is how many writes go to the writer at a time.
 const pipeBatch = 256
+
+// pipeDepth is how many batches may wait for the writer: enough for the
+// code to go on making the next transaction while the writer commits.
+const pipeDepth = 64
 
 type pipeOp struct {
 	bucket     Bucket
@@ -30,62 +46,199 @@ type pipeOp struct {
 	del        bool
 }
 
-// pipe is a bulk transaction's writer.
+type pipeMsgKind uint8
+
+const (
+	msgBatch    pipeMsgKind = iota
+	msgBarrier              // apply what came before, begin a transaction, answer
+	msgSync                 // apply and commit what came before, answer (no transaction left open)
+	msgCommit               // write the sequences back and commit
+	msgRollback             // roll the transaction back, answer
+)
+
+type pipeMsg struct {
+	kind  pipeMsgKind
+	ops   []pipeOp
+	seqs  map[Bucket]uint64 // msgCommit: the sequences changed since the last commit
+	reply chan pipeReply    // msgSync
+}
+
+type pipeReply struct {
+	btx *bolt.Tx // msgBarrier: the open transaction
+	err error
+}
+
+// pipe is a bulk load's writer and the state the load's transactions keep
+// between them (the sequences, the batches lately sent).
 type pipe struct {
-	btx  *bolt.Tx
+	db   *bolt.DB
 	path string
 	ops  []pipeOp
-	work chan []pipeOp // batches; nil asks for the writer's state (a barrier)
-	done chan error    // the answer to a barrier: the first error since the last
+	work chan pipeMsg
+	done chan pipeReply // answers to msgBarrier and msgRollback
+	// btx is the writer's open transaction as the last barrier answered;
+	// read through only until the next send.
+	btx *bolt.Tx
 	// recent are the last batches sent, newest last: a read of a key
 	// written lately is answered from them, without a barrier.
 	recent [][]pipeOp
-	// seqs are the sequences handed out here, written back at the end.
-	seqs    map[Bucket]uint64
-	running bool
+	// seqs are the sequences handed out (or read) in the load; committed
+	// as the last commit wrote them back.
+	seqs, committed map[Bucket]uint64
+	// nonEmpty holds the buckets that may hold keys: those with keys when
+	// the load began and every one written since (lastPut, the last one
+	// written, saves a look-up at each write). A scan of any other is
+	// answered at once, without a barrier (the service's sweep of due
+	// locks at the start of every transaction would otherwise wait for the
+	// last commit).
+	nonEmpty map[Bucket]bool
+	lastPut  Bucket
+	mu       sync.Mutex // over closed, against a sync from another goroutine
+	closed   bool
+	ended    chan struct{} // closes when the writer has ended
+	endErr   error         // the writer's last word (a failed commit)
 }
 
-func newPipe(btx *bolt.Tx, path string) *pipe {
-	return &pipe{btx: btx, path: path, ops: make([]pipeOp, 0, pipeBatch)}
-}
-
-func (p *pipe) start() {
-	p.work, p.done, p.running = make(chan []pipeOp, 8), make(chan error), true
+func newPipe(db *bolt.DB, path string) *pipe {
+	p := &pipe{db: db, path: path, ops: make([]pipeOp, 0, pipeBatch),
+		work: make(chan pipeMsg, pipeDepth), done: make(chan pipeReply), ended: make(chan struct{}),
+		seqs: map[Bucket]uint64{}, committed: map[Bucket]uint64{}, nonEmpty: map[Bucket]bool{}}
+	_ = db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if k, _ := b.Cursor().First(); k != nil {
+				p.nonEmpty[Bucket(name)] = true
+			}
+			return nil
+		})
+	})
 	go p.write()
+	return p
 }
 
-// write applies batches until work closes.
+// write applies what it is sent until work closes. err is the open
+// transaction's first error, broken a commit's (which ends the load).
 func (p *pipe) write() {
+	defer close(p.ended)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	var err error
-	var last *bolt.Bucket
-	var lastName Bucket
-	for batch := range p.work {
-		if batch == nil {
-			p.done <- err
-			err = nil
-			continue
-		}
-		if err == nil {
-			err = p.apply(batch, &last, &lastName)
+	var (
+		btx         *bolt.Tx
+		err, broken error
+		last        *bolt.Bucket
+		lastName    Bucket
+		dd          = dedup{seen: map[uint64]int32{}, seed: maphash.MakeSeed()}
+	)
+	begin := func() {
+		if btx == nil && broken == nil {
+			var berr error
+			if btx, berr = p.db.Begin(true); berr != nil {
+				btx, broken = nil, fmt.Errorf("database %s: bulk load: %w", p.path, berr)
+			}
+			last = nil
 		}
 	}
+	end := func(commit bool, seqs map[Bucket]uint64) {
+		if commit && broken == nil && (btx != nil || len(seqs) > 0) {
+			begin()
+			if btx != nil {
+				broken = p.commit(btx, seqs)
+			}
+		} else if btx != nil {
+			_ = btx.Rollback()
+		}
+		btx, last = nil, nil
+	}
+	for m := range p.work {
+		switch m.kind {
+		case msgBatch:
+			if err == nil && broken == nil {
+				if begin(); btx != nil {
+					err = p.apply(btx, m.ops, dd.superseded(m.ops), &last, &lastName)
+				}
+			}
+		case msgBarrier:
+			if err == nil {
+				begin()
+			}
+			p.done <- pipeReply{btx: btx, err: firstErr(broken, err)}
+		case msgSync:
+			m.reply <- pipeReply{err: broken}
+		case msgCommit:
+			end(err == nil, m.seqs)
+		case msgRollback:
+			end(false, nil)
+			err = nil
+			p.done <- pipeReply{err: broken}
+		}
+	}
+	end(false, nil)
+	p.endErr = broken
 }
 
-// apply writes one batch; a panic inside bbolt (a damaged page) becomes an
-// error naming the file, as guard makes it.
-func (p *pipe) apply(batch []pipeOp, last **bolt.Bucket, lastName *Bucket) (err error) {
+func firstErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// dedup finds the writes of a batch that a later write of the batch to
+// the same key supersedes: only the last write of a key decides what the
+// key holds, so the others need not reach bbolt. (A transaction that adds
+// a practice's users writes its record and its place in the fullness index
+// at each one: about two writes of three a user, left out.)
+type dedup struct {
+	seen map[uint64]int32 // hash of bucket and key -> the latest write with it
+	seed maphash.Seed
+	skip []uint8
+}
+
+// What superseded says of a write.
+const (
+	applyWrite = iota
+	skipWrite  // superseded
+	onlyBucket // a put superseded by a delete: the bucket is made, as the put would have
+)
+
+func (d *dedup) superseded(batch []pipeOp) []uint8 {
+	clear(d.seen)
+	d.skip = append(d.skip[:0], make([]uint8, len(batch))...)
+	for i := len(batch) - 1; i >= 0; i-- {
+		op := &batch[i]
+		var h maphash.Hash
+		h.SetSeed(d.seed)
+		h.WriteString(string(op.bucket))
+		h.WriteByte(0)
+		h.Write(op.key)
+		sum := h.Sum64()
+		if j, ok := d.seen[sum]; ok && batch[j].bucket == op.bucket && string(batch[j].key) == string(op.key) {
+			d.skip[i] = skipWrite
+			if !op.del && batch[j].del {
+				d.skip[i] = onlyBucket
+			}
+			continue
+		}
+		d.seen[sum] = int32(i) // (another key with the same hash only goes undetected)
+	}
+	return d.skip
+}
+
+// apply writes one batch but the writes skip marks; a panic inside bbolt (a
+// damaged page) becomes an error naming the file, as guard makes it.
+func (p *pipe) apply(btx *bolt.Tx, batch []pipeOp, skip []uint8, last **bolt.Bucket, lastName *Bucket) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("database %s %w: %v", p.path, ErrCorrupt, r)
 		}
 	}()
 	for i := range batch {
+		if skip[i] == skipWrite {
+			continue
+		}
 		op := &batch[i]
 		if *last == nil || op.bucket != *lastName {
-			b := p.btx.Bucket([]byte(op.bucket))
+			b := btx.Bucket([]byte(op.bucket))
 			if b == nil && !op.del {
-				if b, err = p.btx.CreateBucket([]byte(op.bucket)); err != nil {
+				if b, err = btx.CreateBucket([]byte(op.bucket)); err != nil {
 					return err
 				}
 			}
@@ -93,6 +246,9 @@ func (p *pipe) apply(batch []pipeOp, last **bolt.Bucket, lastName *Bucket) (err 
 				continue // a delete from a bucket never written
 			}
 			*last, *lastName = b, op.bucket
+		}
+		if skip[i] == onlyBucket {
+			continue
 		}
 		if op.del {
 			err = (*last).Delete(op.key)
@@ -107,12 +263,33 @@ func (p *pipe) apply(batch []pipeOp, last **bolt.Bucket, lastName *Bucket) (err 
 	return nil
 }
 
-func (p *pipe) put(b Bucket, key, value []byte, del bool) {
-	if !p.running {
-		p.start()
+// commit writes the sequences back (in name order: a sequence may create
+// its bucket, and the file is the same whatever order the map gives) and
+// commits.
+func (p *pipe) commit(btx *bolt.Tx, seqs map[Bucket]uint64) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("database %s %w: %v", p.path, ErrCorrupt, r)
+		}
+		if err != nil {
+			_ = btx.Rollback()
+		}
+	}()
+	for _, name := range slices.Sorted(maps.Keys(seqs)) {
+		if err := (boltTx{btx}).setSequence(name, seqs[name]); err != nil {
+			return err
+		}
 	}
+	return btx.Commit()
+}
+
+func (p *pipe) put(b Bucket, key, value []byte, del bool) {
 	if value == nil && !del {
 		value = []byte{}
+	}
+	if b != p.lastPut {
+		p.lastPut = b
+		p.nonEmpty[b] = true
 	}
 	p.ops = append(p.ops, pipeOp{bucket: b, key: key, value: value, del: del})
 	if len(p.ops) == pipeBatch {
@@ -124,7 +301,8 @@ func (p *pipe) put(b Bucket, key, value []byte, del bool) {
 const recentBatches = 8
 
 func (p *pipe) send() {
-	p.work <- p.ops
+	p.btx = nil // the writer is busy again
+	p.work <- pipeMsg{kind: msgBatch, ops: p.ops}
 	if len(p.recent) == recentBatches {
 		copy(p.recent, p.recent[1:])
 		p.recent = p.recent[:recentBatches-1]
@@ -156,52 +334,97 @@ func (p *pipe) lookup(b Bucket, key []byte) (value []byte, deleted, ok bool) {
 }
 
 // barrier waits until the writer has applied every write sent and stands
-// idle, and returns the first of their errors.
-func (p *pipe) barrier() error {
-	if !p.running {
-		return nil
+// idle in an open transaction (tx, for reading until the next send), and
+// returns the first of their errors.
+func (p *pipe) barrier() (*bolt.Tx, error) {
+	if p.btx != nil && len(p.ops) == 0 {
+		return p.btx, nil // idle since the last one
 	}
 	if len(p.ops) > 0 {
 		p.send()
 	}
-	p.work <- nil
-	return <-p.done
+	p.work <- pipeMsg{kind: msgBarrier}
+	r := <-p.done
+	p.btx = r.btx
+	if r.err != nil {
+		p.btx = nil
+	}
+	return p.btx, r.err
 }
 
-// stop ends the writer (after a barrier) and writes the sequences back.
-func (p *pipe) stop() error {
-	err := p.barrier()
-	if p.running {
-		close(p.work)
-		p.running = false
+// end ends a bulk transaction: with err nil, once every write is applied,
+// it is committed in the background; otherwise (or if a write failed) it is
+// rolled back and the sequences it handed out are handed out again.
+func (p *pipe) end(err error) error {
+	if err == nil {
+		_, err = p.barrier()
 	}
-	p.recent = nil // what comes next (a drop) may change what they say
-	// In name order: a sequence may create its bucket, and the file is the
-	// same whatever order the map gives.
-	for _, name := range slices.Sorted(maps.Keys(p.seqs)) {
-		if err != nil {
-			break
+	p.btx = nil
+	if err != nil {
+		p.ops, p.recent = p.ops[:0], nil
+		p.work <- pipeMsg{kind: msgRollback}
+		<-p.done
+		p.seqs = maps.Clone(p.committed)
+		return err
+	}
+	var changed map[Bucket]uint64
+	for name, n := range p.seqs {
+		if c, ok := p.committed[name]; !ok || c != n {
+			if changed == nil {
+				changed = map[Bucket]uint64{}
+			}
+			changed[name] = n
+			p.committed[name] = n
 		}
-		err = boltTx{p.btx}.setSequence(name, p.seqs[name])
 	}
-	p.seqs = nil
-	return err
+	p.work <- pipeMsg{kind: msgCommit, seqs: changed}
+	return nil
 }
+
+// sync waits until every transaction ended so far is committed, and
+// returns the error of a commit that failed. Any goroutine may call it.
+func (p *pipe) sync() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		<-p.ended
+		return p.endErr
+	}
+	reply := make(chan pipeReply, 1)
+	p.work <- pipeMsg{kind: msgSync, reply: reply}
+	p.mu.Unlock()
+	return (<-reply).err
+}
+
+// close ends the writer once it has committed every transaction ended (an
+// open one, never ended, is rolled back) and returns a failed commit's
+// error.
+func (p *pipe) close() error {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.work)
+	}
+	p.mu.Unlock()
+	<-p.ended
+	return p.endErr
+}
+
+// empty reports whether bucket b holds no key (without a barrier).
+func (p *pipe) empty(b Bucket) bool { return !p.nonEmpty[b] }
 
 // nextSeq hands out the bucket's next number, reading the sequence once.
 func (p *pipe) nextSeq(name Bucket) (uint64, error) {
 	n, ok := p.seqs[name]
 	if !ok {
-		if err := p.barrier(); err != nil {
+		btx, err := p.barrier()
+		if err != nil {
 			return 0, err
 		}
-		var err error
-		if n, err = (boltTx{p.btx}).sequence(name); err != nil {
+		if n, err = (boltTx{btx}).sequence(name); err != nil {
 			return 0, err
 		}
-		if p.seqs == nil {
-			p.seqs = map[Bucket]uint64{}
-		}
+		p.committed[name] = n
 	}
 	p.seqs[name] = n + 1
 	return n + 1, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -89,6 +90,74 @@ func TestBulkPipeReadsItsOwnWrites(t *testing.T) {
 		}
 		if n, _ := tx.Sequence("records"); n != 5000 {
 			return fmt.Errorf("the failed transaction moved the sequence to %d", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The writer commits a bulk transaction while the next one runs, and only
+// the last write of a key in a batch reaches bbolt: the next transaction and
+// a read right after see every write, in the order made — a key written,
+// rewritten and deleted; one deleted and written again; a bucket whose only
+// write, a put, a delete undid — and a transaction that fails after
+// committed ones takes none of them back (issue 14 item 4).
+func TestBulkPipeCommitsBehindAndKeepsLastWrites(t *testing.T) {
+	db, _ := openBulk(t, "words")
+	for round := range 20 {
+		err := db.Update(func(tx *Tx) error {
+			if round > 0 { // the previous transaction, read through a barrier
+				v, err := tx.GetRaw("records", U64(uint64(round-1)))
+				if err != nil || string(v) != fmt.Sprint("last ", round-1) {
+					return fmt.Errorf("round %d reads %q, %v", round, v, err)
+				}
+			}
+			for _, w := range []string{"first", "second", "last"} {
+				if err := tx.PutRaw("records", U64(uint64(round)), []byte(fmt.Sprint(w, " ", round))); err != nil {
+					return err
+				}
+			}
+			if err := tx.PutRaw("gone", U64(uint64(round)), []byte("x")); err != nil {
+				return err
+			}
+			if err := tx.Delete("gone", U64(uint64(round))); err != nil {
+				return err
+			}
+			if err := tx.Delete("back", U64(1)); err != nil {
+				return err
+			}
+			return tx.PutRaw("back", U64(1), []byte(fmt.Sprint("back ", round)))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := db.Update(func(tx *Tx) error {
+		if err := tx.PutRaw("records", U64(1), []byte("undone")); err != nil {
+			return err
+		}
+		return errors.New("refused")
+	})
+	if err == nil {
+		t.Fatal("a failed transaction reported no error")
+	}
+	err = db.View(func(tx *Tx) error {
+		for round := range 20 {
+			if v, err := tx.GetRaw("records", U64(uint64(round))); err != nil || string(v) != fmt.Sprint("last ", round) {
+				return fmt.Errorf("record %d: %q, %v", round, v, err)
+			}
+		}
+		if n, err := tx.Count("gone"); err != nil || n != 0 {
+			return fmt.Errorf("gone holds %d keys, %v", n, err)
+		}
+		bs, err := tx.Buckets()
+		if err != nil || !slices.Contains(bs, "gone") {
+			return fmt.Errorf("the bucket only a put undone wrote is missing: %v, %v", bs, err)
+		}
+		if v, err := tx.GetRaw("back", U64(1)); err != nil || string(v) != "back 19" {
+			return fmt.Errorf("back: %q, %v", v, err)
 		}
 		return nil
 	})

@@ -46,12 +46,12 @@ type runBuf struct {
 	ents  []sortEnt
 }
 
-// sortEnt is one entry in the arena; pre is its key's first 16 bytes (as
-// two numbers), so that most comparisons need no look at the arena: there
+// sortEnt is one entry in the arena; pre is its key's first 24 bytes (as
+// three numbers: a word entry's word and id fit in them), so that most comparisons need no look at the arena: there
 // each one would be a cache miss, which costs more than all the rest of a
 // sort.
 type sortEnt struct {
-	pre        [2]uint64
+	pre        [3]uint64
 	off        int
 	klen, vlen uint32
 }
@@ -61,10 +61,13 @@ const runBytes = 32 << 20
 
 func newSorter(dir string) *sorter { return &sorter{dir: dir, limit: runBytes} }
 
-func prefix16(k []byte) [2]uint64 {
-	var b [16]byte
+// prefixLen is how many of a key's first bytes a sortEnt holds.
+const prefixLen = 24
+
+func keyPrefix(k []byte) [3]uint64 {
+	var b [prefixLen]byte
 	copy(b[:], k)
-	return [2]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+	return [3]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16]), binary.BigEndian.Uint64(b[16:])}
 }
 
 // take hands a committed transaction's deferred entries to the worker and
@@ -140,7 +143,7 @@ func (s *sorter) addAll(p *pending) error {
 
 func (s *sorter) add(k, v []byte) error {
 	r := &s.cur
-	r.ents = append(r.ents, sortEnt{pre: prefix16(k), off: len(r.arena), klen: uint32(len(k)), vlen: uint32(len(v))})
+	r.ents = append(r.ents, sortEnt{pre: keyPrefix(k), off: len(r.arena), klen: uint32(len(k)), vlen: uint32(len(v))})
 	r.arena = append(append(r.arena, k...), v...)
 	s.bytes += int64(len(k) + len(v))
 	if len(r.arena) >= s.limit {
@@ -164,7 +167,10 @@ func (r *runBuf) sort() {
 		if c := cmp.Compare(a.pre[1], b.pre[1]); c != 0 {
 			return c
 		}
-		if a.klen <= 16 && b.klen <= 16 {
+		if c := cmp.Compare(a.pre[2], b.pre[2]); c != 0 {
+			return c
+		}
+		if a.klen <= prefixLen && b.klen <= prefixLen {
 			// Both keys are in their prefixes, padded with zeros: the
 			// shorter one sorts first, as bytes.Compare has it.
 			return cmp.Compare(a.klen, b.klen)
