@@ -97,12 +97,13 @@ func (s *Service) Unlock(actor Actor, userID uint64, req Request) (User, error) 
 		return User{}, badField("verified_by", "record how the caller was verified as the locked-out user (R13), or give a verification (R41)")
 	}
 	var out User
-	target, _ := s.User(userID)
+	target := User{ID: userID} // read once, in the transaction (act)
 	err := s.act(actor, ActAccountUnlocked, &target, req, func(t *txn) error {
 		old, err := getUser(t.tx, userID)
 		if err != nil {
 			return err
 		}
+		target = old
 		if err := t.stateUnlock(actor, old); err != nil {
 			return err
 		}

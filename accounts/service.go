@@ -208,7 +208,9 @@ func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 
 // act runs an action by actor on a target. If a rule refuses it, nothing of
 // the action lands, and the refusal itself is audited in its own transaction,
-// so attempts the desk turned down stay on record.
+// so attempts the desk turned down stay on record. target may hold only the
+// user's id, for fn to fill in as it reads the user (one read, inside the
+// transaction); a refusal reads the rest.
 func (s *Service) act(actor Actor, action string, target *User, req Request, fn func(t *txn) error) error {
 	if err := checkRequest(actor, action, &req); err != nil {
 		return err // free text that cannot be recorded: nothing happens
@@ -228,6 +230,16 @@ func (s *Service) act(actor Actor, action string, target *User, req Request, fn 
 		return checkReasonGiven(actor, action, req)
 	})
 	if err != nil {
+		if target != nil && target.ID != 0 && target.PracticeID == 0 {
+			// Only the id was given (the action reads its user inside the
+			// transaction, and was refused before): the refusal's event
+			// names the user as they are.
+			u, uerr := s.User(target.ID)
+			if uerr != nil {
+				u = User{}
+			}
+			*target = u
+		}
 		return s.recordRefusal(refusalEvent(actor, action, target, req), err)
 	}
 	return nil
@@ -237,9 +249,13 @@ func (t *txn) stats() (Stats, error) {
 	if t.st != nil {
 		return *t.st, nil
 	}
-	st, err := store.Get[Stats](t.tx, store.MetaBucket, keyStats)
-	if errors.Is(err, store.ErrNotFound) {
+	var st Stats
+	raw, err := t.tx.GetRaw(store.MetaBucket, keyStats)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		err = nil
+	case err == nil:
+		st, err = decodeStats(raw) // by hand: statsjson.go
 	}
 	t.st = &st
 	return st, err
