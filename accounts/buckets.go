@@ -5,9 +5,10 @@ import "latchkey/store"
 // The buckets of a Latchkey file. Records are JSON; index entries carry their
 // whole meaning in the key and an empty value.
 const (
-	bPractices store.Bucket = "practices" // practiceID -> Practice
-	bUsers     store.Bucket = "users"     // userID -> User, then userID|seq: the events about them (userevents.go)
-	bAudit     store.Bucket = "audit"     // seq -> chain entry of an Event
+	bPractices store.Bucket = "practices"  // practiceID -> Practice
+	bUsers     store.Bucket = "users"      // userID -> User, then userID|seq: the events about them (userevents.go)
+	bAudit     store.Bucket = "audit"      // seq -> chain entry of an Event
+	bAuditTail store.Bucket = "audit_tail" // the newest entries, a page's worth (store/chaintail.go)
 
 	ixLogin         store.Bucket = "ix_login"          // normalized login -> userID
 	ixPracticeUsers store.Bucket = "ix_practice_users" // practiceID|userID
@@ -22,10 +23,11 @@ const (
 // 2: folded search words with docs (search.go), replacing ix_search.
 // 3: a user's events listed beside their record (userevents.go); the
 // ix_audit_user of an older file is kept for its older events.
-const schemaVersion = 3
+// 4: the newest audit entries kept in audit_tail (store/chaintail.go).
+const schemaVersion = 4
 
 // auditChain is the hash-chained audit trail (R29).
-var auditChain = store.Chain{Entries: bAudit, Meta: store.MetaBucket}
+var auditChain = store.Chain{Entries: bAudit, Meta: store.MetaBucket, Tail: bAuditTail}
 
 var (
 	keyStats = []byte("stats")

@@ -32,10 +32,16 @@ func BenchmarkCheckVsFloor(b *testing.B) {
 		}
 		_ = f.Close()
 		err = s.db.View(func(tx *store.Tx) error {
-			return tx.Scan(bAudit, nil, nil, false, func(_, v []byte) (bool, error) {
-				sha256.Sum256(v)
-				return true, nil
-			})
+			for _, bucket := range []store.Bucket{bAudit, bAuditTail} {
+				err := tx.Scan(bucket, nil, nil, false, func(_, v []byte) (bool, error) {
+					sha256.Sum256(v)
+					return true, nil
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			b.Fatal(err)

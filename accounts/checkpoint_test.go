@@ -30,7 +30,7 @@ func rewriteAudit(t *testing.T, s *Service, keep uint64, edit func(*Event)) {
 			return err
 		}
 		for i := range evs {
-			if err := tx.Delete(bAudit, store.U64(evs[i].Seq)); err != nil {
+			if err := tx.Delete(auditBucketOf(tx, evs[i].Seq), store.U64(evs[i].Seq)); err != nil {
 				return err
 			}
 		}
@@ -60,6 +60,15 @@ func rewriteAudit(t *testing.T, s *Service, keep uint64, edit func(*Event)) {
 	if _, err := s.VerifyAudit(); err != nil {
 		t.Fatalf("the rewrite is not consistent: %v", err)
 	}
+}
+
+// auditBucketOf is the bucket that holds audit entry seq: the tail for the
+// newest (store/chaintail.go), else the audit bucket.
+func auditBucketOf(tx *store.Tx, seq uint64) store.Bucket {
+	if _, err := tx.GetRaw(bAuditTail, store.U64(seq)); err == nil {
+		return bAuditTail
+	}
+	return bAudit
 }
 
 func breakAt(t *testing.T, err error, seq uint64) *AuditBreak {
@@ -152,11 +161,12 @@ func TestAuditBreakNamesTheEvent(t *testing.T) {
 	_, _ = s.Login(owner.Email, "wrong password")
 	n, _ := s.AuditCount()
 	err := s.db.Update(func(tx *store.Tx) error {
-		raw, err := tx.GetRaw(bAudit, store.U64(n))
+		b := auditBucketOf(tx, n)
+		raw, err := tx.GetRaw(b, store.U64(n))
 		if err != nil {
 			return err
 		}
-		return tx.PutRaw(bAudit, store.U64(n), bytes.Replace(raw, []byte("login.failed"), []byte("login.faile_"), 1))
+		return tx.PutRaw(b, store.U64(n), bytes.Replace(raw, []byte("login.failed"), []byte("login.faile_"), 1))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -171,8 +181,9 @@ func TestAuditBreakNamesTheEvent(t *testing.T) {
 	}
 	// Repair, for the cleanup check.
 	_ = s.db.Update(func(tx *store.Tx) error {
-		raw, _ := tx.GetRaw(bAudit, store.U64(n))
-		return tx.PutRaw(bAudit, store.U64(n), bytes.Replace(raw, []byte("login.faile_"), []byte("login.failed"), 1))
+		b := auditBucketOf(tx, n)
+		raw, _ := tx.GetRaw(b, store.U64(n))
+		return tx.PutRaw(b, store.U64(n), bytes.Replace(raw, []byte("login.faile_"), []byte("login.failed"), 1))
 	})
 }
 

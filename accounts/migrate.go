@@ -6,7 +6,13 @@ import "latchkey/store"
 var migrations = []store.Migration{
 	{From: 1, Run: reindexSearch},
 	{From: 2, Run: keepLegacyEvents},
+	{From: 3, Run: startAuditTail},
 }
+
+// startAuditTail (schema 3 to 4) moves nothing: an older file has no audit
+// tail, and the next event starts one. The version moves so that an older
+// Latchkey, which would not read the tail, refuses the file.
+func startAuditTail(*store.Tx) error { return nil }
 
 // keepLegacyEvents (schema 2 to 3) moves nothing: the events already in
 // ix_audit_user stay there and are read after those listed beside each

@@ -38,8 +38,11 @@ func TestCheckFindsTamperedAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("audit"))
 		k := store.U64(3)
+		b := tx.Bucket([]byte("audit"))
+		if b.Get(k) == nil { // still among the newest (store/chaintail.go)
+			b = tx.Bucket([]byte("audit_tail"))
+		}
 		v := strings.Replace(string(b.Get(k)), "setup", "sneak", 1)
 		return b.Put(k, []byte(v))
 	})

@@ -19,6 +19,9 @@ import (
 type Chain struct {
 	Entries Bucket // seq -> Entry
 	Meta    Bucket // holds the head under HeadKey
+	// Tail, if set, holds the newest entries (seq -> Entry) until they
+	// move to Entries a page's worth at a time (chaintail.go).
+	Tail Bucket
 }
 
 // Entry is one link of a chain.
@@ -136,7 +139,12 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 	entryHashHex(&hash, seq, head.hash[:], data)
 	// Both hashes are hex (made here, or checked as the head was read):
 	// the entry is written by hand, as encodeEntry would.
-	if err := tx.t.put(c.Entries, U64(seq), appendEntry(seq, head.hash[:], hash[:], data)); err != nil {
+	entry := appendEntry(seq, head.hash[:], hash[:], data)
+	into, err := c.entryBucket(tx, head, len(entry))
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.t.put(into, U64(seq), entry); err != nil {
 		return 0, err
 	}
 	// The head is written once, as the transaction ends (or before anything
@@ -153,6 +161,11 @@ type txHead struct {
 	seq   uint64
 	hash  [sha256.Size * 2]byte
 	dirty bool // appended to since the head was last written
+	// The chain's tail (chaintail.go): tailUsed is the room its entries
+	// take once tailKnown; direct says the rest of the transaction's
+	// entries go straight to Entries.
+	tailKnown, direct bool
+	tailUsed          int
 }
 
 // settleHeads writes the heads appended to of the chains whose head lives
@@ -220,6 +233,11 @@ func (c Chain) appendOdd(tx *Tx, data []byte) (uint64, error) {
 	}
 	e := Entry{Seq: head.Seq + 1, Prev: head.Hash, Data: data}
 	e.Hash = entryHash(e.Seq, e.Prev, e.Data)
+	if c.Tail != "" {
+		if err := c.moveTail(tx); err != nil { // Entries, then Tail: in order
+			return 0, err
+		}
+	}
 	if err := tx.PutRaw(c.Entries, U64(e.Seq), encodeEntry(e)); err != nil {
 		return 0, err
 	}
@@ -318,7 +336,11 @@ func (c Chain) Len(tx *Tx) uint64 {
 
 // Get returns entry seq.
 func (c Chain) Get(tx *Tx, seq uint64) (Entry, error) {
-	return Get[Entry](tx, c.Entries, U64(seq))
+	e, err := Get[Entry](tx, c.Entries, U64(seq))
+	if errors.Is(err, ErrNotFound) && c.Tail != "" {
+		return Get[Entry](tx, c.Tail, U64(seq))
+	}
+	return e, err
 }
 
 // Scan visits entries newest first (reverse) or oldest first, starting at
@@ -328,7 +350,7 @@ func (c Chain) Scan(tx *Tx, from uint64, reverse bool, fn func(Entry) (bool, err
 	if from != 0 {
 		start = U64(from)
 	}
-	return tx.Scan(c.Entries, nil, start, reverse, func(_, v []byte) (bool, error) {
+	return c.scanEntries(tx, start, reverse, func(_, v []byte) (bool, error) {
 		var e Entry
 		if err := json.Unmarshal(v, &e); err != nil {
 			return false, err
@@ -361,7 +383,7 @@ func (c Chain) Verify(tx *Tx) (uint64, error) {
 		tx.Report(Progress{Phase: "verifying the audit chain", Step: StepChain, Done: int64(want - 1), Total: int64(total.Seq), Unit: "events"})
 	}
 	tell()
-	err := tx.Scan(c.Entries, nil, nil, false, func(k, v []byte) (bool, error) {
+	err := c.scanEntries(tx, nil, false, func(k, v []byte) (bool, error) {
 		if want%16384 == 0 {
 			tell()
 		}
