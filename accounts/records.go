@@ -11,11 +11,18 @@ import (
 
 // getUser reads a user by id.
 func getUser(tx *store.Tx, id uint64) (User, error) {
-	u, err := store.Get[User](tx, bUsers, store.U64(id))
+	raw, err := tx.GetRaw(bUsers, store.U64(id))
 	if errors.Is(err, store.ErrNotFound) {
-		return u, &NotFoundError{What: "user", Key: "#" + strconv.FormatUint(id, 10)}
+		return User{}, &NotFoundError{What: "user", Key: "#" + strconv.FormatUint(id, 10)}
 	}
-	return u, err
+	if err != nil {
+		return User{}, err
+	}
+	u, err := decodeUser(raw) // by hand: userjson.go
+	if err != nil {
+		return u, fmt.Errorf("store: record %s/%x: %w", bUsers, store.U64(id), err)
+	}
+	return u, nil
 }
 
 // userByLogin reads a user by login email or username (case-insensitive).

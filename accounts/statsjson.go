@@ -40,16 +40,17 @@ func (st *Stats) AppendJSON(b []byte) ([]byte, bool) {
 func decodeStats(v []byte) (Stats, error) {
 	var st Stats
 	fields := st.fields()
-	if walkTopLevel(v, func(key, value []byte) bool {
+	end, ok := walkObject(v, func(key, value []byte) bool {
 		for _, f := range fields {
 			if f.name == string(key) {
-				n, ok := plainUint(value)
+				n, ok := jsonUint(value)
 				*f.n = int(n)
 				return ok && n <= 1<<53
 			}
 		}
 		return false
-	}) {
+	})
+	if ok && skipSpace(v, end) == len(v) {
 		return st, nil
 	}
 	st = Stats{}

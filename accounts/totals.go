@@ -122,45 +122,52 @@ func decodeUserTotals(v []byte) (userTotals, error) {
 // the JSON object v; it reports false if v is not an object it can walk or
 // fn returns false.
 func walkTopLevel(v []byte, fn func(key, value []byte) bool) bool {
+	_, ok := walkObject(v, fn)
+	return ok
+}
+
+// walkObject is walkTopLevel, also saying where the object ends (the index
+// after its closing brace).
+func walkObject(v []byte, fn func(key, value []byte) bool) (int, bool) {
 	i := skipSpace(v, 0)
 	if i >= len(v) || v[i] != '{' {
-		return false
+		return 0, false
 	}
 	i = skipSpace(v, i+1)
 	if i < len(v) && v[i] == '}' {
-		return true
+		return i + 1, true
 	}
 	for i < len(v) {
 		if v[i] != '"' {
-			return false
+			return 0, false
 		}
 		end := skipString(v, i)
 		if end < 0 {
-			return false
+			return 0, false
 		}
 		key := v[i+1 : end-1]
 		i = skipSpace(v, end)
 		if i >= len(v) || v[i] != ':' {
-			return false
+			return 0, false
 		}
 		start := skipSpace(v, i+1)
 		stop := skipValue(v, start)
 		if stop < 0 || !fn(key, v[start:stop]) {
-			return false
+			return 0, false
 		}
 		i = skipSpace(v, stop)
 		if i >= len(v) {
-			return false
+			return 0, false
 		}
 		if v[i] == '}' {
-			return true
+			return i + 1, true
 		}
 		if v[i] != ',' {
-			return false
+			return 0, false
 		}
 		i = skipSpace(v, i+1)
 	}
-	return false
+	return 0, false
 }
 
 func skipSpace(v []byte, i int) int {
