@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"os"
+	"runtime/debug"
+	"slices"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -272,8 +274,7 @@ func (t *bulkTx) get(b Bucket, key []byte) ([]byte, error) {
 func (t *bulkTx) put(b Bucket, key, value []byte) error {
 	sk, ok := t.lookup(b, key)
 	if !ok {
-		t.pipe.put(b, key, value, false)
-		return nil
+		return t.pipe.put(b, key, value, false)
 	}
 	t.pend.put(sk, value)
 	return nil
@@ -282,8 +283,7 @@ func (t *bulkTx) put(b Bucket, key, value []byte) error {
 func (t *bulkTx) del(b Bucket, key []byte) error {
 	sk, ok := t.lookup(b, key)
 	if !ok {
-		t.pipe.put(b, key, nil, true)
-		return nil
+		return t.pipe.put(b, key, nil, true)
 	}
 	if i, _ := t.pend.find(sk); i >= 0 {
 		t.pend.ents[i].gone = true
@@ -380,6 +380,15 @@ var bulkTxBytes = 1 << 20
 // write every bucket at once as usual. progress, if set, is told the bytes
 // written so far and the total. An entry written twice is an error naming
 // its bucket.
+//
+// The buckets are written in two lanes side by side, each on a core of its
+// own: the bucket with the most entries (the users' search words) in one,
+// the others in the other. Each lane has its own merge of the sorted runs
+// (a goroutine a batch ahead of it) and writes only its own buckets, each
+// opened before the lanes start: bbolt keeps a bucket's pages and nodes to
+// the bucket, so two lanes never touch the same bbolt structure (the
+// transaction's statistics are counted atomically), and the commit runs
+// with both lanes stopped.
 func (db *DB) FinishBulk(progress func(done, total int64)) error {
 	b, ok := db.eng.(*boltDB)
 	if !ok || b.bulk == nil {
@@ -394,70 +403,156 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 	if err := bl.pipe.close(); err != nil {
 		return err
 	}
-	it, err := bl.sorter.merge()
-	if err != nil {
+	if err := bl.sorter.finish(); err != nil {
 		return err
 	}
-	defer it.close()
 	total := bl.sorter.bytes
-	// The merge runs in a goroutine of its own, a batch of entries ahead of
-	// the writes (the machine's second core).
-	batches := make(chan *mergeBatch, 4)
-	stop, fed := make(chan struct{}), make(chan struct{})
-	defer func() { close(stop); <-fed }() // before the runs are closed
-	go func() { defer close(fed); it.feed(batches, stop) }()
+	var lanes []*lane
+	defer func() {
+		for _, ln := range lanes {
+			ln.stop()
+		}
+	}()
+	for _, buckets := range bl.lanes() {
+		it, err := bl.sorter.merge(buckets)
+		if err != nil {
+			return err
+		}
+		ln := &lane{it: it, batches: make(chan *mergeBatch, 4), quit: make(chan struct{}), fed: make(chan struct{})}
+		lanes = append(lanes, ln)
+		go func() { defer close(ln.fed); it.feed(ln.batches, ln.quit) }()
+		ln.batch = <-ln.batches
+	}
 	var done int64
-	var last []byte
-	batch, pos := <-batches, 0
-	for batch != nil {
+	for {
+		var active []*lane
+		for _, ln := range lanes {
+			if ln.batch != nil {
+				active = append(active, ln)
+			}
+		}
+		if len(active) == 0 {
+			break
+		}
 		err := b.guard(func() error {
 			return b.bolt.Update(func(btx *bolt.Tx) error {
-				// bbolt keeps the slices it is given until the commit: they
-				// are the batches' own, never reused.
-				var size int64
-				var cur *bolt.Bucket
-				curIdx := -1
-				for batch != nil && size < int64(bulkTxBytes) {
-					if pos == len(batch.ents) {
-						batch, pos = <-batches, 0
+				// Every bucket the lanes write is opened (made, the first
+				// time) here, before they start.
+				handles := make([]*bolt.Bucket, len(bl.names))
+				for i, name := range bl.names {
+					if bl.sorter.count[i] == 0 {
 						continue
 					}
-					sk, v := batch.entry(pos)
-					pos++
-					if last != nil && string(last) == string(sk) {
-						return fmt.Errorf("store: bulk load: %s key %q written twice", bl.names[sk[0]], sk[1:])
-					}
-					last = append(last[:0], sk...)
-					if int(sk[0]) != curIdx {
-						curIdx = int(sk[0])
-						bb, err := btx.CreateBucketIfNotExists([]byte(bl.names[curIdx]))
-						if err != nil {
-							return err
-						}
-						bb.FillPercent = 1
-						cur = bb
-					}
-					if err := cur.Put(sk[1:], v); err != nil {
+					bb, err := btx.CreateBucketIfNotExists([]byte(name))
+					if err != nil {
 						return err
 					}
-					size += int64(len(sk) + len(v))
+					bb.FillPercent = 1
+					handles[i] = bb
 				}
-				done += size
-				return nil
+				limit := int64(bulkTxBytes / len(active))
+				errs := make([]error, len(active))
+				var wg sync.WaitGroup
+				for i, ln := range active[1:] {
+					wg.Add(1)
+					go func() { defer wg.Done(); errs[i+1] = ln.fill(bl, handles, limit) }()
+				}
+				errs[0] = active[0].fill(bl, handles, limit)
+				wg.Wait()
+				return errors.Join(errs...)
 			})
 		})
 		if err != nil {
 			return err
 		}
+		for _, ln := range active {
+			done += ln.size
+		}
 		if progress != nil {
 			progress(done, total)
 		}
 	}
-	if err := it.err; err != nil {
-		return err
+	for _, ln := range lanes {
+		if err := ln.it.err; err != nil {
+			return err
+		}
 	}
 	b.bulk = nil
 	return nil
+}
+
+// lanes splits the deferred buckets that have entries (by index) into the
+// one with the most and the others, in index order.
+func (bl *bulkLoad) lanes() [][]byte {
+	var all []byte
+	most := -1
+	for i := range bl.names {
+		if n := bl.sorter.count[i]; n > 0 {
+			all = append(all, byte(i))
+			if most < 0 || n > bl.sorter.count[most] {
+				most = i
+			}
+		}
+	}
+	if len(all) <= 1 {
+		return [][]byte{all}
+	}
+	rest := slices.DeleteFunc(slices.Clone(all), func(b byte) bool { return int(b) == most })
+	return [][]byte{{byte(most)}, rest}
+}
+
+// lane writes its buckets' merged entries, a transaction's share at a time.
+type lane struct {
+	it       *mergeIter
+	batches  chan *mergeBatch
+	quit     chan struct{}
+	fed      chan struct{}
+	batch    *mergeBatch // the batch being written, nil once all are
+	pos      int
+	last     []byte
+	size     int64 // bytes written in the last fill
+	stopping bool
+}
+
+// fill writes entries into their buckets (handles, by index) until limit
+// bytes or the end; a panic inside bbolt becomes an error naming the file.
+// bbolt keeps the slices it is given until the commit: they are the
+// batches' own, never reused.
+func (ln *lane) fill(bl *bulkLoad, handles []*bolt.Bucket, limit int64) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("database %s %w: %v", bl.pipe.path, ErrCorrupt, r)
+		}
+	}()
+	ln.size = 0
+	for ln.batch != nil && ln.size < limit {
+		if ln.pos == len(ln.batch.ents) {
+			ln.batch, ln.pos = <-ln.batches, 0
+			continue
+		}
+		sk, v := ln.batch.entry(ln.pos)
+		ln.pos++
+		if ln.last != nil && string(ln.last) == string(sk) {
+			return fmt.Errorf("store: bulk load: %s key %q written twice", bl.names[sk[0]], sk[1:])
+		}
+		ln.last = append(ln.last[:0], sk...)
+		if err := handles[sk[0]].Put(sk[1:], v); err != nil {
+			return err
+		}
+		ln.size += int64(len(sk) + len(v))
+	}
+	return nil
+}
+
+// stop ends the lane's merge (before the runs are closed).
+func (ln *lane) stop() {
+	if !ln.stopping {
+		ln.stopping = true
+		close(ln.quit)
+		<-ln.fed
+		ln.it.close()
+	}
 }
 
 // mergeBatch is a run of merged entries: their bytes and where each starts.

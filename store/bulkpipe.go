@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // A bulk load's writes to the buckets bbolt is given at once (the records,
@@ -26,12 +27,13 @@ import (
 // sequence) it waits until the writer has applied everything sent and stands
 // idle (a barrier), and reads through the writer's transaction until it
 // sends more. Sequences are counted in the pipe once read and written back at
-// each commit, so handing out ids needs no barrier. A bulk transaction ends
-// with a barrier, so a write bbolt refuses fails the transaction that made
-// it, and nothing of it lands (the writer rolls it back). Only bbolt's commit
-// itself is not waited for: if it fails (a full disk), the load is broken —
-// the next bulk transaction, FinishBulk and every read fail with its error —
-// and a bulk load is kept whole or not at all.
+// each commit, so handing out ids needs no barrier. What bbolt would refuse
+// of a write (a key too long) is refused as it is made, and fails the
+// transaction that made it: nothing of it lands. The end of a transaction
+// is not waited for: if the writer then fails (a damaged page, a full disk
+// at the commit), the load is broken — the next bulk transaction, FinishBulk
+// and every read fail with its error — and a bulk load is kept whole or not
+// at all.
 
 // pipeBatch is how many writes go to the writer at a time.
 const pipeBatch = 256
@@ -163,7 +165,10 @@ func (p *pipe) write() {
 		case msgSync:
 			m.reply <- pipeReply{err: broken}
 		case msgCommit:
-			end(err == nil, m.seqs)
+			if err != nil { // a write failed (a damaged page): the load is broken
+				broken, err = err, nil
+			}
+			end(true, m.seqs)
 		case msgRollback:
 			end(false, nil)
 			err = nil
@@ -283,9 +288,24 @@ func (p *pipe) commit(btx *bolt.Tx, seqs map[Bucket]uint64) (err error) {
 	return btx.Commit()
 }
 
-func (p *pipe) put(b Bucket, key, value []byte, del bool) {
+// put sends a write to the writer. What bbolt would refuse of a put (an
+// empty key or bucket name, a key or value too long) is refused here, so
+// that it fails the transaction that made it.
+func (p *pipe) put(b Bucket, key, value []byte, del bool) error {
 	if value == nil && !del {
 		value = []byte{}
+	}
+	if !del {
+		switch {
+		case len(key) == 0:
+			return fmt.Errorf("store: put into %s: %w", b, berrors.ErrKeyRequired)
+		case len(key) > bolt.MaxKeySize:
+			return fmt.Errorf("store: put into %s: %w", b, berrors.ErrKeyTooLarge)
+		case int64(len(value)) > bolt.MaxValueSize:
+			return fmt.Errorf("store: put into %s: %w", b, berrors.ErrValueTooLarge)
+		case len(b) == 0 || len(b) > bolt.MaxKeySize:
+			return fmt.Errorf("store: put into bucket %q: %w", b, berrors.ErrBucketNameRequired)
+		}
 	}
 	if b != p.lastPut {
 		p.lastPut = b
@@ -295,6 +315,7 @@ func (p *pipe) put(b Bucket, key, value []byte, del bool) {
 	if len(p.ops) == pipeBatch {
 		p.send()
 	}
+	return nil
 }
 
 // recentBatches is how many batches sent a read looks through.
@@ -352,13 +373,10 @@ func (p *pipe) barrier() (*bolt.Tx, error) {
 	return p.btx, r.err
 }
 
-// end ends a bulk transaction: with err nil, once every write is applied,
-// it is committed in the background; otherwise (or if a write failed) it is
-// rolled back and the sequences it handed out are handed out again.
+// end ends a bulk transaction: with err nil it is committed once the
+// writer has applied it, without waiting; otherwise it is rolled back and
+// the sequences it handed out are handed out again.
 func (p *pipe) end(err error) error {
-	if err == nil {
-		_, err = p.barrier()
-	}
 	p.btx = nil
 	if err != nil {
 		p.ops, p.recent = p.ops[:0], nil
@@ -366,6 +384,9 @@ func (p *pipe) end(err error) error {
 		<-p.done
 		p.seqs = maps.Clone(p.committed)
 		return err
+	}
+	if len(p.ops) > 0 {
+		p.send()
 	}
 	var changed map[Bucket]uint64
 	for name, n := range p.seqs {
