@@ -56,6 +56,18 @@ func (t boltTx) put(name Bucket, key, value []byte) error {
 	return b.Put(key, value)
 }
 
+// putAppend is put of a key after every key of the bucket (a chain's
+// entries): its pages are filled whole, as a bulk load fills them, not split
+// in halves that wait for inserts that never come.
+func (t boltTx) putAppend(name Bucket, key, value []byte) error {
+	b, err := t.bucket(name)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = 1
+	return b.Put(key, value)
+}
+
 func (t boltTx) del(name Bucket, key []byte) error {
 	b := t.btx.Bucket([]byte(name))
 	if b == nil {

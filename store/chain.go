@@ -144,7 +144,7 @@ func (c Chain) Append(tx *Tx, payload any) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := tx.t.put(into, U64(seq), entry); err != nil {
+	if err := putAppend(tx, into, U64(seq), entry); err != nil {
 		return 0, err
 	}
 	// The head is written once, as the transaction ends (or before anything

@@ -80,7 +80,7 @@ func (c Chain) moveTail(tx *Tx) error {
 		return err
 	}
 	for i := range keys {
-		if err := tx.t.put(c.Entries, keys[i], values[i]); err != nil {
+		if err := putAppend(tx, c.Entries, keys[i], values[i]); err != nil {
 			return err
 		}
 	}
@@ -88,6 +88,17 @@ func (c Chain) moveTail(tx *Tx) error {
 		return nil
 	}
 	return tx.t.drop(c.Tail)
+}
+
+// putAppend puts a key that comes after every key of the bucket: pages
+// filled whole where the engine can (boltTx.putAppend).
+func putAppend(tx *Tx, b Bucket, key, value []byte) error {
+	if a, ok := tx.t.(interface {
+		putAppend(Bucket, []byte, []byte) error
+	}); ok {
+		return a.putAppend(b, key, value)
+	}
+	return tx.t.put(b, key, value)
 }
 
 // buckets are the chain's buckets in the order a scan visits them.
