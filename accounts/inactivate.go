@@ -87,12 +87,13 @@ func lastOwnerRefusal(u User) *RuleError {
 // champion of the practice, or of the user themselves — recorded and checked.
 func (s *Service) Inactivate(actor Actor, userID uint64, req Request) (User, error) {
 	var out User
-	target, _ := s.User(userID)
+	target := User{ID: userID} // read once, in the transaction (act)
 	err := s.act(actor, ActUserInactivated, &target, req, func(t *txn) error {
 		u, err := getUser(t.tx, userID)
 		if err != nil {
 			return err
 		}
+		target = u
 		if err := t.checkInactivation(actor, u, &req); err != nil {
 			return err
 		}
@@ -130,12 +131,13 @@ func (t *txn) checkInactivation(actor Actor, u User, req *Request) error {
 // A user who had verified comes back active; one who had not, pending.
 func (s *Service) Reactivate(actor Actor, userID uint64, req Request) (User, error) {
 	var out User
-	target, _ := s.User(userID)
+	target := User{ID: userID} // read once, in the transaction (act)
 	err := s.act(actor, ActUserReactivated, &target, req, func(t *txn) error {
 		old, err := getUser(t.tx, userID)
 		if err != nil {
 			return err
 		}
+		target = old
 		p, err := getPractice(t.tx, old.PracticeID)
 		if err != nil {
 			return err
@@ -189,12 +191,13 @@ func (s *Service) ReplaceAndSend(actor Actor, leaverID uint64, nu NewUser, req R
 }
 
 func (s *Service) replace(actor Actor, leaverID uint64, nu NewUser, req Request, send bool) (leaver, newcomer User, msg Message, err error) {
-	target, _ := s.User(leaverID)
+	target := User{ID: leaverID} // read once, in the transaction (act)
 	err = s.act(actor, ActUserReplaced, &target, req, func(t *txn) error {
 		u, err := getUser(t.tx, leaverID)
 		if err != nil {
 			return err
 		}
+		target = u
 		if err := stateReplace(u); err != nil {
 			return err
 		}
@@ -228,12 +231,13 @@ func (s *Service) replace(actor Actor, leaverID uint64, nu NewUser, req Request,
 // active owner keeps the owner role (R2).
 func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request) (User, error) {
 	var out User
-	target, _ := s.User(userID)
+	target := User{ID: userID} // read once, in the transaction (act)
 	err := s.act(actor, ActRolesChanged, &target, req, func(t *txn) error {
 		old, err := getUser(t.tx, userID)
 		if err != nil {
 			return err
 		}
+		target = old
 		p, err := getPractice(t.tx, old.PracticeID)
 		if err != nil {
 			return err

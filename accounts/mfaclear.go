@@ -76,13 +76,14 @@ func (s *Service) ClearMFAVerified(actor Actor, userID uint64, in ClearMFAReques
 	if in.Check != "" {
 		req.VerifiedBy = "knowledge: " + in.Check + ": " + in.Note
 	}
-	target, _ := s.User(userID)
+	target := User{ID: userID} // read once, in the transaction (act)
 	var out ClearMFAResult
 	err := s.act(actor, ActMFACleared, &target, req, func(t *txn) error {
 		old, err := getUser(t.tx, userID)
 		if err != nil {
 			return err
 		}
+		target = old
 		if err := stateClearMFA(actor, old); err != nil {
 			return err
 		}

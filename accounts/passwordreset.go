@@ -100,12 +100,13 @@ func (s *Service) SendPasswordReset(actor Actor, userID uint64, req Request) (Me
 		}
 	}
 	var msg Message
-	target, _ := s.User(userID)
+	target := User{ID: userID} // read once, in the transaction (act)
 	err := s.act(actor, ActResetSent, &target, req, func(t *txn) error {
 		u, err := getUser(t.tx, userID)
 		if err != nil {
 			return err
 		}
+		target = u
 		if actor.Kind == ActorAdmin {
 			if err := t.isAdminOf(actor, u.PracticeID, "R17"); err != nil {
 				return err

@@ -23,7 +23,7 @@ const (
 func (s *Service) SendVerification(actor Actor, userID uint64, newEmail, confirm string, req Request) (User, Message, error) {
 	var out User
 	var msg Message
-	target, _ := s.User(userID)
+	target := User{ID: userID} // act reads the rest for a refusal
 	err := s.act(actor, ActVerificationSent, &target, req, func(t *txn) error {
 		var err error
 		out, msg, err = t.sendVerification(actor, userID, newEmail, confirm, req)
@@ -296,12 +296,13 @@ func (s *Service) Rename(actor Actor, userID uint64, name string, req Request) (
 		return User{}, err
 	}
 	var out User
-	target, _ := s.User(userID)
+	target := User{ID: userID} // read once, in the transaction (act)
 	err = s.act(actor, ActUserEdited, &target, req, func(t *txn) error {
 		old, err := getUser(t.tx, userID)
 		if err != nil {
 			return err
 		}
+		target = old
 		if old.EmailVerified || old.Status == StatusActive {
 			return refuseWith("R10", "an account belongs to one person for life: "+old.Login()+" cannot become someone else's",
 				"Inactivate the leaver and add the new person (Replace).")

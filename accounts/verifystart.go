@@ -39,7 +39,7 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 	if len(in.Note) > 500 {
 		return VerificationView{}, badField("note", "at most 500 characters")
 	}
-	target, _ := s.User(userID)
+	target := User{ID: userID} // act reads the rest for a refusal
 	var out Verification
 	err = s.act(actor, ActVerifyStarted, &target, Request{Reason: in.Note}, func(t *txn) error {
 		if actor.Kind != ActorOperator {
