@@ -40,7 +40,8 @@ type bulkLoad struct {
 	deferred map[Bucket]byte // bucket -> its index in names
 	names    []Bucket
 	sorter   *sorter
-	pipe     *pipe // the writer of the other buckets, and their sequences
+	pipe     *pipe  // the writer of the other buckets, and their sequences
+	procs    func() // gives back the processor added for the load (yieldThread)
 	finished bool
 	// mu holds one bulk transaction from its start to the hand-over of its
 	// deferred entries (after bbolt's commit), so pend is never shared.
@@ -50,7 +51,8 @@ type bulkLoad struct {
 }
 
 func newBulkLoad(db *bolt.DB, path string, deferred []Bucket) *bulkLoad {
-	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs"), pipe: newPipe(db, path)}
+	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs"), procs: oneMoreProc()}
+	bl.pipe = newPipe(db, path)
 	bl.pend = newPending(maphash.MakeSeed(), &bl.read)
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {
@@ -399,6 +401,7 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 		return errors.New("store: FinishBulk called twice")
 	}
 	bl.finished = true
+	bl.procs()
 	defer bl.sorter.close()
 	if err := bl.pipe.close(); err != nil {
 		return err
@@ -610,6 +613,7 @@ func (it *mergeIter) feed(out chan<- *mergeBatch, stop <-chan struct{}) {
 // abandonBulk removes what an unfinished bulk load left beside the file.
 func (bl *bulkLoad) abandon() {
 	if bl != nil && !bl.finished {
+		bl.procs()
 		_ = bl.pipe.close()
 		bl.sorter.close()
 	}
