@@ -181,9 +181,56 @@ func (r *runBuf) sort() {
 	start := uint32(0)
 	for _, end := range r.counts {
 		if end-start > 1 {
-			r.sortEnts(r.ents[start:end])
+			r.radix(r.ents[start:end], r.tmp[start:end], 3)
 		}
 		start = end
+	}
+}
+
+// radixMin is the smallest group radix spreads further by a byte; smaller
+// ones are sorted by comparison.
+const radixMin = 64
+
+// radix sorts ents (whose keys' first depth bytes are the same) by their
+// byte at depth, then each group of those alike there by the next, as long
+// as the bytes are in the prefixes (a key shorter than depth has a zero
+// there, and sorts first in its group as bytes.Compare has it: the groups
+// are finished by comparison). tmp is room for as many entries.
+func (r *runBuf) radix(ents, tmp []sortEnt, depth int) {
+	for len(ents) >= radixMin && depth < prefixLen {
+		shift := 56 - 8*(depth&7)
+		word := depth >> 3
+		var counts [256]int
+		for i := range ents {
+			counts[byte(ents[i].pre[word]>>shift)]++
+		}
+		if counts[byte(ents[0].pre[word]>>shift)] == len(ents) {
+			depth++ // all alike here: on to the next byte
+			continue
+		}
+		var starts [256]int
+		sum := 0
+		for b, c := range counts {
+			starts[b] = sum
+			sum += c
+		}
+		next := starts
+		for _, e := range ents {
+			b := byte(e.pre[word] >> shift)
+			tmp[next[b]] = e
+			next[b]++
+		}
+		copy(ents, tmp)
+		for b, c := range counts {
+			if c > 1 {
+				lo := starts[b]
+				r.radix(ents[lo:lo+c], tmp[lo:lo+c], depth+1)
+			}
+		}
+		return
+	}
+	if len(ents) > 1 {
+		r.sortEnts(ents)
 	}
 }
 

@@ -18,7 +18,7 @@ func TestRunSortsAsBytesCompare(t *testing.T) {
 	for _, tc := range []struct {
 		n        int
 		maxFirst int
-	}{{100, 7}, {40000, 7}, {40000, 255}} {
+	}{{100, 7}, {40000, 7}, {200000, 7}, {40000, 255}} {
 		var r runBuf
 		var keys [][]byte
 		for range tc.n {
@@ -26,7 +26,7 @@ func TestRunSortsAsBytesCompare(t *testing.T) {
 			k = append(k, words[rng.IntN(len(words))]...)
 			if rng.IntN(2) == 0 {
 				k = append(k, 0)
-				k = append(k, U64(rng.Uint64N(50))...)
+				k = append(k, U64(rng.Uint64N(50)<<(8*rng.IntN(8)))...)
 			}
 			keys = append(keys, k)
 			r.ents = append(r.ents, sortEnt{pre: keyPrefix(k), off: len(r.arena), klen: uint32(len(k)), vlen: 1})
