@@ -134,11 +134,28 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), given: make(map[uint64]uint32, opts.Practices*128),
 		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d))}
 	now := s.Now()
+	// The practices are planned a few dozen ahead, beside the seeding.
+	plans, stop, planned := make(chan *practicePlan, 64), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(planned)
+		for range opts.Practices {
+			select {
+			case plans <- g.plan():
+			case <-stop:
+				return
+			}
+		}
+	}()
+	defer func() { close(stop); <-planned }()
 	for start := 0; start < opts.Practices; start += perTx {
 		end := min(start+perTx, opts.Practices)
+		batch := make([]*practicePlan, 0, end-start)
+		for range end - start {
+			batch = append(batch, <-plans)
+		}
 		err := s.updateAt(now, func(t *txn) error {
-			for i := start; i < end; i++ {
-				if err := g.practice(t); err != nil {
+			for _, pl := range batch {
+				if err := g.apply(t, pl); err != nil {
 					return err
 				}
 			}
@@ -161,6 +178,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 			return err
 		}
 	}
+	<-planned // every draw of the plans made before the lockouts' draws
 	if err := g.lockouts(s, now); err != nil {
 		return err
 	}
@@ -239,24 +257,123 @@ func (g *demoGen) personName() string {
 	return first + " " + last
 }
 
-func (g *demoGen) practice(t *txn) error {
-	name := fmt.Sprintf(g.pick(demoPracticeForms), g.pick(demoPlaces), g.pick(demoSpecialties))
+// A demo's practices are planned ahead of the transactions that make them:
+// a goroutine of its own (plan) draws every name, address, role and status
+// from the seeded generators, in the very order the practice is made, and
+// the seeding (apply) makes what the plan says through the Service's code.
+// The draws never depend on what the Service answers (a practice's users
+// are all counted in use; a leaver is drawn before any check), so a seed
+// makes the same demo as when each draw was made in place.
+
+// practicePlan is one practice as drawn.
+type practicePlan struct {
+	name             string
+	purchased, inUse int
+	required         bool // MFA required of everyone (R24)
+	domain           string
+	users            []userPlan
+	patients         []patientPlan
+	licenses         int // licenses asked for (0: no request)
+	leavers          []NewUser
+}
+
+type userPlan struct {
+	nu      NewUser // all but the practice
+	status  Status
+	cred    Credential
+	mfa     MFAMethod
+	phone   int // MFASMS: the demo number's digits
+	invites int // a pending user's setup emails sent
+}
+
+type patientPlan struct{ name, login, email string }
+
+// plan draws the next practice.
+func (g *demoGen) plan() *practicePlan {
+	pl := &practicePlan{name: fmt.Sprintf(g.pick(demoPracticeForms), g.pick(demoPlaces), g.pick(demoSpecialties))}
 	// About a hundred licenses a practice on average, a few small ones, some
 	// full to the last seat.
-	purchased := 30 + g.rng.IntN(231)
+	pl.purchased = 30 + g.rng.IntN(231)
 	if g.rng.IntN(6) == 0 {
-		purchased = 3 + g.rng.IntN(10)
+		pl.purchased = 3 + g.rng.IntN(10)
 	}
-	inUse := purchased
+	pl.inUse = pl.purchased
 	if g.rng.IntN(100) >= 18 { // about 18% at capacity
-		inUse = purchased - 1 - g.rng.IntN(max(1, purchased/5))
+		pl.inUse = pl.purchased - 1 - g.rng.IntN(max(1, pl.purchased/5))
 	}
-	p, err := t.createPractice(seedActor, name, purchased)
+	pl.required = g.rng.IntN(12) == 0 // some practices require MFA of everyone (R24)
+	pl.domain = strings.ToLower(strings.Join(tokenize(pl.name), "")) + ".com"
+	pl.users = make([]userPlan, 0, pl.inUse)
+	for i := range pl.inUse {
+		nu := NewUser{Name: g.personName(), Kind: KindStaff}
+		switch {
+		case i == 0: // the owner: a provider, an owner and an admin at once
+			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true, Admin: true}
+		case i == 1:
+			nu.Roles = Roles{Champion: true, Admin: g.rng.IntN(2) == 0}
+		case i == 2 && pl.inUse > 10:
+			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true}
+		default:
+			if g.rng.IntN(10) < 3 {
+				nu.Kind = KindProvider
+			}
+			nu.Roles.Admin = g.rng.IntN(25) == 0
+		}
+		up := userPlan{status: StatusActive, cred: Credential{Demo: true}}
+		if i > 1 {
+			switch r := g.rng.IntN(100); {
+			case r < 6:
+				up.status, up.cred = StatusPending, Credential{}
+			case r < 9 && pl.purchased > 5:
+				nu.Username = g.username(nu.Name) // a legacy user (R8)
+				nu.ContactEmail = g.email(nu.Name, g.pick(demoMailDomains))
+			}
+		}
+		if nu.Username == "" {
+			nu.Email = g.email(nu.Name, pl.domain)
+			nu.EmailConfirm = nu.Email
+		}
+		if up.status == StatusActive && nu.Username == "" {
+			if up.mfa = g.pickMFA(pl.required); up.mfa == MFASMS {
+				// A number R21 accepts that is no real subscriber's.
+				up.phone = g.rng.IntN(700)*100 + g.rng.IntN(100)
+			}
+		}
+		if up.status == StatusPending {
+			// New hires waiting on their setup email; some were sent it twice.
+			up.invites = 1 + g.rng.IntN(2)
+		}
+		up.nu = nu
+		pl.users = append(pl.users, up)
+	}
+	// Patients with portal accounts (R27, R28).
+	for range 3 + g.rng.IntN(8) {
+		name := g.personName()
+		login := g.username(name) + fmt.Sprint(1940+g.rng.IntN(70))
+		pl.patients = append(pl.patients, patientPlan{name: name, login: login, email: g.email(name, g.pick(demoMailDomains))})
+	}
+	// Full practices often have an open request for more licenses (R2).
+	// Every user above is in use: the practice is full if inUse is all.
+	if atCap, free := pl.inUse >= pl.purchased, pl.purchased-pl.inUse; atCap && g.rng.IntN(3) != 0 || free <= 3 && g.rng.IntN(3) == 0 {
+		pl.licenses = 5 + 5*g.rng.IntN(4)
+	}
+	// Leavers: inactive, their licenses free again.
+	for range g.rng.IntN(4) {
+		nu := NewUser{Name: g.personName(), Kind: KindStaff}
+		nu.Email = g.email(nu.Name, pl.domain)
+		nu.EmailConfirm = nu.Email
+		pl.leavers = append(pl.leavers, nu)
+	}
+	return pl
+}
+
+// apply makes the practice pl plans.
+func (g *demoGen) apply(t *txn, pl *practicePlan) error {
+	p, err := t.createPractice(seedActor, pl.name, pl.purchased)
 	if err != nil {
 		return err
 	}
-	required := g.rng.IntN(12) == 0
-	if required { // some practices require MFA of everyone (R24)
+	if pl.required {
 		old := p
 		p.MFARequired = true
 		if err := t.putPractice(&old, p); err != nil {
@@ -267,87 +384,53 @@ func (g *demoGen) practice(t *txn) error {
 			return err
 		}
 	}
-	domain := strings.ToLower(strings.Join(tokenize(name), "")) + ".com"
 	owner := ""
-	for i := range inUse {
-		nu := NewUser{PracticeID: p.ID, Name: g.personName(), Kind: KindStaff}
-		switch {
-		case i == 0: // the owner: a provider, an owner and an admin at once
-			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true, Admin: true}
-		case i == 1:
-			nu.Roles = Roles{Champion: true, Admin: g.rng.IntN(2) == 0}
-		case i == 2 && inUse > 10:
-			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true}
-		default:
-			if g.rng.IntN(10) < 3 {
-				nu.Kind = KindProvider
-			}
-			nu.Roles.Admin = g.rng.IntN(25) == 0
-		}
-		status, cred := StatusActive, Credential{Demo: true}
-		if i > 1 {
-			switch r := g.rng.IntN(100); {
-			case r < 6:
-				status, cred = StatusPending, Credential{}
-			case r < 9 && p.Purchased > 5:
-				nu.Username = g.username(nu.Name) // a legacy user (R8)
-				nu.ContactEmail = g.email(nu.Name, g.pick(demoMailDomains))
-			}
-		}
-		if nu.Username == "" {
-			nu.Email = g.email(nu.Name, domain)
-			nu.EmailConfirm = nu.Email
-		}
+	for i := range pl.users {
+		up := &pl.users[i]
+		nu := up.nu
+		nu.PracticeID = p.ID
 		req := Request{Requester: owner, Reason: "demo: hired"}
 		if i == 0 {
 			req = Request{Reason: "demo: practice onboarding"}
 		}
-		u, err := t.createUser(seedActor, nu, req, status, cred)
+		u, err := t.createUser(seedActor, nu, req, up.status, up.cred)
 		if err != nil {
-			return fmt.Errorf("seeding %s: %w", name, err)
+			return fmt.Errorf("seeding %s: %w", pl.name, err)
 		}
 		g.users++
 		if i == 0 {
 			owner = u.Login()
 		}
-		if status == StatusActive && i > 1 {
+		if up.status == StatusActive && i > 1 {
 			g.active = append(g.active, u.ID)
 		}
-		if status == StatusActive && !u.Legacy() {
-			if m := g.pickMFA(required); m != MFANone {
-				if err := g.seedMFA(t, u, m); err != nil {
-					return err
-				}
+		if up.mfa != MFANone {
+			if err := g.seedMFA(t, u, up.mfa, up.phone); err != nil {
+				return err
 			}
 		}
-		if status == StatusPending {
-			// New hires waiting on their setup email; some were sent it twice.
-			for range 1 + g.rng.IntN(2) {
-				if _, _, err := t.sendVerification(seedActor, u.ID, "", "", Request{Requester: owner, Reason: "demo: new hire"}); err != nil {
-					return err
-				}
+		for range up.invites {
+			if _, _, err := t.sendVerification(seedActor, u.ID, "", "", Request{Requester: owner, Reason: "demo: new hire"}); err != nil {
+				return err
 			}
 		}
 	}
-	// Patients with portal accounts (R27, R28).
-	for range 3 + g.rng.IntN(8) {
-		name := g.personName()
-		login := g.username(name) + fmt.Sprint(1940+g.rng.IntN(70))
-		if _, err := t.createPatient(seedActor, p.ID, name, login, g.email(name, g.pick(demoMailDomains)), Credential{}); err != nil {
+	for _, pp := range pl.patients {
+		if _, err := t.createPatient(seedActor, p.ID, pp.name, pp.login, pp.email, Credential{}); err != nil {
 			return err
 		}
 	}
-	// Full practices often have an open request for more licenses (R2).
-	if cur, err := getPractice(t.tx, p.ID); err == nil && (cur.AtCapacity() && g.rng.IntN(3) != 0 || cur.Free() <= 3 && g.rng.IntN(3) == 0) {
-		if _, err := t.requestLicenses(seedActor, cur, 5+5*g.rng.IntN(4), Request{Requester: owner, Reason: "demo: hiring"}); err != nil {
+	if pl.licenses > 0 {
+		cur, err := getPractice(t.tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := t.requestLicenses(seedActor, cur, pl.licenses, Request{Requester: owner, Reason: "demo: hiring"}); err != nil {
 			return err
 		}
 	}
-	// Leavers: inactive, their licenses free again.
-	for range g.rng.IntN(4) {
-		nu := NewUser{PracticeID: p.ID, Name: g.personName(), Kind: KindStaff}
-		nu.Email = g.email(nu.Name, domain)
-		nu.EmailConfirm = nu.Email
+	for _, nu := range pl.leavers {
+		nu.PracticeID = p.ID
 		if err := g.leaver(t, nu, owner); err != nil {
 			return err
 		}

@@ -4,13 +4,13 @@ import "latchkey/mfa"
 
 // seedMFA gives a seeded user a second factor, passing through the MFA
 // machine as a real enrolment does (none -> enrolling -> enabled).
-func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod) error {
+func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod, phone int) error {
 	old := u
 	pending := MFAEnrolment{Method: method, StartedAt: t.now}
 	switch method {
 	case MFASMS:
-		// A number R21 accepts that is no real subscriber's.
-		pending.Phone = mfa.DemoPhone(g.rng.IntN(700)*100 + g.rng.IntN(100))
+		pending.Phone = mfa.DemoPhone(phone) // drawn by plan
+
 	case MFAApp:
 		key, err := mfa.NewTOTPSecret(totpIssuer, u.Login())
 		if err != nil {
