@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,6 +46,14 @@ func TestFilterLatencyInTmux(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("LATCHKEY_LATENCY_ROUNDS")); err == nil && n > 0 {
 		rounds = n
 	}
+	// A typist's keys come at no fixed time after the last frame, so each
+	// key waits a random pause first, up to $LATCHKEY_LATENCY_GAP_MS (50:
+	// still faster than anyone types; 0 sends each key as soon as the last
+	// one is seen, a burst the query of the key before is still running in).
+	maxGap := 50 * time.Millisecond
+	if n, err := strconv.Atoi(os.Getenv("LATCHKEY_LATENCY_GAP_MS")); err == nil && n >= 0 {
+		maxGap = time.Duration(n) * time.Millisecond
+	}
 	keys := 0
 	for _, q := range queries {
 		keys += rounds * len([]rune(q.typed))
@@ -58,6 +67,7 @@ func TestFilterLatencyInTmux(t *testing.T) {
 		tm.waitFor("the filter", 5*time.Second, func(s string) bool { return strings.Contains(s, "/ ") })
 		for i, r := range q.typed {
 			typed := q.typed[:i+1]
+			typistPause(maxGap)
 			start := time.Now()
 			ctl.sendText(string(r))
 			took, ok := ctl.timeUntil(start, func(s string) bool { return strings.Contains(s, "/ "+typed) })
@@ -80,11 +90,19 @@ func TestFilterLatencyInTmux(t *testing.T) {
 	}
 	slices.Sort(echo)
 	slices.Sort(answer)
-	t.Logf("FPS %q: key to echo p50 %v p99 %v (%d keys); last key to answer p50 %v max %v (%d queries)",
-		os.Getenv("LATCHKEY_FPS"), echo[len(echo)/2], echo[len(echo)*99/100], len(echo),
+	t.Logf("FPS %q, pauses up to %v: key to echo p50 %v p99 %v (%d keys); last key to answer p50 %v max %v (%d queries)",
+		os.Getenv("LATCHKEY_FPS"), maxGap, echo[len(echo)/2], echo[len(echo)*99/100], len(echo),
 		answer[len(answer)/2], answer[len(answer)-1], len(answer))
 	t.Logf("floor: tmux's own echo of a key (cat in a pane) p50 %v p99 %v (%d keys)",
 		floor[len(floor)/2], floor[len(floor)*99/100], len(floor))
+}
+
+// typistPause waits a random time up to max (none for 0).
+func typistPause(max time.Duration) {
+	if max <= 0 {
+		return
+	}
+	<-time.After(rand.N(max))
 }
 
 // tmuxEchoFloor types a key at a time into a pane that runs cat (the
@@ -98,6 +116,7 @@ func tmuxEchoFloor(t *testing.T, keys int) []time.Duration {
 	for i := range keys {
 		r := string(rune('a' + i%26))
 		line += r
+		typistPause(5 * time.Millisecond)
 		start := time.Now()
 		ctl.sendText(r)
 		d, ok := ctl.timeUntil(start, func(s string) bool { return strings.Contains(s, line) })
