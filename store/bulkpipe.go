@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -31,8 +32,9 @@ import (
 // of a write (a key too long) is refused as it is made, and fails the
 // transaction that made it: nothing of it lands. The end of a transaction
 // is not waited for: if the writer then fails (a damaged page, a full disk
-// at the commit), the load is broken — the next bulk transaction, FinishBulk
-// and every read fail with its error — and a bulk load is kept whole or not
+// at the commit), the load is broken — every bulk transaction that ends
+// once the writer has gone on past the failure, every barrier, every read
+// and FinishBulk fail with its error — and a bulk load is kept whole or not
 // at all.
 
 // pipeBatch is how many writes go to the writer at a time.
@@ -97,8 +99,9 @@ type pipe struct {
 	lastPut  Bucket
 	mu       sync.Mutex // over closed, against a sync from another goroutine
 	closed   bool
-	ended    chan struct{} // closes when the writer has ended
-	endErr   error         // the writer's last word (a failed commit)
+	ended    chan struct{}         // closes when the writer has ended
+	endErr   error                 // the writer's last word (a failed commit)
+	failed   atomic.Pointer[error] // set once the load is broken
 }
 
 func newPipe(db *bolt.DB, path string) *pipe {
@@ -151,6 +154,10 @@ func (p *pipe) write() {
 		btx, last = nil, nil
 	}
 	for m := range p.work {
+		if broken != nil && p.failed.Load() == nil {
+			e := broken
+			p.failed.Store(&e) // the code making transactions looks here at each end
+		}
 		switch m.kind {
 		case msgBatch:
 			if err == nil && broken == nil {
@@ -178,6 +185,10 @@ func (p *pipe) write() {
 	}
 	end(false, nil)
 	p.endErr = broken
+	if broken != nil {
+		e := broken
+		p.failed.Store(&e)
+	}
 }
 
 func firstErr(a, b error) error {
@@ -379,6 +390,9 @@ func (p *pipe) barrier() (*bolt.Tx, error) {
 // the sequences it handed out are handed out again.
 func (p *pipe) end(err error) error {
 	p.btx = nil
+	if f := p.failed.Load(); err == nil && f != nil {
+		err = *f // an earlier transaction broke the load: this one fails too
+	}
 	if err != nil {
 		p.ops, p.recent = p.ops[:0], nil
 		p.work <- pipeMsg{kind: msgRollback}
