@@ -89,33 +89,85 @@ type userTotals struct {
 func (u userTotals) Locked() bool { return !u.LockedUntil.IsZero() }
 
 // decodeUserTotals reads the fields userTotals needs from a user record by
-// walking its top-level keys and skipping every other value unparsed; a
-// record it cannot walk is decoded as JSON.
+// walking its top-level keys and checking every other value without
+// decoding it; a record it cannot walk so, or a member encoding/json would
+// read into one of the three under another spelling ("Status", an escape),
+// is decoded as JSON: check must count what the service reads (R1, R44).
 func decodeUserTotals(v []byte) (userTotals, error) {
 	var u userTotals
-	if !walkTopLevel(v, func(key, value []byte) bool {
-		var err error
+	end, ok := walkObject(v, func(key, value []byte) bool {
+		var ok bool
 		switch string(key) {
 		case "practice_id":
-			var ok bool
-			if u.PracticeID, ok = plainUint(value); !ok {
-				err = json.Unmarshal(value, &u.PracticeID)
-			}
+			u.PracticeID, ok = jsonUint(value)
 		case "status":
-			var ok bool
-			if u.Status, ok = plainStatus(value); !ok {
-				err = json.Unmarshal(value, &u.Status)
-			}
+			u.Status, ok = plainStatus(value)
 		case "locked_until":
-			err = json.Unmarshal(value, &u.LockedUntil)
+			ok = plainTime(value, &u.LockedUntil)
+		default:
+			ok = plainKey(key) && plainValue(value, 0)
 		}
-		return err == nil
-	}) {
+		return ok
+	})
+	if !ok || skipSpace(v, end) != len(v) {
 		u = userTotals{}
 		err := json.Unmarshal(v, &u)
 		return u, err
 	}
 	return u, nil
+}
+
+// plainKey is a member name in ASCII with nothing to unescape that
+// encoding/json would not match, ignoring case, to a member the totals
+// read (the names the encoder writes are such).
+func plainKey(k []byte) bool {
+	for _, c := range k {
+		if c < 0x20 || c >= 0x80 || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	switch len(k) {
+	case len("status"), len("practice_id"), len("locked_until"):
+		return !bytes.EqualFold(k, []byte("practice_id")) && !bytes.EqualFold(k, []byte("status")) &&
+			!bytes.EqualFold(k, []byte("locked_until"))
+	}
+	return true
+}
+
+// plainValue reports whether v is a JSON value encoding/json would accept:
+// a string with nothing to unescape, an integer, a literal, or an object of
+// such values (a few levels deep); anything else is left to encoding/json.
+func plainValue(v []byte, depth int) bool {
+	if len(v) == 0 {
+		return false
+	}
+	switch v[0] {
+	case '"':
+		return len(v) >= 2 && v[len(v)-1] == '"' && plainText(v[1:len(v)-1])
+	case '{':
+		if depth >= 4 {
+			return false
+		}
+		end, ok := walkObject(v, func(k, w []byte) bool { return plainText(k) && plainValue(w, depth+1) })
+		return ok && end == len(v)
+	case 't', 'f', 'n':
+		return string(v) == "true" || string(v) == "false" || string(v) == "null"
+	}
+	var n int
+	return plainInt(v, &n)
+}
+
+// plainText reports whether a string's text between its quotes is one
+// encoding/json accepts with nothing to unescape: no control character, no
+// escape (those are left to it). It takes any other bytes, bad UTF-8 too
+// (it replaces them), and the totals read no text.
+func plainText(in []byte) bool {
+	for _, c := range in {
+		if c < 0x20 || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // walkTopLevel calls fn with each key (unquoted, as stored) and raw value of

@@ -191,3 +191,61 @@ func TestChainTailCopied(t *testing.T) {
 		})
 	}
 }
+
+// R29: entries moved between Entries and the tail, or in both at once, or
+// taken from the tail's middle, are found by the check: the chain is read
+// as Entries then tail, and every number must come once, in order.
+func TestChainTailEntriesMovedOrDuplicated(t *testing.T) {
+	move := func(tx *Tx, seq uint64, from, to Bucket) error {
+		raw, err := tx.GetRaw(from, U64(seq))
+		if err != nil {
+			return err
+		}
+		if err := tx.PutRaw(to, U64(seq), raw); err != nil {
+			return err
+		}
+		return tx.Delete(from, U64(seq))
+	}
+	for name, tamper := range map[string]func(tx *Tx) error{
+		"older entry into the tail": func(tx *Tx) error { return move(tx, 2, tailChain.Entries, tailChain.Tail) },
+		"tail entry into Entries":   func(tx *Tx) error { return move(tx, 5, tailChain.Tail, tailChain.Entries) },
+		"tail entry in both": func(tx *Tx) error {
+			raw, err := tx.GetRaw(tailChain.Tail, U64(5))
+			if err != nil {
+				return err
+			}
+			return tx.PutRaw(tailChain.Entries, U64(5), raw)
+		},
+		"entry of Entries in both": func(tx *Tx) error {
+			raw, err := tx.GetRaw(tailChain.Entries, U64(3))
+			if err != nil {
+				return err
+			}
+			return tx.PutRaw(tailChain.Tail, U64(3), raw)
+		},
+		"middle of the tail cut": func(tx *Tx) error { return tx.Delete(tailChain.Tail, U64(5)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := openTemp(t)
+			big := strings.Repeat("a", 1500) // three fill the tail: they go to Entries
+			appendPayloads(t, db, []string{big, big, big})
+			for _, p := range []string{"d", "e", "f"} {
+				appendPayloads(t, db, []string{p})
+			}
+			entries, tail, _ := tailState(t, db)
+			if !slices.Contains(entries, 3) || !slices.Contains(tail, 5) || !slices.Contains(tail, 6) {
+				t.Fatalf("entries %v, tail %v: not the layout this test tampers with", entries, tail)
+			}
+			if err := db.Check(tailChain); err != nil {
+				t.Fatalf("untouched: %v", err)
+			}
+			if err := db.Update(tamper); err != nil {
+				t.Fatal(err)
+			}
+			var ce *ChainError
+			if err := db.Check(tailChain); !errors.As(err, &ce) {
+				t.Fatalf("want the chain broken, got %v", err)
+			}
+		})
+	}
+}

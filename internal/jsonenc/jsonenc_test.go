@@ -53,3 +53,26 @@ func TestSameBytesAsEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// R29: any string and any time are written as encoding/json writes them
+// (the chain's hash covers the bytes).
+func FuzzString(f *testing.F) {
+	for _, s := range []string{"", "a<b>&c", "\u2028\u2029", "\xff\xe2\x80", "\x00\x1f\x7f\"\\", "😀\xed\xa0\x80"} {
+		f.Add(s, int64(0), int64(0))
+	}
+	f.Add("x", int64(-62135596800), int64(999999999))
+	f.Add("x", int64(253402300800), int64(1))
+	f.Fuzz(func(t *testing.T, s string, sec, nsec int64) {
+		want, _ := json.Marshal(s)
+		if got := String(nil, s); string(got) != string(want) {
+			t.Fatalf("String(%q) = %s, want %s", s, got, want)
+		}
+		for _, tm := range []time.Time{time.Unix(sec, nsec).UTC(), time.Unix(sec, nsec).In(time.FixedZone("", int(nsec%100000)))} {
+			want, werr := json.Marshal(tm)
+			got, ok := Time(nil, tm)
+			if ok != (werr == nil) || ok && string(got) != string(want) {
+				t.Fatalf("Time(%v) = %s %v, want %s %v", tm, got, ok, want, werr)
+			}
+		}
+	})
+}
