@@ -40,8 +40,7 @@ type bulkLoad struct {
 	deferred map[Bucket]byte // bucket -> its index in names
 	names    []Bucket
 	sorter   *sorter
-	pipe     *pipe  // the writer of the other buckets, and their sequences
-	procs    func() // gives back the processor added for the load (yieldThread)
+	pipe     *pipe // the writer of the other buckets, and their sequences
 	finished bool
 	// mu holds one bulk transaction from its start to the hand-over of its
 	// deferred entries (after bbolt's commit), so pend is never shared.
@@ -51,8 +50,7 @@ type bulkLoad struct {
 }
 
 func newBulkLoad(db *bolt.DB, path string, deferred []Bucket) *bulkLoad {
-	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs"), procs: oneMoreProc()}
-	bl.pipe = newPipe(db, path)
+	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs"), pipe: newPipe(db, path)}
 	bl.pend = newPending(maphash.MakeSeed(), &bl.read)
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {
@@ -401,7 +399,6 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 		return errors.New("store: FinishBulk called twice")
 	}
 	bl.finished = true
-	bl.procs()
 	defer bl.sorter.close()
 	if err := bl.pipe.close(); err != nil {
 		return err
@@ -613,7 +610,6 @@ func (it *mergeIter) feed(out chan<- *mergeBatch, stop <-chan struct{}) {
 // abandonBulk removes what an unfinished bulk load left beside the file.
 func (bl *bulkLoad) abandon() {
 	if bl != nil && !bl.finished {
-		bl.procs()
 		_ = bl.pipe.close()
 		bl.sorter.close()
 	}

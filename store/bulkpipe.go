@@ -123,7 +123,6 @@ func newPipe(db *bolt.DB, path string) *pipe {
 // write applies what it is sent until work closes. err is the open
 // transaction's first error, broken a commit's (which ends the load).
 func (p *pipe) write() {
-	yieldThread()
 	defer close(p.ended)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	var (

@@ -115,7 +115,6 @@ func (s *sorter) finish() error {
 }
 
 func (s *sorter) work() {
-	yieldThread()
 	defer close(s.done)
 	var err error
 	for m := range s.in {
