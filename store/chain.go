@@ -77,12 +77,15 @@ func parseEntry(v []byte) (rawEntry, bool) {
 	var e rawEntry
 	rest, ok := bytes.CutPrefix(v, []byte(`{"seq":`))
 	i := 0
-	for ok && i < len(rest) && rest[i] >= '0' && rest[i] <= '9' && i < 20 {
+	for ok && i < len(rest) && rest[i] >= '0' && rest[i] <= '9' && i < 19 {
 		e.seq = e.seq*10 + uint64(rest[i]-'0')
 		i++
 	}
 	const hexLen = sha256.Size * 2
-	if ok && i > 0 {
+	// 19 digits at most (no wrapping past 2^64) and no leading zero, as
+	// JSON reads a number: anything else is left to encoding/json, which
+	// every reader of the chain uses (R29).
+	if ok && i > 0 && (rest[0] != '0' || i == 1) {
 		rest, ok = bytes.CutPrefix(rest[i:], []byte(`,"prev":"`))
 		if ok && len(rest) > hexLen {
 			e.prev, rest = rest[:hexLen], rest[hexLen:]

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -46,5 +47,40 @@ func TestChainCatchesAddedField(t *testing.T) {
 	var ce *ChainError
 	if err := db.Check(testChain); !errors.As(err, &ce) || ce.Seq != 3 {
 		t.Fatalf("want chain broken at 3, got %v", err)
+	}
+}
+
+// R29: an entry whose number is spelled as JSON does not allow it (a
+// leading zero, or past 2^64 so that it wraps to the same number) is not
+// passed by the check while every reader of the chain fails on it.
+func TestChainCatchesNumberSpelledOtherwise(t *testing.T) {
+	for name, seq := range map[string]string{
+		"leading zero": "03",
+		"wrapped":      "18446744073709551619", // 2^64 + 3
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := openTemp(t)
+			appendN(t, db, 6)
+			err := db.Update(func(tx *Tx) error {
+				raw, err := tx.GetRaw(testChain.Entries, U64(3))
+				if err != nil {
+					return err
+				}
+				edited := strings.Replace(string(raw), `{"seq":3,`, `{"seq":`+seq+`,`, 1)
+				if edited == string(raw) {
+					t.Fatalf("entry 3 is not stored as %s", raw)
+				}
+				return tx.PutRaw(testChain.Entries, U64(3), []byte(edited))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var readErr error
+			_ = db.View(func(tx *Tx) error { _, readErr = testChain.Get(tx, 3); return nil })
+			var ce *ChainError
+			if err := db.Check(testChain); readErr != nil && (!errors.As(err, &ce) || ce.Seq != 3) {
+				t.Fatalf("readers fail on entry 3 (%v), the check says %v", readErr, err)
+			}
+		})
 	}
 }
