@@ -84,3 +84,38 @@ func TestChainCatchesNumberSpelledOtherwise(t *testing.T) {
 		})
 	}
 }
+
+// R29: what the check reads of an entry in place (parseEntry) is what every
+// reader of the chain reads through encoding/json: the same number and
+// links, or readers that fail on it. The payload may be read otherwise (a
+// second "data" member): the check hashes the bytes it read, so it passes
+// such an entry only if those bytes are the payload the hash was made of,
+// and an entry whose payload is not JSON at all is made only by rewriting
+// the chain from there on (a checkpoint catches it).
+func FuzzParseEntry(f *testing.F) {
+	e := Entry{Seq: 42, Prev: genesis, Data: json.RawMessage(`{"actor":"dana","n":1,"s":"<&>"}`)}
+	e.Hash = entryHash(e.Seq, e.Prev, e.Data)
+	stored, _ := json.Marshal(e)
+	f.Add(stored)
+	f.Add(appendEntry(7, []byte(genesis), []byte(e.Hash), []byte(`"x"`)))
+	f.Add([]byte(strings.Replace(string(stored), `"seq":42`, `"seq":042`, 1)))
+	f.Add([]byte(strings.Replace(string(stored), `"seq":42`, `"seq":18446744073709551658`, 1)))
+	f.Add([]byte(strings.Replace(string(stored), `"data":`, `"data":1,"data":`, 1)))
+	f.Add([]byte(strings.Replace(string(stored), `"seq":42`, `"seq":42,"seq":43`, 1)))
+	f.Fuzz(func(t *testing.T, v []byte) {
+		got, ok := parseEntry(v)
+		if !ok {
+			return
+		}
+		var full Entry
+		if err := json.Unmarshal(v, &full); err != nil {
+			if json.Valid(got.data) {
+				t.Fatalf("%q: the check reads %+v, readers fail: %v", v, got, err)
+			}
+			return
+		}
+		if got.seq != full.Seq || string(got.prev) != full.Prev || string(got.hash) != full.Hash {
+			t.Fatalf("%q: the check reads seq %d prev %s hash %s, readers %+v", v, got.seq, got.prev, got.hash, full)
+		}
+	})
+}
