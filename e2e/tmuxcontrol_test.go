@@ -14,14 +14,29 @@ import (
 // test's session. Commands go down one pipe and their answers come back on
 // another, so a key sent or a screen read costs a round trip to the tmux
 // server, not a tmux process started for it (a few milliseconds each on
-// this machine, and far more while the cores are busy): a latency measured
-// through it is the console's and tmux's, not the measuring tool's.
+// this machine, and far more while the cores are busy). tmux also tells
+// this client each time the pane's program writes (%output), so a test
+// waiting for the screen reads it when something was drawn instead of
+// polling: polling kept the tmux server and this process busy, on a core
+// the console then waited for. A latency measured through it is the
+// console's and tmux's, not the measuring tool's.
 type tmuxControl struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Reader
-	pane string
+	t       *testing.T
+	cmd     *exec.Cmd
+	in      io.WriteCloser
+	answers chan controlAnswer
+	outputs chan time.Time // when each %output notification arrived
+	pane    string
+
+	// The last screen read and the arrival of the output that made the
+	// test read it; reset when a key is sent.
+	lastScreen string
+	lastDrawn  time.Time
+}
+
+type controlAnswer struct {
+	body string
+	err  bool
 }
 
 // control attaches a control-mode client to the session. It has no size of
@@ -41,19 +56,48 @@ func (tm *tmux) control() *tmuxControl {
 	if err := cmd.Start(); err != nil {
 		tm.t.Fatalf("tmux -C: %v", err)
 	}
-	c := &tmuxControl{t: tm.t, cmd: cmd, in: in, out: bufio.NewReaderSize(out, 1<<16), pane: tm.target}
+	c := &tmuxControl{t: tm.t, cmd: cmd, in: in, pane: tm.target,
+		answers: make(chan controlAnswer, 1), outputs: make(chan time.Time, 1<<16)}
+	go c.read(bufio.NewReaderSize(out, 1<<16))
 	tm.t.Cleanup(func() {
 		_ = in.Close()
 		_ = cmd.Wait()
 	})
-	c.answer("attach-session")          // tmux answers the attach itself first
-	c.do("refresh-client -f no-output") // the screen is read on demand; %output would only be skipped
+	c.answer("attach-session") // tmux answers the attach itself first
 	return c
 }
 
-// do runs one tmux command and returns what it printed. Notifications
-// between answers (%output, %layout-change…) are skipped; an answer is the
-// lines between %begin and the %end or %error that closes it.
+// read sorts what tmux prints into answers (the lines between %begin and
+// the %end or %error that closes them) and output notifications, each
+// stamped as it arrives. It ends when tmux closes the pipe.
+func (c *tmuxControl) read(out *bufio.Reader) {
+	defer close(c.answers)
+	var body []string
+	inside := false
+	for {
+		line, err := out.ReadString('\n')
+		if err != nil {
+			return
+		}
+		line = strings.TrimSuffix(line, "\n")
+		switch {
+		case !inside && strings.HasPrefix(line, "%output "):
+			select {
+			case c.outputs <- time.Now():
+			default: // nobody is waiting for this many draws; drop the stamp
+			}
+		case !inside && strings.HasPrefix(line, "%begin "):
+			inside, body = true, nil
+		case inside && (strings.HasPrefix(line, "%end ") || strings.HasPrefix(line, "%error ")):
+			inside = false
+			c.answers <- controlAnswer{body: strings.Join(body, "\n") + "\n", err: strings.HasPrefix(line, "%error ")}
+		case inside:
+			body = append(body, line)
+		}
+	}
+}
+
+// do runs one tmux command and returns what it printed.
 func (c *tmuxControl) do(command string) string {
 	c.t.Helper()
 	if _, err := fmt.Fprintln(c.in, command); err != nil {
@@ -62,34 +106,38 @@ func (c *tmuxControl) do(command string) string {
 	return c.answer(command)
 }
 
-// answer reads the next answer, skipping the notifications before it.
+// answer waits for the next answer.
 func (c *tmuxControl) answer(command string) string {
 	c.t.Helper()
-	var body []string
-	inside := false
-	for {
-		line, err := c.out.ReadString('\n')
-		if err != nil {
-			c.t.Fatalf("tmux -C %q: %v", command, err)
-		}
-		line = strings.TrimSuffix(line, "\n")
-		switch {
-		case !inside && strings.HasPrefix(line, "%begin "):
-			inside = true
-		case inside && strings.HasPrefix(line, "%end "):
-			return strings.Join(body, "\n") + "\n"
-		case inside && strings.HasPrefix(line, "%error "):
-			c.t.Fatalf("tmux -C %q: %s", command, strings.Join(body, "\n"))
-		case inside:
-			body = append(body, line)
-		}
+	a, ok := <-c.answers
+	if !ok {
+		c.t.Fatalf("tmux -C %q: the client ended", command)
 	}
+	if a.err {
+		c.t.Fatalf("tmux -C %q: %s", command, a.body)
+	}
+	return a.body
 }
 
-// sendText types text literally, as tmux send-keys -l would.
+// sendText types text literally, as tmux send-keys -l would. What was
+// drawn before it is forgotten, so a wait after it sees only what the key
+// drew.
 func (c *tmuxControl) sendText(text string) {
 	c.t.Helper()
+	c.forgetDrawn()
+	c.lastScreen = ""
 	c.do("send-keys -t " + c.pane + " -l " + tmuxQuote(text))
+}
+
+// forgetDrawn drops the stamps of output that arrived until now.
+func (c *tmuxControl) forgetDrawn() {
+	for {
+		select {
+		case <-c.outputs:
+		default:
+			return
+		}
+	}
 }
 
 // screen is the pane's text, as capture-pane -p prints it.
@@ -98,21 +146,29 @@ func (c *tmuxControl) screen() string {
 	return c.do("capture-pane -p -t " + c.pane)
 }
 
-// timeUntil reads the screen until ok accepts it, every quarter of a
-// millisecond (reading without a pause would keep the tmux server, and so
-// a core, busy), and returns the time since start; false after 10 seconds.
+// timeUntil waits until the screen satisfies ok and returns the time from
+// start to the arrival of the output that drew it; false after 10 seconds.
+// The screen is read once after each output (and the outputs that arrived
+// before that read are then already on it), so the time is when tmux had
+// the drawing, not when this test happened to look.
 func (c *tmuxControl) timeUntil(start time.Time, ok func(screen string) bool) (time.Duration, bool) {
 	c.t.Helper()
-	poll := time.NewTicker(250 * time.Microsecond)
-	defer poll.Stop()
+	if c.lastScreen != "" && ok(c.lastScreen) {
+		return c.lastDrawn.Sub(start), true
+	}
+	deadline := time.NewTimer(10 * time.Second)
+	defer deadline.Stop()
 	for {
-		if ok(c.screen()) {
-			return time.Since(start), true
-		}
-		if time.Since(start) > 10*time.Second {
+		select {
+		case drawn := <-c.outputs:
+			c.lastScreen, c.lastDrawn = c.screen(), drawn
+			c.forgetDrawn()
+			if ok(c.lastScreen) {
+				return drawn.Sub(start), true
+			}
+		case <-deadline.C:
 			return time.Since(start), false
 		}
-		<-poll.C
 	}
 }
 
