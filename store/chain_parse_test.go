@@ -119,3 +119,22 @@ func FuzzParseEntry(f *testing.F) {
 		}
 	})
 }
+
+// R29: the table isHex reads takes exactly the lower-case hex digits: a
+// hash with any other byte in it (a quote, an escape, upper case) is left
+// to encoding/json by the in-place read, wherever the byte stands.
+func TestIsHexTakesOnlyLowerCaseHexDigits(t *testing.T) {
+	for c := range 256 {
+		want := (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
+		for _, at := range []int{0, 31, 63} {
+			s := []byte(genesis)
+			s[at] = byte(c)
+			if got := isHex(s); got != want {
+				t.Fatalf("byte %#x at %d: isHex %v, want %v", c, at, got, want)
+			}
+		}
+	}
+	if !isHex("") || !isHex(genesis) {
+		t.Fatal("an empty string and the genesis hash are hex")
+	}
+}
