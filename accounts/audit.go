@@ -142,7 +142,7 @@ func (t *txn) appendEvent(e Event) error {
 	if e.TargetID != 0 {
 		// Beside the user's record, in the leaf the action rewrites anyway
 		// (userevents.go).
-		return t.tx.PutRaw(bUsers, userEventKey(e.TargetID, seq), nil)
+		return t.tx.PutRaw(usersBucketOf(e.TargetID), userEventKey(e.TargetID, seq), nil)
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ import "latchkey/store"
 // whole meaning in the key and an empty value.
 const (
 	bPractices store.Bucket = "practices"  // practiceID -> Practice
-	bUsers     store.Bucket = "users"      // userID -> User, then userID|seq: the events about them (userevents.go)
+	bUsers     store.Bucket = "users"      // userID -> User, then userID|seq: the events about them (userevents.go); the first shard (usershards.go)
 	bAudit     store.Bucket = "audit"      // seq -> chain entry of an Event
 	bAuditTail store.Bucket = "audit_tail" // the newest entries, a page's worth (store/chaintail.go)
 
@@ -24,7 +24,8 @@ const (
 // 3: a user's events listed beside their record (userevents.go); the
 // ix_audit_user of an older file is kept for its older events.
 // 4: the newest audit entries kept in audit_tail (store/chaintail.go).
-const schemaVersion = 4
+// 5: users in shards of 65,536 ids (usershards.go).
+const schemaVersion = 5
 
 // auditChain is the hash-chained audit trail (R29).
 var auditChain = store.Chain{Entries: bAudit, Meta: store.MetaBucket, Tail: bAuditTail}

@@ -7,6 +7,7 @@ var migrations = []store.Migration{
 	{From: 1, Run: reindexSearch},
 	{From: 2, Run: keepLegacyEvents},
 	{From: 3, Run: startAuditTail},
+	{From: 4, Run: markUserSplit}, // then splitUsers, as New opens the file
 }
 
 // startAuditTail (schema 3 to 4) moves nothing: an older file has no audit

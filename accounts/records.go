@@ -11,7 +11,7 @@ import (
 
 // getUser reads a user by id.
 func getUser(tx *store.Tx, id uint64) (User, error) {
-	raw, err := tx.GetRaw(bUsers, store.U64(id))
+	raw, err := tx.GetRaw(usersBucketOf(id), store.U64(id))
 	if errors.Is(err, store.ErrNotFound) {
 		return User{}, &NotFoundError{What: "user", Key: "#" + strconv.FormatUint(id, 10)}
 	}
@@ -20,7 +20,7 @@ func getUser(tx *store.Tx, id uint64) (User, error) {
 	}
 	u, err := decodeUser(raw) // by hand: userjson.go
 	if err != nil {
-		return u, fmt.Errorf("store: record %s/%x: %w", bUsers, store.U64(id), err)
+		return u, fmt.Errorf("store: record %s/%x: %w", usersBucketOf(id), store.U64(id), err)
 	}
 	return u, nil
 }
@@ -135,7 +135,7 @@ func (t *txn) putUser(old *User, u User) error {
 	} else if err := statusTransition("", u.Status); err != nil {
 		return err
 	}
-	if err := store.Put(tx, bUsers, store.U64(u.ID), u); err != nil {
+	if err := store.Put(tx, usersBucketOf(u.ID), store.U64(u.ID), u); err != nil {
 		return err
 	}
 	t.lastUser = u

@@ -150,7 +150,7 @@ func buildSearchWorld(t testing.TB, practices int) *searchWorld {
 		}); err != nil {
 			return err
 		}
-		return tx.Scan(bUsers, nil, nil, false, func(k, v []byte) (bool, error) {
+		return scanUsers(tx, 0, func(k, v []byte) (bool, error) {
 			if !isUserKey(k) {
 				return true, nil
 			}

@@ -7,6 +7,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -86,6 +87,9 @@ type Stats struct {
 func New(db *store.DB, clock Clock, cfg Config) (*Service, error) {
 	if err := db.EnsureSchema(schemaVersion, migrations); err != nil {
 		return nil, err
+	}
+	if err := splitUsers(db); err != nil {
+		return nil, fmt.Errorf("database %s: moving users into shards (schema 5): %w", db.Name(), err)
 	}
 	legacy, err := hasLegacyEvents(db)
 	if err != nil {

@@ -21,7 +21,7 @@ func verifyTotals(tx *store.Tx) error {
 			Done: int64(want.Users), Total: int64(kept.Users), Unit: "users"})
 	}
 	tell()
-	err := tx.Scan(bUsers, nil, nil, false, func(k, v []byte) (bool, error) {
+	err := scanUsers(tx, 0, func(k, v []byte) (bool, error) {
 		if !isUserKey(k) {
 			return true, nil // an event's key beside its user (userevents.go)
 		}

@@ -29,12 +29,12 @@ func TestCheckCountsUsersAsTheServiceReadsThem(t *testing.T) {
 				t.Fatalf("untouched: %v", err)
 			}
 			err = s.db.Update(func(tx *store.Tx) error {
-				raw, err := tx.GetRaw(bUsers, store.U64(owner.ID))
+				raw, err := tx.GetRaw(usersBucketOf(owner.ID), store.U64(owner.ID))
 				if err != nil {
 					return err
 				}
 				edited := append(bytes.Clone(raw[:len(raw)-1]), extra+"}"...)
-				return tx.PutRaw(bUsers, store.U64(owner.ID), edited)
+				return tx.PutRaw(usersBucketOf(owner.ID), store.U64(owner.ID), edited)
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -57,7 +57,7 @@ func userEvents(tx *store.Tx, legacy bool, userID, before uint64, fn func(seq ui
 		}
 		return more, err
 	}
-	err := tx.Scan(bUsers, prefix, start, true, visit)
+	err := tx.Scan(usersBucketOf(userID), prefix, start, true, visit)
 	if err == nil && legacy {
 		err = tx.Scan(legacyAuditUser, prefix, start, true, visit)
 	}

@@ -67,7 +67,7 @@ func TestUserEventsBesideRecord(t *testing.T) {
 		}
 	}
 	err := s.db.View(func(tx *store.Tx) error {
-		if _, err := tx.GetRaw(bUsers, userEventKey(owner.ID, want[0])); err != nil {
+		if _, err := tx.GetRaw(usersBucketOf(owner.ID), userEventKey(owner.ID, want[0])); err != nil {
 			t.Errorf("the unlock's event is not beside the record: %v", err)
 		}
 		return tx.Scan(legacyAuditUser, nil, nil, false, func(k, _ []byte) (bool, error) {
@@ -113,7 +113,7 @@ func TestUserEventsOfMigratedFile(t *testing.T) {
 	// Move the listings to where schema 2 kept them.
 	err = s.db.Update(func(tx *store.Tx) error {
 		var keys [][]byte
-		if err := tx.Scan(bUsers, nil, nil, false, func(k, _ []byte) (bool, error) {
+		if err := scanUsers(tx, 0, func(k, _ []byte) (bool, error) {
 			if !isUserKey(k) {
 				keys = append(keys, slices.Clone(k))
 			}
@@ -122,7 +122,7 @@ func TestUserEventsOfMigratedFile(t *testing.T) {
 			return err
 		}
 		for _, k := range keys {
-			if err := tx.Delete(bUsers, k); err != nil {
+			if err := tx.Delete(usersBucketOf(store.ParseU64(k[:8])), k); err != nil {
 				return err
 			}
 			if err := tx.PutRaw(legacyAuditUser, k, nil); err != nil {

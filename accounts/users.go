@@ -280,7 +280,7 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 					return keep(u)
 				})
 		}
-		return tx.Scan(bUsers, nil, store.U64(q.After+1), false, func(k, v []byte) (bool, error) {
+		return scanUsers(tx, q.After+1, func(k, v []byte) (bool, error) {
 			if !isUserKey(k) {
 				return true, nil // an event of the user before (userevents.go)
 			}

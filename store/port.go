@@ -218,6 +218,24 @@ func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
 	return tx.t.put(name, key, value)
 }
 
+// PutAppend is PutRaw of a key the caller puts after every key of the
+// bucket (a move of records in key order): on bbolt its pages are filled
+// whole, not split in halves that wait for inserts that never come.
+func (tx *Tx) PutAppend(name Bucket, key, value []byte) error {
+	if !tx.t.writable() {
+		return fmt.Errorf("store: write to %s in a read-only transaction", name)
+	}
+	if len(key) == 0 {
+		return fmt.Errorf("store: empty key in %s", name)
+	}
+	if len(tx.heads) > 0 {
+		if err := tx.forgetHeads(name, key); err != nil {
+			return err
+		}
+	}
+	return putAppend(tx, name, key, value)
+}
+
 // Delete removes key (absent keys are fine).
 func (tx *Tx) Delete(name Bucket, key []byte) error {
 	if !tx.t.writable() {
