@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,16 +51,16 @@ func verifyChains(tx *Tx, chains []Chain) error {
 }
 
 // check runs in one write transaction, so no writer commits while it reads
-// (bbolt's own check is not safe beside writers, and the page walk reads the
-// newest committed state from disk); a file opened read-only has no writers
-// and is checked in a read transaction.
+// (the page walk reads the newest committed state from disk); a file opened
+// read-only has no writers and is checked in a read transaction.
 //
 // Safest first: every page walked with plain file reads (a damaged offset
-// is an error, never a fault); every page the walk reached read once through
-// the map from this goroutine, where a fault becomes an error (touchPages,
-// under guard); then bbolt's own check — in a goroutine of its own, where a
-// fault could not be caught, but by then every page it reads has been read
-// safely once — beside the chains and the caller's invariants.
+// is an error, never a fault), the order of every key checked on the way
+// and every page of the file accounted for (what bbolt's own check checks:
+// see walkPages); every page the walk reached read once through the map
+// from this goroutine, where a fault becomes an error (touchPages, under
+// guard); then the chains and the caller's invariants side by side, each
+// under a guard of its own.
 func (db *boltDB) check(ctx context.Context, passes ...checkPass) error {
 	run := db.bolt.Update
 	if db.readOnly {
@@ -73,28 +72,30 @@ func (db *boltDB) check(ctx context.Context, passes ...checkPass) error {
 	defer db.keepMappedSmall()()
 	return db.guard(func() error {
 		return run(func(btx *bolt.Tx) error {
-			reached, err := walkPages(ctx, db.path)
+			walked, err := walkPages(ctx, db.path)
 			if err != nil {
 				return err
 			}
-			if err := touchPages(ctx, btx, reached, mappedPath(db.path)); err != nil {
+			if err := touchPages(ctx, btx, walked.reached, mappedPath(db.path)); err != nil {
 				return err
 			}
-			report(ctx, Progress{Phase: "bbolt page check", Step: StepPageCheck})
-			pageCheck := db.pageCheck()
-			err = db.runPasses(ctx, btx, passes)
-			if perr := <-pageCheck; perr != nil {
-				return fmt.Errorf("database %s: page check: %w", db.path, perr)
+			report(ctx, Progress{Phase: "accounting for free pages", Step: StepPageCheck})
+			if err := walked.freePages(); err != nil {
+				return err
 			}
-			return err
+			return db.runPasses(ctx, btx, passes)
 		})
 	})
 }
 
 // runPasses runs the first pass in this transaction and the others, in
 // turn, beside it on the second core, in a read transaction of their own
-// (see pageCheck) under a guard of their own. What the later passes report
-// is held back until the first is done, so a bar shows the phases in order.
+// (which sees the state the check's transaction sees: that one writes
+// nothing, and holds the writer lock, or the file is read-only; two
+// goroutines never share one bbolt transaction: a writable one caches
+// buckets in a map as they are opened) under a guard of their own. What
+// the later passes report is held back until the first is done, so a bar
+// shows the phases in order.
 func (db *boltDB) runPasses(ctx context.Context, btx *bolt.Tx, passes []checkPass) error {
 	if len(passes) == 0 {
 		return nil
@@ -121,29 +122,9 @@ func (db *boltDB) runPasses(ctx context.Context, btx *bolt.Tx, passes []checkPas
 	return err
 }
 
-// pageCheck runs bbolt's own check beside the chains and totals, on the
-// second core: in a read transaction of its own, which sees the state the
-// check's transaction sees (that one writes nothing, and holds the writer
-// lock, or the file is read-only). Two goroutines never share one bbolt
-// transaction: a writable one caches buckets in a map as they are opened.
-func (db *boltDB) pageCheck() <-chan error {
-	done := make(chan error, 1)
-	go func() {
-		done <- db.bolt.View(func(tx *bolt.Tx) error {
-			var errs []error
-			for err := range tx.Check() {
-				errs = append(errs, err)
-			}
-			return errors.Join(errs...)
-		})
-	}()
-	return done
-}
-
 // touchPages reads every page the walk reached through bbolt's memory map,
 // in file order, from this goroutine, where a fault becomes an error (see
-// guard): then no pass after it — bbolt's own check least of all, in a
-// goroutine nothing can guard — meets a page not read safely once. (It
+// guard): then no pass after it meets a page not read safely once. (It
 // replaces a read of every key and value with cursors: the same pages,
 // reached at a fifth of the cost.)
 //
