@@ -72,6 +72,18 @@ func boltCheck(t *testing.T, path string) error {
 	})
 }
 
+// eachWalk runs fn with the walk in one walker throughout, and split into
+// two halves from the second level down (at a million users it splits at
+// the level of a few thousand branch pages).
+func eachWalk(t *testing.T, fn func(t *testing.T)) {
+	was := walkSplit
+	defer func() { walkSplit = was }()
+	for _, split := range []int{1 << 30, 2} {
+		walkSplit = split
+		t.Run(map[bool]string{true: "one walker", false: "two walkers"}[split > 2], fn)
+	}
+}
+
 // latchkeyPageCheck is what check reads of the pages before its passes.
 func latchkeyPageCheck(path string) error {
 	w, err := walkPages(context.Background(), path)
@@ -147,7 +159,7 @@ func freelistPage(t *testing.T, path string, whole []byte) []byte {
 
 // R36: every defect bbolt's own check reports in a file — keys out of
 // order in a page, a page's keys outside the keys that lead to it, a page
-// freed twice, a page both reached and free, a page neither reached nor
+// reached twice, a page freed twice, a page both reached and free, a page neither reached nor
 // free, the freelist's page reached by a tree — Latchkey's check reports
 // too, naming it, and bbolt's check reports it as well where it can be run
 // safely (so each planted defect is one bbolt's check was there to catch).
@@ -198,6 +210,14 @@ func TestPageCheckCatchesWhatBboltsCheckCatches(t *testing.T) {
 			k0, k1 := branchKey(p, 0), branchKey(p, 1)
 			binary.BigEndian.PutUint64(k1, binary.BigEndian.Uint64(k0)+4)
 		}, "is not below the key after the page's", true},
+		{"a page reached from two places", func(b []byte) {
+			// The first and the last child of a branch page lead to the
+			// same page: with two walkers, from the two halves.
+			p := findPage(t, b, branchPageFlag, 3)
+			n := int(binary.LittleEndian.Uint16(p[10:]))
+			first := binary.LittleEndian.Uint64(p[pageHeaderSize+8:])
+			binary.LittleEndian.PutUint64(p[pageHeaderSize+(n-1)*elementSize+8:], first)
+		}, "reached twice", true},
 		{"a page neither reached nor free", func(b []byte) {
 			p := freelistPage(t, soundPath, b)
 			binary.LittleEndian.PutUint16(p[10:], binary.LittleEndian.Uint16(p[10:])-1)
@@ -229,33 +249,35 @@ func TestPageCheckCatchesWhatBboltsCheckCatches(t *testing.T) {
 			binary.LittleEndian.PutUint64(p[pageHeaderSize+8:], fl)
 		}, "page", false},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			b := bytes.Clone(sound)
-			c.plant(b)
-			path := filepath.Join(t.TempDir(), "damaged.db")
-			if err := os.WriteFile(path, b, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			err := latchkeyPageCheck(path)
-			if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("Latchkey's page check: want an ErrCorrupt naming %q, got %v", c.want, err)
-			}
-			// The whole check reports it too, as it opens the file.
-			if db, oerr := Open(path, Options{ReadOnly: true}); oerr == nil {
-				cerr := db.Check(testChain)
-				_ = db.Close()
-				if cerr == nil {
-					t.Fatal("Check passed the damaged file")
+	eachWalk(t, func(t *testing.T) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				b := bytes.Clone(sound)
+				c.plant(b)
+				path := filepath.Join(t.TempDir(), "damaged.db")
+				if err := os.WriteFile(path, b, 0o600); err != nil {
+					t.Fatal(err)
 				}
-			}
-			if c.boltSays {
-				if berr := boltCheck(t, path); berr == nil {
-					t.Fatal("bbolt's check passed the damaged file: the test plants no defect it reports")
+				err := latchkeyPageCheck(path)
+				if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("Latchkey's page check: want an ErrCorrupt naming %q, got %v", c.want, err)
 				}
-			}
-		})
-	}
+				// The whole check reports it too, as it opens the file.
+				if db, oerr := Open(path, Options{ReadOnly: true}); oerr == nil {
+					cerr := db.Check(testChain)
+					_ = db.Close()
+					if cerr == nil {
+						t.Fatal("Check passed the damaged file")
+					}
+				}
+				if c.boltSays {
+					if berr := boltCheck(t, path); berr == nil {
+						t.Fatal("bbolt's check passed the damaged file: the test plants no defect it reports")
+					}
+				}
+			})
+		}
+	})
 }
 
 // R36: on files damaged at random in their keys and freelist, wherever
@@ -273,6 +295,8 @@ func TestPageCheckNoLaxerThanBbolt(t *testing.T) {
 		return int(rng % uint64(n))
 	}
 	pages := len(sound) / 4096
+	was := walkSplit
+	defer func() { walkSplit = was }()
 	runs := 300
 	if testing.Short() {
 		runs = 60
@@ -304,7 +328,13 @@ func TestPageCheckNoLaxerThanBbolt(t *testing.T) {
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
+		// One walker, then two from the second level down: they agree.
+		walkSplit = 1 << 30
 		ours := latchkeyPageCheck(path)
+		walkSplit = 2
+		if two := latchkeyPageCheck(path); (two == nil) != (ours == nil) {
+			t.Fatalf("case %d: one walker says %v, two say %v", i, ours, two)
+		}
 		if ours != nil {
 			caught++
 			continue

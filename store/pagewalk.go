@@ -9,6 +9,8 @@ import (
 	"math/bits"
 	"os"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // bbolt page layout: a 16-byte header (id, flags, count, overflow), then
@@ -48,7 +50,7 @@ func walkPages(ctx context.Context, path string) (*walked, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
 	}
-	w := &pageWalker{f: f, meta: m, seen: make([]uint64, (m.highWater+63)/64), ctx: ctx}
+	w := &pageWalker{f: f, meta: m, seen: make([]uint64, (m.highWater+63)/64), ctx: ctx, pages: new(atomic.Int64)}
 	if err := w.walk(m.root); err != nil {
 		return nil, fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
 	}
@@ -159,14 +161,17 @@ func (wk *walked) accountFree() error {
 }
 
 type pageWalker struct {
-	f        *os.File
-	meta     metaPage
-	seen     []uint64   // a bit for every page reached (a map cost a fifth of the walk)
-	reached  int        // pages reached, overflow pages included
-	buf      []byte     // the pages of one read, reused
-	next     []walkItem // the pages of the next level down, as found
-	orderBuf []uint64   // a level's order in the file (fileOrder's buffer)
-	keys     []byte     // every branch key read, for the bounds of the pages below
+	f    *os.File
+	meta metaPage
+	// A bit for every page reached (a map cost a fifth of the walk), set
+	// atomically: two walkers share it (see walk).
+	seen     []uint64
+	pages    *atomic.Int64 // pages reached by every walker, for progress
+	reached  int           // pages this walker reached, overflow pages included
+	buf      []byte        // the pages of one read, reused
+	next     []walkItem    // the pages of the next level down, as found
+	orderBuf []uint64      // a level's order in the file (fileOrder's buffer)
+	keys     []byte        // every branch key read, for the bounds of the pages below
 	ctx      context.Context
 }
 
@@ -203,26 +208,80 @@ func (w *pageWalker) keep(key []byte) keyRef {
 
 // mark records page id as reached and reports whether it already was.
 func (w *pageWalker) mark(id uint64) (again bool) {
-	word, bit := id/64, uint64(1)<<(id%64)
-	again = w.seen[word]&bit != 0
-	w.seen[word] |= bit
+	bit := uint64(1) << (id % 64)
+	again = atomic.OrUint64(&w.seen[id/64], bit)&bit != 0
 	w.reached++
+	if n := w.pages.Add(1); n%4096 == 1 {
+		report(w.ctx, Progress{Phase: "walking pages", Step: StepPages, Done: n, Total: int64(w.meta.highWater), Unit: "pages"})
+	}
 	return again
 }
 
 // walk checks the tree from root down, a level at a time: each level's
 // pages are read in file order, a run of neighbouring pages in one read
 // (a page at a time, in tree order, cost a system call each and most of
-// the walk's time).
+// the walk's time). Once a level holds walkSplit pages, its first half in
+// file order and its second are walked to the bottom side by side, by two
+// walkers with buffers and keys of their own (the walk is the one part of
+// a check that runs alone, and checking the order of every key made it
+// twice as long): they share the bits of the pages reached, set
+// atomically, so a page reached from both halves is still reached twice.
 func (w *pageWalker) walk(root uint64) error {
-	level := []walkItem{{id: root, lo: noBound, hi: noBound}}
-	for depth := 0; len(level) > 0; depth++ {
+	level, depth, err := w.levels([]walkItem{{id: root, lo: noBound, hi: noBound}}, 0, walkSplit)
+	if err != nil || len(level) == 0 {
+		return err
+	}
+	order, mask, err := w.fileOrder(level)
+	if err != nil {
+		return err
+	}
+	half := len(order) / 2
+	var halves [2]*pageWalker
+	var errs [2]error
+	var wg sync.WaitGroup
+	for k, part := range [2][]uint64{order[:half], order[half:]} {
+		c := &pageWalker{f: w.f, meta: w.meta, seen: w.seen, pages: w.pages, ctx: w.ctx}
+		items := make([]walkItem, len(part))
+		for i, o := range part {
+			it := level[o&mask]
+			items[i] = walkItem{id: it.id, lo: c.keepRef(w, it.lo), hi: c.keepRef(w, it.hi)}
+		}
+		halves[k] = c
+		wg.Go(func() { _, _, errs[k] = c.levels(items, depth, 0) })
+	}
+	wg.Wait()
+	for _, c := range halves {
+		w.reached += c.reached
+	}
+	return cmp.Or(errs[0], errs[1])
+}
+
+// walkSplit is how many pages a level holds before the walk goes on in two
+// halves.
+var walkSplit = 256
+
+// keepRef copies the key ref stands for in from's keys into w's.
+func (w *pageWalker) keepRef(from *pageWalker, ref keyRef) keyRef {
+	if ref == noBound {
+		return noBound
+	}
+	return w.keep(from.key(ref))
+}
+
+// levels walks level and the levels below it, from depth, and returns
+// early, with the level it reached, once a level holds at least stop pages
+// (0: never).
+func (w *pageWalker) levels(level []walkItem, depth, stop int) ([]walkItem, int, error) {
+	for ; len(level) > 0; depth++ {
+		if stop > 0 && len(level) >= stop {
+			return level, depth, nil
+		}
 		if depth > maxTreeDepth {
-			return fmt.Errorf("page %d: tree deeper than %d", level[0].id, maxTreeDepth)
+			return nil, depth, fmt.Errorf("page %d: tree deeper than %d", level[0].id, maxTreeDepth)
 		}
 		order, mask, err := w.fileOrder(level)
 		if err != nil {
-			return err
+			return nil, depth, err
 		}
 		w.next = w.next[:0]
 		for i := 0; i < len(order); {
@@ -232,13 +291,13 @@ func (w *pageWalker) walk(root uint64) error {
 				n++
 			}
 			if err := w.run(level, order[i:i+n], mask); err != nil {
-				return err
+				return nil, depth, err
 			}
 			i += n
 		}
 		level, w.next = w.next, level
 	}
-	return nil
+	return nil, depth, nil
 }
 
 // fileOrder is the order of a level's pages in the file: each page's place
@@ -300,9 +359,6 @@ func (w *pageWalker) visit(it walkItem, buf []byte) error {
 	id := it.id
 	if w.mark(id) {
 		return fmt.Errorf("page %d: reached twice", id)
-	}
-	if w.reached%4096 == 1 {
-		report(w.ctx, Progress{Phase: "walking pages", Step: StepPages, Done: int64(w.reached), Total: int64(w.meta.highWater), Unit: "pages"})
 	}
 	overflow := uint64(binary.LittleEndian.Uint32(buf[12:]))
 	if binary.LittleEndian.Uint64(buf) != id {

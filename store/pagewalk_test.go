@@ -14,6 +14,10 @@ import (
 // back to itself, or out of the file — as an error, never a hang or a fault;
 // on a sound file it reaches every page in use, each once.
 func TestPageWalkNamesDamagedTrees(t *testing.T) {
+	eachWalk(t, testPageWalkNamesDamagedTrees)
+}
+
+func testPageWalkNamesDamagedTrees(t *testing.T) {
 	db := openTemp(t)
 	if err := db.Update(func(tx *Tx) error {
 		for i := range 3000 {
