@@ -88,12 +88,16 @@ type userTotals struct {
 
 func (u userTotals) Locked() bool { return !u.LockedUntil.IsZero() }
 
-// decodeUserTotals reads the fields userTotals needs from a user record by
-// walking its top-level keys and checking every other value without
+// decodeUserTotals reads the fields userTotals needs from a user record: in
+// one pass when it is spelled as the encoder writes it (fastUserTotals),
+// else by walking its top-level keys and checking every other value without
 // decoding it; a record it cannot walk so, or a member encoding/json would
 // read into one of the three under another spelling ("Status", an escape),
 // is decoded as JSON: check must count what the service reads (R1, R44).
 func decodeUserTotals(v []byte) (userTotals, error) {
+	if u, ok := fastUserTotals(v); ok {
+		return u, nil
+	}
 	var u userTotals
 	end, ok := walkObject(v, func(key, value []byte) bool {
 		var ok bool

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -37,5 +38,91 @@ func TestSkipStringEndsAtTheClosingQuote(t *testing.T) {
 	}
 	if got := skipString([]byte(`"no end\"`), 0); got != -1 {
 		t.Fatalf("an unclosed string ended at %d", got)
+	}
+}
+
+// R1, R44: the one-pass read of a user's totals fields either declines a
+// record or reads what encoding/json reads, on the encoder's own records
+// (which it must take, or it saves nothing) and on spellings made to trip
+// it: a name in another case or with an escape, a second member of the
+// same name, space between tokens, numbers JSON reads otherwise, nesting,
+// arrays, text past ASCII, a record cut short or followed by more.
+func TestFastUserTotalsDeclinesOrAgreesWithJSON(t *testing.T) {
+	agree := func(raw []byte) bool {
+		got, ok := fastUserTotals(raw)
+		if !ok {
+			return false
+		}
+		var want userTotals
+		if err := json.Unmarshal(raw, &want); err != nil || got.PracticeID != want.PracticeID ||
+			got.Status != want.Status || !got.LockedUntil.Equal(want.LockedUntil) || got.LockedUntil.Location() != want.LockedUntil.Location() {
+			t.Fatalf("%s: one pass read %+v, encoding/json %+v (%v)", raw, got, want, err)
+		}
+		return true
+	}
+	// Adversarial records (escapes, huge numbers, times in zones): it
+	// declines most and must agree with encoding/json on the rest.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		if raw, err := json.Marshal(randomUser(rng)); err == nil {
+			agree(raw)
+		}
+	}
+	// Records as the desk writes them: it takes every one.
+	statuses := []Status{StatusActive, StatusPending, StatusInactive}
+	for i := range 2000 {
+		u := User{ID: uint64(i + 1), PracticeID: rng.Uint64N(1 << 40), Name: "Ryan Ross", Kind: "staff",
+			Roles: Roles{Owner: i%7 == 0}, Status: statuses[i%3], Email: "ryan.ross@example.org",
+			CreatedAt: time.Date(2026, 11, 30, 8, 37, 41, 961872718, time.UTC), SetupLink: uint64(i), Failures: i % 4}
+		if i%5 == 0 {
+			u.LockedUntil = u.CreatedAt.Add(time.Duration(i) * time.Minute)
+			u.MFA = MFA{Method: MFAApp}
+		}
+		raw, err := json.Marshal(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !agree(raw) {
+			t.Fatalf("the one pass declined a record as the desk writes it: %s", raw)
+		}
+	}
+	base := `"id":1,"practice_id":7,"name":"A","roles":{"owner":true,"x":{"y":{"z":null}}},"status":"active","locked_until":"2026-01-02T03:04:05Z","n":-12`
+	for _, s := range []string{
+		`{` + base + `}`,
+		`{` + base + `,"Status":"inactive"}`,
+		`{` + base + `,"STATUS":"inactive"}`,
+		`{` + base + `,"practice_ID":9}`,
+		`{` + base + `,"Locked_Until":null}`,
+		`{` + base + `,"st\u0061tus":"inactive"}`,
+		`{` + base + `,"ſtatus":"inactive"}`,
+		`{` + base + `,"status":"inactive"}`,
+		`{` + base + `,"practice_id":8}`,
+		`{` + base + `,"practice_id":08}`,
+		`{` + base + `,"practice_id":-8}`,
+		`{` + base + `,"practice_id":8.0}`,
+		`{` + base + `,"practice_id":18446744073709551616}`,
+		`{` + base + `,"locked_until":"2026-01-02T03:04:05+02:00"}`,
+		`{` + base + `,"locked_until":null}`,
+		`{` + base + `,"status":"unknown"}`,
+		`{` + base + `,"status":"act\u0069ve"}`,
+		`{` + base + `,"m":[1,2]}`,
+		`{` + base + `,"m":1e3}`,
+		`{` + base + `,"m":0123}`,
+		`{` + base + `,"m":tru}`,
+		`{` + base + `,"m":"x\"y"}`,
+		`{` + base + `,"m":{"a":{"b":{"c":{"d":{}}}}}}`,
+		`{` + base + `,"m":{"a":{"b":{"c":{}}}}}`,
+		`{` + base + `,"zoë":"ü","m":"` + "\xff" + `"}`,
+		`{` + base + ` }`,
+		`{ ` + base + `}`,
+		`{` + base + `}{}`,
+		`{` + base + `,}`,
+		`{` + base,
+		`{"practice_id":1,"status":"active"`,
+		`{}`,
+		`{"status":"pending"}`,
+		`{"status":"pending"}x`,
+	} {
+		agree([]byte(s))
 	}
 }
