@@ -90,6 +90,7 @@ type pending struct {
 	ents  []pendEnt
 	index map[uint64]int32 // hash of a sort key -> its entry (the newest with that hash)
 	loose int              // entries not indexed
+	slots []collapseSlot   // collapse's table, kept for the next transaction
 }
 
 type pendEnt struct {
@@ -188,13 +189,24 @@ func (p *pending) put(sk, v []byte) {
 }
 
 // collapse marks gone every loose entry whose key a later loose entry
-// wrote again (the sorter's goroutine, before it takes the entries).
+// wrote again (the sorter's goroutine, before it takes the entries). The
+// later entries are found in a table of the pending's own, kept from one
+// transaction to the next (open addressing, at most half full): a map
+// made afresh each transaction cost more than the rest of the gathering.
 func (p *pending) collapse() {
 	if p.loose == 0 {
 		return
 	}
-	seen := make(map[uint64]int32, p.loose) // hash -> a later entry with it
-	next := make([]int32, len(p.ents))      // the next later entry with the same hash
+	size := 16
+	for size < 2*p.loose {
+		size <<= 1
+	}
+	if cap(p.slots) < size {
+		p.slots = make([]collapseSlot, size)
+	}
+	p.slots = p.slots[:size]
+	clear(p.slots)
+	mask := uint64(size - 1)
 	for i := len(p.ents) - 1; i >= 0; i-- {
 		e := &p.ents[i]
 		if !e.loose {
@@ -202,19 +214,25 @@ func (p *pending) collapse() {
 		}
 		sk := p.key(i)
 		h := maphash.Bytes(p.seed, sk)
-		j, ok := seen[h]
-		if !ok {
-			j = -1
-		}
-		for k := j; k >= 0; k = next[k] {
-			if bytes.Equal(p.key(int(k)), sk) {
+		for j := h & mask; ; j = (j + 1) & mask {
+			sl := &p.slots[j]
+			if sl.ent == 0 { // empty: the latest entry with this key
+				sl.hash, sl.ent = h, int32(i)+1
+				break
+			}
+			if sl.hash == h && bytes.Equal(p.key(int(sl.ent-1)), sk) {
 				e.gone = true
 				break
 			}
 		}
-		next[i] = j
-		seen[h] = int32(i)
 	}
+}
+
+// collapseSlot is a place in collapse's table: a key's hash and its
+// entry's index plus one (0: empty).
+type collapseSlot struct {
+	hash uint64
+	ent  int32
 }
 
 // bulkTx is a write transaction of a bulk load: puts fill pages, and the
@@ -372,8 +390,12 @@ func (t *bulkTx) committed() {
 
 // bulkTxBytes bounds one transaction of FinishBulk: large enough that
 // commits are few, small enough that memory stays flat and that bbolt's
-// searches of the node it appends to stay short.
-var bulkTxBytes = 1 << 20
+// searches of the node it appends to stay short. Each lane appends to one
+// node of bbolt's, which grows by every entry until the commit splits it
+// into pages; at 1 MB a transaction that node (tens of thousands of
+// entries, its slice regrown and its searches missing the cache) cost more
+// than the commits a quarter of it takes.
+var bulkTxBytes = 256 << 10
 
 // FinishBulk writes the deferred buckets of a bulk load (Options.Defer) in
 // key order, each page filled, and ends the bulk load: later transactions

@@ -218,14 +218,16 @@ const (
 func (d *dedup) superseded(batch []pipeOp) []uint8 {
 	clear(d.seen)
 	d.skip = append(d.skip[:0], make([]uint8, len(batch))...)
+	var lastBucket Bucket
+	var bucketHash uint64
 	for i := len(batch) - 1; i >= 0; i-- {
 		op := &batch[i]
-		var h maphash.Hash
-		h.SetSeed(d.seed)
-		h.WriteString(string(op.bucket))
-		h.WriteByte(0)
-		h.Write(op.key)
-		sum := h.Sum64()
+		// The key's hash, mixed with its bucket's (found again only when
+		// the bucket changes: a batch's writes mostly run in one bucket).
+		if i == len(batch)-1 || op.bucket != lastBucket {
+			lastBucket, bucketHash = op.bucket, maphash.String(d.seed, string(op.bucket))
+		}
+		sum := maphash.Bytes(d.seed, op.key) ^ bucketHash*0x9e3779b97f4a7c15
 		if j, ok := d.seen[sum]; ok && batch[j].bucket == op.bucket && string(batch[j].key) == string(op.key) {
 			d.skip[i] = skipWrite
 			if !op.del && batch[j].del {

@@ -318,28 +318,40 @@ func (r *runBuf) write(name string) (offs *[257]int64, err error) {
 		}
 	}()
 	offs = new([257]int64)
-	w := bufio.NewWriterSize(f, 1<<20)
-	var hdr [binary.MaxVarintLen64]byte
+	// Each entry is encoded straight into one buffer (a length, the key, a
+	// length, the value), written a megabyte at a time: four small writes
+	// through a bufio.Writer an entry cost more than the encoding.
+	buf := make([]byte, 0, runWriteBytes+2*binary.MaxVarintLen64+1024)
 	var at int64
 	next := 0 // the first bucket whose start is not yet known
 	for _, e := range r.ents {
 		for b := int(r.arena[e.off]); next <= b; next++ {
-			offs[next] = at
+			offs[next] = at + int64(len(buf))
 		}
-		n1, _ := w.Write(hdr[:binary.PutUvarint(hdr[:], uint64(e.klen))])
-		n2, _ := w.Write(r.key(e))
-		n3, _ := w.Write(hdr[:binary.PutUvarint(hdr[:], uint64(e.vlen))])
-		n4, err := w.Write(r.value(e))
-		if err != nil {
-			return nil, err
+		buf = binary.AppendUvarint(buf, uint64(e.klen))
+		buf = append(buf, r.key(e)...)
+		buf = binary.AppendUvarint(buf, uint64(e.vlen))
+		buf = append(buf, r.value(e)...)
+		if len(buf) >= runWriteBytes {
+			if _, err := f.Write(buf); err != nil {
+				return nil, err
+			}
+			at += int64(len(buf))
+			buf = buf[:0]
 		}
-		at += int64(n1 + n2 + n3 + n4)
 	}
+	if _, err := f.Write(buf); err != nil {
+		return nil, err
+	}
+	at += int64(len(buf))
 	for ; next <= 256; next++ {
 		offs[next] = at
 	}
-	return offs, w.Flush()
+	return offs, nil
 }
+
+// runWriteBytes is how much of a run is written at a time.
+const runWriteBytes = 1 << 20
 
 // close drops the runs.
 func (s *sorter) close() {
