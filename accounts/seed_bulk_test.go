@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"testing/cryptotest"
 
@@ -110,4 +111,88 @@ func dumpBuckets(t *testing.T, db *store.DB) map[store.Bucket]bucketDump {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// The same seed builds the same demo (issue 14 item 4: the build may be
+// made faster, never different): two bulk builds with one seed, clock and
+// randomness are byte for byte the same file's content, bucket by bucket;
+// and the users' indexes in it hold exactly what a scan of the user records
+// makes of them — each login once, every search word and doc (R9, R31),
+// each user under their practice — and nothing else.
+func TestDemoSameSeedSameContent(t *testing.T) {
+	if storetest.OnPostgres() {
+		t.Skip("the bulk load is the bbolt file's")
+	}
+	const practices = 25
+	build := func(name string) *store.DB {
+		cryptotest.SetGlobalRandom(t, 21)
+		dir := t.TempDir()
+		cfg := cheapConfig()
+		cfg.KeyFile = filepath.Join(dir, "seal.key")
+		path := filepath.Join(dir, name+".db")
+		if err := buildDemo(path, true, DemoOptions{Practices: practices, Seed: 11, Clock: NewFakeClock(testEpoch)}, cfg); err != nil {
+			t.Fatal(err)
+		}
+		db, err := store.Open(path, store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = db.Close() })
+		return db
+	}
+	first, second := dumpBuckets(t, build("first")), dumpBuckets(t, build("second"))
+	if len(first) != len(second) {
+		t.Fatalf("%d buckets, then %d", len(first), len(second))
+	}
+	for name, a := range first {
+		b, ok := second[name]
+		if !ok || a.seq != b.seq || len(a.keys) != len(b.keys) {
+			t.Fatalf("%s: %d keys (sequence %d), then %d (%d, found %v)", name, len(a.keys), a.seq, len(b.keys), b.seq, ok)
+		}
+		for i := range a.keys {
+			if !bytes.Equal(a.keys[i], b.keys[i]) || !bytes.Equal(a.values[i], b.values[i]) {
+				t.Fatalf("%s: entry %d is %q=%q, then %q=%q", name, i, a.keys[i], a.values[i], b.keys[i], b.values[i])
+			}
+		}
+	}
+
+	// The indexes as a scan of the records makes them.
+	want := map[store.Bucket]map[string]string{ixLogin: {}, ixUserWords: {}, ixUserDocs: {}, ixPracticeUsers: {}}
+	users := 0
+	for name, d := range first {
+		if name != bUsers && !strings.HasPrefix(string(name), string(bUsers)+".") {
+			continue
+		}
+		for i, k := range d.keys {
+			if len(k) != 8 {
+				continue // a user's event listing
+			}
+			u, err := decodeUser(d.values[i])
+			if err != nil {
+				t.Fatalf("%s %x: %v", name, k, err)
+			}
+			users++
+			want[ixLogin][normalizeLogin(u.Login())] = string(store.U64(u.ID))
+			for _, w := range userSpace.wordKeys(u.ID, userDoc(u)) {
+				want[ixUserWords][string(w)] = ""
+			}
+			want[ixUserDocs][string(store.U64(u.ID))] = string(userDoc(u).encode())
+			want[ixPracticeUsers][string(practiceUserKey(u))] = ""
+		}
+	}
+	if users < practices*10 {
+		t.Fatalf("only %d users scanned", users)
+	}
+	for name, entries := range want {
+		d := first[name]
+		if len(d.keys) != len(entries) {
+			t.Errorf("%s: %d entries, a scan of %d users makes %d", name, len(d.keys), users, len(entries))
+		}
+		for i, k := range d.keys {
+			if v, ok := entries[string(k)]; !ok || v != string(d.values[i]) {
+				t.Errorf("%s: %q=%q, a scan makes %q (%v)", name, k, d.values[i], v, ok)
+				break
+			}
+		}
+	}
 }
