@@ -28,13 +28,17 @@ func (db *DB) CheckContext(ctx context.Context, chains ...Chain) error {
 // runs verify (if not nil) on the same consistent state: the caller's own
 // invariants, such as running totals.
 func (db *DB) CheckWith(ctx context.Context, verify func(*Tx) error, chains ...Chain) error {
+	var rest []checkPass
+	if verify != nil {
+		rest = append(rest, func(ctx context.Context, t engineTx) error { return verify(&Tx{ctx: ctx, t: t}) })
+	}
+	if b, ok := db.eng.(*boltDB); ok {
+		return b.checkFile(ctx, chains, rest)
+	}
 	passes := []checkPass{func(ctx context.Context, t engineTx) error {
 		return verifyChains(&Tx{ctx: ctx, t: t}, chains)
 	}}
-	if verify != nil {
-		passes = append(passes, func(ctx context.Context, t engineTx) error { return verify(&Tx{ctx: ctx, t: t}) })
-	}
-	return db.eng.check(ctx, passes...)
+	return db.eng.check(ctx, append(passes, rest...)...)
 }
 
 // checkPass is one pass of a check over one consistent state; it reports
@@ -50,18 +54,28 @@ func verifyChains(tx *Tx, chains []Chain) error {
 	return nil
 }
 
-// check runs in one write transaction, so no writer commits while it reads
-// (the page walk reads the newest committed state from disk); a file opened
-// read-only has no writers and is checked in a read transaction.
+// check runs passes as a check of the file's structure does (see
+// checkFile): the first beside the others.
+func (db *boltDB) check(ctx context.Context, passes ...checkPass) error {
+	if len(passes) == 0 {
+		return db.checkFile(ctx, nil, nil)
+	}
+	return db.checkFile(ctx, nil, passes[1:], passes[0])
+}
+
+// checkFile runs in one write transaction, so no writer commits while it
+// reads (the page walk reads the newest committed state from disk); a file
+// opened read-only has no writers and is checked in a read transaction.
 //
 // Safest first: every page walked with plain file reads (a damaged offset
 // is an error, never a fault), the order of every key checked on the way
 // and every page of the file accounted for (what bbolt's own check checks:
 // see walkPages); every page the walk reached read once through the map
 // from this goroutine, where a fault becomes an error (touchPages, under
-// guard); then the chains and the caller's invariants side by side, each
-// under a guard of its own.
-func (db *boltDB) check(ctx context.Context, passes ...checkPass) error {
+// guard); then the chains and the caller's passes (rest) on both cores,
+// each goroutine under a guard of its own (see runChecks). first, if
+// given, runs where the chains do.
+func (db *boltDB) checkFile(ctx context.Context, chains []Chain, rest []checkPass, first ...checkPass) error {
 	run := db.bolt.Update
 	if db.readOnly {
 		run = db.bolt.View
@@ -83,38 +97,82 @@ func (db *boltDB) check(ctx context.Context, passes ...checkPass) error {
 			if err := walked.freePages(); err != nil {
 				return err
 			}
-			return db.runPasses(ctx, btx, passes)
+			return db.runChecks(ctx, btx, chains, rest, first)
 		})
 	})
 }
 
-// runPasses runs the first pass in this transaction and the others, in
-// turn, beside it on the second core, in a read transaction of their own
-// (which sees the state the check's transaction sees: that one writes
+// runChecks verifies the chains in the check's transaction and runs the
+// other passes beside it on the second core, in a read transaction of its
+// own (which sees the state the check's transaction sees: that one writes
 // nothing, and holds the writer lock, or the file is read-only; two
 // goroutines never share one bbolt transaction: a writable one caches
-// buckets in a map as they are opened) under a guard of their own. What
-// the later passes report is held back until the first is done, so a bar
-// shows the phases in order.
-func (db *boltDB) runPasses(ctx context.Context, btx *bolt.Tx, passes []checkPass) error {
-	if len(passes) == 0 {
-		return nil
+// buckets in a map as they are opened) under a guard of its own; once the
+// other passes are done, that goroutine takes chunks of the long chains
+// too (chaincheck.go): the chains' hashing was most of a check, and the
+// other core waited for it. What the other passes report is held back
+// until every chain is verified, so a bar shows the phases in order.
+func (db *boltDB) runChecks(ctx context.Context, btx *bolt.Tx, chains []Chain, rest, first []checkPass) error {
+	tx := &Tx{ctx: ctx, t: boltTx{btx}}
+	runs := make([]*chainCheck, len(chains))
+	var chunks sync.WaitGroup
+	for i, c := range chains {
+		if r, ok := planChainCheck(tx, c); ok {
+			runs[i] = r
+			chunks.Add(len(r.starts))
+			r.taken = &chunks
+		}
 	}
 	held := holdProgress(ctx)
 	beside := make(chan error, 1)
 	go func() {
 		beside <- db.guard(func() error {
-			return db.bolt.View(func(tx *bolt.Tx) error {
-				for _, pass := range passes[1:] {
-					if err := pass(held.ctx, boltTx{tx}); err != nil {
+			return db.bolt.View(func(btx *bolt.Tx) error {
+				for _, pass := range rest {
+					if err := pass(held.ctx, boltTx{btx}); err != nil {
 						return err
+					}
+				}
+				helper := &Tx{ctx: ctx, t: boltTx{btx}}
+				for _, r := range runs {
+					if r != nil {
+						if err := r.work(helper); err != nil {
+							return err
+						}
 					}
 				}
 				return nil
 			})
 		})
 	}()
-	err := passes[0](ctx, boltTx{btx})
+	// Each chain in turn, a break in an earlier one first.
+	broken := make([]error, len(chains))
+	err := func() error {
+		for _, pass := range first {
+			if err := pass(ctx, boltTx{btx}); err != nil {
+				return err
+			}
+		}
+		for i, c := range chains {
+			if runs[i] == nil {
+				_, broken[i] = c.Verify(tx)
+				continue
+			}
+			if err := runs[i].work(tx); err != nil {
+				return err
+			}
+		}
+		chunks.Wait() // the chunks the other goroutine took
+		for i, r := range runs {
+			if r != nil {
+				_, broken[i] = r.join(tx)
+			}
+			if broken[i] != nil {
+				return broken[i]
+			}
+		}
+		return nil
+	}()
 	held.release()
 	if berr := <-beside; err == nil {
 		err = berr
