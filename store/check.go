@@ -70,11 +70,13 @@ func (db *boltDB) check(ctx context.Context, passes ...checkPass) error {
 // Safest first: every page walked with plain file reads (a damaged offset
 // is an error, never a fault), the order of every key checked on the way
 // and every page of the file accounted for (what bbolt's own check checks:
-// see walkPages); every page the walk reached read once through the map
-// from this goroutine, where a fault becomes an error (touchPages, under
-// guard); then the chains and the caller's passes (rest) on both cores,
-// each goroutine under a guard of its own (see runChecks). first, if
-// given, runs where the chains do.
+// see walkPages); then the chains and the caller's passes (rest) on both
+// cores through bbolt's map, each goroutine under a guard of its own,
+// where a fault becomes an error (see runChecks). (Every page the walk
+// reached was read once through the map first, while bbolt's own check
+// ran in a goroutine nothing could guard; no pass runs unguarded now, and
+// that read faulted in the indexes no pass reads.) first, if given, runs
+// where the chains do.
 func (db *boltDB) checkFile(ctx context.Context, chains []Chain, rest []checkPass, first ...checkPass) error {
 	run := db.bolt.Update
 	if db.readOnly {
@@ -88,9 +90,6 @@ func (db *boltDB) checkFile(ctx context.Context, chains []Chain, rest []checkPas
 		return run(func(btx *bolt.Tx) error {
 			walked, err := walkPages(ctx, db.path)
 			if err != nil {
-				return err
-			}
-			if err := touchPages(ctx, btx, walked.reached, mappedPath(db.path)); err != nil {
 				return err
 			}
 			report(ctx, Progress{Phase: "accounting for free pages", Step: StepPageCheck})
@@ -180,36 +179,6 @@ func (db *boltDB) runChecks(ctx context.Context, btx *bolt.Tx, chains []Chain, r
 	return err
 }
 
-// touchPages reads every page the walk reached through bbolt's memory map,
-// in file order, from this goroutine, where a fault becomes an error (see
-// guard): then no pass after it meets a page not read safely once. (It
-// replaces a read of every key and value with cursors: the same pages,
-// reached at a fifth of the cost.)
-//
-// In file order the kernel maps pages far faster than a timer can hand
-// them back (the whole file in about a tenth of a second), so it releases
-// what it touched itself every touchRelease pages (the transaction keeps
-// the mapping in place).
-func touchPages(ctx context.Context, tx *bolt.Tx, pages []uint64, mapped string) error {
-	tell := func(done int) {
-		report(ctx, Progress{Phase: "reading pages", Step: StepRecords, Done: int64(done), Total: int64(len(pages)), Unit: "pages"})
-	}
-	for i, id := range pages {
-		if i%touchRelease == 0 {
-			tell(i)
-			if i > 0 && fileResident() > keepResident {
-				dropMapped(mapped)
-			}
-		}
-		if _, err := tx.Page(int(id)); err != nil {
-			return err
-		}
-	}
-	tell(len(pages))
-	dropMapped(mapped)
-	return nil
-}
-
 // keepResident is how much of a file's mapping a long pass may keep
 // resident before it is released.
 const keepResident = 64 << 20
@@ -239,9 +208,6 @@ var extraProc struct {
 	sync.Mutex
 	checks, was int
 }
-
-// touchRelease is how many pages touchPages reads between two releases.
-const touchRelease = 4096
 
 // Backup writes a consistent copy of a bbolt database to w while others
 // keep using it (a read transaction sees one committed state).

@@ -40,10 +40,9 @@ func report(ctx context.Context, p Progress) {
 func (tx *Tx) Report(p Progress) { report(tx.ctx, p) }
 
 // The phases of a check, in order (a PostgreSQL check skips the first
-// three).
+// two).
 const (
 	StepPages = iota + 1
-	StepRecords
 	StepPageCheck
 	StepChain
 	StepTotals
