@@ -441,6 +441,9 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 			return err
 		}
 		ln := &lane{it: it, batches: make(chan *mergeBatch, 4), quit: make(chan struct{}), fed: make(chan struct{})}
+		for _, b := range buckets {
+			ln.bytes += bl.sorter.sizes[b]
+		}
 		lanes = append(lanes, ln)
 		go func() { defer close(ln.fed); it.feed(ln.batches, ln.quit) }()
 		ln.batch = <-ln.batches
@@ -472,14 +475,13 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 					bb.FillPercent = 1
 					handles[i] = bb
 				}
-				limit := int64(bulkTxBytes / len(active))
 				errs := make([]error, len(active))
 				var wg sync.WaitGroup
 				for i, ln := range active[1:] {
 					wg.Add(1)
-					go func() { defer wg.Done(); errs[i+1] = ln.fill(bl, handles, limit) }()
+					go func() { defer wg.Done(); errs[i+1] = ln.fill(bl, handles, ln.share(active, total)) }()
 				}
-				errs[0] = active[0].fill(bl, handles, limit)
+				errs[0] = active[0].fill(bl, handles, active[0].share(active, total))
 				wg.Wait()
 				return errors.Join(errs...)
 			})
@@ -533,7 +535,19 @@ type lane struct {
 	pos      int
 	last     []byte
 	size     int64 // bytes written in the last fill
+	bytes    int64 // bytes of all its buckets' entries
 	stopping bool
+}
+
+// share is the bytes the lane writes in a transaction of FinishBulk with
+// the lanes active: bulkTxBytes split by the lanes' sizes, so that the
+// lanes end together. (Split evenly, the lane with fewer bytes ended with
+// a part of the other's left to write alone, its core idle.)
+func (ln *lane) share(active []*lane, total int64) int64 {
+	if len(active) == 1 || total <= 0 {
+		return int64(bulkTxBytes)
+	}
+	return max(4096, int64(bulkTxBytes)*ln.bytes/total)
 }
 
 // fill writes entries into their buckets (handles, by index) until limit

@@ -31,6 +31,7 @@ type sorter struct {
 	offs   []*[257]int64 // per run: where each bucket's entries start (by its index, the keys' first byte)
 	bytes  int64         // keys and values added, in all
 	count  [256]int64    // entries added per bucket
+	sizes  [256]int64    // bytes (keys and values) added per bucket
 	// The worker: in brings it entries (or asks where it is), free hands
 	// the transactions' buffers back, done closes when it ends with err.
 	in   chan sortMsg
@@ -154,6 +155,7 @@ func (s *sorter) add(k, v []byte) error {
 	r.arena = append(append(r.arena, k...), v...)
 	s.bytes += int64(len(k) + len(v))
 	s.count[k[0]]++
+	s.sizes[k[0]] += int64(len(k) + len(v))
 	if len(r.arena) >= s.limit {
 		return s.spill()
 	}
