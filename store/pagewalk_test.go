@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,5 +78,13 @@ func testPageWalkNamesDamagedTrees(t *testing.T) {
 		if _, err := walkPages(context.Background(), p); err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), p) {
 			t.Errorf("%s: want an error naming %s and %q, got %v", name, p, c.want, err)
 		}
+	}
+	// A file cut short: pages its meta still counts lie past its end.
+	cut := filepath.Join(t.TempDir(), "cut.db")
+	if err := os.WriteFile(cut, whole[:len(whole)/2/size*size], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := walkPages(context.Background(), cut); err == nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), cut) {
+		t.Errorf("a file cut short: want an ErrCorrupt naming it, got %v", err)
 	}
 }
