@@ -349,3 +349,42 @@ func TestPageCheckNoLaxerThanBbolt(t *testing.T) {
 	}
 	t.Logf("%d damaged files caught, %d passed by both checks", caught, both)
 }
+
+// R36: a freelist of 65,535 ids or more keeps its count in its first
+// element (bbolt's layout past a page header's count): the free pages are
+// accounted for as bbolt reads them, and one left out is still found.
+func TestPageCheckReadsALongFreelist(t *testing.T) {
+	sound := pageCheckFile(t)
+	soundPath := filepath.Join(t.TempDir(), "sound.db")
+	if err := os.WriteFile(soundPath, sound, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	long := func(drop uint64) string {
+		b := bytes.Clone(sound)
+		p := freelistPage(t, soundPath, b)
+		n := uint64(binary.LittleEndian.Uint16(p[10:]))
+		ids := bytes.Clone(p[pageHeaderSize : pageHeaderSize+8*n])
+		binary.LittleEndian.PutUint16(p[10:], 0xFFFF)
+		binary.LittleEndian.PutUint64(p[pageHeaderSize:], n-drop)
+		copy(p[pageHeaderSize+8:], ids)
+		path := filepath.Join(t.TempDir(), "long.db")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	whole := long(0)
+	if err := boltCheck(t, whole); err != nil {
+		t.Fatalf("bbolt's check of the long freelist: %v", err)
+	}
+	if err := latchkeyPageCheck(whole); err != nil {
+		t.Fatalf("Latchkey's check of the long freelist: %v", err)
+	}
+	short := long(1)
+	if err := boltCheck(t, short); err == nil {
+		t.Fatal("bbolt's check passed a long freelist one page short")
+	}
+	if err := latchkeyPageCheck(short); err == nil || !strings.Contains(err.Error(), "unreachable unfreed") {
+		t.Fatalf("Latchkey's check of a long freelist one page short: %v", err)
+	}
+}
