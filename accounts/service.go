@@ -35,6 +35,10 @@ type Config struct {
 	// KeyFile holds the key TOTP secrets are sealed with (R37); empty means
 	// $LATCHKEY_KEY_FILE, else the user's config directory.
 	KeyFile string
+	// Preparing, when set, is told before New starts a one-time preparation
+	// of an older file that takes seconds at a million users (moving its
+	// users into shards), so a front end can say why it waits.
+	Preparing func(what string)
 }
 
 // DefaultConfig is the configuration that ships.
@@ -88,7 +92,7 @@ func New(db *store.DB, clock Clock, cfg Config) (*Service, error) {
 	if err := db.EnsureSchema(schemaVersion, migrations); err != nil {
 		return nil, err
 	}
-	if err := splitUsers(db); err != nil {
+	if err := splitUsers(db, cfg.Preparing); err != nil {
 		return nil, fmt.Errorf("database %s: moving users into shards (schema 5): %w", db.Name(), err)
 	}
 	legacy, err := hasLegacyEvents(db)

@@ -103,8 +103,8 @@ var splitBatch = 20000
 func markUserSplit(tx *store.Tx) error { return tx.PutRaw(store.MetaBucket, keyUserSplit, []byte("1")) }
 
 // splitUsers moves the users a file marked by markUserSplit still keeps in
-// the first bucket into their shards.
-func splitUsers(db *store.DB) error {
+// the first bucket into their shards, telling preparing (if set) first.
+func splitUsers(db *store.DB, preparing func(what string)) error {
 	marked := false
 	err := db.View(func(tx *store.Tx) error {
 		_, err := tx.GetRaw(store.MetaBucket, keyUserSplit)
@@ -115,6 +115,9 @@ func splitUsers(db *store.DB) error {
 	})
 	if err != nil || !marked {
 		return err
+	}
+	if preparing != nil {
+		preparing("moving its users into shards (schema 5), once; a few seconds at a million users")
 	}
 	for {
 		done := false

@@ -3,6 +3,7 @@ package accounts
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"latchkey/store"
@@ -107,9 +108,17 @@ func TestUsersMoveIntoShards(t *testing.T) {
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
-		s, err = Open(target, NewFakeClock(testEpoch), cheapConfig())
+		// The front end is told once why the open takes a while, and not
+		// again once the users are in their shards.
+		var told []string
+		cfg := cheapConfig()
+		cfg.Preparing = func(what string) { told = append(told, what) }
+		s, err = Open(target, NewFakeClock(testEpoch), cfg)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(told) != 1 || !strings.Contains(told[0], "shards") {
+			t.Errorf("cut %v: told %q as the file opened, want one word of the move into shards", cut, told)
 		}
 		err = s.db.View(func(tx *store.Tx) error {
 			if v, _ := store.SchemaVersion(tx); v != schemaVersion {
@@ -150,6 +159,16 @@ func TestUsersMoveIntoShards(t *testing.T) {
 		_ = failLogins(t, s, s.mustUser(t, ids[len(ids)-2]).Email, 1)
 		if err := s.Check(); err != nil {
 			t.Errorf("check after the move: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		told = nil
+		if s, err = Open(target, NewFakeClock(testEpoch), cfg); err != nil {
+			t.Fatal(err)
+		}
+		if len(told) != 0 {
+			t.Errorf("told %q opening a file already moved", told)
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)

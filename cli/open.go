@@ -28,6 +28,9 @@ func (a *app) config() accounts.Config {
 	if a.keyFile != "" {
 		cfg.KeyFile = a.keyFile
 	}
+	// On stderr, so that --json output stays JSON; said before the console
+	// takes the screen, which stays blank until the file is ready.
+	cfg.Preparing = func(what string) { fmt.Fprintf(a.io.Err, "latchkey: preparing the database: %s…\n", what) }
 	return cfg
 }
 
