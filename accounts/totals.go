@@ -100,18 +100,10 @@ func decodeUserTotals(v []byte) (userTotals, error) {
 	}
 	var u userTotals
 	end, ok := walkObject(v, func(key, value []byte) bool {
-		var ok bool
-		switch string(key) {
-		case "practice_id":
-			u.PracticeID, ok = jsonUint(value)
-		case "status":
-			u.Status, ok = plainStatus(value)
-		case "locked_until":
-			ok = plainTime(value, &u.LockedUntil)
-		default:
-			ok = plainKey(key) && plainValue(value, 0)
+		if ok, known := u.readMember(key, value); known {
+			return ok
 		}
-		return ok
+		return plainKey(key) && plainValue(value, 0)
 	})
 	if !ok || skipSpace(v, end) != len(v) {
 		u = userTotals{}
@@ -119,6 +111,22 @@ func decodeUserTotals(v []byte) (userTotals, error) {
 		return u, err
 	}
 	return u, nil
+}
+
+// readMember reads value into the total named key, if it is one of the
+// three (known); ok says the value was spelled as the encoder writes it.
+func (u *userTotals) readMember(key, value []byte) (ok, known bool) {
+	switch string(key) {
+	case "practice_id":
+		u.PracticeID, ok = jsonUint(value)
+	case "status":
+		u.Status, ok = plainStatus(value)
+	case "locked_until":
+		ok = plainTime(value, &u.LockedUntil)
+	default:
+		return false, false
+	}
+	return ok, true
 }
 
 // plainKey is a member name in ASCII with nothing to unescape that

@@ -39,14 +39,8 @@ func fastUserTotals(v []byte) (u userTotals, ok bool) {
 			return u, false
 		}
 		value := v[j+2 : end]
-		switch string(key) {
-		case "practice_id":
-			u.PracticeID, ok = jsonUint(value)
-		case "status":
-			u.Status, ok = plainStatus(value)
-		case "locked_until":
-			ok = plainTime(value, &u.LockedUntil)
-		default:
+		var known bool
+		if ok, known = u.readMember(key, value); !known {
 			// encoding/json matches names ignoring case: a name that
 			// would be read into one of the three is left to it.
 			ok = !foldsToTotalsName(key)

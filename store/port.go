@@ -204,6 +204,15 @@ func (tx *Tx) GetRaw(name Bucket, key []byte) ([]byte, error) {
 
 // PutRaw stores value at key.
 func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
+	if err := tx.beforePut(name, key); err != nil {
+		return err
+	}
+	return tx.t.put(name, key, value)
+}
+
+// beforePut refuses a put the transaction cannot take and forgets any
+// cached chain head the key replaces.
+func (tx *Tx) beforePut(name Bucket, key []byte) error {
 	if !tx.t.writable() {
 		return fmt.Errorf("store: write to %s in a read-only transaction", name)
 	}
@@ -211,27 +220,17 @@ func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
 		return fmt.Errorf("store: empty key in %s", name)
 	}
 	if len(tx.heads) > 0 {
-		if err := tx.forgetHeads(name, key); err != nil {
-			return err
-		}
+		return tx.forgetHeads(name, key)
 	}
-	return tx.t.put(name, key, value)
+	return nil
 }
 
 // PutAppend is PutRaw of a key the caller puts after every key of the
 // bucket (a move of records in key order): on bbolt its pages are filled
 // whole, not split in halves that wait for inserts that never come.
 func (tx *Tx) PutAppend(name Bucket, key, value []byte) error {
-	if !tx.t.writable() {
-		return fmt.Errorf("store: write to %s in a read-only transaction", name)
-	}
-	if len(key) == 0 {
-		return fmt.Errorf("store: empty key in %s", name)
-	}
-	if len(tx.heads) > 0 {
-		if err := tx.forgetHeads(name, key); err != nil {
-			return err
-		}
+	if err := tx.beforePut(name, key); err != nil {
+		return err
 	}
 	return putAppend(tx, name, key, value)
 }
