@@ -21,7 +21,7 @@ func verifyTotals(tx *store.Tx) error {
 			Done: int64(want.Users), Total: int64(kept.Users), Unit: "users"})
 	}
 	tell()
-	err := scanUsers(tx, 0, func(k, v []byte) (bool, error) {
+	err := scanUserBuckets(tx, func(k, v []byte) (bool, error) {
 		if !isUserKey(k) {
 			return true, nil // an event's key beside its user (userevents.go)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"latchkey/store"
 )
@@ -75,6 +76,55 @@ func scanUsers(tx *store.Tx, start uint64, fn func(k, v []byte) (bool, error)) e
 			from = store.U64(start)
 		}
 		if err := tx.Scan(usersShard(k), nil, from, false, visit); err != nil || stop {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanUserBuckets visits every key of every users bucket the file holds,
+// shard by shard, as check counts them: not bounded by the id sequence as
+// scanUsers is, and refusing a key that sits where getUser and scanUsers
+// never look — in a bucket other than its id's shard, or past the newest
+// id given. Such a record would be counted while the desk cannot read it
+// (R1, R44). A file whose users are not all in their shards yet (schema
+// 4, or a move cut short) may keep any of them in the first bucket.
+func scanUserBuckets(tx *store.Tx, fn func(k, v []byte) (bool, error)) error {
+	last, err := tx.Sequence(bUsers)
+	if err != nil {
+		return err
+	}
+	version, err := store.SchemaVersion(tx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.GetRaw(store.MetaBucket, keyUserSplit)
+	unsplit := version < 5 || err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	names, err := tx.Buckets()
+	if err != nil {
+		return err
+	}
+	for _, b := range names {
+		if b != bUsers && !strings.HasPrefix(string(b), string(bUsers)+".") {
+			continue
+		}
+		err := tx.Scan(b, nil, nil, false, func(k, v []byte) (bool, error) {
+			if len(k) < 8 {
+				return false, fmt.Errorf("users: key %x in %s is no user's", k, b)
+			}
+			id := store.ParseU64(k[:8])
+			if id > last {
+				return false, fmt.Errorf("users: key %x in %s is user %d's, past the newest id given (%d)", k, b, id, last)
+			}
+			if own := usersBucketOf(id); own != b && !(unsplit && b == bUsers) {
+				return false, fmt.Errorf("users: key %x of user %d is in %s, where the service never reads it (its shard is %s)", k, id, b, own)
+			}
+			return fn(k, v)
+		})
+		if err != nil {
 			return err
 		}
 	}
