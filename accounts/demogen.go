@@ -1,0 +1,346 @@
+package accounts
+
+import (
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"latchkey/mfa"
+)
+
+// The demo's generator (seed.go): believable practices, people, logins
+// and lockouts from a seeded source, planned a practice at a time.
+
+// demoGen makes believable practices and people from a seeded generator.
+type demoGen struct {
+	sealer *mfa.Sealer
+	rng    *mrand.Rand
+	intl   *mrand.Rand // a stream of its own, so the rest of a seed's demo stays as it was
+	// given counts the emails and usernames given out on each base (an
+	// email's local part and domain, a username's letters), keyed by the
+	// base's 64-bit FNV-1a hash: the n-th on a base gets the base itself,
+	// then base2, base3... — the first not given out, found without trying
+	// each (bases hold no digits, so a numbered variant is never another
+	// base). A million-user demo keeps them all, and a map of strings
+	// would be most of the heap the collector scans at every cycle. (Two
+	// bases with one hash, about one chance in twenty million, would only
+	// make the second one a numbered variant.)
+	given  map[uint64]uint32
+	users  int      // seeded so far
+	active []uint64 // ids of active seeded users, candidates for lockouts
+}
+
+// nameHash is the 64-bit FNV-1a hash of a and b run together.
+func nameHash(a, b string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(a); i++ {
+		h = (h ^ uint64(a[i])) * prime
+	}
+	for i := 0; i < len(b); i++ {
+		h = (h ^ uint64(b[i])) * prime
+	}
+	return h
+}
+
+// next is how many were given out on a base before this one (and counts
+// this one).
+func (g *demoGen) next(h uint64) uint32 {
+	n := g.given[h]
+	g.given[h] = n + 1
+	return n
+}
+
+// login is the login of the i-th active seeded user.
+func (g *demoGen) login(s *Service, i int) (string, error) {
+	u, err := s.User(g.active[i])
+	return u.Login(), err
+}
+
+func (g *demoGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+// personName is a first and a last name; about one person in twenty has a
+// name with accents or letters of other Latin alphabets (Łukasiewicz, Núñez),
+// which search finds folded ("lukas", "nunez").
+func (g *demoGen) personName() string {
+	first, last := g.pick(demoFirstNames), g.pick(demoLastNames)
+	if g.intl.IntN(25) == 0 {
+		last = demoIntlLastNames[g.intl.IntN(len(demoIntlLastNames))]
+	}
+	if g.intl.IntN(40) == 0 {
+		first = demoIntlFirstNames[g.intl.IntN(len(demoIntlFirstNames))]
+	}
+	return first + " " + last
+}
+
+// A demo's practices are planned ahead of the transactions that make them:
+// a goroutine of its own (plan) draws every name, address, role and status
+// from the seeded generators, in the very order the practice is made, and
+// the seeding (apply) makes what the plan says through the Service's code.
+// The draws never depend on what the Service answers (a practice's users
+// are all counted in use; a leaver is drawn before any check), so a seed
+// makes the same demo as when each draw was made in place.
+
+// practicePlan is one practice as drawn.
+type practicePlan struct {
+	name             string
+	purchased, inUse int
+	required         bool // MFA required of everyone (R24)
+	domain           string
+	users            []userPlan
+	patients         []patientPlan
+	licenses         int // licenses asked for (0: no request)
+	leavers          []NewUser
+}
+
+type userPlan struct {
+	nu      NewUser // all but the practice
+	status  Status
+	cred    Credential
+	mfa     MFAMethod
+	phone   int // MFASMS: the demo number's digits
+	invites int // a pending user's setup emails sent
+}
+
+type patientPlan struct{ name, login, email string }
+
+// plan draws the next practice.
+func (g *demoGen) plan() *practicePlan {
+	pl := &practicePlan{name: fmt.Sprintf(g.pick(demoPracticeForms), g.pick(demoPlaces), g.pick(demoSpecialties))}
+	// About a hundred licenses a practice on average, a few small ones, some
+	// full to the last seat.
+	pl.purchased = 30 + g.rng.IntN(231)
+	if g.rng.IntN(6) == 0 {
+		pl.purchased = 3 + g.rng.IntN(10)
+	}
+	pl.inUse = pl.purchased
+	if g.rng.IntN(100) >= 18 { // about 18% at capacity
+		pl.inUse = pl.purchased - 1 - g.rng.IntN(max(1, pl.purchased/5))
+	}
+	pl.required = g.rng.IntN(12) == 0 // some practices require MFA of everyone (R24)
+	pl.domain = strings.ToLower(strings.Join(tokenize(pl.name), "")) + ".com"
+	pl.users = make([]userPlan, 0, pl.inUse)
+	for i := range pl.inUse {
+		nu := NewUser{Name: g.personName(), Kind: KindStaff}
+		switch {
+		case i == 0: // the owner: a provider, an owner and an admin at once
+			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true, Admin: true}
+		case i == 1:
+			nu.Roles = Roles{Champion: true, Admin: g.rng.IntN(2) == 0}
+		case i == 2 && pl.inUse > 10:
+			nu.Kind, nu.Roles = KindProvider, Roles{Owner: true}
+		default:
+			if g.rng.IntN(10) < 3 {
+				nu.Kind = KindProvider
+			}
+			nu.Roles.Admin = g.rng.IntN(25) == 0
+		}
+		up := userPlan{status: StatusActive, cred: Credential{Demo: true}}
+		if i > 1 {
+			switch r := g.rng.IntN(100); {
+			case r < 6:
+				up.status, up.cred = StatusPending, Credential{}
+			case r < 9 && pl.purchased > 5:
+				nu.Username = g.username(nu.Name) // a legacy user (R8)
+				nu.ContactEmail = g.email(nu.Name, g.pick(demoMailDomains))
+			}
+		}
+		if nu.Username == "" {
+			nu.Email = g.email(nu.Name, pl.domain)
+			nu.EmailConfirm = nu.Email
+		}
+		if up.status == StatusActive && nu.Username == "" {
+			if up.mfa = g.pickMFA(pl.required); up.mfa == MFASMS {
+				// A number R21 accepts that is no real subscriber's.
+				up.phone = g.rng.IntN(700)*100 + g.rng.IntN(100)
+			}
+		}
+		if up.status == StatusPending {
+			// New hires waiting on their setup email; some were sent it twice.
+			up.invites = 1 + g.rng.IntN(2)
+		}
+		up.nu = nu
+		pl.users = append(pl.users, up)
+	}
+	// Patients with portal accounts (R27, R28).
+	for range 3 + g.rng.IntN(8) {
+		name := g.personName()
+		login := g.username(name) + fmt.Sprint(1940+g.rng.IntN(70))
+		pl.patients = append(pl.patients, patientPlan{name: name, login: login, email: g.email(name, g.pick(demoMailDomains))})
+	}
+	// Full practices often have an open request for more licenses (R2).
+	// Every user above is in use: the practice is full if inUse is all.
+	if atCap, free := pl.inUse >= pl.purchased, pl.purchased-pl.inUse; atCap && g.rng.IntN(3) != 0 || free <= 3 && g.rng.IntN(3) == 0 {
+		pl.licenses = 5 + 5*g.rng.IntN(4)
+	}
+	// Leavers: inactive, their licenses free again.
+	for range g.rng.IntN(4) {
+		nu := NewUser{Name: g.personName(), Kind: KindStaff}
+		nu.Email = g.email(nu.Name, pl.domain)
+		nu.EmailConfirm = nu.Email
+		pl.leavers = append(pl.leavers, nu)
+	}
+	return pl
+}
+
+// apply makes the practice pl plans.
+func (g *demoGen) apply(t *txn, pl *practicePlan) error {
+	p, err := t.createPractice(seedActor, pl.name, pl.purchased)
+	if err != nil {
+		return err
+	}
+	if pl.required {
+		old := p
+		p.MFARequired = true
+		if err := t.putPractice(&old, p); err != nil {
+			return err
+		}
+		if err := t.appendEvent(Event{ActorKind: seedActor.Kind, Actor: seedActor.Name, Action: ActMFARequired,
+			Target: p.Name, PracticeID: p.ID, Outcome: OutcomeOK, Detail: "MFA required: on (demo)"}); err != nil {
+			return err
+		}
+	}
+	owner := ""
+	for i := range pl.users {
+		up := &pl.users[i]
+		nu := up.nu
+		nu.PracticeID = p.ID
+		req := Request{Requester: owner, Reason: "demo: hired"}
+		if i == 0 {
+			req = Request{Reason: "demo: practice onboarding"}
+		}
+		u, err := t.createUser(seedActor, nu, req, up.status, up.cred)
+		if err != nil {
+			return fmt.Errorf("seeding %s: %w", pl.name, err)
+		}
+		g.users++
+		if i == 0 {
+			owner = u.Login()
+		}
+		if up.status == StatusActive && i > 1 {
+			g.active = append(g.active, u.ID)
+		}
+		if up.mfa != MFANone {
+			if err := g.seedMFA(t, u, up.mfa, up.phone); err != nil {
+				return err
+			}
+		}
+		for range up.invites {
+			if _, _, err := t.sendVerification(seedActor, u.ID, "", "", Request{Requester: owner, Reason: "demo: new hire"}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, pp := range pl.patients {
+		if _, err := t.createPatient(seedActor, p.ID, pp.name, pp.login, pp.email, Credential{}); err != nil {
+			return err
+		}
+	}
+	if pl.licenses > 0 {
+		cur, err := getPractice(t.tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := t.requestLicenses(seedActor, cur, pl.licenses, Request{Requester: owner, Reason: "demo: hiring"}); err != nil {
+			return err
+		}
+	}
+	for _, nu := range pl.leavers {
+		nu.PracticeID = p.ID
+		if err := g.leaver(t, nu, owner); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leaver is a user who was hired and has since left: created, then
+// inactivated (R20), so the license is free and the history stays.
+func (g *demoGen) leaver(t *txn, nu NewUser, owner string) error {
+	p, err := getPractice(t.tx, nu.PracticeID)
+	if err != nil {
+		return err
+	}
+	if p.AtCapacity() {
+		return nil
+	}
+	u, err := t.createUser(seedActor, nu, Request{Requester: owner, Reason: "demo: hired"}, StatusActive, Credential{Demo: true})
+	if err != nil {
+		return err
+	}
+	return t.inactivate(seedActor, u, Request{Requester: owner, Reason: "demo: left the practice"})
+}
+
+func (g *demoGen) email(name, practiceDomain string) string {
+	parts := strings.Fields(fold(name))
+	first, last := parts[0], parts[len(parts)-1]
+	var local string
+	switch g.rng.IntN(4) {
+	case 0:
+		local = first + "." + last
+	case 1:
+		local = first[:1] + last
+	case 2:
+		local = first + last[:1]
+	default:
+		local = first + "_" + last
+	}
+	domain := practiceDomain
+	if g.rng.IntN(3) == 0 {
+		domain = g.pick(demoMailDomains)
+	}
+	if n := g.next(nameHash(local+"@", domain)); n > 0 {
+		return local + strconv.Itoa(int(n)+1) + "@" + domain
+	}
+	return local + "@" + domain
+}
+
+func (g *demoGen) username(name string) string {
+	parts := strings.Fields(fold(name))
+	base := parts[0][:1] + parts[len(parts)-1]
+	if n := g.next(nameHash(base, "")); n > 0 {
+		return base + strconv.Itoa(int(n)+1)
+	}
+	return base
+}
+
+// lockouts locks 10 to 20 accounts by real failed logins, back-dated so each
+// lock began at a different time in the last hour and the countdowns differ.
+func (g *demoGen) lockouts(s *Service, now time.Time) error {
+	n := min(10+g.rng.IntN(11), len(g.active))
+	if n == 0 {
+		return nil
+	}
+	perm := g.rng.Perm(len(g.active))
+	span := s.cfg.LockDuration - 4*time.Minute
+	for i := range n {
+		login, err := g.login(s, perm[i])
+		if err != nil {
+			return err
+		}
+		// Lock i began (i+1)/(n+1) of the way back through the last hour.
+		lockedAt := now.Add(-span * time.Duration(n-i) / time.Duration(n+1)).Truncate(time.Second)
+		for try := s.cfg.MaxFailures - 1; try >= 0; try-- {
+			at := lockedAt.Add(-time.Duration(try) * 40 * time.Second)
+			_, err := s.loginAt(at, login, "wrong password "+fmt.Sprint(try), "")
+			if err != nil && !errors.Is(err, ErrBadCredentials) && RuleOf(err) != "R11" {
+				return err
+			}
+		}
+	}
+	// A few users mistyped once or twice and are not locked.
+	for i := n; i < min(n+8, len(g.active)); i++ {
+		login, err := g.login(s, perm[i])
+		if err != nil {
+			return err
+		}
+		if _, err := s.loginAt(now.Add(-time.Duration(i)*time.Minute), login, "typo", ""); err != nil &&
+			!errors.Is(err, ErrBadCredentials) {
+			return err
+		}
+	}
+	return nil
+}
