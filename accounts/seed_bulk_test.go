@@ -2,7 +2,6 @@ package accounts
 
 import (
 	"bytes"
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,23 +23,7 @@ func TestBulkDemoEqualsIncremental(t *testing.T) {
 		t.Skip("the bulk load is the bbolt file's; PostgreSQL builds incrementally")
 	}
 	const practices = 30
-	build := func(bulk bool) *store.DB {
-		cryptotest.SetGlobalRandom(t, 14)
-		dir := t.TempDir()
-		path := filepath.Join(dir, fmt.Sprintf("demo-%v.db", bulk))
-		cfg := cheapConfig()
-		cfg.KeyFile = filepath.Join(dir, "seal.key") // a key of its own, made from the same randomness
-		opts := DemoOptions{Practices: practices, Seed: 7, Clock: NewFakeClock(testEpoch)}
-		if err := buildDemo(path, bulk, opts, cfg); err != nil {
-			t.Fatal(err)
-		}
-		db, err := store.Open(path, store.Options{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
-		return db
-	}
+	build := func(bulk bool) *store.DB { return builtDemo(t, bulk, practices, 7, 14) }
 	bulk, incr := build(true), build(false)
 	want := dumpBuckets(t, incr)
 	got := dumpBuckets(t, bulk)
@@ -124,23 +107,7 @@ func TestDemoSameSeedSameContent(t *testing.T) {
 		t.Skip("the bulk load is the bbolt file's")
 	}
 	const practices = 25
-	build := func(name string) *store.DB {
-		cryptotest.SetGlobalRandom(t, 21)
-		dir := t.TempDir()
-		cfg := cheapConfig()
-		cfg.KeyFile = filepath.Join(dir, "seal.key")
-		path := filepath.Join(dir, name+".db")
-		if err := buildDemo(path, true, DemoOptions{Practices: practices, Seed: 11, Clock: NewFakeClock(testEpoch)}, cfg); err != nil {
-			t.Fatal(err)
-		}
-		db, err := store.Open(path, store.Options{ReadOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
-		return db
-	}
-	first, second := dumpBuckets(t, build("first")), dumpBuckets(t, build("second"))
+	first, second := dumpBuckets(t, builtDemo(t, true, practices, 11, 21)), dumpBuckets(t, builtDemo(t, true, practices, 11, 21))
 	if len(first) != len(second) {
 		t.Fatalf("%d buckets, then %d", len(first), len(second))
 	}
@@ -195,4 +162,27 @@ func TestDemoSameSeedSameContent(t *testing.T) {
 			}
 		}
 	}
+}
+
+// builtDemo builds a demo of the given practices and seed, bulk or
+// incremental, with the process's randomness reset to randSeed first and a
+// sealing key of its own (made from that randomness), and opens it
+// read-only for the test.
+func builtDemo(t *testing.T, bulk bool, practices int, seed int64, randSeed uint64) *store.DB {
+	t.Helper()
+	cryptotest.SetGlobalRandom(t, randSeed)
+	dir := t.TempDir()
+	cfg := cheapConfig()
+	cfg.KeyFile = filepath.Join(dir, "seal.key")
+	path := filepath.Join(dir, "demo.db")
+	opts := DemoOptions{Practices: practices, Seed: seed, Clock: NewFakeClock(testEpoch)}
+	if err := buildDemo(path, bulk, opts, cfg); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }
