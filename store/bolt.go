@@ -54,8 +54,9 @@ type boltDB struct {
 	path     string
 	readOnly bool
 	changes  atomic.Uint64
-	bulk     *bulkLoad // a bulk load in progress (Options.Defer), or nil
-	unmap    func()    // stops releasing the mapped pages of a bulk load
+	bulk     *bulkLoad     // a bulk load in progress (Options.Defer), or nil
+	reopen   *bolt.Options // how FinishBulk opens the file again
+	unmap    func()        // stops releasing the mapped pages of a bulk load
 	// releasing: a release of the mapped pages is under way (releaseMapped).
 	releasing atomic.Bool
 }
@@ -104,6 +105,9 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 	}
 	db = &boltDB{bolt: b, path: path, readOnly: opts.ReadOnly}
 	if len(opts.Defer) > 0 {
+		reopen := *bopts
+		reopen.InitialMmapSize = 0
+		db.reopen = &reopen
 		db.bulk = newBulkLoad(b, path, opts.Defer)
 		// A bulk load reads only the last pages of each bucket, but over a
 		// whole build they add up to much of the file: release them as it

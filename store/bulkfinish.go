@@ -3,24 +3,20 @@ package store
 import (
 	"errors"
 	"fmt"
-	"runtime/debug"
+	"maps"
+	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // The end of a bulk load (bulkload.go): the deferred buckets written in
-// key order, in two lanes side by side.
-
-// bulkTxBytes bounds one transaction of FinishBulk: large enough that
-// commits are few, small enough that memory stays flat and that bbolt's
-// searches of the node it appends to stay short. Each lane appends to one
-// node of bbolt's, which grows by every entry until the commit splits it
-// into pages; at 1 MB a transaction that node (tens of thousands of
-// entries, its slice regrown and its searches missing the cache) cost more
-// than the commits a quarter of it takes.
-var bulkTxBytes = 256 << 10
+// key order, in two lanes side by side, straight into the file
+// (bulkpages.go).
 
 // FinishBulk writes the deferred buckets of a bulk load (Options.Defer) in
 // key order, each page filled, and ends the bulk load: later transactions
@@ -28,14 +24,14 @@ var bulkTxBytes = 256 << 10
 // written so far and the total. An entry written twice is an error naming
 // its bucket.
 //
-// The buckets are written in two lanes side by side, each on a core of its
-// own: the bucket with the most entries (the users' search words) in one,
-// the others in the other. Each lane has its own merge of the sorted runs
-// (a goroutine a batch ahead of it) and writes only its own buckets, each
-// opened before the lanes start: bbolt keeps a bucket's pages and nodes to
-// the bucket, so two lanes never touch the same bbolt structure (the
-// transaction's statistics are counted atomically), and the commit runs
-// with both lanes stopped.
+// The deferred buckets are made (empty) through bbolt; then bbolt lets go
+// of the file and their pages are written straight into it
+// (bulkpages.go), in two lanes side by side, each on a core of its own:
+// the bucket with the most entries (the users' search words) in one, the
+// others in the other. Each lane has its own merge of the sorted runs (a
+// goroutine a batch ahead of it) and packs its buckets' pages; the two
+// share the page ids past the high-water mark. A new meta page commits it
+// all, and bbolt opens the file again.
 func (db *DB) FinishBulk(progress func(done, total int64)) error {
 	b, ok := db.eng.(*boltDB)
 	if !ok || b.bulk == nil {
@@ -53,6 +49,61 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 	if err := bl.sorter.finish(); err != nil {
 		return err
 	}
+	err := b.guard(func() error {
+		return b.bolt.Update(func(btx *bolt.Tx) error {
+			for i, name := range bl.names {
+				if bl.sorter.count[i] == 0 {
+					continue
+				}
+				bb, err := btx.CreateBucketIfNotExists([]byte(name))
+				if err != nil {
+					return err
+				}
+				if k, _ := bb.Cursor().First(); k != nil || bb.Root() != 0 {
+					return fmt.Errorf("store: bulk load: deferred bucket %s already holds entries", name)
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	// bbolt lets go of the file while its pages are written, and opens it
+	// again after (the bulk load's release of mapped pages goes with it).
+	if b.unmap != nil {
+		b.unmap()
+		b.unmap = nil
+	}
+	if err := b.bolt.Close(); err != nil {
+		return err
+	}
+	err = bl.writeTrees(b.path, progress)
+	reopened, oerr := bolt.Open(b.path, FileMode, b.reopen)
+	if oerr != nil {
+		return errors.Join(err, classifyOpenError(b.path, oerr))
+	}
+	b.bolt = reopened
+	if err != nil {
+		return err
+	}
+	b.bulk = nil
+	return nil
+}
+
+// writeTrees writes the deferred buckets' trees into the file at path
+// (closed to bbolt) and commits them with a new meta page.
+func (bl *bulkLoad) writeTrees(path string, progress func(done, total int64)) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	m, err := readMeta(f)
+	if err != nil {
+		return fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
+	}
+	w := &pageWriter{f: f, ps: int(m.pageSize), next: m.highWater}
 	total := bl.sorter.bytes
 	var lanes []*lane
 	defer func() {
@@ -65,69 +116,53 @@ func (db *DB) FinishBulk(progress func(done, total int64)) error {
 		if err != nil {
 			return err
 		}
-		ln := &lane{it: it, batches: make(chan *mergeBatch, 4), quit: make(chan struct{}), fed: make(chan struct{})}
-		for _, b := range buckets {
-			ln.bytes += bl.sorter.sizes[b]
-		}
+		ln := &lane{it: it, batches: make(chan *mergeBatch, 4), quit: make(chan struct{}), fed: make(chan struct{}),
+			roots: map[string]uint64{}}
 		lanes = append(lanes, ln)
 		go func() { defer close(ln.fed); it.feed(ln.batches, ln.quit) }()
-		ln.batch = <-ln.batches
 	}
-	var done int64
-	for {
-		var active []*lane
-		for _, ln := range lanes {
-			if ln.batch != nil {
-				active = append(active, ln)
+	var done atomic.Int64
+	errs := make([]error, len(lanes))
+	finished := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, ln := range lanes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if errs[i] = ln.write(bl, w, &done); errs[i] != nil {
+				for _, other := range lanes {
+					other.quitOnce.Do(func() { close(other.quit) })
+				}
 			}
-		}
-		if len(active) == 0 {
-			break
-		}
-		err := b.guard(func() error {
-			return b.bolt.Update(func(btx *bolt.Tx) error {
-				// Every bucket the lanes write is opened (made, the first
-				// time) here, before they start.
-				handles := make([]*bolt.Bucket, len(bl.names))
-				for i, name := range bl.names {
-					if bl.sorter.count[i] == 0 {
-						continue
-					}
-					bb, err := btx.CreateBucketIfNotExists([]byte(name))
-					if err != nil {
-						return err
-					}
-					bb.FillPercent = 1
-					handles[i] = bb
-				}
-				errs := make([]error, len(active))
-				var wg sync.WaitGroup
-				for i, ln := range active[1:] {
-					wg.Add(1)
-					go func() { defer wg.Done(); errs[i+1] = ln.fill(bl, handles, ln.share(active, total)) }()
-				}
-				errs[0] = active[0].fill(bl, handles, active[0].share(active, total))
-				wg.Wait()
-				return errors.Join(errs...)
-			})
-		})
-		if err != nil {
-			return err
-		}
-		for _, ln := range active {
-			done += ln.size
+		}()
+	}
+	go func() { wg.Wait(); close(finished) }()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for waiting := true; waiting; {
+		select {
+		case <-finished:
+			waiting = false
+		case <-tick.C:
 		}
 		if progress != nil {
-			progress(done, total)
+			progress(done.Load(), total)
 		}
 	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	roots := map[string]uint64{}
 	for _, ln := range lanes {
 		if err := ln.it.err; err != nil {
 			return err
 		}
+		maps.Copy(roots, ln.roots)
 	}
-	b.bulk = nil
-	return nil
+	if err := rebindBuckets(f, w.ps, m.root, roots); err != nil {
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	return writeMeta(f, m, w.next)
 }
 
 // lanes splits the deferred buckets that have entries (by index) into the
@@ -150,67 +185,81 @@ func (bl *bulkLoad) lanes() [][]byte {
 	return [][]byte{{byte(most)}, rest}
 }
 
-// lane writes its buckets' merged entries, a transaction's share at a time.
+// lane writes its buckets' merged entries as pages.
 type lane struct {
 	it       *mergeIter
 	batches  chan *mergeBatch
 	quit     chan struct{}
+	quitOnce sync.Once
 	fed      chan struct{}
-	batch    *mergeBatch // the batch being written, nil once all are
-	pos      int
-	last     []byte
-	size     int64 // bytes written in the last fill
-	bytes    int64 // bytes of all its buckets' entries
+	roots    map[string]uint64 // bucket name -> its tree's root page
 	stopping bool
 }
 
-// share is the bytes the lane writes in a transaction of FinishBulk with
-// the lanes active: bulkTxBytes split by the lanes' sizes, so that the
-// lanes end together. (Split evenly, the lane with fewer bytes ended with
-// a part of the other's left to write alone, its core idle.)
-func (ln *lane) share(active []*lane, total int64) int64 {
-	if len(active) == 1 || total <= 0 {
-		return int64(bulkTxBytes)
-	}
-	return max(4096, int64(bulkTxBytes)*ln.bytes/total)
-}
-
-// fill writes entries into their buckets (handles, by index) until limit
-// bytes or the end; a panic inside bbolt becomes an error naming the file.
-// bbolt keeps the slices it is given until the commit: they are the
-// batches' own, never reused.
-func (ln *lane) fill(bl *bulkLoad, handles []*bolt.Bucket, limit int64) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("database %s %w: %v", bl.pipe.path, ErrCorrupt, r)
+// write packs every entry of the lane's buckets into pages, bucket after
+// bucket, and notes each bucket's root; done counts the bytes written.
+func (ln *lane) write(bl *bulkLoad, w *pageWriter, done *atomic.Int64) error {
+	tb := newTreeBuilder(w)
+	var last []byte
+	cur := -1
+	end := func() error {
+		if cur < 0 {
+			return nil
 		}
-	}()
-	ln.size = 0
-	for ln.batch != nil && ln.size < limit {
-		if ln.pos == len(ln.batch.ents) {
-			ln.batch, ln.pos = <-ln.batches, 0
-			continue
-		}
-		sk, v := ln.batch.entry(ln.pos)
-		ln.pos++
-		if ln.last != nil && string(ln.last) == string(sk) {
-			return fmt.Errorf("store: bulk load: %s key %q written twice", bl.names[sk[0]], sk[1:])
-		}
-		ln.last = append(ln.last[:0], sk...)
-		if err := handles[sk[0]].Put(sk[1:], v); err != nil {
+		root, err := tb.root()
+		if err != nil {
 			return err
 		}
-		ln.size += int64(len(sk) + len(v))
+		ln.roots[string(bl.names[cur])] = root
+		tb.reset()
+		return nil
 	}
-	return nil
+	for {
+		var mb *mergeBatch
+		select {
+		case mb = <-ln.batches:
+		case <-ln.quit:
+			return nil // the other lane failed: its error is the one
+		}
+		if mb == nil {
+			break
+		}
+		var size int64
+		for i := range mb.ents {
+			sk, v := mb.entry(i)
+			if int(sk[0]) != cur {
+				if err := end(); err != nil {
+					return err
+				}
+				cur, last = int(sk[0]), last[:0]
+			} else if string(last) == string(sk) {
+				return fmt.Errorf("store: bulk load: %s key %q written twice", bl.names[sk[0]], sk[1:])
+			}
+			last = append(last[:0], sk...)
+			k := sk[1:]
+			switch {
+			case len(k) == 0:
+				return fmt.Errorf("store: put into %s: %w", bl.names[sk[0]], berrors.ErrKeyRequired)
+			case len(k) > bolt.MaxKeySize:
+				return fmt.Errorf("store: put into %s: %w", bl.names[sk[0]], berrors.ErrKeyTooLarge)
+			case int64(len(v)) > bolt.MaxValueSize:
+				return fmt.Errorf("store: put into %s: %w", bl.names[sk[0]], berrors.ErrValueTooLarge)
+			}
+			if err := tb.add(k, v); err != nil {
+				return err
+			}
+			size += int64(len(sk) + len(v))
+		}
+		done.Add(size)
+	}
+	return end()
 }
 
 // stop ends the lane's merge (before the runs are closed).
 func (ln *lane) stop() {
 	if !ln.stopping {
 		ln.stopping = true
-		close(ln.quit)
+		ln.quitOnce.Do(func() { close(ln.quit) })
 		<-ln.fed
 		ln.it.close()
 	}

@@ -9,15 +9,10 @@ import (
 )
 
 var finishKeys = flag.Int("finish-keys", 2_000_000, "entries BenchmarkFinishBulk sorts and writes")
-var finishTx = flag.Int("finish-tx", 0, "bytes a FinishBulk transaction writes (0: the default)")
 
 // BenchmarkFinishBulk: FinishBulk of word-index-like entries (a word, a
 // zero, an 8-byte id) written in no order.
 func BenchmarkFinishBulk(b *testing.B) {
-	if *finishTx > 0 {
-		defer func(n int) { bulkTxBytes = n }(bulkTxBytes)
-		bulkTxBytes = *finishTx
-	}
 	words := []string{"maria", "lopez", "smith", "johnson", "cardiology", "summit", "jennifer", "williams", "garcia", "nguyen"}
 	for b.Loop() {
 		b.StopTimer()
