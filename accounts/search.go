@@ -320,8 +320,7 @@ func practicesMatching(tx *store.Tx, term string) ([]uint64, error) {
 		ids = append(ids, store.ParseU64(k[len(k)-8:]))
 		return true, nil
 	})
-	slices.Sort(ids)
-	return slices.Compact(ids), err
+	return sortedIDs(ids), err
 }
 
 // rank is the rank a doc matches at, or -1.

@@ -216,7 +216,7 @@ func (sp searchSpace) pageBound(r *boundedRead, m *matcher, rank int, practices 
 				return 0, err
 			}
 		}
-		slices.Sort(ids)
+		sortIDs(ids)
 		hits := 0
 		for _, id := range ids {
 			if id > complete {
@@ -275,8 +275,7 @@ func (sp searchSpace) boundedTerm(r *boundedRead, m *matcher, term string, pract
 			return nil, err
 		}
 	}
-	slices.Sort(ids)
-	return slices.Compact(ids), nil
+	return sortedIDs(ids), nil
 }
 
 // boundedWords lists, sorted, the ids in [r.lo, r.hi] of the records with
@@ -289,8 +288,7 @@ func (sp searchSpace) boundedWords(r *boundedRead, term string) ([]uint64, error
 			return nil, err
 		}
 	}
-	slices.Sort(ids)
-	return slices.Compact(ids), nil
+	return sortedIDs(ids), nil
 }
 
 // boundedRead reads ids in [lo, hi] from index keys that end with an id

@@ -2,7 +2,6 @@ package accounts
 
 import (
 	"bytes"
-	"slices"
 
 	"latchkey/store"
 )
@@ -58,8 +57,7 @@ func (g *gathering) advance(tx *store.Tx, upto int) error {
 		}
 		g.i, g.next = g.i+1, nil
 		if g.i == len(g.prefixes) {
-			slices.Sort(g.ids)
-			g.ids, g.done = slices.Compact(g.ids), true
+			g.ids, g.done = sortedIDs(g.ids), true
 		}
 	}
 	return nil
@@ -133,6 +131,6 @@ func (sp searchSpace) membersOf(tx *store.Tx, practices []uint64, budget int) (i
 			return nil, false, err
 		}
 	}
-	slices.Sort(ids)
+	sortIDs(ids)
 	return ids, true, nil
 }

@@ -211,7 +211,7 @@ func (db *boltDB) view(_ context.Context, fn func(engineTx) error) error {
 		}
 	}
 	return db.guard(func() error {
-		return db.bolt.View(func(btx *bolt.Tx) error { return fn(boltTx{btx}) })
+		return db.bolt.View(func(btx *bolt.Tx) error { return fn(&boltReadTx{boltTx: boltTx{btx}}) })
 	})
 }
 

@@ -122,7 +122,17 @@ func (t boltTx) scan(name Bucket, prefix, start []byte, reverse bool, fn func(k,
 	if b == nil {
 		return nil
 	}
-	c := b.Cursor()
+	return scanBucket(b, prefix, start, reverse, fn)
+}
+
+// scanBucket visits the keys of b with prefix from start (nil: the
+// prefix's first, or last when reverse) while fn says more.
+func scanBucket(b *bolt.Bucket, prefix, start []byte, reverse bool, fn func(k, v []byte) (bool, error)) error {
+	return scanCursor(b.Cursor(), prefix, start, reverse, fn)
+}
+
+// scanCursor is scanBucket with a cursor of the bucket.
+func scanCursor(c *bolt.Cursor, prefix, start []byte, reverse bool, fn func(k, v []byte) (bool, error)) error {
 	var k, v []byte
 	switch {
 	case !reverse && start != nil:
