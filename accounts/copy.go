@@ -83,7 +83,7 @@ func CopyDatabase(from, to string, opts CopyOptions) (CopyResult, error) {
 		}
 	}
 	err = store.Copy(context.Background(), src, dst, store.CopyOptions{Replace: opts.Replace, Progress: progress,
-		Chains: []store.Chain{auditChain}, Verify: verifyTotals})
+		Chains: []store.Chain{auditChain}, Verify: verifyRecords})
 	if err != nil {
 		if !errors.Is(err, store.ErrNotEmpty) {
 			if newFile {

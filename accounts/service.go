@@ -310,7 +310,7 @@ func (s *Service) CheckProgress(progress func(store.Progress)) error {
 	if progress != nil {
 		ctx = store.WithProgress(ctx, progress)
 	}
-	return s.describeBreak(s.db.CheckWith(ctx, verifyTotals, auditChain))
+	return s.describeBreak(s.db.CheckWith(ctx, verifyRecords, auditChain))
 }
 
 // dummyHash is a real hash of nothing in particular: logins for unknown names

@@ -9,10 +9,28 @@ import (
 	"latchkey/store"
 )
 
+// verifyRecords is what check and a copy prove of the records beyond the
+// chain: the totals (verifyTotals) and that every user's listing of their
+// events is the trail's (checkevents.go).
+func verifyRecords(tx *store.Tx) error {
+	ev, err := readEventUsers(tx)
+	if err != nil {
+		return err
+	}
+	if err := verifyTotals(tx, ev); err != nil {
+		return err
+	}
+	if err := ev.listLegacy(tx); err != nil {
+		return err
+	}
+	return ev.unlisted()
+}
+
 // verifyTotals recomputes the running totals and every practice's count of
 // licenses in use from the records themselves, and names the first that
-// does not match (R1, R44: `check` proves the counts on either engine).
-func verifyTotals(tx *store.Tx) error {
+// does not match (R1, R44: `check` proves the counts on either engine). The
+// users' event keys it passes on to ev, as it reads them.
+func verifyTotals(tx *store.Tx, ev *eventUsers) error {
 	var want Stats
 	inUse := map[uint64]int{}
 	kept, _ := (&txn{tx: tx}).stats() // only to say how far the count has come
@@ -23,7 +41,8 @@ func verifyTotals(tx *store.Tx) error {
 	tell()
 	err := scanUserBuckets(tx, func(k, v []byte) (bool, error) {
 		if !isUserKey(k) {
-			return true, nil // an event's key beside its user (userevents.go)
+			// An event's key beside its user (userevents.go).
+			return true, ev.list(usersBucketOf(store.ParseU64(k)), k)
 		}
 		if want.Users%16384 == 0 {
 			tell()

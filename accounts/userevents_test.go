@@ -163,6 +163,9 @@ func TestUserEventsOfMigratedFile(t *testing.T) {
 			t.Errorf("pages of %d: %v, want %v", limit, got, want)
 		}
 	}
+	if err := s.Check(); err != nil {
+		t.Errorf("check of the migrated file: %v", err) // R29: both listings are the trail's
+	}
 	if v, _ := s.UserVersion(owner.ID); v != want[0] {
 		t.Errorf("version %d, want %d", v, want[0])
 	}

@@ -58,7 +58,7 @@ message naming it. Writers wait while it runs.`,
 				what = "tables checked"
 			}
 			return a.emit(map[string]any{"ok": true, "db": path, "engine": svc.Engine(), "events": n, "checkpoint": checkpoint}, func() {
-				printf(a.io.Out, "OK: %s: %s, audit chain of %d events intact%s, totals match the records.\n", path, what, n, anchored)
+				printf(a.io.Out, "OK: %s: %s, audit chain of %d events intact%s, totals and every user's listing of their events match the records.\n", path, what, n, anchored)
 			})
 		}),
 	}
