@@ -207,6 +207,7 @@ type searchQuery struct {
 	accept func(id uint64) (bool, error)
 	table  *practiceTable // each user's practice (searchtable.go); nil: none
 	lists  *wordLists     // word lists kept between searches (searchcache.go); nil: none
+	docs   *docCache      // docs kept between searches (searchdocs.go); nil: none
 }
 
 // find returns the page of hits of ranks 1 and 2 after q.after.
@@ -217,6 +218,7 @@ func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
 	}
 	m.table = q.table
 	m.lists = newSearchLists(tx, q.lists)
+	m.docs = newSearchDocs(tx, q.docs, sp.docs)
 	defer m.lists.keep()
 	var out []Hit
 	for _, rank := range []int{RankName, RankOther} {
@@ -278,6 +280,7 @@ type matcher struct {
 	practiceList map[string][]uint64
 	table        *practiceTable // each user's practice, if built (nil: none)
 	lists        *searchLists   // this search's word lists (searchcache.go)
+	docs         *searchDocs    // this search's doc lookups (searchdocs.go)
 	// termPractices is practices by the term's index (nil without members).
 	termPractices [][]bool
 }

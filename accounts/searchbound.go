@@ -61,8 +61,8 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 		return pos, 0, true, false, nil
 	}
 	r := &boundedRead{tx: tx, lo: pos + 1, hi: math.MaxUint64, left: boundBudget}
-	docs := map[uint64][]byte{}
-	bound, err := sp.pageBound(r, m, rank, practices, need, perPractice, docs)
+	read := map[uint64][]byte{}
+	bound, err := sp.pageBound(r, m, rank, practices, need, perPractice, read)
 	if errors.Is(err, errOverBound) {
 		return pos, 0, true, false, nil
 	}
@@ -75,6 +75,7 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 		return pos, 0, true, false, nil
 	}
 	r.hi = bound
+	docs := sortedDocs(read)
 	// The records that may rank: those whose words or practice's name meet
 	// the first term (the one met by the fewest practices), each read
 	// with its practice when it comes from a practice's range; then, for
@@ -115,11 +116,12 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 		meets := func(p uint64) bool { return p < uint64(len(set)) && set[p] }
 		if have {
 			undecided := 0
+			docs.rewind()
 			for _, id := range cands {
 				if p, known := practice(id); known && meets(p) {
 					continue
 				}
-				if _, read := docs[id]; !read {
+				if _, read := docs.find(id); !read {
 					undecided++
 				}
 			}
@@ -148,20 +150,22 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 		if !have {
 			// Those whose doc is read already are decided now.
 			cands, have = ids[:0], true
+			docs.rewind()
 			for _, id := range ids {
-				if doc, read := docs[id]; !read || m.rank(doc) == rank {
+				if doc, read := docs.find(id); !read || m.rank(doc) == rank {
 					cands = append(cands, id)
 				}
 			}
 			continue
 		}
 		kept := cands[:0]
+		docs.rewind()
 		for _, id := range cands {
 			if p, known := practice(id); !known || meets(p) {
 				kept = append(kept, id)
 			} else if _, found := slices.BinarySearch(ids, id); found {
 				kept = append(kept, id)
-			} else if _, read := docs[id]; read {
+			} else if _, read := docs.find(id); read {
 				kept = append(kept, id)
 			}
 		}
@@ -171,10 +175,11 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 		return pos, 0, true, false, nil
 	}
 	last = pos
+	docs.rewind()
 	for _, id := range cands {
-		doc, ok := docs[id]
+		doc, ok := docs.find(id)
 		if !ok {
-			if doc, err = tx.GetRaw(sp.docs, store.U64(id)); err != nil {
+			if doc, err = m.docs.get(tx, id); err != nil {
 				return last, hits, false, true, err
 			}
 		}
@@ -225,7 +230,7 @@ func (sp searchSpace) pageBound(r *boundedRead, m *matcher, rank int, practices 
 			doc, ok := docs[id]
 			if !ok {
 				var err error
-				if doc, err = r.tx.GetRaw(sp.docs, store.U64(id)); err != nil {
+				if doc, err = m.docs.get(r.tx, id); err != nil {
 					return 0, err
 				}
 				docs[id] = doc
@@ -339,4 +344,46 @@ func (r *boundedRead) scan(b store.Bucket, prefix, start []byte, fn func(id uint
 		}
 		start = next
 	}
+}
+
+// docsByID are the docs read for a page's bound, sorted by id: the bounded
+// page asks, for each of thousands of candidates in id order, whether its
+// doc was read (a map lookup each cost a quarter of "summit cardiology
+// jo"); asked in id order, find walks the list once.
+type docsByID struct {
+	ids  []uint64
+	docs [][]byte
+	i    int    // where the last find stopped
+	last uint64 // the id it was asked for
+}
+
+func sortedDocs(read map[uint64][]byte) *docsByID {
+	d := &docsByID{ids: make([]uint64, 0, len(read))}
+	for id := range read {
+		d.ids = append(d.ids, id)
+	}
+	sortIDs(d.ids)
+	d.docs = make([][]byte, len(d.ids))
+	for i, id := range d.ids {
+		d.docs[i] = read[id]
+	}
+	return d
+}
+
+// rewind starts a new walk in id order.
+func (d *docsByID) rewind() { d.i, d.last = 0, 0 }
+
+// find returns id's doc, if it was read; cheapest asked in id order.
+func (d *docsByID) find(id uint64) ([]byte, bool) {
+	if id < d.last {
+		d.i, _ = slices.BinarySearch(d.ids, id)
+	}
+	d.last = id
+	for d.i < len(d.ids) && d.ids[d.i] < id {
+		d.i++
+	}
+	if d.i < len(d.ids) && d.ids[d.i] == id {
+		return d.docs[d.i], true
+	}
+	return nil, false
 }

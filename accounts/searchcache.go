@@ -29,6 +29,7 @@ type wordLists struct {
 	mu      sync.Mutex
 	version uint64
 	lists   map[string]*gathering // by listKey; never advanced in place (lookup copies)
+	docs    docCache              // the docs looked up (searchdocs.go), under their own lock
 }
 
 // searchLists are the gatherings of one search: its own, and those kept.

@@ -66,7 +66,7 @@ func (sp searchSpace) eachCandidate(tx *store.Tx, m *matcher, rank int, scope, a
 		if err != nil {
 			return err
 		}
-		_, _, _, err = sp.checkIDs(tx, ids, after, -1, fn)
+		_, _, _, err = sp.checkIDs(tx, m.docs, ids, after, -1, fn)
 		return err
 	}
 	// Reading the docs and gathering the words, side by side at the same
@@ -119,7 +119,7 @@ func (sp searchSpace) eachCandidate(tx *store.Tx, m *matcher, rank int, scope, a
 	// longer sends the search gathering a list of a hundred thousand ids).
 	checked, found := 0, 0
 	for batch := checkBatch; ; batch *= 2 {
-		pos, hits, more, err = sp.checkIDs(tx, cands, pos, batch, fn)
+		pos, hits, more, err = sp.checkIDs(tx, m.docs, cands, pos, batch, fn)
 		if err != nil || !more {
 			return err
 		}
@@ -169,7 +169,7 @@ func (sp searchSpace) readDocs(tx *store.Tx, after uint64, n int,
 
 // checkIDs visits the docs of up to n of ids (sorted; n < 0: all) after
 // after; it returns the last id checked, the hits, and whether to go on.
-func (sp searchSpace) checkIDs(tx *store.Tx, ids []uint64, after uint64, n int,
+func (sp searchSpace) checkIDs(tx *store.Tx, docs *searchDocs, ids []uint64, after uint64, n int,
 	fn func(id uint64, doc []byte) (hit, more bool, err error)) (pos uint64, hits int, more bool, err error) {
 	i, _ := slices.BinarySearch(ids, after+1)
 	ids = ids[i:]
@@ -178,7 +178,7 @@ func (sp searchSpace) checkIDs(tx *store.Tx, ids []uint64, after uint64, n int,
 	}
 	pos = after
 	for _, id := range ids {
-		doc, err := tx.GetRaw(sp.docs, store.U64(id))
+		doc, err := docs.get(tx, id)
 		if err != nil {
 			return pos, hits, false, err
 		}

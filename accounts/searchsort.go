@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -9,11 +10,15 @@ import (
 // from the index comes in one run per word ("mi" is michael, michelle,
 // miller…), each in id order, and is sorted as a whole before it is
 // intersected: at 30,000 ids a comparison sort took 1.5-2.5 ms, half of a
-// slow key's search. A radix sort over the bytes that differ (ids at a
-// million differ in their low three bytes) does it in three linear passes.
+// slow key's search. A radix sort over the bits that differ (ids at a
+// million differ in their low 21) does it in three linear passes.
 
 // radixMin is the length from which a radix sort pays for its passes.
 const radixMin = 512
+
+// radixBits is the width of a digit (8 measured a little faster than 11:
+// 256 counters and write streams stay in the cache).
+const radixBits = 8
 
 // radixScratch holds the buffers the passes write into, for reuse.
 var radixScratch sync.Pool
@@ -24,13 +29,15 @@ func sortIDs(ids []uint64) {
 		slices.Sort(ids)
 		return
 	}
-	// One pass counts every byte position; a position where every id has
-	// the same byte needs no pass.
-	var counts [8][256]int
+	// The bits above the highest that differs between two ids are the same
+	// in every id: no pass for them.
+	or, and := uint64(0), ^uint64(0)
 	for _, id := range ids {
-		for b := range 8 {
-			counts[b][byte(id>>(8*b))]++
-		}
+		or, and = or|id, and&id
+	}
+	width := uint(bits.Len64(or ^ and))
+	if width == 0 {
+		return // all equal
 	}
 	var buf []uint64
 	if p, ok := radixScratch.Get().(*[]uint64); ok && cap(*p) >= len(ids) {
@@ -39,22 +46,20 @@ func sortIDs(ids []uint64) {
 		buf = make([]uint64, len(ids))
 	}
 	src, dst := ids, buf
-	for b := range 8 {
-		c := &counts[b]
-		if c[byte(ids[0]>>(8*b))] == len(ids) {
-			continue
-		}
-		var offset [256]int
-		sum := 0
-		for i, n := range c {
-			offset[i] = sum
-			sum += n
-		}
-		shift := uint(8 * b)
+	var counts [1 << radixBits]int
+	for shift := uint(0); shift < width; shift += radixBits {
+		clear(counts[:])
 		for _, id := range src {
-			d := byte(id >> shift)
-			dst[offset[d]] = id
-			offset[d]++
+			counts[(id>>shift)&(1<<radixBits-1)]++
+		}
+		sum := 0
+		for i := range counts {
+			counts[i], sum = sum, sum+counts[i]
+		}
+		for _, id := range src {
+			d := (id >> shift) & (1<<radixBits - 1)
+			dst[counts[d]] = id
+			counts[d]++
 		}
 		src, dst = dst, src
 	}

@@ -38,3 +38,16 @@ func TestSortIDsMatchesSort(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkSortIDs(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ids := make([]uint64, 30000)
+	work := make([]uint64, len(ids))
+	for i := range ids {
+		ids[i] = r.Uint64N(1_130_000)
+	}
+	for b.Loop() {
+		copy(work, ids)
+		sortIDs(work)
+	}
+}

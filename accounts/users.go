@@ -213,7 +213,9 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 	if q.Limit <= 0 {
 		q.Limit = 200
 	}
-	var out []UserRow
+	// A screenful is asked for as the operator types: room for it at once
+	// (growing the rows from one cost a key more allocation than its search).
+	out := make([]UserRow, 0, min(q.Limit, 64))
 	terms := searchTerms(q.Search, false)
 	var table *practiceTable
 	if len(terms) > 0 {
@@ -304,6 +306,9 @@ func searchUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable
 	}
 	var hits []Hit
 	sq := searchQuery{terms: terms, scope: q.PracticeID, after: Hit{Rank: q.AfterRank, ID: q.After}, limit: q.Limit, table: table, lists: lists}
+	if lists != nil {
+		sq.docs = &lists.docs
+	}
 	if exact, err := userByLogin(tx, q.Search); err == nil {
 		sq.exact = exact.ID
 		if h := (Hit{Rank: RankExact, ID: exact.ID}); pass(exact) && h.after(sq.after) {

@@ -1,0 +1,50 @@
+package accounts
+
+import "testing"
+
+// The docs a search keeps for the next (searchdocs.go) serve only the same
+// committed state: a user whose doc the last key checked and who is renamed
+// before the next is judged by the new name (R31).
+func TestSearchKeptDocsFollowChanges(t *testing.T) {
+	defer func(n int) { docSample = n }(docSample)
+	docSample = 0 // check candidates by their docs even in a small world
+	s, _ := newTestService(t)
+	p, o, _ := practiceWith(t, s, "Harbor Clinic", 20)
+	u := activeUser(t, s, p.ID, "Anna Smith", Roles{}, o.Login())
+	activeUser(t, s, p.ID, "Anna Jonas", Roles{}, o.Login())
+	for _, q := range []string{"anna", "anna s", "anna sm"} {
+		if rows, _ := s.Users(UserQuery{Search: q}); len(rows) == 0 || rows[0].ID != u.ID {
+			t.Fatalf("%q before the rename: %d rows, want user %d first", q, len(rows), u.ID)
+		}
+	}
+	if n := len(s.wordLists.docs.docs); n == 0 {
+		t.Fatal("no doc kept: the test checks nothing")
+	}
+	err := s.update(func(tx *txn) error {
+		old := u
+		u.Name = "Anna Jones"
+		return tx.putUser(&old, u)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"anna sm", "anna smith"} {
+		for _, r := range mustUsers(t, s, q) {
+			if r.ID == u.ID {
+				t.Errorf("%q after the rename found the old name", q)
+			}
+		}
+	}
+	if rows := mustUsers(t, s, "anna jone"); len(rows) != 1 || rows[0].ID != u.ID {
+		t.Errorf("%q after the rename: %d rows, want user %d", "anna jone", len(rows), u.ID)
+	}
+}
+
+func mustUsers(t *testing.T, s *Service, q string) []UserRow {
+	t.Helper()
+	rows, err := s.Users(UserQuery{Search: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
