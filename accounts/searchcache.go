@@ -30,6 +30,7 @@ type wordLists struct {
 	version uint64
 	lists   map[string]*gathering // by listKey; never advanced in place (lookup copies)
 	docs    docCache              // the docs looked up (searchdocs.go), under their own lock
+	page    keptPage              // the newest page (searchpage.go), under its own lock
 }
 
 // searchLists are the gatherings of one search: its own, and those kept.

@@ -48,3 +48,29 @@ func mustUsers(t *testing.T, s *Service, q string) []UserRow {
 	}
 	return rows
 }
+
+// A query asking what the last one asked (a space typed after a word) is
+// answered from the page kept (searchpage.go), the same rows; one that asks
+// for another page or another filter is searched for (R31).
+func TestSearchKeptPage(t *testing.T) {
+	s, _ := newTestService(t)
+	p, o, _ := practiceWith(t, s, "Harbor Clinic", 20)
+	for _, name := range []string{"Anna Smith", "Anna Jonas", "Annabel Lee", "Bob Anna"} {
+		activeUser(t, s, p.ID, name, Roles{}, o.Login())
+	}
+	first := mustUsers(t, s, "anna")
+	asked := s.wordLists.page.asked
+	again := mustUsers(t, s, "anna ")
+	if s.wordLists.page.asked != asked || len(again) != len(first) {
+		t.Fatalf("%q after %q: %d rows, page asked %q, want the kept page of %d rows", "anna ", "anna", len(again), s.wordLists.page.asked, len(first))
+	}
+	for i := range first {
+		if again[i].ID != first[i].ID || again[i].Rank != first[i].Rank {
+			t.Errorf("row %d: %d (rank %d), kept page %d (rank %d)", i, again[i].ID, again[i].Rank, first[i].ID, first[i].Rank)
+		}
+	}
+	rows, err := s.Users(UserQuery{Search: "anna", Limit: 2})
+	if err != nil || len(rows) != 2 || rows[0].ID != first[0].ID || rows[1].ID != first[1].ID {
+		t.Errorf("a shorter page: %d rows %v, want the first two of %d", len(rows), err, len(first))
+	}
+}

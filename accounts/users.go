@@ -297,8 +297,26 @@ func (s *Service) Users(q UserQuery) ([]UserRow, error) {
 }
 
 // searchUsers is a page of a user search: the user whose login the query is
-// (rank 0), then the ranks of search.go, after (q.AfterRank, q.After).
+// (rank 0), then the ranks of search.go, after (q.AfterRank, q.After); the
+// page kept when it asks what the last search asked (searchpage.go).
 func searchUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable, lists *wordLists) ([]Hit, error) {
+	version, versioned := tx.Version()
+	if !versioned || lists == nil {
+		return findUsers(tx, q, terms, table, lists)
+	}
+	asked := pageAsked(q, terms)
+	if hits, ok := lists.page.get(version, asked); ok {
+		return hits, nil
+	}
+	hits, err := findUsers(tx, q, terms, table, lists)
+	if err == nil {
+		lists.page.keep(version, asked, hits)
+	}
+	return hits, err
+}
+
+// findUsers searches for a page of users (searchUsers).
+func findUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable, lists *wordLists) ([]Hit, error) {
 	filtered := q.Status != "" || q.LockedOnly
 	pass := func(u User) bool {
 		return (q.Status == "" || u.Status == q.Status) && (!q.LockedOnly || u.Locked()) &&
