@@ -56,6 +56,12 @@ const bulkPracticesPerTx = 50
 // seeding's, which keeps both cores busy.
 var deferredIndexes = []store.Bucket{ixLogin, ixUserWords, ixUserDocs, ixPatientLogin, ixPatientWords, ixPracticeName, ixOutboxTo, ixLinkHash}
 
+// replacedIndexes are the indexes whose keys a demo build deletes and writes
+// anew as it goes: a practice's place by fullness moves with each user it
+// gains (store.Options.Replaced: the deletes of keys the load wrote in the
+// same batch, most of them, reach no page).
+var replacedIndexes = []store.Bucket{ixFullness}
+
 // CreateDemo builds a fresh demo database at path (which must not exist)
 // through the Service's own transaction code, so its audit trail is real, and
 // returns it open. A bbolt demo is bulk-loaded (see buildDemo) into a file
@@ -101,7 +107,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 	sopts := store.Options{NoSync: true}
 	perTx := practicesPerTx
 	if bulk {
-		sopts.Defer, perTx = deferredIndexes, bulkPracticesPerTx
+		sopts.Defer, sopts.Replaced, perTx = deferredIndexes, replacedIndexes, bulkPracticesPerTx
 	}
 	db, err := store.Open(target, sopts)
 	if err != nil {

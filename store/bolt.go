@@ -43,6 +43,12 @@ type Options struct {
 	// fsync, pages filled, and these buckets written in key order at
 	// FinishBulk instead of as they are written.
 	Defer []Bucket
+	// Replaced, in a bulk load, names buckets whose keys the load deletes
+	// and writes anew as it goes (an index of a changing value: a
+	// practice's place by fullness): the load remembers which of their
+	// keys it wrote, and a delete of one it never wrote (nor holds)
+	// reaches no page (see bulkpipe.go).
+	Replaced []Bucket
 }
 
 // bulkMapSize is the map a bulk load opens with.
@@ -108,7 +114,7 @@ func openBolt(path string, opts Options) (db *boltDB, err error) {
 		reopen := *bopts
 		reopen.InitialMmapSize = 0
 		db.reopen = &reopen
-		db.bulk = newBulkLoad(b, path, opts.Defer)
+		db.bulk = newBulkLoad(b, path, opts.Defer, opts.Replaced)
 		// A bulk load reads only the last pages of each bucket, but over a
 		// whole build they add up to much of the file: release them as it
 		// goes, so the build's memory is its heap.

@@ -46,8 +46,8 @@ type bulkLoad struct {
 	read [256]bool
 }
 
-func newBulkLoad(db *bolt.DB, path string, deferred []Bucket) *bulkLoad {
-	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs"), pipe: newPipe(db, path)}
+func newBulkLoad(db *bolt.DB, path string, deferred, replaced []Bucket) *bulkLoad {
+	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs"), pipe: newPipe(db, path, replaced)}
 	bl.pend = newPending(maphash.MakeSeed(), &bl.read)
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {

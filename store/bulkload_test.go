@@ -209,3 +209,80 @@ func TestBulkLoadLaterWriteWins(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A bucket named in Options.Replaced (a key deleted and written anew at
+// each change, as the fullness index's) ends holding exactly what the
+// writes say: deletes of keys written in the same transaction, in an
+// earlier one, or never; and after a transaction that was rolled back
+// (what it deleted is back), deletes still land (issue 14 item 4).
+func TestBulkLoadReplacedBucket(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bulk.db")
+	db, err := Open(path, Options{Defer: []Bucket{"words"}, Replaced: []Bucket{"fullness"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	want := map[string]bool{}
+	rng := rand.New(rand.NewPCG(7, 8))
+	boom := errors.New("boom")
+	for txn := range 60 {
+		err := db.Update(func(tx *Tx) error {
+			n := 200
+			if txn%7 == 3 {
+				n = 1000 // some of its batches reach the writer before it fails
+			}
+			for range n {
+				k := fmt.Sprintf("k%03d", rng.IntN(400))
+				if rng.IntN(2) == 0 {
+					if err := tx.PutRaw("fullness", []byte(k), nil); err != nil {
+						return err
+					}
+					if txn%7 != 3 {
+						want[k] = true
+					}
+				} else {
+					if err := tx.Delete("fullness", []byte(k)); err != nil {
+						return err
+					}
+					if txn%7 != 3 {
+						delete(want, k)
+					}
+				}
+			}
+			if txn%7 == 3 {
+				return boom // rolled back: nothing of it lands
+			}
+			return nil
+		})
+		if txn%7 == 3 {
+			if !errors.Is(err, boom) {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.FinishBulk(nil); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	err = db.View(func(tx *Tx) error {
+		return tx.Scan("fullness", nil, nil, false, func(k, _ []byte) (bool, error) {
+			got[string(k)] = true
+			return true, nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("fullness holds %d keys, want %d", len(got), len(want))
+	}
+	for k := range want {
+		if !got[k] {
+			t.Fatalf("fullness lacks %s", k)
+		}
+	}
+}

@@ -97,17 +97,27 @@ type pipe struct {
 	// last commit).
 	nonEmpty map[Bucket]bool
 	lastPut  Bucket
-	mu       sync.Mutex // over closed, against a sync from another goroutine
-	closed   bool
-	ended    chan struct{}         // closes when the writer has ended
-	endErr   error                 // the writer's last word (a failed commit)
-	failed   atomic.Pointer[error] // set once the load is broken
+	// held holds, for each bucket named in Options.Replaced that was
+	// empty when the load began, the keys the writer has put into it and
+	// not deleted since: every key the bucket holds. A delete of any
+	// other key is left out (it would find nothing: the fullness index's
+	// key changes with each user a practice gains, and most of its keys
+	// are put and deleted within one batch, never reaching bbolt). Only
+	// the writer touches it; a rolled-back transaction ends it (what that
+	// transaction deleted is back).
+	held   map[Bucket]map[string]struct{}
+	mu     sync.Mutex // over closed, against a sync from another goroutine
+	closed bool
+	ended  chan struct{}         // closes when the writer has ended
+	endErr error                 // the writer's last word (a failed commit)
+	failed atomic.Pointer[error] // set once the load is broken
 }
 
-func newPipe(db *bolt.DB, path string) *pipe {
+func newPipe(db *bolt.DB, path string, replaced []Bucket) *pipe {
 	p := &pipe{db: db, path: path, ops: make([]pipeOp, 0, pipeBatch),
 		work: make(chan pipeMsg, pipeDepth), done: make(chan pipeReply), ended: make(chan struct{}),
-		seqs: map[Bucket]uint64{}, committed: map[Bucket]uint64{}, nonEmpty: map[Bucket]bool{}}
+		seqs: map[Bucket]uint64{}, committed: map[Bucket]uint64{}, nonEmpty: map[Bucket]bool{},
+		held: map[Bucket]map[string]struct{}{}}
 	_ = db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			if k, _ := b.Cursor().First(); k != nil {
@@ -116,6 +126,11 @@ func newPipe(db *bolt.DB, path string) *pipe {
 			return nil
 		})
 	})
+	for _, b := range replaced {
+		if !p.nonEmpty[b] {
+			p.held[b] = map[string]struct{}{}
+		}
+	}
 	go p.write()
 	return p
 }
@@ -179,6 +194,7 @@ func (p *pipe) write() {
 		case msgRollback:
 			end(false, nil)
 			err = nil
+			clear(p.held) // what the transaction deleted is back: deletes go to bbolt from now on
 			p.done <- pipeReply{err: broken}
 		}
 	}
@@ -248,12 +264,14 @@ func (p *pipe) apply(btx *bolt.Tx, batch []pipeOp, skip []uint8, last **bolt.Buc
 			err = fmt.Errorf("database %s %w: %v", p.path, ErrCorrupt, r)
 		}
 	}()
+	var held map[string]struct{} // p.held of *lastName, once found (found)
+	found := false
 	for i := range batch {
 		if skip[i] == skipWrite {
 			continue
 		}
 		op := &batch[i]
-		if *last == nil || op.bucket != *lastName {
+		if *last == nil || op.bucket != *lastName || !found {
 			b := btx.Bucket([]byte(op.bucket))
 			if b == nil && !op.del {
 				if b, err = btx.CreateBucket([]byte(op.bucket)); err != nil {
@@ -261,16 +279,27 @@ func (p *pipe) apply(btx *bolt.Tx, batch []pipeOp, skip []uint8, last **bolt.Buc
 				}
 			}
 			if b == nil {
+				found = false
 				continue // a delete from a bucket never written
 			}
 			*last, *lastName = b, op.bucket
+			held, found = p.held[op.bucket], true
 		}
 		if skip[i] == onlyBucket {
 			continue
 		}
 		if op.del {
+			if held != nil {
+				if _, ok := held[string(op.key)]; !ok {
+					continue // never put: nothing to delete
+				}
+				delete(held, string(op.key))
+			}
 			err = (*last).Delete(op.key)
 		} else {
+			if held != nil {
+				held[string(op.key)] = struct{}{}
+			}
 			(*last).FillPercent = 1
 			err = (*last).Put(op.key, op.value)
 		}
