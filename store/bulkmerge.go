@@ -1,14 +1,10 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
-	"container/heap"
 	"encoding/binary"
 	"errors"
-	"io"
 	"os"
-	"slices"
 	"sort"
 )
 
@@ -43,44 +39,80 @@ func (m *memSource) next() ([]byte, []byte, bool, error) {
 }
 
 // runSource is a run file, within byte ranges of it (one bucket's entries
-// each), read one range after the other.
+// each), read one range after the other. Entries are decoded in place from
+// a buffer of its own (a bufio.Reader's byte-at-a-time varints and two
+// copies an entry cost more than the merge's comparisons); the key and
+// value it returns are valid until its next call.
 type runSource struct {
 	f        *os.File
 	sections [][2]int64
-	r        *bufio.Reader
-	k, v     []byte
+	at, end  int64 // the part of the current section not yet read into buf
+	buf      []byte
+	pos      int // the next entry in buf
 }
 
+// runReadBytes is how much of a run a source reads at a time.
+const runReadBytes = 256 << 10
+
 func (r *runSource) next() ([]byte, []byte, bool, error) {
-	for r.r == nil {
-		if len(r.sections) == 0 {
-			return nil, nil, false, nil
+	for {
+		if k, v, ok := r.decode(); ok {
+			return k, v, true, nil
 		}
-		sec := r.sections[0]
-		r.sections = r.sections[1:]
-		r.r = bufio.NewReaderSize(io.NewSectionReader(r.f, sec[0], sec[1]-sec[0]), 256<<10)
+		if r.at == r.end { // the section is read: its last entry is whole, or the run is damaged
+			if r.pos != len(r.buf) {
+				return nil, nil, false, errors.New("store: bulk load: a sorted run ends inside an entry")
+			}
+			if len(r.sections) == 0 {
+				return nil, nil, false, nil
+			}
+			r.at, r.end = r.sections[0][0], r.sections[0][1]
+			r.sections = r.sections[1:]
+			r.buf, r.pos = r.buf[:0], 0
+		}
+		if err := r.fill(); err != nil {
+			return nil, nil, false, err
+		}
 	}
-	klen, err := binary.ReadUvarint(r.r)
-	if errors.Is(err, io.EOF) {
-		r.r = nil
-		return r.next()
+}
+
+// decode takes the entry at pos if buf holds all of it.
+func (r *runSource) decode() (k, v []byte, ok bool) {
+	b := r.buf[r.pos:]
+	klen, n := binary.Uvarint(b)
+	if n <= 0 || uint64(len(b)-n) < klen {
+		return nil, nil, false
 	}
-	if err != nil {
-		return nil, nil, false, err
+	k = b[n : n+int(klen)]
+	b = b[n+int(klen):]
+	vlen, m := binary.Uvarint(b)
+	if m <= 0 || uint64(len(b)-m) < vlen {
+		return nil, nil, false
 	}
-	r.k = slices.Grow(r.k[:0], int(klen))[:klen]
-	if _, err := io.ReadFull(r.r, r.k); err != nil {
-		return nil, nil, false, err
+	v = b[m : m+int(vlen)]
+	r.pos += n + int(klen) + m + int(vlen)
+	return k, v, true
+}
+
+// fill moves what is left of buf to its start and reads more of the
+// section after it (at least as much again, for an entry larger than
+// runReadBytes).
+func (r *runSource) fill() error {
+	left := copy(r.buf[:cap(r.buf)], r.buf[r.pos:])
+	want := max(runReadBytes, 2*left)
+	if cap(r.buf) < left+want {
+		grown := make([]byte, left, left+want)
+		copy(grown, r.buf[:left])
+		r.buf = grown
 	}
-	vlen, err := binary.ReadUvarint(r.r)
-	if err != nil {
-		return nil, nil, false, err
+	n := int(min(int64(want), r.end-r.at))
+	r.buf = r.buf[:left+n]
+	r.pos = 0
+	if _, err := r.f.ReadAt(r.buf[left:], r.at); err != nil {
+		return err
 	}
-	r.v = slices.Grow(r.v[:0], int(vlen))[:vlen]
-	if _, err := io.ReadFull(r.r, r.v); err != nil {
-		return nil, nil, false, err
-	}
-	return r.k, r.v, true, nil
+	r.at += int64(n)
+	return nil
 }
 
 // mergeIter yields every entry of every source in key order.
@@ -96,22 +128,41 @@ type mergeHead struct {
 	n    int // the source's number: equal keys come out in the order added
 }
 
+// mergeHeap is a binary min-heap of the sources' heads, by key, then by
+// source number (sifted by hand: container/heap's calls through an
+// interface cost as much as the comparisons).
 type mergeHeap []*mergeHead
 
-func (h mergeHeap) Len() int { return len(h) }
-func (h mergeHeap) Less(i, j int) bool {
+func (h mergeHeap) less(i, j int) bool {
 	if c := bytes.Compare(h[i].k, h[j].k); c != 0 {
 		return c < 0
 	}
 	return h[i].n < h[j].n
 }
-func (h mergeHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *mergeHeap) Push(x any)   { *h = append(*h, x.(*mergeHead)) }
-func (h *mergeHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+// down moves the head at i down to its place.
+func (h mergeHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		c := l
+		if r := l + 1; r < len(h) && h.less(r, l) {
+			c = r
+		}
+		if !h.less(c, i) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+}
+
+func (h mergeHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
 }
 
 // merge sorts what is in memory and opens every run for the merge of the
@@ -151,7 +202,7 @@ func (s *sorter) merge(lane []byte) (*mergeIter, error) {
 			it.h = append(it.h, &mergeHead{src: src, k: k, v: v, n: n})
 		}
 	}
-	heap.Init(&it.h)
+	it.h.init()
 	return it, nil
 }
 
@@ -184,9 +235,12 @@ func (it *mergeIter) next(emit func(k, v []byte)) bool {
 		return false
 	case ok:
 		top.k, top.v = k, v
-		heap.Fix(&it.h, 0)
+		it.h.down(0)
 	default:
-		heap.Pop(&it.h)
+		last := len(it.h) - 1
+		it.h[0] = it.h[last]
+		it.h = it.h[:last]
+		it.h.down(0)
 	}
 	return true
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,7 +14,7 @@ import (
 
 // The pages FinishBulk writes itself (bulkpages.go) are a file bbolt reads
 // and checks as its own (issue 14 items 3 and 4): trees of several levels,
-// values too large for a page (overflow pages), a bucket of one entry,
+// values too large for a page (overflow pages) or for a run's read, a bucket of one entry,
 // buckets in both lanes, the sequences kept; every key found in order by
 // bbolt, bbolt's own check and the page walk of `latchkey check` clean, no
 // page free, and the buckets written through bbolt as usual afterwards.
@@ -57,6 +58,10 @@ func TestBulkPagesAreBboltsOwn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	// One value larger than a run is read at a time.
+	if err := db.Update(func(tx *Tx) error { return put(tx, "big", "huge", strings.Repeat("h", 700<<10)) }); err != nil {
+		t.Fatal(err)
 	}
 	if err := db.Update(func(tx *Tx) error { return put(tx, "single", "only", "one") }); err != nil {
 		t.Fatal(err)
