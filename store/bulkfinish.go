@@ -116,10 +116,10 @@ func (bl *bulkLoad) writeTrees(path string, progress func(done, total int64)) er
 		if err != nil {
 			return err
 		}
-		ln := &lane{it: it, batches: make(chan *mergeBatch, 4), quit: make(chan struct{}), fed: make(chan struct{}),
+		ln := &lane{it: it, batches: make(chan *mergeBatch, 4), free: make(chan *mergeBatch, 6), quit: make(chan struct{}), fed: make(chan struct{}),
 			roots: map[string]uint64{}}
 		lanes = append(lanes, ln)
-		go func() { defer close(ln.fed); it.feed(ln.batches, ln.quit) }()
+		go func() { defer close(ln.fed); it.feed(ln.batches, ln.free, ln.quit) }()
 	}
 	var done atomic.Int64
 	errs := make([]error, len(lanes))
@@ -189,6 +189,7 @@ func (bl *bulkLoad) lanes() [][]byte {
 type lane struct {
 	it       *mergeIter
 	batches  chan *mergeBatch
+	free     chan *mergeBatch // batches written, for the merge to fill again
 	quit     chan struct{}
 	quitOnce sync.Once
 	fed      chan struct{}
@@ -251,6 +252,10 @@ func (ln *lane) write(bl *bulkLoad, w *pageWriter, done *atomic.Int64) error {
 			size += int64(len(sk) + len(v))
 		}
 		done.Add(size)
+		select {
+		case ln.free <- mb: // copied into pages: the merge may fill it again
+		default:
+		}
 	}
 	return end()
 }
@@ -283,9 +288,11 @@ func (mb *mergeBatch) entry(i int) (k, v []byte) {
 // mergeBatchBytes is the size of a batch of merged entries.
 const mergeBatchBytes = 1 << 20
 
-// feed sends the merged entries in batches, each in memory of its own, then
-// nil (at the end or on an error, in it.err); it gives up when stop closes.
-func (it *mergeIter) feed(out chan<- *mergeBatch, stop <-chan struct{}) {
+// feed sends the merged entries in batches, then nil (at the end or on an
+// error, in it.err); it gives up when stop closes. A batch is filled in the
+// memory of one its receiver has handed back on free (the pages copy the
+// entries), or in new memory while none is.
+func (it *mergeIter) feed(out chan<- *mergeBatch, free <-chan *mergeBatch, stop <-chan struct{}) {
 	send := func(mb *mergeBatch) bool {
 		select {
 		case out <- mb:
@@ -301,7 +308,13 @@ func (it *mergeIter) feed(out chan<- *mergeBatch, stop <-chan struct{}) {
 			if stopped = !send(mb); stopped {
 				return
 			}
-			mb = &mergeBatch{buf: make([]byte, 0, max(mergeBatchBytes, len(k)+len(v)))}
+			select {
+			case mb = <-free:
+				mb.buf, mb.ents = mb.buf[:0], mb.ents[:0]
+			default:
+				mb = &mergeBatch{buf: make([]byte, 0, mergeBatchBytes)}
+			}
+			mb.buf = slices.Grow(mb.buf, len(k)+len(v))
 		}
 		mb.ents = append(mb.ents, batchEnt{off: uint32(len(mb.buf)), klen: uint32(len(k)), vlen: uint32(len(v))})
 		mb.buf = append(append(mb.buf, k...), v...)
