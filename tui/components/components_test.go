@@ -1,6 +1,7 @@
 package components
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -229,12 +230,43 @@ func TestFitPlainMatchesGraphemes(t *testing.T) {
 		}
 		return s + strings.Repeat(" ", w-sw)
 	}
-	for _, s := range []string{"", "a", "maria.lopez@example.com", "Summit Cardiology Associates", "LOCKED active", "~!@#$%^&*()_+ {}|"} {
+	for _, s := range []string{"", "a", "maria.lopez@example.com", "Summit Cardiology Associates", "LOCKED active", "~!@#$%^&*()_+ {}|",
+		"—", "› Zoë Müller-Łukasiewicz — TOTP…", "José Núñez", "Ærø ‘quoted’ “twice” ←↑→↓ ‹›", "e\u0301 combining", "東京 wide", "\x1b[1mbold\x1b[0m", "a\u00adb"} {
 		for w := 1; w <= 30; w++ {
 			for _, right := range []bool{false, true} {
 				if got, want := fit(s, w, right), slow(s, w, right); got != want {
 					t.Fatalf("fit(%q, %d, %v) = %q, want %q", s, w, right, got, want)
 				}
+			}
+		}
+	}
+	// Random lines of the runes the narrow path takes, fitted both ways.
+	var pool []rune
+	for r := rune(0); r <= 0x2fff; r++ {
+		if narrowRune(r) {
+			pool = append(pool, r)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 3000 {
+		rs := make([]rune, rng.IntN(24))
+		for i := range rs {
+			rs[i] = pool[rng.IntN(len(pool))]
+		}
+		s, w, right := string(rs), 1+rng.IntN(30), rng.IntN(2) == 0
+		if got, want := fit(s, w, right), slow(s, w, right); got != want {
+			t.Fatalf("fit(%q, %d, %v) = %q, want %q", s, w, right, got, want)
+		}
+	}
+	// Every rune the narrow path accepts is one cell, alone and between
+	// others, as the grapheme walk measures it.
+	for r := rune(0); r <= 0x2fff; r++ {
+		if !narrowRune(r) {
+			continue
+		}
+		for _, s := range []string{string(r), "a" + string(r) + "b", string(r) + string(r), "é" + string(r) + "—"} {
+			if n, ok := narrowWidth(s); !ok || n != ansi.StringWidth(s) {
+				t.Fatalf("%q (U+%04X): %d cells, ok %v; the grapheme walk says %d", s, r, n, ok, ansi.StringWidth(s))
 			}
 		}
 	}

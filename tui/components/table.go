@@ -247,8 +247,14 @@ func fit(s string, w int, right bool) string {
 		}
 		return s + pad
 	}
-	sw := ansi.StringWidth(s)
+	sw, narrowOnly := narrowWidth(s)
+	if !narrowOnly {
+		sw = ansi.StringWidth(s)
+	}
 	if sw > w {
+		if narrowOnly {
+			return cutRunes(s, w-1) + "…"
+		}
 		return ansi.Truncate(s, w, "…")
 	}
 	pad := strings.Repeat(" ", w-sw)
@@ -299,6 +305,51 @@ func plain(s string) bool {
 		}
 	}
 	return true
+}
+
+// narrowWidth counts the cells of s when every rune of it takes one cell
+// and is a grapheme of its own (ok): printable ASCII, Latin letters with
+// their accents precomposed, and the dashes, quotes, arrows and marks the
+// console draws (the "—" of a user without MFA, the "›" of the cursor
+// row). A row holding one of them was measured grapheme by grapheme, the
+// whole row again once its cells were joined (a fifth of a frame's time).
+// Anything else (escape sequences, combining marks, wide letters): not ok.
+func narrowWidth(s string) (cells int, ok bool) {
+	for _, r := range s {
+		if !narrowRune(r) {
+			return 0, false
+		}
+		cells++
+	}
+	return cells, true
+}
+
+// narrowRune reports whether r takes one cell and never joins the runes
+// around it into one grapheme (a test checks every rune it accepts against
+// ansi.StringWidth).
+func narrowRune(r rune) bool {
+	switch {
+	case r >= 0x20 && r <= 0x7e:
+		return true
+	case r >= 0xa0 && r <= 0x24f: // Latin-1 Supplement, Latin Extended-A and -B
+		return r != 0xad // the soft hyphen
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x203e: // dashes, quotes, …, ‹ ›
+		return true
+	case r >= 0x2190 && r <= 0x2199: // arrows ← ↑ → ↓
+		return true
+	}
+	return false
+}
+
+// cutRunes is the first n runes of s.
+func cutRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // Fit pads or truncates s to exactly w cells (exported for panes' lines).
