@@ -44,6 +44,9 @@ type bulkLoad struct {
 	mu   sync.Mutex
 	pend *pending // the deferred entries of the transaction in progress
 	read [256]bool
+	// byLen lists the indexes of the deferred buckets by the length of
+	// their names (0: a name of no deferred bucket's length).
+	byLen [bolt.MaxKeySize + 1][]byte
 }
 
 func newBulkLoad(db *bolt.DB, path string, deferred, replaced []Bucket) *bulkLoad {
@@ -52,18 +55,25 @@ func newBulkLoad(db *bolt.DB, path string, deferred, replaced []Bucket) *bulkLoa
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {
 			bl.deferred[b] = byte(len(bl.names))
+			if len(b) < len(bl.byLen) {
+				bl.byLen[len(b)] = append(bl.byLen[len(b)], byte(len(bl.names)))
+			}
 			bl.names = append(bl.names, b)
 		}
 	}
 	return bl
 }
 
-// index is the index of deferred bucket b: a look through a handful of
-// names, cheaper than hashing b for a map at every write.
+// index is the index of deferred bucket b: a look through the names of
+// its length (most buckets written have a length no deferred one has),
+// cheaper than hashing b for a map at every write.
 func (bl *bulkLoad) index(b Bucket) (byte, bool) {
-	for i, n := range bl.names {
-		if n == b {
-			return byte(i), true
+	if len(b) >= len(bl.byLen) {
+		return 0, false
+	}
+	for _, i := range bl.byLen[len(b)] {
+		if bl.names[i] == b {
+			return i, true
 		}
 	}
 	return 0, false
@@ -124,11 +134,16 @@ func (t *bulkTx) get(b Bucket, key []byte) ([]byte, error) {
 }
 
 func (t *bulkTx) put(b Bucket, key, value []byte) error {
-	sk, ok := t.lookup(b, key)
+	i, ok := t.bl.index(b)
 	if !ok {
 		return t.pipe.put(b, key, value, false)
 	}
-	t.pend.put(sk, value)
+	if !t.pend.read[i] { // never read: appended, its sort key made in place
+		t.pend.appendLoose(i, key, value)
+		return nil
+	}
+	t.buf = append(append(t.buf[:0], i), key...)
+	t.pend.put(t.buf, value)
 	return nil
 }
 

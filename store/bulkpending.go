@@ -99,6 +99,17 @@ func (p *pending) indexLoose(b byte) {
 	}
 }
 
+// appendLoose adds an entry of bucket b, one the load has not read, without
+// indexing it: its sort key (b, then key) and value written straight into
+// the arena.
+func (p *pending) appendLoose(b byte, key, v []byte) {
+	koff := uint32(len(p.arena))
+	p.arena = append(append(append(p.arena, b), key...), v...)
+	klen := uint32(1 + len(key))
+	p.ents = append(p.ents, pendEnt{koff: koff, klen: klen, voff: koff + klen, vlen: uint32(len(v)), next: -1, loose: true})
+	p.loose++
+}
+
 func (p *pending) put(sk, v []byte) {
 	voff := uint32(len(p.arena))
 	if !p.read[sk[0]] {

@@ -351,7 +351,9 @@ func (p *pipe) put(b Bucket, key, value []byte, del bool) error {
 	}
 	if b != p.lastPut {
 		p.lastPut = b
-		p.nonEmpty[b] = true
+		if !p.nonEmpty[b] { // a look-up costs less than a write
+			p.nonEmpty[b] = true
+		}
 	}
 	p.ops = append(p.ops, pipeOp{bucket: b, key: key, value: value, del: del})
 	if len(p.ops) == pipeBatch {
