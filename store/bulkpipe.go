@@ -145,7 +145,7 @@ func (p *pipe) write() {
 		err, broken error
 		last        *bolt.Bucket
 		lastName    Bucket
-		dd          = dedup{seen: map[uint64]int32{}, seed: maphash.MakeSeed()}
+		dd          = dedup{seed: maphash.MakeSeed()}
 	)
 	begin := func() {
 		if btx == nil && broken == nil {
@@ -217,11 +217,14 @@ func firstErr(a, b error) error {
 // the same key supersedes: only the last write of a key decides what the
 // key holds, so the others need not reach bbolt. (A transaction that adds
 // a practice's users writes its record and its place in the fullness index
-// at each one: about two writes of three a user, left out.)
+// at each one: about two writes of three a user, left out.) The latest
+// write of each key is found in a table of its own, kept from one batch
+// to the next (open addressing, at most half full): a map cost more than
+// the rest of the look.
 type dedup struct {
-	seen map[uint64]int32 // hash of bucket and key -> the latest write with it
-	seed maphash.Seed
-	skip []uint8
+	slots []collapseSlot // hash of bucket and key, and the latest write with it plus one
+	seed  maphash.Seed
+	skip  []uint8
 }
 
 // What superseded says of a write.
@@ -232,7 +235,16 @@ const (
 )
 
 func (d *dedup) superseded(batch []pipeOp) []uint8 {
-	clear(d.seen)
+	size := 16
+	for size < 2*len(batch) {
+		size <<= 1
+	}
+	if cap(d.slots) < size {
+		d.slots = make([]collapseSlot, size)
+	}
+	d.slots = d.slots[:size]
+	clear(d.slots)
+	mask := uint64(size - 1)
 	d.skip = append(d.skip[:0], make([]uint8, len(batch))...)
 	var lastBucket Bucket
 	var bucketHash uint64
@@ -244,14 +256,20 @@ func (d *dedup) superseded(batch []pipeOp) []uint8 {
 			lastBucket, bucketHash = op.bucket, maphash.String(d.seed, string(op.bucket))
 		}
 		sum := maphash.Bytes(d.seed, op.key) ^ bucketHash*0x9e3779b97f4a7c15
-		if j, ok := d.seen[sum]; ok && batch[j].bucket == op.bucket && string(batch[j].key) == string(op.key) {
-			d.skip[i] = skipWrite
-			if !op.del && batch[j].del {
-				d.skip[i] = onlyBucket
+		for j := sum & mask; ; j = (j + 1) & mask {
+			sl := &d.slots[j]
+			if sl.ent == 0 { // the latest write of this key
+				sl.hash, sl.ent = sum, int32(i)+1
+				break
 			}
-			continue
+			if later := &batch[sl.ent-1]; sl.hash == sum && later.bucket == op.bucket && string(later.key) == string(op.key) {
+				d.skip[i] = skipWrite
+				if !op.del && later.del {
+					d.skip[i] = onlyBucket
+				}
+				break
+			}
 		}
-		d.seen[sum] = int32(i) // (another key with the same hash only goes undetected)
 	}
 	return d.skip
 }
