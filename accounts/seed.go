@@ -137,7 +137,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 	}
 	s.demo.Store(&info)
 
-	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), given: make(map[uint64]uint32, opts.Practices*128),
+	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), given: newGivenTable(opts.Practices * 128),
 		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d))}
 	now := s.Now()
 	// The practices are planned a few dozen ahead, beside the seeding.
