@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"bytes"
+	"slices"
 
 	"latchkey/store"
 )
@@ -32,12 +33,21 @@ func wordGathering(b store.Bucket, kinds []byte, term string) *gathering {
 	return g
 }
 
+// maxStep bounds the room made for one step of a gathering (1 MB of ids).
+const maxStep = 1 << 17
+
 // spent is what the gathering has cost this search.
 func (g *gathering) spent() int { return g.cost - g.base }
 
 // advance reads on until the gathering has cost upto keys or is complete;
 // complete, its ids are sorted and without repeats.
 func (g *gathering) advance(tx *store.Tx, upto int) error {
+	// Room for what this step may read, at once: a long list grown an id
+	// at a time was reallocated and copied a dozen times, and its garbage
+	// was most of what a slow key gave the collector.
+	if need := upto - g.cost; !g.done && need > cap(g.ids)-len(g.ids) && need <= maxStep {
+		g.ids = slices.Grow(g.ids, need)
+	}
 	for !g.done && g.cost < upto {
 		stopped := false
 		err := tx.Scan(g.bucket, g.prefixes[g.i], g.next, false, func(k, _ []byte) (bool, error) {
@@ -58,6 +68,9 @@ func (g *gathering) advance(tx *store.Tx, upto int) error {
 		g.i, g.next = g.i+1, nil
 		if g.i == len(g.prefixes) {
 			g.ids, g.done = sortedIDs(g.ids), true
+			if cap(g.ids) > 2*len(g.ids)+1024 {
+				g.ids = append(make([]uint64, 0, len(g.ids)), g.ids...) // a short list kept for the next keys keeps no room
+			}
 		}
 	}
 	return nil
