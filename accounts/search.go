@@ -160,10 +160,15 @@ func (sp searchSpace) index(tx *store.Tx, id uint64, old *searchDoc, d searchDoc
 		return nil
 	}
 	if old == nil { // a new record: every entry is new
-		for _, k := range sp.wordKeys(id, d) {
-			if err := tx.PutRaw(sp.words, k, nil); err != nil {
-				return err
+		// Made later where the store can (a demo's bulk load: on the
+		// sorter's goroutine, off the seeding's; d is never changed).
+		err := tx.PutLater(sp.words, func(put func(k, v []byte)) {
+			for _, k := range sp.wordKeys(id, d) {
+				put(k, nil)
 			}
+		})
+		if err != nil {
+			return err
 		}
 		return tx.PutRaw(sp.docs, store.U64(id), d.encode())
 	}

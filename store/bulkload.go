@@ -105,6 +105,9 @@ func (t *bulkTx) lookup(b Bucket, key []byte) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
+	if t.pend.laterIn[i] {
+		t.pend.runLater(int(i))
+	}
 	t.buf = append(append(t.buf[:0], i), key...)
 	return t.buf, true
 }
@@ -138,6 +141,9 @@ func (t *bulkTx) put(b Bucket, key, value []byte) error {
 	if !ok {
 		return t.pipe.put(b, key, value, false)
 	}
+	if t.pend.laterIn[i] {
+		t.pend.runLater(int(i))
+	}
 	if !t.pend.read[i] { // never read: appended, its sort key made in place
 		t.pend.appendLoose(i, key, value)
 		return nil
@@ -145,6 +151,19 @@ func (t *bulkTx) put(b Bucket, key, value []byte) error {
 	t.buf = append(append(t.buf[:0], i), key...)
 	t.pend.put(t.buf, value)
 	return nil
+}
+
+// putLater leaves the puts fn makes into b to the sorter's goroutine (once
+// the transaction commits) when b is a deferred bucket the load has not
+// read; false: make them now.
+func (t *bulkTx) putLater(b Bucket, fn func(put func(k, v []byte))) bool {
+	i, ok := t.bl.index(b)
+	if !ok || t.pend.read[i] {
+		return false
+	}
+	t.pend.later = append(t.pend.later, laterPut{b: i, fn: fn})
+	t.pend.laterIn[i] = true
+	return true
 }
 
 func (t *bulkTx) del(b Bucket, key []byte) error {

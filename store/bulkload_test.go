@@ -286,3 +286,67 @@ func TestBulkLoadReplacedBucket(t *testing.T) {
 		}
 	}
 }
+
+// PutLater's entries land as PutRaw's would, in the order asked: made by
+// the sorter's goroutine in a bulk load, or at once; a later write of the
+// same key in the transaction wins, and a read in it sees them (issue 14
+// item 4).
+func TestBulkLoadPutLater(t *testing.T) {
+	plain, err := Open(filepath.Join(t.TempDir(), "plain.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = plain.Close() })
+	bulk, _ := openBulk(t, "words", "logins")
+	for name, db := range map[string]*DB{"plain": plain, "bulk": bulk} {
+		err := db.Update(func(tx *Tx) error {
+			for _, b := range []Bucket{"words", "logins", "records"} {
+				err := tx.PutLater(b, func(put func(k, v []byte)) {
+					put([]byte("a"), []byte("later"))
+					put([]byte("b"), []byte("later"))
+				})
+				if err != nil {
+					return err
+				}
+			}
+			if err := tx.PutRaw("words", []byte("b"), []byte("now")); err != nil {
+				return err
+			}
+			if v, err := tx.GetRaw("logins", []byte("a")); err != nil || string(v) != "later" {
+				return fmt.Errorf("logins a read back as %q, %v", v, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if name == "bulk" {
+			if err := db.FinishBulk(nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := map[Bucket]map[string]string{"words": {"a": "later", "b": "now"},
+			"logins": {"a": "later", "b": "later"}, "records": {"a": "later", "b": "later"}}
+		err = db.View(func(tx *Tx) error {
+			for b, m := range want {
+				n := 0
+				err := tx.Scan(b, nil, nil, false, func(k, v []byte) (bool, error) {
+					if n++; m[string(k)] != string(v) {
+						return false, fmt.Errorf("%s %s = %q, want %q", b, k, v, m[string(k)])
+					}
+					return true, nil
+				})
+				if err != nil {
+					return err
+				}
+				if n != len(m) {
+					return fmt.Errorf("%s holds %d keys, want %d", b, n, len(m))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+	}
+}

@@ -27,6 +27,16 @@ type pending struct {
 	index map[uint64]int32 // hash of a sort key -> its entry (the newest with that hash)
 	loose int              // entries not indexed
 	slots []collapseSlot   // collapse's table, kept for the next transaction
+	// later are the puts the transaction left to be made (Tx.PutLater),
+	// in order; laterIn marks the buckets (by index) that have some.
+	later   []laterPut
+	laterIn [256]bool
+}
+
+// laterPut is a Tx.PutLater of bucket b: fn makes its entries.
+type laterPut struct {
+	b  byte
+	fn func(put func(k, v []byte))
 }
 
 type pendEnt struct {
@@ -43,6 +53,31 @@ func newPending(seed maphash.Seed, read *[256]bool) *pending {
 func (p *pending) reset() {
 	p.arena, p.ents, p.loose = p.arena[:0], p.ents[:0], 0
 	clear(p.index)
+	clear(p.later)
+	p.later, p.laterIn = p.later[:0], [256]bool{}
+}
+
+// runLater makes the later puts of bucket b (of every bucket: b < 0), in
+// the order they were asked, as entries written now. A transaction's own
+// write or read of a bucket makes its later puts first, so its entries
+// keep the order they were written in; the sorter's goroutine makes the
+// rest once the transaction has committed.
+func (p *pending) runLater(b int) {
+	kept := p.later[:0]
+	for _, l := range p.later {
+		if b >= 0 && int(l.b) != b {
+			kept = append(kept, l)
+			continue
+		}
+		l.fn(func(k, v []byte) { p.appendLoose(l.b, k, v) })
+	}
+	clear(p.later[len(kept):])
+	p.later = kept
+	if b < 0 {
+		p.laterIn = [256]bool{}
+	} else {
+		p.laterIn[b] = false
+	}
 }
 
 func (p *pending) key(i int) []byte {

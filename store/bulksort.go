@@ -133,6 +133,7 @@ func (s *sorter) work() {
 // addAll adds a transaction's entries, in the order first written, but
 // those it deleted.
 func (s *sorter) addAll(p *pending) error {
+	p.runLater(-1)
 	p.collapse()
 	for i := range p.ents {
 		if !p.ents[i].gone {

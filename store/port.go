@@ -210,6 +210,32 @@ func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
 	return tx.t.put(name, key, value)
 }
 
+// PutLater puts into bucket name the entries fn makes, each as PutRaw
+// would. It may call fn at once or later, on another goroutine — in a bulk
+// load, for a bucket written at FinishBulk that the load has not read, once
+// the transaction has committed (its entries then cost the transaction's
+// goroutine nothing): fn must read only what it captured, which must not
+// change, and the keys and values it gives put must not change after
+// (as PutRaw's). What the transaction itself later writes to or reads of the
+// bucket sees fn's entries, in the order they were asked.
+func (tx *Tx) PutLater(name Bucket, fn func(put func(k, v []byte))) error {
+	if !tx.t.writable() {
+		return fmt.Errorf("store: write to %s in a read-only transaction", name)
+	}
+	if l, ok := tx.t.(interface {
+		putLater(Bucket, func(func(k, v []byte))) bool
+	}); ok && l.putLater(name, fn) {
+		return nil
+	}
+	var err error
+	fn(func(k, v []byte) {
+		if err == nil {
+			err = tx.PutRaw(name, k, v)
+		}
+	})
+	return err
+}
+
 // beforePut refuses a put the transaction cannot take and forgets any
 // cached chain head the key replaces.
 func (tx *Tx) beforePut(name Bucket, key []byte) error {
