@@ -243,7 +243,7 @@ func (ln *lane) write(bl *bulkLoad, w *pageWriter, done *atomic.Int64) error {
 				return fmt.Errorf("store: put into %s: %w", bl.names[sk[0]], berrors.ErrKeyRequired)
 			case len(k) > bolt.MaxKeySize:
 				return fmt.Errorf("store: put into %s: %w", bl.names[sk[0]], berrors.ErrKeyTooLarge)
-			case int64(len(v)) > bolt.MaxValueSize:
+			case int64(len(v)) > MaxValueSize:
 				return fmt.Errorf("store: put into %s: %w", bl.names[sk[0]], berrors.ErrValueTooLarge)
 			}
 			if err := tb.add(k, v); err != nil {

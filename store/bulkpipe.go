@@ -361,7 +361,7 @@ func (p *pipe) put(b Bucket, key, value []byte, del bool) error {
 			return fmt.Errorf("store: put into %s: %w", b, berrors.ErrKeyRequired)
 		case len(key) > bolt.MaxKeySize:
 			return fmt.Errorf("store: put into %s: %w", b, berrors.ErrKeyTooLarge)
-		case int64(len(value)) > bolt.MaxValueSize:
+		case int64(len(value)) > MaxValueSize:
 			return fmt.Errorf("store: put into %s: %w", b, berrors.ErrValueTooLarge)
 		case len(b) == 0 || len(b) > bolt.MaxKeySize:
 			return fmt.Errorf("store: put into bucket %q: %w", b, berrors.ErrBucketNameRequired)

@@ -113,6 +113,11 @@ func (wk *walked) accountFree() error {
 	if fl+overflow >= m.highWater {
 		return fmt.Errorf("freelist page %d: overflows past the end", fl)
 	}
+	// A freelist names each page of the file at most once: 8 bytes a page,
+	// and the count, beyond the header.
+	if most := (pageHeaderSize+8*(m.highWater+1))/m.pageSize + 1; overflow+1 > most {
+		return fmt.Errorf("freelist page %d: spans %d pages, more than a list of every page of the file takes (%d)", fl, overflow+1, most)
+	}
 	for id := fl; id <= fl+overflow; id++ {
 		if reached(id) {
 			return fmt.Errorf("page %d: multiple references (the freelist's page, and reached by a tree)", id)
@@ -353,6 +358,15 @@ func (w *pageWalker) run(level []walkItem, order []uint64, mask uint64) error {
 	return nil
 }
 
+// maxPageSpan is the most pages one page of a file Latchkey wrote spans:
+// bbolt keeps at least two elements on a page it splits, so two of the
+// largest key and value, beside the header (the bulk load gives a large
+// entry a page of its own).
+func maxPageSpan(pageSize uint64) uint64 {
+	const maxKeySize = 32768 // bbolt's MaxKeySize
+	return (pageHeaderSize+2*(elementSize+maxKeySize+MaxValueSize))/pageSize + 1
+}
+
 // visit checks the page it.id, read into buf (its first page), and queues
 // the pages below it.
 func (w *pageWalker) visit(it walkItem, buf []byte) error {
@@ -366,6 +380,10 @@ func (w *pageWalker) visit(it walkItem, buf []byte) error {
 	}
 	if id+overflow >= w.meta.highWater {
 		return fmt.Errorf("page %d: overflows past the end", id)
+	}
+	if most := maxPageSpan(w.meta.pageSize); overflow+1 > most {
+		// Read whole, a damaged count could ask for gigabytes.
+		return fmt.Errorf("page %d: spans %d pages, more than any page Latchkey writes (%d)", id, overflow+1, most)
 	}
 	for o := id + 1; o <= id+overflow; o++ {
 		if w.mark(o) {

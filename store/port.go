@@ -204,7 +204,7 @@ func (tx *Tx) GetRaw(name Bucket, key []byte) ([]byte, error) {
 
 // PutRaw stores value at key.
 func (tx *Tx) PutRaw(name Bucket, key, value []byte) error {
-	if err := tx.beforePut(name, key); err != nil {
+	if err := tx.beforePut(name, key, value); err != nil {
 		return err
 	}
 	return tx.t.put(name, key, value)
@@ -236,14 +236,22 @@ func (tx *Tx) PutLater(name Bucket, fn func(put func(k, v []byte))) error {
 	return err
 }
 
+// MaxValueSize is the largest value Latchkey stores, on either engine: far
+// above any record (the largest are a few kilobytes), and what bounds the
+// memory a check gives one page of a damaged file (pagewalk.go).
+const MaxValueSize = 16 << 20
+
 // beforePut refuses a put the transaction cannot take and forgets any
 // cached chain head the key replaces.
-func (tx *Tx) beforePut(name Bucket, key []byte) error {
+func (tx *Tx) beforePut(name Bucket, key, value []byte) error {
 	if !tx.t.writable() {
 		return fmt.Errorf("store: write to %s in a read-only transaction", name)
 	}
 	if len(key) == 0 {
 		return fmt.Errorf("store: empty key in %s", name)
+	}
+	if len(value) > MaxValueSize {
+		return fmt.Errorf("store: a value of %d bytes in %s: larger than any Latchkey stores (%d, MaxValueSize)", len(value), name, MaxValueSize)
 	}
 	if len(tx.heads) > 0 {
 		return tx.forgetHeads(name, key)
@@ -255,7 +263,7 @@ func (tx *Tx) beforePut(name Bucket, key []byte) error {
 // bucket (a move of records in key order): on bbolt its pages are filled
 // whole, not split in halves that wait for inserts that never come.
 func (tx *Tx) PutAppend(name Bucket, key, value []byte) error {
-	if err := tx.beforePut(name, key); err != nil {
+	if err := tx.beforePut(name, key, value); err != nil {
 		return err
 	}
 	return putAppend(tx, name, key, value)
