@@ -1,6 +1,10 @@
 package accounts
 
-import "testing"
+import (
+	"testing"
+
+	"latchkey/store/storetest"
+)
 
 // The docs a search keeps for the next (searchdocs.go) serve only the same
 // committed state: a user whose doc the last key checked and who is renamed
@@ -17,7 +21,9 @@ func TestSearchKeptDocsFollowChanges(t *testing.T) {
 			t.Fatalf("%q before the rename: %d rows, want user %d first", q, len(rows), u.ID)
 		}
 	}
-	if n := len(s.wordLists.docs.docs); n == 0 {
+	// PostgreSQL gives no snapshot's version, so nothing is kept there; the
+	// rename must be followed all the same.
+	if n := len(s.wordLists.docs.docs); n == 0 && !storetest.OnPostgres() {
 		t.Fatal("no doc kept: the test checks nothing")
 	}
 	err := s.update(func(tx *txn) error {
