@@ -90,31 +90,7 @@ func TestBulkLoadDeferredBucketsLandSorted(t *testing.T) {
 	if _, err := os.Stat(path + ".runs"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("runs left beside the file: %v", err)
 	}
-	err = db.View(func(tx *Tx) error {
-		for b, m := range want {
-			n := 0
-			var last []byte
-			err := tx.Scan(b, nil, nil, false, func(k, v []byte) (bool, error) {
-				n++
-				if last != nil && bytes.Compare(last, k) >= 0 {
-					return false, fmt.Errorf("%s out of order at %q", b, k)
-				}
-				last = bytes.Clone(k)
-				if m[string(k)] != string(v) {
-					return false, fmt.Errorf("%s %q = %q, want %q", b, k, v, m[string(k)])
-				}
-				return true, nil
-			})
-			if err != nil {
-				return err
-			}
-			if n != len(m) {
-				return fmt.Errorf("%s holds %d keys, want %d", b, n, len(m))
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := db.View(func(tx *Tx) error { return bucketsHold(tx, want) }); err != nil {
 		t.Fatal(err)
 	}
 	// After FinishBulk every write lands at once again.
@@ -327,26 +303,35 @@ func TestBulkLoadPutLater(t *testing.T) {
 		}
 		want := map[Bucket]map[string]string{"words": {"a": "later", "b": "now"},
 			"logins": {"a": "later", "b": "later"}, "records": {"a": "later", "b": "later"}}
-		err = db.View(func(tx *Tx) error {
-			for b, m := range want {
-				n := 0
-				err := tx.Scan(b, nil, nil, false, func(k, v []byte) (bool, error) {
-					if n++; m[string(k)] != string(v) {
-						return false, fmt.Errorf("%s %s = %q, want %q", b, k, v, m[string(k)])
-					}
-					return true, nil
-				})
-				if err != nil {
-					return err
-				}
-				if n != len(m) {
-					return fmt.Errorf("%s holds %d keys, want %d", b, n, len(m))
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := db.View(func(tx *Tx) error { return bucketsHold(tx, want) }); err != nil {
 			t.Fatal(name, err)
 		}
 	}
+}
+
+// bucketsHold reports the first way the buckets differ from want: a key out
+// of order, a value not wanted, or a count of keys.
+func bucketsHold(tx *Tx, want map[Bucket]map[string]string) error {
+	for b, m := range want {
+		n := 0
+		var last []byte
+		err := tx.Scan(b, nil, nil, false, func(k, v []byte) (bool, error) {
+			n++
+			if last != nil && bytes.Compare(last, k) >= 0 {
+				return false, fmt.Errorf("%s out of order at %q", b, k)
+			}
+			last = bytes.Clone(k)
+			if m[string(k)] != string(v) {
+				return false, fmt.Errorf("%s %q = %q, want %q", b, k, v, m[string(k)])
+			}
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		if n != len(m) {
+			return fmt.Errorf("%s holds %d keys, want %d", b, n, len(m))
+		}
+	}
+	return nil
 }

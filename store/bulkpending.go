@@ -179,16 +179,8 @@ func (p *pending) collapse() {
 	if p.loose == 0 {
 		return
 	}
-	size := 16
-	for size < 2*p.loose {
-		size <<= 1
-	}
-	if cap(p.slots) < size {
-		p.slots = make([]collapseSlot, size)
-	}
-	p.slots = p.slots[:size]
-	clear(p.slots)
-	mask := uint64(size - 1)
+	var mask uint64
+	p.slots, mask = emptySlots(p.slots, p.loose)
 	for i := len(p.ents) - 1; i >= 0; i-- {
 		e := &p.ents[i]
 		if !e.loose {
@@ -208,6 +200,22 @@ func (p *pending) collapse() {
 			}
 		}
 	}
+}
+
+// emptySlots returns slots as an empty open-addressing table with room
+// for n keys at most half full (a power of two, so mask picks a slot),
+// reusing its memory.
+func emptySlots(slots []collapseSlot, n int) ([]collapseSlot, uint64) {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	if cap(slots) < size {
+		slots = make([]collapseSlot, size)
+	}
+	slots = slots[:size]
+	clear(slots)
+	return slots, uint64(size - 1)
 }
 
 // collapseSlot is a place in collapse's table: a key's hash and its

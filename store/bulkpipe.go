@@ -235,16 +235,8 @@ const (
 )
 
 func (d *dedup) superseded(batch []pipeOp) []uint8 {
-	size := 16
-	for size < 2*len(batch) {
-		size <<= 1
-	}
-	if cap(d.slots) < size {
-		d.slots = make([]collapseSlot, size)
-	}
-	d.slots = d.slots[:size]
-	clear(d.slots)
-	mask := uint64(size - 1)
+	var mask uint64
+	d.slots, mask = emptySlots(d.slots, len(batch))
 	d.skip = append(d.skip[:0], make([]uint8, len(batch))...)
 	var lastBucket Bucket
 	var bucketHash uint64
