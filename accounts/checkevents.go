@@ -25,21 +25,23 @@ type eventUsers struct {
 }
 
 // readEventUsers reads every event's user from the trail (the payloads in
-// place, each read only as far as its members; see eventTargetID).
+// place, each read only as far as its members; see eventTargetID). The
+// table grows as the entries come, never sized from the chain's head: a
+// damaged head must be reported, not allocated.
 func readEventUsers(tx *store.Tx) (*eventUsers, error) {
-	n := auditChain.Len(tx)
-	ev := &eventUsers{user: make([]uint64, n+1), listed: make([]uint64, n/64+1)}
+	ev := &eventUsers{user: []uint64{0}}
 	err := auditChain.ScanData(tx, func(seq uint64, data []byte) (bool, error) {
-		if seq == 0 || seq > n {
-			return false, fmt.Errorf("audit: event %d is past the chain's head (%d)", seq, n)
+		if seq != uint64(len(ev.user)) {
+			return false, fmt.Errorf("audit: event %d where event %d was due", seq, len(ev.user))
 		}
 		id, err := eventTargetID(data)
 		if err != nil {
 			return false, fmt.Errorf("audit: event %d does not decode: %v", seq, err)
 		}
-		ev.user[seq] = id
+		ev.user = append(ev.user, id)
 		return true, nil
 	})
+	ev.listed = make([]uint64, len(ev.user)/64+1)
 	return ev, err
 }
 

@@ -161,3 +161,40 @@ func BenchmarkEventTargetID(b *testing.B) {
 		}
 	}
 }
+
+// R29: a chain head damaged to claim a vast trail is reported by check;
+// the listings' pass beside the chain reads the entries there are and never
+// sizes a table by the head's count (2^40 events would be 8 TB).
+func TestCheckListingPassIgnoresTheHeadsCount(t *testing.T) {
+	s, err := Open(storetest.Target(t, "t.db"), NewFakeClock(testEpoch), cheapConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, owner, _ := practiceWith(t, s, "Head Clinic", 3)
+	_ = failLogins(t, s, owner.Email, 2)
+	held := len(events(t, s))
+	head := []byte("chain_head:" + string(auditChain.Entries))
+	err = s.db.Update(func(tx *store.Tx) error {
+		raw, err := tx.GetRaw(auditChain.Meta, head)
+		if err != nil {
+			return err
+		}
+		_, rest, ok := strings.Cut(string(raw), ",")
+		if !ok {
+			t.Fatalf("head %s", raw)
+		}
+		return tx.PutRaw(auditChain.Meta, head, []byte(`{"seq":1099511627776,`+rest))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev *eventUsers
+	err = s.db.View(func(tx *store.Tx) (err error) { ev, err = readEventUsers(tx); return err })
+	if err != nil || len(ev.user)-1 != held {
+		t.Fatalf("read %d events' users (%v), the trail holds %d", len(ev.user)-1, err, held)
+	}
+	if err := s.Check(); err == nil {
+		t.Fatal("check passed a head claiming 2^40 events")
+	}
+}
