@@ -10,14 +10,16 @@ import (
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	bm "charm.land/wish/v2/bubbletea"
+	"github.com/charmbracelet/colorprofile"
 
 	"latchkey/accounts"
+	"latchkey/tui/screen"
 )
 
 // console runs one operator's console in a session with a terminal, until
 // they quit, go idle, leave, or the server stops.
 func (s *Server) console(sess ssh.Session, actor accounts.Actor, op Operator, from string) {
-	_, winch, _ := sess.Pty()
+	pty, winch, _ := sess.Pty()
 	s.log.Info("console opened", "operator", op.Name, "read_only", op.ReadOnly, "key", op.Fingerprint, "from", from)
 	s.record(actor, accounts.ActSessionOpened, fmt.Sprintf("console over SSH from %s, key %s", from, op.Fingerprint))
 	start := time.Now()
@@ -30,7 +32,21 @@ func (s *Server) console(sess ssh.Session, actor accounts.Actor, op Operator, fr
 		// itself could end first, before the server says it is stopping,
 		// and its operator would see the session end with no reason given.
 		tea.WithoutSignalHandler())
-	p := tea.NewProgram(s.opts.Console(actor), opts...)
+	var p *tea.Program
+	var scr *screen.Screen
+	if fps, ticker := screen.TickerFPS(); ticker {
+		p = tea.NewProgram(s.opts.Console(actor), append(opts, tea.WithFPS(fps))...)
+	} else {
+		// Frames go out the moment they change (tui/screen), not on a
+		// ticker: no session wakes the server 120 times a second while its
+		// operator reads. The pty is emulated, so line feeds are written
+		// as \r\n.
+		env := append(sess.Environ(), "TERM="+pty.Term)
+		p, scr = screen.NewProgram(s.opts.Console(actor), screen.Config{
+			Out: sess, Env: env, Profile: colorprofile.Env(env), MapNewline: true,
+			Width: pty.Window.Width, Height: pty.Window.Height, Title: "Latchkey", Mouse: true,
+		}, opts...)
+	}
 	s.mu.Lock()
 	s.consoles[p] = struct{}{}
 	s.mu.Unlock()
@@ -67,6 +83,9 @@ func (s *Server) console(sess ssh.Session, actor accounts.Actor, op Operator, fr
 	_, err := p.Run()
 	close(done)
 	p.Kill() // restore the terminal if the console ended abnormally
+	if scr != nil {
+		_ = scr.Close() // leave the alternate screen before the goodbye below; a gone client's error is moot
+	}
 	switch {
 	case idle.Load():
 		wish.Printf(sess, "\r\nlatchkey: no keys for %s: this session has ended. Connect again to carry on.\r\n", s.opts.IdleTimeout)

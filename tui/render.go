@@ -19,6 +19,9 @@ import (
 // MinWidth and MinHeight are the smallest screen the console draws on.
 const MinWidth, MinHeight = 80, 24
 
+// Title is the terminal window's title while the console is open.
+const Title = "Latchkey"
+
 // View draws the screen. A panic while drawing shows a message, never a crash.
 func (m *App) View() (v tea.View) {
 	defer func() {
@@ -30,7 +33,7 @@ func (m *App) View() (v tea.View) {
 	v = tea.NewView(m.Render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = "Latchkey"
+	v.WindowTitle = Title
 	return v
 }
 

@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"latchkey/accounts"
 	"latchkey/tui/common"
+	"latchkey/tui/screen"
 )
 
 // Options configure the console.
@@ -43,24 +44,38 @@ func Run(svc *accounts.Service, opts Options) (err error) {
 	if opts.Operator == "" {
 		return errors.New("the console needs an operator name (R35)")
 	}
-	p := tea.NewProgram(New(svc, opts), append(frameRate(), opts.ProgramOptions...)...)
+	model := New(svc, opts)
+	var p *tea.Program
+	// Frames are drawn the moment they change (package screen), unless
+	// $LATCHKEY_FPS asks for Bubble Tea's ticker, or the caller brings its
+	// own input and output.
+	if fps, ticker := screen.TickerFPS(); ticker || len(opts.ProgramOptions) > 0 {
+		if !ticker {
+			fps = 120
+		}
+		p = tea.NewProgram(model, append([]tea.ProgramOption{tea.WithFPS(fps)}, opts.ProgramOptions...)...)
+	} else {
+		local, terr := screen.OpenLocal(os.Stdin, os.Stdout)
+		if terr != nil {
+			return fmt.Errorf("the console needs a terminal: %w", terr)
+		}
+		defer func() { _ = local.Restore() }()
+		w, h := local.Size()
+		var scr *screen.Screen
+		p, scr = screen.NewProgram(model, screen.Config{
+			Out: os.Stdout, Env: os.Environ(), Profile: colorprofile.Detect(os.Stdout, os.Environ()),
+			Width: w, Height: h, Title: Title, Mouse: true,
+		})
+		defer func() {
+			if cerr := scr.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("the console could not write to the terminal: %w", cerr)
+			}
+		}()
+		local.OnResize(func(w, h int) { p.Send(tea.WindowSizeMsg{Width: w, Height: h}) })
+	}
 	_, err = p.Run()
 	if errors.Is(err, tea.ErrProgramPanic) {
 		return fmt.Errorf("the console stopped after an internal error; the database is unchanged by it: %w", err)
 	}
 	return err
-}
-
-// FPS is the console's frame rate: at 120 frames a key's redraw waits at
-// most about 8 ms for the next frame instead of 17, and an idle console
-// draws nothing (Bubble Tea renders only a changed view). $LATCHKEY_FPS
-// overrides it, for measuring (issue 14 item 8).
-const FPS = 120
-
-func frameRate() []tea.ProgramOption {
-	fps := FPS
-	if v, err := strconv.Atoi(os.Getenv("LATCHKEY_FPS")); err == nil && v > 0 {
-		fps = v
-	}
-	return []tea.ProgramOption{tea.WithFPS(fps)}
 }

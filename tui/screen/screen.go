@@ -1,0 +1,219 @@
+// Package screen draws the console's frames on a terminal the moment they
+// change, instead of on a ticker.
+//
+// Bubble Tea's own renderer writes a frame only when its ticker fires (at
+// most 120 times a second), so a typed key waits up to a whole frame before
+// its answer is written, and the ticker wakes the process 120 times a
+// second while nothing changes — 1.8% of a core on the desk's machines,
+// where issue 14 asks for under 1%. Here the frame View returns is handed to
+// a goroutine of its own and written at once, while the next key's Update
+// runs; a frame that arrives while another is being written replaces any
+// frame still waiting, so a burst of messages costs one write, and nothing
+// wakes while nothing changes. The cell diff and the escape codes are
+// ultraviolet's, the renderer Bubble Tea itself uses; this package only
+// decides when to draw, and sets the terminal's modes around it.
+package screen
+
+import (
+	"bytes"
+	"io"
+	"sync"
+
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Config describes the terminal a Screen draws on.
+type Config struct {
+	Out     io.Writer
+	Env     []string // the terminal's environment ($TERM decides its capabilities)
+	Profile colorprofile.Profile
+	Width   int
+	Height  int
+	// MapNewline: the output is not a terminal this process set to raw mode
+	// (an SSH session's emulated pty), so a line feed must not be trusted to
+	// return the carriage; ultraviolet then writes \r\n.
+	MapNewline bool
+	Title      string
+	Mouse      bool // report clicks, wheel and drags (cell motion)
+}
+
+// Screen owns the terminal's alternate screen from Open to Close.
+type Screen struct {
+	out  io.Writer
+	cfg  Config
+	wake chan struct{} // one slot: "a newer frame or size is waiting"
+	done chan struct{} // closed when the drawing goroutine has ended
+
+	mu      sync.Mutex // guards what passes between the event loop and the goroutine
+	next    string     // the newest frame, not yet taken
+	pending bool
+	taken   string // the last frame the goroutine took: on the terminal, or about to be
+	hasOne  bool
+	width   int
+	height  int
+	resized bool
+	closed  bool
+
+	// Owned by the drawing goroutine (and by Close, after it has ended).
+	buf   bytes.Buffer
+	term  *uv.TerminalRenderer
+	cells uv.ScreenBuffer
+	shown lines // the frame in cells, line by line
+	spare lines // the frame before it, whose slices the next frame reuses
+	err   error
+}
+
+// Open enters the alternate screen and starts drawing. Frames are given
+// with Draw; Close restores the terminal.
+func Open(cfg Config) *Screen {
+	s := &Screen{
+		out:    cfg.Out,
+		cfg:    cfg,
+		wake:   make(chan struct{}, 1),
+		done:   make(chan struct{}),
+		width:  max(cfg.Width, 1),
+		height: max(cfg.Height, 1),
+	}
+	s.term = uv.NewTerminalRenderer(&s.buf, cfg.Env)
+	s.term.SetColorProfile(cfg.Profile)
+	s.term.SetTabStops(-1) // no hard-tab moves: we do not know the pty's tab settings
+	s.term.SetMapNewline(cfg.MapNewline)
+	s.term.SetScrollOptim(true)
+	s.term.SaveCursor()
+	s.term.SetFullscreen(true)
+	s.term.SetRelativeCursor(false)
+	s.term.Resize(s.width, s.height)
+	s.term.Erase()
+	s.cells = uv.NewScreenBuffer(s.width, s.height)
+
+	s.buf.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
+	if cfg.Mouse {
+		s.buf.WriteString(ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr)
+	}
+	if cfg.Title != "" {
+		s.buf.WriteString(ansi.SetWindowTitle(cfg.Title))
+	}
+	// Keys as Bubble Tea's renderer asks for them: modifyOtherKeys, and the
+	// kitty protocol's disambiguation, so esc, ctrl+i and tab are told apart.
+	s.buf.WriteString(ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1))
+	s.writeOut()
+
+	go s.loop()
+	return s
+}
+
+// Draw hands the newest frame over; it is written as soon as the drawing
+// goroutine is free. It never blocks on the terminal.
+func (s *Screen) Draw(frame string) {
+	s.mu.Lock()
+	// The same frame again (Bubble Tea asks for a view after every message,
+	// the clock's included) is dropped here; the cell diff would find
+	// nothing to write, but only after parsing the whole frame.
+	if s.closed || (!s.pending && s.hasOne && s.taken == frame) {
+		s.mu.Unlock()
+		return
+	}
+	s.next, s.pending = frame, true
+	s.mu.Unlock()
+	s.signal()
+}
+
+// Resize tells the screen the terminal's new size; the next frame is drawn
+// whole at it.
+func (s *Screen) Resize(width, height int) {
+	if width <= 0 || height <= 0 {
+		return
+	}
+	s.mu.Lock()
+	s.width, s.height, s.resized = width, height, true
+	s.mu.Unlock()
+	s.signal()
+}
+
+// Close writes any frame still waiting, leaves the alternate screen and
+// restores the terminal's modes. It returns the first write error met.
+func (s *Screen) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return s.err
+	}
+	s.closed = true
+	s.mu.Unlock()
+	close(s.wake)
+	<-s.done
+
+	s.term.MoveTo(0, s.cells.Height()-1)
+	_ = s.term.Flush()
+	s.buf.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1))
+	if s.cfg.Mouse {
+		s.buf.WriteString(ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr)
+	}
+	if s.cfg.Title != "" {
+		s.buf.WriteString(ansi.SetWindowTitle(""))
+	}
+	s.buf.WriteString(ansi.ResetModeBracketedPaste + ansi.ResetModeAltScreenSaveCursor + ansi.SetModeTextCursorEnable)
+	s.writeOut()
+	return s.err
+}
+
+func (s *Screen) signal() {
+	defer func() { _ = recover() }() // a Draw racing Close finds wake closed: nothing to draw then
+	select {
+	case s.wake <- struct{}{}:
+	default: // a wake is already waiting; it will take this frame too
+	}
+}
+
+// loop draws until Close; each turn takes the newest frame and size.
+func (s *Screen) loop() {
+	defer close(s.done)
+	for range s.wake {
+		s.drawPending()
+	}
+	s.drawPending() // the last frame before Close
+}
+
+func (s *Screen) drawPending() {
+	s.mu.Lock()
+	if s.pending {
+		s.taken, s.hasOne = s.next, true
+	}
+	frame, draw := s.taken, s.pending || (s.resized && s.hasOne)
+	width, height, resized := s.width, s.height, s.resized
+	s.next, s.pending, s.resized = "", false, false
+	s.mu.Unlock()
+
+	if resized {
+		s.term.Resize(width, height)
+		s.term.Erase() // the terminal rewrapped what it showed: paint it all
+		s.cells.Resize(width, height)
+		s.cells.Touched = nil
+	}
+	if !draw {
+		return
+	}
+	next := splitLines(frame, s.spare, s.shown)
+	if resized || !next.redraw(s.shown, s.cells) {
+		s.cells.Clear()
+		uv.NewStyledString(frame).Draw(s.cells, s.cells.Bounds())
+	}
+	s.spare, s.shown = s.shown, next
+	s.term.Render(s.cells.RenderBuffer)
+	_ = s.term.Flush()
+	s.writeOut()
+}
+
+// writeOut writes what the renderer buffered in one write, so a frame
+// reaches the terminal whole.
+func (s *Screen) writeOut() {
+	if s.buf.Len() == 0 {
+		return
+	}
+	if _, err := s.out.Write(s.buf.Bytes()); err != nil && s.err == nil {
+		s.err = err
+	}
+	s.buf.Reset()
+}

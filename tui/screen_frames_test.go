@@ -1,0 +1,48 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"latchkey/tui/common"
+	"latchkey/tui/screen"
+)
+
+// Every pane, a detail, a form, its confirm and the help, with their styles,
+// leave no style open across a line break, so the screen redraws a changed
+// line by parsing that line alone (tui/screen/lines.go) — the filter's echo
+// costs one line's parse, not the frame's.
+func TestFramesDrawLineByLine(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {140, 40}} {
+		h := newHarness(t, goldenFixture, size[0], size[1], common.PanePractices)
+		check := func(what string) {
+			t.Helper()
+			frame := h.m.Render()
+			if !screen.StandsAlone(frame) {
+				for i, l := range strings.Split(frame, "\n") {
+					t.Logf("%2d %q", i, l)
+				}
+				t.Errorf("%s at %dx%d: a line leaves a style open for the next", what, size[0], size[1])
+			}
+		}
+		for _, pane := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
+			h.key(pane)
+			check(fmt.Sprintf("pane %s", pane))
+		}
+		h.key("2")
+		h.key("/")
+		h.typeText("ma")
+		check("the users filter")
+		h.key("esc")
+		h.key("4")
+		h.key("enter")
+		check("a lockout's detail")
+		h.key("u")
+		check("the unlock form")
+		h.key("esc")
+		h.key("esc")
+		h.key("?")
+		check("the help")
+	}
+}
