@@ -2,8 +2,10 @@ package screen
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Most frames differ from the one before in a line or two (a key typed in a
@@ -53,10 +55,10 @@ func (l lines) redraw(shown lines, cells uv.ScreenBuffer) bool {
 	if len(shown.text) == 0 || len(l.text) != len(shown.text) {
 		return false
 	}
-	for _, c := range l.clean[:len(l.clean)-1] {
-		if !c {
-			return false
-		}
+	// Both frames must stand alone: a line the same in both still needs
+	// drawing again if a style ran into it before and does not now.
+	if !l.standsAlone() || !shown.standsAlone() {
+		return false
 	}
 	w := cells.Width()
 	for y, t := range l.text {
@@ -68,11 +70,24 @@ func (l lines) redraw(shown lines, cells uv.ScreenBuffer) bool {
 }
 
 // endsClean reports whether line, begun with no style, ends with none: it
-// sets no style at all, or its last SGR resets every attribute. A link
-// (OSC 8) or anything unusual counts as not clean.
+// sets no style at all, or its last SGR resets every attribute. Anything
+// else that could carry state past the line break counts as not clean: an
+// escape sequence other than CSI (a link, or a string sequence that rides on
+// the next cell), a C1 control (0x9b is a CSI too), broken UTF-8, a CSI cut
+// short.
 func endsClean(line string) bool {
-	if strings.Contains(line, "\x1b]") {
+	if !utf8.ValidString(line) || strings.ContainsFunc(line, isC1) {
 		return false
+	}
+	for rest := line; ; {
+		i := strings.IndexByte(rest, ansi.ESC)
+		if i < 0 {
+			break
+		}
+		if i+1 >= len(rest) || rest[i+1] != '[' {
+			return false
+		}
+		rest = rest[i+1:]
 	}
 	for {
 		i := strings.LastIndex(line, "\x1b[")
@@ -89,6 +104,8 @@ func endsClean(line string) bool {
 		line = line[:i]
 	}
 }
+
+func isC1(r rune) bool { return r >= 0x80 && r <= 0x9f }
 
 // csi reads a control sequence's parameters and its final byte (0 when the
 // sequence is cut short).
@@ -107,9 +124,10 @@ func csi(s string) (params string, final byte) {
 // StandsAlone reports whether every line of frame but the last leaves no
 // style open: whether a change to one line of it is drawn by parsing that
 // line alone.
-func StandsAlone(frame string) bool {
-	l := splitLines(frame, lines{}, lines{})
-	for _, c := range l.clean[:len(l.clean)-1] {
+func StandsAlone(frame string) bool { return splitLines(frame, lines{}, lines{}).standsAlone() }
+
+func (l lines) standsAlone() bool {
+	for _, c := range l.clean[:max(len(l.clean)-1, 0)] {
 		if !c {
 			return false
 		}

@@ -126,3 +126,25 @@ func TestAStyleOpenAcrossLinesIsDrawnWhole(t *testing.T) {
 		t.Fatal("a frame with fewer lines was drawn line by line")
 	}
 }
+
+// Whatever the frames hold — any bytes, escape sequences of every kind,
+// broken UTF-8 — a frame drawn line by line over another gives the cells a
+// whole parse gives, or is refused and drawn whole.
+func FuzzLineByLine(f *testing.F) {
+	f.Add("one\n\x1b[1mtwo\x1b[m\nthree", "one\n\x1b[1mTWO\x1b[m\nthree")
+	f.Add("a\x1b[31m\nb", "a\x1b[31m\nc")
+	f.Add("\x9b31ma\nb", "\x9b31ma\nc")
+	f.Add("\x1b(0lqk\x1b(B\nx", "\x1b(0lqk\x1b(B\ny")
+	f.Add("a\x1b]8;;http://x\x1b\\b\nc", "a\x1b]8;;http://x\x1b\\b\nd")
+	f.Add("日本\u0301\n\x1b[38;2;1;2;3mx\x1b[0m", "日本\u0301\n\x1b[38;2;1;2;3my\x1b[0m")
+	f.Fuzz(func(t *testing.T, before, after string) {
+		const w, h = 12, 4
+		cells := drawWhole(before, w, h)
+		shown := splitLines(before, lines{}, lines{})
+		next := splitLines(after, lines{}, shown)
+		if !next.redraw(shown, cells) {
+			return
+		}
+		sameCells(t, cells, drawWhole(after, w, h), "line by line")
+	})
+}
