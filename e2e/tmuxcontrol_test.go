@@ -25,7 +25,8 @@ type tmuxControl struct {
 	cmd     *exec.Cmd
 	in      io.WriteCloser
 	answers chan controlAnswer
-	outputs chan time.Time // when each %output notification arrived
+	outputs chan drawStamp // each %output notification, as it arrived
+	held    *drawStamp     // one taken from outputs that came after a screen read
 	pane    string
 
 	// The last screen read and the arrival of the output that made the
@@ -37,6 +38,15 @@ type tmuxControl struct {
 type controlAnswer struct {
 	body string
 	err  bool
+	// outputsBefore counts the %output notifications tmux sent before this
+	// command ran: those are on a screen it read; later ones may not be.
+	outputsBefore uint64
+}
+
+// drawStamp is one %output notification: when it arrived, and its number.
+type drawStamp struct {
+	at  time.Time
+	seq uint64
 }
 
 // control attaches a control-mode client to the session. It has no size of
@@ -57,7 +67,7 @@ func (tm *tmux) control() *tmuxControl {
 		tm.t.Fatalf("tmux -C: %v", err)
 	}
 	c := &tmuxControl{t: tm.t, cmd: cmd, in: in, pane: tm.target,
-		answers: make(chan controlAnswer, 1), outputs: make(chan time.Time, 1<<16)}
+		answers: make(chan controlAnswer, 1), outputs: make(chan drawStamp, 1<<16)}
 	go c.read(bufio.NewReaderSize(out, 1<<16))
 	tm.t.Cleanup(func() {
 		_ = in.Close()
@@ -74,6 +84,7 @@ func (c *tmuxControl) read(out *bufio.Reader) {
 	defer close(c.answers)
 	var body []string
 	inside := false
+	var seen, before uint64
 	for {
 		line, err := out.ReadString('\n')
 		if err != nil {
@@ -82,15 +93,16 @@ func (c *tmuxControl) read(out *bufio.Reader) {
 		line = strings.TrimSuffix(line, "\n")
 		switch {
 		case !inside && strings.HasPrefix(line, "%output "):
+			seen++
 			select {
-			case c.outputs <- time.Now():
+			case c.outputs <- drawStamp{time.Now(), seen}:
 			default: // nobody is waiting for this many draws; drop the stamp
 			}
 		case !inside && strings.HasPrefix(line, "%begin "):
-			inside, body = true, nil
+			inside, body, before = true, nil, seen
 		case inside && (strings.HasPrefix(line, "%end ") || strings.HasPrefix(line, "%error ")):
 			inside = false
-			c.answers <- controlAnswer{body: strings.Join(body, "\n") + "\n", err: strings.HasPrefix(line, "%error ")}
+			c.answers <- controlAnswer{body: strings.Join(body, "\n") + "\n", err: strings.HasPrefix(line, "%error "), outputsBefore: before}
 		case inside:
 			body = append(body, line)
 		}
@@ -100,14 +112,25 @@ func (c *tmuxControl) read(out *bufio.Reader) {
 // do runs one tmux command and returns what it printed.
 func (c *tmuxControl) do(command string) string {
 	c.t.Helper()
+	return c.doCounting(command).body
+}
+
+// doCounting runs one tmux command and returns its answer.
+func (c *tmuxControl) doCounting(command string) controlAnswer {
+	c.t.Helper()
 	if _, err := fmt.Fprintln(c.in, command); err != nil {
 		c.t.Fatalf("tmux -C %q: %v", command, err)
 	}
-	return c.answer(command)
+	return c.awaitAnswer(command)
 }
 
 // answer waits for the next answer.
 func (c *tmuxControl) answer(command string) string {
+	c.t.Helper()
+	return c.awaitAnswer(command).body
+}
+
+func (c *tmuxControl) awaitAnswer(command string) controlAnswer {
 	c.t.Helper()
 	a, ok := <-c.answers
 	if !ok {
@@ -116,7 +139,7 @@ func (c *tmuxControl) answer(command string) string {
 	if a.err {
 		c.t.Fatalf("tmux -C %q: %s", command, a.body)
 	}
-	return a.body
+	return a
 }
 
 // sendText types text literally, as tmux send-keys -l would. What was
@@ -131,6 +154,7 @@ func (c *tmuxControl) sendText(text string) {
 
 // forgetDrawn drops the stamps of output that arrived until now.
 func (c *tmuxControl) forgetDrawn() {
+	c.held = nil
 	for {
 		select {
 		case <-c.outputs:
@@ -148,9 +172,12 @@ func (c *tmuxControl) screen() string {
 
 // timeUntil waits until the screen satisfies ok and returns the time from
 // start to the arrival of the output that drew it; false after 10 seconds.
-// The screen is read once after each output (and the outputs that arrived
-// before that read are then already on it), so the time is when tmux had
-// the drawing, not when this test happened to look.
+// The screen is read after each output; the outputs tmux sent before that
+// read are on it, and the time is the arrival of the last of them — when
+// tmux had the drawing, not when this test happened to look. An output
+// that came after the read (its notice may already be queued when the
+// read's answer is taken) is kept for the next turn, never dropped: it
+// may be the very frame waited for.
 func (c *tmuxControl) timeUntil(start time.Time, ok func(screen string) bool) (time.Duration, bool) {
 	c.t.Helper()
 	if c.lastScreen != "" && ok(c.lastScreen) {
@@ -159,15 +186,39 @@ func (c *tmuxControl) timeUntil(start time.Time, ok func(screen string) bool) (t
 	deadline := time.NewTimer(10 * time.Second)
 	defer deadline.Stop()
 	for {
-		select {
-		case drawn := <-c.outputs:
-			c.lastScreen, c.lastDrawn = c.screen(), drawn
-			c.forgetDrawn()
-			if ok(c.lastScreen) {
-				return drawn.Sub(start), true
+		var d drawStamp
+		if c.held != nil {
+			d, c.held = *c.held, nil
+		} else {
+			select {
+			case d = <-c.outputs:
+			case <-deadline.C:
+				return time.Since(start), false
 			}
-		case <-deadline.C:
-			return time.Since(start), false
+		}
+		read := c.doCounting("capture-pane -p -t " + c.pane)
+		drawn := c.takeOutputsBefore(read.outputsBefore, d.at)
+		c.lastScreen, c.lastDrawn = read.body, drawn
+		if ok(c.lastScreen) {
+			return drawn.Sub(start), true
+		}
+	}
+}
+
+// takeOutputsBefore takes the queued stamps of outputs numbered up to upto
+// (those on the screen just read) and returns the arrival of the last of
+// them (last, if none is queued); the first later one is held.
+func (c *tmuxControl) takeOutputsBefore(upto uint64, last time.Time) time.Time {
+	for {
+		select {
+		case d := <-c.outputs:
+			if d.seq > upto {
+				c.held = &d
+				return last
+			}
+			last = d.at
+		default:
+			return last
 		}
 	}
 }
