@@ -14,6 +14,7 @@ import (
 	"latchkey/tui/components"
 	"latchkey/tui/dialog"
 	"latchkey/tui/panes"
+	"latchkey/tui/screen"
 )
 
 // flashFor is how long a flash line stays.
@@ -133,7 +134,8 @@ func (m *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 func (m *App) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.c.Width, m.c.Height = msg.Width, msg.Height
+		// Bounded: an SSH client may claim any size (see screen.MaxWidth).
+		m.c.Width, m.c.Height = screen.Clamp(msg.Width, msg.Height)
 		return nil
 	case tea.BackgroundColorMsg:
 		*m.c.Styles = *common.NewStyles(msg.IsDark())

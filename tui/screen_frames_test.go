@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"latchkey/tui/common"
 	"latchkey/tui/screen"
 )
@@ -44,5 +47,26 @@ func TestFramesDrawLineByLine(t *testing.T) {
 		h.key("esc")
 		h.key("?")
 		check("the help")
+	}
+}
+
+// R35: an operator's SSH client may claim any window size; the console
+// draws at most screen.MaxWidth by screen.MaxHeight, so one absurd claim
+// cannot take the shared desk's memory.
+func TestAnAbsurdWindowIsDrawnBounded(t *testing.T) {
+	h := newHarness(t, goldenFixture, 80, 24, common.PaneUsers)
+	h.send(tea.WindowSizeMsg{Width: 100_000, Height: 100_000})
+	frame := h.view()
+	lines := strings.Split(frame, "\n")
+	if len(lines) > screen.MaxHeight {
+		t.Fatalf("%d lines drawn, want at most %d", len(lines), screen.MaxHeight)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > screen.MaxWidth {
+			t.Fatalf("line %d is %d cells wide, want at most %d", i, w, screen.MaxWidth)
+		}
+	}
+	if !strings.Contains(frame, "Users") {
+		t.Fatalf("the bounded frame should still be the console:\n%.400s", frame)
 	}
 }

@@ -47,7 +47,9 @@ type drawn struct {
 
 func (d drawn) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if size, ok := msg.(tea.WindowSizeMsg); ok {
+		size.Width, size.Height = Clamp(size.Width, size.Height)
 		d.s.Resize(size.Width, size.Height)
+		msg = size
 	}
 	m, cmd := d.Model.Update(msg)
 	return drawn{m, d.s}, cmd

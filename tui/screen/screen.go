@@ -39,6 +39,18 @@ type Config struct {
 	Mouse      bool // report clicks, wheel and drags (cell motion)
 }
 
+// MaxWidth and MaxHeight bound the size a screen draws at, whatever the
+// terminal reports: an SSH client may claim any window size, and a buffer of
+// cells (and the frame the console draws into it) for 100,000 by 100,000
+// would take the desk's memory from every operator. No real terminal comes
+// near these.
+const MaxWidth, MaxHeight = 1000, 500
+
+// Clamp bounds a terminal's reported size to what a screen draws at.
+func Clamp(width, height int) (int, int) {
+	return min(max(width, 1), MaxWidth), min(max(height, 1), MaxHeight)
+}
+
 // Screen owns the terminal's alternate screen from Open to Close.
 type Screen struct {
 	out  io.Writer
@@ -69,13 +81,12 @@ type Screen struct {
 // with Draw; Close restores the terminal.
 func Open(cfg Config) *Screen {
 	s := &Screen{
-		out:    cfg.Out,
-		cfg:    cfg,
-		wake:   make(chan struct{}, 1),
-		done:   make(chan struct{}),
-		width:  max(cfg.Width, 1),
-		height: max(cfg.Height, 1),
+		out:  cfg.Out,
+		cfg:  cfg,
+		wake: make(chan struct{}, 1),
+		done: make(chan struct{}),
 	}
+	s.width, s.height = Clamp(cfg.Width, cfg.Height)
 	s.term = uv.NewTerminalRenderer(&s.buf, cfg.Env)
 	s.term.SetColorProfile(cfg.Profile)
 	s.term.SetTabStops(-1) // no hard-tab moves: we do not know the pty's tab settings
@@ -126,6 +137,7 @@ func (s *Screen) Resize(width, height int) {
 	if width <= 0 || height <= 0 {
 		return
 	}
+	width, height = Clamp(width, height)
 	s.mu.Lock()
 	s.width, s.height, s.resized = width, height, true
 	s.mu.Unlock()

@@ -170,3 +170,24 @@ type failing struct{}
 func (failing) Write([]byte) (int, error) { return 0, errGone }
 
 var errGone = errors.New("the terminal is gone")
+
+// A terminal that claims an absurd size (an SSH client may send any) gets a
+// screen of at most MaxWidth by MaxHeight cells, not one that takes the
+// desk's memory.
+func TestAnAbsurdSizeIsBounded(t *testing.T) {
+	term := newTerminal()
+	s := Open(Config{Out: term, Width: 1 << 20, Height: 1 << 20})
+	term.next(t)
+	if s.width != MaxWidth || s.height != MaxHeight {
+		t.Fatalf("opened at %dx%d, want %dx%d", s.width, s.height, MaxWidth, MaxHeight)
+	}
+	s.Draw("x")
+	term.next(t)
+	s.Resize(100_000, 100_000)
+	s.Draw("y")
+	term.next(t)
+	_ = s.Close()
+	if w, h := s.cells.Width(), s.cells.Height(); w != MaxWidth || h != MaxHeight {
+		t.Fatalf("cells are %dx%d after a resize to 100000x100000, want %dx%d", w, h, MaxWidth, MaxHeight)
+	}
+}
