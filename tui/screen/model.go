@@ -46,6 +46,15 @@ type drawn struct {
 }
 
 func (d drawn) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	// Bubble Tea recovers a panic in Update and prints it with its stack;
+	// the terminal is given back first, or they would be printed on the
+	// alternate screen and vanish when Close leaves it.
+	defer func() {
+		if r := recover(); r != nil {
+			_ = d.s.Close()
+			panic(r)
+		}
+	}()
 	if size, ok := msg.(tea.WindowSizeMsg); ok {
 		size.Width, size.Height = Clamp(size.Width, size.Height)
 		d.s.Resize(size.Width, size.Height)

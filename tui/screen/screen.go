@@ -55,8 +55,9 @@ func Clamp(width, height int) (int, int) {
 type Screen struct {
 	out  io.Writer
 	cfg  Config
-	wake chan struct{} // one slot: "a newer frame or size is waiting"
+	wake chan struct{} // one slot: "a newer frame, size or Close is waiting"
 	done chan struct{} // closed when the drawing goroutine has ended
+	gone chan struct{} // closed when Close has given the terminal back
 
 	mu      sync.Mutex // guards what passes between the event loop and the goroutine
 	next    string     // the newest frame, not yet taken
@@ -85,6 +86,7 @@ func Open(cfg Config) *Screen {
 		cfg:  cfg,
 		wake: make(chan struct{}, 1),
 		done: make(chan struct{}),
+		gone: make(chan struct{}),
 	}
 	s.width, s.height = Clamp(cfg.Width, cfg.Height)
 	s.term = uv.NewTerminalRenderer(&s.buf, cfg.Env)
@@ -146,15 +148,23 @@ func (s *Screen) Resize(width, height int) {
 
 // Close writes any frame still waiting, leaves the alternate screen and
 // restores the terminal's modes. It returns the first write error met.
+// Every Close returns only once the terminal is given back (a server's
+// cleanup may race the console's own), and with the same error.
 func (s *Screen) Close() error {
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return s.err
-	}
+	first := !s.closed
 	s.closed = true
 	s.mu.Unlock()
-	close(s.wake)
+	if first {
+		s.restore()
+	}
+	<-s.gone
+	return s.err
+}
+
+func (s *Screen) restore() {
+	defer close(s.gone)
+	s.signal()
 	<-s.done
 
 	s.term.MoveTo(0, s.cells.Height()-1)
@@ -168,28 +178,31 @@ func (s *Screen) Close() error {
 	}
 	s.buf.WriteString(ansi.ResetModeBracketedPaste + ansi.ResetModeAltScreenSaveCursor + ansi.SetModeTextCursorEnable)
 	s.writeOut()
-	return s.err
 }
 
+// signal wakes the drawing goroutine. The channel is never closed: a Draw
+// or Resize racing Close would send on a closed channel.
 func (s *Screen) signal() {
-	defer func() { _ = recover() }() // a Draw racing Close finds wake closed: nothing to draw then
 	select {
 	case s.wake <- struct{}{}:
 	default: // a wake is already waiting; it will take this frame too
 	}
 }
 
-// loop draws until Close; each turn takes the newest frame and size.
+// loop draws until Close; each turn takes the newest frame and size, and
+// the turn that finds the screen closed draws the last frame and ends.
 func (s *Screen) loop() {
 	defer close(s.done)
 	for range s.wake {
-		s.drawPending()
+		if closed := s.drawPending(); closed {
+			return
+		}
 	}
-	s.drawPending() // the last frame before Close
 }
 
-func (s *Screen) drawPending() {
+func (s *Screen) drawPending() (closed bool) {
 	s.mu.Lock()
+	closed = s.closed
 	if s.pending {
 		s.taken, s.hasOne = s.next, true
 	}
@@ -216,6 +229,7 @@ func (s *Screen) drawPending() {
 	s.term.Render(s.cells.RenderBuffer)
 	_ = s.term.Flush()
 	s.writeOut()
+	return closed
 }
 
 // writeOut writes what the renderer buffered in one write, so a frame
