@@ -45,6 +45,7 @@ func (s *Server) console(sess ssh.Session, actor accounts.Actor, op Operator, fr
 		p, scr = screen.NewProgram(s.opts.Console(actor), screen.Config{
 			Out: sess, Env: env, Profile: colorprofile.Env(env), MapNewline: true,
 			Width: pty.Window.Width, Height: pty.Window.Height, Title: "Latchkey", Mouse: true,
+			QueryModes: screen.QueryModes(env),
 		}, opts...)
 	}
 	s.mu.Lock()

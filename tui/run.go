@@ -64,7 +64,7 @@ func Run(svc *accounts.Service, opts Options) (err error) {
 		var scr *screen.Screen
 		p, scr = screen.NewProgram(model, screen.Config{
 			Out: os.Stdout, Env: os.Environ(), Profile: colorprofile.Detect(os.Stdout, os.Environ()),
-			Width: w, Height: h, Title: Title, Mouse: true,
+			Width: w, Height: h, Title: Title, Mouse: true, QueryModes: screen.QueryModes(os.Environ()),
 		})
 		defer func() {
 			if cerr := scr.Close(); err == nil && cerr != nil {

@@ -55,6 +55,9 @@ func (d drawn) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			panic(r)
 		}
 	}()
+	if r, ok := msg.(tea.ModeReportMsg); ok {
+		d.s.TerminalReports(r.Mode, r.Value)
+	}
 	if size, ok := msg.(tea.WindowSizeMsg); ok {
 		size.Width, size.Height = Clamp(size.Width, size.Height)
 		d.s.Resize(size.Width, size.Height)

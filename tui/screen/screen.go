@@ -37,6 +37,9 @@ type Config struct {
 	MapNewline bool
 	Title      string
 	Mouse      bool // report clicks, wheel and drags (cell motion)
+	// QueryModes asks the terminal whether it has synchronized output and
+	// the Unicode core (modes.go); see QueryModes for when to.
+	QueryModes bool
 }
 
 // MaxWidth and MaxHeight bound the size a screen draws at, whatever the
@@ -68,14 +71,19 @@ type Screen struct {
 	height  int
 	resized bool
 	closed  bool
+	// What the terminal said it has (modes.go).
+	syncd    bool
+	grapheme bool
 
 	// Owned by the drawing goroutine (and by Close, after it has ended).
 	buf   bytes.Buffer
 	term  *uv.TerminalRenderer
 	cells uv.ScreenBuffer
 	shown lines // the frame in cells, line by line
-	spare lines // the frame before it, whose slices the next frame reuses
-	err   error
+	// graphemeOn: the Unicode core is on, and cells are measured by cluster.
+	graphemeOn bool
+	spare      lines // the frame before it, whose slices the next frame reuses
+	err        error
 }
 
 // Open enters the alternate screen and starts drawing. Frames are given
@@ -111,6 +119,9 @@ func Open(cfg Config) *Screen {
 	// Keys as Bubble Tea's renderer asks for them: modifyOtherKeys, and the
 	// kitty protocol's disambiguation, so esc, ctrl+i and tab are told apart.
 	s.buf.WriteString(ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1))
+	if cfg.QueryModes {
+		s.buf.WriteString(ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore)
+	}
 	s.writeOut()
 
 	go s.loop()
@@ -176,6 +187,9 @@ func (s *Screen) restore() {
 	if s.cfg.Title != "" {
 		s.buf.WriteString(ansi.SetWindowTitle(""))
 	}
+	if s.graphemeOn {
+		s.buf.WriteString(ansi.ResetModeUnicodeCore)
+	}
 	s.buf.WriteString(ansi.ResetModeBracketedPaste + ansi.ResetModeAltScreenSaveCursor + ansi.SetModeTextCursorEnable)
 	s.writeOut()
 }
@@ -206,10 +220,21 @@ func (s *Screen) drawPending() (closed bool) {
 	if s.pending {
 		s.taken, s.hasOne = s.next, true
 	}
-	frame, draw := s.taken, s.pending || (s.resized && s.hasOne)
+	frame, hasOne := s.taken, s.hasOne
+	draw := s.pending || (s.resized && hasOne)
 	width, height, resized := s.width, s.height, s.resized
+	syncd, grapheme := s.syncd, s.grapheme
 	s.next, s.pending, s.resized = "", false, false
 	s.mu.Unlock()
+
+	if grapheme && !s.graphemeOn {
+		// Measured by cluster from now on, by the terminal and the cells:
+		// every width may change, so the frame is drawn whole.
+		s.graphemeOn, resized, draw = true, true, draw || hasOne
+		s.buf.WriteString(ansi.SetModeUnicodeCore)
+		s.cells.Method = ansi.GraphemeWidth
+		s.term.SetGraphemeWidth(true)
+	}
 
 	if resized {
 		s.term.Resize(width, height)
@@ -226,8 +251,14 @@ func (s *Screen) drawPending() (closed bool) {
 		uv.NewStyledString(frame).Draw(s.cells, s.cells.Bounds())
 	}
 	s.spare, s.shown = s.shown, next
+	if syncd {
+		s.buf.WriteString(ansi.SetModeSynchronizedOutput)
+	}
 	s.term.Render(s.cells.RenderBuffer)
 	_ = s.term.Flush()
+	if syncd {
+		s.buf.WriteString(ansi.ResetModeSynchronizedOutput)
+	}
 	s.writeOut()
 	return closed
 }
