@@ -6,15 +6,18 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
 	"latchkey/accounts"
@@ -241,4 +244,93 @@ func TestShutdownTellsConsoles(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return")
 	}
+}
+
+// R35: a console that ends leaves nothing running behind it: the drawing
+// goroutine, the session's watcher and Bubble Tea's own all end, so a desk
+// that serves consoles all day does not grow.
+func TestConsolesLeaveNoGoroutines(t *testing.T) {
+	ts := startServer(t, nil)
+	c := ts.client(t)
+	session := func() {
+		s, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		out := &syncBuffer{}
+		s.Stdout, s.Stderr = out, out
+		in, err := s.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Shell(); err != nil {
+			t.Fatal(err)
+		}
+		testwait.Until(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "console of alice") })
+		_ = s.WindowChange(30, 100)
+		_, _ = io.WriteString(in, "q")
+		_ = s.Wait()
+	}
+	session() // the first session starts what lasts as long as the server
+	before := runtime.NumGoroutine()
+	for range 5 {
+		session()
+	}
+	count := func() string { return fmt.Sprintf("%d goroutines, %d before", runtime.NumGoroutine(), before) }
+	testwait.Until(t, 5*time.Second, count, func() bool { return runtime.NumGoroutine() <= before })
+}
+
+// copier is a console whose every key changes the view and copies to the
+// clipboard, as the desk's "copy login" does.
+type copier struct{ n int }
+
+func (c copier) Init() tea.Cmd { return tea.RequestBackgroundColor }
+func (c copier) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if k.String() == "q" {
+			return c, tea.Quit
+		}
+		c.n++
+		return c, tea.SetClipboard(fmt.Sprintf("copied %d", c.n))
+	}
+	return c, nil
+}
+func (c copier) View() tea.View {
+	return tea.NewView(fmt.Sprintf("frame %d\n%s", c.n, strings.Repeat("x", 70*c.n%2000)))
+}
+
+// R35: what Bubble Tea writes itself (a clipboard copy, a colour query)
+// reaches an SSH operator between the frames, through the console's screen,
+// its only writer (an SSH channel's writers share one packet buffer; see
+// screen.Screen.Write): each copy arrives, none is lost.
+func TestFramesAndCopiesShareTheSessionOneAtATime(t *testing.T) {
+	ts := startServer(t, func(o *Options) {
+		o.Console = func(accounts.Actor) tea.Model { return copier{} }
+	})
+	s, err := ts.client(t).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm", 40, 140, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	s.Stdout, s.Stderr = out, out
+	in, err := s.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 5; i++ {
+		_, _ = io.WriteString(in, "c")
+		want := ansi.SetSystemClipboard(fmt.Sprintf("copied %d", i))
+		testwait.Until(t, 5*time.Second, func() string { return "no " + want }, func() bool { return strings.Contains(out.String(), want) })
+	}
+	_, _ = io.WriteString(in, "q")
+	_ = s.Wait()
 }

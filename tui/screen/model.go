@@ -22,7 +22,11 @@ func TickerFPS() (fps int, set bool) {
 // on it. The caller runs the program, then closes the screen.
 func NewProgram(m tea.Model, cfg Config, opts ...tea.ProgramOption) (*tea.Program, *Screen) {
 	s := Open(cfg)
-	opts = append(append(ProgramOptions(), opts...), tea.WithWindowSize(s.width, s.height))
+	// Bubble Tea's own output goes through the screen (see Screen.Write),
+	// whatever output opts gave it; its profile is the screen's, not one
+	// it would detect on that writer.
+	opts = append(append(ProgramOptions(), opts...), tea.WithWindowSize(s.width, s.height),
+		tea.WithOutput(s), tea.WithColorProfile(cfg.Profile))
 	return tea.NewProgram(Model(m, s), opts...), s
 }
 

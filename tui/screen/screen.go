@@ -65,6 +65,7 @@ type Screen struct {
 	mu      sync.Mutex // guards what passes between the event loop and the goroutine
 	next    string     // the newest frame, not yet taken
 	pending bool
+	raw     []byte // what Bubble Tea wrote itself, to go out before the next frame
 	taken   string // the last frame the goroutine took: on the terminal, or about to be
 	hasOne  bool
 	width   int
@@ -157,6 +158,23 @@ func (s *Screen) Resize(width, height int) {
 	s.signal()
 }
 
+// Write takes what Bubble Tea writes itself (a clipboard copy, a colour
+// query) and hands it to the drawing goroutine, which writes it ahead of the
+// next frame. The screen must be the terminal's only writer: an SSH
+// channel's writers share one packet buffer, so two writes at once send
+// each other's bytes, and a copy written between a frame's packets would
+// land inside an escape sequence. It never blocks on the terminal; after
+// Close it drops what it is given (the console has ended).
+func (s *Screen) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	if !s.closed {
+		s.raw = append(s.raw, p...)
+	}
+	s.mu.Unlock()
+	s.signal()
+	return len(p), nil
+}
+
 // Close writes any frame still waiting, leaves the alternate screen and
 // restores the terminal's modes. It returns the first write error met.
 // Every Close returns only once the terminal is given back (a server's
@@ -224,7 +242,8 @@ func (s *Screen) drawPending() (closed bool) {
 	draw := s.pending || (s.resized && hasOne)
 	width, height, resized := s.width, s.height, s.resized
 	syncd, grapheme := s.syncd, s.grapheme
-	s.next, s.pending, s.resized = "", false, false
+	s.buf.Write(s.raw) // in the frame's write, ahead of it
+	s.next, s.pending, s.resized, s.raw = "", false, false, nil
 	s.mu.Unlock()
 
 	if grapheme && !s.graphemeOn {
@@ -242,22 +261,21 @@ func (s *Screen) drawPending() (closed bool) {
 		s.cells.Resize(width, height)
 		s.cells.Touched = nil
 	}
-	if !draw {
-		return
-	}
-	next := splitLines(frame, s.spare, s.shown)
-	if resized || !next.redraw(s.shown, s.cells) {
-		s.cells.Clear()
-		uv.NewStyledString(frame).Draw(s.cells, s.cells.Bounds())
-	}
-	s.spare, s.shown = s.shown, next
-	if syncd {
-		s.buf.WriteString(ansi.SetModeSynchronizedOutput)
-	}
-	s.term.Render(s.cells.RenderBuffer)
-	_ = s.term.Flush()
-	if syncd {
-		s.buf.WriteString(ansi.ResetModeSynchronizedOutput)
+	if draw {
+		next := splitLines(frame, s.spare, s.shown)
+		if resized || !next.redraw(s.shown, s.cells) {
+			s.cells.Clear()
+			uv.NewStyledString(frame).Draw(s.cells, s.cells.Bounds())
+		}
+		s.spare, s.shown = s.shown, next
+		if syncd {
+			s.buf.WriteString(ansi.SetModeSynchronizedOutput)
+		}
+		s.term.Render(s.cells.RenderBuffer)
+		_ = s.term.Flush()
+		if syncd {
+			s.buf.WriteString(ansi.ResetModeSynchronizedOutput)
+		}
 	}
 	s.writeOut()
 	return closed
