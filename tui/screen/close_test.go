@@ -3,9 +3,12 @@ package screen
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"latchkey/internal/testwait"
 )
 
 // A second Close (the server's cleanup racing the console's own) returns
@@ -85,4 +88,42 @@ func TestAPanicInUpdateLeavesTheAlternateScreenFirst(t *testing.T) {
 		}()
 		m.Update(tea.KeyPressMsg{})
 	}()
+}
+
+// A frame the cell parser cannot take (ultraviolet panics on an SGR of more
+// than 32 parameters) costs that frame only. Drawing runs in the screen's own
+// goroutine, out of reach of Bubble Tea's recovery: a panic there would end
+// the process, and with it every operator's console on the shared desk
+// (R35), where Bubble Tea's renderer, parsing in the event loop, ended one.
+func TestAFrameThatPanicsTheParserIsSkipped(t *testing.T) {
+	term := newTerminal()
+	s := open(t, term)
+	term.next(t)
+	hold, inside, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	defer close(done)
+	term.hold, term.inside = hold, inside
+	s.Draw("one\ntwo")
+	<-inside // the goroutine is writing "one"
+	s.Draw("\x1b[" + strings.Repeat("1;", 40) + "1mbad\x1b[m\ntwo")
+	close(hold) // every write from now on goes through
+	go func() {
+		for {
+			select {
+			case <-inside:
+			case <-done:
+				return
+			}
+		}
+	}()
+	term.next(t)
+	taken := func() bool { s.mu.Lock(); defer s.mu.Unlock(); return !s.pending }
+	testwait.Until(t, 5*time.Second, func() string { return "the bad frame was never taken" }, taken)
+	// Nothing is written for the bad frame: the next one is drawn.
+	s.Draw("three\ntwo")
+	if got := term.next(t); !strings.Contains(got, "three") {
+		t.Fatalf("the frame after a bad one was not drawn: %q", got)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 }

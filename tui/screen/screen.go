@@ -98,16 +98,7 @@ func Open(cfg Config) *Screen {
 		gone: make(chan struct{}),
 	}
 	s.width, s.height = Clamp(cfg.Width, cfg.Height)
-	s.term = uv.NewTerminalRenderer(&s.buf, cfg.Env)
-	s.term.SetColorProfile(cfg.Profile)
-	s.term.SetTabStops(-1) // no hard-tab moves: we do not know the pty's tab settings
-	s.term.SetMapNewline(cfg.MapNewline)
-	s.term.SetScrollOptim(true)
-	s.term.SaveCursor()
-	s.term.SetFullscreen(true)
-	s.term.SetRelativeCursor(false)
-	s.term.Resize(s.width, s.height)
-	s.term.Erase()
+	s.term = s.newRenderer(s.width, s.height)
 	s.cells = uv.NewScreenBuffer(s.width, s.height)
 
 	s.buf.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
@@ -127,6 +118,23 @@ func Open(cfg Config) *Screen {
 
 	go s.loop()
 	return s
+}
+
+// newRenderer is a cell renderer for the terminal, knowing nothing of what
+// it shows: its first render paints the whole screen.
+func (s *Screen) newRenderer(width, height int) *uv.TerminalRenderer {
+	t := uv.NewTerminalRenderer(&s.buf, s.cfg.Env)
+	t.SetColorProfile(s.cfg.Profile)
+	t.SetTabStops(-1) // no hard-tab moves: we do not know the pty's tab settings
+	t.SetMapNewline(s.cfg.MapNewline)
+	t.SetScrollOptim(true)
+	t.SaveCursor()
+	t.SetFullscreen(true)
+	t.SetRelativeCursor(false)
+	t.SetGraphemeWidth(s.graphemeOn)
+	t.Resize(width, height)
+	t.Erase()
+	return t
 }
 
 // Draw hands the newest frame over; it is written as soon as the drawing
@@ -262,23 +270,40 @@ func (s *Screen) drawPending() (closed bool) {
 		s.cells.Touched = nil
 	}
 	if draw {
-		next := splitLines(frame, s.spare, s.shown)
-		if resized || !next.redraw(s.shown, s.cells) {
-			s.cells.Clear()
-			uv.NewStyledString(frame).Draw(s.cells, s.cells.Bounds())
-		}
-		s.spare, s.shown = s.shown, next
-		if syncd {
-			s.buf.WriteString(ansi.SetModeSynchronizedOutput)
-		}
-		s.term.Render(s.cells.RenderBuffer)
-		_ = s.term.Flush()
-		if syncd {
-			s.buf.WriteString(ansi.ResetModeSynchronizedOutput)
-		}
+		s.render(frame, resized, syncd, width, height)
 	}
 	s.writeOut()
 	return closed
+}
+
+// render puts frame into cells and their diff into buf. A frame the parser
+// or the renderer panics on is dropped, and the next is painted whole: this
+// goroutine is out of reach of Bubble Tea's recovery, and a panic here
+// would end the process — on the SSH desk, every operator's console (R35).
+func (s *Screen) render(frame string, whole, syncd bool, width, height int) {
+	mark := s.buf.Len() // what Bubble Tea wrote still goes out
+	defer func() {
+		if recover() != nil {
+			s.buf.Truncate(mark)
+			s.term = s.newRenderer(width, height)
+			s.cells.Clear()
+			s.shown = lines{}
+		}
+	}()
+	next := splitLines(frame, s.spare, s.shown)
+	if whole || !next.redraw(s.shown, s.cells) {
+		s.cells.Clear()
+		uv.NewStyledString(frame).Draw(s.cells, s.cells.Bounds())
+	}
+	s.spare, s.shown = s.shown, next
+	if syncd {
+		s.buf.WriteString(ansi.SetModeSynchronizedOutput)
+	}
+	s.term.Render(s.cells.RenderBuffer)
+	_ = s.term.Flush()
+	if syncd {
+		s.buf.WriteString(ansi.ResetModeSynchronizedOutput)
+	}
 }
 
 // writeOut writes what the renderer buffered in one write, so a frame
