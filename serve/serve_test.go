@@ -184,22 +184,34 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// console opens a PTY session and returns its output and the session.
+// console opens an 80x24 PTY session and returns its output and the session.
 func (ts *testServer) console(t *testing.T) (*syncBuffer, *gossh.Session) {
 	t.Helper()
-	s, err := ts.client(t).NewSession()
+	out, _, s := openConsole(t, ts.client(t), 24, 80)
+	return out, s
+}
+
+// openConsole opens a PTY session of rows by cols on c and returns its
+// output, its input and the session.
+func openConsole(t *testing.T, c *gossh.Client, rows, cols int) (*syncBuffer, io.Writer, *gossh.Session) {
+	t.Helper()
+	s, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
+	if err := s.RequestPty("xterm", rows, cols, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	out := &syncBuffer{}
 	s.Stdout, s.Stderr = out, out
+	in, err := s.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	return out, s
+	return out, in, s
 }
 
 // R35: a console with no keys for the idle timeout ends, saying why.
@@ -253,22 +265,7 @@ func TestConsolesLeaveNoGoroutines(t *testing.T) {
 	ts := startServer(t, nil)
 	c := ts.client(t)
 	session := func() {
-		s, err := c.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
-			t.Fatal(err)
-		}
-		out := &syncBuffer{}
-		s.Stdout, s.Stderr = out, out
-		in, err := s.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Shell(); err != nil {
-			t.Fatal(err)
-		}
+		out, in, s := openConsole(t, c, 24, 80)
 		testwait.Until(t, 5*time.Second, out.String, func() bool { return strings.Contains(out.String(), "console of alice") })
 		_ = s.WindowChange(30, 100)
 		_, _ = io.WriteString(in, "q")
@@ -310,22 +307,7 @@ func TestFramesAndCopiesShareTheSessionOneAtATime(t *testing.T) {
 	ts := startServer(t, func(o *Options) {
 		o.Console = func(accounts.Actor) tea.Model { return copier{} }
 	})
-	s, err := ts.client(t).NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.RequestPty("xterm", 40, 140, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	out := &syncBuffer{}
-	s.Stdout, s.Stderr = out, out
-	in, err := s.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Shell(); err != nil {
-		t.Fatal(err)
-	}
+	out, in, s := openConsole(t, ts.client(t), 40, 140)
 	for i := 1; i <= 5; i++ {
 		_, _ = io.WriteString(in, "c")
 		want := ansi.SetSystemClipboard(fmt.Sprintf("copied %d", i))
