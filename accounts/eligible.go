@@ -133,7 +133,12 @@ type actionRule struct {
 // actionRules are every action the desk offers, in the order faces list them.
 var actionRules = []actionRule{
 	{ActionUnlock, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateUnlock(a, *r.user) }},
-	{ActionSendSetup, SubjectUser, nil, func(_ *txn, _ Actor, r record) error { return stateSendSetup(*r.user) }},
+	{ActionSendSetup, SubjectUser, nil, func(t *txn, a Actor, r record) error {
+		if err := t.mayTendSetup(a, *r.user, "R4"); err != nil {
+			return err
+		}
+		return stateSendSetup(*r.user)
+	}},
 	{ActionResetPassword, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateResetPassword(a, *r.user) }},
 	{ActionClearMFA, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateClearMFA(a, *r.user) }},
 	{ActionVerify, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateVerify(a) }},

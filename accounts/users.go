@@ -126,6 +126,10 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 // acting themselves is their own requester.
 func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) error {
 	if p.InUse == 0 && !t.practiceHasUsers(p.ID) {
+		if actor.Kind != ActorOperator && actor.Kind != ActorSystem {
+			return refuseWith("R3", p.Name+" has no users yet: its first user, its owner, is set up by the desk at onboarding",
+				"Ask the support desk to onboard the practice.")
+		}
 		if !roles.Owner {
 			return refuseWith("R2", p.Name+" has no users yet: its first user is its owner, set up at onboarding",
 				"Add the practice's owner first (roles owner, and admin if they administer it).")

@@ -40,6 +40,9 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 		if err != nil {
 			return err
 		}
+		if err := t.mayTendSetup(actor, old, "R4"); err != nil {
+			return err
+		}
 		if err := stateSendSetup(old); err != nil {
 			return err
 		}
@@ -303,6 +306,9 @@ func (s *Service) Rename(actor Actor, userID uint64, name string, req Request) (
 			return err
 		}
 		target = old
+		if err := t.mayTendSetup(actor, old, "R3"); err != nil {
+			return err
+		}
 		if old.EmailVerified || old.Status == StatusActive {
 			return refuseWith("R10", "an account belongs to one person for life: "+old.Login()+" cannot become someone else's",
 				"Inactivate the leaver and add the new person (Replace).")
