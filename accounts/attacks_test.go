@@ -88,3 +88,106 @@ func TestFirstOwnerOnlyByTheDesk(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R19, R2: a practice admin edits permissions themselves, but an owner is
+// the practice's financial decision maker, the only one who may ask for
+// licenses (R2) or for permission changes through the desk (R19). An admin
+// who is not an owner cannot make themselves or anyone an owner, nor take
+// the role from one.
+func TestAdminWhoIsNotOwnerCannotMoveOwnership(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Promo Clinic", 6)
+	co := activeUser(t, s, p.ID, "Cora Coowner", Roles{Owner: true}, owner.Email)
+	admin := activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true}, owner.Email)
+	staff := activeUser(t, s, p.ID, "Stu Staff", Roles{}, owner.Email)
+	asAdmin := Actor{Kind: ActorAdmin, Name: admin.Email, UserID: admin.ID}
+	_, err := s.SetRoles(asAdmin, admin.ID, Roles{Admin: true, Owner: true}, Request{})
+	wantRule(t, err, "R19")
+	_, err = s.SetRoles(asAdmin, staff.ID, Roles{Owner: true}, Request{})
+	wantRule(t, err, "R19")
+	_, err = s.SetRoles(asAdmin, co.ID, Roles{}, Request{})
+	wantRule(t, err, "R19")
+	if mustUser(t, s, admin.ID).Roles.Owner || mustUser(t, s, staff.ID).Roles.Owner || !mustUser(t, s, co.ID).Roles.Owner {
+		t.Fatal("an admin who is not an owner moved ownership")
+	}
+	// Other permissions are the admin's to edit; an owner who is an admin
+	// may move ownership too.
+	if _, err := s.SetRoles(asAdmin, staff.ID, Roles{Champion: true}, Request{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetRoles(Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}, staff.ID, Roles{Champion: true, Owner: true}, Request{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R41, R19: a change of roles is vouched for by a check of the owner who
+// asks. If that check is an approval, and the approver is the very user
+// whose roles change (an admin asking for their own promotion while the
+// desk thinks it talks to the owner), the user has vouched for themselves.
+func TestRolesCheckNotApprovedByItsBeneficiary(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Benefit Clinic", 5)
+	admin := activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true}, owner.Email)
+	clock.Advance(8 * 24 * 3600e9)
+	v, err := s.StartVerification(Operator("dana"), owner.ID, VerifyStart{Method: VerifyApproval, Approver: admin.Email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AnswerApproval(linkIn(t, s, admin.Email), true); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.SetRoles(Operator("dana"), admin.ID, Roles{Admin: true, Owner: true}, Request{Requester: owner.Email, Reason: "promotion", Verification: v.ID})
+	wantRule(t, err, "R41")
+	if mustUser(t, s, admin.ID).Roles.Owner {
+		t.Fatal("promoted on a check its beneficiary approved")
+	}
+	if got, _ := s.Verification(v.ID); got.State != VerifyPassed {
+		t.Fatalf("the refused change used the check: %s", got.State)
+	}
+	// The same check still vouches for a change that is not the approver's.
+	staff := activeUser(t, s, p.ID, "Stu Staff", Roles{}, owner.Email)
+	if _, err := s.SetRoles(Operator("dana"), staff.ID, Roles{Champion: true}, Request{Requester: owner.Email, Reason: "champion", Verification: v.ID}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R10, R8, R14: a legacy user who set up their account and logged in is a
+// person's account for life. Inactivated and brought back, they came back
+// pending (they have no login email to verify), so they could not log in,
+// and a pending account's name could be changed: the account of one person
+// became another's. They come back active, and their name stays theirs.
+func TestReactivatedLegacyUserStaysTheirs(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Legacy Return Clinic", 5)
+	u, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Larry Legacy", Kind: KindStaff,
+		Username: "llarry", ContactEmail: "larry@example.net"}, Request{Requester: owner.Email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SendPasswordReset(Operator("op"), u.ID, Request{Reason: "first password", VerifiedBy: "owner confirmed"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseLink(linkIn(t, s, "larry@example.net"), goodPassword); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Login("llarry", goodPassword); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Inactivate(Operator("op"), u.ID, Request{Requester: owner.Email, Reason: "leave"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Rename(Operator("op"), u.ID, "Someone Else", Request{Reason: "new hire"})
+	wantRule(t, err, "R10")
+	back, err := s.Reactivate(Operator("op"), u.ID, Request{Requester: owner.Email, Reason: "back from leave"})
+	if err != nil || back.Status != StatusActive {
+		t.Fatalf("reactivated legacy user: %s %v", back.Status, err)
+	}
+	if _, err := s.Login("llarry", goodPassword); err != nil {
+		t.Fatalf("login after reactivation: %v", err)
+	}
+	_, err = s.Rename(Operator("op"), u.ID, "Someone Else", Request{Reason: "new hire"})
+	wantRule(t, err, "R10")
+	if mustUser(t, s, u.ID).Name != "Larry Legacy" {
+		t.Fatal("a set-up account was renamed to another person")
+	}
+}

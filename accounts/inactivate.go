@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"fmt"
 	"strings"
 
 	"latchkey/store"
@@ -153,7 +154,7 @@ func (s *Service) Reactivate(actor Actor, userID uint64, req Request) (User, err
 		}
 		u := old
 		u.Status = StatusPending
-		if u.EmailVerified {
+		if setUp(u) {
 			u.Status = StatusActive
 		}
 		if err := t.putUser(&old, u); err != nil {
@@ -246,6 +247,9 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 			if err := t.isAdminOf(actor, p.ID, "R19"); err != nil {
 				return err
 			}
+			if err := t.adminMayMoveOwnership(actor, old, roles); err != nil {
+				return err
+			}
 		} else {
 			if err := t.actorAsRequester(actor, &req); err != nil {
 				return err
@@ -278,8 +282,15 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 			if r, err := userByLogin(t.tx, req.Requester); err == nil {
 				ids = []uint64{r.ID}
 			}
-			if _, err := t.useVerification(actor, ActRolesChanged, &req, false, ids...); err != nil {
+			v, err := t.useVerification(actor, ActRolesChanged, &req, false, ids...)
+			if err != nil {
 				return err
+			}
+			if v.Method == VerifyApproval && v.UserID != old.ID && v.ApproverID == old.ID {
+				// The approver vouched that the owner is on the phone, and
+				// the change is their own: they vouched for themselves.
+				return refuseWith("R41", fmt.Sprintf("verification #%d was approved by %s, whose roles this change sets: nobody vouches for their own change", v.ID, old.Login()),
+					"Verify the owner who asks another way: a code to their phone or email on file, or another owner's or admin's approval.")
 			}
 		}
 		u := old
@@ -291,4 +302,29 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 		return t.audit(actor, ActRolesChanged, &u, req, OutcomeOK, "roles "+old.Roles.String()+" -> "+roles.String())
 	})
 	return out, err
+}
+
+// setUp reports whether a person has made the account theirs: verified its
+// login email (R4), or, for a legacy user with no login email, chosen a
+// password through the reset to the email on file (R8, R17). Such an
+// account belongs to that person for life (R10): it comes back active, and
+// is never renamed.
+func setUp(u User) bool { return u.EmailVerified || (u.Legacy() && u.Password.Set()) }
+
+// adminMayMoveOwnership: a practice admin edits permissions themselves
+// (R19), but an owner is the practice's financial decision maker (R2), a
+// role that only an owner hands out or takes away.
+func (t *txn) adminMayMoveOwnership(actor Actor, old User, roles Roles) error {
+	if old.Roles.Owner == roles.Owner {
+		return nil
+	}
+	me, err := getUser(t.tx, actor.UserID)
+	if err != nil {
+		return err
+	}
+	if me.Roles.Owner {
+		return nil
+	}
+	return refuseWith("R19", actor.Name+" is an admin but not an owner of the practice: only an owner makes someone an owner or takes the role away (owners decide on licenses, R2)",
+		"Ask an owner of the practice to make this change.")
 }

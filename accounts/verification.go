@@ -309,7 +309,7 @@ func (s *Service) Rename(actor Actor, userID uint64, name string, req Request) (
 		if err := t.mayTendSetup(actor, old, "R3"); err != nil {
 			return err
 		}
-		if old.EmailVerified || old.Status == StatusActive {
+		if setUp(old) || old.Status == StatusActive {
 			return refuseWith("R10", "an account belongs to one person for life: "+old.Login()+" cannot become someone else's",
 				"Inactivate the leaver and add the new person (Replace).")
 		}
