@@ -190,6 +190,9 @@ func (s *Service) applyLogin(at time.Time, login, code string, chk loginCheck) (
 				return t.challenge(actor, &old, u, &out)
 			}
 			if err := t.checkSecondFactor(&u, code, chk); err != nil {
+				if kerr := asKeyFault(err); kerr != nil {
+					return kerr
+				}
 				if errors.Is(err, mfa.ErrWrongKey) || chk.keyErr != nil {
 					return chk.keyErr
 				}

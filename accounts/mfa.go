@@ -26,7 +26,7 @@ func ParseMFAMethod(s string) (MFAMethod, error) {
 }
 
 // MFA is a user's second-factor settings. TOTP secrets are stored only
-// sealed (R37); codes only as salted hashes (mfa.Code).
+// sealed (R37); codes only as hashes keyed outside the database (mfa.Code).
 type MFA struct {
 	Method     MFAMethod `json:"method,omitempty"`
 	Phone      string    `json:"phone,omitempty"`  // E.164, for SMS

@@ -310,7 +310,8 @@ func TestSecretsSealedAtRest(t *testing.T) {
 		t.Fatal("the enrolment URI should carry the secret to the user")
 	}
 
-	// Another key file: TOTP says which key, logins without MFA still work.
+	// Another key file: TOTP says which key, naming R37; logins without
+	// MFA still work.
 	other := cheapConfig()
 	other.KeyFile = t.TempDir() + "/other.key"
 	if _, err := mfa.LoadOrCreateKey(other.KeyFile); err != nil {
@@ -324,7 +325,7 @@ func TestSecretsSealedAtRest(t *testing.T) {
 	}
 	clock.Advance(time.Minute)
 	_, err = s2.Authenticate(owner.Email, pw, mfa.TOTPCode(secret, clock.Now()))
-	if err == nil || !strings.Contains(err.Error(), "sealed with key") {
+	if RuleOf(err) != "R37" || !strings.Contains(err.Error(), "keyed with key") {
 		t.Fatalf("wrong key: %v", err)
 	}
 	st, err := s2.Stats()

@@ -94,7 +94,10 @@ func (s *Service) StartEnrolment(login, password, code string, method MFAMethod,
 		}
 		pending.StartedAt = t.now
 		if method != MFAApp {
-			code, c := mfa.NewCode(t.now)
+			code, c, err := t.newCode()
+			if err != nil {
+				return err
+			}
 			pending.Code = &c
 			msg, err := t.sendCode(n, method, pending.Phone, code, "Confirm your Latchkey sign-in method", ActMFAEnrolStart)
 			if err != nil {
@@ -180,8 +183,10 @@ func (s *Service) ConfirmEnrolment(login, code string) (User, error) {
 		default:
 			c := *p.Code
 			var ok bool
-			if ok, cerr = c.Check(t.now, code); ok {
+			if ok, cerr = t.checkCode(&c, code); ok {
 				cerr = nil
+			} else if kerr := asKeyFault(cerr); kerr != nil {
+				return kerr // not compared: the method is not spent a try
 			} else if cerr == nil {
 				cerr = mfa.ErrCodeWrong
 			}

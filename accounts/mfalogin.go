@@ -25,10 +25,13 @@ func (t *txn) challenge(actor Actor, old *User, u User, out *LoginResult) error 
 	if u.MFA.Method == MFAApp {
 		return nil
 	}
+	code, c, err := t.newCode()
+	if err != nil {
+		return err
+	}
 	if u.MFA.Challenge != nil {
 		u.MFA.Challenge.Supersede(t.now)
 	}
-	code, c := mfa.NewCode(t.now)
 	u.MFA.Challenge = &c
 	msg, err := t.sendCode(u, u.MFA.Method, u.MFA.Phone, code, "Your Latchkey login code", ActMFAChallenge)
 	if err != nil {
@@ -70,7 +73,9 @@ func maskEmail(e string) string {
 }
 
 // checkSecondFactor checks a login code; u is changed in place (attempts,
-// replay step) so the caller stores the outcome either way.
+// replay step) so the caller stores the outcome either way. A code that
+// could not be compared for want of its key returns a keyFault (R37), which
+// the caller passes on without counting a failed login.
 func (t *txn) checkSecondFactor(u *User, code string, chk loginCheck) error {
 	switch u.MFA.Method {
 	case MFAApp:
@@ -89,7 +94,10 @@ func (t *txn) checkSecondFactor(u *User, code string, chk loginCheck) error {
 			return refuseWith("R23", "no code was sent", "Log in with your password to get a code.")
 		}
 		c := *u.MFA.Challenge
-		ok, err := c.Check(t.now, code)
+		ok, err := t.checkCode(&c, code)
+		if asKeyFault(err) != nil {
+			return err // not compared: no attempt, no failed login
+		}
 		u.MFA.Challenge = &c
 		if !ok {
 			return codeRefusal(err)

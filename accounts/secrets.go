@@ -47,8 +47,9 @@ func (s *Service) sealer(create bool) (*mfa.Sealer, error) {
 	return sealer, nil
 }
 
-// checkSealKey makes sure the database's TOTP secrets were sealed with this
-// key, recording the key's id at the first seal.
+// checkSealKey makes sure the database's TOTP secrets were sealed, and its
+// one-time codes hashed, with this key, recording the key's id at the first
+// seal or code. Another key is refused naming R37.
 func (t *txn) checkSealKey(sealer *mfa.Sealer) error {
 	raw, err := t.tx.GetRaw(store.MetaBucket, keySealKey)
 	if errors.Is(err, store.ErrNotFound) {
@@ -61,11 +62,15 @@ func (t *txn) checkSealKey(sealer *mfa.Sealer) error {
 		return err
 	}
 	if string(raw) != sealer.KeyID() {
-		return fmt.Errorf("this database's TOTP secrets were sealed with key %s, but the key file %s holds key %s: use the right key file (--key-file or $%s)",
-			raw, sealer.Path(), sealer.KeyID(), mfa.KeyFileEnv)
+		return refuseWith("R37", fmt.Sprintf("this database's one-time codes and TOTP secrets are keyed with key %s, but the key file %s holds key %s",
+			raw, sealer.Path(), sealer.KeyID()), keyFileGuidance)
 	}
 	return nil
 }
+
+// keyFileGuidance is what to do about a key file that is not the
+// database's: every machine of a desk uses the one key file.
+var keyFileGuidance = "Use the database's key file on every machine that opens it (--key-file or $" + mfa.KeyFileEnv + "): copy it, owner-only, from a machine that already uses the database"
 
 func sealAD(userID uint64) []byte {
 	return append([]byte("latchkey totp secret\x00"), store.U64(userID)...)

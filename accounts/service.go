@@ -32,7 +32,8 @@ type Config struct {
 	// PortalForceChange makes a patient change a reset password at the next
 	// login (R28).
 	PortalForceChange bool
-	// KeyFile holds the key TOTP secrets are sealed with (R37); empty means
+	// KeyFile holds the key TOTP secrets are sealed with, from which the
+	// key one-time codes are hashed under is derived (R37); empty means
 	// $LATCHKEY_KEY_FILE, else the user's config directory.
 	KeyFile string
 	// Preparing, when set, is told before New starts a one-time preparation

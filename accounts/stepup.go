@@ -69,6 +69,9 @@ func (t *txn) stepUp(actor Actor, old User, n *User, code string, key stepUpKey,
 	}
 	u := *n
 	if err := t.checkSecondFactor(&u, code, loginCheck{secret: key.secret, keyErr: key.err}); err != nil {
+		if kerr := asKeyFault(err); kerr != nil {
+			return nil, kerr
+		}
 		if errors.Is(err, mfa.ErrWrongKey) {
 			return nil, err
 		}
@@ -83,10 +86,13 @@ func (t *txn) stepUp(actor Actor, old User, n *User, code string, key stepUpKey,
 // sendSecurityCode sends a new code to the current SMS or email method (the
 // older one dies, R23) and answers with the refusal that asks for it.
 func (t *txn) sendSecurityCode(actor Actor, old, u User, form string) (error, error) {
+	code, c, err := t.newCode()
+	if err != nil {
+		return nil, err
+	}
 	if u.MFA.Challenge != nil {
 		u.MFA.Challenge.Supersede(t.now)
 	}
-	code, c := mfa.NewCode(t.now)
 	u.MFA.Challenge = &c
 	msg, err := t.sendCode(u, u.MFA.Method, u.MFA.Phone, code, "Your Latchkey security code", ActSecurityCodeSent)
 	if err != nil {

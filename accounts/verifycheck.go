@@ -125,7 +125,10 @@ func (s *Service) CheckVerification(actor Actor, id uint64, code string) (Verifi
 func (t *txn) matchVerifyCode(v *Verification, u *User, code, secret string) (bool, string, error) {
 	if v.Method == VerifyCode {
 		c := *v.Code
-		ok, err := c.Check(t.now, code)
+		ok, err := t.checkCode(&c, code)
+		if kerr := asKeyFault(err); kerr != nil {
+			return false, "", kerr // not compared: no attempt counted
+		}
 		v.Code = &c
 		if !ok {
 			v.Attempts = c.Attempts

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"latchkey/mfa"
 	"latchkey/store"
 )
 
@@ -149,11 +148,13 @@ func (t *txn) sendVerifyCode(v *Verification, u User, channel string) (string, e
 			channel = "sms"
 		}
 	}
-	code, c := mfa.NewCode(t.now)
+	code, c, err := t.newCode()
+	if err != nil {
+		return "", err
+	}
 	c.ExpiresAt = v.ExpiresAt // the code lives as long as the check
 	body := fmt.Sprintf("Latchkey support code: %s. Read it to the support agent on the phone with you; it works once, for 15 minutes. If you are not on the phone with Latchkey support, do not share it.", code)
 	var msg Message
-	var err error
 	switch channel {
 	case "sms":
 		if u.MFA.Phone == "" {

@@ -21,7 +21,7 @@ var (
 )
 
 // config is the configuration every database is opened with: the hook's,
-// with --key-file when given (R37). Without it, accounts falls back to
+// with --key-file when given (R37: TOTP secrets and one-time codes). Without it, accounts falls back to
 // $LATCHKEY_KEY_FILE, else the default beside the user's config.
 func (a *app) config() accounts.Config {
 	cfg := newConfig()

@@ -62,11 +62,12 @@ and is never shown.
 Every action is recorded in the audit trail under the operator's name:
 --operator, else $LATCHKEY_OPERATOR, else your login name.
 
-Authenticator-app secrets are sealed under a key kept outside the database
-(R37): --key-file, else $LATCHKEY_KEY_FILE, else
+Authenticator-app secrets are sealed, and one-time codes hashed, under a key
+kept outside the database (R37): --key-file, else $LATCHKEY_KEY_FILE, else
 $XDG_CONFIG_HOME/latchkey/secret.key (~/.config/latchkey/secret.key),
-created on first use, readable by you only. Keep it with the database: a
-database opened with another key says so, and its app logins fail.
+created on first use, readable by you only. Keep it with the database (every
+machine of a shared desk needs the same file): a database opened with another
+key, or none, refuses its codes and app logins naming R37.
 
 Exit codes:
   0   success
@@ -111,7 +112,7 @@ func New(streams IO) *Root {
 	pf.StringVar(&a.db, "db", "", "database `FILE` or postgres:// URL (default $LATCHKEY_DB, else the demo database, see above)")
 	pf.StringVar(&a.operator, "operator", "", "operator `NAME` recorded with every action (default $LATCHKEY_OPERATOR, else your login name)")
 	pf.BoolVar(&a.readOnly, "read-only", false, "act as a read-only operator: see everything, change nothing (R35)")
-	pf.StringVar(&a.keyFile, "key-file", "", "`FILE` holding the key that seals authenticator secrets (default $"+mfa.KeyFileEnv+", else ~/.config/latchkey/secret.key)")
+	pf.StringVar(&a.keyFile, "key-file", "", "`FILE` holding the key that seals authenticator secrets and keys one-time codes (default $"+mfa.KeyFileEnv+", else ~/.config/latchkey/secret.key)")
 
 	root.AddCommand(
 		selfManaged(localOnly(a.demoCmd())),

@@ -51,6 +51,8 @@ var (
 	ErrCodeUsed       = errors.New("R23: the code was already used; send a new one")
 	ErrCodeWrong      = errors.New("R23: wrong code")
 	ErrCodeSuperseded = errors.New("R23: a newer code was sent; use the latest one")
+	// ErrNoCodeKey: a code hashed under the CodeKey was checked without it.
+	ErrNoCodeKey = errors.New("R37: the code cannot be checked without the key file its hash is keyed with")
 )
 
 // WrongCodeError says an attempt did not match and how many remain.
@@ -73,15 +75,21 @@ func (e *WrongCodeError) Is(target error) bool {
 }
 
 // Code is an issued one-time code as the account service stores it (JSON, in
-// bbolt). It never holds the code itself: only a salted HMAC-SHA256.
+// bbolt or PostgreSQL). It never holds the code itself, only a hash.
 //
-// Six digits are about 20 bits, so anyone holding a stored record can try
-// all million codes against its hash in well under a second; the salt only
-// stops precomputed tables and matching equal codes across records. What
-// actually protects a code is that the service allows MaxCodeAttempts guesses
-// within CodeTTL, and the message carrying it (R30) is the one place the
-// plain code lives.
+// Six digits are about 20 bits: anyone holding a stored record and whatever
+// keys the hash can try all million codes in well under a second. So a code
+// is hashed under a key kept outside the database (CodeKey, derived from the
+// R37 key file), and a copy of the database alone (a backup, a `latchkey
+// copy`, a pg_dump) does not reveal a live code (R30: secrets stored only as
+// hashes; R23's 5 tries in 5 minutes must be the only way to guess).
+//
+// Scheme says how Hash was made. Codes issued before keyed hashing have no
+// Scheme (HMAC-SHA256 keyed by the salt alone, which the record carries
+// beside the hash); they still check the old way until they end, at most
+// CodeTTL later, so no code in flight is lost and nothing is migrated.
 type Code struct {
+	Scheme    string    `json:"scheme,omitempty"`
 	Salt      []byte    `json:"salt"`
 	Hash      []byte    `json:"hash"`
 	IssuedAt  time.Time `json:"issued_at"`
@@ -93,21 +101,43 @@ type Code struct {
 	EndedAt time.Time `json:"ended_at,omitzero"`
 }
 
-// NewCode issues a code at now. The plain code goes into the outbox message;
-// the Code goes into the database.
-func NewCode(now time.Time) (string, Code) {
+// Schemes of Code.Hash.
+const (
+	// CodeSchemeSalted is HMAC-SHA256(key = salt, code): codes issued
+	// before keyed hashing. Never issued now; checked until they end.
+	CodeSchemeSalted = ""
+	// CodeSchemeKeyed is HMAC-SHA256(key = CodeKey, salt || code).
+	CodeSchemeKeyed = "keyed-v1"
+)
+
+// NewCode issues a code at now, hashed under key. The plain code goes into
+// the outbox message; the Code goes into the database.
+func NewCode(now time.Time, key *CodeKey) (string, Code) {
+	if key == nil {
+		// Every caller holds a key; a nil one is a programming error, and
+		// falling back to an unkeyed hash would store a crackable code.
+		panic("mfa: NewCode without a code key")
+	}
 	code := randomDigits(CodeDigits)
 	salt := make([]byte, codeSaltBytes)
 	// crypto/rand.Read never fails since Go 1.24 (it aborts the program
 	// instead), so there is no error to hand back.
 	_, _ = rand.Read(salt)
 	return code, Code{
+		Scheme:    CodeSchemeKeyed,
 		Salt:      salt,
-		Hash:      hashCode(salt, code),
+		Hash:      key.hash(salt, code),
 		IssuedAt:  now,
 		ExpiresAt: now.Add(CodeTTL),
 		State:     CodeLive,
 	}
+}
+
+// NeedsKey reports whether checking the code needs the CodeKey: it was
+// hashed under one and can still be accepted at now. A code that has ended
+// (or an old salted one) is checked without it.
+func (c *Code) NeedsKey(now time.Time) bool {
+	return c.Scheme != CodeSchemeSalted && c.StateAt(now) == CodeLive
 }
 
 // randomDigits draws a uniform number below 10^n: rand.Int rejects and
@@ -121,10 +151,26 @@ func randomDigits(n int) string {
 	return fmt.Sprintf("%0*d", n, v)
 }
 
-func hashCode(salt []byte, code string) []byte {
+// saltedHash is the scheme of codes issued before keyed hashing
+// (CodeSchemeSalted). Kept only to check those until they end.
+func saltedHash(salt []byte, code string) []byte {
 	m := hmac.New(sha256.New, salt)
 	m.Write([]byte(code))
 	return m.Sum(nil)
+}
+
+// matches compares attempt with the stored hash by the code's scheme.
+func (c *Code) matches(attempt string, key *CodeKey) (bool, error) {
+	switch c.Scheme {
+	case CodeSchemeSalted:
+		return hmac.Equal(saltedHash(c.Salt, attempt), c.Hash), nil
+	case CodeSchemeKeyed:
+		if key == nil {
+			return false, ErrNoCodeKey
+		}
+		return hmac.Equal(key.hash(c.Salt, attempt), c.Hash), nil
+	}
+	return false, fmt.Errorf("mfa: code hashed by unknown scheme %q", c.Scheme)
 }
 
 // StateAt is the state as of now without changing the Code: a live code past
@@ -144,8 +190,11 @@ func (c *Code) AttemptsLeft() int {
 // Check tries attempt against the code at now and records the outcome in c,
 // which the caller must then save. It succeeds at most once. The code is
 // valid strictly before ExpiresAt: at 5:00 exactly it has expired. A check of
-// a code that is no longer live does not count as an attempt.
-func (c *Code) Check(now time.Time, attempt string) (bool, error) {
+// a code that is no longer live does not count as an attempt. key is the
+// CodeKey; it may be nil when NeedsKey is false. A keyed code checked
+// without it returns ErrNoCodeKey and counts no attempt: the code could not
+// be compared, which says nothing about the caller.
+func (c *Code) Check(now time.Time, attempt string, key *CodeKey) (bool, error) {
 	if err := c.expireIfDue(now); err != nil {
 		return false, err
 	}
@@ -164,7 +213,11 @@ func (c *Code) Check(now time.Time, attempt string) (bool, error) {
 	}
 	// People paste "123 456" or add a trailing newline; spaces carry nothing.
 	attempt = strings.Join(strings.Fields(attempt), "")
-	if hmac.Equal(hashCode(c.Salt, attempt), c.Hash) {
+	ok, err := c.matches(attempt, key)
+	if err != nil {
+		return false, err
+	}
+	if ok {
 		return true, c.moveTo(CodeUsed, now)
 	}
 	c.Attempts++

@@ -14,6 +14,17 @@ import (
 
 var t0 = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 
+// testKey is a code key from a fixed sealing key.
+var testKey = mustSealer(bytes.Repeat([]byte{7}, keySize)).CodeKey()
+
+func mustSealer(key []byte) *Sealer {
+	s, err := NewSealer(key)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
 // wrongFor returns a 6-digit code that is not code.
 func wrongFor(code string) string {
 	if code == "000000" {
@@ -24,7 +35,7 @@ func wrongFor(code string) string {
 
 func TestNewCodeShape(t *testing.T) {
 	six := regexp.MustCompile(`^\d{6}$`)
-	code, c := NewCode(t0)
+	code, c := NewCode(t0, testKey)
 	if !six.MatchString(code) {
 		t.Fatalf("code %q is not 6 digits", code)
 	}
@@ -36,7 +47,7 @@ func TestNewCodeShape(t *testing.T) {
 	}
 	// Same code, different salts: the stored hashes differ.
 	for range 50 {
-		code2, c2 := NewCode(t0)
+		code2, c2 := NewCode(t0, testKey)
 		if bytes.Equal(c.Salt, c2.Salt) {
 			t.Fatal("two codes share a salt")
 		}
@@ -49,7 +60,7 @@ func TestNewCodeShape(t *testing.T) {
 // What the database gets holds no field from which the code can be read
 // without guessing: salt, hash, times, attempts, state.
 func TestCodeStoredFields(t *testing.T) {
-	code, c := NewCode(t0)
+	code, c := NewCode(t0, testKey)
 	raw, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
@@ -59,11 +70,11 @@ func TestCodeStoredFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := slices.Sorted(maps.Keys(m))
-	want := []string{"attempts", "expires_at", "hash", "issued_at", "salt", "state"}
+	want := []string{"attempts", "expires_at", "hash", "issued_at", "salt", "scheme", "state"}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("stored fields %v, want %v", keys, want)
 	}
-	if bytes.Equal(c.Hash, hashCode(nil, code)) {
+	if bytes.Equal(c.Hash, saltedHash(nil, code)) || bytes.Equal(c.Hash, testKey.hash(nil, code)) {
 		t.Fatal("hash is not salted")
 	}
 }
@@ -74,7 +85,7 @@ func TestNewCodeDigitsSpread(t *testing.T) {
 	const n = 6000
 	var counts [6][10]int
 	for range n {
-		code, _ := NewCode(t0)
+		code, _ := NewCode(t0, testKey)
 		for i, d := range code {
 			counts[i][d-'0']++
 		}
@@ -89,31 +100,31 @@ func TestNewCodeDigitsSpread(t *testing.T) {
 }
 
 func TestCodeRightOnceThenUsed(t *testing.T) {
-	code, c := NewCode(t0)
-	ok, err := c.Check(t0.Add(time.Minute), code)
+	code, c := NewCode(t0, testKey)
+	ok, err := c.Check(t0.Add(time.Minute), code, testKey)
 	if !ok || err != nil {
 		t.Fatalf("right code: ok=%v err=%v", ok, err)
 	}
 	if c.State != CodeUsed || !c.EndedAt.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("after success: %+v", c)
 	}
-	ok, err = c.Check(t0.Add(time.Minute), code)
+	ok, err = c.Check(t0.Add(time.Minute), code, testKey)
 	if ok || !errors.Is(err, ErrCodeUsed) {
 		t.Fatalf("second use: ok=%v err=%v", ok, err)
 	}
 }
 
 func TestCodeAcceptsSpaces(t *testing.T) {
-	code, c := NewCode(t0)
-	if ok, err := c.Check(t0, " "+code[:3]+" "+code[3:]+"\n"); !ok {
+	code, c := NewCode(t0, testKey)
+	if ok, err := c.Check(t0, " "+code[:3]+" "+code[3:]+"\n", testKey); !ok {
 		t.Fatalf("spaced code refused: %v", err)
 	}
 }
 
 func TestCodeExpiresAtFiveMinutesExactly(t *testing.T) {
-	code, c := NewCode(t0)
+	code, c := NewCode(t0, testKey)
 	before := c
-	if ok, err := before.Check(t0.Add(CodeTTL-time.Nanosecond), code); !ok {
+	if ok, err := before.Check(t0.Add(CodeTTL-time.Nanosecond), code, testKey); !ok {
 		t.Fatalf("1ns before 5:00 refused: %v", err)
 	}
 	if got := c.StateAt(t0.Add(CodeTTL - time.Nanosecond)); got != CodeLive {
@@ -122,7 +133,7 @@ func TestCodeExpiresAtFiveMinutesExactly(t *testing.T) {
 	if got := c.StateAt(t0.Add(CodeTTL)); got != CodeExpired {
 		t.Fatalf("StateAt 5:00 = %s", got)
 	}
-	ok, err := c.Check(t0.Add(CodeTTL), code)
+	ok, err := c.Check(t0.Add(CodeTTL), code, testKey)
 	if ok || !errors.Is(err, ErrCodeExpired) {
 		t.Fatalf("at 5:00: ok=%v err=%v", ok, err)
 	}
@@ -132,10 +143,10 @@ func TestCodeExpiresAtFiveMinutesExactly(t *testing.T) {
 }
 
 func TestCodeDiesAfterFiveWrong(t *testing.T) {
-	code, c := NewCode(t0)
+	code, c := NewCode(t0, testKey)
 	wrong := wrongFor(code)
 	for i := 1; i <= MaxCodeAttempts; i++ {
-		ok, err := c.Check(t0, wrong)
+		ok, err := c.Check(t0, wrong, testKey)
 		var we *WrongCodeError
 		if ok || !errors.As(err, &we) || !errors.Is(err, ErrCodeWrong) {
 			t.Fatalf("wrong attempt %d: ok=%v err=%v", i, ok, err)
@@ -151,41 +162,41 @@ func TestCodeDiesAfterFiveWrong(t *testing.T) {
 		t.Fatalf("after 5 wrong: %+v", c)
 	}
 	// Even the right code is refused now, and no attempt is counted.
-	ok, err := c.Check(t0, code)
+	ok, err := c.Check(t0, code, testKey)
 	if ok || !errors.Is(err, ErrCodeDead) || c.Attempts != MaxCodeAttempts {
 		t.Fatalf("right code on dead: ok=%v err=%v attempts=%d", ok, err, c.Attempts)
 	}
 }
 
 func TestCodeFourWrongThenRight(t *testing.T) {
-	code, c := NewCode(t0)
+	code, c := NewCode(t0, testKey)
 	for range MaxCodeAttempts - 1 {
-		_, _ = c.Check(t0, wrongFor(code))
+		_, _ = c.Check(t0, wrongFor(code), testKey)
 	}
-	if ok, err := c.Check(t0, code); !ok {
+	if ok, err := c.Check(t0, code, testKey); !ok {
 		t.Fatalf("right code on the 5th try refused: %v", err)
 	}
 }
 
 func TestCodeSupersede(t *testing.T) {
-	code, c := NewCode(t0)
+	code, c := NewCode(t0, testKey)
 	c.Supersede(t0.Add(time.Minute))
 	if c.State != CodeSuperseded || !c.EndedAt.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("after resend: %+v", c)
 	}
-	if ok, err := c.Check(t0.Add(time.Minute), code); ok || !errors.Is(err, ErrCodeSuperseded) {
+	if ok, err := c.Check(t0.Add(time.Minute), code, testKey); ok || !errors.Is(err, ErrCodeSuperseded) {
 		t.Fatalf("old code after resend: ok=%v err=%v", ok, err)
 	}
 
 	// A code that had already expired stays on record as expired.
-	_, c = NewCode(t0)
+	_, c = NewCode(t0, testKey)
 	c.Supersede(t0.Add(CodeTTL))
 	if c.State != CodeExpired {
 		t.Fatalf("supersede after expiry: %s", c.State)
 	}
 	// A used code stays used.
-	code, c = NewCode(t0)
-	_, _ = c.Check(t0, code)
+	code, c = NewCode(t0, testKey)
+	_, _ = c.Check(t0, code, testKey)
 	c.Supersede(t0)
 	if c.State != CodeUsed {
 		t.Fatalf("supersede after use: %s", c.State)
@@ -193,8 +204,8 @@ func TestCodeSupersede(t *testing.T) {
 }
 
 func TestCodeJSONRoundTrip(t *testing.T) {
-	code, c := NewCode(t0)
-	_, _ = c.Check(t0, wrongFor(code))
+	code, c := NewCode(t0, testKey)
+	_, _ = c.Check(t0, wrongFor(code), testKey)
 	raw, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
@@ -206,15 +217,15 @@ func TestCodeJSONRoundTrip(t *testing.T) {
 	if back.Attempts != 1 || back.State != CodeLive {
 		t.Fatalf("round trip: %+v", back)
 	}
-	if ok, err := back.Check(t0, code); !ok {
+	if ok, err := back.Check(t0, code, testKey); !ok {
 		t.Fatalf("code refused after JSON round trip: %v", err)
 	}
 }
 
 func TestCodeUnknownState(t *testing.T) {
-	code, c := NewCode(t0)
+	code, c := NewCode(t0, testKey)
 	c.State = "bogus"
-	if ok, err := c.Check(t0, code); ok || err == nil {
+	if ok, err := c.Check(t0, code, testKey); ok || err == nil {
 		t.Fatalf("unknown state accepted: ok=%v err=%v", ok, err)
 	}
 }
@@ -254,15 +265,15 @@ func TestCodeTransitionTable(t *testing.T) {
 func TestCodeNoOtherTransitions(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 2000 {
-		code, c := NewCode(t0)
+		code, c := NewCode(t0, testKey)
 		now := t0
 		for range 12 {
 			from := c.State
 			switch r.IntN(5) {
 			case 0:
-				_, _ = c.Check(now, code)
+				_, _ = c.Check(now, code, testKey)
 			case 1:
-				_, _ = c.Check(now, wrongFor(code))
+				_, _ = c.Check(now, wrongFor(code), testKey)
 			case 2:
 				c.Supersede(now)
 			case 3:

@@ -65,6 +65,7 @@ func DefaultKeyPath() (string, error) {
 // for concurrent use.
 type Sealer struct {
 	aead cipher.AEAD
+	code *CodeKey // derived from the same key file, for one-time codes
 	id   string
 	path string
 }
@@ -83,7 +84,7 @@ func NewSealer(key []byte) (*Sealer, error) {
 	// database to record which key sealed it and notice a different one,
 	// and it reveals nothing usable about the key.
 	h := sha256.Sum256(append([]byte("latchkey key id v1\x00"), key...))
-	return &Sealer{aead: aead, id: hex.EncodeToString(h[:8])}, nil
+	return &Sealer{aead: aead, code: deriveCodeKey(key), id: hex.EncodeToString(h[:8])}, nil
 }
 
 // LoadOrCreateKey reads the key at path, creating it (mode 0600, in a
@@ -192,6 +193,11 @@ func createKeyFile(path string) ([]byte, error) {
 // KeyID identifies the key (16 hex digits) so a database can record which
 // key sealed its secrets and say clearly when it is opened with another.
 func (s *Sealer) KeyID() string { return s.id }
+
+// CodeKey is the key one-time codes are hashed under, derived from the
+// sealing key (never the sealing key itself), so the one key file outside
+// the database protects both TOTP secrets and live codes.
+func (s *Sealer) CodeKey() *CodeKey { return s.code }
 
 // Path is the key file the Sealer was loaded from ("" for NewSealer).
 func (s *Sealer) Path() string { return s.path }
