@@ -191,3 +191,45 @@ func TestReactivatedLegacyUserStaysTheirs(t *testing.T) {
 		t.Fatal("a set-up account was renamed to another person")
 	}
 }
+
+// R42: "several desk contacts in 24 hours" flags a user. A caller the desk
+// turned down is a contact too (the refusal is on record), or a caller who
+// tries operator after operator leaves no trace in the risk: here two
+// operators refused to clear on a knowledge check, and a third cleared at
+// once on one code to the email on file, with no second operator. A refusal
+// by the operator who just made a contact (the same call) is not another.
+func TestRefusedDeskRequestsAreContacts(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	_, err := s.ClearMFA(Operator("dana"), u.ID, "confirmed by the practice owner", "the owner said so", "lost phone")
+	wantRule(t, err, "R41")
+	if r, _ := s.Risk(u.ID); len(r) != 0 {
+		t.Fatalf("one refused call flagged: %+v", r)
+	}
+	clock.Advance(20 * 60e9)
+	_, err = s.ClearMFA(Operator("eli"), u.ID, "video call with photo ID", "looked like the badge", "lost phone")
+	wantRule(t, err, "R41")
+	r, _ := s.Risk(u.ID)
+	if len(r) != 1 || r[0].Signal != SignalDeskContacts {
+		t.Fatalf("two refused calls are not two contacts: %+v", r)
+	}
+	v := passedCode(t, s, "fay", u, "email")
+	res, err := s.ClearMFAVerified(Operator("fay"), u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"})
+	if err != nil || res.Pending == nil {
+		t.Fatalf("cleared without a second operator after two refused calls: %+v %v", res, err)
+	}
+
+	// One operator's fumbles on one call are one contact.
+	s2, clock2 := newTestService(t)
+	_, _, w := smsUser(t, s2, clock2)
+	if _, err := s2.StartVerification(Operator("dana"), w.ID, VerifyStart{Method: VerifyKnowledge, Note: "employee id"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		_, err := s2.Unlock(Operator("Dana"), w.ID, Request{Reason: "says locked", VerifiedBy: "employee id"})
+		wantRule(t, err, "R13")
+	}
+	if r, _ := s2.Risk(w.ID); len(r) != 0 {
+		t.Fatalf("one call counted as several contacts: %+v", r)
+	}
+}

@@ -1,7 +1,9 @@
 package accounts
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,7 +87,7 @@ func riskOf(tx *store.Tx, legacy bool, u User, now time.Time) ([]RiskSignal, err
 		out = append(out, RiskSignal{Signal: SignalPrivileged, Detail: strings.Join(roles, " and ") + " of the practice"})
 	}
 	var factor, email, reset, demoted *Event
-	var contacts []Event
+	var contacts, turnedDown []Event
 	err := userEvents(tx, legacy, u.ID, 0, func(seq uint64) (bool, error) {
 		en, err := auditChain.Get(tx, seq)
 		if err != nil {
@@ -100,6 +102,9 @@ func riskOf(tx *store.Tx, legacy bool, u User, now time.Time) ([]RiskSignal, err
 			return false, nil
 		}
 		if e.Outcome != OutcomeOK {
+			if age <= riskShortWindow && turnedDownRequest(e) {
+				turnedDown = append(turnedDown, e)
+			}
 			return true, nil
 		}
 		switch e.Action {
@@ -153,8 +158,9 @@ func riskOf(tx *store.Tx, legacy bool, u User, now time.Time) ([]RiskSignal, err
 	if reset != nil {
 		out = append(out, RiskSignal{Signal: SignalPasswordReset, Since: reset.Time, Detail: "password reset in the last 24 hours"})
 	}
+	contacts = withTurnedDown(contacts, turnedDown)
 	if len(contacts) >= 2 {
-		out = append(out, RiskSignal{Signal: SignalDeskContacts, Since: contacts[len(contacts)-1].Time,
+		out = append(out, RiskSignal{Signal: SignalDeskContacts, Since: contacts[0].Time,
 			Detail: fmt.Sprintf("%d desk contacts or locks in the last 24 hours", len(contacts))})
 	}
 	w, ok, err := openWatchOf(tx, u.ID)
@@ -208,6 +214,47 @@ func deskContact(e Event) bool {
 		return e.ActorKind == ActorOperator && e.Verification == 0
 	}
 	return false
+}
+
+// turnedDownRequest reports whether a refused event is a caller's request
+// the desk turned down (R42): an operator refused an unlock, a reset email,
+// an MFA clear, a change of roles or a caller check. The caller still
+// called, and one who tries operator after operator must show.
+func turnedDownRequest(e Event) bool {
+	if e.ActorKind != ActorOperator {
+		return false
+	}
+	switch e.Action {
+	case ActAccountUnlocked, ActResetSent, ActOperatorReset, ActRolesChanged, ActMFACleared, ActVerifyStarted:
+		return true
+	}
+	return false
+}
+
+// withTurnedDown adds to the contacts (newest first) the requests turned
+// down that were calls of their own, and returns them all oldest first: a
+// refusal by an operator who made a contact about the user in the
+// VerificationTTL before it is the same call (an operator's fumbles count
+// once).
+func withTurnedDown(contacts, turnedDown []Event) []Event {
+	all := append(append([]Event(nil), contacts...), turnedDown...)
+	slices.SortFunc(all, func(a, b Event) int { return cmp.Compare(a.Seq, b.Seq) })
+	out := all[:0:0]
+	for i, e := range all {
+		sameCall := false
+		if e.Outcome != OutcomeOK {
+			for _, x := range all[:i] {
+				if x.ActorKind == ActorOperator && sameOperator(x.Actor, e.Actor) && e.Time.Sub(x.Time) <= VerificationTTL {
+					sameCall = true
+					break
+				}
+			}
+		}
+		if !sameCall {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // signalWords names signals for a refusal: "privileged (owner and admin of
