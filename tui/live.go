@@ -202,7 +202,7 @@ func (m *App) noticeChanged(msg liveMsg) {
 	}
 	notice := d.What() + " changed since this form opened (another operator, the user or the system acted): " +
 		"check their record; a stale form is refused, never applied twice."
-	m.Form().Notice = notice
+	m.Form().SetNotice(notice)
 	if c, ok := m.dialogs.Top().(*dialog.Confirm); ok {
 		c.Notice = notice
 	}

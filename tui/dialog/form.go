@@ -118,12 +118,34 @@ func (f *Form) Whole() bool { return true }
 func (f *Form) SetSize(w, h int) {
 	f.w, f.h = w, h
 	f.form = f.form.WithWidth(min(max(w-6, 20), 72))
+	// Huh measures a page's height when the page is made, before the width
+	// above wraps its descriptions, and measures it again only on a window
+	// size: without one a wrapped description pushed the page's last lines
+	// (the Reason being typed) out of view. The room is what the heading
+	// and the rule leave of the body; a page taller than that scrolls.
+	room := max(h-lipgloss.Height(f.head(max(w, 20)))-2, 4)
+	if m, _ := f.form.Update(tea.WindowSizeMsg{Width: w, Height: room}); m != nil {
+		if hf, ok := m.(*huh.Form); ok {
+			f.form = hf
+		}
+	}
+}
+
+// SetNotice says first that the record changed, the form fitted again
+// below it.
+func (f *Form) SetNotice(s string) {
+	f.Notice = s
+	f.SetSize(f.w, f.h)
 }
 
 // View draws the heading, the rule and the fields.
 func (f *Form) View(w, _ int) string {
+	return f.head(max(w, 20)) + "\n\n" + f.form.View()
+}
+
+// head is the heading, what the form acts on, any notice and the rule.
+func (f *Form) head(w int) string {
 	st := f.c.Styles
-	w = max(w, 20)
 	out := st.Title.Render(f.spec.Heading)
 	if sub := f.spec.Sub; sub != "" {
 		if lipgloss.Width(f.spec.Heading)+2+lipgloss.Width(sub) <= w {
@@ -142,7 +164,7 @@ func (f *Form) View(w, _ int) string {
 		}
 		out += "\n" + ns.Width(min(max(w-2, 20), 72)).Render(f.spec.Note)
 	}
-	return out + "\n\n" + f.form.View()
+	return out
 }
 
 // ShortHelp is the footer's list while the form is open.
