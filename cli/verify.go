@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/tui/common"
 )
 
 // Caller verification (R41): verify start / check / show, and the
@@ -112,6 +114,10 @@ and after 5 wrong codes the check fails for good (R41).`,
 			id, err := parseID("ID", args[0])
 			if err != nil {
 				return err
+			}
+			if !common.SixDigits(code) {
+				// Checked here, so a slip spends none of the caller's tries.
+				return &accounts.FieldError{Field: "--code", Msg: fmt.Sprintf("a code is 6 digits (R23), not %q: nothing was checked", code)}
 			}
 			return a.withOperator(func(svc *accounts.Service, actor accounts.Actor) error {
 				v, err := svc.CheckVerification(actor, id, code)

@@ -98,6 +98,14 @@ func (d *CheckDialog) Update(msg tea.Msg) tea.Cmd {
 			if d.busy || strings.TrimSpace(d.input.Value()) == "" {
 				return nil
 			}
+			if !common.SixDigits(d.input.Value()) {
+				// A slip of the keys (a pane's number, a digit short) is
+				// not the caller's wrong code: it spends none of their
+				// tries and records nothing.
+				d.msg, d.bad = "R23: a code is 6 digits — nothing was checked, no try was spent", true
+				d.input.SetValue("")
+				return nil
+			}
 			d.busy, d.checking = true, true
 			svc, actor, id, code := d.c.Svc, d.c.Actor(), d.v.ID, d.input.Value()
 			return common.Cmd(func() tea.Msg {

@@ -1,0 +1,67 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"latchkey/accounts"
+	"latchkey/tui/actions"
+	"latchkey/tui/common"
+)
+
+// startCheck opens the owner's detail and starts a code check by text to
+// the phone on file (R41), leaving its dialog open.
+func startCheck(t *testing.T) (*harness, accounts.User, *actions.CheckDialog) {
+	t.Helper()
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner := us[0]
+	h.openUser(owner.ID)
+	h.key("V")
+	h.key("enter") // the phone on file
+	h.key("enter") // no note
+	cd, ok := h.m.Top().(*actions.CheckDialog)
+	if !ok {
+		t.Fatalf("no check dialog:\n%s", h.view())
+	}
+	return h, owner, cd
+}
+
+// R23, R41: a code read back is 6 digits. Anything else typed into the
+// check — letters, a digit short, a pane's number pressed by habit — is
+// refused in the dialog naming the rule, and changes nothing: the caller's
+// tries are not spent and nothing is recorded.
+func TestCheckRefusesMalformedCodeWithoutSpendingATry(t *testing.T) {
+	h, owner, cd := startCheck(t)
+	events := func() int {
+		es, err := h.f.Svc.Audit(accounts.AuditQuery{UserID: owner.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	before := events()
+	for _, bad := range []string{"6", "12345", "abcdef", "1234567"} {
+		h.typeText(bad)
+		h.key("enter")
+		v := h.view()
+		if !strings.Contains(v, "R23") || !strings.Contains(v, "6 digits") {
+			t.Fatalf("%q: no refusal naming R23 and the 6 digits:\n%s", bad, v)
+		}
+		if !strings.Contains(v, "5 tries left") {
+			t.Fatalf("%q spent one of the caller's tries:\n%s", bad, v)
+		}
+	}
+	if got, err := h.f.Svc.Verification(cd.Verification().ID); err != nil || got.AttemptsLeft != 5 || got.State != accounts.VerifyStarted {
+		t.Fatalf("the check changed: %+v %v", got, err)
+	}
+	if after := events(); after != before {
+		t.Fatalf("malformed codes were recorded: %d events, was %d", after, before)
+	}
+	// A code with a space in it is still 6 digits: it goes to the service.
+	h.typeText("000 00")
+	h.typeText("0")
+	h.key("enter")
+	if v := h.view(); !strings.Contains(v, "refused by R41") {
+		t.Fatalf("a well-formed code was not checked:\n%s", v)
+	}
+}
