@@ -65,3 +65,53 @@ func TestCheckRefusesMalformedCodeWithoutSpendingATry(t *testing.T) {
 		t.Fatalf("a well-formed code was not checked:\n%s", v)
 	}
 }
+
+// R41: a check waiting for its code stays on record when its dialog is
+// closed, and V brings that dialog back — it does not send the caller a
+// second code (which would leave the first one, being read out on the
+// phone, useless). n in the dialog starts a new check instead.
+func TestVerifyReopensTheCheckWaiting(t *testing.T) {
+	h, owner, cd := startCheck(t)
+	first := cd.Verification().ID
+	h.key("esc")
+	if h.m.Top() != nil {
+		if _, still := h.m.Top().(*actions.CheckDialog); still {
+			t.Fatal("esc did not close the check")
+		}
+	}
+	h.key("V")
+	again, ok := h.m.Top().(*actions.CheckDialog)
+	if !ok || again.Verification().ID != first {
+		t.Fatalf("V did not bring back check #%d:\n%s", first, h.view())
+	}
+	if vs, err := h.f.Svc.Verifications(owner.ID, 10); err != nil || len(vs) != 1 {
+		t.Fatalf("V started another check: %d checks, %v", len(vs), err)
+	}
+	if v := h.view(); !strings.Contains(v, "n: a new check") {
+		t.Fatalf("the reopened check does not say how to start another:\n%s", v)
+	}
+	code := sixDigits.FindString(lastMessage(t, h.f, owner.MFA.Phone).Body)
+	h.typeText(code)
+	h.key("enter")
+	if again.Verification().State != accounts.VerifyPassed {
+		t.Fatalf("the reopened check did not pass with the code sent:\n%s", h.view())
+	}
+	h.key("esc")
+	// Passed: V starts a new check (the passed one waits for its action).
+	h.key("V")
+	if _, ok := h.form(accounts.ActionVerify); !ok {
+		t.Fatalf("V after a passed check did not offer a new one:\n%s", h.view())
+	}
+	h.key("esc")
+
+	// n in a reopened check: the form for a new one.
+	h.key("V")
+	h.key("enter")
+	h.key("enter")
+	h.key("esc")
+	h.key("V")
+	h.key("n")
+	if _, ok := h.form(accounts.ActionVerify); !ok {
+		t.Fatalf("n did not open the form for a new check:\n%s", h.view())
+	}
+}

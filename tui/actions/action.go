@@ -65,6 +65,9 @@ type Data struct {
 	// Passed is this operator's passed caller check of the user, offered to
 	// the actions a check precedes (unlock, reset, permissions, MFA clear).
 	Passed *accounts.VerificationView
+	// Open is this operator's check of the user still waiting for its code
+	// or approver: V brings it back (R41).
+	Open *accounts.VerificationView
 	// Pending is the MFA clear of the user waiting for a second operator (R42).
 	Pending *accounts.ApprovalView
 	// Watch is the user\'s factor on the watch list (R43).

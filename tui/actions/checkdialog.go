@@ -90,6 +90,13 @@ func (d *CheckDialog) Update(msg tea.Msg) tea.Cmd {
 		case "esc", "ctrl+c":
 			d.closed = true
 			return common.Flash(fmt.Sprintf("Verification #%d stays on record: %s", d.v.ID, d.v.State), false)
+		case "n":
+			if d.v.State == accounts.VerifyStarted {
+				// Another method instead (the text never came, the owner is
+				// away): this check stays on record and dies by itself.
+				d.closed = true
+				return Start(d.c, verifyAnew, accounts.Target{UserID: d.v.UserID})
+			}
 		case "enter":
 			if !d.takesCode() {
 				d.closed = true
@@ -190,11 +197,14 @@ func (d *CheckDialog) View(w, _ int) string {
 		}
 		body = append(body, "", style.Width(w-4).Render(d.msg))
 	}
-	keys := "esc: close (the check stays on record)"
-	if d.takesCode() && state == accounts.VerifyStarted {
-		keys = "enter: check the code · " + keys
-	} else {
+	var keys string
+	switch {
+	case state != accounts.VerifyStarted:
 		keys = "enter or esc: close"
+	case d.takesCode():
+		keys = "enter: check the code · esc: close (the check stays on record, V brings it back) · n: a new check"
+	default:
+		keys = "enter or esc: close (the check stays on record, V brings it back) · n: a new check"
 	}
 	body = append(body, "", st.Muted.Width(w-4).Render(keys))
 	return st.Dialog.Width(w).Render(strings.Join(body, "\n"))
@@ -209,4 +219,5 @@ func (d *CheckDialog) FullHelp() [][]key.Binding { return [][]key.Binding{checkK
 var checkKeys = []key.Binding{
 	key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check code / close")),
 	key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+	key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new check")),
 }

@@ -127,6 +127,13 @@ func load(svc common.Service, actor accounts.Actor, a *Action, sel accounts.Targ
 			d.Watch = &w
 		}
 	}
+	if a == verifyCaller {
+		if ov, ok, err := svc.OpenVerification(actor.Name, tg.UserID); err != nil {
+			return d, err
+		} else if ok {
+			d.Open = &ov
+		}
+	}
 	if a.ID == accounts.ActionVerify {
 		if d.VerifyOptions, err = svc.VerifyOptions(tg.UserID); err != nil {
 			return d, err
@@ -149,6 +156,9 @@ func Open(c *common.Common, msg LoadedMsg) dialog.Dialog {
 		r := Refusal(c, title(a)+": not for "+d.What(), d.Eligibility.Err())
 		r.Body += "\n\nNothing was done."
 		return r
+	}
+	if d.Open != nil {
+		return NewCheckDialog(c, *d.Open) // the check waiting, not a second code (R41)
 	}
 	v := dialog.NewValues()
 	if a.Defaults != nil {

@@ -55,6 +55,10 @@ var verifyCaller = &Action{
 	},
 }
 
+// verifyAnew is V's form even while a check of the caller waits: n in the
+// check dialog, for another method (the text never came, the owner is away).
+var verifyAnew = func() *Action { a := *verifyCaller; return &a }()
+
 // takesCheck are the actions a caller check precedes (R41).
 var takesCheck = map[accounts.Action]bool{accounts.ActionUnlock: true, accounts.ActionResetPassword: true,
 	accounts.ActionPermissions: true, accounts.ActionClearMFA: true}

@@ -47,6 +47,9 @@ type Reader interface {
 	PresenceSeq() uint64
 	// The operator's passed check of a caller (R41), for the action it precedes.
 	PassedVerification(operator string, userID uint64) (accounts.VerificationView, bool, error)
+	// The operator's check of a caller still waiting for its code or its
+	// approver, so V brings it back rather than start another (R41).
+	OpenVerification(operator string, userID uint64) (accounts.VerificationView, bool, error)
 	// Caller checks, risk and four eyes (R41-R43).
 	Verification(id uint64) (accounts.VerificationView, error)
 	Verifications(userID uint64, limit int) ([]accounts.VerificationView, error)
