@@ -233,3 +233,24 @@ func TestRefusedDeskRequestsAreContacts(t *testing.T) {
 		t.Fatalf("one call counted as several contacts: %+v", r)
 	}
 }
+
+// R20, R26: a user who left has no caller to clear MFA for, and if
+// reactivated would come back without their factor. Four eyes refuse such a
+// clear (TestFourEyesRefusedWhenUserInactivatedMeanwhile); the clear carried
+// out at once, for a user with no risk signal, did not.
+func TestNoClearForAnInactiveUser(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, u := smsUser(t, s, clock)
+	v := passedCode(t, s, "dana", u, "")
+	if _, err := s.Inactivate(Operator("fay"), u.ID, Request{Requester: owner.Email, Reason: "left the practice"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.ClearMFAVerified(Operator("dana"), u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"})
+	wantRule(t, err, "R20")
+	if mustUser(t, s, u.ID).MFA.Method != MFASMS {
+		t.Fatal("the MFA of an inactive user was cleared")
+	}
+	if e, _ := s.EligibleFor(Operator("dana"), ActionClearMFA, Target{UserID: u.ID}); e.OK || e.Rule != "R20" {
+		t.Fatalf("the clear is offered for an inactive user: %+v", e)
+	}
+}

@@ -57,13 +57,20 @@ func stateResetPassword(actor Actor, u User) error {
 	return nil
 }
 
-// stateClearMFA: only an operator clears MFA, and only MFA there is (R26).
+// stateClearMFA: only an operator clears MFA, only MFA there is (R26), and
+// only of a user who has not left (R20).
 func stateClearMFA(actor Actor, u User) error {
 	if actor.Kind != ActorOperator {
 		return refuse("R26", "only an operator clears MFA")
 	}
 	if u.MFA.State() == MFAStateNone {
 		return refuse("R26", u.Login()+" has no MFA to clear")
+	}
+	if u.Status == StatusInactive {
+		// Nobody who left calls for a clear, and if brought back they
+		// would return without their factor.
+		return refuseWith("R20", u.Login()+" is inactive: there is no caller to clear the MFA for",
+			"If they come back, reactivate them first (at an owner's request), then verify the caller.")
 	}
 	return nil
 }
