@@ -2,11 +2,8 @@ package accounts
 
 import (
 	"errors"
-	"fmt"
-	"io/fs"
 
 	"latchkey/mfa"
-	"latchkey/store"
 )
 
 // One-time codes (SMS and email login codes, codes confirming a new method
@@ -35,27 +32,16 @@ func asKeyFault(err error) error {
 	return nil
 }
 
-// codeKey loads the code key and checks it is this database's. Issuing may
-// create the key file, but only while the database has recorded no key yet
-// (the first code or TOTP secret of a fresh database, as `go run .` and
-// `latchkey demo` do on a new machine); once a key is recorded, a missing
-// file is refused rather than replaced by a stray new key. Checking never
-// creates one.
+// codeKey loads the code key and checks it is this database's (keyFor):
+// issuing may create the key file on a database that has recorded no key
+// yet; checking never creates one.
 func (t *txn) codeKey(issuing bool) (*mfa.CodeKey, error) {
-	recorded, err := t.tx.GetRaw(store.MetaBucket, keySealKey)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	recorded, err := recordedKeyID(t.tx)
+	if err != nil {
 		return nil, err
 	}
-	sealer, err := t.s.sealer(issuing && recorded == nil)
+	sealer, err := t.s.keyFor(recorded, issuing)
 	if err != nil {
-		var kfe *mfa.KeyFileError
-		switch {
-		case errors.As(err, &kfe) && errors.Is(err, fs.ErrNotExist):
-			return nil, refuseWith("R37", fmt.Sprintf("this database's one-time codes and TOTP secrets are keyed with key %s, and this machine has no key file at %s",
-				recorded, kfe.Path), keyFileGuidance)
-		case errors.As(err, &kfe):
-			return nil, refuseWith("R37", "one-time codes are keyed with the key file, and it cannot be used: "+kfe.Error(), keyFileGuidance)
-		}
 		return nil, err
 	}
 	if err := t.checkSealKey(sealer); err != nil {

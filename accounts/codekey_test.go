@@ -41,7 +41,8 @@ func noFile(t *testing.T, path, why string) {
 // alone cannot check or crack a live code: its stored hash is not the old
 // salt-keyed HMAC nor a plain hash of salt and code, and a machine without
 // the key file, or with another one, is refused naming R37 — without
-// counting a failed login or creating a stray key. With the key it works.
+// counting a failed login or creating a stray key (for a TOTP secret
+// either). With the key it works.
 func TestCodesNeedTheKeyFile(t *testing.T) {
 	clock := NewFakeClock(testEpoch)
 	keys := t.TempDir()
@@ -93,6 +94,9 @@ func TestCodesNeedTheKeyFile(t *testing.T) {
 	_, err = thief.Login(owner.Email, pw)
 	wantRule(t, err, "R37")
 	noFile(t, k2, "issuing a code on a database whose key is recorded")
+	_, err = thief.StartEnrolment(owner.Email, pw, "", MFAApp, "")
+	wantRule(t, err, "R37")
+	noFile(t, k2, "sealing a TOTP secret on a database whose key is recorded")
 	if u := mustUser(t, thief, owner.ID); u.Failures != 0 || u.MFA.Challenge.Attempts != 0 {
 		t.Fatalf("a code that could not be compared was counted: failures %d, attempts %d", u.Failures, u.MFA.Challenge.Attempts)
 	}

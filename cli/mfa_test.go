@@ -364,15 +364,16 @@ func TestRawDatabaseHoldsNoTOTPSecret(t *testing.T) {
 	}
 }
 
-// R37: --key-file names the key that seals secrets; a database opened with
-// another key says so and names the file.
+// R37: --key-file names the key that seals secrets; a database opened
+// without its key file is refused naming R37 and the file, and no key is
+// made in its place.
 func TestKeyFileFlag(t *testing.T) {
 	db, clk := newDemo(t)
 	u := demoUser(t, db, clk, func(u accounts.User) bool { return u.MFA.Method == accounts.MFAApp })
 	mustRun(t, "act", "totp", u.Login(), "--db", db) // the key of TestMain
 	other := filepath.Join(t.TempDir(), "other.key")
 	r := run(t, "act", "totp", u.Login(), "--db", db, "--key-file", other)
-	if r.code != ExitFailure || !strings.Contains(r.err, other) || !strings.Contains(r.err, "--key-file") {
+	if r.code != ExitRefused || !strings.Contains(r.err, "R37") || !strings.Contains(r.err, other) || !strings.Contains(r.err, "--key-file") {
 		t.Errorf("wrong key: exit %d\n%s", r.code, r.err)
 	}
 	if _, err := os.Stat(other); err == nil {
