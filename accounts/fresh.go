@@ -68,7 +68,7 @@ func (t *txn) checkFresh(target *User, version uint64) error {
 		if err != nil {
 			return err
 		}
-		if !strings.HasPrefix(e.Outcome, "refused ") && e.Action != ActLoginFailed && e.Action != ActLoginRefused {
+		if countsAsChange(e) {
 			changes = append(changes, e)
 		}
 	}
@@ -88,6 +88,12 @@ func (t *txn) checkFresh(target *User, version uint64) error {
 		Refusal: refuseWith("R35", msg, "Nothing was done. Look at the fresh record and act again if it is still needed."),
 		Fresh:   fresh, Changes: changes,
 	}
+}
+
+// countsAsChange reports whether an event about a user changes what an
+// operator acts on: refusals and failed logins do not (R35).
+func countsAsChange(e Event) bool {
+	return !strings.HasPrefix(e.Outcome, "refused ") && e.Action != ActLoginFailed && e.Action != ActLoginRefused
 }
 
 // freshState says in a few words where a user stands.

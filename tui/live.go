@@ -29,8 +29,10 @@ type liveMsg struct {
 	// Watch how many watched factors wait for review (R43).
 	Approvals, Watch int
 	Err              error
-	// The version now of the user an open form acts on (0: none).
-	FormUser, FormVersion uint64
+	// The user an open form acts on (0: none), and whether they changed
+	// since it opened in a way the service would refuse it for (R35).
+	FormUser    uint64
+	FormChanged bool
 }
 
 // changeSeq is the service's change feed.
@@ -67,11 +69,14 @@ func (m *App) onTick(t common.TickMsg) tea.Cmd {
 // liveCmd lifts due locks (R12) if asked and reads the totals and the feed.
 func (m *App) liveCmd(sweep bool) tea.Cmd {
 	svc, operator := m.c.Svc, m.c.Operator
-	formUser := m.formUser()
+	formUser, formVersion := m.formUser(), uint64(0)
+	if d := m.formData(); d != nil {
+		formVersion = d.Version
+	}
 	return common.Cmd(func() tea.Msg {
 		out := liveMsg{FormUser: formUser}
 		if formUser != 0 {
-			out.FormVersion, _ = svc.UserVersion(formUser)
+			out.FormChanged, _ = svc.ChangedSince(formUser, formVersion)
 		}
 		if sweep {
 			out.Lifted, out.Err = svc.Sweep()
@@ -197,7 +202,7 @@ func (m *App) formData() *actions.Data {
 // refuses the stale form rather than act twice (R35).
 func (m *App) noticeChanged(msg liveMsg) {
 	d := m.formData()
-	if d == nil || d.User == nil || msg.FormUser != d.User.ID || msg.FormVersion <= d.Version {
+	if d == nil || d.User == nil || msg.FormUser != d.User.ID || !msg.FormChanged {
 		return
 	}
 	notice := d.What() + " changed since this form opened (another operator, the user or the system acted): " +

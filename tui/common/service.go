@@ -42,6 +42,7 @@ type Reader interface {
 	// Two operators on one user (R35): who else has them open, and the
 	// user's version, so a form opened on an older one says so.
 	UserVersion(userID uint64) (uint64, error)
+	ChangedSince(userID, version uint64) (bool, error)
 	Look(operator string, userID uint64) (done func())
 	AlsoHere(userID uint64, me string) []string
 	PresenceSeq() uint64
