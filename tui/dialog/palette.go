@@ -40,8 +40,12 @@ type Palette struct {
 	cursor int
 	seq    int  // the number of the text typed now
 	asking bool // a search is in flight: the next waits for its answer
-	search func(term string, seq int) tea.Cmd
-	closed bool
+	// answered is the number of the text the records found are for; enter
+	// pressed before the answer to the text typed now waits for it.
+	answered int
+	waiting  bool
+	search   func(term string, seq int) tea.Cmd
+	closed   bool
 }
 
 // NewPalette returns the palette over static items; search looks records up.
@@ -55,10 +59,15 @@ func NewPalette(c *common.Common, static []PaletteItem, search func(term string,
 	return p
 }
 
-func (p *Palette) ID() string       { return "palette" }
-func (p *Palette) Closed() bool     { return p.closed }
-func (p *Palette) Whole() bool      { return false }
-func (p *Palette) SetSize(int, int) {}
+func (p *Palette) ID() string   { return "palette" }
+func (p *Palette) Closed() bool { return p.closed }
+func (p *Palette) Whole() bool  { return false }
+
+// SetSize fits the input to the box, so its hint shows whole and a long
+// text scrolls in its line instead of wrapping the box.
+func (p *Palette) SetSize(w, _ int) {
+	p.input.SetWidth(max(min(w, 72)-4-lipgloss.Width(p.input.Prompt)-1, 8))
+}
 
 // Init focuses the input.
 func (p *Palette) Init() tea.Cmd { return p.input.Focus() }
@@ -75,12 +84,19 @@ func (p *Palette) Update(msg tea.Msg) tea.Cmd {
 		// costs two searches, not one per key queued behind each other.
 		p.asking = false
 		if msg.Seq == p.seq {
-			p.found = msg.Items
+			p.found, p.answered = msg.Items, msg.Seq
 			p.rank()
+			if p.waiting {
+				p.waiting = false
+				return p.choose()
+			}
 			return nil
 		}
 		return p.ask()
 	case tea.KeyPressMsg:
+		if p.waiting && msg.String() != "esc" && msg.String() != "ctrl+c" {
+			return nil // enter was pressed: keys after it are not the search's
+		}
 		switch msg.String() {
 		case "esc", "ctrl+c":
 			p.closed = true
@@ -92,11 +108,13 @@ func (p *Palette) Update(msg tea.Msg) tea.Cmd {
 			p.cursor = min(p.cursor+1, max(len(p.shown)-1, 0))
 			return nil
 		case "enter":
-			if p.cursor < len(p.shown) {
-				p.closed = true
-				return p.shown[p.cursor].Run
+			if p.answered != p.seq {
+				// What is shown was found for the text as it was: go
+				// where the answer to the text typed now leads.
+				p.waiting = true
+				return nil
 			}
-			return nil
+			return p.choose()
 		}
 	}
 	before := p.input.Value()
@@ -105,7 +123,7 @@ func (p *Palette) Update(msg tea.Msg) tea.Cmd {
 	if p.input.Value() != before {
 		p.seq++
 		if strings.TrimSpace(p.input.Value()) == "" {
-			p.found = nil
+			p.found, p.answered = nil, p.seq // nothing to ask: the actions are the answer
 		}
 		p.rank()
 		if !p.asking {
@@ -113,6 +131,15 @@ func (p *Palette) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return cmd
+}
+
+// choose runs the item under the cursor.
+func (p *Palette) choose() tea.Cmd {
+	if p.cursor < len(p.shown) {
+		p.closed = true
+		return p.shown[p.cursor].Run
+	}
+	return nil
 }
 
 // ask searches for the text typed now, if there is any.
