@@ -115,3 +115,27 @@ func TestVerifyReopensTheCheckWaiting(t *testing.T) {
 		t.Fatalf("n did not open the form for a new check:\n%s", h.view())
 	}
 }
+
+// R41, R13: the confirmation of an action a passed caller check goes with
+// says which check verified the caller — not an empty "Verified:".
+func TestConfirmNamesThePassedCheck(t *testing.T) {
+	h, owner, _ := startCheck(t)
+	h.typeText(sixDigits.FindString(lastMessage(t, h.f, owner.MFA.Phone).Body))
+	h.key("enter")
+	h.key("esc")
+	for range 5 { // the owner locks themselves out (R11)
+		_, _ = h.f.Svc.Login(owner.Email, "wrong password")
+	}
+	h.tick()
+	h.key("u")
+	h.paste("forgot password")
+	h.key("enter")
+	h.key("enter") // nothing to add to the check
+	if h.m.Dialog() != "confirm" {
+		t.Fatalf("no confirm:\n%s", h.view())
+	}
+	v := strings.Join(strings.Fields(h.view()), " ")
+	if !strings.Contains(v, "Verified: caller check #1") || !strings.Contains(v, "passed") {
+		t.Fatalf("the confirm does not name the check:\n%s", h.view())
+	}
+}

@@ -38,7 +38,7 @@ var resetPassword = &Action{
 		return &ConfirmSpec{Title: "Send a password reset email to " + d.Name() + "?", Yes: "Send reset",
 			Body: "A single-use reset link goes to the email on file for " + d.Login() +
 				"; they choose the new password themselves (R17).\nReason: " + common.Sanitize(v.Str("reason")) +
-				"\nVerified: " + common.Sanitize(v.Str("verified"))}
+				"\nVerified: " + verifiedLine(d, v)}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		msg, err := svc.SendPasswordReset(actor, d.User.ID, withCheck(d, request(d, v)))

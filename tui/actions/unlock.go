@@ -28,7 +28,7 @@ var unlock = &Action{
 	Confirm: func(_ *common.Common, d *Data, v *dialog.Values) *ConfirmSpec {
 		return &ConfirmSpec{Title: "Unlock " + d.Name() + " now?", Yes: "Unlock",
 			Body: d.Login() + " will be able to log in at once.\nReason: " + common.Sanitize(v.Str("reason")) +
-				"\nVerified: " + common.Sanitize(v.Str("verified"))}
+				"\nVerified: " + verifiedLine(d, v)}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		_, err := svc.Unlock(actor, d.User.ID, withCheck(d, request(d, v)))

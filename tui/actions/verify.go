@@ -80,6 +80,20 @@ func withCheck(d *Data, req accounts.Request) accounts.Request {
 	return req
 }
 
+// verifiedLine is a confirm's "Verified:": the passed check that goes with
+// the action (R41), then anything the operator added.
+func verifiedLine(d *Data, v *dialog.Values) string {
+	added := common.Sanitize(v.Str("verified"))
+	if d.Passed == nil {
+		return added
+	}
+	check := fmt.Sprintf("caller check #%d (%s), passed", d.Passed.ID, d.Passed.Method)
+	if added != "" {
+		check += " · " + added
+	}
+	return check
+}
+
 // verifiedOr is the "how was the caller verified" field: required unless a
 // passed check goes with the action.
 func verifiedOr(d *Data, v *dialog.Values, rule string) *huh.Input {
