@@ -30,6 +30,9 @@ Locks whose time is up are lifted first, as the system would.`,
   latchkey lockouts --db demo.db --json | jq -r '.[0].user'`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
+			if limit < 0 {
+				return usagef("--limit must be 0 (all) or more, not %d", limit)
+			}
 			svc := a.svc
 			if _, err := svc.Sweep(); err != nil {
 				return err

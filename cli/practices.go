@@ -33,6 +33,9 @@ func (a *app) practicesCmd() *cobra.Command {
   latchkey practices list --db demo.db --search "river fam" --json`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
+			if limit < 0 {
+				return usagef("--limit must be 0 or more, not %d", limit)
+			}
 			svc := a.svc
 			ps, err := svc.Practices(accounts.PracticeQuery{Search: search, Limit: limit})
 			if err != nil {

@@ -55,6 +55,9 @@ func (a *app) usersListCmd() *cobra.Command {
 			if status != "" && !ok {
 				return usagef("--status must be pending, active, inactive or locked, not %q", status)
 			}
+			if limit < 0 {
+				return usagef("--limit must be 0 (all) or more, not %d", limit)
+			}
 			q.Search, q.Limit = search, limit
 			svc := a.svc
 			if _, err := svc.Sweep(); err != nil { // a lock whose time is up is not "locked"
