@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -253,4 +254,50 @@ func TestNoClearForAnInactiveUser(t *testing.T) {
 	if e, _ := s.EligibleFor(Operator("dana"), ActionClearMFA, Target{UserID: u.ID}); e.OK || e.Rule != "R20" {
 		t.Fatalf("the clear is offered for an inactive user: %+v", e)
 	}
+}
+
+// R9, R7: a logged-in user asking to change their login email learned from
+// the refusal (R9 "already in use") whether any address has an account,
+// unbounded, for any address. A taken address is now answered as a free one
+// is: the change awaits a verification and the old address is told; but no
+// link goes out, so it never completes, and the address's owner is told
+// someone tried it. The audit records the truth.
+func TestEmailChangeDoesNotTellWhoHasAnAccount(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Probe Clinic", 5)
+	prober := activeUser(t, s, p.ID, "Pat Prober", Roles{}, owner.Email)
+	_, stranger, _ := practiceWith(t, s, "Someone Else's Clinic", 5)
+
+	answer := func(addr string) (User, Message) {
+		t.Helper()
+		u, err := s.ChangeOwnEmail(prober.Email, testPassword(prober), "", addr)
+		if err != nil {
+			t.Fatalf("change to %s: %v", addr, err)
+		}
+		return u, newestTo(t, s, prober.Email)
+	}
+	free, freeNote := answer("pat.free@example.org")
+	taken, takenNote := answer(stranger.Email)
+	if free.PendingEmail != "pat.free@example.org" || taken.PendingEmail != stranger.Email ||
+		freeNote.Subject != takenNote.Subject || freeNote.ID == takenNote.ID {
+		t.Fatalf("the answers differ: %+v / %+v; %q / %q", free, taken, freeNote.Subject, takenNote.Subject)
+	}
+	told := newestTo(t, s, stranger.Email)
+	if !strings.Contains(told.Subject, "tried to use your email") || strings.Contains(told.Body, LinkBase) {
+		t.Fatalf("the address's owner was not told, or got a link: %+v", told)
+	}
+	if got := mustUser(t, s, prober.ID); got.EmailChangeLink != 0 || got.Email != prober.Email {
+		t.Fatalf("a change to a taken address can complete: %+v", got)
+	}
+	if ev := lastEvent(t, s, ActEmailChangeStarted); ev.Outcome != refusedOutcome("R9") {
+		t.Fatalf("the audit hides what happened: %+v", ev)
+	}
+	// The link to the free address, sent before, was superseded by the
+	// later request, as any newer change supersedes an older one.
+	if l, _ := s.InspectLink(linkIn(t, s, "pat.free@example.org")); l.State != LinkSuperseded {
+		t.Fatalf("earlier link %s", l.State)
+	}
+	// Their own address is not a change.
+	_, err := s.ChangeOwnEmail(prober.Email, testPassword(prober), "", strings.ToUpper(prober.Email))
+	wantRule(t, err, "R9")
 }

@@ -251,7 +251,14 @@ func (s *Service) ChangeOwnEmail(login, password, code, newEmail string) (User, 
 		if old.LockedNow(t.now) {
 			return refuse("R11", "this account is locked")
 		}
-		if err := t.checkNewLogin(newEmail); err != nil {
+		if err := checkLoginEmail(newEmail); err != nil {
+			return err
+		}
+		if normalizeLogin(newEmail) == normalizeLogin(old.Email) {
+			return refuse("R9", newEmail+" is already your login email")
+		}
+		taken, err := loginTaken(t.tx, newEmail)
+		if err != nil {
 			return err
 		}
 		n := old
@@ -260,6 +267,13 @@ func (s *Service) ChangeOwnEmail(login, password, code, newEmail string) (User, 
 		}
 		if err := t.endLink(old.EmailChangeLink, LinkSuperseded); err != nil {
 			return err
+		}
+		if taken {
+			// R9, R7: the address is someone's login. Saying so would let
+			// any user find out who has an account; the answer is the one
+			// a free address gets, and the address's owner is told instead.
+			out = n
+			return t.changeToTakenEmail(actor, old, &out, newEmail)
 		}
 		link, token, err := t.issueLink(LinkEmailChange, n, newEmail, 0)
 		if err != nil {
@@ -275,10 +289,7 @@ func (s *Service) ChangeOwnEmail(login, password, code, newEmail string) (User, 
 			Cause: ActEmailChangeStarted, UserID: n.ID, LinkID: link.ID, Secrets: []string{token}}); err != nil {
 			return err
 		}
-		if _, err := t.send(Message{Kind: MessageEmail, To: old.Email, Subject: "Your login email is being changed",
-			Body: fmt.Sprintf("Hello %s,\n\nSomeone logged in to your account asked to change its login email to %s. It changes only once that address is verified.\nIf this was not you, change your password and tell your practice admin.",
-				firstName(n.Name), newEmail),
-			Cause: ActEmailChangeStarted, UserID: n.ID}); err != nil {
+		if err := t.tellEmailChangeAsked(old, n, newEmail); err != nil {
 			return err
 		}
 		out = n
@@ -338,4 +349,38 @@ func (s *Service) ChangeEmailByOperator(actor Actor, userID uint64, newEmail, co
 		return User{}, Message{}, s.auditRefusal(actor, ActUserEdited, &u, err)
 	}
 	return s.SendVerification(actor, userID, newEmail, confirm, req)
+}
+
+// tellEmailChangeAsked tells the current login email that a change to
+// newEmail was asked for (R7).
+func (t *txn) tellEmailChangeAsked(old, n User, newEmail string) error {
+	_, err := t.send(Message{Kind: MessageEmail, To: old.Email, Subject: "Your login email is being changed",
+		Body: fmt.Sprintf("Hello %s,\n\nSomeone logged in to your account asked to change its login email to %s. It changes only once that address is verified.\nIf this was not you, change your password and tell your practice admin.",
+			firstName(n.Name), newEmail),
+		Cause: ActEmailChangeStarted, UserID: n.ID})
+	return err
+}
+
+// changeToTakenEmail answers a change of login email to an address that is
+// already someone's login (R9) as a free address is answered — the change
+// awaits a verification, the old address is told — but no link is issued,
+// so it can never complete, and the address is told that someone tried to
+// use it. The requester learns nothing about who has an account (R7); the
+// audit records what happened.
+func (t *txn) changeToTakenEmail(actor Actor, old User, n *User, newEmail string) error {
+	n.PendingEmail, n.EmailChangeLink = newEmail, 0
+	if err := t.putUser(&old, *n); err != nil {
+		return err
+	}
+	if _, err := t.send(Message{Kind: MessageEmail, To: newEmail, Subject: "Someone tried to use your email for a Latchkey login",
+		Body: fmt.Sprintf("Hello,\n\nSomeone logged in to a Latchkey account asked to make %s its login email. This address is already the login of an account, and a login belongs to one person, so nothing changed.\nIf you did not expect this, you can ignore this email.",
+			newEmail),
+		Cause: ActEmailChangeStarted, UserID: n.ID}); err != nil {
+		return err
+	}
+	if err := t.tellEmailChangeAsked(old, *n, newEmail); err != nil {
+		return err
+	}
+	return t.audit(actor, ActEmailChangeStarted, n, Request{}, refusedOutcome("R9"),
+		"new login email "+newEmail+" is already in use: no link sent; that address was told, and the user answered as for a free address")
 }
