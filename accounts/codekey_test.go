@@ -168,3 +168,42 @@ func TestOldSchemeCodeStillVerifies(t *testing.T) {
 		t.Fatalf("a new code was issued with scheme %q", c.Scheme)
 	}
 }
+
+// R37, R11: a second-factor check that cannot be made for want of the key
+// file (a machine of the desk without it) is refused naming R37 and counts
+// no failed login, for an SMS code and for an app code alike: the caller
+// gave nothing wrong.
+func TestStepUpWithoutKeyCountsNoFailure(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, pw := practiceWith(t, s, "Keyless Desk", 5)
+	if _, err := s.StartEnrolment(owner.Email, pw, "", MFASMS, "(503) 253-0123"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530123")); err != nil {
+		t.Fatal(err)
+	}
+	const next = "a-brand-new-passphrase-1"
+	_, err := s.ChangePassword(owner.Email, pw, "", next, next)
+	wantRule(t, err, "R22")
+	code := codeIn(t, s, "+15032530123")
+	staff := activeUser(t, s, p.ID, "Appa User", Roles{}, owner.Email)
+	spw := testPassword(staff)
+	secret := enrolApp(t, s, clock, staff.Email, spw)
+
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := s.BackupFile(copyPath); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "none", "secret.key")
+	keyless := openWithKey(t, copyPath, clock, missing)
+	_, err = keyless.ChangePassword(owner.Email, pw, code, next, next)
+	wantRule(t, err, "R37")
+	_, err = keyless.ChangePassword(staff.Email, spw, mfa.TOTPCode(secret, clock.Now()), next, next)
+	wantRule(t, err, "R37")
+	for _, id := range []uint64{owner.ID, staff.ID} {
+		if u := mustUser(t, keyless, id); u.Failures != 0 {
+			t.Fatalf("%s: %d failed logins counted for a check that could not be made", u.Login(), u.Failures)
+		}
+	}
+	noFile(t, missing, "a step-up check")
+}
