@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,13 +43,17 @@ func noFile(t *testing.T, path, why string) {
 // salt-keyed HMAC nor a plain hash of salt and code, and a machine without
 // the key file, or with another one, is refused naming R37 — without
 // counting a failed login or creating a stray key (for a TOTP secret
-// either). With the key it works.
+// either); KeyStatus (what `latchkey check` shows) says which, making no
+// key. With the key it works.
 func TestCodesNeedTheKeyFile(t *testing.T) {
 	clock := NewFakeClock(testEpoch)
 	keys := t.TempDir()
 	k1 := filepath.Join(keys, "desk", "secret.key")
 	s := openWithKey(t, storetest.Target(t, "t.db"), clock, k1)
 	_, owner, pw := practiceWith(t, s, "Keyed Codes", 5)
+	if st, err := s.KeyStatus(); err != nil || !st.OK || st.Recorded != "" {
+		t.Fatalf("key status of a fresh database: %+v %v", st, err)
+	}
 	noFile(t, k1, "before any code or secret")
 	if _, err := s.StartEnrolment(owner.Email, pw, "", MFASMS, "(503) 253-0123"); err != nil {
 		t.Fatal(err)
@@ -63,6 +68,9 @@ func TestCodesNeedTheKeyFile(t *testing.T) {
 		t.Fatal("an MFA login passed on the password alone")
 	}
 	code := codeIn(t, s, "+15032530123")
+	if st, err := s.KeyStatus(); err != nil || !st.OK || st.Recorded == "" || st.KeyID != st.Recorded {
+		t.Fatalf("key status on the desk: %+v %v", st, err)
+	}
 	stored := mustUser(t, s, owner.ID).MFA.Challenge
 	if stored == nil || stored.Scheme != mfa.CodeSchemeKeyed {
 		t.Fatalf("stored challenge %+v", stored)
@@ -85,7 +93,10 @@ func TestCodesNeedTheKeyFile(t *testing.T) {
 	if _, err := thief.Stats(); err != nil {
 		t.Fatal(err)
 	}
-	noFile(t, k2, "reading the copy")
+	if st, err := thief.KeyStatus(); err != nil || st.OK || !strings.HasPrefix(st.Problem, "R37: ") {
+		t.Fatalf("key status without the key file: %+v %v", st, err)
+	}
+	noFile(t, k2, "reading the copy and its key status")
 
 	// No key file here: refused (R37), nothing counted, no key made.
 	_, err := thief.Authenticate(owner.Email, pw, code)
@@ -111,6 +122,9 @@ func TestCodesNeedTheKeyFile(t *testing.T) {
 	wantRule(t, err, "R37")
 	_, err = other.Login(owner.Email, pw)
 	wantRule(t, err, "R37")
+	if st, err := other.KeyStatus(); err != nil || st.OK || !strings.HasPrefix(st.Problem, "R37: ") || st.KeyID == st.Recorded {
+		t.Fatalf("key status with another key file: %+v %v", st, err)
+	}
 
 	// With the key, on the desk itself, the code works.
 	clock.Advance(time.Minute)

@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"latchkey/accounts"
 	"latchkey/store"
 )
 
@@ -19,7 +20,10 @@ problem. With --checkpoint FILE (from "latchkey audit checkpoint") it also
 proves the trail still extends that signed checkpoint, naming the first event
 that differs or is missing. A database that cannot be opened at all (truncated, corrupt, not a
 Latchkey database, in use, a server that does not answer) fails with a
-message naming it. Writers wait while it runs.`,
+message naming it. Writers wait while it runs. It also says whether this
+machine's key file (--key-file) is the one the database's one-time codes and
+TOTP secrets are keyed with (R37): a missing or other key is a warning, not a
+failure, and no key file is made.`,
 		Example: `  latchkey check --db demo.db && echo healthy
   latchkey check --db postgres://desk@db.internal:5432/latchkey`,
 		Args: cobra.NoArgs,
@@ -57,12 +61,31 @@ message naming it. Writers wait while it runs.`,
 			if svc.Engine() == store.Postgres {
 				what = "tables checked"
 			}
-			return a.emit(map[string]any{"ok": true, "db": path, "engine": svc.Engine(), "events": n, "checkpoint": checkpoint}, func() {
+			// R37: whether this machine holds the database's key file. The
+			// database is sound either way, so this informs, never fails.
+			key, err := svc.KeyStatus()
+			if err != nil {
+				return err
+			}
+			return a.emit(map[string]any{"ok": true, "db": path, "engine": svc.Engine(), "events": n, "checkpoint": checkpoint, "key": key}, func() {
 				printf(a.io.Out, "OK: %s: %s, audit chain of %d events intact%s, totals and every user's listing of their events match the records.\n", path, what, n, anchored)
+				printf(a.io.Out, "%s\n", keyLine(key))
 			})
 		}),
 	}
 	cmd.Flags().StringVar(&checkpoint, "checkpoint", "", "also prove the audit trail extends the signed checkpoint in `FILE` (R29)")
 	a.addJSON(cmd)
 	return cmd
+}
+
+// keyLine says in one line whether this machine can use the database's
+// one-time codes and TOTP secrets (R37).
+func keyLine(k accounts.KeyStatus) string {
+	switch {
+	case !k.OK:
+		return "Warning: one-time codes and app logins are refused on this machine: " + k.Problem
+	case k.Recorded == "":
+		return "Key file " + k.File + ": nothing is keyed with it yet (made at the first one-time code or TOTP secret, R37)."
+	}
+	return "Key file " + k.File + ": key " + k.KeyID + ", the one the database's codes and TOTP secrets are keyed with (R37)."
 }

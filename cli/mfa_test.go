@@ -383,6 +383,24 @@ func TestKeyFileFlag(t *testing.T) {
 	mustRun(t, "mfa", "show", u.Login(), "--db", db, "--key-file", other)
 }
 
+// R37: check says whether this machine holds the database's key file (so
+// each machine of a desk can be checked), informs without failing, and
+// never makes a key file.
+func TestCheckSaysWhichKey(t *testing.T) {
+	db, _ := newDemo(t)
+	if r := mustRun(t, "check", "--db", db); !strings.Contains(r.out, "the one the database's codes and TOTP secrets are keyed with (R37)") {
+		t.Errorf("check with the desk's key:\n%s", r.out)
+	}
+	other := filepath.Join(t.TempDir(), "other.key")
+	r := mustRun(t, "check", "--db", db, "--key-file", other)
+	if !strings.Contains(r.out, "Warning: one-time codes and app logins are refused on this machine: R37") || !strings.Contains(r.out, other) {
+		t.Errorf("check without the key file:\n%s", r.out)
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Error("check created a key file")
+	}
+}
+
 // R22: act enroll on an account with MFA needs --code from the current
 // method: without it a code is sent there and the command is refused; with
 // it the switch starts, and the user is told at the login email once done.
