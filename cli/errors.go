@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -52,6 +53,11 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 			}
 		}
 		fmt.Fprintf(a.io.Err, "Error: %s\n", common.Sanitize(err.Error()))
+		if a.host != nil && a.host.Remote && strings.HasPrefix(err.Error(), "unexpected argument") {
+			// ssh joins the words with spaces and they are split again
+			// here: the quotes the caller's shell took off are gone.
+			fmt.Fprintln(a.io.Err, `Over SSH, quote a value with spaces twice: --reason "'locked out before clinic'".`)
+		}
 		if cmd.HasAvailableSubCommands() {
 			// A group's usage is a long list; point at it instead.
 			fmt.Fprintf(a.io.Err, "Run '%s --help' for usage.\n", cmd.CommandPath())
