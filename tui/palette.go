@@ -33,6 +33,15 @@ type paletteActionMsg struct {
 func (m *App) openPalette() tea.Cmd {
 	sel := m.focused().Selection()
 	var static []dialog.PaletteItem
+	if n := m.approvals; n > 0 {
+		// The APPROVALS badge's way in from the keyboard (R42).
+		what := "1 MFA clear waits for your approval"
+		if n > 1 {
+			what = fmt.Sprintf("%d MFA clears wait for your approval", n)
+		}
+		static = append(static, dialog.PaletteItem{Kind: "approval", Label: what,
+			Detail: "opens the one waiting longest (R42)", Run: m.openApproval()})
+	}
 	for _, a := range actions.Offered(sel) {
 		static = append(static, dialog.PaletteItem{Kind: "action", Label: a.Title, Detail: "key " + a.Key.Help().Key,
 			Run: msgCmd(paletteActionMsg{Action: a, Sel: sel})})

@@ -1,0 +1,54 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"latchkey/tui/common"
+)
+
+// R42: the MFA clear waiting for a second operator is reached from the
+// keyboard too — the APPROVALS badge is a click, and over SSH or in a
+// terminal without a mouse the palette offers it first: ": enter" opens
+// the user whose request has waited longest.
+func TestPaletteOffersTheApprovalWaiting(t *testing.T) {
+	h, owner, _ := startCheck(t)
+	h.typeText(sixDigits.FindString(lastMessage(t, h.f, owner.MFA.Phone).Body))
+	h.key("enter")
+	h.key("esc")
+	h.key("m")
+	h.key("enter")
+	h.key("enter")
+	h.paste("lost phone")
+	h.key("enter")
+	h.key("y")
+	if !strings.Contains(h.m.Flash(), "second operator") {
+		t.Fatalf("no four eyes: %q", h.m.Flash())
+	}
+
+	bob := New(h.f.Svc, Options{Operator: "bob", Location: time.UTC, Start: common.PaneLockouts})
+	bob.every = func() tea.Cmd { return nil }
+	hb := &harness{t: t, m: bob, f: h.f}
+	hb.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	hb.run(bob.Init())
+	if !strings.Contains(hb.view(), "APPROVALS 1") {
+		t.Fatalf("no approvals badge for bob:\n%s", hb.view())
+	}
+	hb.key(":")
+	if v := hb.view(); !strings.Contains(v, "approval") {
+		t.Fatalf("the palette does not offer the approval waiting:\n%s", v)
+	}
+	hb.key("enter")
+	if !hb.m.InDetail() || hb.m.Detail().UserID() != owner.ID {
+		t.Fatalf("enter did not open the user waiting:\n%s", hb.view())
+	}
+	// The operator who asked is not offered their own request.
+	h.key("esc")
+	h.key(":")
+	if v := h.view(); strings.Contains(v, "wait for your approval") {
+		t.Fatalf("the asking operator is offered their own request:\n%s", v)
+	}
+}
