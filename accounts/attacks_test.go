@@ -3,6 +3,7 @@ package accounts
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // An attacker's review of the identity flows, second round: each test is
@@ -300,4 +301,34 @@ func TestEmailChangeDoesNotTellWhoHasAnAccount(t *testing.T) {
 	// Their own address is not a change.
 	_, err := s.ChangeOwnEmail(prober.Email, testPassword(prober), "", strings.ToUpper(prober.Email))
 	wantRule(t, err, "R9")
+}
+
+// R41: an approver is asked at an email that has been theirs for more than
+// 7 days (TestApproverWithChangedEmail). An account set up minutes ago has
+// an address that became its login just as new: whoever got hold of a
+// pending admin's setup email would vouch for callers at once. A new
+// owner or admin approves once their address has been theirs for a week.
+func TestApproverSetUpThisWeekDoesNotVouch(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, u := smsUser(t, s, clock)
+	const fresh = "nadia.new@example.org"
+	if _, _, err := s.AddUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Nadia Newadmin", Kind: KindStaff, Roles: Roles{Admin: true},
+		Email: fresh, EmailConfirm: fresh}, Request{Requester: owner.Email}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseLink(linkIn(t, s, fresh), "a-fresh-admin-passphrase-9"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval, Approver: fresh})
+	wantRule(t, err, "R41")
+	opts, _ := s.VerifyOptions(u.ID)
+	for _, o := range opts {
+		if o.Approver == fresh {
+			t.Fatalf("an admin set up minutes ago is offered as an approver: %+v", o)
+		}
+	}
+	clock.Advance(7*24*time.Hour + time.Minute)
+	if _, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval, Approver: fresh}); err != nil {
+		t.Fatalf("a week after the setup: %v", err)
+	}
 }

@@ -247,7 +247,36 @@ func approverRefusal(tx *store.Tx, legacy bool, a, u User, now time.Time) error 
 			return refuse("R41", a.Login()+" has a new factor on the watch list, not reviewed yet (R43): their approval cannot vouch for anyone")
 		}
 	}
-	return nil
+	// An account set up this week has an address that became its login just
+	// as recently (whoever held its setup link chose its password).
+	since, err := verifiedSince(tx, legacy, a, now)
+	if err != nil || since.IsZero() {
+		return err
+	}
+	return refuse("R41", a.Login()+" verified their login email "+since.UTC().Format("2006-01-02 15:04 MST")+
+		": an approver is asked at an email that has been theirs for more than 7 days")
+}
+
+// verifiedSince is when u verified their login email through the setup
+// link, if that was in the last 7 days (else zero).
+func verifiedSince(tx *store.Tx, legacy bool, u User, now time.Time) (time.Time, error) {
+	var at time.Time
+	err := userEvents(tx, legacy, u.ID, 0, func(seq uint64) (bool, error) {
+		en, err := auditChain.Get(tx, seq)
+		if err != nil {
+			return false, err
+		}
+		e, err := decodeEvent(en)
+		if err != nil || now.Sub(e.Time) > riskLongWindow {
+			return false, err
+		}
+		if e.Action == ActUserVerified && e.Outcome == OutcomeOK {
+			at = e.Time
+			return false, nil
+		}
+		return true, nil
+	})
+	return at, err
 }
 
 // pickApprover finds an owner (else an admin) of u's practice who can vouch.
