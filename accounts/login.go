@@ -151,12 +151,12 @@ func (s *Service) applyLogin(at time.Time, login, code string, chk loginCheck) (
 	err := s.updateAt(now, func(t *txn) error {
 		if !chk.found {
 			refusal = ErrBadCredentials
-			who, err := t.unknownLogin(login)
+			who, note, err := t.unknownLogin(login)
 			if err != nil {
 				return err
 			}
 			return t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActLoginFailed,
-				Target: who, Outcome: OutcomeFailed, Detail: "no such login"})
+				Target: who, Outcome: OutcomeFailed, Detail: joinDetail("no such login", note)})
 		}
 		old, err := getUser(t.tx, chk.user.ID)
 		if err != nil {

@@ -185,7 +185,7 @@ func TestUnknownLogin(t *testing.T) {
 	ev := lastEvent(t, s, ActLoginFailed)
 	// The trail names the attempt by a hash of what was typed, never the
 	// text (it may be a password typed into the wrong field).
-	if !strings.HasPrefix(ev.Target, "unknown login #") || ev.Outcome != OutcomeFailed ||
+	if !strings.HasPrefix(ev.Target, unknownLoginPrefix) || ev.Outcome != OutcomeFailed ||
 		strings.Contains(ev.Target+ev.Actor+ev.Detail, "nobody") {
 		t.Fatalf("event = %+v", ev)
 	}

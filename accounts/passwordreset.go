@@ -30,10 +30,10 @@ func (s *Service) ForgotPassword(login string) (string, error) {
 	login = strings.TrimSpace(login)
 	err := s.update(func(t *txn) error {
 		u, err := userByLogin(t.tx, login)
-		who := login
+		who, note := login, ""
 		if err != nil {
 			var kerr error
-			if who, kerr = t.unknownLogin(login); kerr != nil {
+			if who, note, kerr = t.unknownLogin(login); kerr != nil {
 				return kerr
 			}
 		}
@@ -46,10 +46,10 @@ func (s *Service) ForgotPassword(login string) (string, error) {
 		}
 		if held {
 			return t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
-				Outcome: refusedOutcome("R16"), Detail: more})
+				Outcome: refusedOutcome("R16"), Detail: joinDetail(more, note)})
 		}
 		ev := Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
-			Outcome: OutcomeOK, Detail: "reset link sent if the account is eligible" + more}
+			Outcome: OutcomeOK, Detail: joinDetail("reset link sent if the account is eligible"+more, note)}
 		if err == nil && u.Status == StatusActive && u.EmailVerified && !u.Legacy() {
 			if _, err := t.sendReset(u, u.Email, ActResetRequested); err != nil {
 				return err

@@ -172,12 +172,12 @@ func (s *Service) checkPatientPassword(login, password string) (Patient, bool, b
 // duration (R11, R12); every failure is audited (R29).
 func (t *txn) patientAttempt(p Patient, found, ok bool, typed, action string) (Patient, error) {
 	if !found {
-		who, err := t.unknownLogin(typed)
+		who, note, err := t.unknownLogin(typed)
 		if err != nil {
 			return p, err
 		}
 		return p, t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActPatientLoginFailed, Target: who,
-			Outcome: OutcomeFailed, Detail: "no such portal login"})
+			Outcome: OutcomeFailed, Detail: joinDetail("no such portal login", note)})
 	}
 	cur, err := getPatient(t.tx, p.ID)
 	if err != nil {

@@ -22,12 +22,18 @@ type CodeKey struct {
 // under its own label: knowing one derived key tells nothing of the other
 // or of the sealing key.
 func deriveCodeKey(sealingKey []byte) *CodeKey {
-	k, err := hkdf.Key(sha256.New, sealingKey, nil, codeKeyInfo, sha256.Size)
+	return &CodeKey{key: derive(sealingKey, codeKeyInfo)}
+}
+
+// derive is HKDF-SHA256 of the sealing key under label, 32 bytes: each
+// label gives a key of its own.
+func derive(sealingKey []byte, label string) []byte {
+	k, err := hkdf.Key(sha256.New, sealingKey, nil, label, sha256.Size)
 	if err != nil {
 		// Only a length beyond 255 hashes fails; 32 bytes cannot.
-		panic("mfa: deriving the code key: " + err.Error())
+		panic("mfa: deriving a key from the key file: " + err.Error())
 	}
-	return &CodeKey{key: k}
+	return k
 }
 
 // hash is HMAC-SHA256(key, salt || code). The salt has a fixed length, so

@@ -64,10 +64,11 @@ func DefaultKeyPath() (string, error) {
 // Sealer seals and opens TOTP secrets with XChaCha20-Poly1305. It is safe
 // for concurrent use.
 type Sealer struct {
-	aead cipher.AEAD
-	code *CodeKey // derived from the same key file, for one-time codes
-	id   string
-	path string
+	aead   cipher.AEAD
+	code   *CodeKey   // derived from the same key file, for one-time codes
+	marker *MarkerKey // and, under another label, for unknown-login markers
+	id     string
+	path   string
 }
 
 // NewSealer makes a Sealer from a 32-byte key held in memory (tests, or a
@@ -84,7 +85,7 @@ func NewSealer(key []byte) (*Sealer, error) {
 	// database to record which key sealed it and notice a different one,
 	// and it reveals nothing usable about the key.
 	h := sha256.Sum256(append([]byte("latchkey key id v1\x00"), key...))
-	return &Sealer{aead: aead, code: deriveCodeKey(key), id: hex.EncodeToString(h[:8])}, nil
+	return &Sealer{aead: aead, code: deriveCodeKey(key), marker: deriveMarkerKey(key), id: hex.EncodeToString(h[:8])}, nil
 }
 
 // LoadOrCreateKey reads the key at path, creating it (mode 0600, in a
@@ -198,6 +199,11 @@ func (s *Sealer) KeyID() string { return s.id }
 // sealing key (never the sealing key itself), so the one key file outside
 // the database protects both TOTP secrets and live codes.
 func (s *Sealer) CodeKey() *CodeKey { return s.code }
+
+// MarkerKey is the key unknown-login markers in the audit trail are made
+// with, derived from the sealing key under its own label (never the sealing
+// key nor the code key).
+func (s *Sealer) MarkerKey() *MarkerKey { return s.marker }
 
 // Path is the key file the Sealer was loaded from ("" for NewSealer).
 func (s *Sealer) Path() string { return s.path }
