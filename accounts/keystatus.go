@@ -9,10 +9,11 @@ import (
 )
 
 // KeyStatus says whether this machine's key file is the one the database's
-// one-time codes and TOTP secrets are keyed with (R37), so that `latchkey
-// check` run on each machine of a shared desk tells which one lacks it. It
-// is read-only: it never creates a key file, and it holds no secret (key
-// ids are truncated hashes that reveal nothing usable about a key).
+// one-time codes, TOTP secrets and unknown-login markers are keyed with
+// (R37), so that `latchkey check` run on each machine of a shared desk tells
+// which one lacks it. It is read-only: it never creates a key file, and it
+// holds no secret (key ids are truncated hashes that reveal nothing usable
+// about a key).
 type KeyStatus struct {
 	File     string `json:"file"`               // this machine's key file
 	Recorded string `json:"recorded,omitempty"` // the database's key id; "" while none is recorded
@@ -37,7 +38,8 @@ func (s *Service) KeyStatus() (KeyStatus, error) {
 	}
 	st.Recorded = string(recorded)
 	if _, err := os.Stat(st.File); recorded == nil && errors.Is(err, fs.ErrNotExist) {
-		// Nothing keyed yet and no file: the first code or secret makes it.
+		// Nothing keyed yet and no file: the first code, secret or
+		// unknown-login marker makes it.
 		st.OK = true
 		return st, nil
 	}

@@ -21,9 +21,9 @@ proves the trail still extends that signed checkpoint, naming the first event
 that differs or is missing. A database that cannot be opened at all (truncated, corrupt, not a
 Latchkey database, in use, a server that does not answer) fails with a
 message naming it. Writers wait while it runs. It also says whether this
-machine's key file (--key-file) is the one the database's one-time codes and
-TOTP secrets are keyed with (R37): a missing or other key is a warning, not a
-failure, and no key file is made.`,
+machine's key file (--key-file) is the one the database's one-time codes,
+TOTP secrets and unknown-login markers are keyed with (R37): a missing or other
+key is a warning, not a failure, and no key file is made.`,
 		Example: `  latchkey check --db demo.db && echo healthy
   latchkey check --db postgres://desk@db.internal:5432/latchkey`,
 		Args: cobra.NoArgs,
@@ -79,13 +79,14 @@ failure, and no key file is made.`,
 }
 
 // keyLine says in one line whether this machine can use the database's
-// one-time codes and TOTP secrets (R37).
+// one-time codes and TOTP secrets, and mark unknown logins (R37, R29).
 func keyLine(k accounts.KeyStatus) string {
 	switch {
 	case !k.OK:
-		return "Warning: one-time codes and app logins are refused on this machine: " + k.Problem
+		return "Warning: one-time codes and app logins are refused on this machine: " + k.Problem +
+			" (failed logins are still audited here, an unknown login's marker withheld)"
 	case k.Recorded == "":
-		return "Key file " + k.File + ": nothing is keyed with it yet (made at the first one-time code or TOTP secret, R37)."
+		return "Key file " + k.File + ": nothing is keyed with it yet (made at the first one-time code, TOTP secret or unknown-login marker, R37)."
 	}
-	return "Key file " + k.File + ": key " + k.KeyID + ", the one the database's codes and TOTP secrets are keyed with (R37)."
+	return "Key file " + k.File + ": key " + k.KeyID + ", the one the database's codes, TOTP secrets and unknown-login markers are keyed with (R37)."
 }

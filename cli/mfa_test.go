@@ -383,17 +383,19 @@ func TestKeyFileFlag(t *testing.T) {
 	mustRun(t, "mfa", "show", u.Login(), "--db", db, "--key-file", other)
 }
 
-// R37: check says whether this machine holds the database's key file (so
-// each machine of a desk can be checked), informs without failing, and
-// never makes a key file.
+// R37, R29: check says whether this machine holds the database's key file
+// (so each machine of a desk can be checked), and that without it unknown
+// logins are audited with their marker withheld; it informs without failing,
+// and never makes a key file.
 func TestCheckSaysWhichKey(t *testing.T) {
 	db, _ := newDemo(t)
-	if r := mustRun(t, "check", "--db", db); !strings.Contains(r.out, "the one the database's codes and TOTP secrets are keyed with (R37)") {
+	if r := mustRun(t, "check", "--db", db); !strings.Contains(r.out, "the one the database's codes, TOTP secrets and unknown-login markers are keyed with (R37)") {
 		t.Errorf("check with the desk's key:\n%s", r.out)
 	}
 	other := filepath.Join(t.TempDir(), "other.key")
 	r := mustRun(t, "check", "--db", db, "--key-file", other)
-	if !strings.Contains(r.out, "Warning: one-time codes and app logins are refused on this machine: R37") || !strings.Contains(r.out, other) {
+	if !strings.Contains(r.out, "Warning: one-time codes and app logins are refused on this machine: R37") || !strings.Contains(r.out, other) ||
+		!strings.Contains(r.out, "an unknown login's marker withheld") {
 		t.Errorf("check without the key file:\n%s", r.out)
 	}
 	if _, err := os.Stat(other); err == nil {
