@@ -275,5 +275,5 @@ func (d *Detail) Eligible() []accounts.Eligibility {
 // FullHelp is every key that works here.
 func (d *Detail) FullHelp() [][]key.Binding {
 	k := d.c.Keys
-	return [][]key.Binding{ownKeys(d.ShortHelp()), k.Tabs(), k.Global()}
+	return [][]key.Binding{ownKeys(d.ShortHelp(), k.Global()...), k.Tabs(), k.Global()}
 }

@@ -159,5 +159,5 @@ func (d *PatientDetail) ShortHelp() []key.Binding {
 // FullHelp is every key that works here.
 func (d *PatientDetail) FullHelp() [][]key.Binding {
 	k := d.c.Keys
-	return [][]key.Binding{ownKeys(d.ShortHelp()), k.Tabs(), k.Global()}
+	return [][]key.Binding{ownKeys(d.ShortHelp(), k.Global()...), k.Tabs(), k.Global()}
 }

@@ -246,5 +246,5 @@ func (d *Practice) Selection() accounts.Target {
 // FullHelp is every key that works here.
 func (d *Practice) FullHelp() [][]key.Binding {
 	k := d.c.Keys
-	return [][]key.Binding{ownKeys(d.ShortHelp()), {k.Up, k.Down, k.Open}, k.Tabs(), k.Global()}
+	return [][]key.Binding{ownKeys(d.ShortHelp(), k.Global()...), {k.Up, k.Down, k.Open}, k.Tabs(), k.Global()}
 }

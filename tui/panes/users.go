@@ -168,15 +168,20 @@ var filterDone = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "do
 // fullHelp groups the pane's keys with the moves and the global keys.
 func fullHelp(c *common.Common, pane []key.Binding) [][]key.Binding {
 	k := c.Keys
-	return [][]key.Binding{ownKeys(pane), k.Moves(), k.Tabs(), k.Global()}
+	return [][]key.Binding{ownKeys(pane, k.Global()...), k.Moves(), k.Tabs(), k.Global()}
 }
 
 // ownKeys are a footer's keys less those full help lists elsewhere: the
-// global ones, the moves, and a fold of the action keys ("a x p R").
-func ownKeys(pane []key.Binding) []key.Binding {
+// global ones (also any in listed), the moves, and a fold of the action
+// keys ("a x p R").
+func ownKeys(pane []key.Binding, listed ...key.Binding) []key.Binding {
+	elsewhere := map[string]bool{}
+	for _, b := range listed {
+		elsewhere[b.Help().Key] = true
+	}
 	own := make([]key.Binding, 0, len(pane))
 	for _, b := range pane {
-		if h := b.Help().Key; h != "tab" && h != "?" && h != "q" && h != "↑↓" && !strings.Contains(h, " ") {
+		if h := b.Help().Key; h != "tab" && h != "?" && h != "q" && h != "↑↓" && !strings.Contains(h, " ") && !elsewhere[h] {
 			own = append(own, b)
 		}
 	}
