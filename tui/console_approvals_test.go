@@ -52,3 +52,25 @@ func TestPaletteOffersTheApprovalWaiting(t *testing.T) {
 		t.Fatalf("the asking operator is offered their own request:\n%s", v)
 	}
 }
+
+// R31: a user reached with the palette is the user selected when the
+// operator goes back from the detail — the next key (x, u) must not land on
+// whatever row the list had before the jump.
+func TestPaletteJumpLeavesTheUserSelected(t *testing.T) {
+	h := newHarness(t, small, 120, 36, common.PaneUsers)
+	us := usersOf(t, h.f, 3)
+	target := us[len(us)-1]
+	h.key(":")
+	h.paste(target.Login())
+	h.key("enter")
+	if !h.m.InDetail() || h.m.Detail().UserID() != target.ID {
+		t.Fatalf("the palette did not open %s:\n%s", target.Login(), h.view())
+	}
+	h.key("esc")
+	if h.m.InDetail() {
+		t.Fatal("esc did not go back to the list")
+	}
+	if sel := h.m.focused().Selection(); sel.UserID != target.ID {
+		t.Fatalf("back from the detail, user #%d is selected, not #%d:\n%s", sel.UserID, target.ID, h.view())
+	}
+}

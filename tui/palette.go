@@ -17,8 +17,9 @@ const paletteLimit = 15
 
 // paletteJumpMsg asks the root to show a record the palette found.
 type paletteJumpMsg struct {
-	Kind accounts.Subject
-	ID   uint64
+	Kind  accounts.Subject
+	ID    uint64
+	Login string // a user's, for the users list to show them (R31)
 }
 
 // paletteActionMsg asks the root to start an action on the selection the
@@ -64,10 +65,13 @@ func (m *App) paletteSearch(term string, seq int) tea.Cmd {
 	return common.Cmd(func() tea.Msg {
 		var items []dialog.PaletteItem
 		jump := func(k accounts.Subject, id uint64) tea.Cmd { return msgCmd(paletteJumpMsg{Kind: k, ID: id}) }
+		jumpUser := func(u accounts.UserRow) tea.Cmd {
+			return msgCmd(paletteJumpMsg{Kind: accounts.SubjectUser, ID: u.ID, Login: u.Login()})
+		}
 		if us, err := svc.Users(accounts.UserQuery{Search: term, Limit: paletteLimit}); err == nil {
 			for _, u := range us {
 				items = append(items, dialog.PaletteItem{Kind: "user", Label: common.Sanitize(u.Name),
-					Detail: common.Sanitize(u.Login()) + " · " + common.Sanitize(u.PracticeName), Run: jump(accounts.SubjectUser, u.ID)})
+					Detail: common.Sanitize(u.Login()) + " · " + common.Sanitize(u.PracticeName), Run: jumpUser(u)})
 			}
 		}
 		if ps, err := svc.Practices(accounts.PracticeQuery{Search: term, Limit: paletteLimit}); err == nil {
@@ -92,7 +96,9 @@ func (m *App) jump(msg paletteJumpMsg) tea.Cmd {
 	case accounts.SubjectUser:
 		m.active = tabIndex(common.PaneUsers)
 		m.setOver(m.detail)
-		return m.detail.Show(msg.ID)
+		// Behind the detail, the list shows that user selected: back from
+		// it, the next key acts on them, not on the row selected before.
+		return tea.Batch(m.detail.Show(msg.ID), m.tabs[m.active].(*panes.Users).Find(msg.Login))
 	case accounts.SubjectPractice:
 		m.active = tabIndex(common.PanePractices)
 		m.setOver(m.practice)

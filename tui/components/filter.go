@@ -68,6 +68,13 @@ func (f *Filter) Reset() {
 	f.input.Blur()
 }
 
+// Set puts text in the filter, not focused, as if typed and done.
+func (f *Filter) Set(text string) {
+	f.selected = false
+	f.input.SetValue(text)
+	f.input.Blur()
+}
+
 // SetWidth sets the width of the text field.
 func (f *Filter) SetWidth(w int) { f.input.SetWidth(max(w, 8)) }
 

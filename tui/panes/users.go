@@ -112,6 +112,16 @@ func (p *Users) Scope(id uint64, name string) tea.Cmd {
 	return p.load(0)
 }
 
+// Find shows the users whose login matches login, across all practices,
+// the first selected: where the palette's jump to a user leaves the list,
+// so going back from the detail finds that user under the cursor.
+func (p *Users) Find(login string) tea.Cmd {
+	p.scope, p.scopeName, p.arg = 0, "", uint64(0)
+	p.filter.Set(login)
+	p.table.SetCursor(0)
+	return p.load(0)
+}
+
 // Back clears the filter, then the practice scope.
 func (p *Users) Back() (bool, tea.Cmd) {
 	if used, cmd := p.list.Back(); used {
