@@ -201,8 +201,14 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 	case simToggledMsg:
 		return m.onSimToggled(msg)
 	case tea.KeyPressMsg:
+		if m.tooSmall() {
+			return m.keyTooSmall(msg)
+		}
 		return m.key(msg)
 	case tea.MouseMsg:
+		if m.tooSmall() {
+			return nil
+		}
 		return m.mouse(msg)
 	}
 	if m.task.owns(msg) {

@@ -47,7 +47,7 @@ func (m *App) Render() string {
 	if s, ok := m.dialogs.Top().(dialog.Screen); ok && s.FullScreen() {
 		return m.dialogs.Top().View(c.Width, c.Height)
 	}
-	if c.Width < MinWidth || c.Height < MinHeight {
+	if m.tooSmall() {
 		return tooSmall(c)
 	}
 	header := m.header()
@@ -91,6 +91,26 @@ func fitLines(s string, h int) string {
 // boxAt is where a floating dialog goes: centred in the body.
 func boxAt(w, bodyH int, dlg string) (int, int) {
 	return max((w-lipgloss.Width(dlg))/2, 0), max((bodyH-lipgloss.Height(dlg))/2, 0)
+}
+
+// tooSmall reports whether the window is below the minimum, so that only
+// the too-small screen shows (a whole-screen dialog fits itself instead).
+func (m *App) tooSmall() bool {
+	if s, ok := m.dialogs.Top().(dialog.Screen); ok && s.FullScreen() {
+		return false
+	}
+	return m.c.Width < MinWidth || m.c.Height < MinHeight
+}
+
+// keyTooSmall: on the too-small screen a key reaches nothing it hides (a
+// y must not confirm an unlock the operator cannot see); q and ctrl+c
+// quit, as the screen says.
+func (m *App) keyTooSmall(msg tea.KeyPressMsg) tea.Cmd {
+	if k := msg.String(); k == "q" || k == "ctrl+c" {
+		m.quitting = true
+		return tea.Quit
+	}
+	return nil
 }
 
 // tooSmall is the screen below the minimum: what is needed, and how to quit.
