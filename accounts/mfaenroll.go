@@ -76,6 +76,9 @@ func (s *Service) StartEnrolment(login, password, code string, method MFAMethod,
 		if old.Status != StatusActive {
 			return refuse("R22", "only an active account sets up MFA")
 		}
+		if err := passwordStill(old, u, "R22"); err != nil {
+			return err
+		}
 		if old.LockedNow(t.now) {
 			return refuse("R11", "this account is locked")
 		}

@@ -296,6 +296,9 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword, adminCode string, 
 		if err != nil {
 			return err
 		}
+		if err := passwordStill(adm, admin, "R18"); err != nil {
+			return err
+		}
 		na := adm
 		self := Actor{Kind: ActorUser, Name: adm.Login(), UserID: adm.ID}
 		if refusal, err = t.stepUp(self, adm, &na, adminCode, key, "setting a colleague's password"); err != nil || refusal != nil {

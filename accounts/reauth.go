@@ -62,3 +62,14 @@ func (t *txn) actorAsRequester(actor Actor, req *Request) error {
 	req.Requester = u.Login()
 	return nil
 }
+
+// passwordStill refuses a change whose password was checked (before the
+// write transaction: the hash is slow) against a password that has changed
+// since (R7, R18, R22): the real user who changes a stolen password shuts
+// its holder out at once, even from a change already on its way.
+func passwordStill(now, checked User, rule string) error {
+	if now.Password != checked.Password {
+		return refuseWith(rule, "the password of "+now.Login()+" changed while this was checked", "Enter the current password again.")
+	}
+	return nil
+}

@@ -147,6 +147,7 @@ func (s *Service) UseLink(link, password string) (User, error) {
 	}
 	var out User
 	actor := Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}
+	checked := u // as the password was checked
 	err = s.act(actor, "link.used", &u, Request{}, func(t *txn) error {
 		l, err := t.linkByToken(token)
 		if err != nil {
@@ -181,6 +182,9 @@ func (s *Service) UseLink(link, password string) (User, error) {
 		default: // LinkEmailChange
 			if old.PendingEmail == "" || normalizeLogin(old.PendingEmail) != normalizeLogin(l.Email) {
 				return refuse("R5", "this link no longer matches the account")
+			}
+			if err := passwordStill(old, checked, "R7"); err != nil {
+				return err
 			}
 			if normalizeLogin(l.Email) != normalizeLogin(old.Email) {
 				if taken, err := loginTaken(t.tx, l.Email); err != nil || taken {
@@ -247,6 +251,9 @@ func (s *Service) ChangeOwnEmail(login, password, code, newEmail string) (User, 
 		}
 		if old.Status != StatusActive || !old.EmailVerified {
 			return refuse("R7", "only an active user with a verified login email changes it themselves")
+		}
+		if err := passwordStill(old, u, "R7"); err != nil {
+			return err
 		}
 		if old.LockedNow(t.now) {
 			return refuse("R11", "this account is locked")
