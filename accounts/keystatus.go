@@ -9,8 +9,8 @@ import (
 )
 
 // KeyStatus says whether this machine's key file is the one the database's
-// one-time codes, TOTP secrets and unknown-login markers are keyed with
-// (R37), so that `latchkey check` run on each machine of a shared desk tells
+// one-time codes, TOTP secrets, unknown-login markers and forgot-password
+// throttle entries are keyed with (R37), so that `latchkey check` run on each machine of a shared desk tells
 // which one lacks it. It is read-only: it never creates a key file, and it
 // holds no secret (key ids are truncated hashes that reveal nothing usable
 // about a key).

@@ -74,14 +74,31 @@ func (s *Service) DueLiftsAt(t time.Time) (bool, error) {
 	return due, err
 }
 
-// Sweep lifts every lock whose time is up (R12) and returns how many it lifted.
+// Sweep lifts every lock whose time is up (R12) and returns how many it
+// lifted. It also drops the forgot-password throttle's ended windows (R16),
+// which every write transaction prunes anyway. It writes only when
+// something is due.
 func (s *Service) Sweep() (int, error) {
-	if due, err := s.DueLifts(); err != nil || !due {
+	due, err := s.DueLifts()
+	if err != nil {
+		return 0, err
+	}
+	prune, err := s.forgotPruneDue(s.Now())
+	if err != nil || (!due && !prune) {
 		return 0, err
 	}
 	n := 0
-	err := s.update(func(t *txn) error { n = t.swept; return nil })
-	return n, err
+	// Each write prunes at most forgotPruneBatch windows; a few more
+	// rounds clear what a flood left, and the next sweep the rest.
+	for range 16 {
+		if err := s.update(func(t *txn) error { n += t.swept; return nil }); err != nil {
+			return n, err
+		}
+		if prune, err = s.forgotPruneDue(s.Now()); err != nil || !prune {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // Unlock opens a locked account at once (R13). An operator must record why

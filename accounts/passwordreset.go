@@ -40,13 +40,13 @@ func (s *Service) ForgotPassword(login string) (string, error) {
 		if err != nil && !IsNotFound(err) {
 			return err
 		}
-		held, more, terr := t.forgotThrottle(login)
+		held, rule, more, terr := t.forgotThrottle(login)
 		if terr != nil {
 			return terr
 		}
 		if held {
 			return t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
-				Outcome: refusedOutcome("R16"), Detail: joinDetail(more, note)})
+				Outcome: refusedOutcome(rule), Detail: joinDetail(more, note)})
 		}
 		ev := Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
 			Outcome: OutcomeOK, Detail: joinDetail("reset link sent if the account is eligible"+more, note)}

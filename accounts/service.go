@@ -207,6 +207,11 @@ func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
+		// After fn, so a forgot-password request still finds its own
+		// ended window (and its count) before it goes (R16).
+		if err := t.pruneForgot(); err != nil {
+			return err
+		}
 		return t.flush()
 	})
 	if err == nil && last != nil && last.lastSeq > 0 {

@@ -85,6 +85,19 @@ func (t *txn) unknownLogin(typed string) (marker, note string, err error) {
 // database's. Only the database's own errors come back as errors (the
 // transaction must fail or be retried on them).
 func (t *txn) markerKey() (*mfa.MarkerKey, error) {
+	sealer, err := t.deskKey()
+	if sealer == nil || err != nil {
+		return nil, err
+	}
+	return sealer.MarkerKey(), nil
+}
+
+// deskKey loads the key file for a key derived from it that must not stop
+// the action when this machine lacks it (the unknown-login marker, the
+// forgot-password throttle): as for issuing a code, a fresh database may
+// create the key file and records its id; nil, with no error, when this
+// machine has no usable key file that is the database's.
+func (t *txn) deskKey() (*mfa.Sealer, error) {
 	recorded, err := recordedKeyID(t.tx)
 	if err != nil {
 		return nil, err
@@ -101,7 +114,7 @@ func (t *txn) markerKey() (*mfa.MarkerKey, error) {
 			return nil, err
 		}
 	}
-	return sealer.MarkerKey(), nil
+	return sealer, nil
 }
 
 // dropOldUnknownLoginKey deletes the pre-v2 marker secret, if the database

@@ -84,7 +84,7 @@ func keyLine(k accounts.KeyStatus) string {
 	switch {
 	case !k.OK:
 		return "Warning: one-time codes and app logins are refused on this machine: " + k.Problem +
-			" (failed logins are still audited here, an unknown login's marker withheld)"
+			" (failed logins are still audited here, an unknown login's marker withheld; \"Forgot your password?\" sends no email here)"
 	case k.Recorded == "":
 		return "Key file " + k.File + ": nothing is keyed with it yet (made at the first one-time code, TOTP secret or unknown-login marker, R37)."
 	}

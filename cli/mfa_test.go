@@ -383,9 +383,10 @@ func TestKeyFileFlag(t *testing.T) {
 	mustRun(t, "mfa", "show", u.Login(), "--db", db, "--key-file", other)
 }
 
-// R37, R29: check says whether this machine holds the database's key file
-// (so each machine of a desk can be checked), and that without it unknown
-// logins are audited with their marker withheld; it informs without failing,
+// R37, R29, R16: check says whether this machine holds the database's key
+// file (so each machine of a desk can be checked), and that without it
+// unknown logins are audited with their marker withheld and "Forgot your
+// password?" sends no email; it informs without failing,
 // and never makes a key file.
 func TestCheckSaysWhichKey(t *testing.T) {
 	db, _ := newDemo(t)
@@ -395,7 +396,7 @@ func TestCheckSaysWhichKey(t *testing.T) {
 	other := filepath.Join(t.TempDir(), "other.key")
 	r := mustRun(t, "check", "--db", db, "--key-file", other)
 	if !strings.Contains(r.out, "Warning: one-time codes and app logins are refused on this machine: R37") || !strings.Contains(r.out, other) ||
-		!strings.Contains(r.out, "an unknown login's marker withheld") {
+		!strings.Contains(r.out, "an unknown login's marker withheld") || !strings.Contains(r.out, `"Forgot your password?" sends no email here`) {
 		t.Errorf("check without the key file:\n%s", r.out)
 	}
 	if _, err := os.Stat(other); err == nil {

@@ -65,8 +65,9 @@ func DefaultKeyPath() (string, error) {
 // for concurrent use.
 type Sealer struct {
 	aead   cipher.AEAD
-	code   *CodeKey   // derived from the same key file, for one-time codes
-	marker *MarkerKey // and, under another label, for unknown-login markers
+	code   *CodeKey     // derived from the same key file, for one-time codes
+	marker *MarkerKey   // and, under another label, for unknown-login markers
+	forgot *ThrottleKey // and, under a third, for the forgot-password throttle
 	id     string
 	path   string
 }
@@ -85,7 +86,7 @@ func NewSealer(key []byte) (*Sealer, error) {
 	// database to record which key sealed it and notice a different one,
 	// and it reveals nothing usable about the key.
 	h := sha256.Sum256(append([]byte("latchkey key id v1\x00"), key...))
-	return &Sealer{aead: aead, code: deriveCodeKey(key), marker: deriveMarkerKey(key), id: hex.EncodeToString(h[:8])}, nil
+	return &Sealer{aead: aead, code: deriveCodeKey(key), marker: deriveMarkerKey(key), forgot: deriveThrottleKey(key), id: hex.EncodeToString(h[:8])}, nil
 }
 
 // LoadOrCreateKey reads the key at path, creating it (mode 0600, in a
@@ -204,6 +205,10 @@ func (s *Sealer) CodeKey() *CodeKey { return s.code }
 // with, derived from the sealing key under its own label (never the sealing
 // key nor the code key).
 func (s *Sealer) MarkerKey() *MarkerKey { return s.marker }
+
+// ThrottleKey is the key the "Forgot your password?" throttle keys the
+// addresses it remembers with, derived under its own label (R16, R37).
+func (s *Sealer) ThrottleKey() *ThrottleKey { return s.forgot }
 
 // Path is the key file the Sealer was loaded from ("" for NewSealer).
 func (s *Sealer) Path() string { return s.path }
