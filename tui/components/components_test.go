@@ -1,6 +1,7 @@
 package components
 
 import (
+	"latchkey/accounts"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -287,5 +288,18 @@ func TestLineStylesMatchRender(t *testing.T) {
 		if !ls[i].wraps {
 			t.Errorf("style %d is not drawn as its escape sequences", i)
 		}
+	}
+}
+
+// R31: the header's totals read as English: "1 practice", "1 user".
+func TestHeaderCountsSayOneInTheSingular(t *testing.T) {
+	c := testCommon(140, 24)
+	got := ansi.Strip(Header(c, HeaderInfo{Stats: accounts.Stats{Practices: 1, Users: 1, Locked: 1, AtCap: 1}}))
+	if !strings.Contains(got, "1 practice · 1 user · 1 locked · 1 at capacity") {
+		t.Errorf("%q", got)
+	}
+	got = ansi.Strip(Header(c, HeaderInfo{Stats: accounts.Stats{Practices: 2, Users: 0}}))
+	if !strings.Contains(got, "2 practices · 0 users") {
+		t.Errorf("%q", got)
 	}
 }

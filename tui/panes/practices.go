@@ -54,6 +54,9 @@ func NewPractices(c *common.Common) *Practices {
 		components.Column{Title: "MFA", Width: 8, Drop: 1},
 		components.Column{Title: "", Width: 11},
 	)
+	// A desk of one's own starts empty, and the console has no form to
+	// onboard a practice: say which command does.
+	p.empty = "no practices yet: onboard one with  latchkey practices add NAME --licenses N"
 	return p
 }
 
