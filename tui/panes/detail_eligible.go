@@ -12,7 +12,8 @@ import (
 // do not with the rule that says why (accounts.Eligible): the operator sees
 // why not before pressing anything.
 func actionLines(st *common.Styles, el []accounts.Eligibility) []string {
-	var can, cannot []string
+	var can, cannot, keys []string
+	rules := map[string]bool{}
 	for _, e := range el {
 		a := actions.ByID(e.Action)
 		if a == nil {
@@ -22,12 +23,22 @@ func actionLines(st *common.Styles, el []accounts.Eligibility) []string {
 		if e.OK {
 			can = append(can, k+" "+a.Key.Help().Desc)
 		} else {
-			cannot = append(cannot, k+" "+e.Rule)
+			cannot, keys = append(cannot, k+" "+e.Rule), append(keys, k)
+			rules[e.Rule] = true
 		}
 	}
 	label := st.Label.Render("Actions    ")
 	out := []string{label + strings.Join(can, st.Muted.Render(" · "))}
-	if len(cannot) > 0 {
+	if len(can) == 0 {
+		out[0] = label + st.Muted.Render("none now")
+	}
+	switch {
+	case len(cannot) > 1 && len(rules) == 1:
+		// One rule refuses them all (a read-only operator, R35): said once.
+		for rule := range rules {
+			out = append(out, st.Label.Render("Not now    ")+st.Muted.Render(strings.Join(keys, " ")+": "+rule+"  (the key says why)"))
+		}
+	case len(cannot) > 0:
 		out = append(out, st.Label.Render("Not now    ")+st.Muted.Render(strings.Join(cannot, " · ")+"  (the key says why)"))
 	}
 	return out
