@@ -332,3 +332,25 @@ func TestApproverSetUpThisWeekDoesNotVouch(t *testing.T) {
 		t.Fatalf("a week after the setup: %v", err)
 	}
 }
+
+// R28: portal accounts are the practice's: an admin of another practice, or
+// a practice user, cannot add patient-portal accounts to a practice (taking
+// its patients' portal logins) — only the desk or the practice's own admin.
+func TestPatientAccountsOnlyByTheirPractice(t *testing.T) {
+	s, _ := newTestService(t)
+	_, ownerA, _ := practiceWith(t, s, "Practice A", 5)
+	pb, ownerB, _ := practiceWith(t, s, "Practice B", 5)
+	for _, actor := range []Actor{
+		{Kind: ActorAdmin, Name: ownerA.Email, UserID: ownerA.ID},
+		{Kind: ActorUser, Name: ownerB.Email, UserID: ownerB.ID},
+	} {
+		_, err := s.CreatePatient(actor, pb.ID, "Pat Patient", "pat.patient", "pat@example.net")
+		wantRule(t, err, "R28")
+	}
+	if ev := lastEvent(t, s, ActPatientCreated); ev.Outcome != refusedOutcome("R28") {
+		t.Fatalf("the refusal is not on record: %+v", ev)
+	}
+	if _, err := s.CreatePatient(Actor{Kind: ActorAdmin, Name: ownerB.Email, UserID: ownerB.ID}, pb.ID, "Pat Patient", "pat.patient", "pat@example.net"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -127,10 +127,25 @@ func (s *Service) CreatePatient(actor Actor, practiceID uint64, name, login, con
 		if _, err := getPractice(t.tx, practiceID); err != nil {
 			return err
 		}
+		// A practice's portal accounts are its own (R28): added by the desk
+		// or an admin of that practice, nobody else.
+		switch actor.Kind {
+		case ActorOperator, ActorSystem:
+		case ActorAdmin:
+			if err := t.isAdminOf(actor, practiceID, "R28"); err != nil {
+				return err
+			}
+		default:
+			return refuse("R28", "only an operator or an admin of the practice adds a patient-portal account")
+		}
 		var err error
 		p, err = t.createPatient(actor, practiceID, name, login, contact, Credential{})
 		return err
 	})
+	if RuleOf(err) != "" {
+		err = s.recordRefusal(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPatientCreated,
+			Target: login, PracticeID: practiceID}, err)
+	}
 	return p, err
 }
 
