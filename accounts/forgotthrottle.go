@@ -174,17 +174,3 @@ func (t *txn) pruneForgot() error {
 	}
 	return nil
 }
-
-// forgotPruneDue reports, from a read transaction, whether a throttle entry
-// is due to be pruned at now (so an idle console writes only then).
-func (s *Service) forgotPruneDue(now time.Time) (bool, error) {
-	every := s.forgotEvery()
-	due := false
-	err := s.db.View(func(tx *store.Tx) error {
-		return tx.Scan(ixForgotTime, nil, nil, false, func(k, _ []byte) (bool, error) {
-			due = forgotEnded(k, now, every)
-			return false, nil
-		})
-	})
-	return due, err
-}

@@ -315,3 +315,46 @@ func TestForgotThrottlePruned(t *testing.T) {
 		t.Fatalf("R16: after a sweep, %d entries, %d index entries outlived their window", len(got), ix)
 	}
 }
+
+// R16: on a quiet desk the console's tick knows, without reading the
+// database, when a window ends (SweepDue), and its sweep drops it; a
+// service opening a file that holds an entry from before keying, or a
+// window already ended, sweeps at its first tick.
+func TestForgotThrottleQuietDesk(t *testing.T) {
+	clock := NewFakeClock(testEpoch)
+	target := storetest.Target(t, "t.db")
+	s := openWithKey(t, target, clock, filepath.Join(t.TempDir(), "secret.key"))
+	if s.SweepDue(clock.Now()) {
+		t.Fatal("a fresh database has a window to drop")
+	}
+	forgot(t, s, "quiet@example.org")
+	clock.Advance(DefaultForgotEvery - time.Second)
+	if s.SweepDue(clock.Now()) {
+		t.Fatal("R16: a window due before its end")
+	}
+	clock.Advance(time.Second)
+	if !s.SweepDue(clock.Now()) {
+		t.Fatal("R16: the tick does not see the window's end")
+	}
+	if _, err := s.Sweep(); err != nil {
+		t.Fatal(err)
+	}
+	if got, ix := forgotKeys(t, s); len(got) != 0 || ix != 0 || s.SweepDue(clock.Now()) {
+		t.Fatalf("R16: after the sweep, %d entries, %d index entries, due %v", len(got), ix, s.SweepDue(clock.Now()))
+	}
+
+	// Closed with an ended window in the file: due when opened again.
+	forgot(t, s, "quiet@example.org")
+	_ = s.Close()
+	clock.Advance(DefaultForgotEvery)
+	s = openWithKey(t, target, clock, filepath.Join(t.TempDir(), "other.key"))
+	if !s.SweepDue(clock.Now()) {
+		t.Fatal("R16: an ended window in the file is not due at open")
+	}
+	if _, err := s.Sweep(); err != nil { // no key needed to forget
+		t.Fatal(err)
+	}
+	if got, _ := forgotKeys(t, s); len(got) != 0 {
+		t.Fatalf("R16: %d entries after the sweep of a machine without the key", len(got))
+	}
+}

@@ -76,14 +76,15 @@ func (s *Service) DueLiftsAt(t time.Time) (bool, error) {
 
 // Sweep lifts every lock whose time is up (R12) and returns how many it
 // lifted. It also drops the forgot-password throttle's ended windows (R16),
-// which every write transaction prunes anyway. It writes only when
-// something is due.
+// which every write transaction prunes anyway, so that on a quiet desk the
+// console's tick (SweepDue) forgets an address when its window ends. It
+// writes only when something is due.
 func (s *Service) Sweep() (int, error) {
 	due, err := s.DueLifts()
 	if err != nil {
 		return 0, err
 	}
-	prune, err := s.forgotPruneDue(s.Now())
+	prune, err := s.refreshForgotHint(s.Now())
 	if err != nil || (!due && !prune) {
 		return 0, err
 	}
@@ -94,7 +95,7 @@ func (s *Service) Sweep() (int, error) {
 		if err := s.update(func(t *txn) error { n += t.swept; return nil }); err != nil {
 			return n, err
 		}
-		if prune, err = s.forgotPruneDue(s.Now()); err != nil || !prune {
+		if prune, err = s.refreshForgotHint(s.Now()); err != nil || !prune {
 			return n, err
 		}
 	}

@@ -3,6 +3,7 @@ package accounts
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"latchkey/store"
 )
@@ -28,7 +29,9 @@ const ForgotAnswer = "If an account with a verified email matches, a reset link 
 // most one email per address per ForgotEvery, the rest counted in the audit.
 func (s *Service) ForgotPassword(login string) (string, error) {
 	login = strings.TrimSpace(login)
+	var opened time.Time // when the window this request opened ends, if it opened one
 	err := s.update(func(t *txn) error {
+		opened = time.Time{}
 		u, err := userByLogin(t.tx, login)
 		who, note := login, ""
 		if err != nil {
@@ -48,6 +51,7 @@ func (s *Service) ForgotPassword(login string) (string, error) {
 			return t.appendEvent(Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
 				Outcome: refusedOutcome(rule), Detail: joinDetail(more, note)})
 		}
+		opened = t.now.Add(t.s.forgotEvery())
 		ev := Event{ActorKind: ActorUser, Actor: who, Action: ActResetRequested, Target: who,
 			Outcome: OutcomeOK, Detail: joinDetail("reset link sent if the account is eligible"+more, note)}
 		if err == nil && u.Status == StatusActive && u.EmailVerified && !u.Legacy() {
@@ -61,6 +65,9 @@ func (s *Service) ForgotPassword(login string) (string, error) {
 		// does not tell either. The outbox shows whether a link went out.
 		return t.appendEvent(ev)
 	})
+	if err == nil && !opened.IsZero() {
+		s.noteForgotWindow(opened) // the console drops it when it ends (R16)
+	}
 	return ForgotAnswer, err
 }
 

@@ -54,8 +54,9 @@ type Service struct {
 	clock Clock
 	cfg   Config
 
-	demo atomic.Pointer[demoInfo] // nil for a database that is not a demo
-	keys secrets                  // the TOTP sealing key, loaded on first use (R37)
+	demo   atomic.Pointer[demoInfo] // nil for a database that is not a demo
+	keys   secrets                  // the TOTP sealing key, loaded on first use (R37)
+	forgot forgotHint               // when the oldest forgot-password window ends (forgotsweep.go)
 
 	changes   atomic.Uint64 // the change feed: the newest committed audit event (changes.go)
 	wake      waker         // closes a channel for the consoles waiting on the feed
@@ -102,6 +103,9 @@ func New(db *store.DB, clock Clock, cfg Config) (*Service, error) {
 	}
 	s := &Service{db: db, clock: clock, cfg: cfg, legacyEvents: legacy}
 	if err := s.loadDemo(); err != nil {
+		return nil, err
+	}
+	if _, err := s.refreshForgotHint(s.Now()); err != nil {
 		return nil, err
 	}
 	s.follow()

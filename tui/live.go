@@ -18,7 +18,8 @@ import (
 // atomic number, no database work — and only when it moved (any operator,
 // the simulator, the system) reloads the header and what is visible; every
 // pane keeps its cursor on its record through a reload. A lock due to lift
-// is swept when its time comes, known from the lockouts pane's rows.
+// is swept when its time comes, known from the lockouts pane's rows, and so
+// is a "Forgot your password?" window that ended (R16, accounts.SweepDue).
 
 // liveMsg is the header's totals and the change feed, read after a change.
 type liveMsg struct {
@@ -51,7 +52,10 @@ func (m *App) onTick(t common.TickMsg) tea.Cmd {
 		cmds = append(cmds, m.dialogs.Update(t)) // a form replays keys it held (typeahead)
 	}
 	lock := m.lockouts()
-	due := lock.Due(now)
+	// A lock due to lift, or a forgot-password window ended (R16: the
+	// address is dropped from the file even on a quiet desk); both are
+	// known without reading the database.
+	due := lock.Due(now) || m.c.Svc.SweepDue(now)
 	lock.Tick(now)
 	if due || changeSeq(m.c.Svc) != m.seen {
 		cmds = append(cmds, m.liveCmd(due))

@@ -23,6 +23,7 @@ type Reader interface {
 	Stats() (accounts.Stats, error)
 	AuditCount() (uint64, error)
 	DueLifts() (bool, error)
+	SweepDue(now time.Time) bool // from memory: a forgot-password window to drop (R16)
 
 	Practices(q accounts.PracticeQuery) ([]accounts.Practice, error)
 	Practice(id uint64) (accounts.Practice, error)
