@@ -13,12 +13,15 @@ import (
 // that asked for it; keys typed in between would land in the field being
 // left. So after a key that may move the focus, the keys that follow are
 // held until the form has moved (the focused field changed, or the form
-// finished), then replayed in order. Nothing is held past the next console
+// finished), then replayed in order. Nothing is held past a second console
 // tick: a move that never comes (a refused value) only delays the keys by
-// at most a second.
+// at most two seconds. One tick is not enough: on a loaded machine a tick
+// can come between the enter and its move, and the keys it let go would
+// land in the field being left.
 type typeahead struct {
 	leaving huh.Field // the field a move is leaving, while it is under way
 	held    []tea.Msg // keys and pastes that arrived meanwhile, in order
+	ticks   int       // console ticks seen while holding
 	first   huh.Field // the form's first field: shift+tab there wraps (wrap.go)
 }
 
@@ -29,7 +32,13 @@ func (t *typeahead) Holding() bool { return t.leaving != nil }
 func (t *typeahead) update(form **huh.Form, msg tea.Msg) tea.Cmd {
 	switch msg.(type) {
 	case common.TickMsg:
-		return t.release(form) // the form itself has no use for the tick
+		// The form itself has no use for the tick.
+		if t.leaving != nil {
+			if t.ticks++; t.ticks < 2 {
+				return nil
+			}
+		}
+		return t.release(form)
 	case tea.KeyPressMsg, tea.PasteMsg:
 		if t.leaving != nil {
 			t.held = append(t.held, msg)
@@ -77,7 +86,7 @@ func (t *typeahead) input(form **huh.Form, msg tea.Msg) tea.Cmd {
 // focus again holds the rest once more.
 func (t *typeahead) release(form **huh.Form) tea.Cmd {
 	held := t.held
-	t.leaving, t.held = nil, nil
+	t.leaving, t.held, t.ticks = nil, nil, 0
 	var cmds []tea.Cmd
 	for i, msg := range held {
 		cmds = append(cmds, t.input(form, msg))

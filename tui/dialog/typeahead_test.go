@@ -100,8 +100,8 @@ func TestTypeaheadAcrossGroups(t *testing.T) {
 }
 
 // A move that never comes (a refused empty value) holds nothing; and
-// whatever is held goes out at the next console tick at the latest.
-func TestTypeaheadNeverHoldsPastATick(t *testing.T) {
+// whatever is held goes out at the second console tick at the latest.
+func TestTypeaheadNeverHoldsPastTwoTicks(t *testing.T) {
 	f := twoFields()
 	f.Init()
 	f.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // empty reason: refused, no move
@@ -115,10 +115,32 @@ func TestTypeaheadNeverHoldsPastATick(t *testing.T) {
 		t.Fatal("not holding after enter")
 	}
 	f.Update(common.TickMsg(time.Now()))
+	if !f.typing.Holding() {
+		t.Fatal("one tick let the keys go before the move could come")
+	}
+	f.Update(common.TickMsg(time.Now()))
 	if f.typing.Holding() {
-		t.Fatal("still holding after a tick")
+		t.Fatal("still holding after two ticks")
 	}
 	if got := f.v.Str("reason"); got != "oklate" {
 		t.Fatalf("reason %q: the held keys were not replayed where the focus is", got)
+	}
+}
+
+// A console tick that comes between enter and Huh's move (a loaded machine,
+// a burst of keys queued behind the move) does not replay the held keys
+// into the field being left: they wait for the move, and only a second
+// tick with no move gives them up to the field still focused.
+func TestTypeaheadTickBeforeTheMoveKeepsTheKeys(t *testing.T) {
+	f := twoFields()
+	f.Init()
+	typeKeys(f, "reason")
+	move := f.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	typeKeys(f, "ver")
+	f.Update(common.TickMsg(time.Now())) // the tick wins the race
+	deliver(t, f, []tea.Cmd{move}, 0)    // then the move arrives
+	typeKeys(f, "ified")
+	if r, v := f.v.Str("reason"), f.v.Str("verified"); r != "reason" || v != "verified" {
+		t.Fatalf("reason %q, verified %q: a tick sent the held keys to the field being left", r, v)
 	}
 }
