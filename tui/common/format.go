@@ -43,8 +43,11 @@ func Short(t time.Time, now time.Time, loc *time.Location) string {
 	return t.Format("Jan 02 15:04")
 }
 
-// Span says a duration to the minute: "45m", "1h05m", "26h00m".
+// Span says a duration to the minute: "<1m", "45m", "1h05m", "26h00m".
 func Span(d time.Duration) string {
+	if d < 30*time.Second {
+		return "<1m" // not "0m": it did come after
+	}
 	d = d.Round(time.Minute)
 	h, m := int(d.Hours()), int(d.Minutes())%60
 	if h == 0 {

@@ -147,3 +147,15 @@ func TestSpan(t *testing.T) {
 		}
 	}
 }
+
+// R43: how long after a clear a factor came is never "0m": under a
+// minute says so.
+func TestSpanUnderAMinute(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		15 * time.Second: "<1m", 0: "<1m", 45 * time.Second: "1m", 65 * time.Minute: "1h05m", 3 * time.Minute: "3m",
+	} {
+		if got := Span(d); got != want {
+			t.Errorf("Span(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
