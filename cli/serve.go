@@ -92,7 +92,7 @@ func (a *app) serve(ctx context.Context, o serve.Options) error {
 		defer simulator.Stop()
 	}
 	o.Console = func(op accounts.Actor) tea.Model {
-		opts := tui.Options{Operator: op.Name, ReadOnly: op.ReadOnly}
+		opts := tui.Options{Operator: op.Name, ReadOnly: op.ReadOnly, Remote: true}
 		if simulator != nil && !op.ReadOnly {
 			opts.Simulator = simulator
 		}

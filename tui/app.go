@@ -57,6 +57,7 @@ type App struct {
 func New(svc common.Service, opts Options) *App {
 	c := common.New(svc, opts.Operator)
 	c.ReadOnly = opts.ReadOnly
+	c.Remote = opts.Remote
 	if c.ReadOnly {
 		// A read-only operator's write keys vanish from the footer and
 		// help, and do nothing (R35); the service refuses them anyway.

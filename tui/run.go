@@ -21,6 +21,9 @@ type Options struct {
 	// ReadOnly: the operator sees everything and changes nothing; the
 	// service refuses their writes (R35).
 	ReadOnly bool
+	// Remote: the console is served over SSH; files it writes are on the
+	// desk server, and it says so.
+	Remote bool
 	// OperatorFrom says where the operator's name came from when the
 	// command line did not give it ("your login name"); the header says so.
 	OperatorFrom string

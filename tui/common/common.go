@@ -15,6 +15,9 @@ type Common struct {
 	Svc      Service
 	Operator string // every action is recorded under this name (R35)
 	ReadOnly bool   // the operator sees everything and changes nothing (R35)
+	// Remote: the console is served over SSH (R35): files it writes (a
+	// credentials PDF) are on the desk server, not the operator's machine.
+	Remote bool
 	// OperatorFrom says where the name came from when it was not given
 	// ("your login name"), for the header; "" when it was given.
 	OperatorFrom string

@@ -53,7 +53,14 @@ func (d *Document) View(w, _ int) string {
 	st := d.c.Styles
 	head := st.Title.Render("Credentials document for "+d.Login) + st.Muted.Render(" · hand it to the patient · esc closes")
 	where := st.Flash.Render("PDF ") + common.Sanitize(d.Shown)
-	if note := " (readable by you only)"; lipgloss.Width(where)+len(note) <= w {
+	note := " (readable by you only)"
+	if d.c.Remote {
+		// Served over SSH: written where the desk runs, readable by its
+		// account, not on the operator's machine.
+		where = st.Flash.Render("PDF on the desk server: ") + common.Sanitize(d.Shown)
+		note = " (readable by the desk's account only)"
+	}
+	if lipgloss.Width(where)+len(note) <= w {
 		where += st.Muted.Render(note)
 	}
 	if d.PDFErr != nil {
