@@ -234,6 +234,18 @@ func TestRefusedDeskRequestsAreContacts(t *testing.T) {
 	if r, _ := s2.Risk(w.ID); len(r) != 0 {
 		t.Fatalf("one call counted as several contacts: %+v", r)
 	}
+
+	// The clear refused for want of a check, then the check and the clear,
+	// is one call: carried out at once for a user with no other signal.
+	s3, clock3 := newTestService(t)
+	_, _, x := smsUser(t, s3, clock3)
+	_, err = s3.ClearMFA(Operator("dana"), x.ID, "confirmed by the practice owner", "the owner said so", "lost phone")
+	wantRule(t, err, "R41")
+	clock3.Advance(2 * 60e9)
+	v3 := passedCode(t, s3, "dana", x, "")
+	if res, err := s3.ClearMFAVerified(Operator("dana"), x.ID, ClearMFARequest{Verification: v3.ID, Reason: "lost phone"}); err != nil || res.Pending != nil {
+		t.Fatalf("a refusal and its check were counted as two calls: %+v %v", res, err)
+	}
 }
 
 // R20, R26: a user who left has no caller to clear MFA for, and if

@@ -232,10 +232,11 @@ func turnedDownRequest(e Event) bool {
 }
 
 // withTurnedDown adds to the contacts (newest first) the requests turned
-// down that were calls of their own, and returns them all oldest first: a
-// refusal by an operator who made a contact about the user in the
-// VerificationTTL before it is the same call (an operator's fumbles count
-// once).
+// down that were calls of their own, and returns them all oldest first. A
+// refusal is the same call as a contact the same operator made about the
+// user within VerificationTTL of it, before or after (the clear refused for
+// want of a check, then the check), or as an earlier refusal of theirs in
+// that time: an operator's fumbles count once.
 func withTurnedDown(contacts, turnedDown []Event) []Event {
 	all := append(append([]Event(nil), contacts...), turnedDown...)
 	slices.SortFunc(all, func(a, b Event) int { return cmp.Compare(a.Seq, b.Seq) })
@@ -243,8 +244,10 @@ func withTurnedDown(contacts, turnedDown []Event) []Event {
 	for i, e := range all {
 		sameCall := false
 		if e.Outcome != OutcomeOK {
-			for _, x := range all[:i] {
-				if x.ActorKind == ActorOperator && sameOperator(x.Actor, e.Actor) && e.Time.Sub(x.Time) <= VerificationTTL {
+			for j, x := range all {
+				apart := e.Time.Sub(x.Time)
+				if j != i && (x.Outcome == OutcomeOK || j < i) && x.ActorKind == ActorOperator && sameOperator(x.Actor, e.Actor) &&
+					apart <= VerificationTTL && apart >= -VerificationTTL {
 					sameCall = true
 					break
 				}
