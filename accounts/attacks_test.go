@@ -366,3 +366,60 @@ func TestPatientAccountsOnlyByTheirPractice(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R19, R2: who may not make someone an owner (TestAdminWhoIsNotOwnerCannot
+// MoveOwnership) may not add one either: an admin who is not an owner
+// adding a new user, at their own second address, with the owner role, or
+// the desk adding an owner at a champion's or an admin's word.
+func TestOnlyAnOwnerAddsAnOwner(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Add Owner Clinic", 6)
+	admin := activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true}, owner.Email)
+	champ := activeUser(t, s, p.ID, "Cham Pion", Roles{Champion: true}, owner.Email)
+	nu := NewUser{PracticeID: p.ID, Name: "Ada Again", Kind: KindStaff, Roles: Roles{Owner: true},
+		Email: "ada.second@example.net", EmailConfirm: "ada.second@example.net"}
+	_, _, err := s.AddUser(Actor{Kind: ActorAdmin, Name: admin.Email, UserID: admin.ID}, nu, Request{})
+	wantRule(t, err, "R19")
+	for _, asker := range []User{admin, champ} {
+		_, err = s.CreateUser(Operator("op"), nu, Request{Requester: asker.Email, Reason: "new partner"})
+		wantRule(t, err, "R19")
+	}
+	if _, err := s.UserByLogin(nu.Email); !IsNotFound(err) {
+		t.Fatal("an owner was added by someone who is not one")
+	}
+	// Others are theirs to add; an owner is an owner's.
+	staff := nu
+	staff.Roles, staff.Email, staff.EmailConfirm = Roles{}, "sam.staff@example.net", "sam.staff@example.net"
+	if _, _, err := s.AddUser(Actor{Kind: ActorAdmin, Name: admin.Email, UserID: admin.ID}, staff, Request{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(Operator("op"), nu, Request{Requester: owner.Email, Reason: "new partner"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R19, R4: sending a pending owner's setup email to a new address hands
+// the owner account to that address. An admin who is not an owner could
+// not add an owner (TestOnlyAnOwnerAddsAnOwner), nor redirect one.
+func TestOnlyAnOwnerRedirectsAPendingOwner(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Redirect Clinic", 6)
+	admin := activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true}, owner.Email)
+	nu := NewUser{PracticeID: p.ID, Name: "Paula Partner", Kind: KindProvider, Roles: Roles{Owner: true},
+		Email: "paula.partner@example.org", EmailConfirm: "paula.partner@example.org"}
+	partner, err := s.CreateUser(Operator("op"), nu, Request{Requester: owner.Email, Reason: "new partner"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const alt = "ada.elsewhere@example.net"
+	asAdmin := Actor{Kind: ActorAdmin, Name: admin.Email, UserID: admin.ID}
+	_, _, err = s.SendVerification(asAdmin, partner.ID, alt, alt, Request{})
+	wantRule(t, err, "R19")
+	if got := mustUser(t, s, partner.ID); got.Email != nu.Email {
+		t.Fatalf("a pending owner was redirected by an admin: %+v", got)
+	}
+	// Resending to the address on file is the admin's to do.
+	if _, _, err := s.SendVerification(asAdmin, partner.ID, "", "", Request{}); err != nil {
+		t.Fatal(err)
+	}
+}

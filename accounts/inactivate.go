@@ -325,6 +325,6 @@ func (t *txn) adminMayMoveOwnership(actor Actor, old User, roles Roles) error {
 	if me.Roles.Owner {
 		return nil
 	}
-	return refuseWith("R19", actor.Name+" is an admin but not an owner of the practice: only an owner makes someone an owner or takes the role away (owners decide on licenses, R2)",
+	return refuseWith("R19", actor.Name+" is not an owner of the practice: only an owner makes someone an owner, or takes the role away (owners decide on licenses, R2)",
 		"Ask an owner of the practice to make this change.")
 }

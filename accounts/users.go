@@ -137,13 +137,22 @@ func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) erro
 		return nil
 	}
 	if actor.Kind == ActorAdmin {
-		return t.isAdminOf(actor, p.ID, "R3")
+		if err := t.isAdminOf(actor, p.ID, "R3"); err != nil {
+			return err
+		}
+		return t.adminMayMoveOwnership(actor, User{}, roles)
 	}
 	if err := t.actorAsRequester(actor, &req); err != nil {
 		return err
 	}
-	_, err := t.checkAsker(askAdd, p, req.Requester, nil, "owners, champions or admins",
+	r, err := t.checkAsker(askAdd, p, req.Requester, nil, "owners, champions or admins",
 		req.Requester+" is not an owner, champion or admin of "+p.Name+": only they may have users added")
+	if err == nil && roles.Owner && !r.Roles.Owner {
+		// An owner is the practice's financial decision maker (R2): only an
+		// owner makes someone one, added or promoted (R19).
+		err = refuseWith("R19", req.Requester+" is not an owner of "+p.Name+": only an owner may have an owner added",
+			"Ask an owner of the practice, or add the person without the owner role.")
+	}
 	return err
 }
 

@@ -54,6 +54,12 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 			if err := t.checkNewLogin(email); err != nil {
 				return err
 			}
+			if actor.Kind == ActorAdmin || actor.Kind == ActorUser {
+				// The new address gets the account, roles and all (R19).
+				if err := t.adminMayMoveOwnership(actor, User{}, old.Roles); err != nil {
+					return err
+				}
+			}
 			u.Email = email
 		}
 		if u.Email == "" {
