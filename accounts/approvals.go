@@ -226,13 +226,10 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		if a.State != ApprovalPending {
 			return refuse("R42", fmt.Sprintf("request #%d is already %s", a.ID, a.State))
 		}
-		if approve && sameOperator(a.RequestedBy, actor.Name) {
-			who := a.RequestedBy
-			if who != actor.Name {
-				who += " (here as " + actor.Name + ")"
+		if approve {
+			if err := mayApprove(actor, a); err != nil {
+				return err
 			}
-			return refuseWith("R42", fmt.Sprintf("%s asked for request #%d and cannot approve it: four eyes need a second operator", who, a.ID),
-				"Ask another operator to run `latchkey approvals approve "+itoa(int(a.ID))+"`.")
 		}
 		to := ApprovalApproved
 		if !approve {
@@ -332,20 +329,36 @@ func (s *Service) PendingApprovals(operator string) (int, error) {
 	vs, err := s.Approvals(false, 1000)
 	n := 0
 	for _, v := range vs {
-		if !sameOperator(v.RequestedBy, operator) {
+		if mayApprove(Operator(operator), v.Approval) == nil {
 			n++
 		}
 	}
 	return n, err
 }
 
-// stateApproveClear: an operator decides on a clear of u that waits for a
-// second operator (R42). Whether they may approve it (not their own) is
-// the approval's own check, so the refusal names R42 where it happens.
-func (t *txn) stateApproveClear(actor Actor, u User) error {
+// mayApprove is four eyes (R42): only an operator approves a request, and
+// never the one who asked for it, under any spelling of their name. The
+// approval runs it and the faces' offer (stateApproveClear) runs it, so the
+// operator who asked is never offered what would be refused.
+func mayApprove(actor Actor, a Approval) error {
 	if actor.Kind != ActorOperator {
 		return refuse("R42", "only an operator approves a request")
 	}
+	if sameOperator(a.RequestedBy, actor.Name) {
+		who := a.RequestedBy
+		if who != actor.Name {
+			who += " (here as " + actor.Name + ")"
+		}
+		id := itoa(int(a.ID))
+		return refuseWith("R42", fmt.Sprintf("%s asked for request #%s and cannot approve it: four eyes need a second operator", who, id),
+			"Ask another operator to run `latchkey approvals approve "+id+"`; to withdraw it, `latchkey approvals deny "+id+"`.")
+	}
+	return nil
+}
+
+// stateApproveClear: an operator may decide on a clear of u that waits for
+// a second operator (R42), unless they asked for it (mayApprove).
+func (t *txn) stateApproveClear(actor Actor, u User) error {
 	id, err := t.pendingFor(u.ID)
 	if err != nil {
 		return err
@@ -353,7 +366,11 @@ func (t *txn) stateApproveClear(actor Actor, u User) error {
 	if id == 0 {
 		return refuse("R42", "no MFA clear of "+u.Login()+" waits for a second operator")
 	}
-	return nil
+	a, err := getApproval(t.tx, id)
+	if err != nil {
+		return err
+	}
+	return mayApprove(actor, a)
 }
 
 // PendingFor is the request waiting for a second operator about userID.

@@ -1,0 +1,36 @@
+package accounts
+
+import "testing"
+
+// R42: four eyes are offered as they are enforced. The operator who asked
+// for an MFA clear is not offered its approval (under any spelling of their
+// name), with the very refusal ApproveRequest gives; another operator is.
+func TestR42ApproveClearNotOfferedToTheRequester(t *testing.T) {
+	s, _ := newTestService(t)
+	_, owner, pw := practiceWith(t, s, "Four Eyes Clinic", 5)
+	_, _ = s.StartEnrolment(owner.Email, pw, "", MFASMS, "503-253-0199")
+	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530199"))
+	v := passedCode(t, s, "dana", mustUser(t, s, owner.ID), "sms")
+	res, err := s.ClearMFAVerified(Operator("dana"), owner.ID, ClearMFARequest{Verification: v.ID,
+		Check: IdentityChecks[0], Note: "called the number on file, user answered", Reason: "lost phone"})
+	if err != nil || res.Pending == nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	tg := Target{UserID: owner.ID}
+	for _, name := range []string{"dana", " DANA "} {
+		e, err := s.EligibleFor(Operator(name), ActionApproveClear, tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.OK || e.Rule != "R42" {
+			t.Fatalf("%q asked for the clear and is offered its approval: %+v", name, e)
+		}
+		_, _, refused := s.ApproveRequest(Operator(name), res.Pending.ID, "")
+		if re, ok := refused.(*RuleError); !ok || re.Msg != e.Why || re.Guidance != e.Guidance {
+			t.Fatalf("offer and refusal differ:\noffer   %+v\nrefusal %v", e, refused)
+		}
+	}
+	if e, err := s.EligibleFor(Operator("eli"), ActionApproveClear, tg); err != nil || !e.OK {
+		t.Fatalf("a second operator is not offered the approval: %+v %v", e, err)
+	}
+}
