@@ -187,7 +187,7 @@ func (s *Service) applyLogin(at time.Time, login, code string, chk loginCheck) (
 		}
 		if hasMFA(u) {
 			if code == "" {
-				return t.challenge(actor, &old, u, &out)
+				return t.challenge(actor, &old, u, &out, &refusal)
 			}
 			if err := t.checkSecondFactor(&u, code, chk); err != nil {
 				if kerr := asKeyFault(err); kerr != nil {

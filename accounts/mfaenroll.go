@@ -97,6 +97,11 @@ func (s *Service) StartEnrolment(login, password, code string, method MFAMethod,
 		}
 		pending.StartedAt = t.now
 		if method != MFAApp {
+			// Over the limit of code sends nothing is sent and nothing is
+			// set up; a pending code stays live (R23).
+			if refusal, err = t.codeSend(actor, n, "setting up "+string(method)); err != nil || refusal != nil {
+				return err
+			}
 			code, c, err := t.newCode()
 			if err != nil {
 				return err

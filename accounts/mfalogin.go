@@ -20,10 +20,17 @@ const (
 
 // challenge answers a right password for a user with MFA: an SMS or email
 // code is sent (a new one; the old one dies, R23), or the app is asked for.
-func (t *txn) challenge(actor Actor, old *User, u User, out *LoginResult) error {
+// Over the limit of code sends nothing is sent, the live code stays, and
+// *refusal says so (R23, codesendlimit.go).
+func (t *txn) challenge(actor Actor, old *User, u User, out *LoginResult, refusal *error) error {
 	*out = LoginResult{User: u, Stage: StageCode, Method: u.MFA.Method}
 	if u.MFA.Method == MFAApp {
 		return nil
+	}
+	held, err := t.codeSend(actor, u, "a login")
+	if err != nil || held != nil {
+		*out, *refusal = LoginResult{}, held
+		return err
 	}
 	code, c, err := t.newCode()
 	if err != nil {

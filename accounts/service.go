@@ -29,6 +29,11 @@ type Config struct {
 	// ForgotEvery is how often "Forgot your password?" may email one
 	// address (R16); zero means DefaultForgotEvery, 5 minutes.
 	ForgotEvery time.Duration
+	// CodeSendLimit one-time code messages (SMS or email) go to one user
+	// per CodeSendWindow at most (R23); zero means the defaults, 5 per 15
+	// minutes (codesendlimit.go).
+	CodeSendLimit  int
+	CodeSendWindow time.Duration
 	// PortalForceChange makes a patient change a reset password at the next
 	// login (R28).
 	PortalForceChange bool
@@ -45,7 +50,8 @@ type Config struct {
 // DefaultConfig is the configuration that ships.
 func DefaultConfig() Config {
 	return Config{MaxFailures: 5, LockDuration: 60 * time.Minute, Hash: DefaultHashParams,
-		ResetLinkTTL: 60 * time.Minute, ForgotEvery: DefaultForgotEvery, PortalForceChange: true}
+		ResetLinkTTL: 60 * time.Minute, ForgotEvery: DefaultForgotEvery, PortalForceChange: true,
+		CodeSendLimit: DefaultCodeSendLimit, CodeSendWindow: DefaultCodeSendWindow}
 }
 
 // Service is the account subsystem over one database file.
@@ -214,6 +220,9 @@ func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 		// After fn, so a forgot-password request still finds its own
 		// ended window (and its count) before it goes (R16).
 		if err := t.pruneForgot(); err != nil {
+			return err
+		}
+		if err := t.pruneCodeSends(); err != nil { // R23: ended windows of code sends
 			return err
 		}
 		return t.flush()

@@ -1,0 +1,130 @@
+package accounts
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"latchkey/store"
+)
+
+// codesTo counts the messages in the outbox to addr.
+func codesTo(t testing.TB, s *Service, addr string) int {
+	t.Helper()
+	msgs, err := s.outbox(OutboxQuery{To: addr, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(msgs)
+}
+
+// R23: at most CodeSendLimit code messages go to one user per window,
+// whatever the flow (login, step-up, enrolment). The next is held back: no
+// message, no new code, the live code still works, and the held-back send
+// is audited. When the window ends sends resume. A wrong password answers
+// as ever, so the limit tells nothing about who has an account.
+func TestCodeSendLimit(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, pw := practiceWith(t, s, "Flood Clinic", 5)
+	const phone = "+15032530123"
+	if _, err := s.StartEnrolment(owner.Email, pw, "", MFASMS, "(503) 253-0123"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, phone)); err != nil {
+		t.Fatal(err)
+	}
+	// One send so far (the enrolment); four logins fill the window.
+	for i := range DefaultCodeSendLimit - 1 {
+		var next *NextStepError
+		if _, err := s.Login(owner.Email, pw); !errors.As(err, &next) {
+			t.Fatalf("login %d: %v", i+2, err)
+		}
+		clock.Advance(time.Minute)
+	}
+	if n := codesTo(t, s, phone); n != DefaultCodeSendLimit {
+		t.Fatalf("%d messages, want %d", n, DefaultCodeSendLimit)
+	}
+	live := codeIn(t, s, phone)
+	before := mustUser(t, s, owner.ID).MFA.Challenge
+	total := codesTo(t, s, phone) + codesTo(t, s, owner.Email)
+
+	// The next login is held back: R23, nothing sent, the code unchanged.
+	_, err := s.Login(owner.Email, pw)
+	wantRule(t, err, "R23")
+	if !strings.Contains(err.Error(), "no new code") {
+		t.Fatalf("refusal: %v", err)
+	}
+	// A step-up (R22) is held back too, and an enrolment to another number.
+	_, err = s.StartEnrolment(owner.Email, pw, "", MFAEmail, "")
+	wantRule(t, err, "R23")
+	if n := codesTo(t, s, phone) + codesTo(t, s, owner.Email); n != total {
+		t.Fatalf("a held-back send went out: %d messages", n)
+	}
+	after := mustUser(t, s, owner.ID).MFA.Challenge
+	if after == nil || string(after.Hash) != string(before.Hash) || after.State != before.State {
+		t.Fatalf("a held-back send changed the code: %+v -> %+v", before, after)
+	}
+	held := lastEvent(t, s, ActCodeHeld)
+	if held.Outcome != refusedOutcome("R23") || !strings.Contains(held.Detail, "2 held back") {
+		t.Fatalf("held-back event: %+v", held)
+	}
+
+	// A wrong password answers exactly as for an unknown login.
+	_, wrong := s.Login(owner.Email, "not the password")
+	_, unknown := s.Login("nobody.at.all@example.org", "not the password")
+	if !errors.Is(wrong, ErrBadCredentials) || wrong.Error() != unknown.Error() {
+		t.Fatalf("wrong password over the limit: %v; unknown login: %v", wrong, unknown)
+	}
+
+	// The live code still logs in.
+	if r, err := s.Authenticate(owner.Email, pw, live); err != nil || r.Stage != StageDashboard {
+		t.Fatalf("live code after a held-back send: %+v %v", r, err)
+	}
+
+	// The window ends: sends resume.
+	clock.Advance(DefaultCodeSendWindow)
+	var next *NextStepError
+	if _, err := s.Login(owner.Email, pw); !errors.As(err, &next) {
+		t.Fatalf("after the window: %v", err)
+	}
+	if n := codesTo(t, s, phone); n != DefaultCodeSendLimit+1 {
+		t.Fatalf("after the window: %d messages, want %d", n, DefaultCodeSendLimit+1)
+	}
+}
+
+// R23: an enrolment cannot text an arbitrary number again and again; the
+// window is dropped from the file when it ends.
+func TestCodeSendLimitEnrolment(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, pw := practiceWith(t, s, "Bill Clinic", 5)
+	const victim = "+15032530123"
+	for range DefaultCodeSendLimit {
+		if _, err := s.StartEnrolment(owner.Email, pw, "", MFASMS, victim); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := s.StartEnrolment(owner.Email, pw, "", MFASMS, victim)
+	wantRule(t, err, "R23")
+	if n := codesTo(t, s, victim); n != DefaultCodeSendLimit {
+		t.Fatalf("%d texts to the number, want %d", n, DefaultCodeSendLimit)
+	}
+	// The pending enrolment's code still confirms.
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, victim)); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(DefaultCodeSendWindow)
+	if err := s.update(func(*txn) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.View(func(tx *store.Tx) error {
+		for _, b := range []store.Bucket{bCodeSends, ixCodeSendTime} {
+			if n, err := tx.Count(b); err != nil || n != 0 {
+				t.Errorf("%s holds %d entries after the window ended (%v)", b, n, err)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
