@@ -25,9 +25,9 @@ import (
 // unknown-login marker of the request at the entry's time (R29, R30), while
 // every machine holding the desk's key file keys an address alike, so the
 // desk throttles as one. And an entry leaves the file when its window ends:
-// every write transaction prunes ended windows (updateAt), and so does the
-// sweeper (Sweep), so no entry outlives its window by more than the time to
-// the next write or sweep.
+// write transactions prune ended windows (updateAt) and so does the sweeper
+// (Sweep), which the console runs when one ends (SweepDue), so no entry
+// outlives its window by more than forgotRescan (forgotsweep.go).
 
 const (
 	bForgot      store.Bucket = "forgot_throttle" // forgotKeyVersion|HMAC(throttle key, normalized address) -> forgotWindow
@@ -79,7 +79,8 @@ func (s *Service) forgotEvery() time.Duration {
 // whether the request is held back, the rule that held it back, and the
 // detail for its audit event: the running count of a flood, or how many
 // were held back before this one. Ended windows are pruned after it, in
-// the same transaction (updateAt), held back or not.
+// the same transaction (updateAt), held back or not, whenever one may have
+// ended.
 //
 // A machine without the database's key file (none, another, unusable)
 // holds back every request, known address or not, sends nothing, writes no
@@ -145,32 +146,40 @@ func forgotEnded(k []byte, now time.Time, every time.Duration) bool {
 
 // pruneForgot drops up to forgotPruneBatch entries whose window has ended,
 // oldest first, with any entry from before entries were keyed
-// (forgotKeyVersion). It runs in every write transaction (updateAt), so a
-// held-back request, a flood of made-up addresses or any unrelated write
-// clears what ended: no address is remembered past its window. It needs no
-// key, so a machine without the key file prunes too.
-func (t *txn) pruneForgot() error {
+// (forgotKeyVersion), and returns when the oldest window left ends (zero:
+// none; now: more to drop). It runs in write transactions (updateAt)
+// whenever the service's hint says a window may have ended, so a held-back
+// request, a flood of made-up addresses or any unrelated write clears what
+// ended: no address is remembered past its window. It needs no key, so a
+// machine without the key file prunes too.
+func (t *txn) pruneForgot() (time.Time, error) {
 	every := t.s.forgotEvery()
 	var done [][]byte
+	var next time.Time
 	err := t.tx.Scan(ixForgotTime, nil, nil, false, func(k, _ []byte) (bool, error) {
 		if !forgotEnded(k, t.now, every) {
+			next = forgotEnd(k, t.now, every)
+			return false, nil
+		}
+		if len(done) == forgotPruneBatch {
+			next = t.now // more ended than one write drops
 			return false, nil
 		}
 		done = append(done, append([]byte(nil), k...))
-		return len(done) < forgotPruneBatch, nil
+		return true, nil
 	})
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	for _, k := range done {
 		if err := t.tx.Delete(ixForgotTime, k); err != nil {
-			return err
+			return time.Time{}, err
 		}
 		if len(k) > 8 {
 			if err := t.tx.Delete(bForgot, k[8:]); err != nil {
-				return err
+				return time.Time{}, err
 			}
 		}
 	}
-	return nil
+	return next, nil
 }

@@ -257,10 +257,14 @@ func TestForgotThrottleWithoutKey(t *testing.T) {
 // keyed (a plain sha256 of the address) is dropped at the next write,
 // even inside its window.
 func TestForgotThrottlePruned(t *testing.T) {
-	s, clock := newTestService(t)
+	clock := NewFakeClock(testEpoch)
+	target := storetest.Target(t, "t.db")
+	keyFile := filepath.Join(t.TempDir(), "secret.key")
+	s := openWithKey(t, target, clock, keyFile)
 	_, owner, _ := practiceWith(t, s, "Prune Clinic", 3)
 
-	// An entry as written before keying, its window still running.
+	// An entry as written before keying, its window still running, in
+	// the file when the upgraded service opens it.
 	h := sha256.Sum256([]byte(normalizeLogin(owner.Email)))
 	then := clock.Now().Add(-time.Second)
 	err := s.db.Update(func(tx *store.Tx) error {
@@ -272,6 +276,8 @@ func TestForgotThrottlePruned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	_ = s.Close()
+	s = openWithKey(t, target, clock, keyFile)
 	forgot(t, s, owner.Email)
 	for _, v := range everything(t, s) {
 		if bytes.Contains(v, h[:]) {
@@ -329,8 +335,13 @@ func TestForgotThrottleQuietDesk(t *testing.T) {
 	}
 	forgot(t, s, "quiet@example.org")
 	clock.Advance(DefaultForgotEvery - time.Second)
-	if s.SweepDue(clock.Now()) {
-		t.Fatal("R16: a window due before its end")
+	// The hint is read again at least every forgotRescan; a sweep before
+	// the window's end drops nothing.
+	if _, err := s.Sweep(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := forgotKeys(t, s); len(got) != 1 || s.SweepDue(clock.Now()) {
+		t.Fatalf("R16: a window dropped or due before its end (%d entries)", len(got))
 	}
 	clock.Advance(time.Second)
 	if !s.SweepDue(clock.Now()) {
@@ -356,5 +367,28 @@ func TestForgotThrottleQuietDesk(t *testing.T) {
 	}
 	if got, _ := forgotKeys(t, s); len(got) != 0 {
 		t.Fatalf("R16: %d entries after the sweep of a machine without the key", len(got))
+	}
+
+	// A window another machine opened (this service never noted it): read
+	// again within forgotRescan of its end, then dropped.
+	err := s.db.Update(func(tx *store.Tx) error {
+		key := append([]byte{forgotKeyVersion}, bytes.Repeat([]byte{9}, sha256.Size)...)
+		if err := store.Put(tx, bForgot, key, forgotWindow{Since: clock.Now()}); err != nil {
+			return err
+		}
+		return tx.PutRaw(ixForgotTime, forgotTimeKey(clock.Now(), key), nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(DefaultForgotEvery + forgotRescan)
+	if !s.SweepDue(clock.Now()) {
+		t.Fatal("R16: another machine's ended window is never looked for")
+	}
+	if _, err := s.Sweep(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := forgotKeys(t, s); len(got) != 0 {
+		t.Fatalf("R16: another machine's window outlived its end by %s", forgotRescan)
 	}
 }

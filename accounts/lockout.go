@@ -76,9 +76,9 @@ func (s *Service) DueLiftsAt(t time.Time) (bool, error) {
 
 // Sweep lifts every lock whose time is up (R12) and returns how many it
 // lifted. It also drops the forgot-password throttle's ended windows (R16),
-// which every write transaction prunes anyway, so that on a quiet desk the
-// console's tick (SweepDue) forgets an address when its window ends. It
-// writes only when something is due.
+// which write transactions prune too, so that on a quiet desk the console's
+// tick (SweepDue) forgets an address when its window ends. It writes only
+// when something is due.
 func (s *Service) Sweep() (int, error) {
 	due, err := s.DueLifts()
 	if err != nil {

@@ -179,10 +179,14 @@ type txn struct {
 	now time.Time
 	s   *Service
 
-	swept   int    // locks lifted as the transaction began
-	lastSeq uint64 // the newest audit event this transaction appended
-	st      *Stats // running totals, read once and written once per transaction
-	stDirty bool
+	swept int // locks lifted as the transaction began
+	// forgotPruned: the forgot-password throttle was pruned, and
+	// forgotNext is when its oldest window left ends (forgotsweep.go).
+	forgotPruned bool
+	forgotNext   time.Time
+	lastSeq      uint64 // the newest audit event this transaction appended
+	st           *Stats // running totals, read once and written once per transaction
+	stDirty      bool
 
 	// Records this transaction decoded that a long transaction (a demo's
 	// batch of practices) asks for again and again: a practice as of its
@@ -207,6 +211,7 @@ func (s *Service) update(fn func(t *txn) error) error {
 
 func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 	var last *txn // the attempt that committed (an engine may retry fn)
+	scan := s.forgotScanWanted(now)
 	err := s.db.Update(func(tx *store.Tx) error {
 		t := &txn{tx: tx, now: now, s: s}
 		last = t
@@ -218,15 +223,23 @@ func (s *Service) updateAt(now time.Time, fn func(t *txn) error) error {
 			return err
 		}
 		// After fn, so a forgot-password request still finds its own
-		// ended window (and its count) before it goes (R16).
-		if err := t.pruneForgot(); err != nil {
-			return err
+		// ended window (and its count) before it goes (R16); only when a
+		// window may have ended (forgotsweep.go), so other writes do not
+		// read the throttle's index for nothing.
+		if scan {
+			if t.forgotNext, err = t.pruneForgot(); err != nil {
+				return err
+			}
+			t.forgotPruned = true
 		}
 		if err := t.pruneCodeSends(); err != nil { // R23: ended windows of code sends
 			return err
 		}
 		return t.flush()
 	})
+	if err == nil && last != nil && last.forgotPruned {
+		s.forgotPruned(last.forgotNext, now)
+	}
 	if err == nil && last != nil && last.lastSeq > 0 {
 		s.published(last.lastSeq)
 	}
