@@ -141,9 +141,14 @@ func TestVerifyCodeStateMachine(t *testing.T) {
 		t.Fatalf("start: %+v", v)
 	}
 	code := codeIn(t, s, u.MFA.Phone)
+	// The count left reads as said: "1 attempt left" (R31).
+	left := []string{"", "(4 attempts left)", "(3 attempts left)", "(2 attempts left)", "(1 attempt left)", "failed after 5 wrong codes"}
 	for i := 1; i <= 5; i++ {
 		got, err := s.CheckVerification(Operator("dana"), v.ID, wrongCode(code))
 		wantRule(t, err, "R41")
+		if !strings.Contains(err.Error(), left[i]) {
+			t.Fatalf("wrong code %d: %v, want %q", i, err, left[i])
+		}
 		if i < 5 && got.State != VerifyStarted || i == 5 && got.State != VerifyFailed {
 			t.Fatalf("after %d wrong codes: %s", i, got.State)
 		}

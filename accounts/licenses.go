@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"latchkey/internal/plural"
 	"latchkey/store"
 )
 
@@ -93,7 +94,7 @@ func (t *txn) requestLicenses(actor Actor, p Practice, count int, req Request) (
 	}
 	return lr, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActLicensesRequested,
 		Target: p.Name, PracticeID: p.ID, Requester: r.Login(), Reason: req.Reason, Outcome: OutcomeOK,
-		Detail: fmt.Sprintf("request #%d for %d more licenses", id, count)})
+		Detail: fmt.Sprintf("request #%d for %s more", id, plural.Count(count, "license"))})
 }
 
 // FulfilLicenses fulfils an open request: the practice's purchased count
@@ -148,7 +149,7 @@ func (s *Service) SetPurchased(actor Actor, practiceID uint64, purchased int, re
 			return err
 		}
 		if purchased < p.InUse {
-			return refuseWith("R2", fmt.Sprintf("%s has %d licenses in use: the purchased count cannot go below that", p.Name, p.InUse),
+			return refuseWith("R2", fmt.Sprintf("%s has %s in use: the purchased count cannot go below that", p.Name, plural.Count(p.InUse, "license")),
 				"Inactivate leavers first.")
 		}
 		old := p

@@ -3,6 +3,7 @@ package accounts
 import (
 	"fmt"
 
+	"latchkey/internal/plural"
 	"latchkey/mfa"
 )
 
@@ -21,7 +22,7 @@ func (t *txn) failEnrolment(actor Actor, old User, p MFAEnrolment, cerr error, r
 	if left > 0 {
 		n.MFA.Pending = &p
 		if re, ok := (*refusal).(*RuleError); ok && p.Method == MFAApp {
-			re.Msg += fmt.Sprintf(" (%d attempts left)", left)
+			re.Msg += " (" + plural.Count(left, "attempt") + " left)"
 		}
 		if err := t.putUser(&old, n); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"latchkey/internal/plural"
 	"latchkey/store"
 )
 
@@ -43,7 +44,7 @@ func (t *txn) createPractice(actor Actor, name string, purchased int) (Practice,
 	}
 	t.fresh[id] = false
 	return p, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActPracticeCreated,
-		Target: name, PracticeID: id, Outcome: OutcomeOK, Detail: strconv.Itoa(purchased) + " licenses purchased"})
+		Target: name, PracticeID: id, Outcome: OutcomeOK, Detail: plural.Count(purchased, "license") + " purchased"})
 }
 
 // Practice reads one practice.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 
+	"latchkey/internal/plural"
 	"latchkey/store"
 )
 
@@ -190,7 +191,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 	}
 	err = s.updateAt(now, func(t *txn) error {
 		return t.appendEvent(Event{ActorKind: seedActor.Kind, Actor: seedActor.Name, Action: ActDemoSeeded,
-			Outcome: OutcomeOK, Detail: fmt.Sprintf("%d practices, seed %d", opts.Practices, opts.Seed)})
+			Outcome: OutcomeOK, Detail: fmt.Sprintf("%s, seed %d", plural.Count(opts.Practices, "practice"), opts.Seed)})
 	})
 	if err != nil {
 		return err

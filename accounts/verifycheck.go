@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"latchkey/internal/plural"
 	"latchkey/mfa"
 	"latchkey/store"
 )
@@ -101,7 +102,7 @@ func (s *Service) CheckVerification(actor Actor, id uint64, code string) (Verifi
 				"Do not act for this caller. A real user can be verified again with a new check.")
 		default:
 			action, outcome = ActVerifyWrong, refusedOutcome("R41")
-			refusal = refuse("R41", fmt.Sprintf("%s (%d attempts left)", why, mfa.MaxCodeAttempts-v.Attempts))
+			refusal = refuse("R41", fmt.Sprintf("%s (%s left)", why, plural.Count(mfa.MaxCodeAttempts-v.Attempts, "attempt")))
 		}
 		if err := t.putVerification(v); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 )
 
 // auditJSON is one audit event (R29). Every field is always present, so
@@ -124,7 +125,7 @@ not match. "latchkey check" does this too, after checking every page.`,
 				return err
 			}
 			return a.emit(map[string]any{"ok": true, "events": n}, func() {
-				printf(a.io.Out, "Audit chain intact: %d events.\n", n)
+				printf(a.io.Out, "Audit chain intact: %s.\n", plural.Count(n, "event"))
 			})
 		}),
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/store"
 )
 
@@ -68,7 +69,7 @@ key is a warning, not a failure, and no key file is made.`,
 				return err
 			}
 			return a.emit(map[string]any{"ok": true, "db": path, "engine": svc.Engine(), "events": n, "checkpoint": checkpoint, "key": key}, func() {
-				printf(a.io.Out, "OK: %s: %s, audit chain of %d events intact%s, totals and every user's listing of their events match the records.\n", path, what, n, anchored)
+				printf(a.io.Out, "OK: %s: %s, audit chain of %s intact%s, totals and every user's listing of their events match the records.\n", path, what, plural.Count(n, "event"), anchored)
 				printf(a.io.Out, "%s\n", keyLine(key))
 			})
 		}),

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/store"
 )
 
@@ -52,8 +53,8 @@ file (--key-file) as the source.`,
 				return err
 			}
 			return a.emit(map[string]any{"ok": true, "from": res.From, "to": res.To, "records": res.Records, "events": res.Events}, func() {
-				printf(a.io.Out, "Copied %s to %s in %s: %d records, audit chain of %d events verified, totals match.\n",
-					res.From, res.To, time.Since(start).Round(time.Millisecond), res.Records, res.Events)
+				printf(a.io.Out, "Copied %s to %s in %s: %s, audit chain of %s verified, totals match.\n",
+					res.From, res.To, time.Since(start).Round(time.Millisecond), plural.Count(res.Records, "record"), plural.Count(res.Events, "event"))
 			})
 		}),
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 )
 
 // defaultSeed makes `latchkey demo` without --seed the same database every time.
@@ -69,8 +70,8 @@ demo database the desk opens.`,
 			}
 			return a.emit(demoJSON{DB: path, Seed: seed, Stats: st}, func() {
 				printf(a.io.Out, "Built demo database %s in %s (seed %d)\n", path, time.Since(start).Round(time.Millisecond).String(), seed)
-				printf(a.io.Out, "  %d practices, %d users (%d active, %d pending, %d inactive), %d locked, %d practices at capacity\n",
-					st.Practices, st.Users, st.Active, st.Pending, st.Inactive, st.Locked, st.AtCap)
+				printf(a.io.Out, "  %s, %s (%d active, %d pending, %d inactive), %d locked, %s at capacity\n",
+					plural.Count(st.Practices, "practice"), plural.Count(st.Users, "user"), st.Active, st.Pending, st.Inactive, st.Locked, plural.Count(st.AtCap, "practice"))
 				printf(a.io.Out, "Open it with: latchkey --db %s\n", path)
 			})
 		}),

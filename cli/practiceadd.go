@@ -2,6 +2,8 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
+
+	"latchkey/internal/plural"
 )
 
 // practicesAddCmd onboards a practice: its name and purchased licenses. Its
@@ -33,8 +35,8 @@ the database is created (not a demo).`,
 				return err
 			}
 			return a.emit(toPracticeJSON(p), func() {
-				printf(a.io.Out, "Onboarded %s (#%d) with %d licenses. Add its owner next: latchkey users add --practice %d ... --roles owner\n",
-					p.Name, p.ID, p.Purchased, p.ID)
+				printf(a.io.Out, "Onboarded %s (#%d) with %s. Add its owner next: latchkey users add --practice %d ... --roles owner\n",
+					p.Name, p.ID, plural.Count(p.Purchased, "license"), p.ID)
 			})
 		}),
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/sim"
 )
 
@@ -105,8 +106,9 @@ func simProgress(w io.Writer, tty bool) func(sim.Summary) {
 	n := 0
 	return func(s sim.Summary) {
 		n++
-		line := fmt.Sprintf("sim: %d actions · %d lockouts · %d resets · %d enrolments · %s of demo time · %d violations",
-			s.Total(), s.Lockouts, s.Resets, s.Enrolments, s.Simulated.Round(time.Minute), len(s.Violations))
+		line := fmt.Sprintf("sim: %s · %s · %s · %s · %s of demo time · %s",
+			plural.Count(s.Total(), "action"), plural.Count(s.Lockouts, "lockout"), plural.Count(s.Resets, "reset"),
+			plural.Count(s.Enrolments, "enrolment"), s.Simulated.Round(time.Minute), plural.Count(len(s.Violations), "violation"))
 		switch {
 		case tty:
 			fmt.Fprintf(w, "\r\x1b[K%s", line)
@@ -141,7 +143,7 @@ func simJSON(s sim.Summary) simSummaryJSON {
 }
 
 func printSimSummary(w io.Writer, s sim.Summary) {
-	printf(w, "Simulated %d actions over %s of demo time.\n\n", s.Total(), s.Simulated.Round(time.Second))
+	printf(w, "Simulated %s over %s of demo time.\n\n", plural.Count(s.Total(), "action"), s.Simulated.Round(time.Second))
 	printf(w, "Actions by kind:\n")
 	for _, k := range slices.Sorted(maps.Keys(s.Actions)) {
 		printf(w, "  %-16s %6d\n", k, s.Actions[k])

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 )
 
 // What the user actions (useractions.go) share: parsing roles and kinds,
@@ -56,7 +57,7 @@ func (a *app) licenseLine(p accounts.Practice) {
 	if p.AtCapacity() {
 		full = " (at capacity)"
 	}
-	printf(a.io.Out, "%s: %d of %d licenses in use%s.\n", p.Name, p.InUse, p.Purchased, full)
+	printf(a.io.Out, "%s: %s in use%s.\n", p.Name, plural.Of(p.InUse, p.Purchased, "license"), full)
 }
 
 // sentLine tells where a message went and how to read it.

@@ -9,6 +9,8 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"latchkey/internal/plural"
 )
 
 // R23: SMS and email codes are 6 digits, valid 5 minutes, and die after 5
@@ -64,7 +66,7 @@ func (e *WrongCodeError) Error() string {
 	if e.AttemptsLeft == 0 {
 		return ErrCodeDead.Error()
 	}
-	return fmt.Sprintf("%s (%d attempts left)", ErrCodeWrong, e.AttemptsLeft)
+	return fmt.Sprintf("%s (%s left)", ErrCodeWrong, plural.Count(e.AttemptsLeft, "attempt"))
 }
 
 // Is lets callers test errors.Is(err, ErrCodeWrong) for every miss (a wrong

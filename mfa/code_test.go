@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -290,6 +291,15 @@ func TestCodeNoOtherTransitions(t *testing.T) {
 			if c.Attempts > MaxCodeAttempts {
 				t.Fatalf("%d attempts recorded", c.Attempts)
 			}
+		}
+	}
+}
+
+// R23, R31: the last attempt left is said in the singular.
+func TestWrongCodeErrorSaysAttemptsLeft(t *testing.T) {
+	for n, want := range map[int]string{2: "(2 attempts left)", 1: "(1 attempt left)"} {
+		if got := (&WrongCodeError{AttemptsLeft: n}).Error(); !strings.HasSuffix(got, want) {
+			t.Errorf("%d left: %q, want %q", n, got, want)
 		}
 	}
 }

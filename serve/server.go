@@ -23,6 +23,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 )
 
 // Defaults of `latchkey serve`.
@@ -184,7 +185,7 @@ func (s *Server) handle(next ssh.Handler) ssh.Handler {
 		if n := s.open.Add(1); n > int64(s.opts.MaxSessions) {
 			s.open.Add(-1)
 			s.log.Warn("session refused: the desk is full", "operator", op.Name, "max", s.opts.MaxSessions)
-			wish.Fatalf(sess, "latchkey: the desk is full (%d sessions); try again later\n", s.opts.MaxSessions)
+			wish.Fatalf(sess, "latchkey: the desk is full (%s); try again later\n", plural.Count(s.opts.MaxSessions, "session"))
 			return
 		}
 		s.sessions.Add(1)

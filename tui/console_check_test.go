@@ -47,7 +47,7 @@ func TestCheckRefusesMalformedCodeWithoutSpendingATry(t *testing.T) {
 		if !strings.Contains(v, "R23") || !strings.Contains(v, "6 digits") {
 			t.Fatalf("%q: no refusal naming R23 and the 6 digits:\n%s", bad, v)
 		}
-		if !strings.Contains(v, "5 tries left") {
+		if !strings.Contains(v, "5 attempts left") {
 			t.Fatalf("%q spent one of the caller's tries:\n%s", bad, v)
 		}
 	}
@@ -63,6 +63,20 @@ func TestCheckRefusesMalformedCodeWithoutSpendingATry(t *testing.T) {
 	h.key("enter")
 	if v := h.view(); !strings.Contains(v, "refused by R41") {
 		t.Fatalf("a well-formed code was not checked:\n%s", v)
+	}
+}
+
+// R41, R31: the caller's last try reads "1 attempt left", in the field and
+// in the refusal, never "1 attempts" or "1 tries".
+func TestCheckSaysTheLastAttemptInTheSingular(t *testing.T) {
+	h, _, _ := startCheck(t)
+	for range 4 {
+		h.typeText("000000")
+		h.key("enter")
+	}
+	v := h.view()
+	if !strings.Contains(v, "(1 attempt left)") || strings.Contains(v, "1 attempts") || strings.Contains(v, "1 tries") {
+		t.Fatalf("the last attempt is not said in the singular:\n%s", v)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/tui/actions"
 	"latchkey/tui/common"
 	"latchkey/tui/dialog"
@@ -107,7 +108,7 @@ func (m *App) onLive(msg liveMsg) tea.Cmd {
 	m.c.Stats = msg.Stats
 	m.approvals, m.watch = msg.Approvals, msg.Watch
 	if msg.Lifted > 0 {
-		m.setFlash(fmt.Sprintf("%s lifted by %s (R12)", plural(msg.Lifted, "lock"), themselves(msg.Lifted)), false)
+		m.setFlash(fmt.Sprintf("%s lifted by %s (R12)", plural.Count(msg.Lifted, "lock"), themselves(msg.Lifted)), false)
 	}
 	m.noticeChanged(msg)
 	if msg.Seq == m.seen {
@@ -132,14 +133,6 @@ func (m *App) refresh() tea.Cmd { return m.liveCmd(false) }
 
 func (m *App) lockouts() *panes.Lockouts {
 	return m.tabs[tabIndex(common.PaneLockouts)].(*panes.Lockouts)
-}
-
-// plural says a count with its noun: "1 user", "2 users".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func themselves(n int) string {

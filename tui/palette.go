@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/tui/actions"
 	"latchkey/tui/common"
 	"latchkey/tui/dialog"
@@ -77,7 +78,7 @@ func (m *App) paletteSearch(term string, seq int) tea.Cmd {
 		if ps, err := svc.Practices(accounts.PracticeQuery{Search: term, Limit: paletteLimit}); err == nil {
 			for _, p := range ps {
 				items = append(items, dialog.PaletteItem{Kind: "practice", Label: common.Sanitize(p.Name),
-					Detail: fmt.Sprintf("#%d · %d of %d licenses in use", p.ID, p.InUse, p.Purchased), Run: jump(accounts.SubjectPractice, p.ID)})
+					Detail: fmt.Sprintf("#%d · %s in use", p.ID, plural.Of(p.InUse, p.Purchased, "license")), Run: jump(accounts.SubjectPractice, p.ID)})
 			}
 		}
 		if ps, err := svc.Patients(accounts.PatientQuery{Search: term, Limit: paletteLimit}); err == nil {

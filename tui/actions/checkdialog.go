@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/tui/common"
 )
 
@@ -183,7 +184,7 @@ func (d *CheckDialog) View(w, _ int) string {
 	if d.takesCode() && state == accounts.VerifyStarted {
 		field := "Code read back: " + d.input.View()
 		if v.AttemptsLeft > 0 {
-			field += st.Muted.Render(fmt.Sprintf("  (%d tries left)", v.AttemptsLeft))
+			field += st.Muted.Render("  (" + plural.Count(v.AttemptsLeft, "attempt") + " left)")
 		}
 		if d.checking {
 			field += st.Muted.Render("  checking…")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/tui/common"
 	"latchkey/tui/dialog"
 )
@@ -21,7 +22,7 @@ var fulfilLicenses = &Action{
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, _ *dialog.Values) (Result, error) {
 		lr, p, err := svc.FulfilLicenses(actor, d.Request.ID, accounts.Request{Reason: "fulfilled from the console"})
-		return Result{OK: fmt.Sprintf("Fulfilled request #%d: %s now has %d licenses (+%d)",
-			lr.ID, common.Sanitize(p.Name), p.Purchased, lr.Count)}, err
+		return Result{OK: fmt.Sprintf("Fulfilled request #%d: %s now has %s (+%d)",
+			lr.ID, common.Sanitize(p.Name), plural.Count(p.Purchased, "license"), lr.Count)}, err
 	},
 }

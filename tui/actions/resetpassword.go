@@ -7,6 +7,7 @@ import (
 	"charm.land/huh/v2"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/tui/common"
 	"latchkey/tui/dialog"
 )
@@ -50,7 +51,7 @@ var resetPassword = &Action{
 // minutes says a link's lifetime as a caller would hear it: "60 minutes".
 func minutes(d time.Duration) string {
 	if d%time.Minute == 0 && d <= 3*time.Hour {
-		return fmt.Sprintf("%d minutes", int(d/time.Minute))
+		return plural.Count(int(d/time.Minute), "minute")
 	}
 	return d.String()
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/tui/common"
 )
 
@@ -62,8 +63,8 @@ func Header(c *common.Common, h HeaderInfo) string {
 		badges += "  " + st.Locked.Render("RECONNECTING: "+common.Sanitize(h.Offline))
 	}
 	counts := []string{
-		count(h.Stats.Practices, "practice"),
-		count(h.Stats.Users, "user"),
+		plural.Count(h.Stats.Practices, "practice"),
+		plural.Count(h.Stats.Users, "user"),
 		fmt.Sprintf("%d locked", h.Stats.Locked),
 		fmt.Sprintf("%d at capacity", h.Stats.AtCap),
 	}
@@ -81,14 +82,6 @@ func Header(c *common.Common, h HeaderInfo) string {
 	}
 	gap := max(c.Width-ansi.StringWidth(left)-ansi.StringWidth(right), 1)
 	return Fit(left+strings.Repeat(" ", gap)+st.Counts.Render(right), c.Width)
-}
-
-// count is "1 practice", "2 practices".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // from says where the operator's name came from when --operator did not
