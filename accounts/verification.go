@@ -54,11 +54,9 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 			if err := t.checkNewLogin(email); err != nil {
 				return err
 			}
-			if actor.Kind == ActorAdmin || actor.Kind == ActorUser {
-				// The new address gets the account, roles and all (R19).
-				if err := t.adminMayMoveOwnership(actor, User{}, old.Roles); err != nil {
-					return err
-				}
+			// The new address gets the account, roles and all (R3, R19).
+			if err := t.mayRedirectSetup(actor, old, req); err != nil {
+				return err
 			}
 			u.Email = email
 		}
@@ -83,8 +81,17 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 		if err != nil {
 			return err
 		}
+		redirected := old.Email != "" && normalizeLogin(old.Email) != normalizeLogin(u.Email)
+		if redirected {
+			if err := t.tellSetupRedirected(old, u); err != nil {
+				return err
+			}
+		}
 		out = u
 		detail := fmt.Sprintf("link #%d to %s", link.ID, u.Email)
+		if redirected {
+			detail += " (was " + old.Email + "; that address was told)"
+		}
 		if old.SetupLink != 0 {
 			detail += fmt.Sprintf(", supersedes link #%d", old.SetupLink)
 		}
