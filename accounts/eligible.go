@@ -280,6 +280,10 @@ type Requesters struct {
 func (s *Service) Requesters(a Action, tg Target) (Requesters, error) {
 	out := Requesters{Action: a}
 	ar, ok := ruleOf(a)
+	if a == ActionSendSetup {
+		// Asked for only when the address changes (mayRedirectSetup).
+		ar.Asker = &askRedirect
+	}
 	if !ok || ar.Asker == nil {
 		return out, nil
 	}

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -111,5 +112,35 @@ func TestRedirectedSetupTellsTheOldAddress(t *testing.T) {
 	}
 	if sentTo(t, s, to) != 1 {
 		t.Fatal("the new address did not get the setup email")
+	}
+}
+
+// R3, R19: the people the desk is offered as the requester of a new setup
+// address are exactly those the service accepts: for a pending owner, the
+// practice's other owners only.
+func TestRedirectRequestersAreWhomTheServiceAccepts(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Offered Clinic", 8)
+	activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true}, owner.Email)
+	activeUser(t, s, p.ID, "Sam Staff", Roles{}, owner.Email)
+	pOwner := pendingAdded(t, s, owner, NewUser{PracticeID: p.ID, Name: "Paula Partner", Kind: KindProvider,
+		Roles: Roles{Owner: true}, Email: "paula.partner@example.org", EmailConfirm: "paula.partner@example.org"})
+	r, err := s.Requesters(ActionSendSetup, Target{UserID: pOwner.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.People) != 1 || r.People[0].ID != owner.ID || r.Rule != "R3" {
+		t.Fatalf("offered %+v", r)
+	}
+	all, err := s.Requesters(ActionAddUser, Target{PracticeID: p.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, asker := range all.People {
+		to := fmt.Sprintf("paula%d@example.net", i)
+		_, _, err := s.SendVerification(Operator("op"), pOwner.ID, to, to, Request{Requester: asker.Login()})
+		if accepted, offered := err == nil, asker.ID == owner.ID; accepted != offered {
+			t.Fatalf("%s: offered %v, accepted %v (%v)", asker.Login(), offered, accepted, err)
+		}
 	}
 }

@@ -95,13 +95,17 @@ func (a *app) usersSendVerificationCmd() *cobra.Command {
 		Long: `Send the account-setup email with a fresh single-use link (R4). For a user
 who has not verified, an earlier link dies: only the newest works (R5, R6).
 With --email (typed twice with --email-confirm) the setup email goes to a
-corrected address, which becomes the login email.
+corrected address, which becomes the login email. Whoever reads that address
+owns the account, so a new address needs --requested-by: an owner, champion
+or admin of the practice (an owner, for a pending owner), checked as for
+adding the user (R3, R19) and recorded; the old address is told.
 
 For a user who has verified, resending is refused (R6): they use "Forgot your
 password?", or change their login email themselves after logging in (R7).`,
 		Example: `  latchkey users send-verification jane.doe@example.com --db demo.db
   latchkey users send-verification jane.doe@example.com --db demo.db \
-      --email jane.doe@example.org --email-confirm jane.doe@example.org --reason "typo in the email"`,
+      --email jane.doe@example.org --email-confirm jane.doe@example.org \
+      --requested-by owner@example.com --reason "typo in the email"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
 			if (email == "") != (confirm == "") {
@@ -138,7 +142,7 @@ password?", or change their login email themselves after logging in (R7).`,
 	f := cmd.Flags()
 	f.StringVar(&email, "email", "", "send to this corrected login `EMAIL` (a user who has not verified only)")
 	f.StringVar(&confirm, "email-confirm", "", "the corrected login `EMAIL` typed again")
-	f.StringVar(&requester, "requested-by", "", "`LOGIN` of the practice person who asked, if any (recorded)")
+	f.StringVar(&requester, "requested-by", "", "`LOGIN` of the owner, champion or admin who asked (checked and recorded; required with --email, R3)")
 	f.StringVar(&reason, "reason", "", "why (`TEXT`)")
 	a.addJSON(cmd)
 	return cmd

@@ -497,6 +497,7 @@ func TestSendVerification(t *testing.T) {
 	}
 	h.key("enter")
 	h.key("enter")
+	h.key("enter") // the same address: nobody need be recorded (R3, R6)
 	h.paste("never got it")
 	h.key("enter")
 	after := lastMessage(t, h.f, us[1].Email)

@@ -34,6 +34,12 @@ func personLabel(u accounts.User) string {
 // accounts.Requesters allows; the field says who they are and whom the
 // text matches. Nobody is recorded by default.
 func requester(d *Data, v *dialog.Values) *huh.Input {
+	return requesterIf(d, v, func() bool { return true })
+}
+
+// requesterIf is the requester field of an action that needs one only
+// sometimes (needed says when): otherwise it may stay empty.
+func requesterIf(d *Data, v *dialog.Values, needed func() bool) *huh.Input {
 	r := d.Requesters
 	var names, logins []string
 	for _, u := range r.People {
@@ -49,6 +55,9 @@ func requester(d *Data, v *dialog.Values) *huh.Input {
 		Placeholder("who asked").CharLimit(254).Suggestions(logins).Value(v.S("requester")).
 		Validate(func(s string) error {
 			if strings.TrimSpace(s) == "" {
+				if !needed() {
+					return nil
+				}
 				return errors.New("record who asked (" + r.Rule + ")")
 			}
 			_, err := whoAsked(r, s)

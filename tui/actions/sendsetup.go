@@ -2,6 +2,7 @@ package actions
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/huh/v2"
 
@@ -25,6 +26,9 @@ var sendSetup = &Action{
 					huh.NewInput().Key("email_confirm").Title("New login email again").
 						Description("Only if you typed a new one (R4).").
 						CharLimit(254).Value(v.S("email_confirm")).Validate(sameEmail(v.S("email"), true)),
+					// Whoever reads the new address owns the account: only
+					// someone who could add the user asks for it (R3, R19).
+					requesterIf(d, v, func() bool { return newAddress(d, *v.S("email")) }),
 					dialog.Reason(v, "e.g. the caller never got the setup email", "R29"),
 				)}
 			}}
@@ -34,4 +38,11 @@ var sendSetup = &Action{
 		return Result{OK: fmt.Sprintf("Setup email sent to %s (outbox #%d); any earlier link is superseded",
 			common.Sanitize(u.Email), msg.ID)}, err
 	},
+}
+
+// newAddress reports whether typed is a login email other than the one on
+// file: only then does the setup email need a requester (R3, R6).
+func newAddress(d *Data, typed string) bool {
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	return typed != "" && typed != strings.ToLower(d.User.Email) && len(d.Requesters.People) > 0
 }
