@@ -35,7 +35,7 @@ func (t *txn) mayRedirectSetup(actor Actor, u User, req Request) error {
 // askRedirect is who the desk offers as the requester of a new setup
 // address: the people mayRedirectSetup accepts (whoever could add the user,
 // an owner for an owner, never the user themselves).
-var askRedirect = asker{"R3", "an owner, champion or admin of the practice (an owner, for a pending owner), for a new address", func(r User, tg *User) bool {
+var askRedirect = asker{"R3", "an owner, champion or admin of the practice; an owner, for a pending owner", func(r User, tg *User) bool {
 	return askAdd.May(r, tg) && (tg == nil || (r.ID != tg.ID && (!tg.Roles.Owner || r.Roles.Owner)))
 }}
 

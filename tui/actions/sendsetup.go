@@ -28,7 +28,8 @@ var sendSetup = &Action{
 						CharLimit(254).Value(v.S("email_confirm")).Validate(sameEmail(v.S("email"), true)),
 					// Whoever reads the new address owns the account: only
 					// someone who could add the user asks for it (R3, R19).
-					requesterIf(d, v, func() bool { return newAddress(d, *v.S("email")) }),
+					requesterIf(d, v, func() bool { return newAddress(d, *v.S("email")) }).
+						Title("Requested by — only for a new address (R3)"),
 					dialog.Reason(v, "e.g. the caller never got the setup email", "R29"),
 				)}
 			}}
