@@ -36,9 +36,9 @@ func TestFormNoticeOnlyForRealChanges(t *testing.T) {
 	h.key("enter")
 	h.paste("info@example.org")
 	h.key("enter")
-	h.paste(us[0].Email) // its owner asked: a new address needs a requester (R3)
-	h.key("enter")
 	h.paste("resend")
+	h.key("enter")
+	h.paste(us[0].Email) // its owner asked: a new address needs a requester (R3)
 	h.key("enter")
 	if v := h.view(); !strings.Contains(v, "refused by R9") {
 		t.Fatalf("no R9 refusal:\n%s", v)

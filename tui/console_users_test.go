@@ -496,8 +496,7 @@ func TestSendVerification(t *testing.T) {
 		t.Fatalf("v did not open the form:\n%s", h.view())
 	}
 	h.key("enter")
-	h.key("enter")
-	h.key("enter") // the same address: nobody need be recorded (R3, R6)
+	h.key("enter") // the same address: no requester is asked (R3, R6)
 	h.paste("never got it")
 	h.key("enter")
 	after := lastMessage(t, h.f, us[1].Email)

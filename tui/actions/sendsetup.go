@@ -19,19 +19,24 @@ var sendSetup = &Action{
 		return dialog.FormSpec{Heading: "Send the account-setup email to " + d.Name(), Sub: d.Login(),
 			Note: "R5, R6: a new single-use link goes to the login email; any earlier link dies (superseded).",
 			Groups: func(v *dialog.Values) []*huh.Group {
-				return []*huh.Group{huh.NewGroup(
-					huh.NewInput().Key("email").Title("New login email (optional)").
-						Description("Leave empty to send to "+d.Login()+". A new address must be personal and unused (R9).").
-						CharLimit(254).Value(v.S("email")),
-					huh.NewInput().Key("email_confirm").Title("New login email again").
-						Description("Only if you typed a new one (R4).").
-						CharLimit(254).Value(v.S("email_confirm")).Validate(sameEmail(v.S("email"), true)),
-					// Whoever reads the new address owns the account: only
+				return []*huh.Group{
+					huh.NewGroup(
+						huh.NewInput().Key("email").Title("New login email (optional)").
+							Description("Leave empty to send to "+d.Login()+". A new address must be personal and unused (R9).").
+							CharLimit(254).Value(v.S("email")),
+						huh.NewInput().Key("email_confirm").Title("New login email again").
+							Description("Only if you typed a new one (R4).").
+							CharLimit(254).Value(v.S("email_confirm")).Validate(sameEmail(v.S("email"), true)),
+						dialog.Reason(v, "e.g. the caller never got the setup email", "R29"),
+					),
+					// Whoever reads a new address owns the account: only
 					// someone who could add the user asks for it (R3, R19).
-					requesterIf(d, v, func() bool { return newAddress(d, *v.S("email")) }).
-						Title("Requested by — only for a new address (R3)"),
-					dialog.Reason(v, "e.g. the caller never got the setup email", "R29"),
-				)}
+					// A resend to the address on file asks nobody (R6).
+					huh.NewGroup(
+						requesterIf(d, v, func() bool { return len(d.Requesters.People) > 0 }).
+							Title("Requested by — a new address needs who asked (R3)"),
+					).WithHideFunc(func() bool { return !newAddress(d, v.Raw("email")) }),
+				}
 			}}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
@@ -45,5 +50,5 @@ var sendSetup = &Action{
 // file: only then does the setup email need a requester (R3, R6).
 func newAddress(d *Data, typed string) bool {
 	typed = strings.ToLower(strings.TrimSpace(typed))
-	return typed != "" && typed != strings.ToLower(d.User.Email) && len(d.Requesters.People) > 0
+	return typed != "" && typed != strings.ToLower(d.User.Email)
 }
