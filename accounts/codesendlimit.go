@@ -14,7 +14,8 @@ import (
 // run up the desk's SMS bill), and an enrolment could text any number again
 // and again. So a user is sent at most Config.CodeSendLimit code messages
 // per Config.CodeSendWindow (5 per 15 minutes by default), counted together
-// whatever the flow or destination. A send over the limit issues no new
+// whatever the flow or destination, and an enrolment's number or address
+// is sent no more than that either, whichever users ask. A send over the limit issues no new
 // code and sends nothing: the live code, if any, still works. The user, who
 // has just given the right password, is told so, naming R23; the held-back
 // send is audited (with the running count of held-back sends), so a flood
@@ -25,14 +26,16 @@ import (
 // have their own guard (guessingRefusal) and must not be blocked by
 // someone flooding the user's logins.
 //
-// A window is kept under the user's id in a small bucket of its own, off
+// A window is kept under the user's id (a destination's under an HMAC of it,
+// keyed from the key file like the forgot-password throttle's entries) in
+// a small bucket of its own, off
 // the users' records, and leaves the file when it ends: every write
 // transaction prunes ended windows (updateAt), like the forgot-password
 // throttle's (R16).
 
 const (
-	bCodeSends     store.Bucket = "code_sends"        // userID -> codeSendWindow
-	ixCodeSendTime store.Bucket = "ix_code_send_time" // window start (unix ns)|userID: oldest first, for pruning
+	bCodeSends     store.Bucket = "code_sends"        // userID, or 'd'|HMAC(throttle key, destination) -> codeSendWindow
+	ixCodeSendTime store.Bucket = "ix_code_send_time" // window start (unix ns)|entry key: oldest first, for pruning
 )
 
 // Shipped limit of code messages per user (R23).
@@ -67,48 +70,86 @@ func (s *Service) codeSendLimit() (int, time.Duration) {
 }
 
 // codeSend counts a code message about to go to u for what (a few words:
-// "login", "confirming changing the sign-in method"). Under the limit it
-// returns nil, nil and the caller sends. Over it, it audits the held-back
-// send and returns the refusal naming R23: the caller then issues no code,
-// sends nothing, writes nothing more, lets the transaction commit (so the
-// count and its event land) and answers with the refusal.
-func (t *txn) codeSend(actor Actor, u User, what string) (refusal, err error) {
+// "a login", "setting up sms"). dest, for an enrolment, is the number or
+// address typed: it is counted as well, across all users, so no set of
+// accounts can text one number more than the limit either. Under the limit
+// it returns nil, nil and the caller sends. Over it, it audits the
+// held-back send and returns the refusal naming R23: the caller then issues
+// no code, sends nothing, writes nothing more, lets the transaction commit
+// (so the count and its event land) and answers with the refusal.
+func (t *txn) codeSend(actor Actor, u User, what, dest string) (refusal, err error) {
 	limit, every := t.s.codeSendLimit()
-	key := store.U64(u.ID)
-	w, err := store.Get[codeSendWindow](t.tx, bCodeSends, key)
-	found := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
+	keys := [][]byte{store.U64(u.ID)}
+	if dest != "" {
+		// Keyed like the forgot-password throttle's entries, so a copy of
+		// the file cannot confirm a number (R30). Without the key no code
+		// can be issued anyway (newCode refuses, R37): nothing to count.
+		sealer, err := t.deskKey()
+		if err != nil {
+			return nil, err
+		}
+		if sealer != nil {
+			keys = append(keys, append([]byte{codeSendDestTag}, sealer.ThrottleKey().Entry("code destination:"+dest)...))
+		}
 	}
-	ends := w.Since.Add(every)
-	if found && t.now.Before(ends) {
-		if w.Sent < limit {
-			w.Sent++
-			return nil, store.Put(t.tx, bCodeSends, key, w)
+	windows := make([]codeSendWindow, len(keys))
+	live := make([]bool, len(keys))
+	for i, key := range keys {
+		w, err := store.Get[codeSendWindow](t.tx, bCodeSends, key)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		windows[i], live[i] = w, err == nil && t.now.Before(w.Since.Add(every))
+	}
+	for i, w := range windows {
+		if !live[i] || w.Sent < limit {
+			continue
 		}
 		w.Held++
-		if err := store.Put(t.tx, bCodeSends, key, w); err != nil {
+		if err := store.Put(t.tx, bCodeSends, keys[i], w); err != nil {
 			return nil, err
 		}
+		whose, who := "", "to "+u.Login()
+		if i > 0 {
+			whose, who = " to this destination", "to this destination, by any user"
+		}
+		ends := w.Since.Add(every)
 		if err := t.audit(actor, ActCodeHeld, &u, Request{}, refusedOutcome("R23"),
-			fmt.Sprintf("held back, no code sent for %s: %d codes sent since %s (at most %d per %s); %d held back in this window",
-				what, w.Sent, w.Since.UTC().Format("15:04:05 MST"), limit, every, w.Held)); err != nil {
+			fmt.Sprintf("held back, no code sent for %s: %d codes sent %s since %s (at most %d per %s); %d held back in this window",
+				what, w.Sent, who, w.Since.UTC().Format("15:04:05 MST"), limit, every, w.Held)); err != nil {
 			return nil, err
 		}
-		return refuseWith("R23", fmt.Sprintf("no new code was sent: %d codes were sent in the last %s, the most allowed", w.Sent, every),
+		return refuseWith("R23", fmt.Sprintf("no new code was sent: %d codes were sent%s in the last %s, the most allowed", w.Sent, whose, every),
 			"Enter the last code sent, if it is still valid (codes work 5 minutes), or ask for a new one after "+
 				ends.UTC().Format("15:04 MST")+"."), nil
 	}
-	if found {
-		// Its window ended and no write has pruned it yet.
-		if err := t.tx.Delete(ixCodeSendTime, store.Key(store.U64(uint64(w.Since.UnixNano())), key)); err != nil {
+	for i, w := range windows {
+		if live[i] {
+			w.Sent++
+		} else {
+			if !w.Since.IsZero() {
+				// Its window ended and no write has pruned it yet.
+				if err := t.tx.Delete(ixCodeSendTime, codeSendTimeKey(w.Since, keys[i])); err != nil {
+					return nil, err
+				}
+			}
+			w = codeSendWindow{Since: t.now, Sent: 1}
+			if err := t.tx.PutRaw(ixCodeSendTime, codeSendTimeKey(t.now, keys[i]), nil); err != nil {
+				return nil, err
+			}
+		}
+		if err := store.Put(t.tx, bCodeSends, keys[i], w); err != nil {
 			return nil, err
 		}
 	}
-	if err := store.Put(t.tx, bCodeSends, key, codeSendWindow{Since: t.now, Sent: 1}); err != nil {
-		return nil, err
-	}
-	return nil, t.tx.PutRaw(ixCodeSendTime, store.Key(store.U64(uint64(t.now.UnixNano())), key), nil)
+	return nil, nil
+}
+
+// codeSendDestTag starts a destination's key (a user's is its 8-byte id).
+const codeSendDestTag = 'd'
+
+func codeSendTimeKey(at time.Time, key []byte) []byte {
+	return store.Key(store.U64(uint64(at.UnixNano())), key)
 }
 
 // pruneCodeSends drops up to codeSendPruneBatch windows that have ended,
@@ -118,7 +159,7 @@ func (t *txn) pruneCodeSends() error {
 	cut := uint64(t.now.Add(-every).UnixNano())
 	var done [][]byte
 	err := t.tx.Scan(ixCodeSendTime, nil, nil, false, func(k, _ []byte) (bool, error) {
-		if len(k) == 16 && store.ParseU64(k[:8]) > cut {
+		if len(k) > 8 && store.ParseU64(k[:8]) > cut {
 			return false, nil
 		}
 		done = append(done, append([]byte(nil), k...))
@@ -131,7 +172,7 @@ func (t *txn) pruneCodeSends() error {
 		if err := t.tx.Delete(ixCodeSendTime, k); err != nil {
 			return err
 		}
-		if len(k) == 16 {
+		if len(k) > 8 {
 			if err := t.tx.Delete(bCodeSends, k[8:]); err != nil {
 				return err
 			}

@@ -128,3 +128,37 @@ func TestCodeSendLimitEnrolment(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R23: an enrolment's number is texted at most CodeSendLimit times per
+// window whichever users ask, and the refusal names R23.
+func TestCodeSendLimitDestination(t *testing.T) {
+	s, _ := newTestService(t)
+	p, owner, pw := practiceWith(t, s, "Number Clinic", 5)
+	staff := activeUser(t, s, p.ID, "Sam Staff", Roles{}, owner.Email)
+	const victim = "+15032530123"
+	for i := range DefaultCodeSendLimit {
+		who, wpw := owner, pw
+		if i%2 == 1 {
+			who, wpw = staff, testPassword(staff)
+		}
+		if _, err := s.StartEnrolment(who.Email, wpw, "", MFASMS, victim); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Staff has sent two codes only, but the number has had its five.
+	_, err := s.StartEnrolment(staff.Email, testPassword(staff), "", MFASMS, "(503) 253-0123")
+	wantRule(t, err, "R23")
+	if !strings.Contains(err.Error(), "to this destination") {
+		t.Fatalf("refusal: %v", err)
+	}
+	if n := codesTo(t, s, victim); n != DefaultCodeSendLimit {
+		t.Fatalf("%d texts to the number, want %d", n, DefaultCodeSendLimit)
+	}
+	if e := lastEvent(t, s, ActCodeHeld); e.Outcome != refusedOutcome("R23") || strings.Contains(e.Detail, victim) {
+		t.Fatalf("held-back event: %+v", e)
+	}
+	// Another number is still texted for staff.
+	if _, err := s.StartEnrolment(staff.Email, testPassword(staff), "", MFASMS, "(503) 253-0124"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -99,7 +99,7 @@ func (s *Service) StartEnrolment(login, password, code string, method MFAMethod,
 		if method != MFAApp {
 			// Over the limit of code sends nothing is sent and nothing is
 			// set up; a pending code stays live (R23).
-			if refusal, err = t.codeSend(actor, n, "setting up "+string(method)); err != nil || refusal != nil {
+			if refusal, err = t.codeSend(actor, n, "setting up "+string(method), enrolDest(n, method, pending.Phone)); err != nil || refusal != nil {
 				return err
 			}
 			code, c, err := t.newCode()
@@ -123,6 +123,15 @@ func (s *Service) StartEnrolment(login, password, code string, method MFAMethod,
 		return Enrolment{}, refusal
 	}
 	return out, err
+}
+
+// enrolDest is where an enrolment's code goes, for the limit of code
+// sends to one destination (R23).
+func enrolDest(u User, method MFAMethod, phone string) string {
+	if method == MFASMS {
+		return "sms:" + phone
+	}
+	return "email:" + normalizeLogin(u.Email)
 }
 
 // checkPassword verifies a password against a user's stored hash (or demo

@@ -27,7 +27,7 @@ func (t *txn) challenge(actor Actor, old *User, u User, out *LoginResult, refusa
 	if u.MFA.Method == MFAApp {
 		return nil
 	}
-	held, err := t.codeSend(actor, u, "a login")
+	held, err := t.codeSend(actor, u, "a login", "")
 	if err != nil || held != nil {
 		*out, *refusal = LoginResult{}, held
 		return err

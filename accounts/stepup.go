@@ -86,7 +86,7 @@ func (t *txn) stepUp(actor Actor, old User, n *User, code string, key stepUpKey,
 // sendSecurityCode sends a new code to the current SMS or email method (the
 // older one dies, R23) and answers with the refusal that asks for it.
 func (t *txn) sendSecurityCode(actor Actor, old, u User, form string) (error, error) {
-	if held, err := t.codeSend(actor, u, form); err != nil || held != nil {
+	if held, err := t.codeSend(actor, u, form, ""); err != nil || held != nil {
 		return held, err // over the limit: nothing sent, the live code stays (R23)
 	}
 	code, c, err := t.newCode()
