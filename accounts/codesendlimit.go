@@ -29,9 +29,10 @@ import (
 // A window is kept under the user's id (a destination's under an HMAC of it,
 // keyed from the key file like the forgot-password throttle's entries) in
 // a small bucket of its own, off
-// the users' records, and leaves the file when it ends: every write
-// transaction prunes ended windows (updateAt), like the forgot-password
-// throttle's (R16).
+// the users' records, and leaves the file soon after it ends: every code
+// send prunes ended windows, and so do the writes that prune the
+// forgot-password throttle's (updateAt; the console's Sweep runs one at
+// least about once a minute, forgotsweep.go), so other writes pay nothing.
 
 const (
 	bCodeSends     store.Bucket = "code_sends"        // userID, or 'd'|HMAC(throttle key, destination) -> codeSendWindow
@@ -79,6 +80,9 @@ func (s *Service) codeSendLimit() (int, time.Duration) {
 // (so the count and its event land) and answers with the refusal.
 func (t *txn) codeSend(actor Actor, u User, what, dest string) (refusal, err error) {
 	limit, every := t.s.codeSendLimit()
+	if err := t.pruneCodeSends(); err != nil {
+		return nil, err
+	}
 	keys := [][]byte{store.U64(u.ID)}
 	if dest != "" {
 		// Keyed like the forgot-password throttle's entries, so a copy of
@@ -153,7 +157,7 @@ func codeSendTimeKey(at time.Time, key []byte) []byte {
 }
 
 // pruneCodeSends drops up to codeSendPruneBatch windows that have ended,
-// oldest first. It runs in every write transaction (updateAt).
+// oldest first: at every code send and with the forgot-password prune.
 func (t *txn) pruneCodeSends() error {
 	_, every := t.s.codeSendLimit()
 	cut := uint64(t.now.Add(-every).UnixNano())
