@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 
 	"github.com/spf13/cobra"
 
@@ -84,10 +85,33 @@ type Host struct {
 
 // NewHosted builds the command tree over a service another goroutine holds.
 // --db, --operator and --key-file cannot change what the host lends.
+//
+// Over SSH their help leaves them out (R35): the desk's database and key
+// file are the server's and the operator is the key's, so a caller reading
+// a command's help sees only what works there. They still parse, so a
+// script that names the desk's own --operator keeps running.
 func NewHosted(streams IO, h Host) *Root {
 	r := New(streams)
 	r.app.host = &h
+	if h.Remote {
+		for _, name := range []string{"db", "operator", "key-file"} {
+			_ = r.cmd.PersistentFlags().MarkHidden(name)
+		}
+		forEachCommand(r.cmd, func(c *cobra.Command) { c.Example = localFlagsInExample.ReplaceAllString(c.Example, "") })
+	}
 	return r
+}
+
+// localFlagsInExample is a global flag with its value in an example: the
+// examples over SSH leave them out, as the help does.
+var localFlagsInExample = regexp.MustCompile(` --(db|operator|key-file)[ =][^ \n]+`)
+
+// forEachCommand calls fn on cmd and every command under it.
+func forEachCommand(cmd *cobra.Command, fn func(*cobra.Command)) {
+	fn(cmd)
+	for _, c := range cmd.Commands() {
+		forEachCommand(c, fn)
+	}
 }
 
 // prepare gives the command about to run its service and operator.

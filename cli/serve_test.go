@@ -251,6 +251,35 @@ func TestServeCommandsOverSSH(t *testing.T) {
 	}
 }
 
+// R35: over SSH a command's help lists only flags that work there: the
+// desk's own database, key file and the key's operator are the server's,
+// so --db, --key-file and --operator are left out; --read-only (giving up
+// writing) and the command's own flags stay. Locally they are all listed.
+func TestServeHelpShowsOnlyWhatWorksOverSSH(t *testing.T) {
+	dk := newDesk(t)
+	alice := newOperatorKey(t, "alice")
+	d := serveDesk(t, dk.path, dk.clk, alice.line(""))
+	for _, cmd := range []string{"users unlock --help", "lockouts --help", "help approvals"} {
+		r := d.sshRun(t, alice, cmd)
+		if r.code != ExitOK || !strings.Contains(r.out, "--read-only") {
+			t.Fatalf("%s over SSH: exit %d\n%s%s", cmd, r.code, r.out, r.err)
+		}
+		for _, flag := range []string{"--db", "--key-file", "--operator"} {
+			if strings.Contains(r.out, flag) {
+				t.Errorf("%s over SSH lists %s, which the server ignores:\n%s", cmd, flag, r.out)
+			}
+		}
+	}
+	if r := d.sshRun(t, alice, "users unlock --help"); !strings.Contains(r.out, "--reason") {
+		t.Errorf("the command's own flags are gone:\n%s", r.out)
+	}
+	var out bytes.Buffer
+	if code := New(IO{In: strings.NewReader(""), Out: &out, Err: &out}).Run([]string{"lockouts", "--help"}); code != ExitOK ||
+		!strings.Contains(out.String(), "--db") || !strings.Contains(out.String(), "--operator") {
+		t.Errorf("locally the help lost its flags (exit %d):\n%s", code, out.String())
+	}
+}
+
 // R35: a key that is not on the operators list does not get in; a key
 // added to the file gets in without a restart, and one removed is refused.
 func TestServeUnknownKeyRefused(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"latchkey/accounts"
+	"latchkey/internal/plural"
 	"latchkey/tui/common"
 	"latchkey/tui/components"
 )
@@ -198,9 +199,9 @@ func (d *Detail) View() string {
 			common.Short(u.LockedUntil, now, d.c.Loc))
 		field("Lock", lock)
 	}
-	field("Failures", fmt.Sprintf("%d consecutive failed logins", u.Failures))
+	field("Failures", plural.Count(u.Failures, "consecutive failed login"))
 	lines = append(lines, mfaLines(st, u.MFA, now, d.c.Loc)...)
-	lines = append(lines, riskLines(st, u.Risk, d.c.Operator, now, d.c.Loc)...)
+	lines = append(lines, riskLines(st, u.Risk, u.Eligible, now, d.c.Loc)...)
 	if u.LastLogin.IsZero() {
 		field("Last login", "never")
 	} else {

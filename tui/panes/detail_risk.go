@@ -43,7 +43,10 @@ func loadRisk(svc common.Service, userID uint64) (riskData, error) {
 
 // riskLines draw the signals as worded badges (never colour alone), the
 // caller check with its live state and countdown, and pending four eyes.
-func riskLines(st *common.Styles, r riskData, me string, now time.Time, loc *time.Location) []string {
+// A key is suggested (V, A) only when accounts offers its action to this
+// operator (el): a read-only operator is not pointed at keys they cannot
+// use (R35), nor the operator who asked at an approval (R42).
+func riskLines(st *common.Styles, r riskData, el []accounts.Eligibility, now time.Time, loc *time.Location) []string {
 	label := func(s string) string { return st.Label.Render(fmt.Sprintf("%-11s", s)) }
 	var out []string
 	if len(r.Risk) == 0 {
@@ -59,10 +62,10 @@ func riskLines(st *common.Styles, r riskData, me string, now time.Time, loc *tim
 		}
 		out = append(out, label("Risk")+strings.Join(parts, " "))
 	}
-	out = append(out, label("Caller")+checkLine(st, r.Check, now))
+	out = append(out, label("Caller")+checkLine(st, r.Check, offered(el, accounts.ActionVerify), now))
 	for _, a := range r.Pending {
 		who := "another operator"
-		if a.RequestedBy != me {
+		if offered(el, accounts.ActionApproveClear) {
 			who = "you (A approves)"
 		}
 		out = append(out, label("Four eyes")+st.Warn.Render(fmt.Sprintf("MFA clear #%d by %s waits for %s", a.ID, common.Sanitize(a.RequestedBy), who))+
@@ -71,11 +74,28 @@ func riskLines(st *common.Styles, r riskData, me string, now time.Time, loc *tim
 	return out
 }
 
+// offered reports whether accounts offers action to the operator now.
+func offered(el []accounts.Eligibility, action accounts.Action) bool {
+	for _, e := range el {
+		if e.Action == action {
+			return e.OK
+		}
+	}
+	return false
+}
+
 // checkLine is the newest caller check in words, its countdown computed
 // now: "approval pending: waiting for Maria Lopez, owner · 12:40 left".
-func checkLine(st *common.Styles, v *accounts.VerificationView, now time.Time) string {
+// canV says whether to suggest V (a new check) to this operator.
+func checkLine(st *common.Styles, v *accounts.VerificationView, canV bool, now time.Time) string {
+	hint := func(s string) string {
+		if canV {
+			return s
+		}
+		return ""
+	}
 	if v == nil {
-		return st.Muted.Render("not verified · V verifies the caller (R41)")
+		return st.Muted.Render("not verified" + hint(" · V verifies the caller") + " (R41)")
 	}
 	state := v.State
 	if (state == accounts.VerifyStarted || state == accounts.VerifyPassed || state == accounts.VerifyRecorded) && !now.Before(v.ExpiresAt) {
@@ -92,9 +112,9 @@ func checkLine(st *common.Styles, v *accounts.VerificationView, now time.Time) s
 	case accounts.VerifyPassed:
 		return st.Operator.Render(head+": PASSED, good for one action") + left
 	case accounts.VerifyRecorded:
-		return st.Muted.Render(head + ": recorded, never counts (R41) · V verifies the caller")
+		return st.Muted.Render(head + ": recorded, never counts (R41)" + hint(" · V verifies the caller"))
 	}
-	return st.Muted.Render(head + ": " + string(state) + " · V verifies the caller again")
+	return st.Muted.Render(head + ": " + string(state) + hint(" · V verifies the caller again"))
 }
 
 func describeMethod(v *accounts.VerificationView) string {
