@@ -227,7 +227,7 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 			return refuse("R42", fmt.Sprintf("request #%d is already %s", a.ID, a.State))
 		}
 		if approve {
-			if err := mayApprove(actor, a); err != nil {
+			if err := MayApprove(actor, a); err != nil {
 				return err
 			}
 		}
@@ -323,24 +323,28 @@ func (s *Service) Approvals(all bool, limit int) ([]ApprovalView, error) {
 	return out, err
 }
 
-// PendingApprovals counts requests another operator than operator could
-// approve now (the console's header badge).
-func (s *Service) PendingApprovals(operator string) (int, error) {
+// PendingApprovals counts requests actor could approve now (the console's
+// header badge): by MayApprove, as the approval itself checks.
+func (s *Service) PendingApprovals(actor Actor) (int, error) {
 	vs, err := s.Approvals(false, 1000)
 	n := 0
 	for _, v := range vs {
-		if mayApprove(Operator(operator), v.Approval) == nil {
+		if MayApprove(actor, v.Approval) == nil {
 			n++
 		}
 	}
 	return n, err
 }
 
-// mayApprove is four eyes (R42): only an operator approves a request, and
-// never the one who asked for it, under any spelling of their name. The
-// approval runs it and the faces' offer (stateApproveClear) runs it, so the
+// MayApprove is four eyes (R42): only an operator who may write (R35)
+// approves a request, and never the one who asked for it, under any
+// spelling of their name. The approval runs it, and so do the offers
+// (stateApproveClear, the badge, the console's way to the request), so the
 // operator who asked is never offered what would be refused.
-func mayApprove(actor Actor, a Approval) error {
+func MayApprove(actor Actor, a Approval) error {
+	if actor.ReadOnly {
+		return readOnlyRefusal(actor.Name)
+	}
 	if actor.Kind != ActorOperator {
 		return refuse("R42", "only an operator approves a request")
 	}
@@ -357,7 +361,7 @@ func mayApprove(actor Actor, a Approval) error {
 }
 
 // stateApproveClear: an operator may decide on a clear of u that waits for
-// a second operator (R42), unless they asked for it (mayApprove).
+// a second operator (R42), unless they asked for it (MayApprove).
 func (t *txn) stateApproveClear(actor Actor, u User) error {
 	id, err := t.pendingFor(u.ID)
 	if err != nil {
@@ -370,7 +374,7 @@ func (t *txn) stateApproveClear(actor Actor, u User) error {
 	if err != nil {
 		return err
 	}
-	return mayApprove(actor, a)
+	return MayApprove(actor, a)
 }
 
 // PendingFor is the request waiting for a second operator about userID.

@@ -34,3 +34,26 @@ func TestR42ApproveClearNotOfferedToTheRequester(t *testing.T) {
 		t.Fatalf("a second operator is not offered the approval: %+v %v", e, err)
 	}
 }
+
+// R42, R35: the APPROVALS badge counts by the same check: not the
+// requester's own request (any spelling), not for a read-only operator,
+// who approves nothing; a second operator's yes.
+func TestR42PendingApprovalsCountsByTheSameCheck(t *testing.T) {
+	s, _ := newTestService(t)
+	_, owner, pw := practiceWith(t, s, "Badge Clinic", 5)
+	_, _ = s.StartEnrolment(owner.Email, pw, "", MFASMS, "503-253-0199")
+	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530199"))
+	v := passedCode(t, s, "dana", mustUser(t, s, owner.ID), "sms")
+	if _, err := s.ClearMFAVerified(Operator("dana"), owner.ID, ClearMFARequest{Verification: v.ID,
+		Check: IdentityChecks[0], Note: "called the number on file, user answered", Reason: "lost phone"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		who  Actor
+		want int
+	}{{Operator("eli"), 1}, {Operator(" DANA "), 0}, {ReadOnlyOperator("eli"), 0}} {
+		if n, err := s.PendingApprovals(c.who); err != nil || n != c.want {
+			t.Errorf("%+v: %d waiting, want %d (%v)", c.who, n, c.want, err)
+		}
+	}
+}

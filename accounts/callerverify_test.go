@@ -374,10 +374,10 @@ func TestOwnerClearNeedsFourEyes(t *testing.T) {
 	if got, _ := s.Verification(v2.ID); got.State != VerifyPassed {
 		t.Fatalf("a refused request used up the check: %s", got.State)
 	}
-	if n, _ := s.PendingApprovals("eli"); n != 1 {
+	if n, _ := s.PendingApprovals(Operator("eli")); n != 1 {
 		t.Fatalf("eli sees %d pending", n)
 	}
-	if n, _ := s.PendingApprovals("dana"); n != 0 {
+	if n, _ := s.PendingApprovals(Operator("dana")); n != 0 {
 		t.Fatalf("dana's own request counted for her: %d", n)
 	}
 	av, cr, err := s.ApproveRequest(Operator("eli"), id, "checked the call notes")

@@ -45,7 +45,7 @@ func TestFourEyesSameOperatorAnotherSpelling(t *testing.T) {
 			t.Fatalf("%q approved dana's own request", name)
 		}
 	}
-	if n, _ := s.PendingApprovals("DANA"); n != 0 {
+	if n, _ := s.PendingApprovals(Operator("DANA")); n != 0 {
 		t.Fatalf("dana's own request counted for DANA: %d", n)
 	}
 	if _, _, err := s.ApproveRequest(Operator("eli"), req.ID, ""); err != nil {

@@ -86,7 +86,7 @@ func New(svc common.Service, opts Options) *App {
 	if st, err := svc.Stats(); err == nil {
 		c.Stats = st // the first frame already has its totals
 	}
-	if n, err := svc.PendingApprovals(c.Operator); err == nil {
+	if n, err := svc.PendingApprovals(c.Actor()); err == nil {
 		m.approvals = n // and its four-eyes badge (R42)
 	}
 	if n, err := svc.OpenWatchCount(); err == nil {

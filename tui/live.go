@@ -73,7 +73,7 @@ func (m *App) onTick(t common.TickMsg) tea.Cmd {
 
 // liveCmd lifts due locks (R12) if asked and reads the totals and the feed.
 func (m *App) liveCmd(sweep bool) tea.Cmd {
-	svc, operator := m.c.Svc, m.c.Operator
+	svc, actor := m.c.Svc, m.c.Actor()
 	formUser, formVersion := m.formUser(), uint64(0)
 	if d := m.formData(); d != nil {
 		formVersion = d.Version
@@ -90,7 +90,7 @@ func (m *App) liveCmd(sweep bool) tea.Cmd {
 			out.Stats, out.Err = svc.Stats()
 		}
 		if out.Err == nil {
-			out.Approvals, out.Err = svc.PendingApprovals(operator)
+			out.Approvals, out.Err = svc.PendingApprovals(actor)
 		}
 		if out.Err == nil {
 			out.Watch, out.Err = svc.OpenWatchCount()

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"latchkey/accounts"
 	"latchkey/tui/common"
 	"latchkey/tui/components"
 	"latchkey/tui/dialog"
@@ -90,7 +91,7 @@ func (m *App) onBadge(x int, badge string) bool {
 // second operator (R42), other than this operator's own requests; A there
 // decides it (and accounts refuses an operator's own, however spelt).
 func (m *App) openApproval() tea.Cmd {
-	svc, me := m.c.Svc, m.c.Operator
+	svc, me := m.c.Svc, m.c.Actor()
 	return common.Cmd(func() tea.Msg {
 		vs, err := svc.Approvals(false, 100)
 		if err != nil {
@@ -98,7 +99,7 @@ func (m *App) openApproval() tea.Cmd {
 		}
 		var user uint64
 		for _, v := range vs { // newest first: the last one kept has waited longest
-			if !strings.EqualFold(v.RequestedBy, me) {
+			if accounts.MayApprove(me, v.Approval) == nil { // the approval's own check (R42)
 				user = v.UserID
 			}
 		}

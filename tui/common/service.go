@@ -58,7 +58,7 @@ type Reader interface {
 	VerifyOptions(userID uint64) ([]accounts.VerifyOption, error)
 	Risk(userID uint64) ([]accounts.RiskSignal, error)
 	Approvals(all bool, limit int) ([]accounts.ApprovalView, error)
-	PendingApprovals(operator string) (int, error)
+	PendingApprovals(actor accounts.Actor) (int, error)
 	PendingFor(userID uint64) (accounts.ApprovalView, bool, error)
 	WatchList(all bool, limit int) ([]accounts.WatchEntry, error)
 	WatchOf(userID uint64) (accounts.WatchEntry, bool, error)
