@@ -54,23 +54,9 @@ func (t *txn) checkFresh(target *User, version uint64) error {
 	if version == 0 || target == nil || target.ID == 0 {
 		return nil
 	}
-	var changes []Event
-	seqs, err := userEventsSince(t.tx, t.s.legacyEvents, target.ID, version)
+	changes, err := changesSince(t.tx, t.s.legacyEvents, target.ID, version, false)
 	if err != nil {
 		return err
-	}
-	for _, seq := range seqs {
-		en, err := auditChain.Get(t.tx, seq)
-		if err != nil {
-			return err
-		}
-		e, err := decodeEvent(en)
-		if err != nil {
-			return err
-		}
-		if countsAsChange(e) {
-			changes = append(changes, e)
-		}
 	}
 	if len(changes) == 0 {
 		return nil
@@ -88,6 +74,35 @@ func (t *txn) checkFresh(target *User, version uint64) error {
 		Refusal: refuseWith("R35", msg, "Nothing was done. Look at the fresh record and act again if it is still needed."),
 		Fresh:   fresh, Changes: changes,
 	}
+}
+
+// changesSince is the events about userID newer than version that count
+// as a change (countsAsChange), oldest first; first stops at the first one,
+// for a caller that only asks whether there is any. The one reading behind
+// both the service's refusal of a stale form and a face's warning of it.
+func changesSince(tx *store.Tx, legacy bool, userID, version uint64, first bool) ([]Event, error) {
+	seqs, err := userEventsSince(tx, legacy, userID, version)
+	if err != nil {
+		return nil, err
+	}
+	var changes []Event
+	for _, seq := range seqs {
+		en, err := auditChain.Get(tx, seq)
+		if err != nil {
+			return nil, err
+		}
+		e, err := decodeEvent(en)
+		if err != nil {
+			return nil, err
+		}
+		if countsAsChange(e) {
+			changes = append(changes, e)
+			if first {
+				break
+			}
+		}
+	}
+	return changes, nil
 }
 
 // countsAsChange reports whether an event about a user changes what an

@@ -9,25 +9,9 @@ import "latchkey/store"
 func (s *Service) ChangedSince(userID, version uint64) (bool, error) {
 	changed := false
 	err := s.db.View(func(tx *store.Tx) error {
-		seqs, err := userEventsSince(tx, s.legacyEvents, userID, version)
-		if err != nil {
-			return err
-		}
-		for _, seq := range seqs {
-			en, err := auditChain.Get(tx, seq)
-			if err != nil {
-				return err
-			}
-			e, err := decodeEvent(en)
-			if err != nil {
-				return err
-			}
-			if countsAsChange(e) {
-				changed = true
-				return nil
-			}
-		}
-		return nil
+		changes, err := changesSince(tx, s.legacyEvents, userID, version, true)
+		changed = len(changes) > 0
+		return err
 	})
 	return changed, err
 }
