@@ -24,6 +24,13 @@ func cheapConfig() Config {
 func newTestService(t testing.TB) (*Service, *FakeClock) {
 	t.Helper()
 	clock := NewFakeClock(testEpoch)
+	return openTestService(t, clock), clock
+}
+
+// openTestService opens a fresh, empty database on clock, checked and
+// closed when the test ends.
+func openTestService(t testing.TB, clock Clock) *Service {
+	t.Helper()
 	s, err := Open(storetest.Target(t, "t.db"), clock, cheapConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +41,7 @@ func newTestService(t testing.TB) (*Service, *FakeClock) {
 		}
 		_ = s.Close()
 	})
-	return s, clock
+	return s
 }
 
 // newTestDemo builds a small demo database with a fake clock.

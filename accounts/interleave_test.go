@@ -4,8 +4,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"latchkey/store/storetest"
 )
 
 // interleaveClock is a FakeClock that, once armed, runs an action at the
@@ -43,17 +41,7 @@ func (c *interleaveClock) arm(skip int, f func()) {
 func newInterleaveService(t *testing.T) (*Service, *interleaveClock) {
 	t.Helper()
 	clock := &interleaveClock{FakeClock: NewFakeClock(testEpoch)}
-	s, err := Open(storetest.Target(t, "t.db"), clock, cheapConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := s.Check(); err != nil {
-			t.Errorf("database check after test: %v", err)
-		}
-		_ = s.Close()
-	})
-	return s, clock
+	return openTestService(t, clock), clock
 }
 
 // R22, R7, R18: a change that asks for the password again checks it before
