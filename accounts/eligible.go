@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"fmt"
+	"time"
 
 	"latchkey/store"
 )
@@ -93,7 +94,12 @@ type asker struct {
 	May  func(r User, target *User) bool
 }
 
-func (a asker) may(r User, target *User) bool { return r.Status != StatusInactive && a.May(r, target) }
+// may: r is someone the rule allows who can ask now. Only an active user
+// who is not locked asks for anything (requesterStatus): a pending user has
+// never used their setup link, so nobody has shown they hold the account.
+func (a asker) may(r User, target *User, now time.Time) bool {
+	return a.May(r, target) && requesterStatus(r, now) == ""
+}
 
 // Who may ask, by rule. The actions check the requester with these.
 var (
@@ -218,11 +224,7 @@ func (t *txn) eligible(actor Actor, ar actionRule, rec record) (Eligibility, err
 	}
 	// A practice with nobody yet gets its owner at onboarding, asked by nobody (R2).
 	if err == nil && ar.Asker != nil && rec.practice != nil && t.practiceHasUsers(rec.practice.ID) {
-		var people []User
-		if people, err = t.askers(*ar.Asker, rec.practice.ID, rec.user); err == nil && len(people) == 0 {
-			err = refuseWith(ar.Asker.Rule, "nobody at "+rec.practice.Name+" may ask for this: only "+ar.Asker.Who,
-				"Make someone the right role first (permissions, requested by an owner).")
-		}
+		err = t.nobodyMayAsk(*ar.Asker, *rec.practice, rec.user)
 	}
 	if re, ok := err.(*RuleError); ok {
 		e.OK, e.Rule, e.Why, e.Guidance = false, re.Rule, re.Msg, re.Guidance
@@ -308,7 +310,7 @@ func (t *txn) askers(a asker, practiceID uint64, target *User) ([]User, error) {
 		if err != nil {
 			return false, err
 		}
-		if a.may(u, target) {
+		if a.may(u, target, t.now) {
 			out = append(out, u)
 		}
 		return true, nil
@@ -317,14 +319,15 @@ func (t *txn) askers(a asker, practiceID uint64, target *User) ([]User, error) {
 }
 
 // checkAsker is the requester check the actions run: the person recorded
-// must be an active member the asker allows.
+// must be a member the asker allows (refusal says otherwise), active and
+// not locked (requesterRefusal).
 func (t *txn) checkAsker(a asker, p Practice, login string, target *User, roleNames, refusal string) (User, error) {
 	r, err := t.requesterIn(p, login, a.Rule, roleNames)
 	if err != nil {
 		return r, err
 	}
-	if !a.may(r, target) {
+	if !a.May(r, target) {
 		return r, refuse(a.Rule, refusal)
 	}
-	return r, nil
+	return r, requesterRefusal(r, p, a.Rule, roleNames, t.now)
 }

@@ -131,8 +131,9 @@ func upper(s string) string {
 	return string(b)
 }
 
-// R2, R3: a new practice's first user, added at onboarding with no
-// requester, must be its owner; everyone after needs a requester.
+// R2, R3, R4: a new practice's first user, added at onboarding with no
+// requester, must be its owner; everyone after needs a requester, who must
+// have finished account setup: the owner asks once their setup is done.
 func TestFirstUserIsTheOwner(t *testing.T) {
 	s, _ := newTestService(t)
 	p, err := s.CreatePractice(Operator("op"), "Brand New Clinic", 5)
@@ -144,11 +145,20 @@ func TestFirstUserIsTheOwner(t *testing.T) {
 	wantRule(t, err, "R2")
 	owner := NewUser{PracticeID: p.ID, Name: "Olga Owner", Kind: KindProvider, Roles: Roles{Owner: true, Admin: true},
 		Email: "olga@example.org", EmailConfirm: "olga@example.org"}
-	if _, err := s.CreateUser(Operator("op"), owner, Request{Reason: "onboarding"}); err != nil {
+	o, err := s.CreateUser(Operator("op"), owner, Request{Reason: "onboarding"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.CreateUser(Operator("op"), staff, Request{})
 	wantRule(t, err, "R3")
+	_, err = s.CreateUser(Operator("op"), staff, Request{Requester: "olga@example.org"})
+	wantRule(t, err, "R3") // still pending
+	if _, _, err := s.SendVerification(Operator("op"), o.ID, "", "", Request{Reason: "onboarding"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseLink(linkIn(t, s, "olga@example.org"), goodPassword); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.CreateUser(Operator("op"), staff, Request{Requester: "olga@example.org"}); err != nil {
 		t.Fatal(err)
 	}

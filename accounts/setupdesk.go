@@ -18,7 +18,7 @@ func (t *txn) mayTendSetup(actor Actor, u User, rule string) error {
 		if err != nil && !IsNotFound(err) {
 			return err
 		}
-		if err == nil && me.PracticeID == u.PracticeID && askAdd.may(me, &u) {
+		if err == nil && me.PracticeID == u.PracticeID && me.Status == StatusActive && askAdd.May(me, &u) {
 			if me.LockedNow(t.now) {
 				return refuse("R11", me.Login()+" is locked")
 			}

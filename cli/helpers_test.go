@@ -97,10 +97,12 @@ func newDesk(t testing.TB) desk {
 		t.Fatal(err)
 	}
 	d.practID = p.ID
-	if _, err := svc.CreateUser(op, accounts.NewUser{PracticeID: p.ID, Name: "Olivia Owner", Kind: accounts.KindProvider,
-		Roles: accounts.Roles{Owner: true, Admin: true}, Email: d.owner, EmailConfirm: d.owner}, accounts.Request{}); err != nil {
+	owner, err := svc.CreateUser(op, accounts.NewUser{PracticeID: p.ID, Name: "Olivia Owner", Kind: accounts.KindProvider,
+		Roles: accounts.Roles{Owner: true, Admin: true}, Email: d.owner, EmailConfirm: d.owner}, accounts.Request{})
+	if err != nil {
 		t.Fatal(err)
 	}
+	finishSetup(t, svc, owner) // the desk takes requests only from active users (R3, R4)
 	for _, name := range []string{"sam.staff", "lee.locked", "kim.locked", "pat.plain"} {
 		email := name + "@mapleclinic.test"
 		if _, err := svc.CreateUser(op, accounts.NewUser{PracticeID: p.ID, Name: name, Kind: accounts.KindStaff,
@@ -115,6 +117,21 @@ func newDesk(t testing.TB) desk {
 		clk.Advance(10 * time.Minute)
 	}
 	return d
+}
+
+// deskOwnerPassword is the password the desk's owner chose at setup.
+const deskOwnerPassword = "maple-owner-lantern-harbor-92"
+
+// finishSetup sends u's setup email and uses its link as u would (R4).
+func finishSetup(t testing.TB, svc *accounts.Service, u accounts.User) {
+	t.Helper()
+	_, msg, err := svc.SendVerification(accounts.Operator("setup"), u.ID, "", "", accounts.Request{Reason: "onboarding"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UseLink(linkPattern.FindString(msg.Body), deskOwnerPassword); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // lockByFailures fails email's login until the account locks (R11).

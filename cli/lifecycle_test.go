@@ -348,7 +348,16 @@ func TestInactivateAndReactivate(t *testing.T) {
 	if p := d.practice(ref); !p.AtCapacity {
 		t.Errorf("reactivation took no license: %+v", p.practiceJSON)
 	}
-	// Self-requested inactivation (R20): the user themselves may ask.
+	// Self-requested inactivation (R20): the user themselves may ask, once
+	// they have finished account setup (R4): pending, nobody has shown yet
+	// that they hold the account.
+	e := d.refused("R20", "users", "inactivate", u.Login, "--requested-by", u.Login, "--reason", "leaving")
+	if !strings.Contains(e.Error, "not finished account setup") {
+		t.Errorf("R20 refusal of a pending requester: %+v", e)
+	}
+	var sent userActionJSON
+	d.json(&sent, "users", "send-verification", u.Login, "--reason", "back at work")
+	d.must("act", "verify", d.linkIn(sent.MessageID), "--password", strongPassword)
 	d.must("users", "inactivate", u.Login, "--requested-by", u.Login, "--reason", "leaving")
 }
 

@@ -3,12 +3,14 @@ package cli
 import (
 	"path/filepath"
 	"testing"
+
+	"latchkey/accounts"
 )
 
-// R1, R2, R3: a desk that starts empty onboards a practice, its owner, then
-// the people the owner asks for.
+// R1, R2, R3, R4: a desk that starts empty onboards a practice, its owner,
+// then the people the owner asks for once the owner has finished setup.
 func TestOnboardPractice(t *testing.T) {
-	fakeEnv(t)
+	clk := fakeEnv(t)
 	d := db{t: t, path: filepath.Join(t.TempDir(), "new.db")}
 	var p practiceJSON
 	d.json(&p, "practices", "add", "Riverside Family Medicine", "--licenses", "2")
@@ -20,6 +22,24 @@ func TestOnboardPractice(t *testing.T) {
 	d.must("users", "add", "--practice", "Riverside Family Medicine", "--name", "Ana Ruiz",
 		"--email", "ana@riverside.example", "--email-confirm", "ana@riverside.example", "--kind", "provider",
 		"--roles", "owner,admin")
+	// Pending, the owner asks for nothing yet (R3, R4).
+	d.refused("R3", "users", "add", "--practice", "Riverside Family Medicine", "--name", "Sam Staff",
+		"--email", "sam@riverside.example", "--email-confirm", "sam@riverside.example", "--kind", "staff",
+		"--requested-by", "ana@riverside.example")
+	// Ana uses her setup link (a desk that is not a demo shows operators no
+	// link, R30: she reads it in her own mailbox).
+	func() {
+		svc, err := accounts.Open(d.path, clk, newConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer svc.Close()
+		ana, err := svc.UserByLogin("ana@riverside.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		finishSetup(t, svc, ana)
+	}()
 	d.must("users", "add", "--practice", "Riverside Family Medicine", "--name", "Sam Staff",
 		"--email", "sam@riverside.example", "--email-confirm", "sam@riverside.example", "--kind", "staff",
 		"--requested-by", "ana@riverside.example")
