@@ -50,12 +50,14 @@ func requesterRefusal(r User, p Practice, rule, roleNames string, now time.Time)
 func (t *txn) nobodyMayAsk(a asker, p Practice, target *User) error {
 	var able int
 	var waiting []string
+	var pending, locked bool
 	err := t.tx.Scan(ixPracticeUsers, store.U64(p.ID), nil, false, func(k, _ []byte) (bool, error) {
 		u, err := getUser(t.tx, store.ParseU64(k[8:]))
 		if err != nil || u.Status == StatusInactive || !a.May(u, target) {
 			return err == nil, err
 		}
 		if why := requesterStatus(u, t.now); why != "" {
+			pending, locked = pending || u.Status == StatusPending, locked || u.Status != StatusPending
 			if len(waiting) < 3 {
 				waiting = append(waiting, why)
 			}
@@ -71,7 +73,14 @@ func (t *txn) nobodyMayAsk(a asker, p Practice, target *User) error {
 		return refuseWith(a.Rule, "nobody at "+p.Name+" may ask for this: only "+a.Who,
 			"Make someone the right role first (permissions, requested by an owner).")
 	}
+	var then []string
+	if pending {
+		then = append(then, "a pending one must finish account setup from their setup email (R4; the desk can resend it)")
+	}
+	if locked {
+		then = append(then, "a locked one must be unlocked (R13, after a caller check, R41) or wait for the lock to lift (R12)")
+	}
 	return refuseWith(a.Rule, "nobody at "+p.Name+" can ask for this now: only "+a.Who+", active and not locked; "+
 		strings.Join(waiting, "; "),
-		"A pending user must finish account setup from their setup email first (R4); a locked one be unlocked (R13).")
+		"First "+strings.Join(then, "; ")+".")
 }
