@@ -25,7 +25,8 @@ const (
 // ix_audit_user of an older file is kept for its older events.
 // 4: the newest audit entries kept in audit_tail (store/chaintail.go).
 // 5: users in shards of 65,536 ids (usershards.go).
-const schemaVersion = 5
+// 6: a login email's search words from its domain as shown (migrate.go).
+const schemaVersion = 6
 
 // auditChain is the hash-chained audit trail (R29).
 var auditChain = store.Chain{Entries: bAudit, Meta: store.MetaBucket, Tail: bAuditTail}

@@ -1,6 +1,10 @@
 package accounts
 
-import "latchkey/store"
+import (
+	"strings"
+
+	"latchkey/store"
+)
 
 // migrations bring an older file up to schemaVersion (store.EnsureSchema).
 var migrations = []store.Migration{
@@ -8,6 +12,46 @@ var migrations = []store.Migration{
 	{From: 2, Run: keepLegacyEvents},
 	{From: 3, Run: startAuditTail},
 	{From: 4, Run: markUserSplit}, // then splitUsers, as New opens the file
+	{From: 5, Run: reindexShownDomains},
+}
+
+// reindexShownDomains (schema 5 to 6) indexes again the users whose login
+// email has an international domain: its words are now read from the
+// address as shown (bücher.example), no longer from its ASCII form
+// (xn--bcher-kva.example), whose "xn", "bcher" and "kva" an operator never
+// sees. Only a user with the word "xn" can change, so only those are read:
+// a few, found in one short range of the word index.
+func reindexShownDomains(tx *store.Tx) error {
+	prefix := []byte{kindOther, 'x', 'n', 0}
+	var ids []uint64
+	err := tx.Scan(ixUserWords, prefix, nil, false, func(k, _ []byte) (bool, error) {
+		ids = append(ids, store.ParseU64(k[len(k)-8:]))
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		raw, err := tx.GetRaw(ixUserDocs, store.U64(id))
+		if err != nil {
+			return err
+		}
+		practice, name, other := splitDoc(raw)
+		old := searchDoc{practice: practice, name: strings.Fields(string(name)), other: strings.Fields(string(other))}
+		u, err := getUser(tx, id)
+		if IsNotFound(err) { // a file older than schema 5: not yet in its shard
+			if raw, err = tx.GetRaw(bUsers, store.U64(id)); err == nil {
+				u, err = decodeUser(raw)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if err := userSpace.index(tx, id, &old, userDoc(u)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // startAuditTail (schema 3 to 4) moves nothing: an older file has no audit

@@ -73,12 +73,18 @@ func patientByLogin(tx *store.Tx, login string) (Patient, error) {
 // their portal login and of their contact email's local part; a query word
 // may lie anywhere inside them ("1950" and "walker" find kwalker1950).
 func patientDoc(p Patient) searchDoc {
-	d := searchDoc{practice: p.PracticeID, name: nameWords(p.Name), other: nameWords(p.Login)}
+	return searchDoc{practice: p.PracticeID, name: nameWords(p.Name), other: patientLoginWords(p)}
+}
+
+// patientLoginWords are the words of a patient's portal login and contact
+// email's local part: their runs of letters and digits, never run together
+// (see userLoginWords).
+func patientLoginWords(p Patient) []string {
+	out := tokenize(p.Login)
 	if at := strings.LastIndexByte(p.ContactEmail, '@'); at > 0 {
-		d.other = append(d.other, nameWords(p.ContactEmail[:at])...)
+		out = append(out, tokenize(p.ContactEmail[:at])...)
 	}
-	d.other = dedupe(d.other)
-	return d
+	return dedupe(out)
 }
 
 // createPatient adds a portal account (demo seeding and tests).

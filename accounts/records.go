@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"latchkey/store"
 )
@@ -304,14 +303,15 @@ func searchKey(token string, id uint64) []byte {
 // login email, both sides of the @; of their username. (The words of their
 // practice's name count too, through the practice index.)
 func userDoc(u User) searchDoc {
-	d := searchDoc{practice: u.PracticeID, name: nameWords(u.Name)}
-	if e := normalizeLogin(u.Email); e != "" {
-		local, domain := e, ""
-		if at := strings.LastIndexByte(e, '@'); at >= 0 {
-			local, domain = e[:at], e[at+1:]
-		}
-		d.other = append(append(d.other, nameWords(local)...), tokenize(domain)...)
-	}
-	d.other = dedupe(append(d.other, nameWords(u.Username)...))
-	return d
+	return searchDoc{practice: u.PracticeID, name: nameWords(u.Name), other: userLoginWords(u)}
+}
+
+// userLoginWords are the words of a user's login email (both sides of the
+// @, as it is shown: an international domain as typed, bücher.example, not
+// its ASCII form's "xn", "bcher", "kva") and username: their runs of
+// letters and digits, never run together as a name's parts are, so
+// "williams" does not find william.schmidt@… (files written before this
+// kept them run together: see matcher.rank).
+func userLoginWords(u User) []string {
+	return dedupe(append(tokenize(u.Email), tokenize(u.Username)...))
 }

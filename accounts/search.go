@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"slices"
+	"strings"
 
 	"latchkey/store"
 )
@@ -37,12 +38,25 @@ type searchSpace struct {
 	// members lists a practice's records (practiceID|id) when the practice's
 	// name counts among their words (users).
 	members store.Bucket
+	// login reads a record's login words (its doc's other words as this
+	// code writes them) for a doc written before (see matcher.rank).
+	login func(tx *store.Tx, id uint64) ([]string, error)
 }
 
 var (
-	userSpace    = searchSpace{words: ixUserWords, docs: ixUserDocs, members: ixPracticeUsers}
-	patientSpace = searchSpace{words: ixPatientWords, docs: ixPatientDocs, inside: true}
+	userSpace    = searchSpace{words: ixUserWords, docs: ixUserDocs, members: ixPracticeUsers, login: readUserLoginWords}
+	patientSpace = searchSpace{words: ixPatientWords, docs: ixPatientDocs, inside: true, login: readPatientLoginWords}
 )
+
+func readUserLoginWords(tx *store.Tx, id uint64) ([]string, error) {
+	u, err := getUser(tx, id)
+	return userLoginWords(u), err
+}
+
+func readPatientLoginWords(tx *store.Tx, id uint64) ([]string, error) {
+	p, err := getPatient(tx, id)
+	return patientLoginWords(p), err
+}
 
 const (
 	kindName  = 'n'
@@ -235,8 +249,11 @@ func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
 			after = q.after.ID
 		}
 		err := sp.eachCandidate(tx, m, rank, q.scope, after, q.limit-len(out), func(id uint64, doc []byte) (hit, more bool, err error) {
-			if id == q.exact || m.rank(doc) != rank {
+			if id == q.exact {
 				return false, true, nil
+			}
+			if r, err := m.rank(id, doc); err != nil || r != rank {
+				return false, err == nil, err
 			}
 			if practice, _, _ := splitDoc(doc); q.scope != 0 && practice != q.scope {
 				return false, true, nil
@@ -276,6 +293,8 @@ func intersect(a, b []uint64) []uint64 {
 
 // matcher checks docs against a query's terms.
 type matcher struct {
+	tx     *store.Tx
+	sp     searchSpace
 	terms  []string
 	inside bool
 	// practices: for each term, the practices whose name has a word it
@@ -291,7 +310,7 @@ type matcher struct {
 }
 
 func (sp searchSpace) matcher(tx *store.Tx, terms []string) (*matcher, error) {
-	m := &matcher{terms: terms, inside: sp.inside}
+	m := &matcher{tx: tx, sp: sp, terms: terms, inside: sp.inside}
 	if sp.members == "" {
 		return m, nil
 	}
@@ -331,20 +350,94 @@ func practicesMatching(tx *store.Tx, term string) ([]uint64, error) {
 	return sortedIDs(ids), err
 }
 
-// rank is the rank a doc matches at, or -1.
-func (m *matcher) rank(doc []byte) int {
+// rank is the rank record id, whose doc is doc, matches at, or -1.
+//
+// A login's words (the doc's other words) are its runs of letters and
+// digits. Files written before kept a login's parts run together too
+// (william.schmidt: william, schmidt, williamschmidt), in the doc and in
+// the word index; the index may keep them (it only proposes candidates),
+// but a match only through a word that may be such a run-together word
+// (see mayBeJoined) is decided by the record's own login words, read then.
+func (m *matcher) rank(id uint64, doc []byte) (int, error) {
 	practice, name, other := splitDoc(doc)
 	rank := RankName
+	var login []string // read from the record when a doc cannot tell
 	for i, t := range m.terms {
 		if m.has(name, t) {
 			continue
 		}
-		if !m.has(other, t) && (m.termPractices == nil || !m.meets(i, practice)) {
-			return -1
-		}
 		rank = RankOther
+		if m.termPractices != nil && m.meets(i, practice) {
+			continue
+		}
+		found, unsure := m.hasLogin(other, t)
+		if found {
+			continue
+		}
+		if !unsure {
+			return -1, nil
+		}
+		if login == nil {
+			var err error
+			if login, err = m.sp.login(m.tx, id); err != nil {
+				return -1, err
+			}
+		}
+		if !slices.ContainsFunc(login, func(w string) bool { return m.matches(w, t) }) {
+			return -1, nil
+		}
 	}
-	return rank
+	return rank, nil
+}
+
+// matches reports whether term meets the word w.
+func (m *matcher) matches(w, term string) bool {
+	if m.inside {
+		return strings.Contains(w, term)
+	}
+	return strings.HasPrefix(w, term)
+}
+
+// hasLogin reports whether term meets a word of a doc's space-separated
+// login words that is surely one of the login's own (found), or else only
+// words that may have been run together from others before them (unsure).
+func (m *matcher) hasLogin(list []byte, term string) (found, unsure bool) {
+	if !m.has(list, term) {
+		return false, false
+	}
+	var words [16][]byte
+	all := words[:0]
+	for rest := list; len(rest) > 0; {
+		w := rest
+		if i := bytes.IndexByte(rest, ' '); i >= 0 {
+			w, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if m.inside && bytes.Contains(w, []byte(term)) || !m.inside && bytes.HasPrefix(w, []byte(term)) {
+			if !mayBeJoined(w, all) {
+				return true, false
+			}
+			unsure = true
+		}
+		all = append(all, w)
+	}
+	return false, unsure
+}
+
+// mayBeJoined reports whether w may be a login's parts run together, as
+// files written before kept them: some word before it starts it and some
+// word before it ends it (a run-together word's first and last parts come
+// before it).
+func mayBeJoined(w []byte, before [][]byte) bool {
+	starts, ends := false, false
+	for _, b := range before {
+		if len(b) < len(w) {
+			starts = starts || bytes.HasPrefix(w, b)
+			ends = ends || bytes.HasSuffix(w, b)
+		}
+	}
+	return starts && ends
 }
 
 // has reports whether a space-separated word list has a word that term

@@ -152,7 +152,16 @@ func (sp searchSpace) boundedPage(tx *store.Tx, m *matcher, rank int, pos uint64
 			cands, have = ids[:0], true
 			docs.rewind()
 			for _, id := range ids {
-				if doc, read := docs.find(id); !read || m.rank(doc) == rank {
+				doc, read := docs.find(id)
+				if !read {
+					cands = append(cands, id)
+					continue
+				}
+				r, err := m.rank(id, doc)
+				if err != nil {
+					return pos, 0, false, true, err
+				}
+				if r == rank {
 					cands = append(cands, id)
 				}
 			}
@@ -235,7 +244,11 @@ func (sp searchSpace) pageBound(r *boundedRead, m *matcher, rank int, practices 
 				}
 				docs[id] = doc
 			}
-			if m.rank(doc) == rank {
+			r, err := m.rank(id, doc)
+			if err != nil {
+				return 0, err
+			}
+			if r == rank {
 				if hits++; hits >= need {
 					return id, nil
 				}
