@@ -104,6 +104,8 @@ func (bl *bulkLoad) writeTrees(path string, progress func(done, total int64)) er
 		return fmt.Errorf("database %s %w: %v", path, ErrCorrupt, err)
 	}
 	w := &pageWriter{f: f, ps: int(m.pageSize), next: m.highWater}
+	flush := &writeback{path: path}
+	flush.start() // the pages the load's transactions wrote
 	total := bl.sorter.bytes
 	var lanes []*lane
 	defer func() {
@@ -144,6 +146,7 @@ func (bl *bulkLoad) writeTrees(path string, progress func(done, total int64)) er
 		case <-finished:
 			waiting = false
 		case <-tick.C:
+			flush.start() // the index pages written so far
 		}
 		if progress != nil {
 			progress(done.Load(), total)
