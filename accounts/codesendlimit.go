@@ -22,9 +22,14 @@ import (
 // shows. A wrong password never reaches the limit (it is answered as ever,
 // R11), so the limit says nothing about who has an account.
 //
-// Codes an operator sends to check a caller (R41) are not counted: they
-// have their own guard (guessingRefusal) and must not be blocked by
-// someone flooding the user's logins.
+// Codes an operator sends to check a caller (R41) are counted too, with the
+// phone or email on file as their destination: otherwise a lying caller who
+// asks for check after check would have the desk flood the user's phone.
+// Over the limit the desk is told so (R23) and pointed to the checks that
+// send the user nothing (the app's code read back, an owner's or admin's
+// approval); the window ends, and with it the hold, so a legitimate check
+// by code waits at most CodeSendWindow. (guessingRefusal, R41, guards the
+// codes read back, not the sends.)
 //
 // A window is kept under the user's id (a destination's under an HMAC of it,
 // keyed from the key file like the forgot-password throttle's entries) in
@@ -79,6 +84,15 @@ func (s *Service) codeSendLimit() (int, time.Duration) {
 // no code, sends nothing, writes nothing more, lets the transaction commit
 // (so the count and its event land) and answers with the refusal.
 func (t *txn) codeSend(actor Actor, u User, what, dest string) (refusal, err error) {
+	return t.codeSendOr(actor, u, what, dest, func(ends time.Time) string {
+		return "Enter the last code sent, if it is still valid (codes work 5 minutes), or ask for a new one after " +
+			ends.UTC().Format("15:04 MST") + "."
+	})
+}
+
+// codeSendOr is codeSend with the refusal's guidance made by guidance from
+// the time the window ends: a user is told one thing, the desk another.
+func (t *txn) codeSendOr(actor Actor, u User, what, dest string, guidance func(ends time.Time) string) (refusal, err error) {
 	limit, every := t.s.codeSendLimit()
 	if err := t.pruneCodeSends(); err != nil {
 		return nil, err
@@ -124,8 +138,7 @@ func (t *txn) codeSend(actor Actor, u User, what, dest string) (refusal, err err
 			return nil, err
 		}
 		return refuseWith("R23", fmt.Sprintf("no new code was sent: %d codes were sent%s in the last %s, the most allowed", w.Sent, whose, every),
-			"Enter the last code sent, if it is still valid (codes work 5 minutes), or ask for a new one after "+
-				ends.UTC().Format("15:04 MST")+"."), nil
+			guidance(ends)), nil
 	}
 	for i, w := range windows {
 		if live[i] {
@@ -183,4 +196,16 @@ func (t *txn) pruneCodeSends() error {
 		}
 	}
 	return nil
+}
+
+// codeSendsHeldUntil is when u's window of code sends ends, if it is full
+// now (else zero): the desk's offer of a code check says so before the
+// operator picks it (R23, R41).
+func (s *Service) codeSendsHeldUntil(tx *store.Tx, u User, now time.Time) time.Time {
+	limit, every := s.codeSendLimit()
+	w, err := store.Get[codeSendWindow](tx, bCodeSends, store.U64(u.ID))
+	if err != nil || w.Sent < limit || !now.Before(w.Since.Add(every)) {
+		return time.Time{}
+	}
+	return w.Since.Add(every)
 }

@@ -162,3 +162,61 @@ func TestCodeSendLimitDestination(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R23, R41: the codes the desk sends to check a caller count in the user's
+// limit, with their logins' and enrolments' codes: a lying caller who asks
+// for check after check cannot make the desk flood the user's phone. The
+// check over the limit sends nothing, starts no check, is audited as a
+// held-back send under the operator's name, and is refused naming R23 with
+// the ways that send nothing (the app, an approval); when the window ends
+// the desk can check by code again.
+func TestCallerCheckCodesCountInTheSendLimit(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	const phone = "+15032530199"
+	desk := Operator("desk")
+	for i := range DefaultCodeSendLimit {
+		if _, err := s.StartVerification(desk, u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"}); err != nil {
+			t.Fatalf("check %d: %v", i+1, err)
+		}
+		clock.Advance(time.Minute)
+	}
+	texts := codesTo(t, s, phone)
+	_, err := s.StartVerification(desk, u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"})
+	wantRule(t, err, "R23")
+	var re *RuleError
+	if !errors.As(err, &re) || !strings.Contains(re.Guidance, "approval") {
+		t.Fatalf("the refusal does not point the desk to a check that sends no code: %+v", err)
+	}
+	if n := codesTo(t, s, phone); n != texts {
+		t.Fatalf("a held-back check texted the phone: %d messages, want %d", n, texts)
+	}
+	held := lastEvent(t, s, ActCodeHeld)
+	if held.ActorKind != ActorOperator || held.Actor != "desk" || held.Outcome != refusedOutcome("R23") ||
+		!strings.Contains(held.Detail, "caller check") {
+		t.Fatalf("held-back event: %+v", held)
+	}
+	if e := lastEvent(t, s, ActVerifyStarted); e.Time.After(clock.Now().Add(-time.Minute)) {
+		t.Fatalf("a held-back check was started: %+v", e)
+	}
+	// The desk's offer of a code check says so before it is picked.
+	opts, err := s.VerifyOptions(u.ID)
+	if err != nil || len(opts) == 0 || opts[0].Method != VerifyCode || !strings.Contains(opts[0].Label, "(R23)") {
+		t.Fatalf("the code check is offered without its hold: %+v %v", opts, err)
+	}
+	// The checks count for the user's logins too.
+	if _, err := s.Login(u.Email, testPassword(u)); RuleOf(err) != "R23" {
+		t.Fatalf("a login after five checks: %v, want R23", err)
+	}
+	// The window ends: the desk checks by code again.
+	clock.Advance(DefaultCodeSendWindow)
+	if _, err := s.StartVerification(desk, u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"}); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+	if n := codesTo(t, s, phone); n != texts+1 {
+		t.Fatalf("after the window: %d messages, want %d", n, texts+1)
+	}
+	if opts, _ := s.VerifyOptions(u.ID); strings.Contains(opts[0].Label, "R23") {
+		t.Fatalf("the hold is still offered after the window: %+v", opts[0])
+	}
+}

@@ -35,13 +35,19 @@ func (s *Service) VerifyOptions(userID uint64) ([]VerifyOption, error) {
 		if err != nil {
 			return err
 		}
+		// A full window of code sends holds a code check back (R23): said
+		// here, so the operator picks another way at once.
+		held := ""
+		if until := s.codeSendsHeldUntil(tx, u, now); !until.IsZero() {
+			held = " — no more codes until " + until.UTC().Format("15:04 MST") + " (R23)"
+		}
 		if u.MFA.Phone != "" {
 			out = append(out, VerifyOption{Method: VerifyCode, Channel: "sms", Counts: true,
-				Label: "code by text to " + mfa.MaskPhone(u.MFA.Phone) + " (on file)"})
+				Label: "code by text to " + mfa.MaskPhone(u.MFA.Phone) + " (on file)" + held})
 		}
 		if u.EmailVerified && u.Email != "" {
 			out = append(out, VerifyOption{Method: VerifyCode, Channel: "email", Counts: true,
-				Label: "code by email to " + maskEmail(u.Email) + " (on file)"})
+				Label: "code by email to " + maskEmail(u.Email) + " (on file)" + held})
 		}
 		if u.MFA.Method == MFAApp {
 			out = append(out, VerifyOption{Method: VerifyApp, Counts: true, Label: "current code of their authenticator app"})

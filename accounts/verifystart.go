@@ -40,6 +40,7 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 	}
 	target := User{ID: userID} // act reads the rest for a refusal
 	var out Verification
+	var held error // a code send held back by the limit (R23): audited, committed, then answered
 	err = s.act(actor, ActVerifyStarted, &target, Request{Reason: in.Note}, func(t *txn) error {
 		if actor.Kind != ActorOperator {
 			return refuse("R41", "only an operator verifies a caller")
@@ -50,6 +51,19 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 		}
 		if in.Method == VerifyCode || in.Method == VerifyApp {
 			if err := t.guessingRefusal(u); err != nil {
+				return err
+			}
+		}
+		if in.Method == VerifyCode {
+			// The code counts in the user's limit of code sends (R23).
+			if in.Channel, err = verifyChannel(u, in.Channel); err != nil {
+				return err
+			}
+			dest := enrolDest(u, MFAEmail, "")
+			if in.Channel == "sms" {
+				dest = enrolDest(u, MFASMS, u.MFA.Phone)
+			}
+			if held, err = t.codeSendOr(actor, u, "a caller check by "+in.Channel+" (R41)", dest, checkHeldGuidance(u)); err != nil || held != nil {
 				return err
 			}
 		}
@@ -103,7 +117,50 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 		return t.audit(actor, action, &u, Request{Verification: v.ID, VerifyMethod: string(v.Method),
 			VerifyResult: string(v.State)}, OutcomeOK, fmt.Sprintf("verification #%d (%s): %s", v.ID, v.Method, detail))
 	})
+	if err == nil && held != nil {
+		return VerificationView{}, held
+	}
 	return out.View(s.Now()), err
+}
+
+// checkHeldGuidance is what the desk is told when a caller check's code to
+// u is held back by the user's limit of code sends (R23).
+func checkHeldGuidance(u User) func(ends time.Time) string {
+	other := "an owner's or admin's approval (--method approval)"
+	if u.MFA.Method == MFAApp {
+		other = "the code of their authenticator app read back (--method app) or " + other
+	}
+	return func(ends time.Time) string {
+		return "Check another way that sends the user no code: " + other + "; or start a code check after " +
+			ends.UTC().Format("15:04 MST") + ", when the window ends. A caller who keeps asking for codes may not be the user."
+	}
+}
+
+// verifyChannel picks where a check's code goes (sms to the MFA phone on
+// file, else the verified login email) and refuses one that is not on file
+// (R41): never a number or address the caller gives.
+func verifyChannel(u User, channel string) (string, error) {
+	channel = strings.ToLower(strings.TrimSpace(channel))
+	if channel == "" {
+		channel = "email"
+		if u.MFA.Phone != "" {
+			channel = "sms"
+		}
+	}
+	switch channel {
+	case "sms":
+		if u.MFA.Phone == "" {
+			return "", refuseWith("R41", u.Login()+" has no phone on file", "Send the code by email to the login email on file, or ask an owner or admin to approve.")
+		}
+	case "email":
+		if !u.EmailVerified || u.Email == "" {
+			return "", refuseWith("R41", u.Login()+" has no verified login email on file",
+				"Send the code by text to the phone on file, or ask an owner or admin to approve.")
+		}
+	default:
+		return "", badField("channel", "must be sms or email: codes go only to the phone or login email on file (R41)")
+	}
+	return channel, nil
 }
 
 // MaxWrongCheckCodes is how many wrong codes a user's code and app checks
@@ -141,12 +198,9 @@ func (t *txn) guessingRefusal(u User) error {
 
 // sendVerifyCode sends a code to the phone or email on file (R41, R21).
 func (t *txn) sendVerifyCode(v *Verification, u User, channel string) (string, error) {
-	channel = strings.ToLower(strings.TrimSpace(channel))
-	if channel == "" {
-		channel = "email"
-		if u.MFA.Phone != "" {
-			channel = "sms"
-		}
+	channel, err := verifyChannel(u, channel)
+	if err != nil {
+		return "", err
 	}
 	code, c, err := t.newCode()
 	if err != nil {
@@ -157,19 +211,10 @@ func (t *txn) sendVerifyCode(v *Verification, u User, channel string) (string, e
 	var msg Message
 	switch channel {
 	case "sms":
-		if u.MFA.Phone == "" {
-			return "", refuseWith("R41", u.Login()+" has no phone on file", "Send the code by email to the login email on file, or ask an owner or admin to approve.")
-		}
 		msg, err = t.send(Message{Kind: MessageSMS, To: u.MFA.Phone, Body: body, Cause: ActVerifyStarted, UserID: u.ID, Secrets: []string{code}})
 	case "email":
-		if !u.EmailVerified || u.Email == "" {
-			return "", refuseWith("R41", u.Login()+" has no verified login email on file",
-				"Send the code by text to the phone on file, or ask an owner or admin to approve.")
-		}
 		msg, err = t.send(Message{Kind: MessageEmail, To: u.Email, Subject: "Your Latchkey support code", Body: body,
 			Cause: ActVerifyStarted, UserID: u.ID, Secrets: []string{code}})
-	default:
-		return "", badField("channel", "must be sms or email: codes go only to the phone or login email on file (R41)")
 	}
 	if err != nil {
 		return "", err
