@@ -281,7 +281,7 @@ func TestIssue5And6UsageErrors(t *testing.T) {
 		{"users", "reset-password"},
 		{"users", "reset-password", "x", "--reason", "r"},
 		{"patients", "show"},
-		{"patients", "list", "--limit", "0"},
+		{"patients", "list", "--limit", "-1"}, // 0 lists them all, as users list does
 		{"patients", "reset-password", "1", "--reason", "r"},
 		{"patients", "reset-password", "1", "--reason", " ", "--verified-by", "v"},
 		{"mfa", "show"},

@@ -60,8 +60,8 @@ func (a *app) patientsListCmd() *cobra.Command {
   latchkey patients list --db demo.db --search "maria" --json`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
-			if limit <= 0 {
-				return usagef("--limit must be at least 1")
+			if limit < 0 {
+				return usagef("--limit must be 0 (all) or more, not %d", limit)
 			}
 			svc := a.svc
 			q := accounts.PatientQuery{Search: search, Limit: limit}
@@ -72,7 +72,7 @@ func (a *app) patientsListCmd() *cobra.Command {
 				}
 				q.PracticeID = p.ID
 			}
-			rows, err := svc.Patients(q)
+			rows, err := listPatients(svc, q)
 			if err != nil {
 				return err
 			}
@@ -96,8 +96,8 @@ func (a *app) patientsListCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&practice, "practice", "", "only patients of practice `P` (its number or exact name)")
-	f.StringVar(&search, "search", "", "words `Q` that start words of the name, login or contact email")
-	f.IntVar(&limit, "limit", 100, "show at most `N`")
+	f.StringVar(&search, "search", "", "words `Q` that each lie inside a word of the name, login or contact email, in any order (exact login first, then name matches)")
+	f.IntVar(&limit, "limit", 100, "show at most `N` (0: all)")
 	a.addJSON(cmd)
 	return cmd
 }

@@ -37,7 +37,7 @@ func (a *app) practicesCmd() *cobra.Command {
 				return usagef("--limit must be 0 or more, not %d", limit)
 			}
 			svc := a.svc
-			ps, err := svc.Practices(accounts.PracticeQuery{Search: search, Limit: limit})
+			ps, err := listPractices(svc, accounts.PracticeQuery{Search: search, Limit: limit})
 			if err != nil {
 				return err
 			}
@@ -63,8 +63,8 @@ func (a *app) practicesCmd() *cobra.Command {
 			return t.flush()
 		}),
 	}
-	list.Flags().StringVar(&search, "search", "", "only practices with a word starting with each word of `Q`")
-	list.Flags().IntVar(&limit, "limit", 200, "show at most `N`")
+	list.Flags().StringVar(&search, "search", "", "only practices with a word starting with each word of `Q`, in any order")
+	list.Flags().IntVar(&limit, "limit", 200, "show at most `N` (0: all)")
 	a.addJSON(list)
 	cmd.AddCommand(list, a.practicesShowCmd(), createsFile(a.practicesAddCmd()), a.practicesRequireMFACmd())
 	return cmd

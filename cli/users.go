@@ -113,7 +113,7 @@ func listUsers(svc *accounts.Service, q accounts.UserQuery) ([]accounts.UserRow,
 	}
 	var all []accounts.UserRow
 	for {
-		q.Limit = 1000
+		q.Limit = listPage
 		rows, err := svc.Users(q)
 		all = append(all, rows...)
 		if err != nil || len(rows) < q.Limit {
