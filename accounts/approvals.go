@@ -66,12 +66,24 @@ type Approval struct {
 	Signals     []RiskSignal `json:"signals"` // why four eyes
 	// The factor the first operator asked to clear: the second approves
 	// clearing that one, not whatever the user has by then (R42).
-	Clears      MFAMethod     `json:"clears,omitempty"`
-	FactorSince time.Time     `json:"factor_since,omitzero"`
-	State       ApprovalState `json:"state"`
-	DecidedBy   string        `json:"decided_by,omitempty"`
-	DecidedAt   time.Time     `json:"decided_at,omitzero"`
-	Note        string        `json:"note,omitempty"`
+	Clears      MFAMethod `json:"clears,omitempty"`
+	FactorSince time.Time `json:"factor_since,omitzero"`
+	// A setup email to a new address (Action verification.sent,
+	// setupredirect.go): the address on file when asked, and the new one.
+	OldEmail  string        `json:"old_email,omitempty"`
+	NewEmail  string        `json:"new_email,omitempty"`
+	State     ApprovalState `json:"state"`
+	DecidedBy string        `json:"decided_by,omitempty"`
+	DecidedAt time.Time     `json:"decided_at,omitzero"`
+	Note      string        `json:"note,omitempty"`
+}
+
+// What is what the request carries out, in words.
+func (a Approval) What() string {
+	if a.Action == ActVerificationSent {
+		return "setup email to " + a.NewEmail
+	}
+	return "MFA clear"
 }
 
 func (a Approval) stateAt(now time.Time) Approval {
@@ -244,7 +256,7 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		out = a
 		detail := fmt.Sprintf("request #%d by %s denied", a.ID, a.RequestedBy)
 		if approve {
-			detail = fmt.Sprintf("request #%d by %s approved: MFA clear carried out", a.ID, a.RequestedBy)
+			detail = fmt.Sprintf("request #%d by %s approved: %s carried out", a.ID, a.RequestedBy, a.What())
 		}
 		if err := t.audit(actor, action, &u, Request{Reason: note, Approval: a.ID, Verification: a.Request.Verification,
 			VerifyMethod: a.Request.VerifyMethod, VerifyResult: a.Request.VerifyResult}, OutcomeOK, detail); err != nil {
@@ -252,6 +264,9 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		}
 		if !approve {
 			return nil
+		}
+		if a.Action == ActVerificationSent {
+			return t.carryOutRedirect(actor, a) // setupredirect.go
 		}
 		if u.MFA.State() == MFAStateNone {
 			return refuse("R26", u.Login()+" has no MFA to clear any more")
@@ -368,7 +383,7 @@ func (t *txn) stateApproveClear(actor Actor, u User) error {
 		return err
 	}
 	if id == 0 {
-		return refuse("R42", "no MFA clear of "+u.Login()+" waits for a second operator")
+		return refuse("R42", "no request about "+u.Login()+" (an MFA clear, a setup email to a new address) waits for a second operator")
 	}
 	a, err := getApproval(t.tx, id)
 	if err != nil {

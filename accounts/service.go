@@ -201,6 +201,9 @@ type txn struct {
 	// no other users, so the check for a first user needs no scan (which,
 	// in a bulk load, would wait for every write sent to be applied).
 	fresh map[uint64]bool
+	// redirectApproved is the user whose setup email a second operator's
+	// approval is sending to a new address now (R42, setupredirect.go).
+	redirectApproved uint64
 }
 
 // update runs fn as one write transaction at the service's time. Locks whose

@@ -1,8 +1,10 @@
 package accounts
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"latchkey/store"
 )
@@ -15,7 +17,9 @@ import (
 // their own requester. The user whose address is in question cannot vouch
 // for the change: a caller claiming to be them is the attack. A practice's
 // only user, its owner at onboarding, was added by the desk with no
-// requester, and the desk corrects that address likewise.
+// requester; nobody there can ask for it, and nothing on file can verify a
+// caller (R41): the desk's redirect of it waits for a second operator
+// (errRedirectFourEyes, R42).
 func (t *txn) mayRedirectSetup(actor Actor, u User, req Request) error {
 	p, err := t.practice(u.PracticeID)
 	if err != nil {
@@ -27,7 +31,10 @@ func (t *txn) mayRedirectSetup(actor Actor, u User, req Request) error {
 			"Record an owner, champion or admin of "+p.Name+" who asked (an owner, for an owner).")
 	}
 	if (actor.Kind == ActorOperator || actor.Kind == ActorSystem) && onlyUserOf(t.tx, u) {
-		return nil
+		if actor.Kind == ActorSystem || t.redirectApproved == u.ID {
+			return nil // the demo's seeding; a second operator's approval
+		}
+		return errRedirectFourEyes
 	}
 	return t.checkAdder(actor, p, req, u.Roles)
 }
@@ -61,5 +68,86 @@ func (t *txn) tellSetupRedirected(old, u User) error {
 		Body: fmt.Sprintf("Hello %s,\n\nAt the request of your practice, the setup email for your new Latchkey account now goes to %s, not this address. The link sent here before no longer works.\nIf you did not expect this, call your practice admin and Latchkey support at once.",
 			firstName(u.Name), maskEmail(u.Email)),
 		Cause: ActVerificationSent, UserID: u.ID})
+	return err
+}
+
+// Four eyes for a new practice's only owner (R42). A practice's first
+// user, its owner, is set up by the desk at onboarding, asked by nobody.
+// While they are pending, a caller who says "I typed my email wrong" cannot
+// be checked against anything the practice has (R41: no verified address,
+// no phone, nobody else to approve), and whoever holds the setup link owns
+// the practice. So the desk's redirect is not carried out on one operator's
+// word: it is stored as a request, and only a second operator (never the
+// one who asked, within ApprovalTTL) carries it out, the audit naming both.
+// A resend to the address on file needs nobody (R6).
+
+// errRedirectFourEyes: this redirect waits for a second operator.
+var errRedirectFourEyes = errors.New("a second operator must approve this redirect")
+
+// waitsForApproval is the answer to a redirect stored for a second
+// operator: its transaction commits (the request and its event are kept),
+// and the desk is told, naming R42, that nothing was sent yet.
+type waitsForApproval struct{ refusal error }
+
+func (w *waitsForApproval) Error() string { return w.refusal.Error() }
+
+// requestRedirect stores the redirect of u's setup email to email for a
+// second operator (R42) and answers with a *waitsForApproval.
+func (t *txn) requestRedirect(actor Actor, u User, email string, req Request) error {
+	if id, err := t.pendingFor(u.ID); err != nil || id != 0 {
+		if err == nil {
+			err = refuseWith("R42", fmt.Sprintf("request #%d about %s already waits for a second operator", id, u.Login()),
+				"Ask another operator to approve or deny it (latchkey approvals approve|deny "+itoa(int(id))+").")
+		}
+		return err
+	}
+	signals, err := riskOf(t.tx, t.s.legacyEvents, u, t.now)
+	if err != nil {
+		return err
+	}
+	id, err := t.tx.NextSeq(bApprovals)
+	if err != nil {
+		return err
+	}
+	a := Approval{ID: id, Action: ActVerificationSent, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID,
+		RequestedBy: actor.Name, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals,
+		OldEmail: u.Email, NewEmail: email}
+	if err := a.moveTo(ApprovalPending, "", time.Time{}, ""); err != nil {
+		return err
+	}
+	if err := t.putApproval(a); err != nil {
+		return err
+	}
+	r := req
+	r.Approval = a.ID
+	if err := t.audit(actor, ActApprovalRequested, &u, r, OutcomeOK,
+		fmt.Sprintf("setup email to a new address (%s) waits for a second operator (request #%d, R42): the practice's only user, nobody there to ask", email, a.ID)); err != nil {
+		return err
+	}
+	return &waitsForApproval{refuseWith("R42", fmt.Sprintf("nothing was sent yet: %s is the only user of their practice, still pending, so nobody there can ask for a new address and nothing on file can verify the caller; the setup email goes to %s only when a second operator approves (request #%d, within 30 minutes)",
+		u.Login(), email, a.ID),
+		"Ask another operator to check the onboarding records and approve it (latchkey approvals approve "+itoa(int(a.ID))+", or A on the user in the console); resending to the address on file needs nobody.")}
+}
+
+// carryOutRedirect is a second operator's approval of request a (R42): the
+// setup email goes to the new address now, sent as asked by the operator
+// who asked, with the approver and the request recorded.
+func (t *txn) carryOutRedirect(actor Actor, a Approval) error {
+	u, err := getUser(t.tx, a.UserID)
+	if err != nil {
+		return err
+	}
+	if u.Status == StatusInactive {
+		return refuseWith("R42", fmt.Sprintf("%s was inactivated after request #%d: there is no setup email to send", u.Login(), a.ID), "Deny this request.")
+	}
+	if normalizeLogin(u.Email) != normalizeLogin(a.OldEmail) {
+		return refuseWith("R42", fmt.Sprintf("the login email of %s changed after request #%d (asked: from %s; now: %s): approving would act on an address %s never asked about",
+			u.Login(), a.ID, a.OldEmail, u.Email, a.RequestedBy), "Deny this request.")
+	}
+	req := a.Request
+	req.ApprovedBy, req.Approval = actor.Name, a.ID
+	t.redirectApproved = u.ID
+	defer func() { t.redirectApproved = 0 }()
+	_, _, err = t.sendVerification(Operator(a.RequestedBy), u.ID, a.NewEmail, a.NewEmail, req)
 	return err
 }

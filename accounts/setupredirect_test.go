@@ -144,3 +144,103 @@ func TestRedirectRequestersAreWhomTheServiceAccepts(t *testing.T) {
 		}
 	}
 }
+
+// R42, R3, R41, R6: a new practice's only user, its owner, still pending,
+// has nobody at the practice who could ask for their setup email to go to
+// a new address (R3), and nothing on file that could verify a caller (R41):
+// a lying caller's "I typed my email wrong at onboarding" would hand them
+// the practice. So the desk's redirect waits for a second operator (four
+// eyes): nothing is sent and nothing changes until another operator — never
+// the one who asked — approves within 30 minutes; then the setup email goes
+// to the new address, the old one is told, and the audit names both. A
+// resend to the address on file needs nobody.
+func TestOnlyOwnersSetupRedirectNeedsFourEyes(t *testing.T) {
+	s, _ := newTestService(t)
+	ann, bob := Operator("ann"), Operator("bob")
+	p, err := s.CreatePractice(ann, "Fresh Start Clinic", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const old, fresh = "olga.onboard@example.org", "olga.real@example.org"
+	owner, err := s.CreateUser(ann, NewUser{PracticeID: p.ID, Name: "Olga Onboard", Kind: KindProvider,
+		Roles: Roles{Owner: true, Admin: true}, Email: old, EmailConfirm: old}, Request{Reason: "onboarding"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The address on file: no four eyes (R6).
+	if _, _, err := s.SendVerification(ann, owner.ID, "", "", Request{Reason: "onboarding"}); err != nil {
+		t.Fatal(err)
+	}
+	oldLink := linkIn(t, s, old)
+
+	_, _, err = s.SendVerification(ann, owner.ID, fresh, fresh, Request{Reason: "typo at onboarding, says the caller"})
+	wantRule(t, err, "R42")
+	if !strings.Contains(err.Error(), "second operator") {
+		t.Fatalf("refusal: %v", err)
+	}
+	if u := mustUser(t, s, owner.ID); u.Email != old || sentTo(t, s, fresh) != 0 {
+		t.Fatalf("the redirect happened before a second operator approved: %s, %d messages", u.Email, sentTo(t, s, fresh))
+	}
+	pv, ok, err := s.PendingFor(owner.ID)
+	if err != nil || !ok || pv.Action != ActVerificationSent || pv.NewEmail != fresh || pv.RequestedBy != "ann" {
+		t.Fatalf("no request waits for a second operator: %+v %v %v", pv, ok, err)
+	}
+	// Not the operator who asked; not a second request on top.
+	_, _, err = s.ApproveRequest(ann, pv.ID, "me again")
+	wantRule(t, err, "R42")
+	_, _, err = s.SendVerification(ann, owner.ID, "olga.third@example.org", "olga.third@example.org", Request{Reason: "again"})
+	wantRule(t, err, "R42")
+	if n, err := s.PendingApprovals(bob); err != nil || n != 1 {
+		t.Fatalf("bob's badge: %d %v", n, err)
+	}
+
+	// A second operator approves: carried out now.
+	if _, _, err := s.ApproveRequest(bob, pv.ID, "checked the signed contract"); err != nil {
+		t.Fatal(err)
+	}
+	if u := mustUser(t, s, owner.ID); u.Email != fresh || u.Status != StatusPending {
+		t.Fatalf("after approval: %s %s", u.Email, u.Status)
+	}
+	if _, err := s.UseLink(oldLink, goodPassword); err == nil {
+		t.Fatal("the old address's link still works after the redirect (R5)")
+	}
+	ms, _ := s.outbox(OutboxQuery{To: old, Limit: 1})
+	if len(ms) != 1 || !strings.Contains(ms[0].Subject, "another address") {
+		t.Fatalf("the old address was not told: %+v", ms)
+	}
+	e := lastEvent(t, s, ActVerificationSent)
+	if e.Actor != "ann" || e.ApprovedBy != "bob" || e.Approval != pv.ID {
+		t.Fatalf("the redirect's event does not name both operators: %+v", e)
+	}
+	if _, err := s.UseLink(linkIn(t, s, fresh), goodPassword); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R42: a redirect request approved after the owner finished setup from the
+// old address is refused: there is nothing left to redirect.
+func TestOnlyOwnersRedirectApprovedTooLate(t *testing.T) {
+	s, _ := newTestService(t)
+	ann, bob := Operator("ann"), Operator("bob")
+	p, _ := s.CreatePractice(ann, "Late Clinic", 5)
+	const old = "lena.late@example.org"
+	owner, err := s.CreateUser(ann, NewUser{PracticeID: p.ID, Name: "Lena Late", Kind: KindProvider,
+		Roles: Roles{Owner: true}, Email: old, EmailConfirm: old}, Request{Reason: "onboarding"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SendVerification(ann, owner.ID, "", "", Request{Reason: "onboarding"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.SendVerification(ann, owner.ID, "lena.new@example.org", "lena.new@example.org", Request{Reason: "typo"})
+	wantRule(t, err, "R42")
+	pv, _, _ := s.PendingFor(owner.ID)
+	if _, err := s.UseLink(linkIn(t, s, old), goodPassword); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.ApproveRequest(bob, pv.ID, "ok")
+	wantRule(t, err, "R6")
+	if u := mustUser(t, s, owner.ID); u.Email != old {
+		t.Fatalf("redirected after setup: %s", u.Email)
+	}
+}

@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -23,12 +24,19 @@ const (
 func (s *Service) SendVerification(actor Actor, userID uint64, newEmail, confirm string, req Request) (User, Message, error) {
 	var out User
 	var msg Message
-	target := User{ID: userID} // act reads the rest for a refusal
+	var waits *waitsForApproval // a redirect stored for a second operator (R42): committed, then answered
+	target := User{ID: userID}  // act reads the rest for a refusal
 	err := s.act(actor, ActVerificationSent, &target, req, func(t *txn) error {
 		var err error
 		out, msg, err = t.sendVerification(actor, userID, newEmail, confirm, req)
+		if errors.As(err, &waits) {
+			return nil
+		}
 		return err
 	})
+	if err == nil && waits != nil {
+		return User{}, Message{}, waits.refusal
+	}
 	return out, msg, err
 }
 
@@ -55,7 +63,9 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 				return err
 			}
 			// The new address gets the account, roles and all (R3, R19).
-			if err := t.mayRedirectSetup(actor, old, req); err != nil {
+			if err := t.mayRedirectSetup(actor, old, req); errors.Is(err, errRedirectFourEyes) {
+				return t.requestRedirect(actor, old, email, req)
+			} else if err != nil {
 				return err
 			}
 			u.Email = email

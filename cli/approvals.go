@@ -11,11 +11,16 @@ import (
 // Four eyes (R42) and the watch list (R43).
 
 func (a *app) approvalsCmd() *cobra.Command {
-	cmd := groupCmd("approvals", "Four eyes: MFA clears waiting for a second operator (R42)")
+	cmd := groupCmd("approvals", "Four eyes: MFA clears and new owners' setup redirects waiting for a second operator (R42)")
 	cmd.Long = `Clearing the MFA of a privileged or flagged user (R42) waits for a second
 operator: "latchkey mfa clear" makes a pending request; another operator —
 never the one who asked — approves it within 30 minutes, and only then is the
-clear carried out, with both names in the audit.`
+clear carried out, with both names in the audit.
+
+So does sending the setup email of a new practice's only user, its pending
+owner, to a new address ("latchkey users send-verification --email"):
+nobody at the practice can ask for it and nothing on file can verify the
+caller, so a second operator checks the onboarding records and approves.`
 	cmd.AddCommand(a.approvalsListCmd(), a.approvalsShowCmd(), a.approvalsDecideCmd(true), a.approvalsDecideCmd(false))
 	return cmd
 }
@@ -103,6 +108,10 @@ func printApproval(a *app, v accounts.ApprovalView) error {
 	t.row("Asked by", v.RequestedBy+" at "+humanTime(v.RequestedAt))
 	t.row("Reason", v.Request.Reason)
 	t.row("Verified by", v.Request.VerifiedBy)
+	if v.NewEmail != "" {
+		// What approving sends: the setup email to the new address (R42).
+		t.row("Setup email", "to "+v.NewEmail+" (on file: "+v.OldEmail+")")
+	}
 	if v.Clears != accounts.MFANone {
 		// What approving clears: a factor changed since is refused (R42).
 		t.row("Clears", string(v.Clears)+", enrolled "+humanTime(v.FactorSince))
@@ -124,9 +133,9 @@ func printApproval(a *app, v accounts.ApprovalView) error {
 
 func (a *app) approvalsDecideCmd(approve bool) *cobra.Command {
 	var note string
-	use, short := "approve N", "Approve another operator's request: the clear is carried out now (R42)"
+	use, short := "approve N", "Approve another operator's request: it is carried out now (R42)"
 	if !approve {
-		use, short = "deny N", "Deny (or withdraw) a request: nothing is cleared"
+		use, short = "deny N", "Deny (or withdraw) a request: nothing is done"
 	}
 	cmd := &cobra.Command{
 		Use:     use,
@@ -156,7 +165,10 @@ func (a *app) approvalsDecideCmd(approve bool) *cobra.Command {
 					}{v, map[bool]*accounts.ClearMFAResult{true: &res, false: nil}[approve]})
 				}
 				printf(a.io.Out, "Request #%d (%s of %s): %s.\n", v.ID, v.Action, v.Login, v.Status)
-				if approve {
+				switch {
+				case approve && v.NewEmail != "":
+					printf(a.io.Out, "Sent the setup email to %s; %s was told.\n", v.NewEmail, v.OldEmail)
+				case approve:
 					printf(a.io.Out, "Cleared %s; told %s.\n", string(res.Cleared), orDash(strings.Join(res.Notified, ", ")))
 				}
 				return nil

@@ -3,6 +3,9 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"latchkey/accounts"
 	"latchkey/tui/common"
@@ -49,5 +52,75 @@ func TestSendSetupToANewAddressAsksWhoAsked(t *testing.T) {
 	evs, err := h.f.Svc.Audit(accounts.AuditQuery{Limit: 1, UserID: pending.ID})
 	if err != nil || len(evs) != 1 || evs[0].Action != accounts.ActVerificationSent || evs[0].Requester != owner.Email {
 		t.Fatalf("requester not recorded: %+v %v", evs, err)
+	}
+}
+
+// R42, R3, R41: a new practice's only user, its pending owner: the setup
+// email typed to a new address is not sent on one operator's word — the
+// form's answer names R42 and the request waiting; a second operator sees
+// on the detail and in A what approving sends (the new and the old
+// address), and approving sends it, the audit naming both.
+func TestOnlyOwnersRedirectWaitsForASecondOperator(t *testing.T) {
+	h, _ := mailHarness(t, 120, 36, common.PaneUsers)
+	p, err := h.f.Svc.CreatePractice(op, "Fresh Start Clinic", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const old, fresh = "olga.onboard@example.org", "olga.real@example.net"
+	owner, err := h.f.Svc.CreateUser(op, accounts.NewUser{PracticeID: p.ID, Name: "Olga Onboard", Kind: accounts.KindProvider,
+		Roles: accounts.Roles{Owner: true, Admin: true}, Email: old, EmailConfirm: old}, accounts.Request{Reason: "onboarding"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.openUser(owner.ID)
+	h.key("v")
+	if _, ok := h.form(accounts.ActionSendSetup); !ok {
+		t.Fatalf("v did not open the form:\n%s", h.view())
+	}
+	h.paste(fresh)
+	h.key("enter")
+	h.paste(fresh)
+	h.key("enter")
+	h.paste("typo at onboarding, says the caller")
+	h.key("enter")
+	if v := h.view(); !strings.Contains(v, "refused by R42") || !strings.Contains(v, "second operator") {
+		t.Fatalf("the redirect did not wait for a second operator:\n%s", v)
+	}
+	if u, _ := h.f.Svc.User(owner.ID); u.Email != old {
+		t.Fatalf("redirected on one operator's word: %s", u.Email)
+	}
+
+	// Another operator: the detail says what waits, A shows it, approving sends.
+	bob := New(h.f.Svc, Options{Operator: "bob", Location: time.UTC, Start: common.PaneUsers})
+	bob.every = func() tea.Cmd { return nil }
+	hb := &harness{t: t, m: bob, f: h.f}
+	hb.send(tea.WindowSizeMsg{Width: 120, Height: 36})
+	hb.run(bob.Init())
+	hb.openUser(owner.ID)
+	if v := hb.view(); !strings.Contains(v, "setup email to "+fresh) || !strings.Contains(v, "waits for you (A approves)") {
+		t.Fatalf("the detail does not say what waits:\n%s", v)
+	}
+	hb.key("A")
+	if v := hb.view(); !strings.Contains(v, "Four eyes: the setup email of") || !strings.Contains(v, "on file: "+old) {
+		t.Fatalf("the request is not described:\n%s", v)
+	}
+	hb.key("down")
+	hb.key("enter")
+	hb.paste("checked the signed onboarding form")
+	hb.key("enter")
+	hb.key("y")
+	if u, _ := h.f.Svc.User(owner.ID); u.Email != fresh {
+		t.Fatalf("not sent on approval: %s; flash %q\n%s", u.Email, hb.m.Flash(), hb.view())
+	}
+	if !strings.Contains(hb.m.Flash(), "sent the setup email") {
+		t.Fatalf("flash %q", hb.m.Flash())
+	}
+	evs, err := h.f.Svc.Audit(accounts.AuditQuery{Limit: 20, UserID: owner.ID})
+	found := false
+	for _, e := range evs {
+		found = found || (e.Action == accounts.ActVerificationSent && e.Actor == "alice" && e.ApprovedBy == "bob")
+	}
+	if err != nil || !found {
+		t.Fatalf("the redirect's event does not name both operators: %+v %v", evs, err)
 	}
 }

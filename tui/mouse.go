@@ -87,8 +87,9 @@ func (m *App) onBadge(x int, badge string) bool {
 	return x >= at && x < at+len(badge)
 }
 
-// openApproval opens the user whose MFA clear has waited longest for a
-// second operator (R42), other than this operator's own requests; A there
+// openApproval opens the user whose request (an MFA clear, a new owner's
+// setup email to a new address) has waited longest for a second operator
+// (R42), other than this operator's own requests; A there
 // decides it (and accounts refuses an operator's own, however spelt).
 func (m *App) openApproval() tea.Cmd {
 	svc, me := m.c.Svc, m.c.Actor()
@@ -104,7 +105,7 @@ func (m *App) openApproval() tea.Cmd {
 			}
 		}
 		if user == 0 {
-			return common.FlashMsg{Text: "no MFA clear waits for you: the ones waiting are your own (R42)"}
+			return common.FlashMsg{Text: "no request waits for you: the ones waiting are your own (R42)"}
 		}
 		return common.OpenDetailMsg{UserID: user}
 	})

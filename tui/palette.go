@@ -37,9 +37,9 @@ func (m *App) openPalette() tea.Cmd {
 	var static []dialog.PaletteItem
 	if n := m.approvals; n > 0 {
 		// The APPROVALS badge's way in from the keyboard (R42).
-		what := "1 MFA clear waits for your approval"
+		what := "1 request (an MFA clear, a new owner's setup email) waits for your approval"
 		if n > 1 {
-			what = fmt.Sprintf("%d MFA clears wait for your approval", n)
+			what = fmt.Sprintf("%d requests (MFA clears, new owners' setup emails) wait for your approval", n)
 		}
 		static = append(static, dialog.PaletteItem{Kind: "approval", Label: what,
 			Detail: "opens the one waiting longest (R42)", Run: m.openApproval()})

@@ -68,7 +68,8 @@ type Data struct {
 	// Open is this operator's check of the user still waiting for its code
 	// or approver: V brings it back (R41).
 	Open *accounts.VerificationView
-	// Pending is the MFA clear of the user waiting for a second operator (R42).
+	// Pending is the request about the user (an MFA clear, a pending only
+	// owner's setup email to a new address) waiting for a second operator (R42).
 	Pending *accounts.ApprovalView
 	// Watch is the user\'s factor on the watch list (R43).
 	Watch   *accounts.WatchEntry

@@ -32,10 +32,12 @@ var sendSetup = &Action{
 					// Whoever reads a new address owns the account: only
 					// someone who could add the user asks for it (R3, R19).
 					// A resend to the address on file asks nobody (R6).
+					// With nobody to offer (a new practice's only user, its
+					// pending owner: four eyes, R42) the service answers.
 					huh.NewGroup(
 						requesterIf(d, v, func() bool { return len(d.Requesters.People) > 0 }).
 							Title("Requested by — a new address needs who asked (R3)"),
-					).WithHideFunc(func() bool { return !newAddress(d, v.Raw("email")) }),
+					).WithHideFunc(func() bool { return !newAddress(d, v.Raw("email")) || len(d.Requesters.People) == 0 }),
 				}
 			}}
 	},

@@ -68,7 +68,7 @@ func riskLines(st *common.Styles, r riskData, el []accounts.Eligibility, now tim
 		if offered(el, accounts.ActionApproveClear) {
 			who = "you (A approves)"
 		}
-		out = append(out, label("Four eyes")+st.Warn.Render(fmt.Sprintf("MFA clear #%d by %s waits for %s", a.ID, common.Sanitize(a.RequestedBy), who))+
+		out = append(out, label("Four eyes")+st.Warn.Render(fmt.Sprintf("%s #%d by %s waits for %s", common.Sanitize(a.What()), a.ID, common.Sanitize(a.RequestedBy), who))+
 			st.Muted.Render(" · "+common.Countdown(now, a.ExpiresAt)+" left (R42)"))
 	}
 	return out
