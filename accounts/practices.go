@@ -106,16 +106,9 @@ func (s *Service) Practices(q PracticeQuery) ([]Practice, error) {
 				return len(out) < q.Limit, err
 			})
 		}
-		ids, err := practicesMatching(tx, terms[0])
+		ids, err := practicesMatchingAll(tx, terms)
 		if err != nil {
 			return err
-		}
-		for _, t := range terms[1:] {
-			more, err := practicesMatching(tx, t)
-			if err != nil {
-				return err
-			}
-			ids = intersect(ids, more)
 		}
 		i, _ := slices.BinarySearch(ids, q.After+1)
 		for _, id := range ids[i:] {
@@ -133,8 +126,28 @@ func (s *Service) Practices(q PracticeQuery) ([]Practice, error) {
 	return out, err
 }
 
+// practicesMatchingAll lists, sorted, the practices whose name has a word
+// starting with each of terms.
+func practicesMatchingAll(tx *store.Tx, terms []string) ([]uint64, error) {
+	ids, err := practicesMatching(tx, terms[0])
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range terms[1:] {
+		more, err := practicesMatching(tx, t)
+		if err != nil {
+			return nil, err
+		}
+		ids = intersect(ids, more)
+	}
+	return ids, nil
+}
+
 // LicenseQuery pages through practices fullest first.
 type LicenseQuery struct {
+	// Search: only practices whose name has a word starting with each
+	// word of it (as PracticeQuery.Search), still fullest first.
+	Search string
 	Offset int
 	Limit  int // 0 = 200
 }
@@ -148,12 +161,27 @@ func (s *Service) Licenses(q LicenseQuery) ([]Practice, error) {
 	var out []Practice
 	skip := q.Offset
 	err := s.db.View(func(tx *store.Tx) error {
+		var only []bool // with a search: the practices it finds, by id
+		if terms := searchTerms(q.Search, false); len(terms) > 0 {
+			ids, err := practicesMatchingAll(tx, terms)
+			if err != nil || len(ids) == 0 {
+				return err
+			}
+			only = make([]bool, ids[len(ids)-1]+1)
+			for _, id := range ids {
+				only[id] = true
+			}
+		}
 		return tx.Scan(ixFullness, nil, nil, false, func(k, _ []byte) (bool, error) {
+			id := store.ParseU64(k[8:])
+			if only != nil && (id >= uint64(len(only)) || !only[id]) {
+				return true, nil
+			}
 			if skip > 0 {
 				skip--
 				return true, nil
 			}
-			p, err := getPractice(tx, store.ParseU64(k[8:]))
+			p, err := getPractice(tx, id)
 			out = append(out, p)
 			return len(out) < q.Limit, err
 		})

@@ -2,7 +2,6 @@ package panes
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
@@ -23,19 +22,9 @@ type Licenses struct {
 func NewLicenses(c *common.Common) *Licenses {
 	p := &Licenses{}
 	fetch := func(_ any, q string, loaded int, _ *practiceRow, limit int) ([]practiceRow, error) {
-		var ps []accounts.Practice
-		var err error
-		if q == "" {
-			ps, err = c.Svc.Licenses(accounts.LicenseQuery{Offset: loaded, Limit: limit})
-		} else {
-			// A filtered view is one answer (the search is bounded), put in
-			// fullness order here.
-			if loaded > 0 {
-				return nil, nil
-			}
-			ps, err = c.Svc.Practices(accounts.PracticeQuery{Search: q, Limit: 1000})
-			slices.SortStableFunc(ps, func(a, b accounts.Practice) int { return fuller(b, a) })
-		}
+		// Filtered or not, fullest first from the fullness index, a page
+		// at a time (a filter once stopped at the first 1,000 matches).
+		ps, err := c.Svc.Licenses(accounts.LicenseQuery{Search: q, Offset: loaded, Limit: limit})
 		out := make([]practiceRow, len(ps))
 		for i, pr := range ps {
 			out[i] = toPracticeRow(pr)
@@ -56,23 +45,6 @@ func NewLicenses(c *common.Common) *Licenses {
 
 // gaugeWidth fits the whole table in 80 columns.
 const gaugeWidth = 20
-
-// fuller compares two practices by share of licenses in use.
-func fuller(a, b accounts.Practice) int {
-	// a.InUse/a.Purchased vs b.InUse/b.Purchased without division; a
-	// practice with no licenses counts as full.
-	l, r := a.InUse*max(b.Purchased, 1), b.InUse*max(a.Purchased, 1)
-	if a.Purchased == 0 {
-		l = r + 1
-	}
-	switch {
-	case l < r:
-		return -1
-	case l > r:
-		return 1
-	}
-	return 0
-}
 
 func (p *Licenses) totals() string {
 	st := p.c.Styles
