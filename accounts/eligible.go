@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"latchkey/store"
@@ -322,6 +323,12 @@ func (t *txn) askers(a asker, practiceID uint64, target *User) ([]User, error) {
 // must be a member the asker allows (refusal says otherwise), active and
 // not locked (requesterRefusal).
 func (t *txn) checkAsker(a asker, p Practice, login string, target *User, roleNames, refusal string) (User, error) {
+	if strings.TrimSpace(login) == "" {
+		// Nobody recorded: if nobody could be, say why (requesterstatus.go).
+		if err := t.nobodyMayAsk(a, p, target); err != nil {
+			return User{}, err
+		}
+	}
 	r, err := t.requesterIn(p, login, a.Rule, roleNames)
 	if err != nil {
 		return r, err

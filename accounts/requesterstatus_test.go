@@ -119,3 +119,26 @@ func TestNoRequesterWhileTheOwnerIsPending(t *testing.T) {
 		t.Fatalf("want adding a user refused under R3 until the owner finishes setup, got %+v", e)
 	}
 }
+
+// R3, R11: an action that needs a requester, asked with none while nobody
+// at the practice can ask (its only owner locked), says so — who holds the
+// role and why they cannot ask now — rather than "record who asked", which
+// the desk could not do.
+func TestNoRequesterRecordedWhenNobodyCanAsk(t *testing.T) {
+	s, _ := newTestService(t)
+	op := Operator("desk")
+	p, owner, _ := practiceWith(t, s, "Locked Out Clinic", 5)
+	nina, err := s.CreateUser(op, NewUser{PracticeID: p.ID, Name: "Nina New", Kind: KindStaff,
+		Email: "nina.new@example.org", EmailConfirm: "nina.new@example.org"}, Request{Requester: owner.Email, Reason: "hire"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := failLogins(t, s, owner.Email, 5); RuleOf(err) != "R11" {
+		t.Fatalf("want the owner locked, got %v", err)
+	}
+	_, _, err = s.SendVerification(op, nina.ID, "nina.home@example.net", "nina.home@example.net", Request{Reason: "typo"})
+	wantRule(t, err, "R3")
+	if !strings.Contains(err.Error(), "nobody at Locked Out Clinic can ask") || !strings.Contains(err.Error(), "is locked") {
+		t.Fatalf("refusal does not say why nobody can ask: %v", err)
+	}
+}
