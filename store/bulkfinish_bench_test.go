@@ -35,9 +35,9 @@ func BenchmarkFinishBulk(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		// The sorter gathers in a goroutine of its own: time FinishBulk
+		// The sorter gathers on the writer's goroutine: time FinishBulk
 		// only, from the moment every entry is gathered.
-		if err := db.eng.(*boltDB).bulk.sorter.sync(); err != nil {
+		if err := db.eng.(*boltDB).bulk.gathered(); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

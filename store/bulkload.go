@@ -50,7 +50,8 @@ type bulkLoad struct {
 }
 
 func newBulkLoad(db *bolt.DB, path string, deferred, replaced []Bucket) *bulkLoad {
-	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs"), pipe: newPipe(db, path, replaced)}
+	bl := &bulkLoad{deferred: map[Bucket]byte{}, sorter: newSorter(path + ".runs")}
+	bl.pipe = newPipe(db, path, replaced, bl.sorter)
 	bl.pend = newPending(maphash.MakeSeed(), &bl.read)
 	for _, b := range deferred {
 		if _, dup := bl.deferred[b]; !dup {
@@ -253,13 +254,22 @@ func (t *bulkTx) buckets() ([]Bucket, error) {
 
 // committed hands the transaction's deferred entries to the sorter.
 func (t *bulkTx) committed() {
-	t.bl.pend = t.bl.sorter.take(t.pend)
+	t.bl.pend = t.pipe.sortLater(t.pend)
+}
+
+// gathered waits until the sorter has every deferred entry of the
+// transactions committed so far, and returns its error or the writer's.
+func (bl *bulkLoad) gathered() error {
+	if err := bl.pipe.sync(); err != nil {
+		return err
+	}
+	return bl.sorter.err
 }
 
 // abandonBulk removes what an unfinished bulk load left beside the file.
 func (bl *bulkLoad) abandon() {
 	if bl != nil && !bl.finished {
-		_ = bl.pipe.close()
+		_ = bl.pipe.close() // the sorter is done with it
 		bl.sorter.close()
 	}
 }

@@ -69,7 +69,7 @@ func TestBulkLoadDeferredBucketsLandSorted(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatal(err)
 	}
-	if err := db.eng.(*boltDB).bulk.sorter.sync(); err != nil {
+	if err := db.eng.(*boltDB).bulk.gathered(); err != nil {
 		t.Fatal(err)
 	}
 	if runs, _ := filepath.Glob(path + ".runs/run-*"); len(runs) < 2 {

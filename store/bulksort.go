@@ -15,8 +15,8 @@ import (
 // run file beside the database whenever they pass it, all runs merged at the
 // end. Memory stays bounded however large the load; the runs cost one write
 // and one read of the deferred entries. The gathering, sorting and writing
-// run in a goroutine of their own (the machine's second core): a committed
-// transaction hands its entries over (take) and goes on.
+// run on the bulk load's writer goroutine (the machine's second core): a
+// committed transaction hands its entries over (pipe.sortLater) and goes on.
 type sorter struct {
 	dir    string
 	limit  int // bytes kept in memory before a spill (runBytes)
@@ -27,17 +27,9 @@ type sorter struct {
 	bytes  int64         // keys and values added, in all
 	count  [256]int64    // entries added per bucket
 	sizes  [256]int64    // bytes (keys and values) added per bucket
-	// The worker: in brings it entries (or asks where it is), free hands
-	// the transactions' buffers back, done closes when it ends with err.
-	in   chan sortMsg
-	free chan *pending
-	done chan struct{}
-	err  error
-}
-
-type sortMsg struct {
-	p   *pending   // a committed transaction's entries, or nil
-	ack chan error // if set, told the worker's error once p is in
+	// err is the gathering's first error (set by the writer's goroutine,
+	// read once it has ended or synced).
+	err error
 }
 
 // runBuf is a run in memory: its entries' bytes and the entries.
@@ -73,62 +65,17 @@ func keyPrefix(k []byte) [3]uint64 {
 	return [3]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16]), binary.BigEndian.Uint64(b[16:])}
 }
 
-// take hands a committed transaction's deferred entries to the worker and
-// returns a buffer for the next transaction's.
-func (s *sorter) take(p *pending) *pending {
-	if s.in == nil {
-		s.in, s.free, s.done = make(chan sortMsg, 8), make(chan *pending, 8), make(chan struct{})
-		go s.work()
-	}
-	s.in <- sortMsg{p: p}
-	select {
-	case q := <-s.free:
-		return q
-	default:
-		return newPending(p.seed, p.read)
+// gather adds a committed transaction's deferred entries (on the bulk
+// load's writer goroutine, bulkpipe.go); after a failure it adds no more,
+// and err says why.
+func (s *sorter) gather(p *pending) {
+	if s.err == nil {
+		s.err = s.addAll(p)
 	}
 }
 
-// sync waits until the worker has gathered everything handed to it and
-// returns its error.
-func (s *sorter) sync() error {
-	if s.in == nil {
-		return nil
-	}
-	ack := make(chan error)
-	s.in <- sortMsg{ack: ack}
-	return <-ack
-}
-
-// finish ends the worker and returns its error.
-func (s *sorter) finish() error {
-	if s.in != nil {
-		close(s.in)
-		<-s.done
-		s.in = nil
-	}
-	return s.err
-}
-
-func (s *sorter) work() {
-	defer close(s.done)
-	var err error
-	for m := range s.in {
-		if m.p != nil {
-			if err == nil {
-				err = s.addAll(m.p)
-			}
-			select {
-			case s.free <- m.p:
-			default:
-			}
-		}
-		if m.ack != nil {
-			m.ack <- err
-		}
-	}
-	s.err = err
-}
+// finish returns the error of the gathering, once the writer has ended.
+func (s *sorter) finish() error { return s.err }
 
 // addAll adds a transaction's entries, in the order first written, but
 // those it deleted.
@@ -353,7 +300,6 @@ const runWriteBytes = 1 << 20
 
 // close drops the runs.
 func (s *sorter) close() {
-	_ = s.finish()
 	s.cur = runBuf{}
 	removeRuns(s.dir)
 }
