@@ -118,13 +118,21 @@ func (t *txn) requestRedirect(actor Actor, u User, email string, req Request) er
 	if err := t.putApproval(a); err != nil {
 		return err
 	}
+	// The address on file hears of it at once: if the real owner reads it,
+	// they can call before anyone approves (the new address masked).
+	if _, err := t.send(Message{Kind: MessageEmail, To: u.Email, Subject: "A change of address was asked for your Latchkey account setup",
+		Body: fmt.Sprintf("Hello %s,\n\nSomeone asked Latchkey support to send the setup email for your new Latchkey account to %s instead of this address. Nothing has changed yet: a second support agent must approve it.\nIf this was not you, call Latchkey support at once.",
+			firstName(u.Name), maskEmail(email)),
+		Cause: ActApprovalRequested, UserID: u.ID}); err != nil {
+		return err
+	}
 	r := req
 	r.Approval = a.ID
 	if err := t.audit(actor, ActApprovalRequested, &u, r, OutcomeOK,
-		fmt.Sprintf("setup email to a new address (%s) waits for a second operator (request #%d, R42): the practice's only user, nobody there to ask", email, a.ID)); err != nil {
+		fmt.Sprintf("setup email to a new address (%s) waits for a second operator (request #%d, R42): the practice's only user, nobody there to ask; the address on file was told", email, a.ID)); err != nil {
 		return err
 	}
-	return &waitsForApproval{refuseWith("R42", fmt.Sprintf("nothing was sent yet: %s is the only user of their practice, still pending, so nobody there can ask for a new address and nothing on file can verify the caller; the setup email goes to %s only when a second operator approves (request #%d, within 30 minutes)",
+	return &waitsForApproval{refuseWith("R42", fmt.Sprintf("nothing was sent yet: %s is the only user of their practice, still pending, so nobody there can ask for a new address and nothing on file can verify the caller; the setup email goes to %s only when a second operator approves (request #%d, within 30 minutes); the address on file was told",
 		u.Login(), email, a.ID),
 		"Ask another operator to check the onboarding records and approve it (latchkey approvals approve "+itoa(int(a.ID))+", or A on the user in the console); resending to the address on file needs nobody.")}
 }

@@ -181,6 +181,11 @@ func TestOnlyOwnersSetupRedirectNeedsFourEyes(t *testing.T) {
 	if u := mustUser(t, s, owner.ID); u.Email != old || sentTo(t, s, fresh) != 0 {
 		t.Fatalf("the redirect happened before a second operator approved: %s, %d messages", u.Email, sentTo(t, s, fresh))
 	}
+	// The address on file hears of the request at once, the new one masked.
+	if ms, _ := s.outbox(OutboxQuery{To: old, Limit: 1}); len(ms) != 1 || !strings.Contains(ms[0].Subject, "change of address") ||
+		strings.Contains(ms[0].Body, fresh) {
+		t.Fatalf("the address on file was not told of the request: %+v", ms)
+	}
 	pv, ok, err := s.PendingFor(owner.ID)
 	if err != nil || !ok || pv.Action != ActVerificationSent || pv.NewEmail != fresh || pv.RequestedBy != "ann" {
 		t.Fatalf("no request waits for a second operator: %+v %v %v", pv, ok, err)
@@ -232,10 +237,11 @@ func TestOnlyOwnersRedirectApprovedTooLate(t *testing.T) {
 	if _, _, err := s.SendVerification(ann, owner.ID, "", "", Request{Reason: "onboarding"}); err != nil {
 		t.Fatal(err)
 	}
+	link := linkIn(t, s, old)
 	_, _, err = s.SendVerification(ann, owner.ID, "lena.new@example.org", "lena.new@example.org", Request{Reason: "typo"})
 	wantRule(t, err, "R42")
 	pv, _, _ := s.PendingFor(owner.ID)
-	if _, err := s.UseLink(linkIn(t, s, old), goodPassword); err != nil {
+	if _, err := s.UseLink(link, goodPassword); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = s.ApproveRequest(bob, pv.ID, "ok")
