@@ -172,7 +172,7 @@ func (s *sorter) merge(lane []byte) (*mergeIter, error) {
 		return nil, err
 	}
 	if !s.sorted {
-		s.cur.sort()
+		s.cur.sortIn(2) // nothing else runs: both cores
 		s.sorted = true
 	}
 	it := &mergeIter{}

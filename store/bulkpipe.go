@@ -161,6 +161,7 @@ func (p *pipe) write() {
 		err, broken error
 		last        *bolt.Bucket
 		lastName    Bucket
+		open        = map[Bucket]*bolt.Bucket{} // btx's buckets opened so far
 		dd          = dedup{seed: maphash.MakeSeed()}
 	)
 	begin := func() {
@@ -170,6 +171,7 @@ func (p *pipe) write() {
 				btx, broken = nil, fmt.Errorf("database %s: bulk load: %w", p.path, berr)
 			}
 			last = nil
+			clear(open)
 		}
 	}
 	end := func(commit bool, seqs map[Bucket]uint64) {
@@ -182,6 +184,7 @@ func (p *pipe) write() {
 			_ = btx.Rollback()
 		}
 		btx, last = nil, nil
+		clear(open)
 	}
 	for m := range p.work {
 		if broken != nil && p.failed.Load() == nil {
@@ -192,13 +195,17 @@ func (p *pipe) write() {
 		case msgBatch:
 			if err == nil && broken == nil {
 				if begin(); btx != nil {
-					err = p.apply(btx, m.ops, dd.superseded(m.ops), &last, &lastName)
+					err = p.apply(btx, m.ops, dd.superseded(m.ops), open, &last, &lastName)
 				}
 			}
 		case msgBarrier:
 			if err == nil {
 				begin()
 			}
+			// The code may change buckets through btx until its next send
+			// (a drop): open them afresh after.
+			last = nil
+			clear(open)
 			p.done <- pipeReply{btx: btx, err: firstErr(broken, err)}
 		case msgSync:
 			m.reply <- pipeReply{err: broken}
@@ -289,8 +296,11 @@ func (d *dedup) superseded(batch []pipeOp) []uint8 {
 }
 
 // apply writes one batch but the writes skip marks; a panic inside bbolt (a
-// damaged page) becomes an error naming the file, as guard makes it.
-func (p *pipe) apply(btx *bolt.Tx, batch []pipeOp, skip []uint8, last **bolt.Bucket, lastName *Bucket) (err error) {
+// damaged page) becomes an error naming the file, as guard makes it. open
+// keeps the transaction's buckets by name: a batch's writes go to a few
+// buckets in turn (a user's record, the chain, the practice...), and
+// bbolt's Tx.Bucket takes the name as a new []byte at every switch.
+func (p *pipe) apply(btx *bolt.Tx, batch []pipeOp, skip []uint8, open map[Bucket]*bolt.Bucket, last **bolt.Bucket, lastName *Bucket) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("database %s %w: %v", p.path, ErrCorrupt, r)
@@ -304,10 +314,16 @@ func (p *pipe) apply(btx *bolt.Tx, batch []pipeOp, skip []uint8, last **bolt.Buc
 		}
 		op := &batch[i]
 		if *last == nil || op.bucket != *lastName || !found {
-			b := btx.Bucket([]byte(op.bucket))
-			if b == nil && !op.del {
-				if b, err = btx.CreateBucket([]byte(op.bucket)); err != nil {
-					return err
+			b := open[op.bucket]
+			if b == nil {
+				b = btx.Bucket([]byte(op.bucket))
+				if b == nil && !op.del {
+					if b, err = btx.CreateBucket([]byte(op.bucket)); err != nil {
+						return err
+					}
+				}
+				if b != nil {
+					open[op.bucket] = b
 				}
 			}
 			if b == nil {

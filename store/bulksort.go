@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
+	"sync"
 )
 
 // sorter gathers the entries of a bulk load's deferred buckets and gives
@@ -117,13 +119,46 @@ func (r *runBuf) value(e sortEnt) []byte {
 // fraction of the run: the comparisons that remain are fewer and cheaper.
 const radixBits = 19
 
-func (r *runBuf) sort() {
+func (r *runBuf) sort() { r.sortIn(1) }
+
+// sortIn sorts the run in up to ways goroutines side by side, each over
+// groups holding about as many entries: FinishBulk sorts the run still in
+// memory while nothing else runs (a spill sorts in one, beside the code
+// making records).
+func (r *runBuf) sortIn(ways int) {
 	if len(r.ents) < 1<<14 || !r.spread() {
 		r.sortEnts(r.ents)
 		return
 	}
-	start := uint32(0)
-	for _, end := range r.counts {
+	if ways <= 1 {
+		r.radixGroups(0, len(r.counts), 0)
+		return
+	}
+	var wg sync.WaitGroup
+	from, start := 0, uint32(0)
+	for w := 1; w <= ways; w++ {
+		to := len(r.counts)
+		if w < ways {
+			// The groups up to the w-th share of the entries.
+			to = sort.Search(len(r.counts), func(g int) bool { return int(r.counts[g]) >= w*len(r.ents)/ways })
+		}
+		wg.Add(1)
+		go func(from, to int, start uint32) {
+			defer wg.Done()
+			r.radixGroups(from, to, start)
+		}(from, to, start)
+		if to > 0 {
+			start = r.counts[to-1]
+		}
+		from = to
+	}
+	wg.Wait()
+}
+
+// radixGroups sorts the groups [from, to) that spread made, the first of
+// them starting at entry start.
+func (r *runBuf) radixGroups(from, to int, start uint32) {
+	for _, end := range r.counts[from:to] {
 		if end-start > 1 {
 			r.radix(r.ents[start:end], r.tmp[start:end], 3)
 		}

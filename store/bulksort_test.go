@@ -11,7 +11,8 @@ import (
 // first spread into groups by its keys' first bytes (a large run of keys
 // starting with a deferred bucket's index) or not (a small run; a first
 // byte past the groups): keys shorter than, as long as and longer than the
-// compared prefix, sharing long prefixes, and written twice (issue 14 item 4).
+// compared prefix, sharing long prefixes, and written twice (issue 14 item 4);
+// and the same split between goroutines, as FinishBulk sorts its last run.
 func TestRunSortsAsBytesCompare(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := []string{"", "a", "smith", "smithson", "jennifer", "jennifer.smith@riverside-family.com", "o", "zz\xff"}
@@ -32,11 +33,14 @@ func TestRunSortsAsBytesCompare(t *testing.T) {
 			r.ents = append(r.ents, sortEnt{pre: keyPrefix(k), off: len(r.arena), klen: uint32(len(k)), vlen: 1})
 			r.arena = append(append(r.arena, k...), 'v')
 		}
-		r.sort()
 		slices.SortFunc(keys, bytes.Compare)
-		for i, e := range r.ents {
-			if !bytes.Equal(r.key(e), keys[i]) {
-				t.Fatalf("n %d: entry %d is %q, want %q", tc.n, i, r.key(e), keys[i])
+		for ways := 1; ways <= 3; ways++ {
+			r := runBuf{arena: r.arena, ents: slices.Clone(r.ents)}
+			r.sortIn(ways)
+			for i, e := range r.ents {
+				if !bytes.Equal(r.key(e), keys[i]) {
+					t.Fatalf("n %d, %d ways: entry %d is %q, want %q", tc.n, ways, i, r.key(e), keys[i])
+				}
 			}
 		}
 	}
