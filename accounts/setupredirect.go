@@ -84,15 +84,21 @@ func (t *txn) tellSetupRedirected(old, u User) error {
 // errRedirectFourEyes: this redirect waits for a second operator.
 var errRedirectFourEyes = errors.New("a second operator must approve this redirect")
 
-// waitsForApproval is the answer to a redirect stored for a second
-// operator: its transaction commits (the request and its event are kept),
-// and the desk is told, naming R42, that nothing was sent yet.
-type waitsForApproval struct{ refusal error }
+// RedirectWaits is the answer to a redirect stored for a second operator:
+// its transaction commits (the request and its event are kept), and the
+// desk is told, naming R42, that nothing was sent yet. It is a refusal
+// (errors.As finds its *RuleError: a script exits 2), and a console knows
+// the request was filed (Approval) — the form is done, nothing to retype.
+type RedirectWaits struct {
+	Refusal  *RuleError
+	Approval uint64 // the request waiting for a second operator
+}
 
-func (w *waitsForApproval) Error() string { return w.refusal.Error() }
+func (w *RedirectWaits) Error() string { return w.Refusal.Error() }
+func (w *RedirectWaits) Unwrap() error { return w.Refusal }
 
 // requestRedirect stores the redirect of u's setup email to email for a
-// second operator (R42) and answers with a *waitsForApproval.
+// second operator (R42) and answers with a *RedirectWaits.
 func (t *txn) requestRedirect(actor Actor, u User, email string, req Request) error {
 	if id, err := t.pendingFor(u.ID); err != nil || id != 0 {
 		if err == nil {
@@ -132,7 +138,7 @@ func (t *txn) requestRedirect(actor Actor, u User, email string, req Request) er
 		fmt.Sprintf("setup email to a new address (%s) waits for a second operator (request #%d, R42): the practice's only user, nobody there to ask; the address on file was told", email, a.ID)); err != nil {
 		return err
 	}
-	return &waitsForApproval{refuseWith("R42", fmt.Sprintf("nothing was sent yet: %s is the only user of their practice, still pending, so nobody there can ask for a new address and nothing on file can verify the caller; the setup email goes to %s only when a second operator approves (request #%d, within 30 minutes); the address on file was told",
+	return &RedirectWaits{Approval: a.ID, Refusal: refuseWith("R42", fmt.Sprintf("nothing was sent yet: %s is the only user of their practice, still pending, so nobody there can ask for a new address and nothing on file can verify the caller; the setup email goes to %s only when a second operator approves (request #%d, within 30 minutes); the address on file was told",
 		u.Login(), email, a.ID),
 		"Ask another operator to check the onboarding records and approve it (latchkey approvals approve "+itoa(int(a.ID))+", or A on the user in the console); resending to the address on file needs nobody.")}
 }

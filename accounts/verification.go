@@ -24,8 +24,8 @@ const (
 func (s *Service) SendVerification(actor Actor, userID uint64, newEmail, confirm string, req Request) (User, Message, error) {
 	var out User
 	var msg Message
-	var waits *waitsForApproval // a redirect stored for a second operator (R42): committed, then answered
-	target := User{ID: userID}  // act reads the rest for a refusal
+	var waits *RedirectWaits   // a redirect stored for a second operator (R42): committed, then answered
+	target := User{ID: userID} // act reads the rest for a refusal
 	err := s.act(actor, ActVerificationSent, &target, req, func(t *txn) error {
 		var err error
 		out, msg, err = t.sendVerification(actor, userID, newEmail, confirm, req)
@@ -35,7 +35,7 @@ func (s *Service) SendVerification(actor Actor, userID uint64, newEmail, confirm
 		return err
 	})
 	if err == nil && waits != nil {
-		return User{}, Message{}, waits.refusal
+		return User{}, Message{}, waits
 	}
 	return out, msg, err
 }

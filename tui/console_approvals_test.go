@@ -28,6 +28,11 @@ func TestPaletteOffersTheApprovalWaiting(t *testing.T) {
 	if !strings.Contains(h.m.Flash(), "second operator") {
 		t.Fatalf("no four eyes: %q", h.m.Flash())
 	}
+	// R35: the operator's own request is no change "since this form opened".
+	h.tick()
+	if v := strings.Join(strings.Fields(h.view()), " "); h.m.Dialog() != "" || strings.Contains(v, staleNotice) {
+		t.Fatalf("after filing the clear, a form or a change warning is left:\n%s", h.view())
+	}
 
 	bob := New(h.f.Svc, Options{Operator: "bob", Location: time.UTC, Start: common.PaneLockouts})
 	bob.every = func() tea.Cmd { return nil }

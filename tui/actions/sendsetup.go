@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -43,6 +44,13 @@ var sendSetup = &Action{
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		u, msg, err := svc.SendVerification(actor, d.User.ID, v.Str("email"), v.Str("email_confirm"), request(d, v))
+		// R42: a new practice's only owner's redirect was filed for a
+		// second operator: the form is done (nothing to type again), as
+		// an MFA clear that waits; the detail's Four eyes line says more.
+		var waits *accounts.RedirectWaits
+		if errors.As(err, &waits) {
+			return Result{OK: fmt.Sprintf("Not sent yet: request #%d waits for a second operator (four eyes, R42); the address on file was told", waits.Approval)}, nil
+		}
 		return Result{OK: fmt.Sprintf("Setup email sent to %s (outbox #%d); any earlier link is superseded",
 			common.Sanitize(u.Email), msg.ID)}, err
 	},
