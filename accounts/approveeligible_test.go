@@ -57,3 +57,36 @@ func TestR42PendingApprovalsCountsByTheSameCheck(t *testing.T) {
 		}
 	}
 }
+
+// R42: while a clear waits for a second operator, a second clear of the
+// same user is not offered — to the operator who asked or another one —
+// and is refused with the very words of the offer before any caller check
+// is asked for or spent: the desk does not verify a caller again (sending
+// another code, R23) only to hear at the end that a request already waits.
+func TestR42ClearNotOfferedWhileOneWaits(t *testing.T) {
+	s, _ := newTestService(t)
+	_, owner, pw := practiceWith(t, s, "Waiting Clinic", 5)
+	_, _ = s.StartEnrolment(owner.Email, pw, "", MFASMS, "503-253-0199")
+	_, _ = s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530199"))
+	v := passedCode(t, s, "dana", mustUser(t, s, owner.ID), "sms")
+	res, err := s.ClearMFAVerified(Operator("dana"), owner.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"})
+	if err != nil || res.Pending == nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	tg := Target{UserID: owner.ID}
+	for _, name := range []string{"dana", "eli"} {
+		e, err := s.EligibleFor(Operator(name), ActionClearMFA, tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.OK || e.Rule != "R42" {
+			t.Fatalf("%s is offered a second clear while request #%d waits: %+v", name, res.Pending.ID, e)
+		}
+		// No check at all: the refusal is the offer's, not R41's.
+		_, refused := s.ClearMFAVerified(Operator(name), owner.ID, ClearMFARequest{Reason: "lost phone again",
+			Check: IdentityChecks[0], Note: "called back"})
+		if re, ok := refused.(*RuleError); !ok || re.Rule != "R42" || re.Msg != e.Why {
+			t.Fatalf("offer and refusal differ:\noffer   %+v\nrefusal %v", e, refused)
+		}
+	}
+}

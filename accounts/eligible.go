@@ -147,7 +147,7 @@ var actionRules = []actionRule{
 		return stateSendSetup(*r.user)
 	}},
 	{ActionResetPassword, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateResetPassword(a, *r.user) }},
-	{ActionClearMFA, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateClearMFA(a, *r.user) }},
+	{ActionClearMFA, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateClearMFANow(a, *r.user) }},
 	{ActionVerify, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateVerify(a) }},
 	{ActionApproveClear, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateApproveClear(a, *r.user) }},
 	{ActionReviewWatch, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateReviewWatch(a, *r.user) }},

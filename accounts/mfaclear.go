@@ -84,7 +84,7 @@ func (s *Service) ClearMFAVerified(actor Actor, userID uint64, in ClearMFAReques
 			return err
 		}
 		target = old
-		if err := stateClearMFA(actor, old); err != nil {
+		if err := t.stateClearMFANow(actor, old); err != nil {
 			return err
 		}
 		if in.Verification == 0 {
@@ -108,14 +108,7 @@ func (s *Service) ClearMFAVerified(actor Actor, userID uint64, in ClearMFAReques
 			}
 			return err
 		}
-		if len(signals) > 0 {
-			if id, err := t.pendingFor(old.ID); err != nil || id != 0 {
-				if err == nil {
-					err = refuseWith("R42", fmt.Sprintf("request #%d to clear the MFA of %s already waits for a second operator", id, old.Login()),
-						"Ask another operator to approve or deny it.")
-				}
-				return err
-			}
+		if len(signals) > 0 { // none waits already: stateClearMFANow
 			a, err := t.requestApproval(actor, old, r, signals)
 			if err != nil {
 				return err

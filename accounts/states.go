@@ -75,6 +75,26 @@ func stateClearMFA(actor Actor, u User) error {
 	return nil
 }
 
+// stateClearMFANow is stateClearMFA while no clear of u already waits for
+// a second operator (R42): a second request is refused before any caller
+// check is asked for or spent, offered and refused in the same words.
+func (t *txn) stateClearMFANow(actor Actor, u User) error {
+	if err := stateClearMFA(actor, u); err != nil {
+		return err
+	}
+	id, err := t.pendingFor(u.ID)
+	if err != nil || id == 0 {
+		return err
+	}
+	a, err := getApproval(t.tx, id)
+	if err != nil {
+		return err
+	}
+	return refuseWith("R42", fmt.Sprintf("request #%d to clear the MFA of %s (asked by %s at %s) already waits for a second operator",
+		id, u.Login(), a.RequestedBy, a.RequestedAt.Format("15:04")),
+		"Another operator approves or denies it (A on this user, or latchkey approvals approve|deny "+itoa(int(id))+"); it lapses after 30 minutes.")
+}
+
 // stateInactivate: not twice, and never the practice's last owner (R20, R2).
 func (t *txn) stateInactivate(u User) error {
 	if u.Status == StatusInactive {

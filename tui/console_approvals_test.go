@@ -33,6 +33,16 @@ func TestPaletteOffersTheApprovalWaiting(t *testing.T) {
 	if v := strings.Join(strings.Fields(h.view()), " "); h.m.Dialog() != "" || strings.Contains(v, staleNotice) {
 		t.Fatalf("after filing the clear, a form or a change warning is left:\n%s", h.view())
 	}
+	// R42: a second clear is not offered while this one waits: m says so
+	// at once, not after a new caller check and a whole form.
+	if v := h.view(); !strings.Contains(v, "m R42") {
+		t.Fatalf("the detail still offers a second clear:\n%s", v)
+	}
+	h.key("m")
+	if v := strings.Join(strings.Fields(h.view()), " "); h.m.Dialog() == "form" || !strings.Contains(v, "R42") || !strings.Contains(v, "already waits") {
+		t.Fatalf("m while a clear waits:\n%s", h.view())
+	}
+	h.key("esc")
 
 	bob := New(h.f.Svc, Options{Operator: "bob", Location: time.UTC, Start: common.PaneLockouts})
 	bob.every = func() tea.Cmd { return nil }
