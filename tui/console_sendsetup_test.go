@@ -132,3 +132,33 @@ func TestOnlyOwnersRedirectWaitsForASecondOperator(t *testing.T) {
 		t.Fatalf("the redirect's event does not name both operators: %+v %v", evs, err)
 	}
 }
+
+// R31: a refusal's title says what was tried and on whom in words that
+// read: "Send the setup email: Ada (ada@…) — refused by R9", as the refusal
+// before a form says "Clear MFA: not for Ada" — the action's title and the
+// person were run together ("Send the setup email Ada", "Verify the caller
+// Ada").
+func TestRefusalTitleReads(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	var pending accounts.User
+	for _, u := range us {
+		if u.Status == accounts.StatusPending {
+			pending = u
+			break
+		}
+	}
+	h.openUser(pending.ID)
+	h.key("v")
+	h.paste("info@example.org") // a role mailbox: refused by R9
+	h.key("enter")
+	h.paste("info@example.org")
+	h.key("enter")
+	h.paste("resend")
+	h.key("enter")
+	h.paste(us[0].Email)
+	h.key("enter")
+	v := strings.Join(strings.Fields(h.view()), " ")
+	if want := "Send the setup email: " + pending.Name; h.m.Dialog() != "alert" || !strings.Contains(v, want) {
+		t.Fatalf("want a refusal titled %q:\n%s", want, h.view())
+	}
+}

@@ -217,7 +217,7 @@ func confirmOf(c *common.Common, a *Action, d *Data, v *dialog.Values, form stri
 // confirm, a key).
 func run(c *common.Common, a *Action, d *Data, v *dialog.Values, form string) tea.Cmd {
 	svc, actor := c.Svc, c.Actor()
-	what := title(a) + " " + d.What()
+	what := title(a) + ": " + d.What() // "Send the setup email: Ada (ada@…)"
 	return common.Cmd(func() tea.Msg {
 		n := calls.Add(1)
 		call := common.Cmd(func() tea.Msg {

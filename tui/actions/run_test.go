@@ -50,7 +50,7 @@ func TestRunSaysItIsWorking(t *testing.T) {
 	if !svc.called || running.N == 0 || running.N != done.N || done.Form != "form:unlock" {
 		t.Fatalf("called %v, running %+v, done N %d form %q", svc.called, running, done.N, done.Form)
 	}
-	if running.What != "Unlock Ana Ruiz (ana@elm.example)" {
+	if running.What != "Unlock: Ana Ruiz (ana@elm.example)" {
 		t.Fatalf("the task line would say %q", running.What)
 	}
 }
