@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"latchkey/internal/plural"
 	"latchkey/store"
 )
 
@@ -134,10 +135,10 @@ func (t *txn) codeSendOr(actor Actor, u User, what, dest string, guidance func(e
 		ends := w.Since.Add(every)
 		if err := t.audit(actor, ActCodeHeld, &u, Request{}, refusedOutcome("R23"),
 			fmt.Sprintf("held back, no code sent for %s: %d codes sent %s since %s (at most %d per %s); %d held back in this window",
-				what, w.Sent, who, w.Since.UTC().Format("15:04:05 MST"), limit, every, w.Held)); err != nil {
+				what, w.Sent, who, w.Since.UTC().Format("15:04:05 MST"), limit, spanWords(every), w.Held)); err != nil {
 			return nil, err
 		}
-		return refuseWith("R23", fmt.Sprintf("no new code was sent: %d codes were sent%s in the last %s, the most allowed", w.Sent, whose, every),
+		return refuseWith("R23", fmt.Sprintf("no new code was sent: %d codes were sent%s in the last %s, the most allowed", w.Sent, whose, spanWords(every)),
 			guidance(ends)), nil
 	}
 	for i, w := range windows {
@@ -208,4 +209,16 @@ func (s *Service) codeSendsHeldUntil(tx *store.Tx, u User, now time.Time) time.T
 		return time.Time{}
 	}
 	return w.Since.Add(every)
+}
+
+// spanWords is a window as an operator says it: "15 minutes", "1 hour"
+// (a whole number of them), else Go's form ("90s").
+func spanWords(d time.Duration) string {
+	switch {
+	case d > 0 && d%time.Hour == 0:
+		return plural.Count(int(d/time.Hour), "hour")
+	case d > 0 && d%time.Minute == 0:
+		return plural.Count(int(d/time.Minute), "minute")
+	}
+	return d.String()
 }

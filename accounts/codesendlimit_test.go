@@ -188,6 +188,11 @@ func TestCallerCheckCodesCountInTheSendLimit(t *testing.T) {
 	if !errors.As(err, &re) || !strings.Contains(re.Guidance, "approval") {
 		t.Fatalf("the refusal does not point the desk to a check that sends no code: %+v", err)
 	}
+	// R31: in words an operator reads in the console as well as a script:
+	// "15 minutes" (not "15m0s"), the console's way as well as the flag.
+	if !strings.Contains(re.Msg, "in the last 15 minutes") || !strings.Contains(re.Guidance, "V in the console") {
+		t.Fatalf("the refusal's words: %+v", re)
+	}
 	if n := codesTo(t, s, phone); n != texts {
 		t.Fatalf("a held-back check texted the phone: %d messages, want %d", n, texts)
 	}

@@ -126,9 +126,9 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 // checkHeldGuidance is what the desk is told when a caller check's code to
 // u is held back by the user's limit of code sends (R23).
 func checkHeldGuidance(u User) func(ends time.Time) string {
-	other := "an owner's or admin's approval (--method approval)"
+	other := "an owner's or admin's approval (V in the console, or --method approval)"
 	if u.MFA.Method == MFAApp {
-		other = "the code of their authenticator app read back (--method app) or " + other
+		other = "the code of their authenticator app read back (V, or --method app) or " + other
 	}
 	return func(ends time.Time) string {
 		return "Check another way that sends the user no code: " + other + "; or start a code check after " +
