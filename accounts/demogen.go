@@ -116,6 +116,25 @@ func (g *demoGen) login(s *Service, i int) (string, error) {
 
 func (g *demoGen) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
+// practiceName draws a practice's name. Practice names are unique (case
+// and spaces aside: CreatePractice refuses a taken one), and the forms,
+// places and specialties make only a few thousand, so a name drawn again
+// is a branch of its own town: "Summit Cardiology Clinic of Dayton", the
+// n-th repeat the n-th town (then "of Dayton 2"...). The base names hold
+// no " of ", so a branch is never another practice's base name.
+func (g *demoGen) practiceName() string {
+	name := fmt.Sprintf(g.pick(demoPracticeForms), g.pick(demoPlaces), g.pick(demoSpecialties))
+	n := int(g.next(nameHash("practice\x00", name)))
+	if n == 0 {
+		return name
+	}
+	town := demoBranchTowns[(n-1)%len(demoBranchTowns)]
+	if round := (n-1)/len(demoBranchTowns) + 1; round > 1 {
+		town += " " + strconv.Itoa(round)
+	}
+	return name + " of " + town
+}
+
 // personName is a first and a last name; about one person in twenty has a
 // name with accents or letters of other Latin alphabets (Łukasiewicz, Núñez),
 // which search finds folded ("lukas", "nunez").
@@ -163,7 +182,7 @@ type patientPlan struct{ name, login, email string }
 
 // plan draws the next practice.
 func (g *demoGen) plan() *practicePlan {
-	pl := &practicePlan{name: fmt.Sprintf(g.pick(demoPracticeForms), g.pick(demoPlaces), g.pick(demoSpecialties))}
+	pl := &practicePlan{name: g.practiceName()}
 	// About a hundred licenses a practice on average, a few small ones, some
 	// full to the last seat.
 	pl.purchased = 30 + g.rng.IntN(231)

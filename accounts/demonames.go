@@ -46,6 +46,12 @@ var (
 		"Cardiology", "Internal Medicine", "Women's Health", "Physical Therapy", "Counseling", "Podiatry",
 		"Allergy & Asthma", "Chiropractic", "Sleep Medicine", "Endocrinology", "Urgent Care", "Wellness",
 	}
+	// demoBranchTowns tell apart practices drawn with one name (practiceName).
+	demoBranchTowns = []string{
+		"Dayton", "Fresno", "Tacoma", "Boise", "Akron", "Toledo", "Reno", "Eugene", "Macon", "Peoria",
+		"Provo", "Salem", "Erie", "Flint", "Ogden", "Tulsa", "Wichita", "Durham", "Mobile", "Laredo",
+		"Yonkers", "Norman", "Billings", "Albany",
+	}
 	demoPracticeForms = []string{"%s %s", "%s %s Associates", "%s %s Group", "%s %s Clinic", "%s %s Partners", "%s %s Center"}
 	demoMailDomains   = []string{"gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me", "hotmail.com", "fastmail.com", "aol.com"}
 )
