@@ -334,6 +334,7 @@ func (m *App) onDone(msg actions.DoneMsg) tea.Cmd {
 		a := dialog.NewAlert(m.c, "refusal", t, body, true)
 		if msg.Form != "" && m.dialogs.Has(msg.Form) {
 			a.Form = msg.Form
+			m.adoptFresh(msg.Err)
 		}
 		m.setFlash(actions.FlashLine(t, body), true)
 		return tea.Batch(m.dialogs.Push(a), m.reloadVisible())

@@ -66,3 +66,42 @@ func TestFormNoticeOnlyForRealChanges(t *testing.T) {
 		t.Fatalf("another operator's change was not said:\n%s", v)
 	}
 }
+
+// R35: a form refused as stale goes back "as you typed it" — and acting
+// again from it is the operator's informed choice: the refusal said what
+// changed and the fresh state, so the form now goes by the record as it is
+// (the service checks every rule on it again). It was refused as stale
+// again and again: "back to the form" was a dead end.
+func TestStaleFormActsAgainOnTheFreshRecord(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner, leaver := us[0], us[1]
+	h.openUser(leaver.ID)
+	h.key("x")
+	if _, ok := h.form(accounts.ActionInactivate); !ok {
+		t.Fatalf("x did not open the form:\n%s", h.view())
+	}
+	h.paste(owner.Email)
+	h.key("enter")
+	h.paste("left on Friday")
+	h.key("enter")
+	// Another operator acts on the user before this is confirmed.
+	if _, _, err := h.f.Svc.SendVerification(accounts.Actor{Kind: accounts.ActorOperator, Name: "bob"}, leaver.ID, "", "",
+		accounts.Request{Reason: "resend"}); err != nil && accounts.RuleOf(err) == "" {
+		t.Fatal(err)
+	}
+	h.key("y")
+	if v := h.view(); h.m.Dialog() != "alert" || !strings.Contains(v, "refused by R35") {
+		t.Fatalf("no R35 refusal:\n%s", v)
+	}
+	h.key("enter") // back to the form, as typed
+	h.tick()
+	for i := 0; i < 4 && h.m.Dialog() == "form"; i++ {
+		h.key("enter") // through the fields as typed, to the confirm
+	}
+	if h.m.Dialog() == "confirm" {
+		h.key("y")
+	}
+	if u, _ := h.f.Svc.User(leaver.ID); u.Status != accounts.StatusInactive {
+		t.Fatalf("acting again from the form after the R35 refusal: %s; flash %q\n%s", u.Status, h.m.Flash(), h.view())
+	}
+}

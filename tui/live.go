@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -208,4 +209,20 @@ func (m *App) noticeChanged(msg liveMsg) {
 	if c, ok := m.dialogs.Top().(*dialog.Confirm); ok {
 		c.Notice = notice
 	}
+}
+
+// adoptFresh: a form refused as stale (R35) goes back as typed, and the
+// refusal has just said what changed and where the user stands now. Acting
+// again from it is then the operator's informed choice, so the form goes by
+// the record as it is now (the service checks every rule on it again);
+// left at its old version it was refused as stale at every try.
+func (m *App) adoptFresh(err error) {
+	var stale *accounts.StaleError
+	d := m.formData()
+	if !errors.As(err, &stale) || d == nil || d.User == nil || d.User.ID != stale.Fresh.ID || len(stale.Changes) == 0 {
+		return
+	}
+	fresh := stale.Fresh
+	d.User, d.Version = &fresh, stale.Changes[len(stale.Changes)-1].Seq
+	m.Form().SetNotice(d.What() + " changed since this form opened (see the refusal): acting again goes by their record as it is now.")
 }
