@@ -128,6 +128,12 @@ func (m *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 		}
 	}()
 	cmd = m.update(msg)
+	// A dialog brings its own keys: all keys left open over it took the
+	// rows its last field needs on a small screen, and ? cannot close it
+	// there (it is typed into a field).
+	if m.dialogs.Len() > 0 && m.footer.ShowingAll() {
+		m.footer.ToggleAll()
+	}
 	m.layout()
 	return m, cmd
 }
@@ -287,6 +293,10 @@ func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Copy):
 		return m.copySelection()
 	case key.Matches(msg, k.Back):
+		if m.footer.ShowingAll() { // esc closes all keys first, and only them
+			m.footer.ToggleAll()
+			return nil
+		}
 		if m.over != nil {
 			m.setOver(nil)
 			return m.tabs[m.active].Reload()

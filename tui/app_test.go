@@ -398,6 +398,35 @@ func TestHelpToggle(t *testing.T) {
 	}
 }
 
+// R31: all keys are a look, closed the way a newcomer closes things: esc
+// closes the full help first (it went back from the detail and left the
+// help open), and a dialog brings its own short keys — full help kept open
+// over a form took the rows its last field needs at 80x24 and could not be
+// closed there (? is typed into a field).
+func TestHelpClosesWithEscAndUnderADialog(t *testing.T) {
+	h := newHarness(t, small, 80, 24, common.PaneLockouts)
+	h.key("enter") // the first locked user's detail
+	if !h.m.InDetail() {
+		t.Fatalf("no detail:\n%s", h.view())
+	}
+	h.key("?")
+	if !strings.Contains(h.view(), "demo clock +1h") {
+		t.Fatalf("full help not shown:\n%s", h.view())
+	}
+	h.key("esc")
+	if v := h.view(); strings.Contains(v, "demo clock +1h") || !h.m.InDetail() {
+		t.Fatalf("esc did not close the full help alone (detail %v):\n%s", h.m.InDetail(), v)
+	}
+	h.key("?")
+	h.key("u")
+	if h.m.Dialog() != "form" {
+		t.Fatalf("u did not open the unlock form:\n%s", h.view())
+	}
+	if v := h.view(); strings.Contains(v, "x/space toggle") || !strings.Contains(v, "How was the caller verified?") {
+		t.Fatalf("full help stayed open over the form:\n%s", v)
+	}
+}
+
 // Big lists page from the service: the users pane loads 200 at a time and
 // asks for more as the cursor nears the end.
 func TestUsersPageAsCursorNearsEnd(t *testing.T) {
