@@ -106,9 +106,13 @@ func changesSince(tx *store.Tx, legacy bool, userID, version uint64, first bool)
 }
 
 // countsAsChange reports whether an event about a user changes what an
-// operator acts on: refusals and failed logins do not (R35).
+// operator acts on: refusals and failed logins do not (R35), nor a caller
+// check (R41: started, passed, answered by an owner) — it changes no
+// record, and the owner's approval an operator waits for with the form
+// open is what lets the form go through, not a reason to refuse it.
 func countsAsChange(e Event) bool {
-	return !strings.HasPrefix(e.Outcome, "refused ") && e.Action != ActLoginFailed && e.Action != ActLoginRefused
+	return !strings.HasPrefix(e.Outcome, "refused ") && e.Action != ActLoginFailed && e.Action != ActLoginRefused &&
+		!strings.HasPrefix(e.Action, "verify.")
 }
 
 // freshState says in a few words where a user stands.
