@@ -161,3 +161,47 @@ func TestVerifyAndFourEyesInTheConsole(t *testing.T) {
 		t.Fatalf("still watched: %+v\n%s", ws, hc.view())
 	}
 }
+
+// R41: a check passed while the unlock form is open — the owner's approval
+// the operator waited for, a code read back in another session — goes with
+// the unlock and is recorded with it, as an MFA clear's does: it was left
+// unused ("PASSED, good for one action") and the unlock recorded only the
+// words typed.
+func TestCheckPassedWithTheFormOpenGoesWithTheUnlock(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	u := us[0] // a phone on file (startCheck)
+	for range 5 {
+		_, _ = h.f.Svc.Login(u.Email, "wrong password")
+	}
+	h.openUser(u.ID)
+	h.key("u")
+	if _, ok := h.form(accounts.ActionUnlock); !ok {
+		t.Fatalf("u did not open the form:\n%s", h.view())
+	}
+	v, err := h.f.Svc.StartVerification(accounts.Operator("alice"), u.ID, accounts.VerifyStart{Method: accounts.VerifyCode, Channel: "sms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err = h.f.Svc.CheckVerification(accounts.Operator("alice"), v.ID, sixDigits.FindString(lastMessage(t, h.f, u.MFA.Phone).Body)); err != nil || v.State != accounts.VerifyPassed {
+		t.Fatalf("the check: %+v %v", v, err)
+	}
+	h.tick()
+	h.paste("locked out before clinic")
+	h.key("enter")
+	h.paste("code read back")
+	h.key("enter")
+	h.key("y")
+	evs, err := h.f.Svc.Audit(accounts.AuditQuery{Limit: 5, UserID: u.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		if e.Action == accounts.ActAccountUnlocked {
+			if e.Verification != v.ID {
+				t.Fatalf("the unlock does not record check #%d: %+v", v.ID, e)
+			}
+			return
+		}
+	}
+	t.Fatalf("not unlocked: %q\n%s", h.m.Flash(), h.view())
+}

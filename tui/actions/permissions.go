@@ -28,7 +28,7 @@ var permissions = &Action{
 		if strings.EqualFold(req.Requester, d.Login()) {
 			// R41, R19: a change of roles is vouched for by a check of the
 			// owner who asks; this user's own check only when they ask.
-			req = withCheck(d, req)
+			req = withCheck(svc, actor, d, req)
 		}
 		_, err := svc.SetRoles(actor, d.User.ID, roles, req)
 		return Result{OK: "Permissions of " + d.Name() + ": " + d.User.Roles.String() + " → " + roles.String()}, err

@@ -42,7 +42,7 @@ var resetPassword = &Action{
 				"\nVerified: " + verifiedLine(d, v)}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		msg, err := svc.SendPasswordReset(actor, d.User.ID, withCheck(d, request(d, v)))
+		msg, err := svc.SendPasswordReset(actor, d.User.ID, withCheck(svc, actor, d, request(d, v)))
 		return Result{OK: fmt.Sprintf("Reset email for %s sent to %s, the email on file; the link works once, for %s. Recorded as operator %s",
 			d.Login(), common.Sanitize(msg.To), minutes(svc.Config().ResetLinkTTL), common.Sanitize(actor.Name))}, err
 	},

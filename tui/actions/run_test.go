@@ -13,10 +13,14 @@ import (
 	"latchkey/tui/dialog"
 )
 
-// unlockOnly answers the one call the test makes.
+// unlockOnly answers the calls the test makes: no passed check, the unlock.
 type unlockOnly struct {
 	common.Service
 	called bool
+}
+
+func (s *unlockOnly) PassedVerification(string, uint64) (accounts.VerificationView, bool, error) {
+	return accounts.VerificationView{}, false, nil
 }
 
 func (s *unlockOnly) Unlock(accounts.Actor, uint64, accounts.Request) (accounts.User, error) {

@@ -31,7 +31,7 @@ var unlock = &Action{
 				"\nVerified: " + verifiedLine(d, v)}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		_, err := svc.Unlock(actor, d.User.ID, withCheck(d, request(d, v)))
+		_, err := svc.Unlock(actor, d.User.ID, withCheck(svc, actor, d, request(d, v)))
 		return Result{OK: "Unlocked " + d.What() + ", recorded as operator " + common.Sanitize(actor.Name)}, err
 	},
 }

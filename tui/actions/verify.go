@@ -78,10 +78,14 @@ func checkNote(d *Data) string {
 	return fmt.Sprintf("\nR41: caller check #%d (%s) PASSED: it goes with this action and is used up by it.", d.Passed.ID, d.Passed.Method)
 }
 
-// withCheck adds the passed check to the action's request.
-func withCheck(d *Data, req accounts.Request) accounts.Request {
+// withCheck adds the passed check to the action's request: the one the
+// form opened with, else one of this operator's that passed since (the
+// owner's approval waited for with the form open), as an MFA clear does.
+func withCheck(svc common.Service, actor accounts.Actor, d *Data, req accounts.Request) accounts.Request {
 	if d.Passed != nil {
 		req.Verification = d.Passed.ID
+	} else if pv, ok, _ := svc.PassedVerification(actor.Name, d.User.ID); ok {
+		req.Verification = pv.ID
 	}
 	return req
 }
