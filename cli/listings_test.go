@@ -66,7 +66,7 @@ func TestLockoutsJSON(t *testing.T) {
 		}
 	}
 	human := mustRun(t, "lockouts", "--db", d.path)
-	for _, want := range []string{"USER", "UNLOCKS IN", d.locked[0], "Maple Clinic", "40m0s", "50m0s" /* the clock stands 20m after lee's lock, 10m after kim's */} {
+	for _, want := range []string{"USER", "UNLOCKS IN", d.locked[0], "Maple Clinic", "40:00", "50:00" /* the clock stands 20m after lee's lock, 10m after kim's */} {
 		if !strings.Contains(human.out, want) {
 			t.Errorf("human lockouts lack %q:\n%s", want, human.out)
 		}
@@ -186,5 +186,22 @@ func TestUsersShow(t *testing.T) {
 	}
 	if r := run(t, "users", "show", "nobody@nowhere.test", "--db", d.path); r.code != ExitFailure || !strings.Contains(r.err, "nobody@nowhere.test") {
 		t.Errorf("unknown user: exit %d, %s", r.code, r.err)
+	}
+}
+
+// R32: the CLI says how long a lock has left as the console does, and
+// "now" once it is due.
+func TestHumanLeftReadsAsTheConsole(t *testing.T) {
+	cases := map[time.Duration]string{
+		time.Hour:                       "1:00:00",
+		59*time.Minute + 55*time.Second: "59:55",
+		400 * time.Millisecond:          "0:01",
+		0:                               "now",
+		-time.Minute:                    "now",
+	}
+	for d, want := range cases {
+		if got := humanLeft(d); got != want {
+			t.Errorf("humanLeft(%s) = %q, want %q", d, got, want)
+		}
 	}
 }

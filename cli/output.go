@@ -74,12 +74,15 @@ func humanTime(t time.Time) string {
 	return t.Local().Format("2006-01-02 15:04:05")
 }
 
-// humanLeft is a countdown such as "47m12s".
+// humanLeft is a countdown such as "47:12", or "now" once it is due.
 func humanLeft(d time.Duration) string {
 	if d <= 0 {
 		return "now"
 	}
-	return d.Round(time.Second).String()
+	// As the console's countdowns read (59:55, 1:00:00): one desk, one way
+	// of saying how long a lock has left, not Go's 59m55s or 1h0m0s.
+	var zero time.Time
+	return common.Countdown(zero, zero.Add(d))
 }
 
 // orDash shows an empty value as a dash, so columns stay readable.
