@@ -36,16 +36,9 @@ func practicesNamed(tx *store.Tx, name string) ([]Practice, error) {
 		})
 		return out, err
 	}
-	ids, err := practicesMatching(tx, terms[0])
+	ids, err := practicesMatchingAll(tx, terms)
 	if err != nil {
 		return nil, err
-	}
-	for _, t := range terms[1:] {
-		more, err := practicesMatching(tx, t)
-		if err != nil {
-			return nil, err
-		}
-		ids = intersect(ids, more)
 	}
 	for _, id := range ids {
 		p, err := getPractice(tx, id)
