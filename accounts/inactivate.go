@@ -58,7 +58,10 @@ func (t *txn) requesterIn(p Practice, login, rule, roleNames string) (User, erro
 	return r, err
 }
 
-// otherActiveOwner reports whether the practice has an active owner besides u.
+// otherActiveOwner reports whether the practice has an active owner besides
+// u. A pending owner is not one (R2, R3): they have not shown they hold the
+// account, cannot ask for anything, and whoever holds their setup link
+// would become the practice's only owner.
 func (t *txn) otherActiveOwner(u User) (bool, error) {
 	found := false
 	prefix := store.U64(u.PracticeID)
@@ -71,7 +74,7 @@ func (t *txn) otherActiveOwner(u User) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		found = o.Roles.Owner && o.Status != StatusInactive
+		found = o.Roles.Owner && o.Status == StatusActive
 		return !found, nil
 	})
 	return found, err
@@ -81,7 +84,7 @@ func (t *txn) otherActiveOwner(u User) (bool, error) {
 // an owner can ask for licenses (R2).
 func lastOwnerRefusal(u User) *RuleError {
 	return refuseWith("R2", "a practice must keep an active owner (only an owner can ask for licenses): "+u.Login()+" is its last active owner",
-		"Make another person an owner first (requested by this owner).")
+		"Make another person an owner first (requested by this owner); an owner still pending counts once they have set up their account.")
 }
 
 // Inactivate makes a user inactive (R20), at the request of an owner or a
