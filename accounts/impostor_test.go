@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"testing"
+	"time"
 )
 
 // A lying caller's and a careless operator's review, third round: each test
@@ -54,4 +55,90 @@ func setUpAccount(t *testing.T, s *Service, u User) User {
 		t.Fatal(err)
 	}
 	return got
+}
+
+// R41, R7: a code counts only through something only the real user
+// controls, never an address the caller gives. Whoever has the password of
+// an account without MFA can make an address of their own its login email
+// (the old one is only told), and minutes later read back the desk's code
+// sent to "the email on file". A code by email counts only once the login
+// email has been the account's for longer than the risk window (7 days,
+// R42), as an approver's address must (R41); the desk is told to check
+// another way, and is not offered that way meanwhile.
+func TestCheckNotThroughAnAddressTheCallerJustGave(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Fresh Address Clinic", 6)
+	second := activeUser(t, s, p.ID, "Sol Second", Roles{Owner: true}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour) // everything set up long ago
+
+	const evil = "sol.elsewhere@example.net"
+	if _, err := s.ChangeOwnEmail(second.Email, testPassword(second), "", evil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseLink(linkIn(t, s, evil), testPassword(second)); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(5 * time.Minute)
+	before := codesTo(t, s, evil)
+	for _, channel := range []string{"email", ""} {
+		_, err := s.StartVerification(Operator("dana"), second.ID, VerifyStart{Method: VerifyCode, Channel: channel})
+		wantRule(t, err, "R41")
+	}
+	if n := codesTo(t, s, evil) - before; n != 0 {
+		t.Fatalf("a caller-check code went to the login email changed minutes ago (%d)", n)
+	}
+	for _, o := range mustOptions(t, s, second.ID) {
+		if o.Method == VerifyCode {
+			t.Fatalf("the desk is offered a code to the address changed minutes ago: %+v", o)
+		}
+	}
+	// An owner's approval still works, and a week later so does the address.
+	if _, err := s.StartVerification(Operator("dana"), second.ID, VerifyStart{Method: VerifyApproval, Approver: owner.Email}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(7*24*time.Hour + time.Minute)
+	if _, err := s.StartVerification(Operator("dana"), second.ID, VerifyStart{Method: VerifyCode, Channel: "email"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R41, R43: a factor enrolled soon after an MFA clear waits on the watch
+// list until an operator reviews it; until then it may be the attacker's,
+// so a code to it verifies nobody, however long ago it was enrolled.
+func TestWatchedFactorVerifiesNobody(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	v := passedCode(t, s, "dana", u, "")
+	if _, err := s.ClearMFAVerified(Operator("dana"), u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour)
+	if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFASMS, "503-253-0155"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(u.Email, codeIn(t, s, "+15032530155")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(8 * 24 * time.Hour)
+	_, err := s.StartVerification(Operator("eli"), u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"})
+	wantRule(t, err, "R41")
+	ws, _ := s.WatchList(false, 0)
+	if len(ws) != 1 {
+		t.Fatalf("watch list: %+v", ws)
+	}
+	if _, err := s.ReviewWatch(Operator("eli"), ws[0].ID, "called back on the number on file: it was them"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartVerification(Operator("eli"), u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustOptions(t *testing.T, s *Service, userID uint64) []VerifyOption {
+	t.Helper()
+	opts, err := s.VerifyOptions(userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opts
 }

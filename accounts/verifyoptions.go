@@ -41,16 +41,28 @@ func (s *Service) VerifyOptions(userID uint64) ([]VerifyOption, error) {
 		if until := s.codeSendsHeldUntil(tx, u, now); !until.IsZero() {
 			held = " — no more codes until " + until.UTC().Format("15:04 MST") + " (R23)"
 		}
-		if u.MFA.Phone != "" {
+		// Only what a check may rely on is offered (R41): not a phone, app
+		// or address the caller may have put on file (verifyfresh.go).
+		fresh := func(m VerifyMethod, channel string) bool {
+			why, ferr := freshOnFile(tx, s.legacyEvents, u, m, channel, now)
+			if ferr != nil {
+				err = ferr
+			}
+			return why != ""
+		}
+		if u.MFA.Phone != "" && !fresh(VerifyCode, "sms") {
 			out = append(out, VerifyOption{Method: VerifyCode, Channel: "sms", Counts: true,
 				Label: "code by text to " + mfa.MaskPhone(u.MFA.Phone) + " (on file)" + held})
 		}
-		if u.EmailVerified && u.Email != "" {
+		if u.EmailVerified && u.Email != "" && !fresh(VerifyCode, "email") {
 			out = append(out, VerifyOption{Method: VerifyCode, Channel: "email", Counts: true,
 				Label: "code by email to " + maskEmail(u.Email) + " (on file)" + held})
 		}
-		if u.MFA.Method == MFAApp {
+		if u.MFA.Method == MFAApp && !fresh(VerifyApp, "") {
 			out = append(out, VerifyOption{Method: VerifyApp, Counts: true, Label: "current code of their authenticator app"})
+		}
+		if err != nil {
+			return err
 		}
 		err = tx.Scan(ixPracticeUsers, store.U64(u.PracticeID), nil, false, func(k, _ []byte) (bool, error) {
 			a, err := getUser(tx, store.ParseU64(k[8:]))

@@ -56,7 +56,15 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 		}
 		if in.Method == VerifyCode {
 			// The code counts in the user's limit of code sends (R23).
+			if strings.TrimSpace(in.Channel) == "" {
+				if in.Channel, err = defaultChannel(t.tx, t.s.legacyEvents, u, t.now); err != nil {
+					return err
+				}
+			}
 			if in.Channel, err = verifyChannel(u, in.Channel); err != nil {
+				return err
+			}
+			if err := t.freshRefusal(u, in.Method, in.Channel); err != nil {
 				return err
 			}
 			dest := enrolDest(u, MFAEmail, "")
@@ -83,6 +91,9 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 			if u.MFA.Method != MFAApp {
 				return refuseWith("R41", u.Login()+" has no authenticator app enrolled",
 					"Use a code to the phone or email on file, or an owner's or admin's approval.")
+			}
+			if err := t.freshRefusal(u, in.Method, ""); err != nil {
+				return err
 			}
 			detail = "asked for the code of the enrolled authenticator app"
 		case VerifyApproval:
