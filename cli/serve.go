@@ -92,7 +92,10 @@ func (a *app) serve(ctx context.Context, o serve.Options) error {
 		defer simulator.Stop()
 	}
 	o.Console = func(op accounts.Actor) tea.Model {
-		opts := tui.Options{Operator: op.Name, ReadOnly: op.ReadOnly, Remote: true}
+		// A panic caught in a session's console goes to the server's log
+		// with its stack, never to the operator's screen.
+		opts := tui.Options{Operator: op.Name, ReadOnly: op.ReadOnly, Remote: true,
+			Log: o.Logger, LogWhere: "the desk server's log"}
 		if simulator != nil && !op.ReadOnly {
 			opts.Simulator = simulator
 		}

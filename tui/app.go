@@ -47,6 +47,11 @@ type App struct {
 	presence  uint64           // who-has-whom-open's number at the last redraw
 	doneCall  uint64           // the newest action call answered (a later RunningMsg is stale)
 
+	suspender suspender // gives the terminal back for ctrl+z; nil over SSH (suspend.go)
+
+	log      common.Logger // where a caught panic is written (internal.go)
+	logWhere string        // the log's place, for the flash line ("" when unsaid)
+
 	quitting bool
 	every    func() tea.Cmd // the clock tick; tests stop it to drive time by hand
 	noWake   bool           // tests deliver the change feed's wake-ups by hand (wake.go)
@@ -64,6 +69,8 @@ func New(svc common.Service, opts Options) *App {
 			b.SetEnabled(false)
 		}
 	}
+	// Over SSH ctrl+z suspends nothing (suspend.go): help does not offer it.
+	c.Keys.Suspend.SetEnabled(!opts.Remote)
 	if opts.Location != nil {
 		c.Loc = opts.Location
 	}
@@ -78,6 +85,8 @@ func New(svc common.Service, opts Options) *App {
 		footer:   components.NewFooter(c),
 		every:    tick,
 		sim:      opts.Simulator,
+		log:      opts.Log,
+		logWhere: opts.LogWhere,
 	}
 	if i := tabIndex(opts.Start); i >= 0 {
 		m.active = i
@@ -122,11 +131,14 @@ func tick() tea.Cmd {
 func (m *App) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 	defer func() {
 		if r := recover(); r != nil {
-			m.setFlash(fmt.Sprintf("internal error, recovered: %v", r), true)
-			model, cmd = m, nil
+			m.setFlash(m.internalFlash(), true)
+			model, cmd = m, m.logInternal(fmt.Sprintf("Update(%T)", msg), common.Recovered(r))
 		}
 	}()
 	cmd = m.update(msg)
+	if ie := internalOf(msg); ie != nil {
+		cmd = tea.Batch(cmd, m.logInternal(fmt.Sprintf("a command answering with %T", msg), ie))
+	}
 	// A dialog brings its own keys: all keys left open over it took the
 	// rows its last field needs on a small screen, and ? cannot close it
 	// there (it is typed into a field).
@@ -174,7 +186,7 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case common.PanicMsg:
 		m.task.stop()
-		m.setFlash("internal error in a background task, recovered: "+common.Sanitize(msg.Value), true)
+		m.setFlash(m.internalFlash(), true)
 		return nil
 	case dialog.OpenMsg:
 		if c, ok := msg.Dialog.(*dialog.Confirm); ok && m.Form() != nil {
@@ -206,6 +218,12 @@ func (m *App) update(msg tea.Msg) tea.Cmd {
 		return m.onClock(msg)
 	case simToggledMsg:
 		return m.onSimToggled(msg)
+	case leftMsg:
+		return m.onLeft(msg)
+	case tea.ResumeMsg:
+		return m.resumed()
+	case backMsg:
+		return m.onBack(msg)
 	case tea.KeyPressMsg:
 		if m.tooSmall() {
 			return m.keyTooSmall(msg)
@@ -258,6 +276,9 @@ func (m *App) focused() panes.Pane {
 
 // key handles a key by the one focus rule.
 func (m *App) key(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+z" { // over a form too: it comes back as typed
+		return m.suspend()
+	}
 	if m.dialogs.Len() > 0 {
 		return m.dialogs.Update(msg) // ctrl+c closes the dialog, not the app
 	}

@@ -90,8 +90,8 @@ func deliverTo(t *testing.T, cmd tea.Cmd, update func(tea.Msg) tea.Cmd) {
 	t.Helper()
 	for i := 0; cmd != nil && i < 5; i++ {
 		msg := cmd()
-		if p, ok := msg.(common.PanicMsg); ok {
-			t.Fatalf("the fake was asked something it does not answer: %s", p.Value)
+		if ie := internalOf(msg); ie != nil {
+			t.Fatalf("the fake was asked something it does not answer: %s", ie.Value)
 		}
 		cmd = update(msg)
 	}
@@ -127,6 +127,9 @@ func TestActionAsksAccountsOverFake(t *testing.T) {
 		msg, ok := actions.Start(c, actions.ByID(a), tg)().(actions.LoadedMsg)
 		if !ok {
 			t.Fatalf("%s: no LoadedMsg", a)
+		}
+		if ie := internalOf(msg); ie != nil {
+			t.Fatalf("%s: the fake was asked something it does not answer: %s", a, ie.Value)
 		}
 		return msg
 	}

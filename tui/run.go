@@ -37,6 +37,11 @@ type Options struct {
 	CredentialsDir string
 	// Simulator, if set, is started and stopped with ctrl+s (R40).
 	Simulator common.Simulator
+	// Log is where a panic caught in the console (its value and stack) is
+	// written, never on the screen; LogWhere says where, for the operator.
+	// Run logs to console.log in the state directory when Log is nil.
+	Log      common.Logger
+	LogWhere string
 	// ProgramOptions are passed to the Bubble Tea program (input and output
 	// of an SSH session, for instance).
 	ProgramOptions []tea.ProgramOption
@@ -47,7 +52,14 @@ func Run(svc *accounts.Service, opts Options) (err error) {
 	if opts.Operator == "" {
 		return errors.New("the console needs an operator name (R35)")
 	}
+	if opts.Log == nil {
+		if l, where, closeLog, lerr := openConsoleLog(); lerr == nil {
+			defer func() { _ = closeLog() }()
+			opts.Log, opts.LogWhere = l, where
+		}
+	}
 	model := New(svc, opts)
+	model.suspender = tickerSuspend{}
 	var p *tea.Program
 	// Frames are drawn the moment they change (package screen), unless
 	// $LATCHKEY_FPS asks for Bubble Tea's ticker, or the caller brings its
@@ -75,6 +87,7 @@ func Run(svc *accounts.Service, opts Options) (err error) {
 			}
 		}()
 		local.OnResize(func(w, h int) { p.Send(tea.WindowSizeMsg{Width: w, Height: h}) })
+		model.suspender = localSuspend{local: local, scr: scr}
 	}
 	_, err = p.Run()
 	if errors.Is(err, tea.ErrProgramPanic) {

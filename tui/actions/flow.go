@@ -52,7 +52,12 @@ type DoneMsg struct {
 // Start reads what action a needs about the selection, in a command.
 func Start(c *common.Common, a *Action, sel accounts.Target) tea.Cmd {
 	svc, actor, dir := c.Svc, c.Actor(), c.DocsDir
-	return common.Cmd(func() tea.Msg {
+	return common.Cmd(func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil { // logged by the root; the action says it failed
+				msg = LoadedMsg{Action: a, Data: &Data{}, Err: common.Recovered(r)}
+			}
+		}()
 		d, err := load(svc, actor, a, sel)
 		d.DocsDir = dir
 		return LoadedMsg{Action: a, Data: d, Err: err}
@@ -220,7 +225,14 @@ func run(c *common.Common, a *Action, d *Data, v *dialog.Values, form string) te
 	what := title(a) + ": " + d.What() // "Send the setup email: Ada (ada@…)"
 	return common.Cmd(func() tea.Msg {
 		n := calls.Add(1)
-		call := common.Cmd(func() tea.Msg {
+		call := common.Cmd(func() (msg tea.Msg) {
+			// A panic in the call is its answer: the form waiting for it
+			// comes back as typed, under "internal error, logged".
+			defer func() {
+				if r := recover(); r != nil {
+					msg = DoneMsg{N: n, Action: a, Form: form, Title: what, Err: common.Recovered(r)}
+				}
+			}()
 			res, err := a.Run(svc, actor, d, v)
 			return DoneMsg{N: n, Action: a, Form: form, Title: what, Result: res, Err: err}
 		})

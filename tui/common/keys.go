@@ -18,6 +18,7 @@ type KeyMap struct {
 	ClockStep, ClockHour key.Binding
 	Simulate             key.Binding
 	Help, Quit           key.Binding
+	Suspend              key.Binding // ctrl+z: the local console only (tui/suspend.go)
 
 	PracticeUsers key.Binding // u in the practice detail: its users
 }
@@ -53,6 +54,7 @@ func NewKeyMap() *KeyMap {
 		Simulate:  b([]string{"ctrl+s"}, "ctrl+s", "simulator"),
 		Help:      b([]string{"?"}, "?", "all keys"),
 		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Suspend:   b([]string{"ctrl+z"}, "ctrl+z", "suspend (fg resumes)"),
 
 		PracticeUsers: b([]string{"u"}, "u", "its users"),
 	}
@@ -65,7 +67,7 @@ func (k *KeyMap) Tabs() []key.Binding {
 
 // Global are the keys that work everywhere, for full help.
 func (k *KeyMap) Global() []key.Binding {
-	return []key.Binding{k.NextTab, k.PrevTab, k.Back, k.Palette, k.Copy, k.ClockStep, k.ClockHour, k.Simulate, k.Help, k.Quit}
+	return []key.Binding{k.NextTab, k.PrevTab, k.Back, k.Palette, k.Copy, k.ClockStep, k.ClockHour, k.Simulate, k.Suspend, k.Help, k.Quit}
 }
 
 // Moves are the cursor keys of every list.

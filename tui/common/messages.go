@@ -1,8 +1,6 @@
 package common
 
 import (
-	"fmt"
-	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -80,7 +78,7 @@ func Cmd(fn func() tea.Msg) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer func() {
 			if r := recover(); r != nil {
-				msg = PanicMsg{Value: fmt.Sprint(r), Stack: string(debug.Stack())}
+				msg = PanicMsg{Err: Recovered(r)}
 			}
 		}()
 		return fn()
@@ -88,17 +86,24 @@ func Cmd(fn func() tea.Msg) tea.Cmd {
 }
 
 // Query runs fetch as a command whose answer is a DataMsg for pane under req.
+// A panic in fetch is that answer's error (an *InternalError), so the pane
+// stops waiting for it and asks again at the next change.
 func Query(pane PaneID, req int, fetch func() (any, error)) tea.Cmd {
-	return Cmd(func() tea.Msg {
+	return Cmd(func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = DataMsg{Pane: pane, Req: req, Err: Recovered(r)}
+			}
+		}()
 		data, err := fetch()
 		return DataMsg{Pane: pane, Req: req, Data: data, Err: err}
 	})
 }
 
-// PanicMsg reports a panic caught in a command.
+// PanicMsg reports a panic caught in a command whose answer had no room
+// for an error: the root logs it and says so.
 type PanicMsg struct {
-	Value string
-	Stack string
+	Err *InternalError
 }
 
 // Flash is a command that puts a line in the flash area.

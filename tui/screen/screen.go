@@ -85,6 +85,11 @@ type Screen struct {
 	graphemeOn bool
 	spare      lines // the frame before it, whose slices the next frame reuses
 	err        error
+	left       bool // the terminal was given back for a suspend (suspend.go)
+
+	// A suspend asked of the drawing goroutine (suspend.go), under mu.
+	leave, enter bool
+	acked        chan struct{} // closed when the goroutine has done it
 }
 
 // Open enters the alternate screen and starts drawing. Frames are given
@@ -101,16 +106,7 @@ func Open(cfg Config) *Screen {
 	s.term = s.newRenderer(s.width, s.height)
 	s.cells = uv.NewScreenBuffer(s.width, s.height)
 
-	s.buf.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
-	if cfg.Mouse {
-		s.buf.WriteString(ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr)
-	}
-	if cfg.Title != "" {
-		s.buf.WriteString(ansi.SetWindowTitle(cfg.Title))
-	}
-	// Keys as Bubble Tea's renderer asks for them: modifyOtherKeys, and the
-	// kitty protocol's disambiguation, so esc, ctrl+i and tab are told apart.
-	s.buf.WriteString(ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1))
+	s.enterModes()
 	if cfg.QueryModes {
 		s.buf.WriteString(ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore)
 	}
@@ -203,7 +199,30 @@ func (s *Screen) restore() {
 	defer close(s.gone)
 	s.signal()
 	<-s.done
+	if !s.left {
+		s.leaveModes()
+	}
+	s.writeOut()
+}
 
+// enterModes asks the terminal for the alternate screen and the modes the
+// console runs in (into buf).
+func (s *Screen) enterModes() {
+	cfg := s.cfg
+	s.buf.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
+	if cfg.Mouse {
+		s.buf.WriteString(ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr)
+	}
+	if cfg.Title != "" {
+		s.buf.WriteString(ansi.SetWindowTitle(cfg.Title))
+	}
+	// Keys as Bubble Tea's renderer asks for them: modifyOtherKeys, and the
+	// kitty protocol's disambiguation, so esc, ctrl+i and tab are told apart.
+	s.buf.WriteString(ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1))
+}
+
+// leaveModes gives the terminal back as it was before enterModes (into buf).
+func (s *Screen) leaveModes() {
 	s.term.MoveTo(0, s.cells.Height()-1)
 	_ = s.term.Flush()
 	s.buf.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1))
@@ -217,7 +236,6 @@ func (s *Screen) restore() {
 		s.buf.WriteString(ansi.ResetModeUnicodeCore)
 	}
 	s.buf.WriteString(ansi.ResetModeBracketedPaste + ansi.ResetModeAltScreenSaveCursor + ansi.SetModeTextCursorEnable)
-	s.writeOut()
 }
 
 // signal wakes the drawing goroutine. The channel is never closed: a Draw
@@ -252,7 +270,30 @@ func (s *Screen) drawPending() (closed bool) {
 	syncd, grapheme := s.syncd, s.grapheme
 	s.buf.Write(s.raw) // in the frame's write, ahead of it
 	s.next, s.pending, s.resized, s.raw = "", false, false, nil
+	leave, enter, acked := s.leave, s.enter, s.acked
+	s.leave, s.enter, s.acked = false, false, nil
 	s.mu.Unlock()
+	if acked != nil {
+		defer close(acked)
+	}
+	switch {
+	case leave && !s.left:
+		s.leaveModes()
+		s.left = true
+	case enter && s.left:
+		// Back from a suspend: the shell drew on the terminal meanwhile,
+		// so everything is drawn again, whole.
+		s.left = false
+		s.enterModes()
+		if s.graphemeOn {
+			s.buf.WriteString(ansi.SetModeUnicodeCore)
+		}
+		resized, draw = true, hasOne
+	}
+	if s.left {
+		s.writeOut() // what Bubble Tea wrote; no frame while suspended
+		return closed
+	}
 
 	if grapheme && !s.graphemeOn {
 		// Measured by cluster from now on, by the terminal and the cells:

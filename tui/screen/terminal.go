@@ -51,3 +51,13 @@ func (l *Local) Restore() error {
 	l.stop()
 	return term.Restore(l.in.Fd(), l.was)
 }
+
+// Cooked gives the terminal its modes from before OpenLocal (a suspend:
+// the shell reads lines again); Raw takes raw mode again after it.
+func (l *Local) Cooked() error { return term.Restore(l.in.Fd(), l.was) }
+
+// Raw puts the terminal in raw mode again after Cooked.
+func (l *Local) Raw() error {
+	_, err := term.MakeRaw(l.in.Fd())
+	return err
+}
