@@ -19,6 +19,7 @@ type demoGen struct {
 	sealer *mfa.Sealer
 	rng    *mrand.Rand
 	intl   *mrand.Rand // a stream of its own, so the rest of a seed's demo stays as it was
+	when   timeline    // the ages of the events (seedtimes.go), a stream of its own too
 	// given counts the emails and usernames given out on each base (an
 	// email's local part and domain, a username's letters), keyed by the
 	// base's 64-bit FNV-1a hash: the n-th on a base gets the base itself,
@@ -166,7 +167,17 @@ type practicePlan struct {
 	users            []userPlan
 	patients         []patientPlan
 	licenses         int // licenses asked for (0: no request)
-	leavers          []NewUser
+	leavers          []leaverPlan
+	// Ages (how long before the build's clock, seedtimes.go): onboarded,
+	// and the license request's.
+	onboarded, asked time.Duration
+}
+
+// leaverPlan is a user hired and since inactivated (R20), with the ages of
+// their hiring, last login and leaving.
+type leaverPlan struct {
+	nu                 NewUser
+	hired, login, left time.Duration
 }
 
 type userPlan struct {
@@ -176,9 +187,15 @@ type userPlan struct {
 	mfa     MFAMethod
 	phone   int // MFASMS: the demo number's digits
 	invites int // a pending user's setup emails sent
+	// Ages (seedtimes.go): created; the factor enrolled (0: none); the
+	// last login (0: none, a pending user); the second setup email.
+	created, enrolled, login, invited time.Duration
 }
 
-type patientPlan struct{ name, login, email string }
+type patientPlan struct {
+	name, login, email string
+	created            time.Duration // age
+}
 
 // plan draws the next practice.
 func (g *demoGen) plan() *practicePlan {
@@ -238,29 +255,57 @@ func (g *demoGen) plan() *practicePlan {
 		up.nu = nu
 		pl.users = append(pl.users, up)
 	}
+	g.planTimes(pl)
 	// Patients with portal accounts (R27, R28).
 	for range 3 + g.rng.IntN(8) {
 		name := g.personName()
 		login := g.username(name) + fmt.Sprint(1940+g.rng.IntN(70))
-		pl.patients = append(pl.patients, patientPlan{name: name, login: login, email: g.email(name, g.pick(demoMailDomains))})
+		pl.patients = append(pl.patients, patientPlan{name: name, login: login, email: g.email(name, g.pick(demoMailDomains)),
+			created: g.when.patient(pl.onboarded)})
 	}
 	// Full practices often have an open request for more licenses (R2).
 	// Every user above is in use: the practice is full if inUse is all.
 	if atCap, free := pl.inUse >= pl.purchased, pl.purchased-pl.inUse; atCap && g.rng.IntN(3) != 0 || free <= 3 && g.rng.IntN(3) == 0 {
 		pl.licenses = 5 + 5*g.rng.IntN(4)
+		pl.asked = g.when.licenseRequest()
 	}
 	// Leavers: inactive, their licenses free again.
 	for range g.rng.IntN(4) {
 		nu := NewUser{Name: g.personName(), Kind: KindStaff}
 		nu.Email = g.email(nu.Name, pl.domain)
 		nu.EmailConfirm = nu.Email
-		pl.leavers = append(pl.leavers, nu)
+		lp := leaverPlan{nu: nu}
+		lp.hired, lp.login, lp.left = g.when.leaver(pl.onboarded)
+		pl.leavers = append(pl.leavers, lp)
 	}
 	return pl
 }
 
-// apply makes the practice pl plans.
+// planTimes draws when the practice was onboarded and when each of its
+// users was created, enrolled their factor and last logged in.
+func (g *demoGen) planTimes(pl *practicePlan) {
+	pl.onboarded = g.when.practice()
+	for i := range pl.users {
+		up := &pl.users[i]
+		if up.status == StatusPending {
+			up.created, up.invited = g.when.invited(up.invites)
+			continue
+		}
+		up.created = g.when.hired(i, pl.onboarded)
+		if up.mfa != MFANone {
+			up.enrolled = g.when.enrolled(up.created)
+		}
+		up.login = g.when.lastLogin(up.created, up.enrolled)
+	}
+}
+
+// apply makes the practice pl plans, each step stamped with its time (the
+// build's clock less the step's age, seedtimes.go).
 func (g *demoGen) apply(t *txn, pl *practicePlan) error {
+	now := t.now
+	defer func() { t.now = now }()
+	at := func(age time.Duration) { t.now = now.Add(-age) }
+	at(pl.onboarded)
 	p, err := t.createPractice(seedActor, pl.name, pl.purchased)
 	if err != nil {
 		return err
@@ -285,6 +330,7 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 		if i == 0 {
 			req = Request{Reason: "demo: practice onboarding"}
 		}
+		at(up.created)
 		u, err := t.createUser(seedActor, nu, req, up.status, up.cred)
 		if err != nil {
 			return fmt.Errorf("seeding %s: %w", pl.name, err)
@@ -297,22 +343,34 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 			g.active = append(g.active, u.ID)
 		}
 		if up.mfa != MFANone {
-			if err := g.seedMFA(t, u, up.mfa, up.phone); err != nil {
+			at(up.enrolled)
+			if u, err = g.seedMFA(t, u, up.mfa, up.phone); err != nil {
 				return err
 			}
 		}
-		for range up.invites {
+		for n := range up.invites {
+			if n > 0 {
+				at(up.invited)
+			}
 			if _, _, err := t.sendVerification(seedActor, u.ID, "", "", Request{Requester: owner, Reason: "demo: new hire"}); err != nil {
+				return err
+			}
+		}
+		if up.login > 0 {
+			at(up.login)
+			if _, err := seedLogin(t, u, p); err != nil {
 				return err
 			}
 		}
 	}
 	for _, pp := range pl.patients {
+		at(pp.created)
 		if _, err := t.createPatient(seedActor, p.ID, pp.name, pp.login, pp.email, Credential{}); err != nil {
 			return err
 		}
 	}
 	if pl.licenses > 0 {
+		at(pl.asked)
 		cur, err := getPractice(t.tx, p.ID)
 		if err != nil {
 			return err
@@ -321,29 +379,36 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 			return err
 		}
 	}
-	for _, nu := range pl.leavers {
-		nu.PracticeID = p.ID
-		if err := g.leaver(t, nu, owner); err != nil {
+	for _, lp := range pl.leavers {
+		lp.nu.PracticeID = p.ID
+		if err := g.leaver(t, lp, owner, at); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// leaver is a user who was hired and has since left: created, then
-// inactivated (R20), so the license is free and the history stays.
-func (g *demoGen) leaver(t *txn, nu NewUser, owner string) error {
-	p, err := getPractice(t.tx, nu.PracticeID)
+// leaver is a user who was hired and has since left: created, logged in
+// for the last time, then inactivated (R20), so the license is free and the
+// history stays.
+func (g *demoGen) leaver(t *txn, lp leaverPlan, owner string, at func(time.Duration)) error {
+	p, err := getPractice(t.tx, lp.nu.PracticeID)
 	if err != nil {
 		return err
 	}
 	if p.AtCapacity() {
 		return nil
 	}
-	u, err := t.createUser(seedActor, nu, Request{Requester: owner, Reason: "demo: hired"}, StatusActive, Credential{Demo: true})
+	at(lp.hired)
+	u, err := t.createUser(seedActor, lp.nu, Request{Requester: owner, Reason: "demo: hired"}, StatusActive, Credential{Demo: true})
 	if err != nil {
 		return err
 	}
+	at(lp.login)
+	if u, err = seedLogin(t, u, p); err != nil {
+		return err
+	}
+	at(lp.left)
 	return t.inactivate(seedActor, u, Request{Requester: owner, Reason: "demo: left the practice"})
 }
 
@@ -404,14 +469,17 @@ func (g *demoGen) lockouts(s *Service, now time.Time) error {
 			}
 		}
 	}
-	// A few users mistyped once or twice and are not locked.
-	for i := n; i < min(n+8, len(g.active)); i++ {
-		login, err := g.login(s, perm[i])
+	// A few users mistyped once since and are not locked: after the last
+	// lock began, in the order of the chain, none after now (R29).
+	last := now.Add(-span / time.Duration(n+1)).Truncate(time.Second)
+	typos := min(n+8, len(g.active)) - n
+	for k := range typos {
+		login, err := g.login(s, perm[n+k])
 		if err != nil {
 			return err
 		}
-		if _, err := s.loginAt(now.Add(-time.Duration(i)*time.Minute), login, "typo", ""); err != nil &&
-			!errors.Is(err, ErrBadCredentials) {
+		at := last.Add(now.Sub(last) * time.Duration(k+1) / time.Duration(typos+1)).Truncate(time.Second)
+		if _, err := s.loginAt(at, login, "typo", ""); err != nil && !errors.Is(err, ErrBadCredentials) {
 			return err
 		}
 	}

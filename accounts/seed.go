@@ -139,7 +139,7 @@ func buildDemo(target string, bulk bool, opts DemoOptions, cfg Config) error {
 	s.demo.Store(&info)
 
 	g := &demoGen{rng: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1a7c4)), given: newGivenTable(opts.Practices * 128),
-		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d))}
+		intl: mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x1f01d)), when: timeline{mrand.New(mrand.NewPCG(uint64(opts.Seed), 0x71e5))}}
 	now := s.Now()
 	// The practices are planned a few dozen ahead, beside the seeding.
 	plans, stop, planned := make(chan *practicePlan, 64), make(chan struct{}), make(chan struct{})

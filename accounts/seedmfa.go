@@ -4,7 +4,7 @@ import "latchkey/mfa"
 
 // seedMFA gives a seeded user a second factor, passing through the MFA
 // machine as a real enrolment does (none -> enrolling -> enabled).
-func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod, phone int) error {
+func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod, phone int) (User, error) {
 	old := u
 	pending := MFAEnrolment{Method: method, StartedAt: t.now}
 	switch method {
@@ -14,31 +14,50 @@ func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod, phone int) error {
 	case MFAApp:
 		key, err := mfa.NewTOTPSecret(totpIssuer, u.Login())
 		if err != nil {
-			return err
+			return u, err
 		}
 		if g.sealer == nil {
 			if g.sealer, err = t.s.sealer(true); err != nil {
-				return err
+				return u, err
 			}
 			if err := t.checkSealKey(g.sealer); err != nil {
-				return err
+				return u, err
 			}
 		}
 		if pending.Secret, err = g.sealer.Seal([]byte(key.Secret), sealAD(u.ID)); err != nil {
-			return err
+			return u, err
 		}
 	}
 	u.MFA.Pending = &pending
 	if err := t.putUser(&old, u); err != nil {
-		return err
+		return u, err
 	}
 	enrolling := u
 	u.MFA = MFA{Method: method, Phone: pending.Phone, Secret: pending.Secret, EnrolledAt: t.now}
 	if err := t.putUser(&enrolling, u); err != nil {
-		return err
+		return u, err
 	}
-	return t.audit(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActMFAEnrolled, &u, Request{}, OutcomeOK,
+	return u, t.audit(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActMFAEnrolled, &u, Request{}, OutcomeOK,
 		string(method)+" enabled (demo)")
+}
+
+// seedLogin records a seeded user's last login at t.now as a real one
+// would be (applyLogin): the time on the record, the factor's last use when
+// the login passed it, and a login.ok event — with R24's note when the
+// practice requires MFA the user has not set up.
+func seedLogin(t *txn, u User, p Practice) (User, error) {
+	old := u
+	u.LastLoginAt = t.now
+	detail := ""
+	if hasMFA(u) {
+		u.MFA.LastUsedAt = t.now
+	} else if p.MFARequired {
+		detail = "must set up MFA before reaching the dashboard (R24)"
+	}
+	if err := t.putUser(&old, u); err != nil {
+		return u, err
+	}
+	return u, t.audit(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActLoginOK, &u, Request{}, OutcomeOK, detail)
 }
 
 // pickMFA chooses a seeded user's method: most have none; in a practice
