@@ -331,6 +331,9 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 			req = Request{Reason: "demo: practice onboarding"}
 		}
 		at(up.created)
+		if up.login > 0 {
+			nu.lastLogin = now.Add(-up.login)
+		}
 		u, err := t.createUser(seedActor, nu, req, up.status, up.cred)
 		if err != nil {
 			return fmt.Errorf("seeding %s: %w", pl.name, err)
@@ -358,7 +361,7 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 		}
 		if up.login > 0 {
 			at(up.login)
-			if _, err := seedLogin(t, u, p); err != nil {
+			if err := seedLogin(t, u, p); err != nil {
 				return err
 			}
 		}
@@ -400,12 +403,13 @@ func (g *demoGen) leaver(t *txn, lp leaverPlan, owner string, at func(time.Durat
 		return nil
 	}
 	at(lp.hired)
+	lp.nu.lastLogin = t.now.Add(lp.hired - lp.login)
 	u, err := t.createUser(seedActor, lp.nu, Request{Requester: owner, Reason: "demo: hired"}, StatusActive, Credential{Demo: true})
 	if err != nil {
 		return err
 	}
 	at(lp.login)
-	if u, err = seedLogin(t, u, p); err != nil {
+	if err := seedLogin(t, u, p); err != nil {
 		return err
 	}
 	at(lp.left)

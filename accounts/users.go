@@ -3,6 +3,7 @@ package accounts
 import (
 	"encoding/json"
 	"strings"
+	"time"
 
 	"latchkey/store"
 )
@@ -23,6 +24,10 @@ type NewUser struct {
 	EmailConfirm string // the login email typed again (R4)
 	Username     string // legacy users only (R8)
 	ContactEmail string // a legacy user's email on file, for resets (R17)
+	// lastLogin is a seeded user's last login (demo seeding only,
+	// seedtimes.go): the record is written once with it, and its login.ok
+	// event follows in the chain (seedLogin).
+	lastLogin time.Time
 }
 
 // CreateUser adds a pending user to a practice (R1, R3, R4, R9). It takes a
@@ -106,7 +111,7 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 	}
 	u := User{ID: id, PracticeID: p.ID, Name: nu.Name, Kind: nu.Kind, Roles: nu.Roles, Status: status,
 		Email: nu.Email, Username: nu.Username, ContactEmail: strings.TrimSpace(nu.ContactEmail), Password: cred, CreatedAt: t.now,
-		EmailVerified: status == StatusActive && nu.Email != ""}
+		LastLoginAt: nu.lastLogin, EmailVerified: status == StatusActive && nu.Email != ""}
 	if err := t.putUser(nil, u); err != nil {
 		return User{}, err
 	}
