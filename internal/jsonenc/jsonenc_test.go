@@ -76,3 +76,25 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+// R29: a time is written without allocating, each one different as a
+// demo's history makes them (the bytes are encoding/json's: TestEncoders).
+func TestTimeAllocates(t *testing.T) {
+	base := time.Date(2026, 11, 30, 22, 27, 59, 573013707, time.UTC)
+	buf := make([]byte, 0, 64)
+	i := 0
+	if n := testing.AllocsPerRun(1000, func() {
+		i++
+		buf, _ = Time(buf[:0], base.Add(-time.Duration(i)*time.Hour))
+	}); n != 0 {
+		t.Fatalf("Time allocates %.1f times a call", n)
+	}
+}
+
+func BenchmarkTimeDistinct(b *testing.B) {
+	base := time.Date(2026, 11, 30, 22, 27, 59, 573013707, time.UTC)
+	buf := make([]byte, 0, 64)
+	for i := 0; b.Loop(); i++ {
+		buf, _ = Time(buf[:0], base.Add(-time.Duration(i)*time.Second))
+	}
+}
