@@ -142,3 +142,32 @@ func mustOptions(t *testing.T, s *Service, userID uint64) []VerifyOption {
 	}
 	return opts
 }
+
+// R41, R7: a check vouches through what was on file when the code was read
+// back. A passed check whose phone or login email is no longer on file by
+// the time it is used proves nothing the desk still has: the address it
+// went to may be a former employer's mailbox, or the caller's who lost it
+// since. It is refused at use, as it is when read back (goneFromFile).
+func TestPassedCheckDiesWithWhatItWentTo(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, _ := practiceWith(t, s, "Moved Mailbox Clinic", 6)
+	clock.Advance(8 * 24 * time.Hour)
+	v := passedCode(t, s, "dana", owner, "email")
+	// The user makes another address their login email, then locks.
+	const next = "olive.next@example.net"
+	if _, err := s.ChangeOwnEmail(owner.Email, testPassword(owner), "", next); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseLink(linkIn(t, s, next), testPassword(owner)); err != nil {
+		t.Fatal(err)
+	}
+	_ = failLogins(t, s, next, 5)
+	_, err := s.Unlock(Operator("dana"), owner.ID, Request{Reason: "locked out", Verification: v.ID})
+	wantRule(t, err, "R41")
+	if got := mustUser(t, s, owner.ID); !got.LockedNow(clock.Now()) {
+		t.Fatal("unlocked on a check through an address no longer on file")
+	}
+	if got, _ := s.Verification(v.ID); got.State != VerifyPassed {
+		t.Fatalf("a refused use changed the check: %+v", got)
+	}
+}

@@ -100,6 +100,17 @@ func (t *txn) useVerification(actor Actor, action string, req *Request, needCoun
 	default:
 		return v, refuse("R41", fmt.Sprintf("verification #%d %s", v.ID, v.Result))
 	}
+	// What the check went through must still be on file (R41, R7): a code
+	// read back from an address or phone that is no longer the user's since
+	// proves nothing the desk still has.
+	of, err := getUser(t.tx, v.UserID)
+	if err != nil {
+		return v, err
+	}
+	if why := v.goneFromFile(of); why != "" {
+		return v, refuseWith("R41", fmt.Sprintf("verification #%d no longer counts: %s", v.ID, why),
+			"A check counts only through what is on file: start a new one.")
+	}
 	result := string(v.State)
 	if err := v.moveTo(VerifyUsed, t.now, v.Result); err != nil {
 		return v, err
