@@ -68,8 +68,9 @@ type Approval struct {
 	// clearing that one, not whatever the user has by then (R42).
 	Clears      MFAMethod `json:"clears,omitempty"`
 	FactorSince time.Time `json:"factor_since,omitzero"`
-	// A setup email to a new address (Action verification.sent,
-	// setupredirect.go): the address on file when asked, and the new one.
+	// The login email on file when asked (an MFA clear is carried out only
+	// if it still is, R7); for a setup email to a new address (Action
+	// verification.sent, setupredirect.go) also the new one.
 	OldEmail  string        `json:"old_email,omitempty"`
 	NewEmail  string        `json:"new_email,omitempty"`
 	State     ApprovalState `json:"state"`
@@ -163,7 +164,7 @@ func (t *txn) requestApproval(actor Actor, u User, req Request, signals []RiskSi
 	}
 	a := Approval{ID: id, Action: ActMFACleared, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID,
 		RequestedBy: actor.Name, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals,
-		Clears: u.MFA.Method, FactorSince: u.MFA.EnrolledAt}
+		Clears: u.MFA.Method, FactorSince: u.MFA.EnrolledAt, OldEmail: u.Email}
 	if err := a.moveTo(ApprovalPending, "", time.Time{}, ""); err != nil {
 		return a, err
 	}
@@ -278,6 +279,13 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		if u.MFA.Method != a.Clears || !u.MFA.EnrolledAt.Equal(a.FactorSince) {
 			return refuseWith("R42", fmt.Sprintf("the MFA of %s changed after request #%d (asked: %s; now: %s): approving would clear a factor %s never asked about",
 				u.Login(), a.ID, factorWords(a.Clears, a.FactorSince), factorWords(u.MFA.Method, u.MFA.EnrolledAt), a.RequestedBy),
+				"Deny this request; if the caller still needs a clear, verify them again and ask again.")
+		}
+		if a.OldEmail != "" && normalizeLogin(u.Email) != normalizeLogin(a.OldEmail) {
+			// Where the notice of the clear goes (R26) is no longer where it
+			// was when the first operator asked (R7).
+			return refuseWith("R42", fmt.Sprintf("the login email of %s changed after request #%d (asked: %s; now: %s): approving would clear the MFA of an account %s never heard about",
+				u.Login(), a.ID, a.OldEmail, u.Email, a.RequestedBy),
 				"Deny this request; if the caller still needs a clear, verify them again and ask again.")
 		}
 		req := a.Request

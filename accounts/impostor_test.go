@@ -171,3 +171,31 @@ func TestPassedCheckDiesWithWhatItWentTo(t *testing.T) {
 		t.Fatalf("a refused use changed the check: %+v", got)
 	}
 }
+
+// R42, R7: the second operator approves the clear the first one asked for,
+// of the account as it was. If its login email changed meanwhile — where
+// the notice of the clear goes (R26), and what the risk signals shown with
+// the request did not know of — the approval would clear MFA for someone
+// the first operator never heard from: it is refused, the factor stays.
+func TestFourEyesRefusedWhenLoginEmailChangedMeanwhile(t *testing.T) {
+	s, clock := newTestService(t)
+	owner, req := flaggedOwnerRequest(t, s, clock)
+	const next = "olive.next@example.net"
+	if _, err := s.ChangeOwnEmail(owner.Email, testPassword(owner), "", next); RuleOf(err) != "R22" {
+		t.Fatalf("change without a code: %v", err)
+	}
+	if _, err := s.ChangeOwnEmail(owner.Email, testPassword(owner), codeIn(t, s, "+15032530177"), next); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UseLink(linkIn(t, s, next), testPassword(owner)); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := s.ApproveRequest(Operator("eli"), req.ID, "")
+	wantRule(t, err, "R42")
+	if got := mustUser(t, s, owner.ID); got.MFA.Method != MFASMS {
+		t.Fatalf("the approval cleared the MFA of an account whose login changed since the request: %+v", got.MFA)
+	}
+	if n := codesTo(t, s, next); n != 1 { // the link only: no notice of a clear
+		t.Fatalf("%d messages to the new address", n)
+	}
+}
