@@ -53,17 +53,20 @@ func approvalTransition(from, to ApprovalState) error {
 
 // Approval is a request waiting for a second operator.
 type Approval struct {
-	ID          uint64       `json:"id"`
-	Action      string       `json:"action"` // what it will do: mfa.cleared
-	UserID      uint64       `json:"user_id"`
-	Login       string       `json:"user"`
-	Name        string       `json:"name"`
-	PracticeID  uint64       `json:"practice_id"`
-	RequestedBy string       `json:"requested_by"`
-	RequestedAt time.Time    `json:"requested_at"`
-	ExpiresAt   time.Time    `json:"expires_at"`
-	Request     Request      `json:"request"` // reason and the consumed verification
-	Signals     []RiskSignal `json:"signals"` // why four eyes
+	ID          uint64 `json:"id"`
+	Action      string `json:"action"` // what it will do: mfa.cleared
+	UserID      uint64 `json:"user_id"`
+	Login       string `json:"user"`
+	Name        string `json:"name"`
+	PracticeID  uint64 `json:"practice_id"`
+	RequestedBy string `json:"requested_by"`
+	// RequestedSeat is the asking operator's seat (Actor.Seat): a local
+	// operator's name is typed, so the approval is never from that seat.
+	RequestedSeat string       `json:"requested_seat,omitempty"`
+	RequestedAt   time.Time    `json:"requested_at"`
+	ExpiresAt     time.Time    `json:"expires_at"`
+	Request       Request      `json:"request"` // reason and the consumed verification
+	Signals       []RiskSignal `json:"signals"` // why four eyes
 	// The factor the first operator asked to clear: the second approves
 	// clearing that one, not whatever the user has by then (R42).
 	Clears      MFAMethod `json:"clears,omitempty"`
@@ -163,7 +166,7 @@ func (t *txn) requestApproval(actor Actor, u User, req Request, signals []RiskSi
 		return Approval{}, err
 	}
 	a := Approval{ID: id, Action: ActMFACleared, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID,
-		RequestedBy: actor.Name, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals,
+		RequestedBy: actor.Name, RequestedSeat: actor.Seat, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals,
 		Clears: u.MFA.Method, FactorSince: u.MFA.EnrolledAt, OldEmail: u.Email}
 	if err := a.moveTo(ApprovalPending, "", time.Time{}, ""); err != nil {
 		return a, err
@@ -379,6 +382,15 @@ func MayApprove(actor Actor, a Approval) error {
 		id := itoa(int(a.ID))
 		return refuseWith("R42", fmt.Sprintf("%s asked for request #%s and cannot approve it: four eyes need a second operator", who, id),
 			"Ask another operator to run `latchkey approvals approve "+id+"`; to withdraw it, `latchkey approvals deny "+id+"`.")
+	}
+	if a.RequestedSeat != "" && actor.Seat == a.RequestedSeat {
+		// Locally an operator is a name typed (--operator, R35): the same
+		// OS account on the same machine under another name is, as far as
+		// the desk can tell, the same person (R42).
+		id := itoa(int(a.ID))
+		return refuseWith("R42", fmt.Sprintf("request #%s was asked by %s from this same seat (%s), where an operator's name is typed, not proven: %s there cannot be the second operator",
+			id, a.RequestedBy, a.RequestedSeat, actor.Name),
+			"Approve from another OS account or machine, or over `latchkey serve`, where every operator is their own SSH key.")
 	}
 	return nil
 }

@@ -28,6 +28,11 @@ type Actor struct {
 	// (R35). The service refuses their every write, whatever face it came
 	// through: any change appends an event, and appending one refuses them.
 	ReadOnly bool `json:"read_only,omitempty"`
+	// Seat is what a local face knows its operator by that they do not
+	// type: the OS account and machine it runs as ("" over SSH, where the
+	// operator is their key, and on a demo, where one person plays every
+	// operator). Four eyes (R42) are never one seat under two names.
+	Seat string `json:"seat,omitempty"`
 }
 
 // Operator is a support-desk operator by name (R35).

@@ -199,3 +199,68 @@ func TestFourEyesRefusedWhenLoginEmailChangedMeanwhile(t *testing.T) {
 		t.Fatalf("%d messages to the new address", n)
 	}
 }
+
+// R42, R35: locally an operator is a name typed (--operator): one person can
+// ask as dana and approve as eli. The face gives each local operator the
+// seat they cannot type (their OS account and machine, Actor.Seat); an
+// approval from the seat that asked is refused whatever name it carries,
+// for an MFA clear and for a pending owner's setup redirect alike. Another
+// seat approves.
+func TestFourEyesNotOneSeatUnderTwoNames(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, _ := practiceWith(t, s, "One Seat Clinic", 5)
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), "", MFASMS, "503-253-0144"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530144")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(8 * 24 * time.Hour)
+	owner = mustUser(t, s, owner.ID)
+	seat := func(name, where string) Actor { a := Operator(name); a.Seat = where; return a }
+	dana := seat("dana", "OS account desk (uid 1000) on desk-1")
+	v, err := s.StartVerification(dana, owner.ID, VerifyStart{Method: VerifyCode, Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CheckVerification(dana, v.ID, codeIn(t, s, owner.Email)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.ClearMFAVerified(dana, owner.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"})
+	if err != nil || res.Pending == nil {
+		t.Fatalf("want a pending request: %+v %v", res, err)
+	}
+	_, _, err = s.ApproveRequest(seat("eli", dana.Seat), res.Pending.ID, "")
+	wantRule(t, err, "R42")
+	if n, _ := s.PendingApprovals(seat("eli", dana.Seat)); n != 0 {
+		t.Fatalf("the seat that asked is offered %d approvals", n)
+	}
+	if mustUser(t, s, owner.ID).MFA.Method != MFASMS {
+		t.Fatal("cleared on an approval from the seat that asked")
+	}
+	if _, _, err := s.ApproveRequest(seat("eli", "OS account eli (uid 1001) on desk-1"), res.Pending.ID, "checked"); err != nil {
+		t.Fatal(err)
+	}
+
+	// A new practice's only owner's setup redirect waits the same way.
+	p2, err := s.CreatePractice(Operator("setup"), "One Seat Onboarding", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	only, err := s.CreateUser(Operator("setup"), NewUser{PracticeID: p2.ID, Name: "Ona Only", Kind: KindProvider,
+		Roles: Roles{Owner: true}, Email: "ona.only@example.org", EmailConfirm: "ona.only@example.org"}, Request{Reason: "onboarding"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.SendVerification(dana, only.ID, "ona.typo@example.org", "ona.typo@example.org", Request{Reason: "typo"})
+	wantRule(t, err, "R42")
+	pv, ok, err := s.PendingFor(only.ID)
+	if err != nil || !ok {
+		t.Fatalf("no redirect waits: %v", err)
+	}
+	_, _, err = s.ApproveRequest(seat("eli", dana.Seat), pv.ID, "")
+	wantRule(t, err, "R42")
+	if _, _, err := s.ApproveRequest(seat("eli", "OS account eli (uid 1001) on desk-1"), pv.ID, "checked"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -116,7 +116,7 @@ func (t *txn) requestRedirect(actor Actor, u User, email string, req Request) er
 		return err
 	}
 	a := Approval{ID: id, Action: ActVerificationSent, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID,
-		RequestedBy: actor.Name, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals,
+		RequestedBy: actor.Name, RequestedSeat: actor.Seat, RequestedAt: t.now, ExpiresAt: t.now.Add(ApprovalTTL), Request: req, Signals: signals,
 		OldEmail: u.Email, NewEmail: email}
 	if err := a.moveTo(ApprovalPending, "", time.Time{}, ""); err != nil {
 		return err

@@ -106,6 +106,10 @@ func printApproval(a *app, v accounts.ApprovalView) error {
 	t.row("Request", "#"+uitoa(v.ID)+": "+v.Action)
 	t.row("User", v.Name+" ("+v.Login+")")
 	t.row("Asked by", v.RequestedBy+" at "+humanTime(v.RequestedAt))
+	if v.RequestedSeat != "" {
+		// A local operator's name is typed: approving needs another seat (R42).
+		t.row("Asked from", v.RequestedSeat+" (approved only from another)")
+	}
 	t.row("Reason", v.Request.Reason)
 	t.row("Verified by", v.Request.VerifiedBy)
 	if v.NewEmail != "" {
@@ -137,9 +141,20 @@ func (a *app) approvalsDecideCmd(approve bool) *cobra.Command {
 	if !approve {
 		use, short = "deny N", "Deny (or withdraw) a request: nothing is done"
 	}
+	long := short + "."
+	if approve {
+		long += `
+
+Four eyes are two people: never the operator who asked, under any spelling
+of their name. Locally an operator's name is typed (--operator), so outside a
+demo the approval must also come from another seat than the request's (the
+OS account and machine it was asked from: "Asked from" in approvals show);
+over ` + "`latchkey serve`" + ` every operator is their own SSH key. Within 30 minutes.`
+	}
 	cmd := &cobra.Command{
 		Use:     use,
 		Short:   short,
+		Long:    long,
 		Example: `  latchkey approvals ` + strings.Fields(use)[0] + ` 3 --db demo.db --operator eli --note "checked the call notes"`,
 		Args:    args("N"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {

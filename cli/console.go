@@ -40,7 +40,7 @@ func (a *app) runConsole(_ *cobra.Command, _ []string) error {
 	if stop, err := a.listenLocal(svc); err == nil {
 		defer stop() // every subcommand works while the desk is open (R35, R36)
 	}
-	opts := tui.Options{Operator: op, OperatorFrom: from, ReadOnly: a.readOnly}
+	opts := tui.Options{Operator: op, OperatorFrom: from, ReadOnly: a.readOnly, Seat: seated(accounts.Actor{}, svc).Seat}
 	if svc.IsDemo() {
 		// S in the console runs the practices' simulated users (R40): ten
 		// actions a second, the demo clock an hour ahead every real minute,

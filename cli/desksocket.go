@@ -111,7 +111,9 @@ func answerLocal(svc *accounts.Service, c net.Conn) {
 	if req.ReadOnly {
 		op = accounts.ReadOnlyOperator(req.Operator)
 	}
-	h := Host{Service: svc, Operator: op, Dir: req.Dir, Via: "through the open desk"}
+	// The socket is the owner's only: its caller runs as this OS account,
+	// on this machine, so their seat is this process's (R42).
+	h := Host{Service: svc, Operator: seated(op, svc), Dir: req.Dir, Via: "through the open desk"}
 	code := NewHosted(IO{In: eofReader{}, Out: fw.stream(true), Err: fw.stream(false)}, h).RunContext(ctx, req.Args)
 	fw.exit(code)
 }

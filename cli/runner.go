@@ -155,7 +155,7 @@ func (a *app) prepare(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
-	a.svc, a.actor, a.owned = svc, actor, true
+	a.svc, a.actor, a.owned = svc, seated(actor, svc), true
 	return a.checkReadOnly(cmd)
 }
 

@@ -61,6 +61,7 @@ type App struct {
 func New(svc common.Service, opts Options) *App {
 	c := common.New(svc, opts.Operator)
 	c.ReadOnly = opts.ReadOnly
+	c.Seat = opts.Seat
 	c.Remote = opts.Remote
 	if c.ReadOnly {
 		// A read-only operator's write keys vanish from the footer and

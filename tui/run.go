@@ -21,6 +21,9 @@ type Options struct {
 	// ReadOnly: the operator sees everything and changes nothing; the
 	// service refuses their writes (R35).
 	ReadOnly bool
+	// Seat is the local operator's OS account and machine, which they do
+	// not type (accounts.Actor.Seat, R42); "" over SSH and on a demo.
+	Seat string
 	// Remote: the console is served over SSH; files it writes are on the
 	// desk server, and it says so.
 	Remote bool

@@ -15,6 +15,9 @@ type Common struct {
 	Svc      Service
 	Operator string // every action is recorded under this name (R35)
 	ReadOnly bool   // the operator sees everything and changes nothing (R35)
+	// Seat is the local operator's OS account and machine (Actor.Seat):
+	// four eyes are never one seat under two names (R42).
+	Seat string
 	// Remote: the console is served over SSH (R35): files it writes (a
 	// credentials PDF) are on the desk server, not the operator's machine.
 	Remote bool
@@ -47,8 +50,10 @@ func (c *Common) Now() time.Time { return c.Svc.Now() }
 
 // Actor is the operator as the service records them.
 func (c *Common) Actor() accounts.Actor {
+	a := accounts.Operator(c.Operator)
 	if c.ReadOnly {
-		return accounts.ReadOnlyOperator(c.Operator)
+		a = accounts.ReadOnlyOperator(c.Operator)
 	}
-	return accounts.Operator(c.Operator)
+	a.Seat = c.Seat
+	return a
 }
