@@ -8,9 +8,15 @@ import (
 )
 
 // A seeded demo must show the desk the rules as they fall on a real desk,
-// never artefacts of the seeding (seedtimes.go). These tests read a
+// never artefacts of the seeding (seedtimes.go). These tests read one
 // 40-practice demo built on a fake clock with a fixed seed, so every figure
-// is the same at every run.
+// is the same at every run (one build: PostgreSQL's takes a while).
+func TestDemoHistory(t *testing.T) {
+	s, _ := newTestDemo(t, 40)
+	t.Run("events after creation", func(t *testing.T) { demoEventsAfterCreation(t, s) })
+	t.Run("last logins", func(t *testing.T) { demoLastLogins(t, s) })
+	t.Run("factor ages", func(t *testing.T) { demoFactorAges(t, s) }) // last: it clears two factors
+}
 
 // allUsers lists every user of s, in id order.
 func allUsers(t *testing.T, s *Service) []User {
@@ -57,8 +63,7 @@ func eventsOf(t *testing.T, s *Service, u User) []Event {
 // few (2-5%) in the last 7 days, where FACTOR CHANGED holds. So an ordinary
 // user's MFA clear goes through one operator, and a recently enrolled one
 // still waits for a second (four eyes).
-func TestDemoFactorAges(t *testing.T) {
-	s, _ := newTestDemo(t, 40)
+func demoFactorAges(t *testing.T, s *Service) {
 	now := s.Now()
 	var enrolled, recent, months int
 	var ordinary, fresh User
@@ -123,8 +128,7 @@ func TestDemoFactorAges(t *testing.T) {
 // R29: every seeded event about a user comes after the user's creation, in
 // the chain's order (times never go back from one to the next), and none
 // after the clock the demo was built on.
-func TestDemoEventsAfterCreation(t *testing.T) {
-	s, _ := newTestDemo(t, 40)
+func demoEventsAfterCreation(t *testing.T, s *Service) {
 	now := s.Now()
 	failed := 0
 	for _, u := range allUsers(t, s) {
@@ -153,8 +157,7 @@ func TestDemoEventsAfterCreation(t *testing.T) {
 // R31, R29: an active seeded user has a last login, mostly in the last
 // days, which is the newest login.ok of their trail (and, with MFA, the
 // last use of their factor); pending users have none.
-func TestDemoLastLogins(t *testing.T) {
-	s, _ := newTestDemo(t, 40)
+func demoLastLogins(t *testing.T, s *Service) {
 	now := s.Now()
 	var active, week int
 	for _, u := range allUsers(t, s) {
