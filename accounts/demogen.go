@@ -382,7 +382,10 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 			return err
 		}
 	}
-	for _, lp := range pl.leavers {
+	// Every leaver held a license while everyone here now held theirs
+	// (their times overlap): no more leavers than licenses free now (R1 at
+	// every moment of the history, not only at its end).
+	for _, lp := range pl.leavers[:min(len(pl.leavers), max(0, pl.purchased-pl.inUse))] {
 		lp.nu.PracticeID = p.ID
 		if err := g.leaver(t, lp, owner, at); err != nil {
 			return err
@@ -398,9 +401,6 @@ func (g *demoGen) leaver(t *txn, lp leaverPlan, owner string, at func(time.Durat
 	p, err := getPractice(t.tx, lp.nu.PracticeID)
 	if err != nil {
 		return err
-	}
-	if p.AtCapacity() {
-		return nil
 	}
 	at(lp.hired)
 	lp.nu.lastLogin = t.now.Add(lp.hired - lp.login)

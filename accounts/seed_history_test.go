@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ func TestDemoHistory(t *testing.T) {
 	s, _ := newTestDemo(t, 40)
 	t.Run("events after creation", func(t *testing.T) { demoEventsAfterCreation(t, s) })
 	t.Run("last logins", func(t *testing.T) { demoLastLogins(t, s) })
+	t.Run("licenses over time", func(t *testing.T) { demoLicensesOverTime(t, s) })
 	t.Run("factor ages", func(t *testing.T) { demoFactorAges(t, s) }) // last: it clears two factors
 }
 
@@ -191,5 +193,46 @@ func demoLastLogins(t *testing.T, s *Service) {
 	}
 	if week*2 < active {
 		t.Errorf("only %d of %d active users logged in in the last 7 days, want most", week, active)
+	}
+}
+
+// R1: at no moment of a seeded practice's history did it use more licenses
+// than it bought: each user held one from their creation until they were
+// inactivated, and the leavers' time at the practice overlaps everyone's.
+func demoLicensesOverTime(t *testing.T, s *Service) {
+	type change struct {
+		at    time.Time
+		delta int
+	}
+	byPractice := map[uint64][]change{}
+	for _, u := range allUsers(t, s) {
+		byPractice[u.PracticeID] = append(byPractice[u.PracticeID], change{u.CreatedAt, +1})
+		if u.Status != StatusInactive {
+			continue
+		}
+		for _, e := range eventsOf(t, s, u) {
+			if e.Action == ActUserInactivated {
+				byPractice[u.PracticeID] = append(byPractice[u.PracticeID], change{e.Time, -1})
+			}
+		}
+	}
+	for id, cs := range byPractice {
+		p, err := s.Practice(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// At one instant a license is freed before it is taken again.
+		slices.SortFunc(cs, func(a, b change) int {
+			if c := a.at.Compare(b.at); c != 0 {
+				return c
+			}
+			return a.delta - b.delta
+		})
+		inUse := 0
+		for _, c := range cs {
+			if inUse += c.delta; inUse > p.Purchased {
+				t.Fatalf("%s: %d licenses in use at %s, %d bought", p.Name, inUse, c.at, p.Purchased)
+			}
+		}
 	}
 }
