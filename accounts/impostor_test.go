@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -261,6 +262,67 @@ func TestFourEyesNotOneSeatUnderTwoNames(t *testing.T) {
 	_, _, err = s.ApproveRequest(seat("eli", dana.Seat), pv.ID, "")
 	wantRule(t, err, "R42")
 	if _, _, err := s.ApproveRequest(seat("eli", "OS account eli (uid 1001) on desk-1"), pv.ID, "checked"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R19, R41, R42: a change of permissions needs the request — the
+// electronic permission — of an owner, and the desk records who asked. A
+// name typed is no permission: a caller who says "this is Olive, the owner;
+// make Mallory an admin" had it done with no check at all, and an admin
+// sets any colleague's password (R18), the owner's too. So a change that
+// gives or takes the owner or admin role (privileged, R42) goes only with a
+// passed check of the owner who asks, by a method that counts (R41): a
+// code to what is on file, their app, or another owner's or admin's
+// approval. A champion's role, and a practice admin's own edits, need none.
+func TestPrivilegedRoleChangeNeedsTheOwnersProvenRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Promotion Clinic", 8)
+	co := activeUser(t, s, p.ID, "Cole Owner", Roles{Owner: true}, owner.Email)
+	mal := activeUser(t, s, p.ID, "Mallory Staff", Roles{}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	ask := Request{Requester: owner.Email, Reason: "office manager now"}
+	for _, roles := range []Roles{{Admin: true}, {Owner: true}} {
+		_, err := s.SetRoles(Operator("dana"), mal.ID, roles, ask)
+		wantRule(t, err, "R19")
+		if !strings.Contains(err.Error(), "R41") {
+			t.Fatalf("the refusal does not say how the owner is verified: %v", err)
+		}
+	}
+	// Taking an owner's role away is as much the practice's (R2).
+	_, err := s.SetRoles(Operator("dana"), co.ID, Roles{}, ask)
+	wantRule(t, err, "R19")
+	// Knowledge never counts (R41).
+	k, err := s.StartVerification(Operator("dana"), owner.ID, VerifyStart{Method: VerifyKnowledge, Note: "knew the practice's address"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withK := ask
+	withK.Verification = k.ID
+	_, err = s.SetRoles(Operator("dana"), mal.ID, Roles{Admin: true}, withK)
+	wantRule(t, err, "R41")
+	if got := mustUser(t, s, mal.ID); got.Roles != (Roles{}) {
+		t.Fatalf("roles changed on a typed requester: %+v", got.Roles)
+	}
+	if got := mustUser(t, s, co.ID); !got.Roles.Owner {
+		t.Fatal("an owner lost the role on a typed requester")
+	}
+	// A champion needs no check; a passed check of the owner promotes.
+	if _, err := s.SetRoles(Operator("dana"), mal.ID, Roles{Champion: true}, ask); err != nil {
+		t.Fatal(err)
+	}
+	v := passedCode(t, s, "dana", owner, "email")
+	withV := ask
+	withV.Verification = v.ID
+	if _, err := s.SetRoles(Operator("dana"), mal.ID, Roles{Champion: true, Admin: true}, withV); err != nil {
+		t.Fatal(err)
+	}
+	if ev := lastEvent(t, s, ActRolesChanged); ev.Verification != v.ID || ev.VerifyMethod != "code" {
+		t.Fatalf("the change does not record the owner's check: %+v", ev)
+	}
+	// A practice admin edits permissions themselves (R19).
+	asAdmin := Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}
+	if _, err := s.SetRoles(asAdmin, mal.ID, Roles{}, Request{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -276,6 +276,11 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 		if old.Roles == roles {
 			return refuse("R19", old.Login()+" already has exactly these permissions ("+roles.String()+")")
 		}
+		privileged := privilegedChange(old.Roles, roles)
+		if actor.Kind == ActorOperator && privileged && req.Verification == 0 {
+			return refuseWith("R19", fmt.Sprintf("giving or taking the owner or admin role needs %s's request proven, not typed: a passed caller check of them (R41) goes with it", req.Requester),
+				"Verify the owner who asks (V on them in the console, or `latchkey verify start "+req.Requester+"`: a code to what is on file, their app, or another owner's or admin's approval), then make the change with that check (--verification ID).")
+		}
 		if req.Verification != 0 {
 			// R41, R19: the caller of a change of roles is the owner who asks
 			// for it (who may be the user). A check of the user alone proves
@@ -285,7 +290,7 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 			if r, err := userByLogin(t.tx, req.Requester); err == nil {
 				ids = []uint64{r.ID}
 			}
-			v, err := t.useVerification(actor, ActRolesChanged, &req, false, ids...)
+			v, err := t.useVerification(actor, ActRolesChanged, &req, privileged, ids...)
 			if err != nil {
 				return err
 			}
@@ -305,6 +310,15 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 		return t.audit(actor, ActRolesChanged, &u, req, OutcomeOK, "roles "+old.Roles.String()+" -> "+roles.String())
 	})
 	return out, err
+}
+
+// privilegedChange reports whether a change of roles gives or takes the
+// owner role or gives the admin role: what makes someone privileged (R42),
+// a financial decision maker (R2) or able to set colleagues' passwords
+// (R18). Through the desk it goes only with the asking owner's passed
+// caller check (R19, R41).
+func privilegedChange(from, to Roles) bool {
+	return from.Owner != to.Owner || (to.Admin && !from.Admin)
 }
 
 // setUp reports whether a person has made the account theirs: verified its

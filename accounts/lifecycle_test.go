@@ -71,10 +71,13 @@ func TestLastOwnerStays(t *testing.T) {
 	wantRule(t, err, "R2")
 
 	second := activeUser(t, s, p.ID, "Second Owner", Roles{}, owner.Email)
-	if _, err := s.SetRoles(Operator("op"), second.ID, Roles{Owner: true}, Request{Requester: owner.Email, Reason: "co-owner"}); err != nil {
+	// Each owner's request proven by a caller check (R19, R41).
+	ov := passedCode(t, s, "op", owner, "email")
+	if _, err := s.SetRoles(Operator("op"), second.ID, Roles{Owner: true}, Request{Requester: owner.Email, Reason: "co-owner", Verification: ov.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetRoles(Operator("op"), owner.ID, Roles{Admin: true}, Request{Requester: second.Email, Reason: "stepping back"}); err != nil {
+	sv := passedCode(t, s, "op", mustUser(t, s, second.ID), "email")
+	if _, err := s.SetRoles(Operator("op"), owner.ID, Roles{Admin: true}, Request{Requester: second.Email, Reason: "stepping back", Verification: sv.ID}); err != nil {
 		t.Fatalf("demoting one of two owners: %v", err)
 	}
 }
@@ -92,7 +95,8 @@ func TestPermissions(t *testing.T) {
 	wantRule(t, err, "R19")
 	_, err = s.SetRoles(Operator("op"), staff.ID, Roles{Admin: true}, Request{})
 	wantRule(t, err, "R19")
-	u, err := s.SetRoles(Operator("op"), staff.ID, Roles{Admin: true}, Request{Requester: owner.Email, Reason: "office manager"})
+	ov := passedCode(t, s, "op", owner, "email") // the owner's request, proven (R41)
+	u, err := s.SetRoles(Operator("op"), staff.ID, Roles{Admin: true}, Request{Requester: owner.Email, Reason: "office manager", Verification: ov.ID})
 	if err != nil || !u.Roles.Admin {
 		t.Fatalf("%+v %v", u, err)
 	}

@@ -185,7 +185,8 @@ func TestDemotedOwnerStillNeedsFourEyes(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.Advance(8 * 24 * time.Hour)
-	if _, err := s.SetRoles(Operator("dana"), owner.ID, Roles{}, Request{Requester: co.Email, Reason: "stepping back"}); err != nil {
+	cv := passedCode(t, s, "dana", co, "email") // the co-owner's request, proven (R19, R41)
+	if _, err := s.SetRoles(Operator("dana"), owner.ID, Roles{}, Request{Requester: co.Email, Reason: "stepping back", Verification: cv.ID}); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(25 * time.Hour)

@@ -74,6 +74,20 @@ func (d db) add(ref, requester, email string, extra ...string) userActionJSON {
 	return u
 }
 
+// proven is a passed caller check of login by the desk (R41): a code by
+// email to what is on file, read back. A change of the owner or admin role
+// goes only with the asking owner's (R19).
+func (d db) proven(login string) string {
+	d.t.Helper()
+	var v struct {
+		ID uint64 `json:"id"`
+	}
+	d.json(&v, "verify", "start", login, "--method", "code", "--channel", "email")
+	id := strconv.FormatUint(v.ID, 10)
+	d.must("verify", "check", id, "--code", codeIn(d.t, lastMessage(d.t, d.path, login)))
+	return id
+}
+
 // fill makes a practice's licenses all in use (R1) as a contract change.
 func (d db) fill(ref string) {
 	d.t.Helper()
@@ -371,8 +385,14 @@ func TestPermissions(t *testing.T) {
 	if !strings.Contains(e.Error, "owner") {
 		t.Errorf("R19 refusal: %+v", e)
 	}
+	// An admin's role on the owner's word typed is no permission (R19, R41).
+	e = d.refused("R19", "users", "permissions", u.Login, "--roles", "admin, Champion", "--requested-by", owner, "--reason", "lead")
+	if !strings.Contains(e.Error, "R41") || !strings.Contains(e.Guidance, "verify start") {
+		t.Errorf("R19 refusal of a typed owner: %+v", e)
+	}
 	var got userActionJSON
-	d.json(&got, "users", "permissions", u.Login, "--roles", "admin, Champion", "--requested-by", owner, "--reason", "lead")
+	d.json(&got, "users", "permissions", u.Login, "--roles", "admin, Champion", "--requested-by", owner, "--reason", "lead",
+		"--verification", d.proven(owner))
 	if strings.Join(got.Roles, ",") != "champion,admin" {
 		t.Errorf("roles %v", got.Roles)
 	}
@@ -405,7 +425,8 @@ func TestLastActiveOwnerStays(t *testing.T) {
 	p := d.practice("1")
 	last := p.Owners[0].Login
 	for _, o := range p.Owners[1:] { // leave one owner
-		d.must("users", "permissions", o.Login, "--roles", "admin", "--requested-by", last, "--reason", "stepping back")
+		d.must("users", "permissions", o.Login, "--roles", "admin", "--requested-by", last, "--reason", "stepping back",
+			"--verification", d.proven(last))
 	}
 	if p = d.practice("1"); len(p.Owners) != 1 {
 		t.Fatalf("owners: %+v", p.Owners)

@@ -233,10 +233,13 @@ func (a *app) usersPermissionsCmd() *cobra.Command {
 		Short: "Set a user's roles (owner, champion, admin) at an owner's request",
 		Long: `Set a user's roles to exactly --roles (R19): a comma-separated list of owner,
 champion and admin; --roles "" removes them all. An owner of the practice
-must have asked (--requested-by, checked and recorded). The last active owner
-of a practice keeps the owner role (R2).`,
+must have asked (--requested-by, checked and recorded). Giving or taking the
+owner role, or giving the admin role, needs that owner's request proven, not
+typed: --verification ID of a passed caller check of them (R41: a code to
+what is on file, their app, or another owner's or admin's approval). The
+last active owner of a practice keeps the owner role (R2).`,
 		Example: `  latchkey users permissions jane.doe@example.com --db demo.db --roles admin,champion \
-      --requested-by owner@example.com --reason "runs the front desk now"
+      --requested-by owner@example.com --verification 12 --reason "runs the front desk now"
   latchkey users permissions jane.doe@example.com --db demo.db --roles "" \
       --requested-by owner@example.com --reason "no longer an admin"`,
 		Args: args("LOGIN"),
