@@ -27,9 +27,12 @@ func (a *app) demoCmd() *cobra.Command {
 		Short: "Build a fresh demo database (seeded practices, users, lockouts)",
 		Long: `Build a fresh demo database: believable practices and people, a spread of roles
 and statuses, some practices at license capacity and a dozen or so accounts
-locked by real failed logins at different times. Everything is made through
-the account service, so the audit trail is real. The same --seed makes the
-same database. A demo database has its own clock (see "latchkey clock") and
+locked by real failed logins at different times. Each practice has a history
+before the demo's clock: onboarded months or years ago, its people hired
+since, their second factors enrolled weeks or months ago (a few in the last
+7 days, so FACTOR CHANGED and four eyes can be shown), their last logins
+mostly in the last days. Everything is made through the account service, so
+the audit trail is real. The same --seed makes the same database. A demo database has its own clock (see "latchkey clock") and
 its seeded users' passwords can be shown ("latchkey act password").
 
 Refuses to overwrite an existing file. Without --db it builds the default
