@@ -205,3 +205,50 @@ func TestCheckPassedWithTheFormOpenGoesWithTheUnlock(t *testing.T) {
 	}
 	t.Fatalf("not unlocked: %q\n%s", h.m.Flash(), h.view())
 }
+
+// R41: the unlock form says what holds now. A check that passes while the
+// form is open (the owner's approval waited for, a code read back in
+// another session) turns its "no passed caller check" into "check #N
+// PASSED: it goes with this action", and the form no longer asks how the
+// caller was verified: the check is the record, as when it passed before
+// the form opened. The confirm says so too.
+func TestUnlockFormTextFollowsACheckPassedWhileOpen(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	u := us[0] // a phone on file (startCheck)
+	for range 5 {
+		_, _ = h.f.Svc.Login(u.Email, "wrong password")
+	}
+	h.openUser(u.ID)
+	h.key("u")
+	if _, ok := h.form(accounts.ActionUnlock); !ok || !strings.Contains(scrub(h.view()), "no passed caller check") {
+		t.Fatalf("u did not open the form saying no check passed:\n%s", h.view())
+	}
+	h.paste("locked out before clinic")
+	v, err := h.f.Svc.StartVerification(accounts.Operator("alice"), u.ID, accounts.VerifyStart{Method: accounts.VerifyCode, Channel: "sms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err = h.f.Svc.CheckVerification(accounts.Operator("alice"), v.ID, sixDigits.FindString(lastMessage(t, h.f, u.MFA.Phone).Body)); err != nil || v.State != accounts.VerifyPassed {
+		t.Fatalf("the check: %+v %v", v, err)
+	}
+	h.tick()
+	view := scrub(h.view())
+	if strings.Contains(view, "no passed caller check") || !strings.Contains(view, "PASSED: it goes with this action") {
+		t.Fatalf("the form still says no check passed:\n%s", h.view())
+	}
+	if strings.Contains(view, "How was the caller verified?") {
+		t.Fatalf("the form still asks how the caller was verified:\n%s", h.view())
+	}
+	if f, _ := h.form(accounts.ActionUnlock); f.Values().Str("reason") != "locked out before clinic" {
+		t.Fatalf("the reason typed was lost: %q", f.Values().Str("reason"))
+	}
+	h.key("enter")
+	h.key("enter") // nothing to add to the check
+	if c := scrub(h.view()); !strings.Contains(c, "Verified: caller check #") {
+		t.Fatalf("the confirm does not name the check:\n%s", h.view())
+	}
+	h.key("y")
+	if got, _ := h.f.Svc.User(u.ID); got.Locked() {
+		t.Fatalf("not unlocked: %q\n%s", h.m.Flash(), h.view())
+	}
+}

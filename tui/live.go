@@ -36,6 +36,9 @@ type liveMsg struct {
 	// since it opened in a way the service would refuse it for (R35).
 	FormUser    uint64
 	FormChanged bool
+	// FormPassed: a caller check of the form's user by this operator that
+	// passed while the form was open, for a form a check precedes (R41).
+	FormPassed *accounts.VerificationView
 }
 
 // changeSeq is the service's change feed.
@@ -75,14 +78,20 @@ func (m *App) onTick(t common.TickMsg) tea.Cmd {
 // liveCmd lifts due locks (R12) if asked and reads the totals and the feed.
 func (m *App) liveCmd(sweep bool) tea.Cmd {
 	svc, actor := m.c.Svc, m.c.Actor()
-	formUser, formVersion := m.formUser(), uint64(0)
+	formUser, formVersion, wantCheck := m.formUser(), uint64(0), false
 	if d := m.formData(); d != nil {
 		formVersion = d.Version
+		wantCheck = d.Passed == nil && actions.TakesCheck(m.Form().ID())
 	}
 	return common.Cmd(func() tea.Msg {
 		out := liveMsg{FormUser: formUser}
 		if formUser != 0 {
 			out.FormChanged, _ = svc.ChangedSince(formUser, formVersion)
+		}
+		if formUser != 0 && wantCheck {
+			if pv, ok, err := svc.PassedVerification(actor.Name, formUser); err == nil && ok {
+				out.FormPassed = &pv
+			}
 		}
 		if sweep {
 			out.Lifted, out.Err = svc.Sweep()
@@ -112,11 +121,31 @@ func (m *App) onLive(msg liveMsg) tea.Cmd {
 		m.setFlash(fmt.Sprintf("%s lifted by %s (R12)", plural.Count(msg.Lifted, "lock"), themselves(msg.Lifted)), false)
 	}
 	m.noticeChanged(msg)
+	form := m.checkPassed(msg)
 	if msg.Seq == m.seen {
-		return nil
+		return form
 	}
 	m.seen = msg.Seq
-	return m.reloadVisible()
+	return tea.Batch(form, m.reloadVisible())
+}
+
+// checkPassed: a caller check passed while a form it precedes was open; the
+// form, and its confirm if that is up, now say so (R41).
+func (m *App) checkPassed(msg liveMsg) tea.Cmd {
+	f := m.Form()
+	if msg.FormPassed == nil || f == nil || msg.FormUser != m.formUser() {
+		return nil
+	}
+	took, cmd := actions.CheckPassed(m.c, f, *msg.FormPassed)
+	if !took {
+		return nil
+	}
+	said := fmt.Sprintf("Caller check #%d (%s) passed: it goes with this action (R41)", msg.FormPassed.ID, msg.FormPassed.Method)
+	if c, ok := m.dialogs.Top().(*dialog.Confirm); ok {
+		c.Notice = said
+	}
+	m.setFlash(said, false)
+	return cmd
 }
 
 // reloadVisible reloads what the operator sees: the pane in front, the tab

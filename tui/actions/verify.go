@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
 	"latchkey/accounts"
@@ -76,6 +77,28 @@ func checkNote(d *Data) string {
 		return "\nR41: no passed caller check of " + d.Name() + " by you: esc, then V verifies the caller out of band."
 	}
 	return fmt.Sprintf("\nR41: caller check #%d (%s) PASSED: it goes with this action and is used up by it.", d.Passed.ID, d.Passed.Method)
+}
+
+// CheckPassed: a caller check of the form's user by this operator passed
+// while the form was open (the owner's approval waited for, a code read
+// back in another session). The form now says so and no longer asks how
+// the caller was verified, as it would have had the check passed before it
+// opened; the check goes with the action (withCheck). It returns whether
+// the form took it, and the form's command.
+func CheckPassed(c *common.Common, f *dialog.Form, pv accounts.VerificationView) (bool, tea.Cmd) {
+	d, ok := f.Info.(*Data)
+	a := ByID(accounts.Action(strings.TrimPrefix(f.ID(), "form:")))
+	if !ok || a == nil || a.Form == nil || !takesCheck[a.ID] || d.User == nil || d.User.ID != pv.UserID || d.Passed != nil {
+		return false, nil
+	}
+	d.Passed = &pv
+	return true, f.Respec(a.Form(c, d, f.Values()))
+}
+
+// TakesCheck reports whether a form's action is one a caller check
+// precedes (R41), so the console looks for a check passing while it is open.
+func TakesCheck(formID string) bool {
+	return takesCheck[accounts.Action(strings.TrimPrefix(formID, "form:"))]
 }
 
 // withCheck adds the passed check to the action's request: the one the

@@ -84,6 +84,19 @@ func (f *Form) Focus() tea.Cmd {
 	return f.Init()
 }
 
+// Respec replaces what the form says and asks (its note, its fields) when
+// the state it was opened over changed — a caller check passed while it was
+// open — and builds it again over the values typed, at its first field, as
+// after a refusal. A submitted form takes it when it comes back.
+func (f *Form) Respec(spec FormSpec) tea.Cmd {
+	f.spec = spec
+	if f.waiting {
+		return nil
+	}
+	f.build()
+	return f.Init()
+}
+
 // Update feeds the form; a submitted form hands its values on.
 func (f *Form) Update(msg tea.Msg) tea.Cmd {
 	if f.waiting {
