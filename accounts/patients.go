@@ -243,7 +243,7 @@ func searchPatients(tx *store.Tx, q PatientQuery, terms []string) ([]Hit, error)
 		return nil, err
 	}
 	sq.limit -= len(hits)
-	more, err := patientSpace.find(tx, sq)
+	more, _, err := patientSpace.find(tx, sq) // no budget: never stopped
 	return append(hits, more...), err
 }
 

@@ -224,24 +224,33 @@ type searchQuery struct {
 	limit int
 	// accept applies further filters (status, lock) to a match; nil keeps all.
 	accept func(id uint64) (bool, error)
+	// budget bounds the candidates a page examines, each record accept
+	// reads counting one more (0: none): find stops where it is spent and
+	// says where, so a filter that few matches pass costs a page a bounded
+	// time however many words match.
+	budget int
 	table  *practiceTable // each user's practice (searchtable.go); nil: none
 	lists  *wordLists     // word lists kept between searches (searchcache.go); nil: none
 	docs   *docCache      // docs kept between searches (searchdocs.go); nil: none
 }
 
-// find returns the page of hits of ranks 1 and 2 after q.after.
-func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
+// find returns the page of hits of ranks 1 and 2 after q.after, and, when
+// q.spent stopped it first, the match it stopped at (every match up to it
+// was offered; the next page goes on after it).
+func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, Hit, error) {
+	var stop Hit
 	m, err := sp.matcher(tx, q.terms)
 	if err != nil {
-		return nil, err
+		return nil, stop, err
 	}
 	m.table = q.table
 	m.lists = newSearchLists(tx, q.lists)
 	m.docs = newSearchDocs(tx, q.docs, sp.docs)
 	defer m.lists.keep()
 	var out []Hit
+	examined := 0 // candidates and records read, against q.budget
 	for _, rank := range []int{RankName, RankOther} {
-		if q.after.Rank > rank || len(out) >= q.limit {
+		if q.after.Rank > rank || len(out) >= q.limit || stop.ID != 0 {
 			continue
 		}
 		after := uint64(0)
@@ -249,29 +258,47 @@ func (sp searchSpace) find(tx *store.Tx, q searchQuery) ([]Hit, error) {
 			after = q.after.ID
 		}
 		err := sp.eachCandidate(tx, m, rank, q.scope, after, q.limit-len(out), func(id uint64, doc []byte) (hit, more bool, err error) {
-			if id == q.exact {
-				return false, true, nil
+			examined++
+			if hit, err = q.passes(m, rank, id, doc, &examined); err != nil {
+				return false, false, err
 			}
-			if r, err := m.rank(id, doc); err != nil || r != rank {
-				return false, err == nil, err
+			if hit {
+				out = append(out, Hit{Rank: rank, ID: id})
 			}
-			if practice, _, _ := splitDoc(doc); q.scope != 0 && practice != q.scope {
-				return false, true, nil
+			if len(out) >= q.limit {
+				return hit, false, nil
 			}
-			if q.accept != nil {
-				ok, err := q.accept(id)
-				if err != nil || !ok {
-					return false, err == nil, err
-				}
+			if q.budget > 0 && examined >= q.budget {
+				stop = Hit{Rank: rank, ID: id} // every candidate up to it was seen
+				return hit, false, nil
 			}
-			out = append(out, Hit{Rank: rank, ID: id})
-			return true, len(out) < q.limit, nil
+			return hit, true, nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, stop, err
 		}
 	}
-	return out, nil
+	return out, stop, nil
+}
+
+// passes reports whether candidate id (its doc) is a hit of the query at
+// rank: its words, its practice, then accept (each call one more read
+// counted in examined).
+func (q *searchQuery) passes(m *matcher, rank int, id uint64, doc []byte, examined *int) (bool, error) {
+	if id == q.exact {
+		return false, nil
+	}
+	if r, err := m.rank(id, doc); err != nil || r != rank {
+		return false, err
+	}
+	if practice, _, _ := splitDoc(doc); q.scope != 0 && practice != q.scope {
+		return false, nil
+	}
+	if q.accept == nil {
+		return true, nil
+	}
+	*examined++
+	return q.accept(id)
 }
 
 func intersect(a, b []uint64) []uint64 {

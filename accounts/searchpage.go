@@ -21,29 +21,30 @@ type keptPage struct {
 	version uint64
 	asked   string
 	hits    []Hit
+	cut     Hit // where a page cut by its budget goes on (zero: not cut)
 }
 
 // pageAsked says what decides a user search's page: the terms (in their
 // order), the login the query may be, the filters and the paging.
 func pageAsked(q UserQuery, terms []string) string {
-	return fmt.Sprintf("%s\x01%s\x01%s\x01%t\x01%d\x01%d\x01%d\x01%d", strings.Join(terms, "\x00"),
-		normalizeLogin(q.Search), q.Status, q.LockedOnly, q.PracticeID, q.After, q.AfterRank, q.Limit)
+	return fmt.Sprintf("%s\x01%s\x01%s\x01%t\x01%d\x01%d\x01%d\x01%d\x01%d", strings.Join(terms, "\x00"),
+		normalizeLogin(q.Search), q.Status, q.LockedOnly, q.PracticeID, q.After, q.AfterRank, q.Limit, q.Budget)
 }
 
-func (p *keptPage) get(version uint64, asked string) ([]Hit, bool) {
+func (p *keptPage) get(version uint64, asked string) ([]Hit, Hit, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.version != version || p.asked != asked || p.hits == nil {
-		return nil, false
+		return nil, Hit{}, false
 	}
-	return slices.Clone(p.hits), true
+	return slices.Clone(p.hits), p.cut, true
 }
 
-func (p *keptPage) keep(version uint64, asked string, hits []Hit) {
+func (p *keptPage) keep(version uint64, asked string, hits []Hit, cut Hit) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if version < p.version {
 		return
 	}
-	p.version, p.asked, p.hits = version, asked, append(make([]Hit, 0, len(hits)), hits...)
+	p.version, p.asked, p.hits, p.cut = version, asked, append(make([]Hit, 0, len(hits)), hits...), cut
 }

@@ -222,125 +222,63 @@ type UserQuery struct {
 	After     uint64 // paging: the id of the last row of the page before
 	AfterRank int    // paging: its rank (searches only)
 	Limit     int    // 0 = 200
+	// Budget bounds how many records a Status filter reads to test their
+	// status (0: no bound): no index carries a user's status, so "inactive"
+	// over a million users could read them all for a page. A page the
+	// budget cuts short says where the next one goes on (UsersPage).
+	Budget int
 }
 
 // Users lists users a page at a time from indexes: a practice's users from
-// the practice index, a search from the word index (search.go), never by
-// decoding every user.
+// the practice index, a search from the word index (search.go), locked
+// users from the lockouts index, never by decoding every user (but see
+// Budget).
 func (s *Service) Users(q UserQuery) ([]UserRow, error) {
-	if q.Limit <= 0 {
-		q.Limit = 200
-	}
-	// A screenful is asked for as the operator types: room for it at once
-	// (growing the rows from one cost a key more allocation than its search).
-	out := make([]UserRow, 0, min(q.Limit, 64))
-	terms := searchTerms(q.Search, false)
-	var table *practiceTable
-	if len(terms) > 0 {
-		table = s.practices()
-	}
-	err := s.db.View(func(tx *store.Tx) error {
-		names := map[uint64]string{}
-		keepAt := func(u User, rank int) (bool, error) {
-			if (q.Status != "" && u.Status != q.Status) || (q.LockedOnly && !u.Locked()) ||
-				(q.PracticeID != 0 && u.PracticeID != q.PracticeID) {
-				return true, nil
-			}
-			name, ok := names[u.PracticeID]
-			if !ok {
-				p, err := getPractice(tx, u.PracticeID)
-				if err != nil {
-					return false, err
-				}
-				name, names[u.PracticeID] = p.Name, p.Name
-			}
-			out = append(out, UserRow{User: u, PracticeName: name, Rank: rank})
-			return len(out) < q.Limit, nil
-		}
-		keep := func(u User) (bool, error) { return keepAt(u, 0) }
-		if len(terms) > 0 {
-			defer s.searched()
-			hits, err := searchUsers(tx, q, terms, table, &s.wordLists)
-			if err != nil {
-				return err
-			}
-			for _, h := range hits {
-				u, err := getUser(tx, h.ID)
-				if err != nil {
-					return err
-				}
-				if _, err := keepAt(u, h.Rank); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		if q.LockedOnly {
-			// From the lockouts index: as many reads as locks, not users.
-			return tx.Scan(ixLockouts, nil, nil, false, func(k, _ []byte) (bool, error) {
-				id := store.ParseU64(k[8:])
-				if id <= q.After {
-					return true, nil
-				}
-				u, err := getUser(tx, id)
-				if err != nil {
-					return false, err
-				}
-				return keep(u)
-			})
-		}
-		if q.PracticeID != 0 {
-			prefix := store.U64(q.PracticeID)
-			return tx.Scan(ixPracticeUsers, prefix, store.Key(prefix, store.U64(q.After+1)), false,
-				func(k, _ []byte) (bool, error) {
-					u, err := getUser(tx, store.ParseU64(k[8:]))
-					if err != nil {
-						return false, err
-					}
-					return keep(u)
-				})
-		}
-		return scanUsers(tx, q.After+1, func(k, v []byte) (bool, error) {
-			if !isUserKey(k) {
-				return true, nil // an event of the user before (userevents.go)
-			}
-			u, err := decode[User](v)
-			if err != nil {
-				return false, err
-			}
-			return keep(u)
-		})
-	})
-	return out, err
+	p, err := s.UsersPage(q)
+	return p.Rows, err
 }
 
 // searchUsers is a page of a user search: the user whose login the query is
 // (rank 0), then the ranks of search.go, after (q.AfterRank, q.After); the
-// page kept when it asks what the last search asked (searchpage.go).
-func searchUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable, lists *wordLists) ([]Hit, error) {
+// page kept when it asks what the last search asked (searchpage.go). cut is
+// where a page cut by q.Budget goes on (zero: not cut).
+func searchUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable, lists *wordLists) (hits []Hit, cut Hit, err error) {
 	version, versioned := tx.Version()
 	if !versioned || lists == nil {
 		return findUsers(tx, q, terms, table, lists)
 	}
 	asked := pageAsked(q, terms)
-	if hits, ok := lists.page.get(version, asked); ok {
-		return hits, nil
+	if hits, cut, ok := lists.page.get(version, asked); ok {
+		return hits, cut, nil
 	}
-	hits, err := findUsers(tx, q, terms, table, lists)
+	hits, cut, err = findUsers(tx, q, terms, table, lists)
 	if err == nil {
-		lists.page.keep(version, asked, hits)
+		lists.page.keep(version, asked, hits, cut)
 	}
-	return hits, err
+	return hits, cut, err
 }
 
-// findUsers searches for a page of users (searchUsers).
-func findUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable, lists *wordLists) ([]Hit, error) {
-	filtered := q.Status != "" || q.LockedOnly
+// findUsers searches for a page of users (searchUsers). A status is tested
+// on the record of each match (no index carries it), within q.Budget; a
+// lock by the lockouts index.
+func findUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable, lists *wordLists) ([]Hit, Hit, error) {
+	var locked map[uint64]bool
+	if q.LockedOnly {
+		ids, err := lockedIDs(tx)
+		if err != nil {
+			return nil, Hit{}, err
+		}
+		locked = make(map[uint64]bool, len(ids))
+		for _, id := range ids {
+			locked[id] = true
+		}
+	}
 	pass := func(u User) bool {
 		return (q.Status == "" || u.Status == q.Status) && (!q.LockedOnly || u.Locked()) &&
 			(q.PracticeID == 0 || u.PracticeID == q.PracticeID)
 	}
 	var hits []Hit
+	var cut Hit
 	sq := searchQuery{terms: terms, scope: q.PracticeID, after: Hit{Rank: q.AfterRank, ID: q.After}, limit: q.Limit, table: table, lists: lists}
 	if lists != nil {
 		sq.docs = &lists.docs
@@ -351,15 +289,24 @@ func findUsers(tx *store.Tx, q UserQuery, terms []string, table *practiceTable, 
 			hits = append(hits, h)
 		}
 	} else if !IsNotFound(err) {
-		return nil, err
+		return nil, cut, err
 	}
-	if filtered {
+	if q.Status != "" || q.LockedOnly {
+		budget := statusBudget{q: q}
 		sq.accept = func(id uint64) (bool, error) {
-			u, err := getUser(tx, id)
-			return err == nil && pass(u), err
+			if q.LockedOnly && !locked[id] {
+				return false, nil
+			}
+			return budget.status(tx, id)
+		}
+		if q.Status != "" {
+			sq.budget = q.Budget
 		}
 	}
 	sq.limit -= len(hits)
-	more, err := userSpace.find(tx, sq)
-	return append(hits, more...), err
+	more, stop, err := userSpace.find(tx, sq)
+	if err == nil && stop.ID != 0 && len(hits)+len(more) < q.Limit {
+		cut = stop
+	}
+	return append(hits, more...), cut, err
 }

@@ -41,6 +41,11 @@ func (f *fakeService) Users(q accounts.UserQuery) ([]accounts.UserRow, error) {
 	return out, nil
 }
 
+func (f *fakeService) UsersPage(q accounts.UserQuery) (accounts.UserPage, error) {
+	rows, err := f.Users(q)
+	return accounts.UserPage{Rows: rows}, err
+}
+
 func (f *fakeService) User(id uint64) (accounts.User, error) {
 	f.asked = append(f.asked, "User")
 	for _, u := range f.users {

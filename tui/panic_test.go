@@ -37,7 +37,7 @@ func (p *panicky) Unlock(a accounts.Actor, id uint64, r accounts.Request) (accou
 	return p.Service.Unlock(a, id, r)
 }
 
-func (p *panicky) Users(q accounts.UserQuery) ([]accounts.UserRow, error) {
+func (p *panicky) UsersPage(q accounts.UserQuery) (accounts.UserPage, error) {
 	p.mu.Lock()
 	on := p.users
 	p.mu.Unlock()
@@ -45,7 +45,7 @@ func (p *panicky) Users(q accounts.UserQuery) ([]accounts.UserRow, error) {
 		var rows []accounts.UserRow
 		_ = rows[3] // index out of range
 	}
-	return p.Service.Users(q)
+	return p.Service.UsersPage(q)
 }
 
 // safeBuffer is a log the commands' goroutines write to.

@@ -30,6 +30,7 @@ type Reader interface {
 	PracticeDetail(id uint64) (accounts.PracticeView, error)
 	Licenses(q accounts.LicenseQuery) ([]accounts.Practice, error)
 	Users(q accounts.UserQuery) ([]accounts.UserRow, error)
+	UsersPage(q accounts.UserQuery) (accounts.UserPage, error) // where a page cut short goes on
 	User(id uint64) (accounts.User, error)
 	Lockouts(limit int) ([]accounts.Lockout, error)
 	Audit(q accounts.AuditQuery) ([]accounts.Event, error)

@@ -68,6 +68,16 @@ type list[T any] struct {
 	// sortCol is the column sorted by, from 1 (0: the service's order).
 	sortCol  int
 	sortDesc bool
+	// cut tells the mark a fetch ends its rows with when the service cut
+	// its page short (a bound on what it reads, accounts.UserPage): the
+	// mark is where the next page goes on, not a row. nil: never cut.
+	cut func(T) bool
+	// resume is the mark of the last page, when it was cut: the next page
+	// goes on after it rather than after the last row.
+	resume *T
+	// filtered reports a filter of the pane's own beyond the typed one (the
+	// users' status), for what an empty list says. nil: none.
+	filtered func() bool
 }
 
 func newList[T any](c *common.Common, id common.PaneID, noun string, size int, fetch fetchFunc[T],
@@ -116,6 +126,9 @@ func (l *list[T]) more() tea.Cmd {
 	if n > 0 {
 		v := l.items[n-1]
 		last = &v
+	}
+	if l.resume != nil {
+		last = l.resume // the page before was cut: go on past what it read
 	}
 	return common.Query(l.id, req, func() (any, error) {
 		r, err := fetch(arg, q, n, last, size)
@@ -226,20 +239,29 @@ func (l *list[T]) Update(msg tea.Msg) (cmd tea.Cmd, handled bool) {
 			had = false
 			l.table.SetCursor(0)
 		}
-		if p.reset {
-			l.items = p.rows
-			l.query = p.query
-		} else if p.loaded == len(l.items) {
-			l.items = append(l.items, p.rows...)
+		got, mark := p.rows, (*T)(nil)
+		if n := len(got); n > 0 && l.cut != nil && l.cut(got[n-1]) {
+			got, mark = got[:n-1], &got[n-1]
 		}
-		l.done = len(p.rows) < p.limit
+		if applied := p.reset || p.loaded == len(l.items); applied {
+			if p.reset {
+				l.items = got
+				l.query = p.query
+			} else {
+				l.items = append(l.items, got...)
+			}
+			l.done = mark == nil && len(got) < p.limit
+			l.resume = mark
+		}
 		l.table.SetLen(len(l.items))
 		l.resort()
 		l.keepCursorOn(key, had)
-		if again || typed {
+		if again || typed && (mark == nil || len(l.items) >= l.height) {
 			// While the operator types, the rows below the screen are asked
 			// for when the cursor moves, not at once: a prefetch running
-			// beside the next key's query would slow it.
+			// beside the next key's query would slow it. A page cut short
+			// before the screen is full goes on at once, a bounded step at
+			// a time; a key typed meanwhile does not wait for it.
 			return then(nil)
 		}
 		return l.maybeMore(), true
@@ -311,7 +333,7 @@ func (l *list[T]) View() string {
 	b.WriteString(l.table.View(func(i int) components.Row { return l.row(i, items[i]) }))
 	if len(items) == 0 && !l.loading && l.err == nil {
 		say := "  nothing here" + l.emptyHint()
-		if l.empty != "" && l.filter.Value() == "" {
+		if l.empty != "" && l.emptyHint() == "" {
 			say = "  " + l.empty
 		}
 		b.WriteString("\n" + st.Muted.Render(components.Fit(say, l.width)))
@@ -320,7 +342,7 @@ func (l *list[T]) View() string {
 }
 
 func (l *list[T]) emptyHint() string {
-	if l.filter.Value() != "" {
+	if l.filter.Value() != "" || l.filtered != nil && l.filtered() {
 		return " matches the filter · esc clears it"
 	}
 	return ""
@@ -362,6 +384,8 @@ func (l *list[T]) count() string {
 		return "loading…"
 	case l.done:
 		return common.Plural(len(l.items), l.noun)
+	case l.resume != nil && l.loading:
+		return common.Plural(len(l.items), l.noun) + " so far, looking further…"
 	case l.sortCol > 0:
 		return common.Plural(len(l.items), l.noun) + " loaded" // sorted() says the rest
 	}

@@ -1,6 +1,7 @@
 package panes
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -27,6 +28,9 @@ type userRow struct {
 	LockedUntil int64 // unix nanoseconds; 0 when open
 	Failures    int
 	Rank        int // the search rank: pages continue after (Rank, ID)
+	// cut: not a row but the mark of a page the service cut short (a
+	// status read within its budget): the next page goes on after it.
+	cut bool
 }
 
 func toUserRow(r accounts.UserRow) userRow {
@@ -47,26 +51,63 @@ func toUserRow(r accounts.UserRow) userRow {
 }
 
 // Users lists every user a page at a time; the filter finds the caller by
-// name, email, username or practice through the service's word index.
+// name, email, username or practice through the service's word index, and
+// f narrows the list to one status (locked, pending, inactive, active), with
+// the filter or without, in one practice or all.
 type Users struct {
 	*list[userRow]
 	scope     uint64 // only this practice's users (from the practices pane)
 	scopeName string
+	status    string // "" or one of statuses: f cycles through them
+}
+
+// statuses are the values of the status filter, in f's order: the three a
+// desk triages first, then active (the same as `users list --status`).
+var statuses = []string{"", "locked", "pending", "inactive", "active"}
+
+// usersArg is what a users query asks beyond its words.
+type usersArg struct {
+	scope  uint64
+	status string
+}
+
+// statusBudget bounds the records a page reads for a status (a variable:
+// tests cut pages short on a small world).
+var statusBudget = accounts.StatusBudget
+
+// statusKey cycles the status filter.
+var statusKey = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "status filter"))
+
+// usersQuery is the service's query for a page of the pane.
+func usersQuery(a usersArg, q string, last *userRow, limit int) accounts.UserQuery {
+	uq := accounts.UserQuery{Search: q, Limit: limit, PracticeID: a.scope}
+	switch a.status {
+	case "":
+	case "locked":
+		uq.LockedOnly = true // the lockouts index carries it
+	default:
+		// No index carries a status: the service reads records for it,
+		// a bounded number a page, and says where to go on (R31, issue 14).
+		uq.Status, uq.Budget = accounts.Status(a.status), statusBudget
+	}
+	if last != nil {
+		uq.After, uq.AfterRank = last.ID, last.Rank
+	}
+	return uq
 }
 
 // NewUsers returns the users pane.
 func NewUsers(c *common.Common) *Users {
 	p := &Users{}
 	fetch := func(arg any, q string, _ int, last *userRow, limit int) ([]userRow, error) {
-		scope, _ := arg.(uint64)
-		uq := accounts.UserQuery{Search: q, Limit: limit, PracticeID: scope}
-		if last != nil {
-			uq.After, uq.AfterRank = last.ID, last.Rank
-		}
-		rs, err := c.Svc.Users(uq)
-		out := make([]userRow, len(rs))
-		for i, r := range rs {
+		a, _ := arg.(usersArg)
+		pg, err := c.Svc.UsersPage(usersQuery(a, q, last, limit))
+		out := make([]userRow, len(pg.Rows), len(pg.Rows)+1)
+		for i, r := range pg.Rows {
 			out[i] = toUserRow(r)
+		}
+		if pg.Cut {
+			out = append(out, userRow{cut: true, ID: pg.After, Rank: pg.AfterRank})
 		}
 		return out, err
 	}
@@ -80,14 +121,44 @@ func NewUsers(c *common.Common) *Users {
 		components.Column{Title: "Status", Width: 15},
 	)
 	p.summary = p.scopeLine
+	p.cut = func(r userRow) bool { return r.cut }
+	p.arg = usersArg{}
+	p.filtered = func() bool { return p.status != "" }
 	return p
 }
 
+// scopeLine is the pane's header: which practice, which status.
 func (p *Users) scopeLine() string {
-	if p.scope == 0 {
-		return p.c.Styles.Muted.Render("All practices")
+	st := p.c.Styles
+	line := st.Muted.Render("All practices")
+	if p.scope != 0 {
+		line = st.Title.Render("Practice: " + p.scopeName)
 	}
-	return p.c.Styles.Title.Render("Practice: "+p.scopeName) + p.c.Styles.Muted.Render("  (esc shows all practices)")
+	if p.status != "" {
+		return line + st.Muted.Render(" · ") + st.Title.Render("status: "+strings.ToUpper(p.status)) +
+			st.Muted.Render("  (f next status · esc clears)")
+	}
+	if p.scope != 0 {
+		return line + st.Muted.Render("  (esc shows all practices · f filters by status)")
+	}
+	return line + st.Muted.Render(" · f filters by status")
+}
+
+// Status is the status filter ("" for none).
+func (p *Users) Status() string { return p.status }
+
+// setStatus filters by a status (or none) and loads the list anew.
+func (p *Users) setStatus(s string) tea.Cmd {
+	p.status = s
+	p.arg = usersArg{scope: p.scope, status: s}
+	p.table.SetCursor(0)
+	return p.load(0)
+}
+
+// nextStatus is f: the next status of statuses, after the last none.
+func (p *Users) nextStatus() tea.Cmd {
+	i := slices.Index(statuses, p.status)
+	return p.setStatus(statuses[(i+1)%len(statuses)])
 }
 
 func (p *Users) row(_ int, u userRow) components.Row {
@@ -106,7 +177,7 @@ func (p *Users) Title() string { return "Users" }
 
 // Scope shows one practice's users (0: all).
 func (p *Users) Scope(id uint64, name string) tea.Cmd {
-	p.scope, p.scopeName, p.arg = id, name, id
+	p.scope, p.scopeName, p.arg = id, name, usersArg{scope: id, status: p.status}
 	p.filter.Reset()
 	p.table.SetCursor(0)
 	return p.load(0)
@@ -116,16 +187,19 @@ func (p *Users) Scope(id uint64, name string) tea.Cmd {
 // the first selected: where the palette's jump to a user leaves the list,
 // so going back from the detail finds that user under the cursor.
 func (p *Users) Find(login string) tea.Cmd {
-	p.scope, p.scopeName, p.arg = 0, "", uint64(0)
+	p.scope, p.scopeName, p.status, p.arg = 0, "", "", usersArg{}
 	p.filter.Set(login)
 	p.table.SetCursor(0)
 	return p.load(0)
 }
 
-// Back clears the filter, then the practice scope.
+// Back clears the filter, then the status, then the practice scope.
 func (p *Users) Back() (bool, tea.Cmd) {
 	if used, cmd := p.list.Back(); used {
 		return true, cmd
+	}
+	if p.status != "" {
+		return true, p.setStatus("")
 	}
 	if p.scope != 0 {
 		return true, p.Scope(0, "")
@@ -144,6 +218,8 @@ func (p *Users) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case sel && key.Matches(k, p.c.Keys.Open):
 			return func() tea.Msg { return common.OpenDetailMsg{UserID: u.ID} }
+		case key.Matches(k, statusKey):
+			return p.nextStatus()
 		}
 	}
 	return cmd
@@ -155,8 +231,8 @@ func (p *Users) ShortHelp() []key.Binding {
 	if p.Capturing() {
 		return []key.Binding{filterDone, k.Back}
 	}
-	out := []key.Binding{k.Move, k.Filter, k.Open}
-	if p.scope != 0 {
+	out := []key.Binding{k.Move, k.Filter, statusKey, k.Open}
+	if p.scope != 0 || p.status != "" {
 		out = append(out, k.Back)
 	}
 	return append(out, k.Help, k.Quit, k.NextTab)
