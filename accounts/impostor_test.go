@@ -326,3 +326,42 @@ func TestPrivilegedRoleChangeNeedsTheOwnersProvenRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R41, R19: the owner's request for a privileged change is proven by a code
+// to what is on file — but on an account without MFA, whoever has the
+// owner's password alone can enrol a phone (or an app) of their own (R22
+// asks no code when there is none yet) and read the desk's code back from
+// it minutes later. A change that gives or takes the owner or admin role
+// goes only with a check through a factor enrolled more than 7 days ago
+// (the risk window, R42); the code to the login email on file, or another
+// owner's or admin's approval, still does.
+func TestPrivilegedRoleChangeNotOnAPhoneJustEnrolled(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Fresh Phone Clinic", 6)
+	mal := activeUser(t, s, p.ID, "Mallory Staff", Roles{}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), "", MFASMS, "503-253-0166"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530166")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(5 * time.Minute)
+	owner = mustUser(t, s, owner.ID)
+	v := passedCode(t, s, "dana", owner, "sms")
+	ask := Request{Requester: owner.Email, Reason: "office manager now", Verification: v.ID}
+	_, err := s.SetRoles(Operator("dana"), mal.ID, Roles{Admin: true}, ask)
+	wantRule(t, err, "R41")
+	if !strings.Contains(err.Error(), "enrolled") {
+		t.Fatalf("the refusal does not say why: %v", err)
+	}
+	if mustUser(t, s, mal.ID).Roles.Admin {
+		t.Fatal("made an admin on a code to a phone enrolled minutes ago")
+	}
+	// The address on file for long proves the owner's request.
+	ev := passedCode(t, s, "dana", owner, "email")
+	ask.Verification = ev.ID
+	if _, err := s.SetRoles(Operator("dana"), mal.ID, Roles{Admin: true}, ask); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -294,6 +294,11 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 			if err != nil {
 				return err
 			}
+			if privileged {
+				if err := t.newFactorRefusal(v); err != nil {
+					return err
+				}
+			}
 			if v.Method == VerifyApproval && v.UserID != old.ID && v.ApproverID == old.ID {
 				// The approver vouched that the owner is on the phone, and
 				// the change is their own: they vouched for themselves.
