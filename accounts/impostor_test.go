@@ -365,3 +365,46 @@ func TestPrivilegedRoleChangeNotOnAPhoneJustEnrolled(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R16, R18: a reset link is the way back in for someone who lost their
+// password. Once the password was changed since — by the user, who has it,
+// or by a practice admin — a reset link mailed before is the way back in
+// for whoever else read that mail (a shared inbox, a mailbox briefly in the
+// wrong hands): it ends with the change, and using it is refused.
+func TestPasswordChangeEndsTheLiveResetLink(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Reset Race Clinic", 6)
+	staff := activeUser(t, s, p.ID, "Stan Staff", Roles{}, owner.Email)
+	for _, c := range []struct {
+		name   string
+		u      User
+		change func(u User) error
+	}{
+		{"the user", owner, func(u User) error {
+			_, err := s.ChangePassword(u.Email, testPassword(u), "", "amber quarry violin 71", "amber quarry violin 71")
+			return err
+		}},
+		{"a practice admin", staff, func(u User) error {
+			_, err := s.AdminSetPassword(owner.Email, "amber quarry violin 71", "", u.ID, "cobalt meadow fiddle 38")
+			return err
+		}},
+	} {
+		clock.Advance(6 * time.Minute) // the forgot throttle's window (R16)
+		if _, err := s.ForgotPassword(c.u.Email); err != nil {
+			t.Fatal(err)
+		}
+		link := linkIn(t, s, c.u.Email)
+		if err := c.change(c.u); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		before := mustUser(t, s, c.u.ID).Password
+		_, err := s.UseLink(link, goodPassword)
+		wantRule(t, err, "R5")
+		if !strings.Contains(err.Error(), "password was changed") {
+			t.Fatalf("%s: the refusal does not say why: %v", c.name, err)
+		}
+		if mustUser(t, s, c.u.ID).Password != before {
+			t.Fatalf("%s: a reset link mailed before the password changed set it again", c.name)
+		}
+	}
+}

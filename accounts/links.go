@@ -31,7 +31,7 @@ type LinkState string
 const (
 	LinkLive       LinkState = "live"
 	LinkUsed       LinkState = "used"
-	LinkSuperseded LinkState = "superseded" // a newer link replaced it (R5, R6)
+	LinkSuperseded LinkState = "superseded" // a newer link replaced it (R5, R6); a reset link, a password change too (R16)
 	LinkVoided     LinkState = "voided"     // the user was made inactive (R5)
 	LinkExpired    LinkState = "expired"    // past its maximum age, if one is set
 	LinkRevoked    LinkState = "revoked"    // the address it went to is no longer the login email (R7)
@@ -174,6 +174,10 @@ func liveLink(l Link) error {
 	case LinkUsed:
 		return refuse("R5", "this link was already used: links work once")
 	case LinkSuperseded:
+		if l.Purpose == LinkReset {
+			return refuseWith("R5", "this reset link no longer works: a newer one was sent, or the password was changed since",
+				"Use the link in the most recent email, or \"Forgot your password?\" again.")
+		}
 		return refuseWith("R5", "this link was replaced by a newer one", "Use the link in the most recent email.")
 	case LinkVoided:
 		return refuse("R5", "this link no longer works: the account was made inactive")

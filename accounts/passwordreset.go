@@ -176,7 +176,7 @@ func (t *txn) completeReset(l Link, newHash string) (User, error) {
 		return User{}, refuse("R14", "this account is inactive")
 	}
 	if old.ResetLink != l.ID {
-		return User{}, refuse("R5", "this link was replaced by a newer one")
+		return User{}, refuse("R5", "this reset link no longer works: a newer one was sent, or the password was changed since")
 	}
 	u := old
 	u.Password = Credential{Hash: newHash}
@@ -250,6 +250,9 @@ func (s *Service) ChangePassword(login, current, code, newPassword, repeat strin
 			return err
 		}
 		n.Password = Credential{Hash: newHash}
+		if err := t.endResetLink(&n); err != nil {
+			return err
+		}
 		if err := t.putUser(&old, n); err != nil {
 			return err
 		}
@@ -325,6 +328,9 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword, adminCode string, 
 		}
 		n := old
 		n.Password = Credential{Hash: newHash}
+		if err := t.endResetLink(&n); err != nil {
+			return err
+		}
 		if err := t.putUser(&old, n); err != nil {
 			return err
 		}
@@ -338,6 +344,17 @@ func (s *Service) AdminSetPassword(adminLogin, adminPassword, adminCode string, 
 		return User{}, refusal
 	}
 	return out, err
+}
+
+// endResetLink ends u's live reset link with a change of password (R16):
+// mailed before the change, it would be a way back in for whoever else
+// read that mail.
+func (t *txn) endResetLink(u *User) error {
+	if err := t.endLink(u.ResetLink, LinkSuperseded); err != nil {
+		return err
+	}
+	u.ResetLink = 0
+	return nil
 }
 
 // isAdminOf checks that actor is an active admin of the practice.
