@@ -408,3 +408,37 @@ func TestPasswordChangeEndsTheLiveResetLink(t *testing.T) {
 		}
 	}
 }
+
+// R41, R42: an owner's or admin's approval vouches for a caller because the
+// practice trusts that person. Someone given the admin (or owner) role this
+// week is not yet that person: whoever talked the desk or the practice into
+// the role would next vouch for the caller they are (a change split into
+// two steps that each raise nothing). An approver's privileged role must be
+// older than the risk window (7 days), as their address must (R41).
+func TestApproverMadeAdminThisWeekDoesNotVouch(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "New Admin Clinic", 6)
+	newAdmin := activeUser(t, s, p.ID, "Nina Newadmin", Roles{}, owner.Email)
+	u := activeUser(t, s, p.ID, "Uma User", Roles{}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	asOwner := Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}
+	if _, err := s.SetRoles(asOwner, newAdmin.ID, Roles{Admin: true}, Request{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval, Approver: newAdmin.Email})
+	wantRule(t, err, "R41")
+	for _, o := range mustOptions(t, s, u.ID) {
+		if o.Approver == newAdmin.Email {
+			t.Fatalf("the desk is offered an approver made admin today: %+v", o)
+		}
+	}
+	// Picked for the desk: the owner, whose role is old.
+	v, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval})
+	if err != nil || v.Approver != owner.Email {
+		t.Fatalf("picked approver: %+v %v", v, err)
+	}
+	clock.Advance(7*24*time.Hour + time.Minute)
+	if _, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval, Approver: newAdmin.Email}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -191,6 +191,23 @@ func privilegedBefore(detail string) string {
 	return strings.Join(lost, " and ")
 }
 
+// privilegedGained reads a roles-change event's detail as privilegedBefore
+// does and names the privileged roles the user gained with it: "admin",
+// "owner and admin", or "".
+func privilegedGained(detail string) string {
+	before, after, ok := strings.Cut(strings.TrimPrefix(detail, "roles "), " -> ")
+	if !ok {
+		return ""
+	}
+	var got []string
+	for _, role := range []string{"owner", "admin"} {
+		if !hasRole(before, role) && hasRole(after, role) {
+			got = append(got, role)
+		}
+	}
+	return strings.Join(got, " and ")
+}
+
 func hasRole(list, role string) bool {
 	for _, r := range strings.Split(list, ",") {
 		if strings.TrimSpace(r) == role {

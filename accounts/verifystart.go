@@ -303,6 +303,14 @@ func approverRefusal(tx *store.Tx, legacy bool, a, u User, now time.Time) error 
 			return refuse("R41", a.Login()+" has a new factor on the watch list, not reviewed yet (R43): their approval cannot vouch for anyone")
 		}
 	}
+	// A role given this week is not yet the practice's trust: whoever talked
+	// someone into it would vouch next (R42's window, as for the address).
+	if at, role, err := roleGivenSince(tx, legacy, a, now); err != nil {
+		return err
+	} else if role != "" {
+		return refuse("R41", a.Login()+" was made "+role+" "+at.UTC().Format("2006-01-02 15:04 MST")+
+			": an approver holds their owner or admin role for more than 7 days")
+	}
 	// An account set up this week has an address that became its login just
 	// as recently (whoever held its setup link chose its password).
 	since, err := verifiedSince(tx, legacy, a, now)
@@ -311,6 +319,32 @@ func approverRefusal(tx *store.Tx, legacy bool, a, u User, now time.Time) error 
 	}
 	return refuse("R41", a.Login()+" verified their login email "+since.UTC().Format("2006-01-02 15:04 MST")+
 		": an approver is asked at an email that has been theirs for more than 7 days")
+}
+
+// roleGivenSince is when u was last given a privileged role they hold now
+// (owner, admin) by a change of roles in the last 7 days, and which; "" if
+// none was.
+func roleGivenSince(tx *store.Tx, legacy bool, u User, now time.Time) (time.Time, string, error) {
+	var at time.Time
+	var role string
+	err := userEvents(tx, legacy, u.ID, 0, func(seq uint64) (bool, error) {
+		en, err := auditChain.Get(tx, seq)
+		if err != nil {
+			return false, err
+		}
+		e, err := decodeEvent(en)
+		if err != nil || now.Sub(e.Time) > riskLongWindow {
+			return false, err
+		}
+		if e.Action == ActRolesChanged && e.Outcome == OutcomeOK {
+			if r := privilegedGained(e.Detail); r != "" && ((strings.Contains(r, "owner") && u.Roles.Owner) || (strings.Contains(r, "admin") && u.Roles.Admin)) {
+				at, role = e.Time, r
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	return at, role, err
 }
 
 // verifiedSince is when u verified their login email through the setup
