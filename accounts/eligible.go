@@ -111,6 +111,9 @@ var (
 	askInactivate  = asker{"R20", "an owner or champion, or the user themselves", func(r User, tg *User) bool {
 		return r.Roles.Owner || r.Roles.Champion || (tg != nil && r.ID == tg.ID)
 	}}
+	// askInactivateOthers is askInactivate's Who without the user
+	// themselves, for when they cannot ask now (Requesters).
+	askInactivateOthers = "an owner or champion"
 	// Replace inactivates (R20) and adds (R3) in one: its requester passes both.
 	askReplace = asker{"R20", "an owner or champion of the practice (R20 and R3)", func(r User, tg *User) bool {
 		return askInactivate.May(r, tg) && askAdd.May(r, tg)
@@ -147,8 +150,15 @@ var actionRules = []actionRule{
 		return stateSendSetup(*r.user)
 	}},
 	{ActionResetPassword, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateResetPassword(a, *r.user) }},
-	{ActionClearMFA, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateClearMFANow(a, *r.user) }},
-	{ActionVerify, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateVerify(a) }},
+	{ActionClearMFA, SubjectUser, nil, func(t *txn, a Actor, r record) error {
+		if err := t.stateClearMFANow(a, *r.user); err != nil {
+			return err
+		}
+		// The clear itself names its check and refuses without one
+		// (ClearMFAVerified): it is not offered before one passed.
+		return t.passedCheckFor(a, *r.user)
+	}},
+	{ActionVerify, SubjectUser, nil, func(_ *txn, a Actor, r record) error { return stateVerify(a, *r.user) }},
 	{ActionApproveClear, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateApproveClear(a, *r.user) }},
 	{ActionReviewWatch, SubjectUser, nil, func(t *txn, a Actor, r record) error { return t.stateReviewWatch(a, *r.user) }},
 	{ActionInactivate, SubjectUser, &askInactivate, func(t *txn, _ Actor, r record) error { return t.stateInactivate(*r.user) }},
@@ -298,9 +308,30 @@ func (s *Service) Requesters(a Action, tg Target) (Requesters, error) {
 			return err
 		}
 		out.People, err = t.askers(*ar.Asker, rec.practice.ID, rec.user)
+		if u := rec.user; err == nil && u != nil && ar.Asker == &askInactivate {
+			// The rule lets the user ask themselves; say so only when they
+			// can now, else why not (a hint must be true for the case shown).
+			if why := selfCannotAsk(*u, t.now); why != "" {
+				out.Who = askInactivateOthers + " (" + why + ")"
+			}
+		}
 		return err
 	})
 	return out, err
+}
+
+// selfCannotAsk says, in a few words, why a user cannot ask the desk for
+// something about themselves now (requesterStatus), or "".
+func selfCannotAsk(u User, now time.Time) string {
+	switch {
+	case u.Status == StatusPending:
+		return "not the user themselves: setup not finished, R4"
+	case u.Status != StatusActive:
+		return "not the user themselves: " + string(u.Status)
+	case u.LockedNow(now):
+		return "not the user themselves while locked, R11"
+	}
+	return ""
 }
 
 // askers scans a practice's people for those the asker allows.

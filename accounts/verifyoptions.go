@@ -5,10 +5,19 @@ import (
 	"latchkey/store"
 )
 
-// stateVerify: only an operator verifies a caller (R41).
-func stateVerify(actor Actor) error {
+// stateVerify: only an operator verifies a caller (R41), and only of a user
+// who is not inactive: a check goes with an unlock, a reset, an MFA clear or
+// a change of roles of the user it is of, or vouches for them asking for
+// one (R41); an inactive user has no access to restore and asks for
+// nothing (R14, R20), so a check of them would only send a code to, or ask
+// an owner about, a former employee.
+func stateVerify(actor Actor, u User) error {
 	if actor.Kind != ActorOperator {
 		return refuse("R41", "only an operator verifies a caller")
+	}
+	if u.Status == StatusInactive {
+		return refuseWith("R41", u.Login()+" is inactive: no desk action a caller check goes with applies to them, and they ask for nothing (R14, R20)",
+			"To bring them back, an owner or admin of the practice asks for a reactivation (r, R3); verify that caller instead.")
 	}
 	return nil
 }

@@ -50,6 +50,29 @@ func (s *Service) PassedVerification(operator string, userID uint64) (Verificati
 	return VerificationView{}, false, err
 }
 
+// passedCheckFor refuses (R41) when operator actor has no passed, unused
+// check of u that counts: what an MFA clear needs before it is offered.
+func (t *txn) passedCheckFor(actor Actor, u User) error {
+	if actor.Kind != ActorOperator {
+		return nil // the clear refuses others itself (R25, R26)
+	}
+	found := false
+	err := t.tx.Scan(ixUserVerify, store.U64(u.ID), nil, true, func(k, _ []byte) (bool, error) {
+		v, err := getVerification(t.tx, store.ParseU64(k[8:]))
+		if err != nil {
+			return false, err
+		}
+		vv := v.View(t.now)
+		found = vv.State == VerifyPassed && vv.Counts && sameOperator(vv.Operator, actor.Name)
+		return !found, nil
+	})
+	if err != nil || found {
+		return err
+	}
+	return refuseWith("R41", "no passed caller check of "+u.Login()+" by "+actor.Name+": clearing MFA needs a passed code, app or approval check of the caller (R26)",
+		"V verifies the caller out of band first (latchkey verify start "+u.Login()+" --method code|app|approval); the clear then goes with it.")
+}
+
 // useVerification consumes verification id for an action on target by
 // actor, in the action's own transaction (single use, R41), and records its
 // method and result in req. allowedUsers are the people the check may be of
