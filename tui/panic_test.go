@@ -12,6 +12,7 @@ import (
 	"charm.land/log/v2"
 
 	"latchkey/accounts"
+	"latchkey/internal/testwait"
 	"latchkey/tui/common"
 	"latchkey/tui/internal/fixture"
 )
@@ -148,4 +149,26 @@ func TestPanicInAServiceCommandIsShownLoggedAndSurvived(t *testing.T) {
 	if v := h.view(); strings.Contains(v, "could not load") || !strings.Contains(v, "users") {
 		t.Fatalf("the users pane did not load again:\n%s", v)
 	}
+}
+
+// No panic reaches the operator: one while drawing shows that the screen
+// could not be drawn, "internal error, logged", never the panic's value;
+// the value and stack go to the app's log.
+func TestPanicInViewIsLoggedNotShown(t *testing.T) {
+	f, err := fixture.Build(filepath.Join(t.TempDir(), "console.db"), fixture.Options{Practices: 1, Users: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Svc.Close() })
+	var logged safeBuffer
+	m := New(f.Svc, Options{Operator: "alice", Location: time.UTC, Log: log.New(&logged)})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m.active = 99 // no such tab: drawing it panics
+	v := m.View().Content
+	if !strings.Contains(v, common.InternalMsg) || strings.Contains(v, "index out of range") {
+		t.Fatalf("the screen: %q", v)
+	}
+	testwait.Until(t, 10*time.Second, logged.String, func() bool {
+		return strings.Contains(logged.String(), "index out of range") && strings.Contains(logged.String(), "Render")
+	})
 }

@@ -26,7 +26,12 @@ const Title = "Latchkey"
 func (m *App) View() (v tea.View) {
 	defer func() {
 		if r := recover(); r != nil {
-			v = tea.NewView(fmt.Sprintf("Latchkey could not draw this screen (%v).\nPress esc, or q to quit.", r))
+			// The value and stack go to the log, never the screen (internal.go);
+			// off the loop: View does no I/O of its own.
+			if cmd := m.logInternal("View", common.Recovered(r)); cmd != nil {
+				go cmd()
+			}
+			v = tea.NewView("Latchkey could not draw this screen (" + common.InternalMsg + ").\nPress esc, or q to quit.")
 			v.AltScreen = true
 		}
 	}()

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"latchkey/accounts"
 	"latchkey/internal/plural"
@@ -194,10 +195,18 @@ func (d *Detail) View() string {
 	if u.LockedUntil.IsZero() {
 		field("Lock", "open")
 	} else {
-		lock := st.Locked.Render("LOCKED") + fmt.Sprintf(" since %s · lifts itself in %s (at %s)",
-			common.Stamp(u.LockedAt, d.c.Loc), common.Countdown(now, u.LockedUntil),
+		since := " since " + common.Stamp(u.LockedAt, d.c.Loc)
+		lift := fmt.Sprintf(" · lifts itself in %s (at %s)", common.Countdown(now, u.LockedUntil),
 			common.Short(u.LockedUntil, now, d.c.Loc))
-		field("Lock", lock)
+		if 11+len("LOCKED")+len(since)+lipgloss.Width(lift) <= d.width {
+			field("Lock", st.Locked.Render("LOCKED")+since+lift)
+		} else {
+			// Too narrow for one line (a lift on another day, at 80
+			// columns): when it lifts comes first, when it began below,
+			// both whole rather than cut.
+			field("Lock", st.Locked.Render("LOCKED")+lift)
+			field("", st.Muted.Render(strings.TrimSpace(since)))
+		}
 	}
 	field("Failures", plural.Count(u.Failures, "consecutive failed login"))
 	lines = append(lines, mfaLines(st, u.MFA, now, d.c.Loc)...)
