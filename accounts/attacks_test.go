@@ -325,7 +325,7 @@ func TestApproverSetUpThisWeekDoesNotVouch(t *testing.T) {
 	p, owner, u := smsUser(t, s, clock)
 	const fresh = "nadia.new@example.org"
 	if _, _, err := s.AddUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Nadia Newadmin", Kind: KindStaff, Roles: Roles{Admin: true},
-		Email: fresh, EmailConfirm: fresh}, Request{Requester: owner.Email}); err != nil {
+		Email: fresh, EmailConfirm: fresh}, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "op", owner)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.UseLink(linkIn(t, s, fresh), "a-fresh-admin-passphrase-9"); err != nil {
@@ -393,7 +393,7 @@ func TestOnlyAnOwnerAddsAnOwner(t *testing.T) {
 	if _, _, err := s.AddUser(Actor{Kind: ActorAdmin, Name: admin.Email, UserID: admin.ID}, staff, Request{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateUser(Operator("op"), nu, Request{Requester: owner.Email, Reason: "new partner"}); err != nil {
+	if _, err := s.CreateUser(Operator("op"), nu, Request{Requester: owner.Email, Reason: "new partner", Verification: ownerCheck(t, s, "op", owner)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -407,7 +407,7 @@ func TestOnlyAnOwnerRedirectsAPendingOwner(t *testing.T) {
 	admin := activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true}, owner.Email)
 	nu := NewUser{PracticeID: p.ID, Name: "Paula Partner", Kind: KindProvider, Roles: Roles{Owner: true},
 		Email: "paula.partner@example.org", EmailConfirm: "paula.partner@example.org"}
-	partner, err := s.CreateUser(Operator("op"), nu, Request{Requester: owner.Email, Reason: "new partner"})
+	partner, err := s.CreateUser(Operator("op"), nu, Request{Requester: owner.Email, Reason: "new partner", Verification: ownerCheck(t, s, "op", owner)})
 	if err != nil {
 		t.Fatal(err)
 	}

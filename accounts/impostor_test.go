@@ -20,7 +20,7 @@ func TestLastActiveOwnerNotLeftToAPendingOne(t *testing.T) {
 	p, owner, _ := practiceWith(t, s, "Pending Partner Clinic", 6)
 	partner, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Paula Partner", Kind: KindProvider,
 		Roles: Roles{Owner: true}, Email: "paula.partner@example.org", EmailConfirm: "paula.partner@example.org"},
-		Request{Requester: owner.Email, Reason: "new partner"})
+		Request{Requester: owner.Email, Reason: "new partner", Verification: ownerCheck(t, s, "op", owner)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,4 +441,59 @@ func TestApproverMadeAdminThisWeekDoesNotVouch(t *testing.T) {
 	if _, err := s.StartVerification(Operator("dana"), u.ID, VerifyStart{Method: VerifyApproval, Approver: newAdmin.Email}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// R19, R3, R41: what a change of roles may not do (TestPrivilegedRoleChange
+// NeedsTheOwnersProvenRequest), adding a user may not either: "add Mallory,
+// mallory@evil.example, as an admin — the champion asked" sent the setup
+// link of an admin account to the caller's own address. The admin role,
+// like the owner role, is given at an owner's request only (R19), and
+// through the desk with that owner's passed check (R41); so is bringing an
+// inactive owner or admin back (R20). A champion still has staff added.
+func TestPrivilegedUserAddedOnlyAtTheOwnersProvenRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Add Admin Clinic", 8)
+	champ := activeUser(t, s, p.ID, "Cham Pion", Roles{Champion: true}, owner.Email)
+	exAdmin := activeUser(t, s, p.ID, "Ex Admin", Roles{Admin: true}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	if _, err := s.Inactivate(Operator("dana"), exAdmin.ID, Request{Requester: owner.Email, Reason: "left"}); err != nil {
+		t.Fatal(err)
+	}
+	const evil = "mallory@evil.example"
+	nu := NewUser{PracticeID: p.ID, Name: "Mallory Newadmin", Kind: KindStaff, Roles: Roles{Admin: true}, Email: evil, EmailConfirm: evil}
+	_, _, err := s.AddUser(Operator("dana"), nu, Request{Requester: champ.Email, Reason: "new office manager"})
+	wantRule(t, err, "R19")
+	_, _, err = s.AddUser(Operator("dana"), nu, Request{Requester: owner.Email, Reason: "new office manager"})
+	wantRule(t, err, "R19")
+	_, err = s.Reactivate(Operator("dana"), exAdmin.ID, Request{Requester: owner.Email, Reason: "back"})
+	wantRule(t, err, "R19")
+	if _, err := s.UserByLogin(evil); !IsNotFound(err) {
+		t.Fatal("an admin was added on a typed request")
+	}
+	if n := codesTo(t, s, evil); n != 0 {
+		t.Fatalf("%d messages went to %s", n, evil)
+	}
+	if mustUser(t, s, exAdmin.ID).Status != StatusInactive {
+		t.Fatal("an admin came back on a typed request")
+	}
+	// Staff at a champion's word; an admin with the owner's passed check.
+	staff := nu
+	staff.Roles, staff.Email, staff.EmailConfirm = Roles{}, "sam.staff@example.org", "sam.staff@example.org"
+	if _, _, err := s.AddUser(Operator("dana"), staff, Request{Requester: champ.Email, Reason: "new hire"}); err != nil {
+		t.Fatal(err)
+	}
+	v := passedCode(t, s, "dana", owner, "email")
+	if _, _, err := s.AddUser(Operator("dana"), nu, Request{Requester: owner.Email, Reason: "new office manager", Verification: v.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := lastEvent(t, s, ActUserCreated); ev.Verification != v.ID {
+		t.Fatalf("the addition does not record the owner's check: %+v", ev)
+	}
+}
+
+// ownerCheck is a passed caller check of owner by op, for a change that
+// gives the owner or admin role through the desk (R19, R41).
+func ownerCheck(t *testing.T, s *Service, op string, owner User) uint64 {
+	t.Helper()
+	return passedCode(t, s, op, owner, "email").ID
 }

@@ -149,7 +149,7 @@ func (s *Service) Reactivate(actor Actor, userID uint64, req Request) (User, err
 		if old.Status != StatusInactive {
 			return stateReactivate(old, p)
 		}
-		if err := t.checkAdder(actor, p, req, old.Roles); err != nil {
+		if err := t.checkAdder(actor, p, &req, old.Roles, ActUserReactivated); err != nil {
 			return err
 		}
 		if err := stateReactivate(old, p); err != nil {
@@ -278,8 +278,7 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 		}
 		privileged := privilegedChange(old.Roles, roles)
 		if actor.Kind == ActorOperator && privileged && req.Verification == 0 {
-			return refuseWith("R19", fmt.Sprintf("giving or taking the owner or admin role needs %s's request proven, not typed: a passed caller check of them (R41) goes with it", req.Requester),
-				"Verify the owner who asks (V on them in the console, or `latchkey verify start "+req.Requester+"`: a code to what is on file, their app, or another owner's or admin's approval), then make the change with that check (--verification ID).")
+			return t.provenOwnerRequest(actor, User{Email: req.Requester}, &req, ActRolesChanged)
 		}
 		if req.Verification != 0 {
 			// R41, R19: the caller of a change of roles is the owner who asks

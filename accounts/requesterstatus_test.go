@@ -22,7 +22,7 @@ func TestRequesterMustBeActiveAndUnlocked(t *testing.T) {
 	// A pending owner and admin: added, never set up.
 	pendingOwner, err := s.CreateUser(op, NewUser{PracticeID: p.ID, Name: "Pat Pending", Kind: KindProvider,
 		Roles: Roles{Owner: true, Admin: true}, Email: "pat.pending@example.org", EmailConfirm: "pat.pending@example.org"},
-		Request{Requester: owner.Email, Reason: "new partner"})
+		Request{Requester: owner.Email, Reason: "new partner", Verification: ownerCheck(t, s, op.Name, owner)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 // requester; nobody there can ask for it, and nothing on file can verify a
 // caller (R41): the desk's redirect of it waits for a second operator
 // (errRedirectFourEyes, R42).
-func (t *txn) mayRedirectSetup(actor Actor, u User, req Request) error {
+func (t *txn) mayRedirectSetup(actor Actor, u User, req *Request) error {
 	p, err := t.practice(u.PracticeID)
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func (t *txn) mayRedirectSetup(actor Actor, u User, req Request) error {
 		}
 		return errRedirectFourEyes
 	}
-	return t.checkAdder(actor, p, req, u.Roles)
+	return t.checkAdder(actor, p, req, u.Roles, ActVerificationSent)
 }
 
 // askRedirect is who the desk offers as the requester of a new setup

@@ -9,7 +9,11 @@ import (
 // pendingAdded adds a pending user to p at owner's request and returns them.
 func pendingAdded(t *testing.T, s *Service, owner User, nu NewUser) User {
 	t.Helper()
-	u, err := s.CreateUser(Operator("op"), nu, Request{Requester: owner.Email, Reason: "new hire"})
+	req := Request{Requester: owner.Email, Reason: "new hire"}
+	if nu.Roles.Owner || nu.Roles.Admin {
+		req.Verification = ownerCheck(t, s, "op", owner) // R19, R41
+	}
+	u, err := s.CreateUser(Operator("op"), nu, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +74,7 @@ func TestOperatorRedirectNeedsTheAddersRequester(t *testing.T) {
 		t.Fatalf("an admin's redirect of a pending staff user: %v %v", u.Email, err)
 	}
 	if _, _, err := s.ChangeEmailByOperator(op, pOwner.ID, "paula@example.net", "paula@example.net",
-		Request{Requester: owner.Email, Reason: "typo"}); err != nil {
+		Request{Requester: owner.Email, Reason: "typo", Verification: ownerCheck(t, s, "op", owner)}); err != nil {
 		t.Fatal(err)
 	}
 	ev := lastEvent(t, s, ActVerificationSent)
@@ -138,7 +142,11 @@ func TestRedirectRequestersAreWhomTheServiceAccepts(t *testing.T) {
 	}
 	for i, asker := range all.People {
 		to := fmt.Sprintf("paula%d@example.net", i)
-		_, _, err := s.SendVerification(Operator("op"), pOwner.ID, to, to, Request{Requester: asker.Login()})
+		req := Request{Requester: asker.Login()}
+		if asker.Roles.Owner { // an owner's request proven (R19, R41)
+			req.Verification = ownerCheck(t, s, "op", asker)
+		}
+		_, _, err := s.SendVerification(Operator("op"), pOwner.ID, to, to, req)
 		if accepted, offered := err == nil, asker.ID == owner.ID; accepted != offered {
 			t.Fatalf("%s: offered %v, accepted %v (%v)", asker.Login(), offered, accepted, err)
 		}

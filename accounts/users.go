@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -99,7 +100,7 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 	} else if taken {
 		return User{}, refuse("R9", "login "+login+" is already in use: login emails are unique across the whole system")
 	}
-	if err := t.checkAdder(actor, p, req, nu.Roles); err != nil {
+	if err := t.checkAdder(actor, p, &req, nu.Roles, ActUserCreated); err != nil {
 		return User{}, err
 	}
 	if status != StatusInactive && p.AtCapacity() {
@@ -129,7 +130,12 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 // champion or admin of the practice (R3) — recorded — except the first user
 // of a new practice, its owner, whom onboarding sets up. A practice admin
 // acting themselves is their own requester.
-func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) error {
+//
+// An owner or an admin is added (or brought back, or their setup email sent
+// to a new address) at an owner's request only (R19: giving the role is a
+// change of permissions), and through the desk with that owner's passed
+// caller check, consumed here as action (R41; provenOwnerRequest).
+func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, action string) error {
 	if p.InUse == 0 && !t.practiceHasUsers(p.ID) {
 		if actor.Kind != ActorOperator && actor.Kind != ActorSystem {
 			return refuseWith("R3", p.Name+" has no users yet: its first user, its owner, is set up by the desk at onboarding",
@@ -147,7 +153,7 @@ func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) erro
 		}
 		return t.adminMayMoveOwnership(actor, User{}, roles)
 	}
-	if err := t.actorAsRequester(actor, &req); err != nil {
+	if err := t.actorAsRequester(actor, req); err != nil {
 		return err
 	}
 	r, err := t.checkAsker(askAdd, p, req.Requester, nil, "owners, champions or admins",
@@ -158,7 +164,31 @@ func (t *txn) checkAdder(actor Actor, p Practice, req Request, roles Roles) erro
 		err = refuseWith("R19", req.Requester+" is not an owner of "+p.Name+": only an owner may have an owner added",
 			"Ask an owner of the practice, or add the person without the owner role.")
 	}
+	if err == nil && roles.Admin && !r.Roles.Owner && actor.Kind != ActorAdmin {
+		// The admin role is a permission (R19): an owner's to give.
+		err = refuseWith("R19", req.Requester+" is not an owner of "+p.Name+": the admin role is given at an owner's request (permissions, R19)",
+			"Ask an owner of the practice, or add the person without the admin role.")
+	}
+	if err == nil && actor.Kind == ActorOperator && (roles.Owner || roles.Admin) {
+		err = t.provenOwnerRequest(actor, r, req, action)
+	}
 	return err
+}
+
+// provenOwnerRequest: through the desk, giving the owner or admin role needs
+// the asking owner's request proven, not typed (R19, R41): a passed caller
+// check of them that counts, not through a phone or app enrolled this week
+// (newFactorRefusal), consumed with the action.
+func (t *txn) provenOwnerRequest(actor Actor, owner User, req *Request, action string) error {
+	if req.Verification == 0 {
+		return refuseWith("R19", fmt.Sprintf("giving or taking the owner or admin role needs %s's request proven, not typed: a passed caller check of them (R41) goes with it", owner.Login()),
+			"Verify the owner who asks (V on them in the console, or `latchkey verify start "+owner.Login()+"`: a code to what is on file, their app, or another owner's or admin's approval), then make the change with that check (--verification ID).")
+	}
+	v, err := t.useVerification(actor, action, req, true, owner.ID)
+	if err != nil {
+		return err
+	}
+	return t.newFactorRefusal(v)
 }
 
 // practiceHasUsers reports whether the practice has any user (of any

@@ -63,7 +63,7 @@ func (t *txn) sendVerification(actor Actor, userID uint64, newEmail, confirm str
 				return err
 			}
 			// The new address gets the account, roles and all (R3, R19).
-			if err := t.mayRedirectSetup(actor, old, req); errors.Is(err, errRedirectFourEyes) {
+			if err := t.mayRedirectSetup(actor, old, &req); errors.Is(err, errRedirectFourEyes) {
 				return t.requestRedirect(actor, old, email, req)
 			} else if err != nil {
 				return err

@@ -30,6 +30,7 @@ type replaceJSON struct {
 func (a *app) usersAddCmd() *cobra.Command {
 	var nf newUserFlags
 	var practice, requester, reason string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "add",
 		Short: "Add a user to a practice (takes a license) and send their account-setup email",
@@ -38,7 +39,9 @@ admins (--requested-by, recorded; R3). The user takes a free license (R1),
 starts pending, and is sent the account-setup email with a single-use link
 (R4; see "latchkey outbox list"). The login email is typed twice and must be
 personal and unused across the whole system (R9). A new practice's first user
-is its owner, added at onboarding with no --requested-by (R2).`,
+is its owner, added at onboarding with no --requested-by (R2). Anyone else
+with the owner or admin role is added at an owner's request only, proven by
+--verification ID of a passed caller check of that owner (R19, R41).`,
 		Example: `  latchkey users add --db demo.db --practice "Maple Clinic" --name "Jane Doe" \
       --email jane.doe@example.com --email-confirm jane.doe@example.com \
       --kind staff --requested-by owner@example.com --reason "new hire"`,
@@ -53,7 +56,7 @@ is its owner, added at onboarding with no --requested-by (R2).`,
 			if err != nil {
 				return err
 			}
-			req := accounts.Request{Requester: requester, Reason: reason}
+			req := accounts.Request{Requester: requester, Reason: reason, Verification: verification}
 			// The user and their setup email land in one transaction (R4).
 			var u accounts.User
 			var msg accounts.Message
@@ -82,6 +85,7 @@ is its owner, added at onboarding with no --requested-by (R2).`,
 	// for everyone else.
 	cmd.Flags().StringVar(&requester, "requested-by", "", "`LOGIN` of the owner, champion or admin of the practice who asked (recorded; required except for a new practice's first user, its owner)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why (`TEXT`)")
+	verificationFlag(cmd, &verification) // an owner or admin added: the owner's check (R19, R41)
 	a.addJSON(cmd)
 	return cmd
 }
@@ -89,6 +93,7 @@ is its owner, added at onboarding with no --requested-by (R2).`,
 // requesterFlag adds the required --requested-by.
 func (a *app) usersSendVerificationCmd() *cobra.Command {
 	var email, confirm, requester, reason string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "send-verification LOGIN",
 		Short: "Send (or resend) the account-setup email of a user who has not verified",
@@ -98,7 +103,9 @@ With --email (typed twice with --email-confirm) the setup email goes to a
 corrected address, which becomes the login email. Whoever reads that address
 owns the account, so a new address needs --requested-by: an owner, champion
 or admin of the practice (an owner, for a pending owner), checked as for
-adding the user (R3, R19) and recorded; the old address is told.
+adding the user (R3, R19) and recorded; the old address is told. For a
+pending owner or admin that owner's request is proven by --verification ID
+of a passed caller check of them (R41).
 
 For a user who has verified, resending is refused (R6): they use "Forgot your
 password?", or change their login email themselves after logging in (R7).`,
@@ -116,7 +123,7 @@ password?", or change their login email themselves after logging in (R7).`,
 			if err != nil {
 				return err
 			}
-			req := accounts.Request{Requester: requester, Reason: reason}
+			req := accounts.Request{Requester: requester, Reason: reason, Verification: verification}
 			var u accounts.User
 			var msg accounts.Message
 			if email != "" {
@@ -144,6 +151,7 @@ password?", or change their login email themselves after logging in (R7).`,
 	f.StringVar(&confirm, "email-confirm", "", "the corrected login `EMAIL` typed again")
 	f.StringVar(&requester, "requested-by", "", "`LOGIN` of the owner, champion or admin who asked (checked and recorded; required with --email, R3)")
 	f.StringVar(&reason, "reason", "", "why (`TEXT`)")
+	verificationFlag(cmd, &verification)
 	a.addJSON(cmd)
 	return cmd
 }
@@ -190,13 +198,16 @@ inactivated (R2): make someone else an owner first.`,
 
 func (a *app) usersReactivateCmd() *cobra.Command {
 	var requester, reason string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "reactivate LOGIN",
 		Short: "Bring an inactive user back (needs a free license)",
 		Long: `Reactivate an inactive user (R20) at the request of an owner, champion or
 admin of their practice (--requested-by, recorded; R3). It takes a free
 license (R1): at capacity it is refused. A user who had verified comes back
-active; one who had not comes back pending and needs a new setup email.`,
+active; one who had not comes back pending and needs a new setup email.
+An owner or admin comes back at an owner's request proven by --verification
+ID of a passed caller check of that owner (R19, R41).`,
 		Example: `  latchkey users reactivate jane.doe@example.com --db demo.db \
       --requested-by owner@example.com --reason "rehired"`,
 		Args: args("LOGIN"),
@@ -206,7 +217,7 @@ active; one who had not comes back pending and needs a new setup email.`,
 			if err != nil {
 				return err
 			}
-			u, err := svc.Reactivate(actor, old.ID, accounts.Request{Requester: requester, Reason: reason})
+			u, err := svc.Reactivate(actor, old.ID, accounts.Request{Requester: requester, Reason: reason, Verification: verification})
 			if err != nil {
 				return err
 			}
@@ -221,6 +232,7 @@ active; one who had not comes back pending and needs a new setup email.`,
 	}
 	requesterFlag(cmd, &requester, "an owner, champion or admin of the practice")
 	reasonFlag(cmd, &reason)
+	verificationFlag(cmd, &verification)
 	a.addJSON(cmd)
 	return cmd
 }
@@ -274,6 +286,7 @@ last active owner of a practice keeps the owner role (R2).`,
 func (a *app) usersReplaceCmd() *cobra.Command {
 	var nf newUserFlags
 	var requester, reason string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "replace LOGIN",
 		Short: "Inactivate a leaver and add the newcomer in their place, in one step",
@@ -281,7 +294,9 @@ func (a *app) usersReplaceCmd() *cobra.Command {
 life, so it is never handed on. In one transaction the leaver is inactivated
 and the newcomer added to the same practice, the license passing from one to
 the other; both are audited. The requester must be an owner or champion of
-the practice (R20). The newcomer is sent their account-setup email (R4).`,
+the practice (R20). The newcomer is sent their account-setup email (R4). A
+newcomer with the owner or admin role needs an owner's request proven by
+--verification ID of a passed caller check of that owner (R19, R41).`,
 		Example: `  latchkey users replace old.hire@example.com --db demo.db --name "New Hire" \
       --email new.hire@example.com --email-confirm new.hire@example.com --kind staff \
       --requested-by owner@example.com --reason "took over the front desk"`,
@@ -296,7 +311,7 @@ the practice (R20). The newcomer is sent their account-setup email (R4).`,
 			if err != nil {
 				return err
 			}
-			req := accounts.Request{Requester: requester, Reason: reason}
+			req := accounts.Request{Requester: requester, Reason: reason, Verification: verification}
 			var leaver, newcomer accounts.User
 			var msg accounts.Message
 			if nf.noSend {
@@ -329,6 +344,7 @@ the practice (R20). The newcomer is sent their account-setup email (R4).`,
 	nf.add(cmd)
 	requesterFlag(cmd, &requester, "an owner or champion of the practice")
 	reasonFlag(cmd, &reason)
+	verificationFlag(cmd, &verification)
 	a.addJSON(cmd)
 	return cmd
 }

@@ -29,7 +29,8 @@ var replace = &Action{
 				"\nReason: " + common.Sanitize(v.Str("reason"))}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		_, n, _, err := svc.ReplaceAndSend(actor, d.User.ID, newUser(d.User.PracticeID, v), request(d, v))
+		nu := newUser(d.User.PracticeID, v)
+		_, n, _, err := svc.ReplaceAndSend(actor, d.User.ID, nu, askerCheck(svc, actor, d, request(d, v), privilegedRoles(nu.Roles)))
 		return Result{OK: "Replaced " + d.Name() + " by " + common.Sanitize(n.Name) + " (" + common.Sanitize(n.Login()) +
 			", pending); their setup email is in the outbox"}, err
 	},

@@ -136,3 +136,22 @@ func verifiedOr(d *Data, v *dialog.Values, rule string) *huh.Input {
 	return dialog.Text(v, "verified", "Anything to add to the caller check? (optional)", 200).
 		Placeholder(fmt.Sprintf("the check #%d is recorded with the action", d.Passed.ID))
 }
+
+// askerCheck attaches the asking owner's passed caller check by this
+// operator to a request that gives the owner or admin role (privileged):
+// through the desk it goes only with one (R19, R41). Nothing is attached
+// otherwise, so no check is spent on what needs none.
+func askerCheck(svc common.Service, actor accounts.Actor, d *Data, req accounts.Request, privileged bool) accounts.Request {
+	if !privileged || req.Verification != 0 {
+		return req
+	}
+	if u, err := whoAsked(d.Requesters, req.Requester); err == nil {
+		if pv, ok, _ := svc.PassedVerification(actor.Name, u.ID); ok {
+			req.Verification = pv.ID
+		}
+	}
+	return req
+}
+
+// privilegedRoles reports whether roles hold the owner or admin role.
+func privilegedRoles(r accounts.Roles) bool { return r.Owner || r.Admin }
