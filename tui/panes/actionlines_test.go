@@ -19,7 +19,7 @@ func TestActionLinesWhenNothingApplies(t *testing.T) {
 	for _, a := range []accounts.Action{accounts.ActionUnlock, accounts.ActionSendSetup, accounts.ActionInactivate} {
 		el = append(el, accounts.Eligibility{Action: a, Rule: "R35"})
 	}
-	got := ansi.Strip(strings.Join(actionLines(st, el), "\n"))
+	got := ansi.Strip(strings.Join(actionLines(st, el, 0), "\n"))
 	if !strings.Contains(got, "Actions    none now") {
 		t.Errorf("an empty Actions line:\n%s", got)
 	}
@@ -28,7 +28,7 @@ func TestActionLinesWhenNothingApplies(t *testing.T) {
 	}
 	// Different rules: each key with its own, as before.
 	el[0].Rule = "R13"
-	got = ansi.Strip(strings.Join(actionLines(st, el), "\n"))
+	got = ansi.Strip(strings.Join(actionLines(st, el, 0), "\n"))
 	if !strings.Contains(got, "u R13 · v R35 · x R35") {
 		t.Errorf("mixed rules:\n%s", got)
 	}

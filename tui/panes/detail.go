@@ -225,7 +225,7 @@ func (d *Detail) View() string {
 		lic += " " + st.AtCapacity.Render("AT CAPACITY")
 	}
 	field("License", lic)
-	lines = append(lines, actionLines(st, u.Eligible)...)
+	lines = append(lines, actionLines(st, u.Eligible, d.width)...)
 	lines = append(lines, "", st.Title.Render("Recent audit"))
 	room := d.height - len(lines)
 	aw := 19 // the action column: as wide as the longest action shown, so the columns line up
