@@ -359,12 +359,6 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 				return err
 			}
 		}
-		if up.login > 0 {
-			at(up.login)
-			if err := seedLogin(t, u, p); err != nil {
-				return err
-			}
-		}
 	}
 	for _, pp := range pl.patients {
 		at(pp.created)
@@ -398,18 +392,10 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 // for the last time, then inactivated (R20), so the license is free and the
 // history stays.
 func (g *demoGen) leaver(t *txn, lp leaverPlan, owner string, at func(time.Duration)) error {
-	p, err := getPractice(t.tx, lp.nu.PracticeID)
-	if err != nil {
-		return err
-	}
 	at(lp.hired)
 	lp.nu.lastLogin = t.now.Add(lp.hired - lp.login)
 	u, err := t.createUser(seedActor, lp.nu, Request{Requester: owner, Reason: "demo: hired"}, StatusActive, Credential{Demo: true})
 	if err != nil {
-		return err
-	}
-	at(lp.login)
-	if err := seedLogin(t, u, p); err != nil {
 		return err
 	}
 	at(lp.left)

@@ -157,8 +157,10 @@ func demoEventsAfterCreation(t *testing.T, s *Service) {
 }
 
 // R31, R29: an active seeded user has a last login, mostly in the last
-// days, which is the newest login.ok of their trail (and, with MFA, the
-// last use of their factor); pending users have none.
+// days, after their creation and not after the clock (and, with MFA, the
+// last use of their factor); pending users have none. It is on the record,
+// not in the trail (seedtimes.go): no seeded trail holds a login.ok, so the
+// trail claims no login the record does not show.
 func demoLastLogins(t *testing.T, s *Service) {
 	now := s.Now()
 	var active, week int
@@ -170,15 +172,18 @@ func demoLastLogins(t *testing.T, s *Service) {
 				last = &evs[i]
 			}
 		}
+		if last != nil {
+			t.Fatalf("%s: a seeded login.ok %+v: the seed writes last logins on the record only", u.Login(), last)
+		}
 		switch u.Status {
 		case StatusPending:
-			if !u.LastLoginAt.IsZero() || last != nil {
-				t.Fatalf("pending %s: last login %s, event %+v", u.Login(), u.LastLoginAt, last)
+			if !u.LastLoginAt.IsZero() {
+				t.Fatalf("pending %s: last login %s", u.Login(), u.LastLoginAt)
 			}
 		case StatusActive:
 			active++
-			if u.LastLoginAt.IsZero() || last == nil || !last.Time.Equal(u.LastLoginAt) {
-				t.Fatalf("active %s: last login %s, newest login.ok %+v", u.Login(), u.LastLoginAt, last)
+			if u.LastLoginAt.IsZero() {
+				t.Fatalf("active %s: no last login", u.Login())
 			}
 			if !u.LastLoginAt.After(u.CreatedAt) || u.LastLoginAt.After(now) {
 				t.Fatalf("%s: last login %s, created %s, clock %s", u.Login(), u.LastLoginAt, u.CreatedAt, now)

@@ -1,8 +1,6 @@
 package accounts
 
 import (
-	"fmt"
-
 	"latchkey/mfa"
 )
 
@@ -37,31 +35,13 @@ func (g *demoGen) seedMFA(t *txn, u User, method MFAMethod, phone int) (User, er
 		return u, err
 	}
 	enrolling := u
-	// The last login (on the record since its creation, seedLogin) passed
-	// the factor.
+	// The last login (on the record since its creation) passed the factor.
 	u.MFA = MFA{Method: method, Phone: pending.Phone, Secret: pending.Secret, EnrolledAt: t.now, LastUsedAt: u.LastLoginAt}
 	if err := t.putUser(&enrolling, u); err != nil {
 		return u, err
 	}
 	return u, t.audit(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActMFAEnrolled, &u, Request{}, OutcomeOK,
 		string(method)+" enabled (demo)")
-}
-
-// seedLogin records a seeded user's last login, at t.now, as a real one
-// would be (applyLogin): a login.ok event, with R24's note when the
-// practice requires MFA the user has not set up. The record carries the
-// login already, written once (NewUser.lastLogin; the factor's last use,
-// seedMFA): a second write of a million records cost the build more than
-// the events.
-func seedLogin(t *txn, u User, p Practice) error {
-	if !u.LastLoginAt.Equal(t.now) {
-		return fmt.Errorf("demo: %s last logged in at %s, not %s", u.Login(), u.LastLoginAt, t.now)
-	}
-	detail := ""
-	if !hasMFA(u) && p.MFARequired {
-		detail = "must set up MFA before reaching the dashboard (R24)"
-	}
-	return t.audit(Actor{Kind: ActorUser, Name: u.Login(), UserID: u.ID}, ActLoginOK, &u, Request{}, OutcomeOK, detail)
 }
 
 // pickMFA chooses a seeded user's method: most have none; in a practice

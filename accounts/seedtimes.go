@@ -16,6 +16,14 @@ import (
 // step with its time (txn.now) as the real flows would have: every event of
 // a user comes after its creation and in the order of the chain, and none
 // after the build's clock (R29).
+//
+// A seeded last login is on the user's record (and, with a factor, its last
+// use), not in the trail: a login.ok event for every user who was ever
+// active is a million events more at 10,000 practices, which cost the build
+// a quarter more CPU and brought it from about 7× its bulk floor to 9–10×
+// (issue 14 item 4). The trail holds what the seed did at the desk: each
+// practice, user and factor made, setup emails, leavers, and the incidents
+// (mistyped logins, lockouts) a desk is asked about.
 
 // seedQuiet is the youngest age of anything seeded practice by practice:
 // the lockouts and mistyped logins seeded last fall in the last hour, after

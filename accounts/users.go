@@ -26,8 +26,8 @@ type NewUser struct {
 	Username     string // legacy users only (R8)
 	ContactEmail string // a legacy user's email on file, for resets (R17)
 	// lastLogin is a seeded user's last login (demo seeding only,
-	// seedtimes.go): the record is written once with it, and its login.ok
-	// event follows in the chain (seedLogin).
+	// seedtimes.go): the record is written once with it. It is no event of
+	// the trail (see seedtimes.go).
 	lastLogin time.Time
 }
 

@@ -31,8 +31,9 @@ locked by real failed logins at different times. Each practice has a history
 before the demo's clock: onboarded months or years ago, its people hired
 since, their second factors enrolled weeks or months ago (a few in the last
 7 days, so FACTOR CHANGED and four eyes can be shown), their last logins
-mostly in the last days. Everything is made through the account service, so
-the audit trail is real. The same --seed makes the same database. A demo database has its own clock (see "latchkey clock") and
+mostly in the last days (on the record; the trail holds what was done at the
+desk and the incidents, not every routine login before the demo's clock).
+Everything is made through the account service, so the audit trail is real. The same --seed makes the same database. A demo database has its own clock (see "latchkey clock") and
 its seeded users' passwords can be shown ("latchkey act password").
 
 Refuses to overwrite an existing file. Without --db it builds the default
