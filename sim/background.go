@@ -2,6 +2,9 @@ package sim
 
 import (
 	"context"
+	"fmt"
+	"runtime"
+	"strings"
 	"sync"
 )
 
@@ -15,6 +18,7 @@ type Background struct {
 	done    chan struct{}
 	last    Summary
 	running bool
+	failure string // why the last run ended by itself: a panic caught
 }
 
 // NewBackground prepares a simulator that Start will run with ro.
@@ -44,13 +48,56 @@ func (b *Background) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	b.cancel, b.done, b.running = cancel, done, true
+	b.failure = ""
 	go func() {
 		defer close(done)
+		defer b.recoverRun(cancel)
 		sum := b.sim.Run(ctx, b.ro)
 		b.mu.Lock()
 		b.last = sum
 		b.mu.Unlock()
 	}()
+}
+
+// recoverRun catches a panic of the run's goroutine, which would otherwise
+// end the whole console and every operator's session with it over SSH: the
+// run stops, Failure says why, and the summary keeps it among the
+// violations, with the place it happened, for whoever reads the run.
+func (b *Background) recoverRun(cancel context.CancelFunc) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	cancel()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.failure = fmt.Sprintf("internal error: %v (%s)", r, panicSite())
+	b.last.Violations = append(append([]string(nil), b.last.Violations...), "the simulator stopped: "+b.failure)
+	b.running = false
+}
+
+// panicSite is the innermost frame outside the runtime of a goroutine that
+// is panicking (call it from the deferred function that recovered).
+func panicSite() string {
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			return fmt.Sprintf("%s:%d", f.File, f.Line)
+		}
+		if !more {
+			return "unknown place"
+		}
+	}
+}
+
+// Failure says why the last run ended by itself (a panic caught), or ""
+// when it did not.
+func (b *Background) Failure() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.failure
 }
 
 // Stop ends a run and waits, outside the lock, for its last action and

@@ -47,7 +47,15 @@ func (m *App) onSimToggled(msg simToggledMsg) tea.Cmd {
 // simBadge is the header's word on the simulator: running, at what rate,
 // and any rule violation it found.
 func (m *App) simBadge() string {
-	if m.sim == nil || !m.sim.Running() {
+	if m.sim == nil {
+		return ""
+	}
+	if !m.sim.Running() {
+		if m.sim.Failure() != "" {
+			// Its value and place are in the run's violations, not on
+			// the screen; ctrl+s starts it again.
+			return "SIM STOPPED: " + common.InternalMsg
+		}
 		return ""
 	}
 	s := "SIM " + rate(m.sim.Rate()) + "/s"

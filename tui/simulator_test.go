@@ -10,13 +10,17 @@ import (
 )
 
 // fakeSim stands in for the simulated users.
-type fakeSim struct{ running bool }
+type fakeSim struct {
+	running bool
+	failure string
+}
 
 func (f *fakeSim) Start()          { f.running = true }
 func (f *fakeSim) Stop()           { f.running = false }
 func (f *fakeSim) Running() bool   { return f.running }
 func (f *fakeSim) Rate() float64   { return 10 }
 func (f *fakeSim) Violations() int { return 0 }
+func (f *fakeSim) Failure() string { return f.failure }
 
 // R40: S starts and stops the simulated users; the header says they run and
 // at what rate.
@@ -62,5 +66,23 @@ func TestCursorStaysOnItsRecord(t *testing.T) {
 	}
 	if r, ok := h.m.Lockouts().Selected(); !ok || r.ID != h.f.LockedIDs[1] {
 		t.Fatalf("cursor moved off its account to %+v", r)
+	}
+}
+
+// R40: a simulator run that stopped by itself (a panic caught) says so in
+// the header, not with the panic's value, which goes to the run's summary.
+func TestSimulatorStoppedByItselfShowsInTheHeader(t *testing.T) {
+	h := newHarness(t, small, 120, 30, common.PaneLockouts)
+	sim := &fakeSim{failure: "internal error: boom (sim/run.go:1)"}
+	h.m.sim = sim
+	if got := h.m.simBadge(); got != "SIM STOPPED: "+common.InternalMsg {
+		t.Fatalf("badge %q", got)
+	}
+	if v := h.view(); !strings.Contains(v, "SIM STOPPED") || strings.Contains(v, "boom") {
+		t.Fatalf("want the stop in the header and not the panic's value:\n%s", v)
+	}
+	sim.failure = ""
+	if got := h.m.simBadge(); got != "" {
+		t.Fatalf("badge %q for a simulator that is just stopped", got)
 	}
 }

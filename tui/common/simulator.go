@@ -9,4 +9,5 @@ type Simulator interface {
 	Running() bool
 	Rate() float64 // actions per second
 	Violations() int
+	Failure() string // why the last run ended by itself, "" if it did not
 }
