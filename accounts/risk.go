@@ -88,19 +88,8 @@ func riskOf(tx *store.Tx, legacy bool, u User, now time.Time) ([]RiskSignal, err
 	}
 	var factor, email, reset, demoted *Event
 	var contacts, turnedDown []Event
-	err := userEvents(tx, legacy, u.ID, 0, func(seq uint64) (bool, error) {
-		en, err := auditChain.Get(tx, seq)
-		if err != nil {
-			return false, err
-		}
-		e, err := decodeEvent(en)
-		if err != nil {
-			return false, err
-		}
+	err := recentUserEvents(tx, legacy, u.ID, now.Add(-riskLongWindow), func(e Event) (bool, error) {
 		age := now.Sub(e.Time)
-		if age > riskLongWindow {
-			return false, nil
-		}
 		if e.Outcome != OutcomeOK {
 			if age <= riskShortWindow && turnedDownRequest(e) {
 				turnedDown = append(turnedDown, e)

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"errors"
+	"time"
 
 	"latchkey/store"
 )
@@ -65,6 +66,24 @@ func userEvents(tx *store.Tx, legacy bool, userID, before uint64, fn func(seq ui
 		err = nil
 	}
 	return err
+}
+
+// recentUserEvents visits the events about userID no older than since,
+// newest first, decoded, while fn says go on: the one reading behind the
+// checks that look back over a window (risk signals, the watch list, an
+// approver's fresh role or address).
+func recentUserEvents(tx *store.Tx, legacy bool, userID uint64, since time.Time, fn func(Event) (bool, error)) error {
+	return userEvents(tx, legacy, userID, 0, func(seq uint64) (bool, error) {
+		en, err := auditChain.Get(tx, seq)
+		if err != nil {
+			return false, err
+		}
+		e, err := decodeEvent(en)
+		if err != nil || e.Time.Before(since) {
+			return false, err
+		}
+		return fn(e)
+	})
 }
 
 // userEventsSince is the numbers of the events about userID newer than

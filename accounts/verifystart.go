@@ -327,15 +327,7 @@ func approverRefusal(tx *store.Tx, legacy bool, a, u User, now time.Time) error 
 func roleGivenSince(tx *store.Tx, legacy bool, u User, now time.Time) (time.Time, string, error) {
 	var at time.Time
 	var role string
-	err := userEvents(tx, legacy, u.ID, 0, func(seq uint64) (bool, error) {
-		en, err := auditChain.Get(tx, seq)
-		if err != nil {
-			return false, err
-		}
-		e, err := decodeEvent(en)
-		if err != nil || now.Sub(e.Time) > riskLongWindow {
-			return false, err
-		}
+	err := recentUserEvents(tx, legacy, u.ID, now.Add(-riskLongWindow), func(e Event) (bool, error) {
 		if e.Action == ActRolesChanged && e.Outcome == OutcomeOK {
 			if r := privilegedGained(e.Detail); r != "" && ((strings.Contains(r, "owner") && u.Roles.Owner) || (strings.Contains(r, "admin") && u.Roles.Admin)) {
 				at, role = e.Time, r
@@ -351,15 +343,7 @@ func roleGivenSince(tx *store.Tx, legacy bool, u User, now time.Time) (time.Time
 // link, if that was in the last 7 days (else zero).
 func verifiedSince(tx *store.Tx, legacy bool, u User, now time.Time) (time.Time, error) {
 	var at time.Time
-	err := userEvents(tx, legacy, u.ID, 0, func(seq uint64) (bool, error) {
-		en, err := auditChain.Get(tx, seq)
-		if err != nil {
-			return false, err
-		}
-		e, err := decodeEvent(en)
-		if err != nil || now.Sub(e.Time) > riskLongWindow {
-			return false, err
-		}
+	err := recentUserEvents(tx, legacy, u.ID, now.Add(-riskLongWindow), func(e Event) (bool, error) {
 		if e.Action == ActUserVerified && e.Outcome == OutcomeOK {
 			at = e.Time
 			return false, nil

@@ -120,18 +120,7 @@ func openWatchOf(tx *store.Tx, userID uint64) (WatchEntry, bool, error) {
 func (t *txn) lastClear(u User) (Event, bool, error) {
 	var found Event
 	ok := false
-	err := userEvents(t.tx, t.s.legacyEvents, u.ID, 0, func(seq uint64) (bool, error) {
-		en, err := auditChain.Get(t.tx, seq)
-		if err != nil {
-			return false, err
-		}
-		e, err := decodeEvent(en)
-		if err != nil {
-			return false, err
-		}
-		if t.now.Sub(e.Time) > WatchWindow {
-			return false, nil
-		}
+	err := recentUserEvents(t.tx, t.s.legacyEvents, u.ID, t.now.Add(-WatchWindow), func(e Event) (bool, error) {
 		if e.Action == ActMFACleared && e.Outcome == OutcomeOK {
 			found, ok = e, true
 			return false, nil
