@@ -179,7 +179,7 @@ func (s *Service) Lockouts(limit int) ([]Lockout, error) {
 	now := s.Now()
 	var out []Lockout
 	err := s.db.View(func(tx *store.Tx) error {
-		names := map[uint64]string{}
+		names := practiceNames{}
 		return tx.Scan(ixLockouts, nil, nil, false, func(k, _ []byte) (bool, error) {
 			u, err := getUser(tx, store.ParseU64(k[8:]))
 			if err != nil {
@@ -188,13 +188,9 @@ func (s *Service) Lockouts(limit int) ([]Lockout, error) {
 			if !u.LockedNow(now) {
 				return true, nil
 			}
-			name, ok := names[u.PracticeID]
-			if !ok {
-				p, err := getPractice(tx, u.PracticeID)
-				if err != nil {
-					return false, err
-				}
-				name, names[u.PracticeID] = p.Name, p.Name
+			name, err := names.of(tx, u.PracticeID)
+			if err != nil {
+				return false, err
 			}
 			out = append(out, Lockout{User: u, Login: u.Login(), Name: u.Name, Practice: name,
 				LockedAt: u.LockedAt, UnlocksAt: u.LockedUntil, Failures: u.Failures})

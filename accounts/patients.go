@@ -174,18 +174,14 @@ func (s *Service) Patients(q PatientQuery) ([]PatientRow, error) {
 	}
 	var out []PatientRow
 	err := s.db.View(func(tx *store.Tx) error {
-		names := map[uint64]string{}
+		names := practiceNames{}
 		keepAt := func(p Patient, rank int) (bool, error) {
 			if q.PracticeID != 0 && p.PracticeID != q.PracticeID {
 				return true, nil
 			}
-			name, ok := names[p.PracticeID]
-			if !ok {
-				pr, err := getPractice(tx, p.PracticeID)
-				if err != nil {
-					return false, err
-				}
-				name, names[p.PracticeID] = pr.Name, pr.Name
+			name, err := names.of(tx, p.PracticeID)
+			if err != nil {
+				return false, err
 			}
 			out = append(out, PatientRow{Patient: p, PracticeName: name, Rank: rank})
 			return len(out) < q.Limit, nil

@@ -315,3 +315,19 @@ func userDoc(u User) searchDoc {
 func userLoginWords(u User) []string {
 	return dedupe(append(tokenize(u.Email), tokenize(u.Username)...))
 }
+
+// practiceNames reads each practice's name once within one transaction,
+// for listings that show the practice beside each of many rows.
+type practiceNames map[uint64]string
+
+func (n practiceNames) of(tx *store.Tx, id uint64) (string, error) {
+	if name, ok := n[id]; ok {
+		return name, nil
+	}
+	p, err := getPractice(tx, id)
+	if err != nil {
+		return "", err
+	}
+	n[id] = p.Name
+	return p.Name, nil
+}

@@ -47,20 +47,16 @@ func (s *Service) UsersPage(q UserQuery) (UserPage, error) {
 		table = s.practices()
 	}
 	err := s.db.View(func(tx *store.Tx) error {
-		names := map[uint64]string{}
+		names := practiceNames{}
 		budget := statusBudget{q: q}
 		keepAt := func(u User, rank int) (bool, error) {
 			if (q.Status != "" && u.Status != q.Status) || (q.LockedOnly && !u.Locked()) ||
 				(q.PracticeID != 0 && u.PracticeID != q.PracticeID) {
 				return true, nil
 			}
-			name, ok := names[u.PracticeID]
-			if !ok {
-				p, err := getPractice(tx, u.PracticeID)
-				if err != nil {
-					return false, err
-				}
-				name, names[u.PracticeID] = p.Name, p.Name
+			name, err := names.of(tx, u.PracticeID)
+			if err != nil {
+				return false, err
 			}
 			page.Rows = append(page.Rows, UserRow{User: u, PracticeName: name, Rank: rank})
 			return len(page.Rows) < q.Limit, nil
