@@ -89,3 +89,41 @@ func TestInactivateRequesterHintIsTrueForTheUser(t *testing.T) {
 		t.Fatalf("a pending user: %q", w)
 	}
 }
+
+// R41, R4, R14: a pending user has never logged in nor proven a login
+// email or a factor, so nothing a check goes through is theirs yet, and
+// nothing the desk does for them waits on one (their setup email, or a
+// legacy user's reset to the email on file, goes to what is on file
+// whoever calls). Verifying their caller is not offered, and starting one
+// is refused with R41 (an owner was asked to vouch for, or a code went out
+// about, someone nobody has seen), the legacy user's guidance naming the
+// reset that is their setup (R17).
+func TestVerifyNotOfferedForPendingUser(t *testing.T) {
+	s, clock := newTestService(t)
+	_, owner, _ := smsUser(t, s, clock)
+	for _, nu := range []NewUser{
+		{Name: "Pat Pending", Kind: KindStaff, Email: "pat.pending@example.org", EmailConfirm: "pat.pending@example.org"},
+		{Name: "Lee Legacy", Kind: KindStaff, Username: "lee.legacy", ContactEmail: "lee.home@example.org"},
+	} {
+		nu.PracticeID = owner.PracticeID
+		u, err := s.CreateUser(Operator("ana"), nu, Request{Requester: owner.Email})
+		if err != nil || u.Status != StatusPending {
+			t.Fatalf("%+v %v", u, err)
+		}
+		e := offered(t, s, "ana", ActionVerify, u)
+		if e.OK || e.Rule != "R41" || !strings.Contains(e.Why, "pending") {
+			t.Fatalf("verify offered for pending %s: %+v", u.Login(), e)
+		}
+		if want := map[bool]string{false: "(v", true: "(P, R17)"}[u.Legacy()]; !strings.Contains(e.Guidance, want) {
+			t.Errorf("%s: guidance %q lacks %q", u.Login(), e.Guidance, want)
+		}
+		before, _ := s.Outbox(OutboxQuery{Limit: 1})
+		for _, in := range []VerifyStart{{Method: VerifyCode, Channel: "email"}, {Method: VerifyApproval, Approver: owner.Email}, {Method: VerifyKnowledge, Note: "date of birth"}} {
+			_, err := s.StartVerification(Operator("ana"), u.ID, in)
+			wantRule(t, err, "R41")
+		}
+		if after, _ := s.Outbox(OutboxQuery{Limit: 1}); len(after) != len(before) || len(after) > 0 && after[0].ID != before[0].ID {
+			t.Fatalf("a message went out for a pending user's check: %+v", after)
+		}
+	}
+}

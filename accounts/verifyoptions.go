@@ -6,7 +6,7 @@ import (
 )
 
 // stateVerify: only an operator verifies a caller (R41), and only of a user
-// who is not inactive: a check goes with an unlock, a reset, an MFA clear or
+// who is neither pending (below) nor inactive: a check goes with an unlock, a reset, an MFA clear or
 // a change of roles of the user it is of, or vouches for them asking for
 // one (R41); an inactive user has no access to restore and asks for
 // nothing (R14, R20), so a check of them would only send a code to, or ask
@@ -18,6 +18,17 @@ func stateVerify(actor Actor, u User) error {
 	if u.Status == StatusInactive {
 		return refuseWith("R41", u.Login()+" is inactive: no desk action a caller check goes with applies to them, and they ask for nothing (R14, R20)",
 			"To bring them back, an owner or admin of the practice asks for a reactivation (r, R3); verify that caller instead.")
+	}
+	if u.Status == StatusPending {
+		// They have never logged in nor proven an address or a factor
+		// (R4, R14, R22): nothing a check goes through is theirs yet, they
+		// ask for nothing (requesterStatus), and what the desk does for
+		// them goes to what is on file whoever calls.
+		next := "Send the setup email again to the address on file (v, R6); verify them once they have finished it."
+		if u.Legacy() {
+			next = "A password reset to the email on file is their setup (P, R17); verify them once they have logged in."
+		}
+		return refuseWith("R41", u.Login()+" is pending: they have never logged in nor proven a login email or a factor (R4, R14), so nothing a caller check goes through is theirs yet, and no desk action for them waits on one", next)
 	}
 	return nil
 }

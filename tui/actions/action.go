@@ -65,6 +65,10 @@ type Data struct {
 	// Passed is this operator's passed caller check of the user, offered to
 	// the actions a check precedes (unlock, reset, permissions, MFA clear).
 	Passed *accounts.VerificationView
+	// CheckOffer is whether V applies to the user (accounts), read with
+	// the actions a check precedes when none has passed, so their form
+	// sends the operator to V only where it can run (R41).
+	CheckOffer accounts.Eligibility
 	// Open is this operator's check of the user still waiting for its code
 	// or approver: V brings it back (R41).
 	Open *accounts.VerificationView

@@ -116,6 +116,8 @@ func load(svc common.Service, actor accounts.Actor, a *Action, sel accounts.Targ
 			return d, err
 		} else if ok {
 			d.Passed = &pv
+		} else if d.CheckOffer, err = svc.EligibleFor(actor, accounts.ActionVerify, tg); err != nil {
+			return d, err
 		}
 	}
 	if a.ID == accounts.ActionApproveClear {

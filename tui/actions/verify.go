@@ -73,6 +73,11 @@ var takesCheck = map[accounts.Action]bool{accounts.ActionUnlock: true, accounts.
 // checkNote says which caller check goes with the action, or that none has
 // passed (R41).
 func checkNote(d *Data) string {
+	if d.Passed == nil && !d.CheckOffer.OK && d.CheckOffer.Rule != "" {
+		// V is not offered for this user (a pending one): say why, not V.
+		return "\n" + d.CheckOffer.Rule + ": no caller check of " + d.Name() + " can go with this: " +
+			common.Sanitize(d.CheckOffer.Why) + ". " + common.Sanitize(d.CheckOffer.Guidance)
+	}
 	if d.Passed == nil {
 		return "\nR41: no passed caller check of " + d.Name() + " by you: esc, then V verifies the caller out of band."
 	}
