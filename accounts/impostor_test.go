@@ -40,6 +40,7 @@ func TestLastActiveOwnerNotLeftToAPendingOne(t *testing.T) {
 	}
 	// Once the partner has set up their account, the owner may go.
 	setUpAccount(t, s, partner)
+	req.Verification = ownerCheck(t, s, "op", owner) // an owner leaves at their proven request (R20, R41)
 	if _, err := s.Inactivate(Operator("op"), owner.ID, req); err != nil {
 		t.Fatal(err)
 	}
@@ -456,7 +457,8 @@ func TestPrivilegedUserAddedOnlyAtTheOwnersProvenRequest(t *testing.T) {
 	champ := activeUser(t, s, p.ID, "Cham Pion", Roles{Champion: true}, owner.Email)
 	exAdmin := activeUser(t, s, p.ID, "Ex Admin", Roles{Admin: true}, owner.Email)
 	clock.Advance(8 * 24 * time.Hour)
-	if _, err := s.Inactivate(Operator("dana"), exAdmin.ID, Request{Requester: owner.Email, Reason: "left"}); err != nil {
+	if _, err := s.Inactivate(Operator("dana"), exAdmin.ID, Request{Requester: owner.Email, Reason: "left",
+		Verification: ownerCheck(t, s, "dana", owner)}); err != nil {
 		t.Fatal(err)
 	}
 	const evil = "mallory@evil.example"
@@ -496,4 +498,77 @@ func TestPrivilegedUserAddedOnlyAtTheOwnersProvenRequest(t *testing.T) {
 func ownerCheck(t *testing.T, s *Service, op string, owner User) uint64 {
 	t.Helper()
 	return passedCode(t, s, op, owner, "email").ID
+}
+
+// R20, R41: inactivating or replacing an owner or an admin takes that role
+// away — a change of roles the desk verifies the caller for (R41). "This
+// is the champion: Ada the admin left, inactivate her" (or "I'm Paula the
+// partner, I'm leaving", or "replace Paula by Mallory") on a typed
+// requester locked a practice's admin or owner out. Through the desk the
+// requester's request is proven by their passed caller check, their own
+// included, under the same rules as giving the role (R19); staff still go
+// at a typed request, and one check serves a replace that also adds an
+// admin.
+func TestPrivilegedLeaverOnlyAtAProvenRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Leaver Clinic", 10)
+	partner := activeUser(t, s, p.ID, "Paula Partner", Roles{Owner: true}, owner.Email)
+	ada := activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true}, owner.Email)
+	champ := activeUser(t, s, p.ID, "Cham Pion", Roles{Champion: true}, owner.Email)
+	staff := activeUser(t, s, p.ID, "Sam Staff", Roles{}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	op := Operator("dana")
+	const evil = "mallory@evil.example"
+	mallory := NewUser{Name: "Mallory Newadmin", Kind: KindStaff, Roles: Roles{Admin: true}, Email: evil, EmailConfirm: evil}
+	newStaff := NewUser{Name: "Nat Newstaff", Kind: KindStaff, Email: "nat.newstaff@example.org", EmailConfirm: "nat.newstaff@example.org"}
+
+	_, err := s.Inactivate(op, ada.ID, Request{Requester: champ.Email, Reason: "left"})
+	wantRule(t, err, "R20")
+	if !strings.Contains(err.Error(), "R41") || !strings.Contains(err.Error(), champ.Email) {
+		t.Fatalf("the refusal does not say whose check is missing: %v", err)
+	}
+	_, err = s.Inactivate(op, partner.ID, Request{Requester: partner.Email, Reason: "I'm leaving"})
+	wantRule(t, err, "R20")
+	_, _, _, err = s.ReplaceAndSend(op, partner.ID, newStaff, Request{Requester: owner.Email, Reason: "took over"})
+	wantRule(t, err, "R20")
+	// Knowledge never counts (R41).
+	k, err := s.StartVerification(op, champ.ID, VerifyStart{Method: VerifyKnowledge, Note: "knew the practice's address"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Inactivate(op, ada.ID, Request{Requester: champ.Email, Reason: "left", Verification: k.ID})
+	wantRule(t, err, "R41")
+	// A check of someone else is not the requester's (R41).
+	_, err = s.Inactivate(op, ada.ID, Request{Requester: champ.Email, Reason: "left", Verification: ownerCheck(t, s, "dana", staff)})
+	wantRule(t, err, "R41")
+	for _, u := range []User{ada, partner} {
+		if got := mustUser(t, s, u.ID); got.Status != StatusActive {
+			t.Fatalf("%s let go on a typed request: %s", got.Login(), got.Status)
+		}
+	}
+	if n := codesTo(t, s, "nat.newstaff@example.org"); n != 0 {
+		t.Fatalf("a newcomer was added in a partner's place on a typed request (%d messages)", n)
+	}
+
+	// Staff at a typed request; the privileged with the requester's check.
+	if _, err := s.Inactivate(op, staff.ID, Request{Requester: champ.Email, Reason: "left"}); err != nil {
+		t.Fatal(err)
+	}
+	v := ownerCheck(t, s, "dana", champ)
+	if _, err := s.Inactivate(op, ada.ID, Request{Requester: champ.Email, Reason: "left", Verification: v}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := lastEvent(t, s, ActUserInactivated); ev.Verification != v || ev.VerifyMethod != "code" {
+		t.Fatalf("the inactivation does not record the requester's check: %+v", ev)
+	}
+	// A replace that takes the owner role away and gives the admin role
+	// goes with one check of the owner who asks.
+	v = ownerCheck(t, s, "dana", owner)
+	mallory.Email, mallory.EmailConfirm = "marta.newadmin@example.org", "marta.newadmin@example.org"
+	if _, _, _, err := s.ReplaceAndSend(op, partner.ID, mallory, Request{Requester: owner.Email, Reason: "took over", Verification: v}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := lastEvent(t, s, ActUserReplaced); ev.Verification != v {
+		t.Fatalf("the replace does not record the owner's check: %+v", ev)
+	}
 }

@@ -98,7 +98,7 @@ func (s *Service) Inactivate(actor Actor, userID uint64, req Request) (User, err
 			return err
 		}
 		target = u
-		if err := t.checkInactivation(actor, u, &req); err != nil {
+		if err := t.checkInactivation(actor, u, &req, ActUserInactivated); err != nil {
 			return err
 		}
 		if err := t.inactivate(actor, u, req); err != nil {
@@ -110,9 +110,14 @@ func (s *Service) Inactivate(actor Actor, userID uint64, req Request) (User, err
 	return out, err
 }
 
-// checkInactivation applies R20's rules to inactivating u; a user acting on
-// their own account is their own requester.
-func (t *txn) checkInactivation(actor Actor, u User, req *Request) error {
+// checkInactivation applies R20's rules to inactivating u (as action); a
+// user acting on their own account is their own requester.
+//
+// Inactivating (or replacing) an owner or an admin takes that role away,
+// a change of roles (R41): through the desk the requester's request, their
+// own included ("I'm leaving"), is proven by their passed caller check, as
+// giving the role is (R19; provenRequest).
+func (t *txn) checkInactivation(actor Actor, u User, req *Request, action string) error {
 	if u.Status == StatusInactive {
 		return refuse("R20", u.Login()+" is already inactive")
 	}
@@ -123,11 +128,21 @@ func (t *txn) checkInactivation(actor Actor, u User, req *Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.checkAsker(askInactivate, p, req.Requester, &u, "owners, champions or the user themselves",
-		req.Requester+" is not an owner or champion of "+p.Name+": only they, or the user themselves, may ask for an inactivation"); err != nil {
+	r, err := t.checkAsker(askInactivate, p, req.Requester, &u, "owners, champions or the user themselves",
+		req.Requester+" is not an owner or champion of "+p.Name+": only they, or the user themselves, may ask for an inactivation")
+	if err != nil {
 		return err
 	}
-	return t.stateInactivate(u)
+	if err := t.stateInactivate(u); err != nil {
+		return err
+	}
+	if actor.Kind != ActorOperator || !(u.Roles.Owner || u.Roles.Admin) {
+		return nil
+	}
+	return t.provenRequest(actor, r, req, action, refuseWith("R20",
+		fmt.Sprintf("%s is an owner or admin (%s): inactivating them takes that role away, so %s's request must be proven, not typed: a passed caller check of them (R41) goes with it",
+			u.Login(), u.Roles.String(), r.Login()),
+		"Verify the person who asks (V on them in the console, or `latchkey verify start "+r.Login()+"`: a code to what is on file, their app, or an owner's or admin's approval), then act with that check (--verification ID)."))
 }
 
 // Reactivate brings an inactive user back (R20): it needs a free license
@@ -205,7 +220,7 @@ func (s *Service) replace(actor Actor, leaverID uint64, nu NewUser, req Request,
 		if err := stateReplace(u); err != nil {
 			return err
 		}
-		if err := t.checkInactivation(actor, u, &req); err != nil {
+		if err := t.checkInactivation(actor, u, &req, ActUserReplaced); err != nil {
 			return err
 		}
 		nu.PracticeID = u.PracticeID

@@ -431,7 +431,8 @@ func TestFourEyesRefusedWhenUserInactivatedMeanwhile(t *testing.T) {
 	s, clock := newTestService(t)
 	owner, req := flaggedOwnerRequest(t, s, clock)
 	co := activeUser(t, s, owner.PracticeID, "Cora Coowner", Roles{Owner: true}, owner.Email)
-	if _, err := s.Inactivate(Operator("fay"), owner.ID, Request{Requester: co.Email, Reason: "left the practice"}); err != nil {
+	if _, err := s.Inactivate(Operator("fay"), owner.ID, Request{Requester: co.Email, Reason: "left the practice",
+		Verification: ownerCheck(t, s, "fay", co)}); err != nil { // R20, R41
 		t.Fatal(err)
 	}
 	_, _, err := s.ApproveRequest(Operator("eli"), req.ID, "")

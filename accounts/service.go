@@ -204,6 +204,9 @@ type txn struct {
 	// redirectApproved is the user whose setup email a second operator's
 	// approval is sending to a new address now (R42, setupredirect.go).
 	redirectApproved uint64
+	// proven is the caller check this transaction consumed as an asker's
+	// proven request (provenRequest): a replace's two halves share it.
+	proven Verification
 }
 
 // update runs fn as one write transaction at the service's time. Locks whose

@@ -176,19 +176,35 @@ func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, act
 }
 
 // provenOwnerRequest: through the desk, giving the owner or admin role needs
-// the asking owner's request proven, not typed (R19, R41): a passed caller
-// check of them that counts, not through a phone or app enrolled this week
-// (newFactorRefusal), consumed with the action.
+// the asking owner's request proven, not typed (R19, R41).
 func (t *txn) provenOwnerRequest(actor Actor, owner User, req *Request, action string) error {
+	return t.provenRequest(actor, owner, req, action, refuseWith("R19",
+		fmt.Sprintf("giving or taking the owner or admin role needs %s's request proven, not typed: a passed caller check of them (R41) goes with it", owner.Login()),
+		"Verify the owner who asks (V on them in the console, or `latchkey verify start "+owner.Login()+"`: a code to what is on file, their app, or another owner's or admin's approval), then make the change with that check (--verification ID)."))
+}
+
+// provenRequest: a request the desk takes for a privileged change (R19,
+// R20) is proven, not typed: a passed caller check of the asker that
+// counts, not through a phone or app enrolled this week (newFactorRefusal),
+// consumed with the action (R41). Without one it is refused as unproven.
+// One transaction consumes one check: a replace that both takes a leaver's
+// role away and gives a newcomer one uses the same check for both.
+func (t *txn) provenRequest(actor Actor, asker User, req *Request, action string, unproven *RuleError) error {
 	if req.Verification == 0 {
-		return refuseWith("R19", fmt.Sprintf("giving or taking the owner or admin role needs %s's request proven, not typed: a passed caller check of them (R41) goes with it", owner.Login()),
-			"Verify the owner who asks (V on them in the console, or `latchkey verify start "+owner.Login()+"`: a code to what is on file, their app, or another owner's or admin's approval), then make the change with that check (--verification ID).")
+		return unproven
 	}
-	v, err := t.useVerification(actor, action, req, true, owner.ID)
+	if t.proven.ID == req.Verification && t.proven.UserID == asker.ID {
+		return nil
+	}
+	v, err := t.useVerification(actor, action, req, true, asker.ID)
 	if err != nil {
 		return err
 	}
-	return t.newFactorRefusal(v)
+	if err := t.newFactorRefusal(v); err != nil {
+		return err
+	}
+	t.proven = v
+	return nil
 }
 
 // practiceHasUsers reports whether the practice has any user (of any

@@ -44,3 +44,29 @@ func TestPrivilegedUserAddedWithTheOwnersCheck(t *testing.T) {
 		t.Errorf("the addition does not record the owner's check: %+v", evs)
 	}
 }
+
+// R20, R41: an owner or admin is inactivated through the desk only at a
+// request proven by a passed caller check of the requester
+// (--verification), never on a name typed; the check is recorded with it.
+func TestPrivilegedLeaverWithTheRequestersCheck(t *testing.T) {
+	d := newDemoDB(t)
+	ref, owner, champion := firstPractice(d)
+	const admin = "nadia.admin@example.org"
+	d.must("users", "add", "--practice", ref, "--name", "Nadia Admin", "--email", admin, "--email-confirm", admin,
+		"--kind", "staff", "--roles", "admin", "--requested-by", owner, "--verification", d.proven(owner), "--reason", "office manager")
+	e := d.refused("R20", "users", "inactivate", admin, "--requested-by", champion, "--reason", "left")
+	if !strings.Contains(e.Error, "R41") || !strings.Contains(e.Guidance, "verify start "+champion) || !strings.Contains(e.Guidance, "--verification") {
+		t.Errorf("a champion's typed request: %+v", e)
+	}
+	id := d.proven(champion)
+	d.must("users", "inactivate", admin, "--requested-by", champion, "--verification", id, "--reason", "left")
+	var evs []auditJSON
+	d.json(&evs, "audit", "list", "--user", admin, "--limit", "5")
+	found := false
+	for _, ev := range evs {
+		found = found || (ev.Action == "user.inactivated" && strings.Contains(ev.VerifiedBy, "verification #"+id))
+	}
+	if !found {
+		t.Errorf("the inactivation does not record the champion's check: %+v", evs)
+	}
+}

@@ -158,6 +158,7 @@ password?", or change their login email themselves after logging in (R7).`,
 
 func (a *app) usersInactivateCmd() *cobra.Command {
 	var requester, reason string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "inactivate LOGIN",
 		Short: "Inactivate a user who left: frees the license, kills live links, keeps history",
@@ -165,7 +166,10 @@ func (a *app) usersInactivateCmd() *cobra.Command {
 practice, or of the user themselves (--requested-by, checked and recorded).
 Their license is freed (R1), any live setup or email-change link dies (R5),
 and all their history stays. A practice's last active owner cannot be
-inactivated (R2): make someone else an owner first.`,
+inactivated (R2): make someone else an owner first. An owner or admin loses
+that role with the account: their inactivation needs the request proven by
+--verification ID of a passed caller check of the requester (R20, R41), the
+user themselves included.`,
 		Example: `  latchkey users inactivate jane.doe@example.com --db demo.db \
       --requested-by owner@example.com --reason "left the clinic"`,
 		Args: args("LOGIN"),
@@ -175,7 +179,7 @@ inactivated (R2): make someone else an owner first.`,
 			if err != nil {
 				return err
 			}
-			u, err := svc.Inactivate(actor, old.ID, accounts.Request{Requester: requester, Reason: reason})
+			u, err := svc.Inactivate(actor, old.ID, accounts.Request{Requester: requester, Reason: reason, Verification: verification})
 			if err != nil {
 				return err
 			}
@@ -192,6 +196,7 @@ inactivated (R2): make someone else an owner first.`,
 	}
 	requesterFlag(cmd, &requester, "an owner or champion of the practice, or the user themselves")
 	reasonFlag(cmd, &reason)
+	verificationFlag(cmd, &verification) // an owner or admin: the requester's check (R20, R41)
 	a.addJSON(cmd)
 	return cmd
 }
@@ -295,8 +300,9 @@ life, so it is never handed on. In one transaction the leaver is inactivated
 and the newcomer added to the same practice, the license passing from one to
 the other; both are audited. The requester must be an owner or champion of
 the practice (R20). The newcomer is sent their account-setup email (R4). A
-newcomer with the owner or admin role needs an owner's request proven by
---verification ID of a passed caller check of that owner (R19, R41).`,
+leaver or newcomer with the owner or admin role needs the request proven by
+--verification ID of a passed caller check of the requester (R19, R20, R41;
+an owner's, for a newcomer with the role).`,
 		Example: `  latchkey users replace old.hire@example.com --db demo.db --name "New Hire" \
       --email new.hire@example.com --email-confirm new.hire@example.com --kind staff \
       --requested-by owner@example.com --reason "took over the front desk"`,

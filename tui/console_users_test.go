@@ -747,3 +747,55 @@ func TestRefusedFormGoesBackWithValues(t *testing.T) {
 		t.Fatal("inactivated after a refusal")
 	}
 }
+
+// R20, R41: an admin leaves at a request proven, not typed: x on an admin
+// is refused by R20 without the requester's passed check, and goes with
+// this operator's passed check of the owner who asks, recorded.
+func TestInactivateAdminTakesTheAskersCheck(t *testing.T) {
+	h, us := mailHarness(t, 120, 36, common.PaneUsers)
+	owner, admin := us[0], us[2]
+	check := func() uint64 { // alice's passed check of the owner, by email
+		t.Helper()
+		pv, err := h.f.Svc.StartVerification(accounts.Operator("alice"), owner.ID, accounts.VerifyStart{Method: accounts.VerifyCode, Channel: "email"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.f.Svc.CheckVerification(accounts.Operator("alice"), pv.ID, sixDigits.FindString(lastMessage(t, h.f, owner.Email).Body)); err != nil {
+			t.Fatal(err)
+		}
+		return pv.ID
+	}
+	if _, err := h.f.Svc.SetRoles(accounts.Operator("alice"), admin.ID, accounts.Roles{Admin: true},
+		accounts.Request{Requester: owner.Email, Reason: "office manager", Verification: check()}); err != nil {
+		t.Fatal(err)
+	}
+	inactivate := func() {
+		t.Helper()
+		h.openUser(admin.ID)
+		h.key("x")
+		if _, ok := h.form(accounts.ActionInactivate); !ok {
+			t.Fatalf("x did not open the form:\n%s", h.view())
+		}
+		h.paste(owner.Email)
+		h.key("enter")
+		h.paste("left the practice")
+		h.key("enter")
+		h.key("y")
+	}
+	inactivate()
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R20") {
+		t.Fatalf("no R20 refusal without the owner's check:\n%s", h.view())
+	}
+	h.key("esc")
+	h.key("esc")
+	id := check()
+	inactivate()
+	u, _ := h.f.Svc.User(admin.ID)
+	if u.Status != accounts.StatusInactive || !strings.Contains(h.m.Flash(), "Inactivated") {
+		t.Fatalf("not inactivated with the owner's check: %s, flash %q\n%s", u.Status, h.m.Flash(), h.view())
+	}
+	evs, err := h.f.Svc.Audit(accounts.AuditQuery{UserID: admin.ID, Limit: 1})
+	if err != nil || len(evs) == 0 || evs[0].Verification != id {
+		t.Fatalf("the inactivation does not record check #%d: %+v %v", id, evs, err)
+	}
+}

@@ -15,7 +15,7 @@ var inactivate = &Action{
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
 		return dialog.FormSpec{Heading: "Inactivate " + d.Name(), Sub: d.Login(), Loud: true,
 			Note: "R20: inactivation frees the license, kills any live link and keeps all history. " +
-				"A former employee is inactivated, never reassigned (R10).",
+				"A former employee is inactivated, never reassigned (R10)." + leaverCheckNote(d),
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return []*huh.Group{huh.NewGroup(requester(d, v), dialog.Reason(v, "e.g. left the practice on Friday", "R20"))}
 			}}
@@ -26,7 +26,19 @@ var inactivate = &Action{
 				"\nRequested by: " + asked(d, v) + "\nReason: " + common.Sanitize(v.Str("reason"))}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		_, err := svc.Inactivate(actor, d.User.ID, request(d, v))
+		// R20, R41: an owner or admin leaves at a request proven by the
+		// requester's passed check (taking the role away).
+		_, err := svc.Inactivate(actor, d.User.ID, askerCheck(svc, actor, d, request(d, v), privilegedRoles(d.User.Roles)))
 		return Result{OK: "Inactivated " + d.What() + ": license freed, live links voided"}, err
 	},
+}
+
+// leaverCheckNote: an owner or admin loses the role with the account, so
+// the requester's passed caller check goes with it (V on them first, R20,
+// R41).
+func leaverCheckNote(d *Data) string {
+	if d.User == nil || !privilegedRoles(d.User.Roles) {
+		return ""
+	}
+	return "\nR41: " + d.Name() + " is an owner or admin: the requester's passed caller check goes with this (V on them first)."
 }

@@ -142,10 +142,11 @@ func verifiedOr(d *Data, v *dialog.Values, rule string) *huh.Input {
 		Placeholder(fmt.Sprintf("the check #%d is recorded with the action", d.Passed.ID))
 }
 
-// askerCheck attaches the asking owner's passed caller check by this
-// operator to a request that gives the owner or admin role (privileged):
-// through the desk it goes only with one (R19, R41). Nothing is attached
-// otherwise, so no check is spent on what needs none.
+// askerCheck attaches the asker's passed caller check by this operator to
+// a request that gives the owner or admin role, or takes it away with the
+// account (privileged): through the desk it goes only with one (R19, R20,
+// R41). Nothing is attached otherwise, so no check is spent on what needs
+// none.
 func askerCheck(svc common.Service, actor accounts.Actor, d *Data, req accounts.Request, privileged bool) accounts.Request {
 	if !privileged || req.Verification != 0 {
 		return req
