@@ -134,7 +134,7 @@ func (t *txn) putUser(old *User, u User) error {
 	} else if err := statusTransition("", u.Status); err != nil {
 		return err
 	}
-	if err := store.Put(tx, usersBucketOf(u.ID), store.U64(u.ID), u); err != nil {
+	if err := putUserRecord(tx, u); err != nil {
 		return err
 	}
 	t.lastUser = u
@@ -259,7 +259,7 @@ func (t *txn) putPractice(old *Practice, p Practice) error {
 	if err := tx.PutRaw(ixFullness, fullnessKey(p), nil); err != nil {
 		return err
 	}
-	if err := store.Put(tx, bPractices, store.U64(p.ID), p); err != nil {
+	if err := putPracticeRecord(tx, p); err != nil {
 		return err
 	}
 	if t.practices != nil {
