@@ -78,8 +78,10 @@ type Approval struct {
 	NewEmail  string        `json:"new_email,omitempty"`
 	State     ApprovalState `json:"state"`
 	DecidedBy string        `json:"decided_by,omitempty"`
-	DecidedAt time.Time     `json:"decided_at,omitzero"`
-	Note      string        `json:"note,omitempty"`
+	// DecidedSeat is the deciding operator's seat (R42, R43).
+	DecidedSeat string    `json:"decided_seat,omitempty"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+	Note        string    `json:"note,omitempty"`
 }
 
 // What is what the request carries out, in words.
@@ -254,6 +256,7 @@ func (s *Service) decide(actor Actor, id uint64, approve bool, note string) (App
 		if err := a.moveTo(to, actor.Name, t.now, note); err != nil {
 			return err
 		}
+		a.DecidedSeat = actor.Seat
 		if err := t.putApproval(a); err != nil {
 			return err
 		}

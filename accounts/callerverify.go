@@ -128,6 +128,9 @@ type Verification struct {
 	EndedAt   time.Time   `json:"ended_at,omitzero"` // passed, failed, expired or recorded
 	UsedAt    time.Time   `json:"used_at,omitzero"`
 	UsedFor   string      `json:"used_for,omitempty"` // the audit action it vouched for
+	// UsedSeat is the seat (Actor.Seat) of the operator who used it: the
+	// watch list's review is never from the seat that cleared (R43).
+	UsedSeat string `json:"used_seat,omitempty"`
 }
 
 // stateAt is the verification as it stands at now: one past its time reads

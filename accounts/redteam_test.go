@@ -508,3 +508,61 @@ func TestWatchReviewNotByTheApprover(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R43, R42, R35: the watch list's second look is never the clear's seat
+// under another name. Locally an operator is a name typed: dana clears at
+// her desk, then types --operator fay there and reviews the new factor
+// away. The review compares seats as four eyes do (MayApprove): the seat
+// that cleared, and the seat that approved a four-eyes clear, do not
+// review; another seat does.
+func TestWatchReviewNotFromTheClearingSeat(t *testing.T) {
+	s, clock := newTestService(t)
+	seat := func(name, where string) Actor { a := Operator(name); a.Seat = where; return a }
+	const deskDana, deskEli = "OS account dana (uid 1000) on desk-1", "OS account eli (uid 1001) on desk-1"
+	newFactor := func(u User) WatchEntry {
+		t.Helper()
+		clock.Advance(time.Hour)
+		u = mustUser(t, s, u.ID)
+		if _, err := s.StartEnrolment(u.Email, testPassword(u), "", MFAEmail, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConfirmEnrolment(u.Email, codeIn(t, s, u.Email)); err != nil {
+			t.Fatal(err)
+		}
+		w, ok, err := s.WatchOf(u.ID)
+		if err != nil || !ok {
+			t.Fatalf("not on the watch list: %v", err)
+		}
+		return w
+	}
+	// One operator's clear.
+	_, _, u := smsUser(t, s, clock)
+	dana := seat("dana", deskDana)
+	v := passedCode(t, s, "dana", u, "")
+	if _, err := s.ClearMFAVerified(dana, u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"}); err != nil {
+		t.Fatal(err)
+	}
+	w := newFactor(u)
+	_, err := s.ReviewWatch(seat("fay", deskDana), w.ID, "it was them")
+	wantRule(t, err, "R43")
+	if err == nil || !strings.Contains(err.Error(), deskDana) {
+		t.Fatalf("the refusal does not name the seat: %v", err)
+	}
+	if e, _ := s.EligibleFor(seat("fay", deskDana), ActionReviewWatch, Target{UserID: u.ID}); e.OK || e.Rule != "R43" {
+		t.Fatal("the review is offered at the seat that cleared")
+	}
+	if _, err := s.ReviewWatch(seat("fay", "OS account fay (uid 1002) on desk-2"), w.ID, "called back on file: it was them"); err != nil {
+		t.Fatal(err)
+	}
+	// A four-eyes clear: neither the asking seat nor the approving one.
+	owner, req := flaggedOwnerRequest(t, s, clock)
+	if _, _, err := s.ApproveRequest(seat("eli", deskEli), req.ID, "called back on file"); err != nil {
+		t.Fatal(err)
+	}
+	w = newFactor(owner)
+	_, err = s.ReviewWatch(seat("gus", deskEli), w.ID, "it was them")
+	wantRule(t, err, "R43")
+	if _, err := s.ReviewWatch(seat("gus", "OS account gus (uid 1003) on desk-3"), w.ID, "called back on file: it was them"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -138,7 +138,7 @@ func (t *txn) useVerification(actor Actor, action string, req *Request, needCoun
 	if err := v.moveTo(VerifyUsed, t.now, v.Result); err != nil {
 		return v, err
 	}
-	v.UsedFor = action
+	v.UsedFor, v.UsedSeat = action, actor.Seat
 	if err := t.putVerification(v); err != nil {
 		return v, err
 	}

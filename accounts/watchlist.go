@@ -51,20 +51,24 @@ func watchTransition(from, to WatchState) error {
 
 // WatchEntry is a factor enrolled soon after a clear.
 type WatchEntry struct {
-	ID         uint64     `json:"id"`
-	UserID     uint64     `json:"user_id"`
-	Login      string     `json:"user"`
-	Name       string     `json:"name"`
-	PracticeID uint64     `json:"practice_id"`
-	Method     MFAMethod  `json:"method"`
-	EnrolledAt time.Time  `json:"enrolled_at"`
-	ClearedAt  time.Time  `json:"cleared_at"`
-	ClearedBy  string     `json:"cleared_by"`
-	ApprovedBy string     `json:"approved_by,omitempty"` // the second operator of a four-eyes clear (R42)
-	State      WatchState `json:"state"`
-	ReviewedBy string     `json:"reviewed_by,omitempty"`
-	ReviewedAt time.Time  `json:"reviewed_at,omitzero"`
-	Note       string     `json:"note,omitempty"`
+	ID         uint64    `json:"id"`
+	UserID     uint64    `json:"user_id"`
+	Login      string    `json:"user"`
+	Name       string    `json:"name"`
+	PracticeID uint64    `json:"practice_id"`
+	Method     MFAMethod `json:"method"`
+	EnrolledAt time.Time `json:"enrolled_at"`
+	ClearedAt  time.Time `json:"cleared_at"`
+	ClearedBy  string    `json:"cleared_by"`
+	ApprovedBy string    `json:"approved_by,omitempty"` // the second operator of a four-eyes clear (R42)
+	// The seats (Actor.Seat) of the clear's operators, where known: a local
+	// operator's name is typed, so the review is never from those seats.
+	ClearedSeat  string     `json:"cleared_seat,omitempty"`
+	ApprovedSeat string     `json:"approved_seat,omitempty"`
+	State        WatchState `json:"state"`
+	ReviewedBy   string     `json:"reviewed_by,omitempty"`
+	ReviewedAt   time.Time  `json:"reviewed_at,omitzero"`
+	Note         string     `json:"note,omitempty"`
 }
 
 // ClearedByWords names the operators of the clear: "dana", or "dana, approved
@@ -144,6 +148,9 @@ func (t *txn) watchNewFactor(u User) error {
 	}
 	w := WatchEntry{ID: id, UserID: u.ID, Login: u.Login(), Name: u.Name, PracticeID: u.PracticeID, Method: u.MFA.Method,
 		EnrolledAt: t.now, ClearedAt: clear.Time, ClearedBy: clear.Actor, ApprovedBy: clear.ApprovedBy}
+	if w.ClearedSeat, w.ApprovedSeat, err = clearSeats(t.tx, clear); err != nil {
+		return err
+	}
 	if err := w.moveTo(WatchOpen); err != nil {
 		return err
 	}
@@ -265,10 +272,34 @@ func (t *txn) stateReviewWatch(actor Actor, u User) error {
 	return reviewerRefusal(actor, w)
 }
 
+// clearSeats are the seats the clear was made from: the operator who used
+// the caller check (who asked, under four eyes) and the one who approved.
+func clearSeats(tx *store.Tx, clear Event) (cleared, approved string, err error) {
+	if clear.Verification != 0 {
+		v, err := getVerification(tx, clear.Verification)
+		if err != nil && !IsNotFound(err) {
+			return "", "", err
+		}
+		cleared = v.UsedSeat
+	}
+	if clear.Approval != 0 {
+		a, err := getApproval(tx, clear.Approval)
+		if err != nil && !IsNotFound(err) {
+			return "", "", err
+		}
+		approved = a.DecidedSeat
+		if cleared == "" {
+			cleared = a.RequestedSeat
+		}
+	}
+	return cleared, approved, nil
+}
+
 // reviewerRefusal: the watch list is the desk's second look at a clear, so
 // the operators who cleared (talked into it, or in on it) — the one who
 // asked and, under four eyes, the one who approved — do not review the new
-// factor away themselves (R43).
+// factor away themselves (R43), under another name at their seat either
+// (as four eyes, MayApprove): locally a name is typed, not proven (R35).
 func reviewerRefusal(actor Actor, w WatchEntry) error {
 	did := ""
 	switch {
@@ -276,6 +307,10 @@ func reviewerRefusal(actor Actor, w WatchEntry) error {
 		did = "cleared this MFA"
 	case w.ApprovedBy != "" && sameOperator(actor.Name, w.ApprovedBy):
 		did = "approved the clear of this MFA"
+	case actor.Seat != "" && (actor.Seat == w.ClearedSeat || actor.Seat == w.ApprovedSeat):
+		return refuseWith("R43", fmt.Sprintf("the clear before watch #%d was made from this same seat (%s), where an operator's name is typed, not proven: %s there cannot review the factor enrolled after it",
+			w.ID, actor.Seat, actor.Name),
+			"Review it from another OS account or machine, or over `latchkey serve`, where every operator is their own SSH key.")
 	default:
 		return nil
 	}

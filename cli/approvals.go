@@ -217,8 +217,13 @@ func (a *app) watchListCmd() *cobra.Command {
 func (a *app) watchReviewCmd() *cobra.Command {
 	var note string
 	cmd := &cobra.Command{
-		Use:     "review N",
-		Short:   "Record that you reviewed a watched enrolment; it leaves the list",
+		Use:   "review N",
+		Short: "Record that you reviewed a watched enrolment; it leaves the list",
+		Long: `Record that you reviewed a factor enrolled within 24 hours of an MFA clear
+(R43); it leaves the watch list. The operators of the clear (who asked, and
+who approved under four eyes) do not review it, under another name at their
+seat either: locally an operator's name is typed, so the seat (OS account
+and machine) the clear came from is refused; over serve each key is its own.`,
 		Example: `  latchkey watch review 2 --note "called the user back on file: it was them" --db demo.db`,
 		Args:    args("N"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
