@@ -572,3 +572,64 @@ func TestPrivilegedLeaverOnlyAtAProvenRequest(t *testing.T) {
 		t.Fatalf("the replace does not record the owner's check: %+v", ev)
 	}
 }
+
+// R2, R41: only a financial decision maker asks for licenses, and buying
+// them commits the practice's money. "This is Olive, the owner: add 500
+// licenses" on a typed name had the practice buy them. Through the desk the
+// owner's request is proven by their passed caller check, by the rules that
+// prove a privileged change (no knowledge check, no phone enrolled this
+// week), and the request and its event record it; the owner asking in the
+// product themselves needs none.
+func TestLicensesBoughtOnlyAtTheOwnersProvenRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Purchase Clinic", 3)
+	clock.Advance(8 * 24 * time.Hour)
+	op := Operator("dana")
+	ask := Request{Requester: owner.Email, Reason: "new office"}
+	_, err := s.RequestLicenses(op, p.ID, 500, ask)
+	wantRule(t, err, "R2")
+	if !strings.Contains(err.Error(), "R41") || !strings.Contains(err.Error(), "verify start "+owner.Email) {
+		t.Fatalf("the refusal does not say how the owner is verified: %v", err)
+	}
+	k, err := s.StartVerification(op, owner.ID, VerifyStart{Method: VerifyKnowledge, Note: "knew the tax id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withK := ask
+	withK.Verification = k.ID
+	_, err = s.RequestLicenses(op, p.ID, 500, withK)
+	wantRule(t, err, "R41")
+	// A phone the caller enrolled minutes ago with the owner's password.
+	if _, err := s.StartEnrolment(owner.Email, testPassword(owner), "", MFASMS, "503-253-0188"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmEnrolment(owner.Email, codeIn(t, s, "+15032530188")); err != nil {
+		t.Fatal(err)
+	}
+	owner = mustUser(t, s, owner.ID)
+	withSMS := ask
+	withSMS.Verification = passedCode(t, s, "dana", owner, "sms").ID
+	_, err = s.RequestLicenses(op, p.ID, 500, withSMS)
+	wantRule(t, err, "R41")
+	if rs, _ := s.LicenseRequests(p.ID); len(rs) != 0 {
+		t.Fatalf("licenses requested on an unproven request: %+v", rs)
+	}
+	// The login email on file, for long, proves it.
+	v := passedCode(t, s, "dana", owner, "email")
+	withV := ask
+	withV.Verification = v.ID
+	lr, err := s.RequestLicenses(op, p.ID, 5, withV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lr.Verification != v.ID {
+		t.Fatalf("the request does not record the owner's check: %+v", lr)
+	}
+	if ev := lastEvent(t, s, ActLicensesRequested); ev.Verification != v.ID || ev.VerifyMethod != "code" {
+		t.Fatalf("the event does not record the owner's check: %+v", ev)
+	}
+	// The owner in the product is their own proof.
+	if _, err := s.RequestLicenses(Actor{Kind: ActorUser, Name: owner.Email, UserID: owner.ID}, p.ID, 2, Request{Reason: "one more"}); err != nil {
+		t.Fatal(err)
+	}
+}

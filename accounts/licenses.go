@@ -36,16 +36,19 @@ var requestTransitions = map[RequestState][]RequestState{
 
 // LicenseRequest is an owner's request for more licenses (R2).
 type LicenseRequest struct {
-	ID          uint64       `json:"id"`
-	PracticeID  uint64       `json:"practice_id"`
-	Count       int          `json:"count"`
-	Requester   string       `json:"requester"`
-	Reason      string       `json:"reason,omitempty"`
-	State       RequestState `json:"state"`
-	RecordedBy  string       `json:"recorded_by"`
-	CreatedAt   time.Time    `json:"created_at"`
-	FulfilledBy string       `json:"fulfilled_by,omitempty"`
-	FulfilledAt time.Time    `json:"fulfilled_at,omitzero"`
+	ID         uint64       `json:"id"`
+	PracticeID uint64       `json:"practice_id"`
+	Count      int          `json:"count"`
+	Requester  string       `json:"requester"`
+	Reason     string       `json:"reason,omitempty"`
+	State      RequestState `json:"state"`
+	RecordedBy string       `json:"recorded_by"`
+	CreatedAt  time.Time    `json:"created_at"`
+	// Verification is the passed caller check of the requester that proved
+	// the request at the desk (R2, R41).
+	Verification uint64    `json:"verification,omitempty"`
+	FulfilledBy  string    `json:"fulfilled_by,omitempty"`
+	FulfilledAt  time.Time `json:"fulfilled_at,omitzero"`
 }
 
 // MaxLicenseRequest bounds one request.
@@ -77,6 +80,15 @@ func (t *txn) requestLicenses(actor Actor, p Practice, count int, req Request) (
 	if err != nil {
 		return LicenseRequest{}, err
 	}
+	if actor.Kind == ActorOperator {
+		// R2, R41: buying licenses commits the practice's money, the
+		// owner's decision; a caller naming the owner is not the owner.
+		if err := t.provenRequest(actor, r, &req, ActLicensesRequested, refuseWith("R2",
+			fmt.Sprintf("buying licenses is an owner's decision (the practice pays): %s's request must be proven, not typed: a passed caller check of them (R41) goes with it", r.Login()),
+			"Verify the owner who asks (V on them in the console, or `latchkey verify start "+r.Login()+"`: a code to what is on file, their app, or another owner's or admin's approval), then record the request with that check (--verification ID).")); err != nil {
+			return LicenseRequest{}, err
+		}
+	}
 	id, err := t.tx.NextSeq(bLicenseRequests)
 	if err != nil {
 		return LicenseRequest{}, err
@@ -85,7 +97,7 @@ func (t *txn) requestLicenses(actor Actor, p Practice, count int, req Request) (
 		return LicenseRequest{}, &TransitionError{Machine: "license request", From: "", To: string(RequestOpen)}
 	}
 	lr := LicenseRequest{ID: id, PracticeID: p.ID, Count: count, Requester: r.Login(), Reason: req.Reason,
-		State: RequestOpen, RecordedBy: actor.Name, CreatedAt: t.now}
+		State: RequestOpen, RecordedBy: actor.Name, CreatedAt: t.now, Verification: req.Verification}
 	if err := store.Put(t.tx, bLicenseRequests, store.U64(id), lr); err != nil {
 		return lr, err
 	}
@@ -94,6 +106,7 @@ func (t *txn) requestLicenses(actor Actor, p Practice, count int, req Request) (
 	}
 	return lr, t.appendEvent(Event{ActorKind: actor.Kind, Actor: actor.Name, readOnly: actor.ReadOnly, Action: ActLicensesRequested,
 		Target: p.Name, PracticeID: p.ID, Requester: r.Login(), Reason: req.Reason, Outcome: OutcomeOK,
+		VerifiedBy: req.VerifiedBy, Verification: req.Verification, VerifyMethod: req.VerifyMethod, VerifyResult: req.VerifyResult,
 		Detail: fmt.Sprintf("request #%d for %s more", id, plural.Count(count, "license"))})
 }
 

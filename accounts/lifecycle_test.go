@@ -151,7 +151,8 @@ func TestLicenseRequests(t *testing.T) {
 
 	_, err := s.RequestLicenses(Operator("op"), p.ID, 5, Request{Requester: champion.Email})
 	wantRule(t, err, "R2")
-	lr, err := s.RequestLicenses(Operator("op"), p.ID, 5, Request{Requester: owner.Email, Reason: "two new providers"})
+	lr, err := s.RequestLicenses(Operator("op"), p.ID, 5, Request{Requester: owner.Email, Reason: "two new providers",
+		Verification: ownerCheck(t, s, "op", owner)}) // the owner's request proven (R2, R41)
 	if err != nil {
 		t.Fatal(err)
 	}

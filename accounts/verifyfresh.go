@@ -75,7 +75,7 @@ func defaultChannel(tx *store.Tx, legacy bool, u User, now time.Time) (string, e
 
 // newFactorRefusal refuses a check through a phone or app enrolled less
 // than the risk window (7 days, R42) ago as proof for a privileged change
-// (R19, R41): on an account that had no MFA, the password alone enrols one
+// (R19, R20, R2, R41): on an account that had no MFA, the password alone enrols one
 // (R22), so a code read back from it may be the caller's own. The login
 // email on file and an owner's or admin's approval are not affected.
 func (t *txn) newFactorRefusal(v Verification) error {
@@ -90,7 +90,7 @@ func (t *txn) newFactorRefusal(v Verification) error {
 	if v.Method == VerifyApp {
 		what = "authenticator app"
 	}
-	return refuseWith("R41", fmt.Sprintf("verification #%d went through the %s of %s, enrolled %s, less than 7 days ago: whoever has the password alone could have enrolled it, so it does not prove a request to give or take the owner or admin role",
+	return refuseWith("R41", fmt.Sprintf("verification #%d went through the %s of %s, enrolled %s, less than 7 days ago: whoever has the password alone could have enrolled it, so it does not prove a privileged request (the owner or admin role given or taken, licenses bought)",
 		v.ID, what, u.Login(), u.MFA.EnrolledAt.UTC().Format("2006-01-02 15:04 MST")),
 		"Verify the owner who asks through their login email on file, or another owner's or admin's approval.")
 }

@@ -23,12 +23,14 @@ type licenseRequestJSON struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	FulfilledBy string     `json:"fulfilled_by,omitempty"`
 	FulfilledAt *time.Time `json:"fulfilled_at,omitempty"`
+	// Verification is the owner's caller check that proved it (R2, R41).
+	Verification uint64 `json:"verification,omitempty"`
 }
 
 func toLicenseRequestJSON(r accounts.LicenseRequest, practice string) licenseRequestJSON {
 	return licenseRequestJSON{ID: r.ID, PracticeID: r.PracticeID, Practice: practice, Count: r.Count,
 		Requester: r.Requester, Reason: r.Reason, State: string(r.State), RecordedBy: r.RecordedBy,
-		CreatedAt: r.CreatedAt, FulfilledBy: r.FulfilledBy, FulfilledAt: timePtr(r.FulfilledAt)}
+		CreatedAt: r.CreatedAt, FulfilledBy: r.FulfilledBy, FulfilledAt: timePtr(r.FulfilledAt), Verification: r.Verification}
 }
 
 func toLicenseRequestsJSON(rs []accounts.LicenseRequest, practice string) []licenseRequestJSON {
@@ -147,14 +149,19 @@ func (a *app) printLicenseResult(r accounts.LicenseRequest, p accounts.Practice,
 func (a *app) licensesRequestCmd() *cobra.Command {
 	var count int
 	var requester, reason string
+	var verification uint64
 	cmd := &cobra.Command{
 		Use:   "request PRACTICE",
 		Short: "Record an owner's request for more licenses",
 		Long: `Record a request for --count more licenses (R2). Only a financial decision
 maker, an owner of the practice, may ask (--requested-by, checked and
-recorded). Fulfil it with "latchkey licenses fulfil ID" once purchased.`,
-		Example: `  latchkey licenses request "Maple Clinic" --db demo.db --count 5 \
-      --requested-by owner@example.com --reason "two new providers in May"`,
+recorded), and the practice pays: the owner's request is proven, not typed,
+by --verification ID of a passed caller check of them (R41). Fulfil it with
+"latchkey licenses fulfil ID" once purchased.`,
+		Example: `  latchkey verify start owner@example.com --db demo.db --method code --channel email
+  latchkey verify check 12 --code 123456 --db demo.db
+  latchkey licenses request "Maple Clinic" --db demo.db --count 5 \
+      --requested-by owner@example.com --verification 12 --reason "two new providers in May"`,
 		Args: args("PRACTICE"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
 			svc, actor := a.svc, a.actor
@@ -162,7 +169,7 @@ recorded). Fulfil it with "latchkey licenses fulfil ID" once purchased.`,
 			if err != nil {
 				return err
 			}
-			r, err := svc.RequestLicenses(actor, p.ID, count, accounts.Request{Requester: requester, Reason: reason})
+			r, err := svc.RequestLicenses(actor, p.ID, count, accounts.Request{Requester: requester, Reason: reason, Verification: verification})
 			if err != nil {
 				return err
 			}
@@ -179,6 +186,7 @@ recorded). Fulfil it with "latchkey licenses fulfil ID" once purchased.`,
 	_ = cmd.MarkFlagRequired("count")
 	requesterFlag(cmd, &requester, "an owner of the practice")
 	cmd.Flags().StringVar(&reason, "reason", "", "why (`TEXT`)")
+	verificationFlag(cmd, &verification) // the owner's check (R2, R41)
 	a.addJSON(cmd)
 	return cmd
 }

@@ -582,7 +582,16 @@ func TestLicenseRequests(t *testing.T) {
 	before := d.practice(ref)
 	d.refused("R2", "licenses", "request", ref, "--count", "5", "--requested-by", champion, "--reason", "hiring")
 	var res licenseResultJSON
-	d.json(&res, "licenses", "request", ref, "--count", "5", "--requested-by", owner, "--reason", "hiring")
+	// R2, R41: the owner's request is proven by their passed check, not typed.
+	e := d.refused("R2", "licenses", "request", ref, "--count", "5", "--requested-by", owner, "--reason", "hiring")
+	if !strings.Contains(e.Error, "R41") || !strings.Contains(e.Guidance, "--verification") {
+		t.Errorf("an owner's typed request: %+v", e)
+	}
+	check := d.proven(owner)
+	d.json(&res, "licenses", "request", ref, "--count", "5", "--requested-by", owner, "--verification", check, "--reason", "hiring")
+	if strconv.FormatUint(res.Request.Verification, 10) != check {
+		t.Errorf("the request does not record the owner's check #%s: %+v", check, res.Request)
+	}
 	if res.Request.State != "open" || res.Request.Requester != owner || res.Request.RecordedBy != "desk" ||
 		res.Practice.Purchased != before.Purchased {
 		t.Fatalf("request: %+v", res)

@@ -676,9 +676,21 @@ func TestLicenseRequestAndFulfil(t *testing.T) {
 	h.paste(us[0].Email)
 	h.key("enter")
 	h.paste("two new hygienists")
+	// R2, R41: the practice pays: alice's passed check of the owner who
+	// asks goes with the request.
+	pv, err := h.f.Svc.StartVerification(accounts.Operator("alice"), us[0].ID, accounts.VerifyStart{Method: accounts.VerifyCode, Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.f.Svc.CheckVerification(accounts.Operator("alice"), pv.ID, sixDigits.FindString(lastMessage(t, h.f, us[0].Email).Body)); err != nil {
+		t.Fatal(err)
+	}
 	h.key("enter")
 	if !strings.Contains(h.m.Flash(), "Recorded license request") || !strings.Contains(h.view(), "OPEN") {
 		t.Fatalf("not recorded: %q\n%s", h.m.Flash(), h.view())
+	}
+	if rs, _ := h.f.Svc.LicenseRequests(2); len(rs) == 0 || rs[0].Verification != pv.ID {
+		t.Fatalf("the request does not record check #%d: %+v", pv.ID, rs)
 	}
 	h.key("F")
 	if h.m.Dialog() != "confirm" {

@@ -19,7 +19,7 @@ var requestLicenses = &Action{
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
 		p := d.Practice
 		return dialog.FormSpec{Heading: "Request licenses for " + d.What(), Sub: fmt.Sprintf("#%d", p.ID),
-			Note: "R2: only a financial decision maker (an owner) may request more licenses. " +
+			Note: "R2: only a financial decision maker (an owner) may request more licenses, proven by a passed caller check of that owner (V on them first, R41). " +
 				itoa(p.InUse) + " of " + itoa(p.Purchased) + " in use now; fulfilling the request raises the purchased count.",
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return []*huh.Group{huh.NewGroup(
@@ -33,7 +33,8 @@ var requestLicenses = &Action{
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		n, _ := parseCount(v.Str("count"))
-		lr, err := svc.RequestLicenses(actor, d.Practice.ID, n, request(d, v))
+		// R2, R41: the practice pays: the asking owner's passed check goes with it.
+		lr, err := svc.RequestLicenses(actor, d.Practice.ID, n, askerCheck(svc, actor, d, request(d, v), true))
 		return Result{OK: fmt.Sprintf("Recorded license request #%d: %d more for %s, requested by %s · F fulfils it",
 			lr.ID, n, d.What(), asked(d, v))}, err
 	},
