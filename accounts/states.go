@@ -1,6 +1,9 @@
 package accounts
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // The states a record must be in for each desk action. The actions run
 // these inside their transactions and Eligible runs them to tell the faces
@@ -11,7 +14,12 @@ func (t *txn) stateUnlock(actor Actor, u User) error {
 	if err := t.mayUnlock(actor, u); err != nil {
 		return err
 	}
-	if !u.LockedNow(t.now) {
+	return stateLocked(u, t.now)
+}
+
+// stateLocked: only an account locked now has a lock to open (R13).
+func stateLocked(u User, now time.Time) error {
+	if !u.LockedNow(now) {
 		return refuse("R13", "account "+u.Login()+" is not locked: nothing to unlock")
 	}
 	return nil
@@ -97,8 +105,8 @@ func (t *txn) stateClearMFANow(actor Actor, u User) error {
 
 // stateInactivate: not twice, and never the practice's last owner (R20, R2).
 func (t *txn) stateInactivate(u User) error {
-	if u.Status == StatusInactive {
-		return refuse("R20", u.Login()+" is already inactive")
+	if err := stateNotInactive(u); err != nil {
+		return err
 	}
 	if u.Roles.Owner {
 		other, err := t.otherActiveOwner(u)
@@ -112,13 +120,29 @@ func (t *txn) stateInactivate(u User) error {
 	return nil
 }
 
+// stateNotInactive: an inactive user is not inactivated twice (R20).
+func stateNotInactive(u User) error {
+	if u.Status == StatusInactive {
+		return refuse("R20", u.Login()+" is already inactive")
+	}
+	return nil
+}
+
 // stateReactivate: only an inactive user, with a free license (R20, R1).
 func stateReactivate(u User, p Practice) error {
-	if u.Status != StatusInactive {
-		return refuse("R20", u.Login()+" is "+string(u.Status)+", not inactive: nothing to reactivate")
+	if err := stateInactive(u); err != nil {
+		return err
 	}
 	if p.AtCapacity() {
 		return noLicense(p)
+	}
+	return nil
+}
+
+// stateInactive: only an inactive user is reactivated (R20).
+func stateInactive(u User) error {
+	if u.Status != StatusInactive {
+		return refuse("R20", u.Login()+" is "+string(u.Status)+", not inactive: nothing to reactivate")
 	}
 	return nil
 }
@@ -141,8 +165,11 @@ func stateReplace(u User) error {
 
 // stateShowQR: the user's side of an app enrolment is shown only in a demo
 // database, while an app is being set up (R21, R40).
-func (t *txn) stateShowQR(u User) error {
-	if !t.s.IsDemo() {
+func (t *txn) stateShowQR(u User) error { return stateEnrolmentShown(t.s.IsDemo(), u) }
+
+// stateEnrolmentShown is stateShowQR on a database that is a demo or not.
+func stateEnrolmentShown(demo bool, u User) error {
+	if !demo {
 		return refuse("R40", "the user's side of an enrolment is shown only in a demo database")
 	}
 	if u.MFA.Pending == nil || u.MFA.Pending.Method != MFAApp {

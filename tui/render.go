@@ -177,9 +177,10 @@ func (m *App) footerHeight() int {
 }
 
 // withActions is a pane's keys with the keys of the actions on its
-// selection: all of them folded into one entry in the short list, each in
-// full help; where the pane knows what accounts said applies (the user
-// detail), only those.
+// selection: all of them folded into one entry in the short list (one
+// alone with its own words), each in full help; where the pane knows what
+// accounts said applies (the user detail; a list, from the row's record:
+// panes/rowoffers.go), only those (R31).
 type withActions struct{ p interface{ help.KeyMap } }
 
 type eligibleKnower interface{ Eligible() []accounts.Eligibility }
@@ -207,6 +208,9 @@ func (w withActions) ShortHelp() []key.Binding {
 		names[i] = b.Help().Key
 	}
 	fold := key.NewBinding(key.WithKeys(names...), key.WithHelp(strings.Join(names, " "), "actions"))
+	if len(acts) == 1 {
+		fold = acts[0] // one action says what it does: "W review watch list"
+	}
 	// The fold goes after the pane's own keys, before ? q and tab.
 	out := make([]key.Binding, 0, len(own)+1)
 	placed := false

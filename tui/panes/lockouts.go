@@ -27,6 +27,7 @@ type lockRow struct {
 	LockedAt  time.Time
 	UnlocksAt time.Time // absolute: the countdown is computed when drawn
 	Failures  int
+	rec       *accounts.User // never drawn: for what the footer offers (rowoffers.go)
 }
 
 // Lockouts lists locked accounts, soonest to lift first, with a live
@@ -48,7 +49,7 @@ func NewLockouts(c *common.Common) *Lockouts {
 		terms := strings.Fields(accounts.Fold(q))
 		for _, l := range ls {
 			r := lockRow{ID: l.User.ID, Name: common.Sanitize(l.Name), Login: common.Sanitize(l.Login),
-				Practice: common.Sanitize(l.Practice), LockedAt: l.LockedAt, UnlocksAt: l.UnlocksAt, Failures: l.Failures}
+				Practice: common.Sanitize(l.Practice), LockedAt: l.LockedAt, UnlocksAt: l.UnlocksAt, Failures: l.Failures, rec: &l.User}
 			if matchAll(terms, r.Name, r.Login, r.Practice) {
 				out = append(out, r)
 			}

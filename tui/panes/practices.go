@@ -18,10 +18,11 @@ type practiceRow struct {
 	Purchased int
 	InUse     int
 	MFA       bool
+	rec       *accounts.Practice // never drawn: for what the footer offers (rowoffers.go)
 }
 
 func toPracticeRow(p accounts.Practice) practiceRow {
-	return practiceRow{ID: p.ID, Name: common.Sanitize(p.Name), Purchased: p.Purchased, InUse: p.InUse, MFA: p.MFARequired}
+	return practiceRow{ID: p.ID, Name: common.Sanitize(p.Name), Purchased: p.Purchased, InUse: p.InUse, MFA: p.MFARequired, rec: &p}
 }
 
 // Practices lists the practices by number; enter opens a practice's detail,

@@ -28,6 +28,9 @@ type userRow struct {
 	LockedUntil int64 // unix nanoseconds; 0 when open
 	Failures    int
 	Rank        int // the search rank: pages continue after (Rank, ID)
+	// rec is the record the row shows, never drawn: what the footer
+	// offers for the row is asked of accounts from it (rowoffers.go).
+	rec *accounts.User
 	// cut: not a row but the mark of a page the service cut short (a
 	// status read within its budget): the next page goes on after it.
 	cut bool
@@ -39,7 +42,7 @@ func toUserRow(r accounts.UserRow) userRow {
 		ID: u.ID, Name: common.Sanitize(u.Name), Login: common.Sanitize(u.Login()),
 		Practice: common.Sanitize(r.PracticeName), Kind: string(u.Kind), Roles: u.Roles.String(),
 		Status: string(u.Status), Locked: u.Locked(), Failures: u.Failures,
-		MFA: accounts.MethodLabel(u.MFA.Method), PracticeID: u.PracticeID, Rank: r.Rank,
+		MFA: accounts.MethodLabel(u.MFA.Method), PracticeID: u.PracticeID, Rank: r.Rank, rec: &u,
 	}
 	if u.MFA.Pending != nil {
 		row.MFA += "…" // a method being set up (R22)

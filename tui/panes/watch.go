@@ -30,6 +30,7 @@ type watchRow struct {
 	EnrolledAt time.Time
 	ClearedAt  time.Time
 	ClearedBy  string
+	rec        *accounts.WatchEntry // never drawn: for what the footer offers (rowoffers.go)
 }
 
 func (r watchRow) rowKey() uint64 { return r.ID }
@@ -77,7 +78,7 @@ func NewWatch(c *common.Common) *Watch {
 			}
 			r := watchRow{ID: w.ID, UserID: w.UserID, Name: common.Sanitize(w.Name), Login: common.Sanitize(w.Login),
 				Practice: name, Factor: factorName(w.Method), More: more[w.UserID] - 1, EnrolledAt: w.EnrolledAt, ClearedAt: w.ClearedAt,
-				ClearedBy: common.Sanitize(w.ClearedByWords())}
+				ClearedBy: common.Sanitize(w.ClearedByWords()), rec: &w}
 			if matchAll(terms, r.Name, r.Login, r.Practice, r.Factor, r.ClearedBy) {
 				out = append(out, r)
 			}
@@ -154,17 +155,10 @@ func (p *Watch) ShortHelp() []key.Binding {
 	}
 	out := []key.Binding{k.Move, k.Filter}
 	if _, ok := p.Selected(); ok {
-		out = append(out, k.Open)
-		if !p.c.ReadOnly { // who may not act sees no action keys (R35)
-			out = append(out, reviewKey)
-		}
+		out = append(out, k.Open) // W, where it can run, is the actions' (Eligible)
 	}
 	return append(out, k.Help, k.Quit, k.NextTab)
 }
-
-// reviewKey is the review action's key (tui/actions/reviewwatch.go), named
-// here so the footer says it even where the actions fold is cut off.
-var reviewKey = key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "review"))
 
 // FullHelp is every key that works here.
 func (p *Watch) FullHelp() [][]key.Binding { return fullHelp(p.c, p.ShortHelp()) }

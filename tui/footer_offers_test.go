@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"latchkey/accounts"
+	"latchkey/tui/common"
+	"latchkey/tui/internal/fixture"
+)
+
+// foldedKeys are the action keys the footer offers ("u v x actions").
+func foldedKeys(t *testing.T, view string) []string {
+	t.Helper()
+	for _, item := range strings.Split(view[strings.LastIndex(view, "\n")+1:], "•") {
+		if f := strings.Fields(item); len(f) > 1 && f[len(f)-1] == "actions" {
+			return f[:len(f)-1]
+		}
+	}
+	return nil
+}
+
+// R31: a list's footer offers the action keys that can run for the row
+// under the cursor, as the user detail does, not every action key whatever
+// the row: an open account offers no u, a verified one no v or P, a pending
+// one no V (R41), nobody without a passed check an m; a practice at
+// capacity offers no a (R1). What the footer leaves out, the key still
+// refuses with its rule.
+func TestListFooterOffersOnlyWhatCanRun(t *testing.T) {
+	h := newHarness(t, fixture.Options{Practices: 3, Users: 3, Locked: 2}, 140, 40, common.PaneUsers)
+	us, err := h.f.Svc.Users(accounts.UserQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open, lockedPending accounts.User
+	for _, r := range us {
+		u := r.User
+		switch {
+		case u.Status == accounts.StatusActive && !u.Locked() && open.ID == 0:
+			open = u
+		case u.Status == accounts.StatusPending && u.Locked():
+			lockedPending = u
+		}
+	}
+	if open.ID == 0 || lockedPending.ID == 0 {
+		t.Fatalf("fixture lacks an open active user or a locked pending one: %+v", us)
+	}
+	find := func(login string) []string {
+		t.Helper()
+		h.key("/")
+		h.typeText(login)
+		h.key("enter")
+		v := h.view()
+		if !strings.Contains(v, login) {
+			t.Fatalf("%s not listed:\n%s", login, v)
+		}
+		h.key("esc")
+		return foldedKeys(t, v)
+	}
+	for _, c := range []struct {
+		u         accounts.User
+		want, not string
+	}{
+		{open, "V x p R a L M", "u v P m A W Q r"},
+		{lockedPending, "u v x p R a L M", "V P m A W Q r"},
+	} {
+		got := " " + strings.Join(find(c.u.Email), " ") + " "
+		for _, k := range strings.Fields(c.want) {
+			if !strings.Contains(got, " "+k+" ") {
+				t.Errorf("%s (%s): footer lacks %s: %q", c.u.Email, c.u.Status, k, got)
+			}
+		}
+		for _, k := range strings.Fields(c.not) {
+			if strings.Contains(got, " "+k+" ") {
+				t.Errorf("%s (%s): footer offers %s, which cannot run: %q", c.u.Email, c.u.Status, k, got)
+			}
+		}
+	}
+
+	// The practices pane: a practice at capacity offers no a (R1).
+	h.key("1")
+	ps, err := h.f.Svc.Practices(accounts.PracticeQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range ps {
+		got := strings.Join(foldedKeys(t, h.view()), " ")
+		if has := strings.Contains(" "+got+" ", " a "); has == p.AtCapacity() {
+			t.Errorf("practice %d %s (%d of %d): footer %q", i, p.Name, p.InUse, p.Purchased, got)
+		}
+		h.key("down")
+	}
+}
