@@ -299,6 +299,10 @@ func (g *demoGen) planTimes(pl *practicePlan) {
 	}
 }
 
+// seedHoldsPractice: apply holds a practice's writes while it adds its
+// users (a test builds a demo both ways and compares every bucket).
+var seedHoldsPractice = true
+
 // apply makes the practice pl plans, each step stamped with its time (the
 // build's clock less the step's age, seedtimes.go).
 func (g *demoGen) apply(t *txn, pl *practicePlan) error {
@@ -322,6 +326,16 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 		}
 	}
 	owner := ""
+	// The users are added with the practice's writes held (holdPractice):
+	// its record and fullness entry are written once for the run, not at
+	// each user's license; released before anything that reads the
+	// practice from the store (a setup email, the license request, the
+	// leavers, the patients).
+	if seedHoldsPractice {
+		if err := t.holdPractice(p.ID); err != nil {
+			return err
+		}
+	}
 	for i := range pl.users {
 		up := &pl.users[i]
 		nu := up.nu
@@ -351,6 +365,11 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 				return err
 			}
 		}
+		if up.invites > 0 {
+			if err := t.releasePractice(); err != nil {
+				return err
+			}
+		}
 		for n := range up.invites {
 			if n > 0 {
 				at(up.invited)
@@ -359,6 +378,14 @@ func (g *demoGen) apply(t *txn, pl *practicePlan) error {
 				return err
 			}
 		}
+		if up.invites > 0 && seedHoldsPractice {
+			if err := t.holdPractice(p.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if err := t.releasePractice(); err != nil {
+		return err
 	}
 	for _, pp := range pl.patients {
 		at(pp.created)

@@ -193,7 +193,8 @@ type txn struct {
 	// last write here, and requesters by login until their record is
 	// written. See practice and requester in records.go.
 	practices    map[uint64]Practice
-	lastUser     User // the user putUser wrote last (see user)
+	held         heldPractice // a practice whose writes the seeding holds (holdPractice)
+	lastUser     User         // the user putUser wrote last (see user)
 	requesters   map[string]User
 	requesterIDs map[uint64]bool // the ids in requesters (putUser looks here first)
 	// fresh holds the practices this transaction created, each with
@@ -320,6 +321,9 @@ func (t *txn) changeStats(fn func(*Stats)) error {
 
 // flush writes what the transaction kept in memory (the totals).
 func (t *txn) flush() error {
+	if err := t.releasePractice(); err != nil {
+		return err
+	}
 	if !t.stDirty {
 		return nil
 	}
