@@ -633,3 +633,40 @@ func TestLicensesBoughtOnlyAtTheOwnersProvenRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R19, R20, R41: an admin leaves only at a proven request
+// (TestPrivilegedLeaverOnlyAtAProvenRequest), so the caller splits it in
+// two: "this is Olive, the owner: take Ada's admin role away", then "this
+// is the champion: Ada left, inactivate her" — each step on a typed name.
+// Taking the admin role away is a privileged change of roles as giving it
+// is: the owner's passed check goes with it. A practice admin still edits
+// roles themselves.
+func TestAdminNotDemotedOnATypedRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Two Step Clinic", 6)
+	ada := activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true, Champion: true}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	ask := Request{Requester: owner.Email, Reason: "no longer runs the office"}
+	_, err := s.SetRoles(Operator("dana"), ada.ID, Roles{Champion: true}, ask)
+	wantRule(t, err, "R19")
+	if !strings.Contains(err.Error(), "R41") {
+		t.Fatalf("the refusal does not say how the owner is verified: %v", err)
+	}
+	if !mustUser(t, s, ada.ID).Roles.Admin {
+		t.Fatal("an admin was demoted on a typed request")
+	}
+	ask.Verification = ownerCheck(t, s, "dana", owner)
+	if _, err := s.SetRoles(Operator("dana"), ada.ID, Roles{Champion: true}, ask); err != nil {
+		t.Fatal(err)
+	}
+	if ev := lastEvent(t, s, ActRolesChanged); ev.Verification != ask.Verification {
+		t.Fatalf("the demotion does not record the owner's check: %+v", ev)
+	}
+	asAdmin := Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}
+	if _, err := s.SetRoles(asAdmin, ada.ID, Roles{Admin: true}, Request{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetRoles(asAdmin, ada.ID, Roles{}, Request{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -332,12 +332,14 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 }
 
 // privilegedChange reports whether a change of roles gives or takes the
-// owner role or gives the admin role: what makes someone privileged (R42),
-// a financial decision maker (R2) or able to set colleagues' passwords
+// owner or the admin role: what makes someone privileged (R42), a
+// financial decision maker (R2) or able to set colleagues' passwords
 // (R18). Through the desk it goes only with the asking owner's passed
-// caller check (R19, R41).
+// caller check (R19, R41). Taking the admin role away is one too: it is
+// what inactivating an admin takes (R20), and a typed demotion followed by
+// a typed inactivation would let an admin go on two unproven requests.
 func privilegedChange(from, to Roles) bool {
-	return from.Owner != to.Owner || (to.Admin && !from.Admin)
+	return from.Owner != to.Owner || from.Admin != to.Admin
 }
 
 // setUp reports whether a person has made the account theirs: verified its

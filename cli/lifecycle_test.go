@@ -396,7 +396,10 @@ func TestPermissions(t *testing.T) {
 	if strings.Join(got.Roles, ",") != "champion,admin" {
 		t.Errorf("roles %v", got.Roles)
 	}
-	d.json(&got, "users", "permissions", u.Login, "--roles", "", "--requested-by", owner, "--reason", "none")
+	// Taking the admin role away is as privileged (R19, R41).
+	d.refused("R19", "users", "permissions", u.Login, "--roles", "", "--requested-by", owner, "--reason", "none")
+	d.json(&got, "users", "permissions", u.Login, "--roles", "", "--requested-by", owner, "--reason", "none",
+		"--verification", d.proven(owner))
 	if len(got.Roles) != 0 {
 		t.Errorf("--roles \"\" left %v", got.Roles)
 	}

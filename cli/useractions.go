@@ -251,7 +251,7 @@ func (a *app) usersPermissionsCmd() *cobra.Command {
 		Long: `Set a user's roles to exactly --roles (R19): a comma-separated list of owner,
 champion and admin; --roles "" removes them all. An owner of the practice
 must have asked (--requested-by, checked and recorded). Giving or taking the
-owner role, or giving the admin role, needs that owner's request proven, not
+owner or the admin role needs that owner's request proven, not
 typed: --verification ID of a passed caller check of them (R41: a code to
 what is on file, their app, or another owner's or admin's approval). The
 last active owner of a practice keeps the owner role (R2).`,
