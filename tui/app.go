@@ -111,7 +111,9 @@ func (m *App) Common() *common.Common { return m.c }
 
 // Init starts the first loads, the clock tick and the background query.
 func (m *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.every()}
+	// Locks that lifted while no desk had the file are lifted now (R12):
+	// the pane leaves them out, and the totals count them until swept.
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.every(), m.liveCmd(true)}
 	if !m.noWake {
 		cmds = append(cmds, m.waitChange())
 	}
