@@ -91,3 +91,21 @@ func TestListFooterOffersOnlyWhatCanRun(t *testing.T) {
 		h.key("down")
 	}
 }
+
+// R31: at 80x24 a list's footer keeps the action keys of the row: it drops
+// "/ filter" and "f status filter" first, which the lines above the table
+// say already ("/ to filter", "f filters by status"); the users pane at 80
+// columns showed no action key at all.
+func TestNarrowFooterKeepsTheRowsActions(t *testing.T) {
+	h := newHarness(t, fixture.Options{Practices: 2, Users: 3, Locked: 1}, 80, 24, common.PaneUsers)
+	for _, pane := range []string{"2", "4"} {
+		h.key(pane)
+		v := h.view()
+		if len(foldedKeys(t, v)) == 0 {
+			t.Errorf("pane %s at 80x24: no action keys in the footer:\n%s", pane, v)
+		}
+		if !strings.Contains(v, "/ to filter") {
+			t.Errorf("pane %s at 80x24: nothing says / filters:\n%s", pane, v)
+		}
+	}
+}

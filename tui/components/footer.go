@@ -100,8 +100,10 @@ func essential(b key.Binding) bool {
 }
 
 // spare are the keys a narrow footer drops first: the obvious or global
-// ones (? lists them all).
-var spare = []string{"tab", "↑↓", "+"}
+// ones (? lists them all), then those the lines above a list say already
+// ("/ to filter", "f filters by status"), so the row's action keys stay
+// (R31).
+var spare = []string{"tab", "↑↓", "+", "f status filter", "/ filter"}
 
 // shortView drops bindings until the line fits: the spare ones first, then
 // from the end of the list, never the essential ones.
@@ -110,7 +112,10 @@ func (f Footer) shortView(bs []key.Binding, w int) string {
 	for lipgloss.Width(f.help.ShortHelpView(bs)) > w {
 		drop := -1
 		for _, k := range spare {
-			if i := slices.IndexFunc(bs, func(b key.Binding) bool { return b.Help().Key == k }); i >= 0 {
+			if i := slices.IndexFunc(bs, func(b key.Binding) bool {
+				h := b.Help()
+				return h.Key == k || h.Key+" "+h.Desc == k // "/ filter": a list's, not a form's "/ filter a long list"
+			}); i >= 0 {
 				drop = i
 				break
 			}
