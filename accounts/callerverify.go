@@ -117,8 +117,11 @@ type Verification struct {
 	// code is read back (onFileKey).
 	OnFile []byte `json:"on_file,omitempty"`
 
-	Note      string      `json:"note,omitempty"`
-	Operator  string      `json:"operator"`
+	Note     string `json:"note,omitempty"`
+	Operator string `json:"operator"`
+	// Seat is the starting operator's seat (Actor.Seat): locally a name is
+	// typed, so the check is read back and used from that seat only.
+	Seat      string      `json:"seat,omitempty"`
 	State     VerifyState `json:"state"`
 	Result    string      `json:"result,omitempty"` // what happened, in words
 	Attempts  int         `json:"attempts,omitempty"`

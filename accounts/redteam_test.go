@@ -538,12 +538,18 @@ func TestWatchReviewNotFromTheClearingSeat(t *testing.T) {
 	// One operator's clear.
 	_, _, u := smsUser(t, s, clock)
 	dana := seat("dana", deskDana)
-	v := passedCode(t, s, "dana", u, "")
+	v, err := s.StartVerification(dana, u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"}) // at dana's seat (R41)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CheckVerification(dana, v.ID, codeIn(t, s, u.MFA.Phone)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.ClearMFAVerified(dana, u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"}); err != nil {
 		t.Fatal(err)
 	}
 	w := newFactor(u)
-	_, err := s.ReviewWatch(seat("fay", deskDana), w.ID, "it was them")
+	_, err = s.ReviewWatch(seat("fay", deskDana), w.ID, "it was them")
 	wantRule(t, err, "R43")
 	if err == nil || !strings.Contains(err.Error(), deskDana) {
 		t.Fatalf("the refusal does not name the seat: %v", err)
@@ -563,6 +569,45 @@ func TestWatchReviewNotFromTheClearingSeat(t *testing.T) {
 	_, err = s.ReviewWatch(seat("gus", deskEli), w.ID, "it was them")
 	wantRule(t, err, "R43")
 	if _, err := s.ReviewWatch(seat("gus", "OS account gus (uid 1003) on desk-3"), w.ID, "called back on file: it was them"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R41, R35: a caller check vouches for the operator who made it, and
+// locally an operator is a name typed. Dana verified the real user; from
+// another desk a rogue operator typed --operator dana and, within the
+// check's 15 minutes, cleared that user's MFA with dana's passed check
+// (for the attacker on their line), recorded under dana's name. A check is
+// read back and used only from the seat that started it; dana's own seat
+// still uses it.
+func TestCallerCheckNotUsedFromAnotherSeat(t *testing.T) {
+	s, clock := newTestService(t)
+	_, _, u := smsUser(t, s, clock)
+	seat := func(name, where string) Actor { a := Operator(name); a.Seat = where; return a }
+	dana := seat("dana", "OS account dana (uid 1000) on desk-1")
+	rogue := seat("dana", "OS account eve (uid 1004) on desk-4")
+	v, err := s.StartVerification(dana, u.ID, VerifyStart{Method: VerifyCode, Channel: "sms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codeIn(t, s, u.MFA.Phone)
+	_, err = s.CheckVerification(rogue, v.ID, code)
+	wantRule(t, err, "R41")
+	if _, err := s.CheckVerification(dana, v.ID, code); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.ClearMFAVerified(rogue, u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"})
+	wantRule(t, err, "R41")
+	if err == nil || !strings.Contains(err.Error(), rogue.Seat) {
+		t.Fatalf("the refusal does not name the seat: %v", err)
+	}
+	if mustUser(t, s, u.ID).MFA.Method != MFASMS {
+		t.Fatal("cleared with a check made at another seat")
+	}
+	if e, _ := s.EligibleFor(rogue, ActionClearMFA, Target{UserID: u.ID}); e.OK {
+		t.Fatal("the clear is offered at another seat on dana's check")
+	}
+	if _, err := s.ClearMFAVerified(dana, u.ID, ClearMFARequest{Verification: v.ID, Reason: "lost phone"}); err != nil {
 		t.Fatal(err)
 	}
 }

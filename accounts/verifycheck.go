@@ -52,6 +52,9 @@ func (s *Service) CheckVerification(actor Actor, id uint64, code string) (Verifi
 			return refuseWith("R41", fmt.Sprintf("verification #%d was started by %s: only they read its code back", v.ID, v.Operator),
 				"Start your own check of the caller.")
 		}
+		if err := v.seatRefusal(actor); err != nil {
+			return err
+		}
 		now := v.stateAt(t.now)
 		if now.State != v.State {
 			if err := v.moveTo(VerifyExpired, v.ExpiresAt, now.Result); err != nil {

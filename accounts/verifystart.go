@@ -80,7 +80,7 @@ func (s *Service) StartVerification(actor Actor, userID uint64, in VerifyStart) 
 			return err
 		}
 		v := Verification{ID: id, UserID: u.ID, Login: u.Login(), PracticeID: u.PracticeID, Method: in.Method,
-			Note: in.Note, Operator: actor.Name, StartedAt: t.now, ExpiresAt: t.now.Add(VerificationTTL)}
+			Note: in.Note, Operator: actor.Name, Seat: actor.Seat, StartedAt: t.now, ExpiresAt: t.now.Add(VerificationTTL)}
 		detail := ""
 		switch in.Method {
 		case VerifyCode:

@@ -63,7 +63,7 @@ func (t *txn) passedCheckFor(actor Actor, u User) error {
 			return false, err
 		}
 		vv := v.View(t.now)
-		found = vv.State == VerifyPassed && vv.Counts && sameOperator(vv.Operator, actor.Name)
+		found = vv.State == VerifyPassed && vv.Counts && sameOperator(vv.Operator, actor.Name) && v.Seat == actor.Seat
 		return !found, nil
 	})
 	if err != nil || found {
@@ -105,6 +105,9 @@ func (t *txn) useVerification(actor Actor, action string, req *Request, needCoun
 	}
 	if !sameOperator(v.Operator, actor.Name) {
 		return v, refuse("R41", fmt.Sprintf("verification #%d was made by %s: a check vouches only for the operator who made it", v.ID, v.Operator))
+	}
+	if err := v.seatRefusal(actor); err != nil {
+		return v, err
 	}
 	now := v.stateAt(t.now)
 	switch now.State {
@@ -150,4 +153,26 @@ func (t *txn) useVerification(actor Actor, action string, req *Request, needCoun
 		req.VerifiedBy = desc + "; " + req.VerifiedBy
 	}
 	return v, nil
+}
+
+// seatRefusal: a check vouches only for the operator who made it (R41),
+// and locally an operator's name is typed, not proven (R35): the same name
+// at another seat (OS account and machine) is, as far as the desk can
+// tell, someone else, who neither reads the check's code back nor uses it.
+// Over serve and on a demo the seat is empty, and the name is the key.
+func (v Verification) seatRefusal(actor Actor) error {
+	if v.Seat == actor.Seat {
+		return nil
+	}
+	return refuseWith("R41", fmt.Sprintf("verification #%d was started by %s from %s; this is %s: a check vouches only for the operator who made it, and locally a name is typed, not proven",
+		v.ID, v.Operator, seatWords(v.Seat), seatWords(actor.Seat)),
+		"Start your own check of the caller (V in the console, or `latchkey verify start`).")
+}
+
+// seatWords names a seat for a refusal.
+func seatWords(seat string) string {
+	if seat == "" {
+		return "no local seat (over serve, where the operator is their key, or on a demo)"
+	}
+	return seat
 }
