@@ -109,3 +109,21 @@ func TestNarrowFooterKeepsTheRowsActions(t *testing.T) {
 		}
 	}
 }
+
+// R31, R1: the practice detail's footer, like the practices list's, offers
+// a (add a user) only where a license is free.
+func TestPracticeDetailFooterOffersAddOnlyWithAFreeLicense(t *testing.T) {
+	h := newHarness(t, fixture.Options{Practices: 2, Users: 3}, 120, 36, common.PanePractices)
+	ps, err := h.f.Svc.Practices(accounts.PracticeQuery{})
+	if err != nil || len(ps) < 2 {
+		t.Fatalf("%d practices, %v", len(ps), err)
+	}
+	for _, p := range ps {
+		h.send(common.OpenPracticeMsg{PracticeID: p.ID})
+		got := " " + strings.Join(foldedKeys(t, h.view()), " ") + " "
+		if strings.Contains(got, " a ") == p.AtCapacity() {
+			t.Errorf("%s (%d of %d in use): footer offers %q", p.Name, p.InUse, p.Purchased, got)
+		}
+		h.key("esc")
+	}
+}

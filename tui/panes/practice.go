@@ -21,6 +21,7 @@ type practiceData struct {
 	MFARequired              bool
 	Owners, Champions, Admin []string
 	Requests                 []requestRow
+	rec                      *accounts.Practice // never drawn: for what the footer offers (rowoffers.go)
 }
 
 type requestRow struct {
@@ -98,7 +99,7 @@ func (d *Practice) Reload() tea.Cmd {
 			return nil, err
 		}
 		pd := &practiceData{ID: v.ID, Name: common.Sanitize(v.Name), Purchased: v.Purchased, InUse: v.InUse,
-			MFARequired: v.MFARequired, Owners: peopleNames(v.Owners), Champions: peopleNames(v.Champions), Admin: peopleNames(v.Admins)}
+			MFARequired: v.MFARequired, Owners: peopleNames(v.Owners), Champions: peopleNames(v.Champions), Admin: peopleNames(v.Admins), rec: &v.Practice}
 		for _, r := range v.Requests {
 			pd.Requests = append(pd.Requests, requestRow{ID: r.ID, Count: r.Count, State: string(r.State),
 				Open: r.State == accounts.RequestOpen, Requester: common.Sanitize(r.Requester), Reason: common.Sanitize(r.Reason),

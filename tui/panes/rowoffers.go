@@ -33,6 +33,14 @@ func (p *Practices) Eligible() []accounts.Eligibility { return practiceOffers(p.
 // Eligible is what the selected practice's record says applies.
 func (p *Licenses) Eligible() []accounts.Eligibility { return practiceOffers(p.list) }
 
+// Eligible is what the practice shown says applies.
+func (d *Practice) Eligible() []accounts.Eligibility {
+	if d.data == nil || d.data.rec == nil {
+		return nil
+	}
+	return accounts.OnPracticeRecord(d.c.Actor(), *d.data.rec)
+}
+
 func practiceOffers(l *list[practiceRow]) []accounts.Eligibility {
 	r, ok := l.Selected()
 	if !ok || r.rec == nil {
