@@ -24,6 +24,10 @@ type Details struct {
 	Title  string
 	Fields []Field
 	closed bool
+	// top is the first field line shown when they do not all fit (↑↓
+	// scroll); scrolls says whether they did not at the last draw.
+	top     int
+	scrolls bool
 }
 
 // NewDetails returns the record dialog.
@@ -43,18 +47,44 @@ func (d *Details) Click(int, int) tea.Cmd {
 	return nil
 }
 
-var detailsClose = key.NewBinding(key.WithKeys("esc", "enter", "q", "ctrl+c"), key.WithHelp("esc/enter", "close"))
+var (
+	detailsClose  = key.NewBinding(key.WithKeys("esc", "enter", "q", "ctrl+c"), key.WithHelp("esc/enter", "close"))
+	detailsScroll = key.NewBinding(key.WithKeys("up", "down", "k", "j", "pgup", "pgdown", "home", "end"), key.WithHelp("↑↓", "scroll"))
+)
 
-// Update closes the record on esc, enter, q or ctrl+c.
+// Update closes the record on esc, enter, q or ctrl+c, and scrolls it
+// where it is taller than the screen (View keeps top in range).
 func (d *Details) Update(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, detailsClose) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(k, detailsClose):
 		d.closed = true
+	case k.String() == "up" || k.String() == "k":
+		d.top--
+	case k.String() == "down" || k.String() == "j":
+		d.top++
+	case k.String() == "pgup":
+		d.top -= 10
+	case k.String() == "pgdown":
+		d.top += 10
+	case k.String() == "home":
+		d.top = 0
+	case k.String() == "end":
+		d.top = 1 << 20
 	}
 	return nil
 }
 
-func (d *Details) ShortHelp() []key.Binding  { return []key.Binding{detailsClose} }
-func (d *Details) FullHelp() [][]key.Binding { return [][]key.Binding{{detailsClose}} }
+func (d *Details) ShortHelp() []key.Binding {
+	if d.scrolls {
+		return []key.Binding{detailsScroll, detailsClose}
+	}
+	return []key.Binding{detailsClose}
+}
+func (d *Details) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 
 // View draws every field, long values wrapped under their label.
 func (d *Details) View(w, h int) string {
@@ -65,7 +95,7 @@ func (d *Details) View(w, h int) string {
 		labelW = max(labelW, lipgloss.Width(f.Label))
 	}
 	valueW := max(w-4-labelW-2, 10)
-	lines := []string{st.Title.Render(d.Title), ""}
+	var lines []string
 	for _, f := range d.Fields {
 		if f.Value == "" {
 			continue
@@ -79,9 +109,19 @@ func (d *Details) View(w, h int) string {
 			lines = append(lines, st.Label.Render(fmt.Sprintf("%-*s  ", labelW, label))+l)
 		}
 	}
-	lines = append(lines, "", st.Muted.Render("esc or enter closes"))
-	if len(lines) > h-2 && h > 6 {
-		lines = append(lines[:h-4], st.Muted.Render("…"), lines[len(lines)-1])
+	// The title, a blank line, the fields, a blank line and the foot,
+	// inside the border: fields that do not fit scroll under the title.
+	foot := "esc or enter closes"
+	room := h - 2 - 4
+	d.scrolls = len(lines) > room && room >= 1
+	if d.scrolls {
+		d.top = max(min(d.top, len(lines)-room), 0)
+		below := len(lines) - d.top - room
+		foot = fmt.Sprintf("↑↓ scroll (%d more above, %d below) · %s", d.top, below, foot)
+		lines = lines[d.top : d.top+room]
+	} else {
+		d.top = 0
 	}
+	lines = append(append([]string{st.Title.Render(d.Title), ""}, lines...), "", st.Muted.Render(foot))
 	return st.Dialog.Width(w).Render(strings.Join(lines, "\n"))
 }
