@@ -55,6 +55,9 @@ func (e *NotFoundError) Error() string { return fmt.Sprintf("no %s %q", e.What, 
 
 // IsNotFound reports whether err is a NotFoundError.
 func IsNotFound(err error) bool {
+	if err == nil {
+		return false // before nf, which escapes: most calls find
+	}
 	var nf *NotFoundError
 	return errors.As(err, &nf)
 }

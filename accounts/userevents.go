@@ -25,7 +25,7 @@ const legacyAuditUser store.Bucket = "ix_audit_user"
 
 // userEventKey is the key of event seq about user userID in the users bucket.
 func userEventKey(userID, seq uint64) []byte {
-	return store.Key(store.U64(userID), store.U64(seq))
+	return u64Pair(userID, seq)
 }
 
 // isUserKey reports whether a key of the users bucket is a user's record
