@@ -103,10 +103,11 @@ func request(d *Data, v *dialog.Values) accounts.Request {
 		Version: d.Version}
 }
 
-// verified is how the caller was verified as the person acted on.
+// verified is how the caller was verified as the person acted on. Its
+// example names no knowledge question: those never count (R41).
 func verified(v *dialog.Values, rule string) *huh.Input {
 	return dialog.Text(v, "verified", "How was the caller verified?", 200).
-		Placeholder("e.g. called back on the number on file, confirmed date of birth").
+		Placeholder("e.g. called back on the number on file").
 		Validate(dialog.RequiredBy("how the caller was verified", rule))
 }
 
