@@ -127,3 +127,20 @@ func TestPracticeDetailFooterOffersAddOnlyWithAFreeLicense(t *testing.T) {
 		h.key("esc")
 	}
 }
+
+// R31: the : palette offers the same actions on the selection as the
+// footer: an open account's palette lists no unlock (it listed every
+// action whatever the row).
+func TestPaletteOffersOnlyWhatCanRun(t *testing.T) {
+	h := newHarness(t, fixture.Options{Practices: 1, Users: 3}, 140, 40, common.PaneUsers)
+	h.key(":")
+	v := h.view()
+	if !strings.Contains(v, "verify the caller  key V") {
+		t.Fatalf("the palette lacks V for an active user:\n%s", v)
+	}
+	for _, gone := range []string{"key u", "key A", "key W", "key m", "key r"} {
+		if strings.Contains(v, gone) {
+			t.Errorf("the palette offers %s for an open, active user without MFA:\n%s", gone, v)
+		}
+	}
+}

@@ -44,7 +44,7 @@ func (m *App) openPalette() tea.Cmd {
 		static = append(static, dialog.PaletteItem{Kind: "approval", Label: what,
 			Detail: "opens the one waiting longest (R42)", Run: m.openApproval()})
 	}
-	for _, a := range actions.Offered(sel) {
+	for _, a := range offeredOn(m.focused()) { // as the footer (R31)
 		static = append(static, dialog.PaletteItem{Kind: "action", Label: a.Title, Detail: "key " + a.Key.Help().Key,
 			Run: msgCmd(paletteActionMsg{Action: a, Sel: sel})})
 	}

@@ -186,15 +186,25 @@ type withActions struct{ p interface{ help.KeyMap } }
 type eligibleKnower interface{ Eligible() []accounts.Eligibility }
 
 func (w withActions) actionKeys() []key.Binding {
-	sel, ok := w.p.(interface{ Selection() accounts.Target })
+	var keys []key.Binding
+	for _, a := range offeredOn(w.p) {
+		keys = append(keys, a.Key)
+	}
+	return keys
+}
+
+// offeredOn are the actions a pane's selection offers: those accounts
+// said apply, where the pane knows (eligibleKnower), else all on its kind
+// of record. The footer and the : palette offer the same (R31).
+func offeredOn(p any) []*actions.Action {
+	sel, ok := p.(interface{ Selection() accounts.Target })
 	if !ok {
 		return nil
 	}
-	keys := actions.Keys(sel.Selection())
-	if el, ok := w.p.(eligibleKnower); ok {
-		keys = actions.EligibleKeys(sel.Selection(), el.Eligible())
+	if el, ok := p.(eligibleKnower); ok {
+		return actions.EligibleActions(sel.Selection(), el.Eligible())
 	}
-	return keys
+	return actions.Offered(sel.Selection())
 }
 
 func (w withActions) ShortHelp() []key.Binding {

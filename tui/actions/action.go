@@ -190,14 +190,25 @@ func bind(k, help string) key.Binding {
 // EligibleKeys are the keys of the actions a selection offers less those
 // accounts said do not apply now (el: the answer of Eligible for the record).
 func EligibleKeys(tg accounts.Target, el []accounts.Eligibility) []key.Binding {
+	var out []key.Binding
+	for _, a := range EligibleActions(tg, el) {
+		out = append(out, a.Key)
+	}
+	return out
+}
+
+// EligibleActions are the actions a selection offers less those accounts
+// said do not apply now, in order (the footer's keys, the palette's
+// actions).
+func EligibleActions(tg accounts.Target, el []accounts.Eligibility) []*Action {
 	no := map[accounts.Action]bool{}
 	for _, e := range el {
 		no[e.Action] = !e.OK
 	}
-	var out []key.Binding
+	var out []*Action
 	for _, a := range All {
 		if has(tg, a.On) && !no[a.ID] {
-			out = append(out, a.Key)
+			out = append(out, a)
 		}
 	}
 	return out
