@@ -308,8 +308,12 @@ func TestPrivilegedRoleChangeNeedsTheOwnersProvenRequest(t *testing.T) {
 	if got := mustUser(t, s, co.ID); !got.Roles.Owner {
 		t.Fatal("an owner lost the role on a typed requester")
 	}
-	// A champion needs no check; a passed check of the owner promotes.
-	if _, err := s.SetRoles(Operator("dana"), mal.ID, Roles{Champion: true}, ask); err != nil {
+	// A champion asks for any inactivation (R20): the owner's check too.
+	_, err = s.SetRoles(Operator("dana"), mal.ID, Roles{Champion: true}, ask)
+	wantRule(t, err, "R19")
+	withC := ask
+	withC.Verification = passedCode(t, s, "dana", owner, "email").ID
+	if _, err := s.SetRoles(Operator("dana"), mal.ID, Roles{Champion: true}, withC); err != nil {
 		t.Fatal(err)
 	}
 	v := passedCode(t, s, "dana", owner, "email")
@@ -667,6 +671,45 @@ func TestAdminNotDemotedOnATypedRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.SetRoles(asAdmin, ada.ID, Roles{}, Request{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R19, R20, R41: an owner or admin leaves at a proven request
+// (TestPrivilegedLeaverOnlyAtAProvenRequest), and a champion may ask for
+// it. Mallory, staff, called as the owner: "make Mallory our champion" —
+// a typed request, no role the desk thought privileged — then called as
+// herself, passed her own check, and had the practice's admin inactivated
+// on her word. Giving the champion role through the desk goes with the
+// asking owner's passed check too.
+func TestChampionNotMadeOnATypedRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Champion Clinic", 6)
+	ada := activeUser(t, s, p.ID, "Ada Admin", Roles{Admin: true}, owner.Email)
+	mal := activeUser(t, s, p.ID, "Mallory Staff", Roles{}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	ask := Request{Requester: owner.Email, Reason: "runs the rollout"}
+	_, err := s.SetRoles(Operator("dana"), mal.ID, Roles{Champion: true}, ask)
+	wantRule(t, err, "R19")
+	if !strings.Contains(err.Error(), "R41") || !strings.Contains(err.Error(), "R20") {
+		t.Fatalf("the refusal does not say why or how: %v", err)
+	}
+	_, err = s.Inactivate(Operator("dana"), ada.ID, Request{Requester: mal.Email, Reason: "left",
+		Verification: ownerCheck(t, s, "dana", mal)})
+	wantRule(t, err, "R20")
+	if mustUser(t, s, ada.ID).Status != StatusActive {
+		t.Fatal("an admin was inactivated at the word of a champion made on a typed request")
+	}
+	// With the owner's check, and by a practice admin themselves.
+	ask.Verification = ownerCheck(t, s, "dana", owner)
+	if _, err := s.SetRoles(Operator("dana"), mal.ID, Roles{Champion: true}, ask); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetRoles(Operator("dana"), mal.ID, Roles{}, Request{Requester: owner.Email, Reason: "rollout done"}); err != nil {
+		t.Fatal(err) // taking the champion role away needs no check
+	}
+	asAdmin := Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}
+	if _, err := s.SetRoles(asAdmin, mal.ID, Roles{Champion: true}, Request{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -291,8 +291,11 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 		if old.Roles == roles {
 			return refuse("R19", old.Login()+" already has exactly these permissions ("+roles.String()+")")
 		}
-		privileged := privilegedChange(old.Roles, roles)
+		privileged := privilegedChange(old.Roles, roles) || championGiven(old.Roles, roles)
 		if actor.Kind == ActorOperator && privileged && req.Verification == 0 {
+			if !privilegedChange(old.Roles, roles) {
+				return unprovenChampion(req.Requester)
+			}
 			return t.provenOwnerRequest(actor, User{Email: req.Requester}, &req, ActRolesChanged)
 		}
 		if req.Verification != 0 {
@@ -340,6 +343,19 @@ func (s *Service) SetRoles(actor Actor, userID uint64, roles Roles, req Request)
 // a typed inactivation would let an admin go on two unproven requests.
 func privilegedChange(from, to Roles) bool {
 	return from.Owner != to.Owner || from.Admin != to.Admin
+}
+
+// championGiven reports whether a change of roles makes someone a
+// champion: one who asks the desk for any colleague's inactivation, an
+// owner's or admin's too (R20), and has users added (R3). Through the desk
+// it goes with the asking owner's passed check (R19, R41), as the owner
+// and admin roles do: else a typed "make Mallory champion", then Mallory
+// proving herself, let a practice's admin go on her word.
+func championGiven(from, to Roles) bool { return to.Champion && !from.Champion }
+
+func unprovenChampion(owner string) error {
+	return refuseWith("R19", fmt.Sprintf("giving the champion role (who asks for inactivations, an owner's or admin's too, R20, and for new users, R3) needs %s's request proven, not typed: a passed caller check of them (R41) goes with it", owner),
+		"Verify the owner who asks (V on them in the console, or `latchkey verify start "+owner+"`), then make the change with that check (--verification ID).")
 }
 
 // setUp reports whether a person has made the account theirs: verified its

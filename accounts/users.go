@@ -171,6 +171,12 @@ func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, act
 	}
 	if err == nil && actor.Kind == ActorOperator && (roles.Owner || roles.Admin) {
 		err = t.provenOwnerRequest(actor, r, req, action)
+	} else if err == nil && actor.Kind == ActorOperator && roles.Champion {
+		// A champion asks for anyone's inactivation, an owner's or
+		// admin's too (R20): the role is given on a proven request (R41).
+		err = t.provenRequest(actor, r, req, action, refuseWith("R3",
+			fmt.Sprintf("a champion (who asks for inactivations, an owner's or admin's too, R20) is added or brought back only at %s's request proven, not typed: a passed caller check of them (R41) goes with it", r.Login()),
+			"Verify the person who asks (V on them in the console, or `latchkey verify start "+r.Login()+"`), then act with that check (--verification ID); or leave the champion role out."))
 	}
 	return err
 }

@@ -147,7 +147,10 @@ func TestAddVerifyAndLinkWorksOnce(t *testing.T) {
 	ref, owner, _ := firstPractice(d)
 	before := d.practice(ref)
 
-	u := d.add(ref, owner, "nora.newhire@example.org", "--roles", "champion")
+	// A champion is added at a proven request (R3, R20, R41).
+	d.refused("R3", "users", "add", "--practice", ref, "--name", "Nora Newhire", "--email", "nora.newhire@example.org",
+		"--email-confirm", "nora.newhire@example.org", "--kind", "staff", "--requested-by", owner, "--reason", "new hire", "--roles", "champion")
+	u := d.add(ref, owner, "nora.newhire@example.org", "--roles", "champion", "--verification", d.proven(owner))
 	if u.Status != "pending" || u.EmailVerified || !u.HoldsLicense || u.Email != "nora.newhire@example.org" ||
 		!contains(u.Roles, "champion") || u.MessageID == 0 || u.ID == 0 || u.PracticeID != before.ID || u.CreatedAt.IsZero() {
 		t.Fatalf("added user: %+v", u)

@@ -41,7 +41,8 @@ starts pending, and is sent the account-setup email with a single-use link
 personal and unused across the whole system (R9). A new practice's first user
 is its owner, added at onboarding with no --requested-by (R2). Anyone else
 with the owner or admin role is added at an owner's request only, proven by
---verification ID of a passed caller check of that owner (R19, R41).`,
+--verification ID of a passed caller check of that owner (R19, R41); a
+champion (who asks for inactivations, R20) with the requester's check.`,
 		Example: `  latchkey users add --db demo.db --practice "Maple Clinic" --name "Jane Doe" \
       --email jane.doe@example.com --email-confirm jane.doe@example.com \
       --kind staff --requested-by owner@example.com --reason "new hire"`,
@@ -251,14 +252,14 @@ func (a *app) usersPermissionsCmd() *cobra.Command {
 		Long: `Set a user's roles to exactly --roles (R19): a comma-separated list of owner,
 champion and admin; --roles "" removes them all. An owner of the practice
 must have asked (--requested-by, checked and recorded). Giving or taking the
-owner or the admin role needs that owner's request proven, not
-typed: --verification ID of a passed caller check of them (R41: a code to
+owner or the admin role, or giving the champion role, needs that owner's
+request proven, not typed: --verification ID of a passed caller check of them (R41: a code to
 what is on file, their app, or another owner's or admin's approval). The
 last active owner of a practice keeps the owner role (R2).`,
 		Example: `  latchkey users permissions jane.doe@example.com --db demo.db --roles admin,champion \
       --requested-by owner@example.com --verification 12 --reason "runs the front desk now"
   latchkey users permissions jane.doe@example.com --db demo.db --roles "" \
-      --requested-by owner@example.com --reason "no longer an admin"`,
+      --requested-by owner@example.com --verification 13 --reason "no longer an admin"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
 			r, err := parseRoles(roles)

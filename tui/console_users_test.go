@@ -265,7 +265,8 @@ func TestAddUserForm(t *testing.T) {
 	h, us := mailHarness(t, 120, 36, common.PaneUsers)
 	owner := us[0]
 	// Make one plain member a champion, so the list has two people.
-	if _, err := h.f.Svc.SetRoles(op, us[2].ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email, Reason: "champion"}); err != nil {
+	if _, err := h.f.Svc.SetRoles(op, us[2].ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email, Reason: "champion",
+		Verification: passedCheck(t, h.f, op.Name, owner)}); err != nil { // the owner's request proven (R19, R41)
 		t.Fatal(err)
 	}
 	h.openUser(us[1].ID)
@@ -459,6 +460,7 @@ func TestPermissionsReactivateReplace(t *testing.T) {
 	h.paste(owner.Email)
 	h.key("enter")
 	h.paste("runs the rollout")
+	passedCheck(t, h.f, "alice", owner) // a champion at the owner's proven request (R19, R41)
 	h.key("enter")
 	if u, _ := h.f.Svc.User(us[1].ID); !u.Roles.Champion || !strings.Contains(h.m.Flash(), "champion") {
 		t.Fatalf("roles not set: %+v, flash %q", u.Roles, h.m.Flash())
@@ -720,7 +722,8 @@ func TestLicenseRequestAndFulfil(t *testing.T) {
 func TestRefusedFormGoesBackWithValues(t *testing.T) {
 	h, us := mailHarness(t, 120, 36, common.PaneUsers)
 	owner, champ := us[0], us[2]
-	if _, err := h.f.Svc.SetRoles(op, champ.ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email, Reason: "champion"}); err != nil {
+	if _, err := h.f.Svc.SetRoles(op, champ.ID, accounts.Roles{Champion: true}, accounts.Request{Requester: owner.Email, Reason: "champion",
+		Verification: passedCheck(t, h.f, op.Name, owner)}); err != nil {
 		t.Fatal(err)
 	}
 	h.openUser(us[1].ID)
@@ -810,4 +813,18 @@ func TestInactivateAdminTakesTheAskersCheck(t *testing.T) {
 	if err != nil || len(evs) == 0 || evs[0].Verification != id {
 		t.Fatalf("the inactivation does not record check #%d: %+v %v", id, evs, err)
 	}
+}
+
+// passedCheck is operator by's passed caller check of u, by a code to their
+// login email (R41): what goes with a change made at u's proven request.
+func passedCheck(t *testing.T, f *fixture.Fixture, by string, u accounts.User) uint64 {
+	t.Helper()
+	pv, err := f.Svc.StartVerification(accounts.Operator(by), u.ID, accounts.VerifyStart{Method: accounts.VerifyCode, Channel: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Svc.CheckVerification(accounts.Operator(by), pv.ID, sixDigits.FindString(lastMessage(t, f, u.Email).Body)); err != nil {
+		t.Fatal(err)
+	}
+	return pv.ID
 }

@@ -32,7 +32,7 @@ var addUser = &Action{
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		nu, req := newUser(d.Practice.ID, v), request(d, v)
-		req = askerCheck(svc, actor, d, req, privilegedRoles(nu.Roles))
+		req = askerCheck(svc, actor, d, req, provenRoles(nu.Roles))
 		var u accounts.User
 		var msg accounts.Message
 		var err error

@@ -19,7 +19,7 @@ var reactivate = &Action{
 			}}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		u, err := svc.Reactivate(actor, d.User.ID, askerCheck(svc, actor, d, request(d, v), privilegedRoles(d.User.Roles)))
+		u, err := svc.Reactivate(actor, d.User.ID, askerCheck(svc, actor, d, request(d, v), provenRoles(d.User.Roles)))
 		return Result{OK: "Reactivated " + d.What() + ": back as " + string(u.Status) + ", one license taken"}, err
 	},
 }

@@ -30,7 +30,7 @@ var replace = &Action{
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		nu := newUser(d.User.PracticeID, v)
-		_, n, _, err := svc.ReplaceAndSend(actor, d.User.ID, nu, askerCheck(svc, actor, d, request(d, v), privilegedRoles(nu.Roles) || privilegedRoles(d.User.Roles)))
+		_, n, _, err := svc.ReplaceAndSend(actor, d.User.ID, nu, askerCheck(svc, actor, d, request(d, v), provenRoles(nu.Roles) || privilegedRoles(d.User.Roles)))
 		return Result{OK: "Replaced " + d.Name() + " by " + common.Sanitize(n.Name) + " (" + common.Sanitize(n.Login()) +
 			", pending); their setup email is in the outbox"}, err
 	},

@@ -43,7 +43,7 @@ var sendSetup = &Action{
 			}}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		req := askerCheck(svc, actor, d, request(d, v), newAddress(d, v.Raw("email")) && privilegedRoles(d.User.Roles))
+		req := askerCheck(svc, actor, d, request(d, v), newAddress(d, v.Raw("email")) && provenRoles(d.User.Roles))
 		u, msg, err := svc.SendVerification(actor, d.User.ID, v.Str("email"), v.Str("email_confirm"), req)
 		// R42: a new practice's only owner's redirect was filed for a
 		// second operator: the form is done (nothing to type again), as

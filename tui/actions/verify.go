@@ -161,3 +161,8 @@ func askerCheck(svc common.Service, actor accounts.Actor, d *Data, req accounts.
 
 // privilegedRoles reports whether roles hold the owner or admin role.
 func privilegedRoles(r accounts.Roles) bool { return r.Owner || r.Admin }
+
+// provenRoles reports whether giving roles needs the asker's passed check:
+// the owner or admin role, or a champion's (who asks for inactivations,
+// R20), R19, R41.
+func provenRoles(r accounts.Roles) bool { return privilegedRoles(r) || r.Champion }
