@@ -14,9 +14,15 @@ type copiedMsg struct {
 }
 
 // copySelection copies the selected user's login (or the patient's, or the
-// practice's name) to the clipboard with OSC 52, which works over SSH.
+// practice's name; in the audit and the outbox, the event's target or the
+// message's recipient) to the clipboard with OSC 52, which works over SSH.
 func (m *App) copySelection() tea.Cmd {
 	sel, svc := m.focused().Selection(), m.c.Svc
+	if ct, ok := m.focused().(interface{ CopyText() (string, bool) }); ok {
+		if text, ok := ct.CopyText(); ok { // an event's target, a message's recipient
+			return func() tea.Msg { return copiedMsg{Text: text} }
+		}
+	}
 	if sel == (accounts.Target{}) {
 		return common.Flash("Nothing selected to copy", true)
 	}
