@@ -17,7 +17,7 @@ var permissions = &Action{
 	Defaults: func(d *Data, v *dialog.Values) { *v.L("roles") = d.User.Roles.List() },
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
 		return dialog.FormSpec{Heading: "Permissions of " + d.Name(), Sub: d.Login() + " · now " + d.User.Roles.String(),
-			Note: "R19: a permission change needs the request of an owner of the practice, recorded; giving or taking the owner or admin role, a passed caller check of that owner (V on them first, R41)." + rolesCheckNote(d),
+			Note: "R19: a permission change needs the request of an owner of the practice, recorded; giving or taking the owner or admin role, or giving the champion role, a passed caller check of that owner (V on them first, R41)." + rolesCheckNote(d),
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return []*huh.Group{huh.NewGroup(rolesSelect(v), requester(d, v), dialog.Reason(v, "e.g. new office manager", "R19"))}
 			}}

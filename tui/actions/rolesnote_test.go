@@ -1,0 +1,28 @@
+package actions
+
+import (
+	"strings"
+	"testing"
+
+	"latchkey/accounts"
+	"latchkey/tui/dialog"
+)
+
+// R19, R20, R41: the forms say when the asker's passed check goes with
+// them, as the service requires: giving the champion role (who asks for
+// any inactivation) too, and inactivating an owner or admin, not staff.
+func TestFormsSayWhenTheAskersCheckGoes(t *testing.T) {
+	staff := &Data{User: &accounts.User{ID: 1, Name: "Sam Staff", Email: "sam@elm.example", Status: accounts.StatusActive}}
+	admin := &Data{User: &accounts.User{ID: 2, Name: "Ada Admin", Email: "ada@elm.example", Status: accounts.StatusActive,
+		Roles: accounts.Roles{Admin: true}}}
+	v := dialog.NewValues()
+	if note := permissions.Form(nil, staff, v).Note; !strings.Contains(note, "giving the champion role") {
+		t.Errorf("the permissions form does not say the champion role needs the owner's check: %q", note)
+	}
+	if note := inactivate.Form(nil, staff, v).Note; strings.Contains(note, "R41") {
+		t.Errorf("the inactivate form asks a check for staff: %q", note)
+	}
+	if note := inactivate.Form(nil, admin, v).Note; !strings.Contains(note, "R41") {
+		t.Errorf("the inactivate form does not ask the requester's check for an admin: %q", note)
+	}
+}
