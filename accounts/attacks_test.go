@@ -180,7 +180,8 @@ func TestReactivatedLegacyUserStaysTheirs(t *testing.T) {
 	}
 	_, err = s.Rename(Operator("op"), u.ID, "Someone Else", Request{Reason: "new hire"})
 	wantRule(t, err, "R10")
-	back, err := s.Reactivate(Operator("op"), u.ID, Request{Requester: owner.Email, Reason: "back from leave"})
+	back, err := s.Reactivate(Operator("op"), u.ID, Request{Requester: owner.Email, Reason: "back from leave",
+		Verification: ownerCheck(t, s, "op", owner)})
 	if err != nil || back.Status != StatusActive {
 		t.Fatalf("reactivated legacy user: %s %v", back.Status, err)
 	}

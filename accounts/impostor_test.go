@@ -713,3 +713,66 @@ func TestChampionNotMadeOnATypedRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R3, R41, R14: a user is brought back at the request of an owner, champion
+// or admin (R3), and comes back with the password they left with. Fred,
+// fired, called as the practice's champion ("Fred is back with us", a name
+// typed), was reactivated and logged in with his old password — back at
+// the patients' records. Through the desk a reactivation goes only at the
+// requester's request proven by their passed caller check (R41), by the
+// rules that prove a privileged change; a practice admin acting in the
+// product needs none.
+func TestReactivationOnlyAtAProvenRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Rehire Clinic", 6)
+	champ := activeUser(t, s, p.ID, "Cham Pion", Roles{Champion: true}, owner.Email)
+	fred := activeUser(t, s, p.ID, "Fred Fired", Roles{}, owner.Email)
+	other := activeUser(t, s, p.ID, "Otto Other", Roles{}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	op := Operator("dana")
+	if _, err := s.Inactivate(op, fred.ID, Request{Requester: champ.Email, Reason: "let go"}); err != nil {
+		t.Fatal(err)
+	}
+	ask := Request{Requester: champ.Email, Reason: "rehired"}
+	_, err := s.Reactivate(op, fred.ID, ask)
+	wantRule(t, err, "R3")
+	if !strings.Contains(err.Error(), "R41") || !strings.Contains(err.Error(), "verify start "+champ.Email) || !strings.Contains(err.Error(), "--verification") {
+		t.Fatalf("the refusal does not say how to proceed: %v", err)
+	}
+	// Knowledge never counts; a check of someone else is not the asker's.
+	k, err := s.StartVerification(op, champ.ID, VerifyStart{Method: VerifyKnowledge, Note: "knew the office's address"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withK := ask
+	withK.Verification = k.ID
+	_, err = s.Reactivate(op, fred.ID, withK)
+	wantRule(t, err, "R41")
+	withOther := ask
+	withOther.Verification = passedCode(t, s, "dana", other, "email").ID
+	_, err = s.Reactivate(op, fred.ID, withOther)
+	wantRule(t, err, "R41")
+	if got := mustUser(t, s, fred.ID); got.Status != StatusInactive {
+		t.Fatalf("a fired user came back on a typed request: %s", got.Status)
+	}
+	_, err = s.Login(fred.Email, testPassword(fred))
+	wantRule(t, err, "R14")
+
+	// With the champion's passed check, recorded; by a practice admin themselves.
+	v := passedCode(t, s, "dana", champ, "email")
+	ask.Verification = v.ID
+	back, err := s.Reactivate(op, fred.ID, ask)
+	if err != nil || back.Status != StatusActive {
+		t.Fatalf("reactivation with the champion's check: %+v %v", back, err)
+	}
+	if ev := lastEvent(t, s, ActUserReactivated); ev.Verification != v.ID || ev.VerifyMethod != "code" {
+		t.Fatalf("the reactivation does not record the champion's check: %+v", ev)
+	}
+	asAdmin := Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}
+	if _, err := s.Inactivate(asAdmin, other.ID, Request{Reason: "left"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Reactivate(asAdmin, other.ID, Request{Reason: "back"}); err != nil {
+		t.Fatal(err)
+	}
+}

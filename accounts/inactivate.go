@@ -146,8 +146,10 @@ func (t *txn) checkInactivation(actor Actor, u User, req *Request, action string
 }
 
 // Reactivate brings an inactive user back (R20): it needs a free license
-// (R1) and the request of an owner, champion or admin of the practice (R3).
-// A user who had verified comes back active; one who had not, pending.
+// (R1) and the request of an owner, champion or admin of the practice (R3),
+// through the desk proven by their passed caller check (R41; checkAdder).
+// A user who had verified comes back active, with the password they left
+// with; one who had not, pending.
 func (s *Service) Reactivate(actor Actor, userID uint64, req Request) (User, error) {
 	var out User
 	target := User{ID: userID} // read once, in the transaction (act)

@@ -48,12 +48,14 @@ func TestInactivateAndReactivate(t *testing.T) {
 	// Fill the practice, then reactivation is refused for want of a license.
 	_ = activeUser(t, s, p.ID, "Fill One", Roles{}, owner.Email)
 	_ = activeUser(t, s, p.ID, "Fill Two", Roles{}, owner.Email)
-	_, err = s.Reactivate(Operator("op"), hire.ID, Request{Requester: owner.Email})
+	// The owner's request is proven (R3, R41); the refusal keeps the check.
+	proven := ownerCheck(t, s, "op", owner)
+	_, err = s.Reactivate(Operator("op"), hire.ID, Request{Requester: owner.Email, Verification: proven})
 	wantRule(t, err, "R1")
 	if _, err := s.SetPurchased(Operator("op"), p.ID, 4, Request{Reason: "contract"}); err != nil {
 		t.Fatal(err)
 	}
-	back, err := s.Reactivate(Operator("op"), hire.ID, Request{Requester: owner.Email, Reason: "rehired"})
+	back, err := s.Reactivate(Operator("op"), hire.ID, Request{Requester: owner.Email, Reason: "rehired", Verification: proven})
 	if err != nil || back.Status != StatusPending {
 		t.Fatalf("reactivate unverified: %+v %v", back, err)
 	}

@@ -131,7 +131,8 @@ func TestReviewInactivationLeavesResetLinkAlive(t *testing.T) {
 	if l, _ := s.InspectLink(link); l.State == LinkLive {
 		t.Errorf("R20: the reset link is still live after inactivation")
 	}
-	if _, err := s.Reactivate(Operator("op"), legacy.ID, Request{Requester: owner.Email, Reason: "rehired"}); err != nil {
+	if _, err := s.Reactivate(Operator("op"), legacy.ID, Request{Requester: owner.Email, Reason: "rehired",
+		Verification: ownerCheck(t, s, "op", owner)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.UseLink(link, goodPassword); err == nil {

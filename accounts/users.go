@@ -134,7 +134,9 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 // An owner or an admin is added (or brought back, or their setup email sent
 // to a new address) at an owner's request only (R19: giving the role is a
 // change of permissions), and through the desk with that owner's passed
-// caller check, consumed here as action (R41; provenOwnerRequest).
+// caller check, consumed here as action (R41; provenOwnerRequest). Through
+// the desk anyone is brought back only at the requester's request proven
+// the same way (R3, R41; unprovenAdd): a name typed is anyone's.
 func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, action string) error {
 	if p.InUse == 0 && !t.practiceHasUsers(p.ID) {
 		if actor.Kind != ActorOperator && actor.Kind != ActorSystem {
@@ -177,8 +179,29 @@ func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, act
 		err = t.provenRequest(actor, r, req, action, refuseWith("R3",
 			fmt.Sprintf("a champion (who asks for inactivations, an owner's or admin's too, R20) is added or brought back only at %s's request proven, not typed: a passed caller check of them (R41) goes with it", r.Login()),
 			"Verify the person who asks (V on them in the console, or `latchkey verify start "+r.Login()+"`), then act with that check (--verification ID); or leave the champion role out."))
+	} else if err == nil && actor.Kind == ActorOperator && action == ActUserReactivated {
+		// Bringing someone back gives them their account again, with the
+		// password they left with (R3, R41): a fired employee calling as
+		// the champion is the attack, so the request is proven.
+		err = t.provenRequest(actor, r, req, action, unprovenAdd(r, action))
 	}
 	return err
+}
+
+// unprovenAdd is the refusal of a desk add, reactivation or setup redirect
+// on a typed request (R3, R41): the account it gives goes to someone at
+// the word of an owner, champion or admin, so that word is proven by a
+// passed caller check of them (provenRequest).
+func unprovenAdd(asker User, action string) *RuleError {
+	what := "a user is brought back (they log in again with the password they left with)"
+	switch action {
+	case ActUserCreated:
+		what = "a user is added (their setup link goes to the address given)"
+	case ActVerificationSent:
+		what = "a setup email goes to a new address (whoever reads it owns the account)"
+	}
+	return refuseWith("R3", fmt.Sprintf("through the desk %s only at %s's request proven, not typed: a passed caller check of them (R41) goes with it; a name said on the phone is anyone's", what, asker.Login()),
+		"Verify the person who asks (V on them in the console, or `latchkey verify start "+asker.Login()+"`: a code to what is on file, their app, or an owner's or admin's approval), then act with that check (--verification ID).")
 }
 
 // provenOwnerRequest: through the desk, giving the owner or admin role needs

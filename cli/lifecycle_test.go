@@ -353,12 +353,18 @@ func TestInactivateAndReactivate(t *testing.T) {
 		t.Errorf("history: %+v", hist)
 	}
 
-	// R1: no reactivation at capacity.
+	// R1: no reactivation at capacity. R3, R41: the owner's request
+	// proven (a refusal leaves the check unused).
 	d.fill(ref)
-	d.refused("R1", "users", "reactivate", u.Login, "--requested-by", owner, "--reason", "rehired")
+	e := d.refused("R3", "users", "reactivate", u.Login, "--requested-by", owner, "--reason", "rehired")
+	if !strings.Contains(e.Error, "R41") || !strings.Contains(e.Guidance, "verify start "+owner) || !strings.Contains(e.Guidance, "--verification") {
+		t.Errorf("a typed reactivation: %+v", e)
+	}
+	proven := d.proven(owner)
+	d.refused("R1", "users", "reactivate", u.Login, "--requested-by", owner, "--verification", proven, "--reason", "rehired")
 	d.must("licenses", "set", ref, "--purchased", strconv.Itoa(d.practice(ref).InUse+1), "--reason", "one more")
 	var back userActionJSON
-	d.json(&back, "users", "reactivate", u.Login, "--requested-by", owner, "--reason", "rehired")
+	d.json(&back, "users", "reactivate", u.Login, "--requested-by", owner, "--verification", proven, "--reason", "rehired")
 	if back.Status != "pending" || !back.HoldsLicense { // never verified: back as pending
 		t.Errorf("reactivated: %+v", back)
 	}
@@ -368,7 +374,7 @@ func TestInactivateAndReactivate(t *testing.T) {
 	// Self-requested inactivation (R20): the user themselves may ask, once
 	// they have finished account setup (R4): pending, nobody has shown yet
 	// that they hold the account.
-	e := d.refused("R20", "users", "inactivate", u.Login, "--requested-by", u.Login, "--reason", "leaving")
+	e = d.refused("R20", "users", "inactivate", u.Login, "--requested-by", u.Login, "--reason", "leaving")
 	if !strings.Contains(e.Error, "not finished account setup") {
 		t.Errorf("R20 refusal of a pending requester: %+v", e)
 	}

@@ -211,11 +211,14 @@ func (a *app) usersReactivateCmd() *cobra.Command {
 		Long: `Reactivate an inactive user (R20) at the request of an owner, champion or
 admin of their practice (--requested-by, recorded; R3). It takes a free
 license (R1): at capacity it is refused. A user who had verified comes back
-active; one who had not comes back pending and needs a new setup email.
-An owner or admin comes back at an owner's request proven by --verification
-ID of a passed caller check of that owner (R19, R41).`,
-		Example: `  latchkey users reactivate jane.doe@example.com --db demo.db \
-      --requested-by owner@example.com --reason "rehired"`,
+active, with the password they left with; one who had not comes back
+pending and needs a new setup email. So the request is proven, not typed:
+--verification ID of a passed caller check of the requester (R3, R41; start
+one with "latchkey verify start REQUESTER"); an owner or admin comes back
+at an owner's request so proven (R19).`,
+		Example: `  latchkey verify start owner@example.com --method code --db demo.db   # then verify check ID --code ...
+  latchkey users reactivate jane.doe@example.com --db demo.db \
+      --requested-by owner@example.com --verification 12 --reason "rehired"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
 			svc, actor := a.svc, a.actor

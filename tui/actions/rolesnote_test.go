@@ -10,7 +10,8 @@ import (
 
 // R19, R20, R41: the forms say when the asker's passed check goes with
 // them, as the service requires: giving the champion role (who asks for
-// any inactivation) too, and inactivating an owner or admin, not staff.
+// any inactivation) too, and inactivating an owner or admin, not staff;
+// bringing anyone back (R3).
 func TestFormsSayWhenTheAskersCheckGoes(t *testing.T) {
 	staff := &Data{User: &accounts.User{ID: 1, Name: "Sam Staff", Email: "sam@elm.example", Status: accounts.StatusActive}}
 	admin := &Data{User: &accounts.User{ID: 2, Name: "Ada Admin", Email: "ada@elm.example", Status: accounts.StatusActive,
@@ -24,5 +25,10 @@ func TestFormsSayWhenTheAskersCheckGoes(t *testing.T) {
 	}
 	if note := inactivate.Form(nil, admin, v).Note; !strings.Contains(note, "R41") {
 		t.Errorf("the inactivate form does not ask the requester's check for an admin: %q", note)
+	}
+	// R3, R41: anyone comes back only at a proven request, staff too.
+	gone := &Data{User: &accounts.User{ID: 3, Name: "Fred Fired", Email: "fred@elm.example", Status: accounts.StatusInactive}}
+	if note := reactivate.Form(nil, gone, v).Note; !strings.Contains(note, "R41") || !strings.Contains(note, "V on them") {
+		t.Errorf("the reactivate form does not ask the requester's check: %q", note)
 	}
 }
