@@ -66,7 +66,7 @@ func TestLegacyUserGetsNoSetupLink(t *testing.T) {
 	var legacy User
 	err := s.update(func(tx *txn) error {
 		var err error
-		legacy, err = tx.createUser(Operator("setup"), NewUser{PracticeID: p.ID, Name: "Lee Legacy", Kind: KindStaff,
+		legacy, err = tx.createUser(Actor{Kind: ActorSystem, Name: "setup"}, NewUser{PracticeID: p.ID, Name: "Lee Legacy", Kind: KindStaff,
 			Username: "llegacy9", ContactEmail: "lee.home@example.org"}, Request{Requester: owner.Email}, StatusActive,
 			Credential{Hash: hashPassword("legacy password 123", s.cfg.Hash)})
 		return err

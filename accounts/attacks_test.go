@@ -13,7 +13,7 @@ import (
 func pendingIn(t *testing.T, s *Service, p Practice, owner User, name, email string) User {
 	t.Helper()
 	u, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: name, Kind: KindStaff,
-		Email: email, EmailConfirm: email}, Request{Requester: owner.Email})
+		Email: email, EmailConfirm: email}, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "op", owner)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestReactivatedLegacyUserStaysTheirs(t *testing.T) {
 	s, _ := newTestService(t)
 	p, owner, _ := practiceWith(t, s, "Legacy Return Clinic", 5)
 	u, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Larry Legacy", Kind: KindStaff,
-		Username: "llarry", ContactEmail: "larry@example.net"}, Request{Requester: owner.Email})
+		Username: "llarry", ContactEmail: "larry@example.net"}, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "op", owner)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func smsUser(t *testing.T, s *Service, clock *FakeClock) (Practice, User, User) 
 }
 
 // passedCode starts a code check of u by op and reads the code back.
-func passedCode(t *testing.T, s *Service, op string, u User, channel string) VerificationView {
+func passedCode(t testing.TB, s *Service, op string, u User, channel string) VerificationView {
 	t.Helper()
 	v, err := s.StartVerification(Operator(op), u.ID, VerifyStart{Method: VerifyCode, Channel: channel})
 	if err != nil {

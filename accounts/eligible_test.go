@@ -151,7 +151,8 @@ func TestAddUserSendsInOneTransaction(t *testing.T) {
 	s, _ := newTestService(t)
 	p, owner, _ := practiceWith(t, s, "Fir Clinic", 3)
 	u, msg, err := s.AddUser(Operator("desk"), NewUser{PracticeID: p.ID, Name: "New Hire", Kind: KindStaff,
-		Email: "new.hire@example.org", EmailConfirm: "new.hire@example.org"}, Request{Requester: owner.Login(), Reason: "hired"})
+		Email: "new.hire@example.org", EmailConfirm: "new.hire@example.org"}, Request{Requester: owner.Login(), Reason: "hired",
+		Verification: ownerCheck(t, s, "desk", owner)})
 	if err != nil {
 		t.Fatal(err)
 	}

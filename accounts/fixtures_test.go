@@ -96,3 +96,25 @@ func lastEvent(t testing.TB, s *Service, action string) Event {
 	t.Fatalf("no %s event in the audit trail", action)
 	return Event{}
 }
+
+// provenAskers gives practice p n champions (the licenses for them bought,
+// and free more left over) and returns, for each k < n, a champion's
+// request proven by operator op(k)'s passed caller check of them: what a
+// desk add needs (R3, R41). A race of desk adds is a race of n operators,
+// each on a proven request of their own (a check is used once).
+func provenAskers(t *testing.T, s *Service, p Practice, owner User, n, free int, op func(k int) string) []Request {
+	t.Helper()
+	got, err := s.Practice(p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetPurchased(Operator("setup"), p.ID, got.InUse+n+free, Request{Reason: "contract"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := make([]Request, n)
+	for k := range n {
+		c := activeUser(t, s, p.ID, fmt.Sprintf("Cham Pion%d", k), Roles{Champion: true}, owner.Email)
+		reqs[k] = Request{Requester: c.Email, Reason: "new hire", Verification: passedCode(t, s, op(k), c, "email").ID}
+	}
+	return reqs
+}

@@ -454,7 +454,8 @@ func TestApproverMadeAdminThisWeekDoesNotVouch(t *testing.T) {
 // link of an admin account to the caller's own address. The admin role,
 // like the owner role, is given at an owner's request only (R19), and
 // through the desk with that owner's passed check (R41); so is bringing an
-// inactive owner or admin back (R20). A champion still has staff added.
+// inactive owner or admin back (R20). A champion still has staff added, at
+// their own proven request (R3, TestDeskAddOnlyAtAProvenRequest).
 func TestPrivilegedUserAddedOnlyAtTheOwnersProvenRequest(t *testing.T) {
 	s, clock := newTestService(t)
 	p, owner, _ := practiceWith(t, s, "Add Admin Clinic", 8)
@@ -482,10 +483,11 @@ func TestPrivilegedUserAddedOnlyAtTheOwnersProvenRequest(t *testing.T) {
 	if mustUser(t, s, exAdmin.ID).Status != StatusInactive {
 		t.Fatal("an admin came back on a typed request")
 	}
-	// Staff at a champion's word; an admin with the owner's passed check.
+	// Staff at a champion's proven word; an admin with the owner's passed check.
 	staff := nu
 	staff.Roles, staff.Email, staff.EmailConfirm = Roles{}, "sam.staff@example.org", "sam.staff@example.org"
-	if _, _, err := s.AddUser(Operator("dana"), staff, Request{Requester: champ.Email, Reason: "new hire"}); err != nil {
+	if _, _, err := s.AddUser(Operator("dana"), staff, Request{Requester: champ.Email, Reason: "new hire",
+		Verification: ownerCheck(t, s, "dana", champ)}); err != nil {
 		t.Fatal(err)
 	}
 	v := passedCode(t, s, "dana", owner, "email")
@@ -499,7 +501,7 @@ func TestPrivilegedUserAddedOnlyAtTheOwnersProvenRequest(t *testing.T) {
 
 // ownerCheck is a passed caller check of owner by op, for a change that
 // gives the owner or admin role through the desk (R19, R41).
-func ownerCheck(t *testing.T, s *Service, op string, owner User) uint64 {
+func ownerCheck(t testing.TB, s *Service, op string, owner User) uint64 {
 	t.Helper()
 	return passedCode(t, s, op, owner, "email").ID
 }
@@ -773,6 +775,69 @@ func TestReactivationOnlyAtAProvenRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.Reactivate(asAdmin, other.ID, Request{Reason: "back"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// R3, R41: users are added at the request of an owner, champion or admin
+// (R3), and the setup link goes to the address the desk is given. A caller
+// who said "this is Cara, the champion: add our new receptionist,
+// mallory@evil.example" (a name typed) had an account at the clinic made
+// for themselves, and the link sent to them; a replace of a leaver did the
+// same. Through the desk a user is added only at the requester's request
+// proven by their passed caller check (R41); a practice admin acting in
+// the product needs none, nor does a new practice's owner at onboarding.
+func TestDeskAddOnlyAtAProvenRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Front Desk Clinic", 8)
+	champ := activeUser(t, s, p.ID, "Cara Champion", Roles{Champion: true}, owner.Email)
+	leaver := activeUser(t, s, p.ID, "Lee Leaving", Roles{}, owner.Email)
+	clock.Advance(8 * 24 * time.Hour)
+	op := Operator("dana")
+	const evil = "mallory@evil.example"
+	mallory := NewUser{PracticeID: p.ID, Name: "Mallory Receptionist", Kind: KindStaff, Email: evil, EmailConfirm: evil}
+	ask := Request{Requester: champ.Email, Reason: "new receptionist"}
+	_, _, err := s.AddUser(op, mallory, ask)
+	wantRule(t, err, "R3")
+	if !strings.Contains(err.Error(), "R41") || !strings.Contains(err.Error(), "verify start "+champ.Email) || !strings.Contains(err.Error(), "--verification") {
+		t.Fatalf("the refusal does not say how to proceed: %v", err)
+	}
+	_, err = s.CreateUser(op, mallory, ask)
+	wantRule(t, err, "R3")
+	_, _, _, err = s.ReplaceAndSend(op, leaver.ID, mallory, ask)
+	wantRule(t, err, "R3")
+	k, err := s.StartVerification(op, champ.ID, VerifyStart{Method: VerifyKnowledge, Note: "knew the office hours"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withK := ask
+	withK.Verification = k.ID
+	_, _, err = s.AddUser(op, mallory, withK)
+	wantRule(t, err, "R41")
+	if _, err := s.UserByLogin(evil); !IsNotFound(err) {
+		t.Fatal("a user was added on a typed request")
+	}
+	if n := codesTo(t, s, evil); n != 0 {
+		t.Fatalf("%d messages went to %s", n, evil)
+	}
+	if mustUser(t, s, leaver.ID).Status != StatusActive {
+		t.Fatal("a leaver was replaced on a typed request")
+	}
+
+	// With the champion's passed check, recorded.
+	v := passedCode(t, s, "dana", champ, "email")
+	withV := ask
+	withV.Verification = v.ID
+	mallory.Email, mallory.EmailConfirm = "rita.receptionist@example.org", "rita.receptionist@example.org"
+	if _, _, err := s.AddUser(op, mallory, withV); err != nil {
+		t.Fatal(err)
+	}
+	if ev := lastEvent(t, s, ActUserCreated); ev.Verification != v.ID || ev.VerifyMethod != "code" {
+		t.Fatalf("the addition does not record the champion's check: %+v", ev)
+	}
+	// A practice admin in the product is their own proof.
+	staff := NewUser{PracticeID: p.ID, Name: "Sam Staff", Kind: KindStaff, Email: "sam.staff@example.org", EmailConfirm: "sam.staff@example.org"}
+	if _, _, err := s.AddUser(Actor{Kind: ActorAdmin, Name: owner.Email, UserID: owner.ID}, staff, Request{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -7,20 +7,23 @@ import (
 )
 
 // R1: many operators race for a practice's last license; exactly one wins,
-// and in-use never exceeds purchased.
+// and in-use never exceeds purchased. Each adds at a request proven by their
+// own passed check of a champion (R3, R41).
 func TestLastLicenseRace(t *testing.T) {
 	s, _ := newTestService(t)
-	p, owner, _ := practiceWith(t, s, "Riverside Family Medicine", 2) // owner holds one of two
+	p, owner, _ := practiceWith(t, s, "Riverside Family Medicine", 2)
 
 	const racers = 32
+	// One license left; in use at the end: the owner, the champions, the winner.
+	reqs := provenAskers(t, s, p, owner, racers, 1, func(k int) string { return fmt.Sprintf("op%d", k) })
+	full := 1 + racers + 1
 	var wg sync.WaitGroup
 	errs := make([]error, racers)
 	for i := range racers {
 		wg.Go(func() {
 			email := fmt.Sprintf("new.hire%d@example.org", i)
 			_, errs[i] = s.CreateUser(Operator(fmt.Sprintf("op%d", i)), NewUser{PracticeID: p.ID,
-				Name: fmt.Sprintf("New Hire %d", i), Kind: KindStaff, Email: email, EmailConfirm: email},
-				Request{Requester: owner.Email, Reason: "new hire"})
+				Name: fmt.Sprintf("New Hire %d", i), Kind: KindStaff, Email: email, EmailConfirm: email}, reqs[i])
 		})
 	}
 	wg.Wait()
@@ -36,11 +39,11 @@ func TestLastLicenseRace(t *testing.T) {
 		t.Fatalf("%d creations won the last license, want exactly 1", won)
 	}
 	got, _ := s.Practice(p.ID)
-	if got.InUse != 2 || got.Purchased != 2 {
+	if got.InUse != full || got.Purchased != full {
 		t.Fatalf("practice = %+v", got)
 	}
 	st, _ := s.Stats()
-	if st.InUse != 2 || st.AtCap != 1 || st.Users != 2 {
+	if st.InUse != full || st.AtCap != 1 || st.Users != full {
 		t.Fatalf("stats = %+v", st)
 	}
 	// Every refusal is on record with its rule.
@@ -115,7 +118,8 @@ func TestCreateUserChecks(t *testing.T) {
 	if after, _ := s.Stats(); after != before {
 		t.Fatalf("refused creations changed state: %+v -> %+v", before, after)
 	}
-	u, err := s.CreateUser(Operator("op"), nu("nia.new@example.org", "NIA.NEW@example.org "), Request{Requester: owner.Email})
+	u, err := s.CreateUser(Operator("op"), nu("nia.new@example.org", "NIA.NEW@example.org "), Request{Requester: owner.Email,
+		Verification: ownerCheck(t, s, "op", owner)}) // R3, R41: the desk adds at a proven request
 	if err != nil || u.Status != StatusPending {
 		t.Fatalf("valid creation: %+v %v", u, err)
 	}
@@ -159,7 +163,11 @@ func TestFirstUserIsTheOwner(t *testing.T) {
 	if _, err := s.UseLink(linkIn(t, s, "olga@example.org"), goodPassword); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateUser(Operator("op"), staff, Request{Requester: "olga@example.org"}); err != nil {
+	olga, err := s.UserByLogin("olga@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateUser(Operator("op"), staff, Request{Requester: "olga@example.org", Verification: ownerCheck(t, s, "op", olga)}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -131,7 +131,8 @@ func TestReplace(t *testing.T) {
 		t.Fatal("half a replace landed")
 	}
 
-	l, n, err := s.Replace(Operator("op"), leaver.ID, nu, Request{Requester: owner.Email, Reason: "front desk turnover"})
+	l, n, err := s.Replace(Operator("op"), leaver.ID, nu, Request{Requester: owner.Email, Reason: "front desk turnover",
+		Verification: ownerCheck(t, s, "op", owner)}) // the newcomer is added at a proven request (R3, R41)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestLicenseRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Wait Ing", Kind: KindStaff,
-		Email: "waiting@example.org", EmailConfirm: "waiting@example.org"}, Request{Requester: owner.Email})
+		Email: "waiting@example.org", EmailConfirm: "waiting@example.org"}, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "op", owner)})
 	wantRule(t, err, "R1")
 	_, got, err := s.FulfilLicenses(Operator("op"), lr.ID, Request{Reason: "PO 1234"})
 	if err != nil || got.Purchased != 7 {

@@ -155,7 +155,7 @@ func TestInactiveAndPendingCannotLogIn(t *testing.T) {
 	}
 
 	pending, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Pat Pending", Kind: KindStaff,
-		Email: "pat.pending@example.org", EmailConfirm: "pat.pending@example.org"}, Request{Requester: owner.Email})
+		Email: "pat.pending@example.org", EmailConfirm: "pat.pending@example.org"}, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "op", owner)})
 	if err != nil {
 		t.Fatal(err)
 	}

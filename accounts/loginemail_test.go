@@ -20,6 +20,7 @@ func TestLoginEmailFoldsToOneMailbox(t *testing.T) {
 		return s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "José Núñez", Kind: KindStaff,
 			Email: email, EmailConfirm: email}, req)
 	}
+	req.Verification = ownerCheck(t, s, "op", owner) // a desk add's proven request (R3, R41)
 	first, err := add("josé@bücher.example")
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +92,7 @@ func TestLoginEmailRefusals(t *testing.T) {
 	}
 	// Personal addresses in other scripts, and plain ones, are welcome.
 	for _, ok := range []string{"мария@пример.рф", "maría.lópez@clínica.example", "o'brien+desk@example.co.uk", "li.wei@例子.中国"} {
+		req.Verification = ownerCheck(t, s, "op", owner) // a desk add's proven request (R3, R41)
 		if _, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Good Person", Kind: KindStaff,
 			Email: ok, EmailConfirm: ok}, req); err != nil {
 			t.Errorf("R9: personal address %q refused: %v", ok, err)

@@ -189,7 +189,7 @@ func TestEmailMFANeedsVerifiedEmail(t *testing.T) {
 	var legacy User
 	_ = s.update(func(tx *txn) error {
 		var err error
-		legacy, err = tx.createUser(Operator("setup"), NewUser{PracticeID: p.ID, Name: "Lee Legacy", Kind: KindStaff, Username: "llegacy2"},
+		legacy, err = tx.createUser(Actor{Kind: ActorSystem, Name: "setup"}, NewUser{PracticeID: p.ID, Name: "Lee Legacy", Kind: KindStaff, Username: "llegacy2"},
 			Request{Requester: owner.Email}, StatusActive, Credential{Hash: hashPassword("legacy password 123", s.cfg.Hash)})
 		return err
 	})

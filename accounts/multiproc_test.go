@@ -28,13 +28,18 @@ const (
 // helperJob is what the parent asks of every helper goroutine: take the
 // practice's last license with a new user, use the one setup link, sweep.
 type helperJob struct {
-	URL       string `json:"url"`
-	Now       int64  `json:"now"` // the shared fake time, unix ns
-	Proc      int    `json:"proc"`
-	Practice  uint64 `json:"practice"`
-	Requester string `json:"requester"`
-	Link      string `json:"link"`
+	URL      string `json:"url"`
+	Now      int64  `json:"now"` // the shared fake time, unix ns
+	Proc     int    `json:"proc"`
+	Practice uint64 `json:"practice"`
+	// Asks is the proven request (R3, R41) of each goroutine of each
+	// helper, at proc*helperGos+g: a check is used once, by its operator.
+	Asks []Request `json:"asks"`
+	Link string    `json:"link"`
 }
+
+// racerName is the operator of goroutine g of helper proc.
+func racerName(proc, g int) string { return fmt.Sprintf("op%d.%d", proc, g) }
 
 // helperResult is one helper's outcomes, "ok" or the refusing rule.
 type helperResult struct {
@@ -79,9 +84,9 @@ func helperProcess() int {
 	for g := range helperGos {
 		wg.Go(func() {
 			email := fmt.Sprintf("racer.p%dg%d@example.org", job.Proc, g)
-			_, err := s.CreateUser(Operator(fmt.Sprintf("op%d.%d", job.Proc, g)), NewUser{PracticeID: job.Practice,
+			_, err := s.CreateUser(Operator(racerName(job.Proc, g)), NewUser{PracticeID: job.Practice,
 				Name: fmt.Sprintf("Racer %d %d", job.Proc, g), Kind: KindStaff, Email: email, EmailConfirm: email},
-				Request{Requester: job.Requester, Reason: "new hire"})
+				job.Asks[job.Proc*helperGos+g])
 			res.Create[g] = outcome(err)
 			_, err = s.UseLink(job.Link, goodPassword)
 			res.Link[g] = outcome(err)
@@ -111,7 +116,7 @@ func TestRulesHoldAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	p, owner, _ := practiceWith(t, s, "Riverside Family Medicine", 2) // one license left
+	p, owner, _ := practiceWith(t, s, "Riverside Family Medicine", 2)
 	q, qOwner, _ := practiceWith(t, s, "Lakeside Pediatrics", 3)
 	hire := newHire(t, s, q, qOwner, "hire@example.org")
 	if _, _, err := s.SendVerification(Operator("op"), hire.ID, "", "", Request{}); err != nil {
@@ -128,9 +133,13 @@ func TestRulesHoldAcrossProcesses(t *testing.T) {
 		locked = append(locked, u)
 	}
 	clock.Advance(s.cfg.LockDuration + time.Minute) // every lock is due
+	all := helperProcs * helperGos
+	// One license left; in use at the end: the owner, the champions, the winner.
+	asks := provenAskers(t, s, p, owner, all, 1, func(k int) string { return racerName(k/helperGos, k%helperGos) })
+	full := 1 + all + 1
 
 	results := runHelpers(t, helperJob{URL: url, Now: clock.Now().UnixNano(), Practice: p.ID,
-		Requester: owner.Email, Link: link})
+		Asks: asks, Link: link})
 	counts := map[string]map[string]int{"create": {}, "link": {}}
 	lifted := 0
 	for _, res := range results {
@@ -145,14 +154,13 @@ func TestRulesHoldAcrossProcesses(t *testing.T) {
 		}
 		lifted += res.Lifted
 	}
-	all := helperProcs * helperGos
 	if counts["create"]["ok"] != 1 || counts["create"]["R1"] != all-1 {
 		t.Errorf("last license: %v, want 1 ok and %d refused R1", counts["create"], all-1)
 	}
 	if counts["link"]["ok"] != 1 {
 		t.Errorf("one link used %d times: %v", counts["link"]["ok"], counts["link"])
 	}
-	if got, _ := s.Practice(p.ID); got.InUse != 2 || got.Purchased != 2 {
+	if got, _ := s.Practice(p.ID); got.InUse != full || got.Purchased != full {
 		t.Errorf("practice %+v", got)
 	}
 	liftEvents := map[uint64]int{}

@@ -80,7 +80,7 @@ func TestInactivateRequesterHintIsTrueForTheUser(t *testing.T) {
 		t.Fatalf("a locked user: %q", w)
 	}
 	p, err := s.CreateUser(Operator("ana"), NewUser{PracticeID: owner.PracticeID, Name: "Pat Pending", Kind: KindStaff,
-		Email: "pat.pending@example.org", EmailConfirm: "pat.pending@example.org"}, Request{Requester: owner.Email})
+		Email: "pat.pending@example.org", EmailConfirm: "pat.pending@example.org"}, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "ana", owner)})
 	if err != nil || p.Status != StatusPending {
 		t.Fatalf("%+v %v", p, err)
 	}
@@ -106,7 +106,7 @@ func TestVerifyNotOfferedForPendingUser(t *testing.T) {
 		{Name: "Lee Legacy", Kind: KindStaff, Username: "lee.legacy", ContactEmail: "lee.home@example.org"},
 	} {
 		nu.PracticeID = owner.PracticeID
-		u, err := s.CreateUser(Operator("ana"), nu, Request{Requester: owner.Email})
+		u, err := s.CreateUser(Operator("ana"), nu, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "ana", owner)})
 		if err != nil || u.Status != StatusPending {
 			t.Fatalf("%+v %v", u, err)
 		}

@@ -31,7 +31,7 @@ func TestOnUserRecordAgreesWithEligible(t *testing.T) {
 		{Name: "Leo Legacy", Kind: KindStaff, Username: "leo.rec", ContactEmail: "leo.home@example.org"},
 	} {
 		nu.PracticeID = p.ID
-		u, err := s.CreateUser(Operator("ana"), nu, Request{Requester: owner.Email})
+		u, err := s.CreateUser(Operator("ana"), nu, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "ana", owner)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,7 @@ func TestOperatorResets(t *testing.T) {
 	var legacy User
 	_ = s.update(func(tx *txn) error {
 		var err error
-		legacy, err = tx.createUser(Operator("setup"), NewUser{PracticeID: p.ID, Name: "Lou Legacy", Kind: KindStaff,
+		legacy, err = tx.createUser(Actor{Kind: ActorSystem, Name: "setup"}, NewUser{PracticeID: p.ID, Name: "Lou Legacy", Kind: KindStaff,
 			Username: "llegacy", ContactEmail: "lou.legacy@example.net"}, Request{Requester: owner.Email}, StatusActive, Credential{})
 		return err
 	})

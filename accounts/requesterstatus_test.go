@@ -90,8 +90,8 @@ func TestRequesterMustBeActiveAndUnlocked(t *testing.T) {
 		}
 	}
 
-	// An active, unlocked owner still asks.
-	if _, err := s.CreateUser(op, nu, Request{Requester: owner.Email, Reason: "hire"}); err != nil {
+	// An active, unlocked owner still asks (proven, R41).
+	if _, err := s.CreateUser(op, nu, Request{Requester: owner.Email, Reason: "hire", Verification: ownerCheck(t, s, op.Name, owner)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -129,7 +129,8 @@ func TestNoRequesterRecordedWhenNobodyCanAsk(t *testing.T) {
 	op := Operator("desk")
 	p, owner, _ := practiceWith(t, s, "Locked Out Clinic", 5)
 	nina, err := s.CreateUser(op, NewUser{PracticeID: p.ID, Name: "Nina New", Kind: KindStaff,
-		Email: "nina.new@example.org", EmailConfirm: "nina.new@example.org"}, Request{Requester: owner.Email, Reason: "hire"})
+		Email: "nina.new@example.org", EmailConfirm: "nina.new@example.org"}, Request{Requester: owner.Email, Reason: "hire",
+		Verification: ownerCheck(t, s, op.Name, owner)})
 	if err != nil {
 		t.Fatal(err)
 	}

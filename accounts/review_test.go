@@ -115,7 +115,7 @@ func TestReviewInactivationLeavesResetLinkAlive(t *testing.T) {
 	var legacy User
 	if err := s.update(func(tx *txn) error {
 		var err error
-		legacy, err = tx.createUser(Operator("setup"), NewUser{PracticeID: p.ID, Name: "Lena Leaver", Kind: KindStaff,
+		legacy, err = tx.createUser(Actor{Kind: ActorSystem, Name: "setup"}, NewUser{PracticeID: p.ID, Name: "Lena Leaver", Kind: KindStaff,
 			Username: "lleaver", ContactEmail: "lena.leaver@example.net"}, Request{Requester: owner.Email}, StatusActive, Credential{})
 		return err
 	}); err != nil {
@@ -162,7 +162,7 @@ func TestReviewNewLegacyUserCanNeverLogIn(t *testing.T) {
 	s, _ := newTestService(t)
 	p, owner, _ := practiceWith(t, s, "Legacy Clinic", 5)
 	u, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Larry Legacy", Kind: KindStaff,
-		Username: "llarry", ContactEmail: "larry@example.net"}, Request{Requester: owner.Email})
+		Username: "llarry", ContactEmail: "larry@example.net"}, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "op", owner)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,7 @@ import (
 // pendingAdded adds a pending user to p at owner's request and returns them.
 func pendingAdded(t *testing.T, s *Service, owner User, nu NewUser) User {
 	t.Helper()
-	req := Request{Requester: owner.Email, Reason: "new hire"}
-	if nu.Roles.Owner || nu.Roles.Admin {
-		req.Verification = ownerCheck(t, s, "op", owner) // R19, R41
-	}
+	req := Request{Requester: owner.Email, Reason: "new hire", Verification: ownerCheck(t, s, "op", owner)} // R3, R19, R41
 	u, err := s.CreateUser(Operator("op"), nu, req)
 	if err != nil {
 		t.Fatal(err)

@@ -32,8 +32,9 @@ type NewUser struct {
 }
 
 // CreateUser adds a pending user to a practice (R1, R3, R4, R9). It takes a
-// free license; the practice's owner, champion or an admin must have asked,
-// except for a practice's very first user, its owner, set up at onboarding.
+// free license; the practice's owner, champion or an admin must have asked
+// (through the desk, proven by their passed caller check, R41), except for
+// a practice's very first user, its owner, set up at onboarding.
 func (s *Service) CreateUser(actor Actor, nu NewUser, req Request) (User, error) {
 	var u User
 	err := s.act(actor, ActUserCreated, nil, req, func(t *txn) error {
@@ -135,8 +136,8 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 // to a new address) at an owner's request only (R19: giving the role is a
 // change of permissions), and through the desk with that owner's passed
 // caller check, consumed here as action (R41; provenOwnerRequest). Through
-// the desk anyone is brought back only at the requester's request proven
-// the same way (R3, R41; unprovenAdd): a name typed is anyone's.
+// the desk anyone is added or brought back only at the requester's request
+// proven the same way (R3, R41; unprovenAdd): a name typed is anyone's.
 func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, action string) error {
 	if p.InUse == 0 && !t.practiceHasUsers(p.ID) {
 		if actor.Kind != ActorOperator && actor.Kind != ActorSystem {
@@ -179,10 +180,12 @@ func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, act
 		err = t.provenRequest(actor, r, req, action, refuseWith("R3",
 			fmt.Sprintf("a champion (who asks for inactivations, an owner's or admin's too, R20) is added or brought back only at %s's request proven, not typed: a passed caller check of them (R41) goes with it", r.Login()),
 			"Verify the person who asks (V on them in the console, or `latchkey verify start "+r.Login()+"`), then act with that check (--verification ID); or leave the champion role out."))
-	} else if err == nil && actor.Kind == ActorOperator && action == ActUserReactivated {
+	} else if err == nil && actor.Kind == ActorOperator && (action == ActUserReactivated || action == ActUserCreated) {
 		// Bringing someone back gives them their account again, with the
-		// password they left with (R3, R41): a fired employee calling as
-		// the champion is the attack, so the request is proven.
+		// password they left with, and adding someone gives an account at
+		// the practice to whoever reads the address given (R3, R41): a
+		// fired employee, or anyone, calling as the champion is the
+		// attack, so the request is proven.
 		err = t.provenRequest(actor, r, req, action, unprovenAdd(r, action))
 	}
 	return err

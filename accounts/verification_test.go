@@ -30,7 +30,7 @@ const goodPassword = "violet-harbor-lantern-92"
 func newHire(t testing.TB, s *Service, p Practice, owner User, email string) User {
 	t.Helper()
 	u, err := s.CreateUser(Operator("op"), NewUser{PracticeID: p.ID, Name: "Nora Newhire", Kind: KindStaff,
-		Email: email, EmailConfirm: email}, Request{Requester: owner.Email, Reason: "new hire"})
+		Email: email, EmailConfirm: email}, Request{Requester: owner.Email, Reason: "new hire", Verification: ownerCheck(t, s, "op", owner)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,9 +65,13 @@ func (d db) user(login string) userDetailJSON {
 	return u
 }
 
-// add adds a user at ref at requester's request and returns them.
+// add adds a user at ref at requester's request, proven by a passed check
+// of them (R3, R41) unless extra gives one, and returns them.
 func (d db) add(ref, requester, email string, extra ...string) userActionJSON {
 	d.t.Helper()
+	if !contains(extra, "--verification") {
+		extra = append(extra, "--verification", d.proven(requester))
+	}
 	var u userActionJSON
 	d.json(&u, append([]string{"users", "add", "--practice", ref, "--name", "Nora Newhire", "--email", email,
 		"--email-confirm", email, "--kind", "staff", "--requested-by", requester, "--reason", "new hire"}, extra...)...)
@@ -305,7 +309,7 @@ func TestAddAtCapacityAndRequester(t *testing.T) {
 
 	d.fill(ref)
 	e := d.refused("R1", "users", "add", "--practice", p.Name, "--name", "Too Many", "--email", "too.many@example.org",
-		"--email-confirm", "too.many@example.org", "--kind", "staff", "--requested-by", owner)
+		"--email-confirm", "too.many@example.org", "--kind", "staff", "--requested-by", owner, "--verification", d.proven(owner))
 	if !strings.Contains(e.Error, "no free license") || e.Guidance == "" {
 		t.Errorf("R1 refusal: %+v", e)
 	}
@@ -473,7 +477,8 @@ func TestReplaceAndRename(t *testing.T) {
 	d.refused("R10", "users", "rename", leaver, "--name", "Someone Else", "--reason", "new person")
 	var res replaceJSON
 	d.json(&res, "users", "replace", leaver, "--name", "Rita Replacement", "--email", "rita.r@example.org",
-		"--email-confirm", "rita.r@example.org", "--kind", "provider", "--requested-by", owner, "--reason", "took over")
+		"--email-confirm", "rita.r@example.org", "--kind", "provider", "--requested-by", owner, "--reason", "took over",
+		"--verification", d.proven(owner)) // the newcomer is added at a proven request (R3, R41)
 	if res.Leaver.Login != leaver || res.Leaver.Status != "inactive" || res.Newcomer.Status != "pending" ||
 		res.Newcomer.Login != "rita.r@example.org" || res.Newcomer.MessageID == 0 || res.Newcomer.PracticeID != res.Leaver.PracticeID {
 		t.Fatalf("replace: %+v", res)
@@ -668,7 +673,7 @@ func TestLifecycleUsageAndSanitising(t *testing.T) {
 	}
 	evil := "Eve\x1b]0;pwned\x07 Evil"
 	r := d.must("users", "add", "--practice", ref, "--name", evil, "--email", "eve.e@example.org",
-		"--email-confirm", "eve.e@example.org", "--kind", "staff", "--requested-by", owner)
+		"--email-confirm", "eve.e@example.org", "--kind", "staff", "--requested-by", owner, "--verification", d.proven(owner))
 	if strings.ContainsAny(r.out, "\x1b\x07") || !strings.Contains(r.out, "Eve␛]0;pwned␇") {
 		t.Errorf("human add output not sanitised:\n%q", r.out)
 	}

@@ -27,7 +27,7 @@ func TestPrivilegedUserAddedWithTheOwnersCheck(t *testing.T) {
 	if r := d.run("users", "show", "mallory@evil.example"); r.code == ExitOK {
 		t.Fatal("an admin was added on a typed request")
 	}
-	d.must(add("sam.staff@example.org", "--requested-by", champion)...)
+	d.must(add("sam.staff@example.org", "--requested-by", champion, "--verification", d.proven(champion))...) // R3, R41
 	id := d.proven(owner)
 	var u userActionJSON
 	d.json(&u, add("nadia.admin@example.org", "--roles", "admin", "--requested-by", owner, "--verification", id)...)

@@ -19,6 +19,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/pquerna/otp/totp"
 	gossh "golang.org/x/crypto/ssh"
 
 	"latchkey/accounts"
@@ -346,7 +347,8 @@ func TestServeReadOnlyRefusedEveryWrite(t *testing.T) {
 
 func decodeJSONQuiet(r result, v any) error { return json.Unmarshal([]byte(r.out), v) }
 
-// R1, R35: sixteen operators racing over SSH for a practice's last license:
+// R1, R35, R3, R41: sixteen operators racing over SSH for a practice's last
+// license, each on a request proven by their own passed check (R41):
 // exactly one wins, the others are refused by R1, and the count never passes
 // the purchase.
 func TestServeRaceForTheLastLicense(t *testing.T) {
@@ -358,6 +360,37 @@ func TestServeRaceForTheLastLicense(t *testing.T) {
 		lines = append(lines, keys[i].line(""))
 	}
 	d := serveDesk(t, dk.path, dk.clk, lines...)
+	// R3, R41: each racer adds at the owner's request proven by their own
+	// passed check of her: her authenticator app, enrolled more than a
+	// week before (a desk that is not a demo shows no code it sends), its
+	// code read back once per 30-second step (the replay guard, R23).
+	e, err := d.svc.StartEnrolment(dk.owner, deskOwnerPassword, "", accounts.MFAApp, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	appCode := func() string {
+		c, err := totp.GenerateCode(strings.ReplaceAll(e.ManualKey, " ", ""), dk.clk.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if _, err := d.svc.ConfirmEnrolment(dk.owner, appCode()); err != nil {
+		t.Fatal(err)
+	}
+	dk.clk.Advance(8 * 24 * time.Hour)
+	checks := make([]string, len(keys))
+	for i, k := range keys {
+		dk.clk.Advance(30 * time.Second)
+		var v struct {
+			ID uint64 `json:"id"`
+		}
+		decodeJSON(t, d.sshRun(t, k, "verify start "+dk.owner+" --method app --json"), &v)
+		checks[i] = fmt.Sprint(v.ID)
+		if r := d.sshRun(t, k, "verify check "+checks[i]+" --code "+appCode()); r.code != ExitOK {
+			t.Fatalf("%s's check of the owner: exit %d %s", k.name, r.code, r.err)
+		}
+	}
 	codes := make([]result, len(keys))
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -367,8 +400,8 @@ func TestServeRaceForTheLastLicense(t *testing.T) {
 			defer wg.Done()
 			<-start
 			email := fmt.Sprintf("racer%02d@mapleclinic.test", i)
-			codes[i] = d.sshRun(t, k, fmt.Sprintf("users add --practice %d --name 'Racer %d' --email %s --email-confirm %s --kind staff --requested-by %s --json",
-				dk.practID, i, email, email, dk.owner))
+			codes[i] = d.sshRun(t, k, fmt.Sprintf("users add --practice %d --name 'Racer %d' --email %s --email-confirm %s --kind staff --requested-by %s --verification %s --json",
+				dk.practID, i, email, email, dk.owner, checks[i]))
 		}()
 	}
 	close(start)

@@ -40,12 +40,15 @@ starts pending, and is sent the account-setup email with a single-use link
 (R4; see "latchkey outbox list"). The login email is typed twice and must be
 personal and unused across the whole system (R9). A new practice's first user
 is its owner, added at onboarding with no --requested-by (R2). Anyone else
-with the owner or admin role is added at an owner's request only, proven by
---verification ID of a passed caller check of that owner (R19, R41); a
-champion (who asks for inactivations, R20) with the requester's check.`,
-		Example: `  latchkey users add --db demo.db --practice "Maple Clinic" --name "Jane Doe" \
+is added only at a request proven, not typed: --verification ID of a passed
+caller check of the requester (R3, R41; start one with "latchkey verify
+start REQUESTER"), since whoever reads the address given gets an account at
+the practice. Anyone with the owner or admin role is added at an owner's
+request only, so proven (R19).`,
+		Example: `  latchkey verify start owner@example.com --method code --db demo.db   # then verify check ID --code ...
+  latchkey users add --db demo.db --practice "Maple Clinic" --name "Jane Doe" \
       --email jane.doe@example.com --email-confirm jane.doe@example.com \
-      --kind staff --requested-by owner@example.com --reason "new hire"`,
+      --kind staff --requested-by owner@example.com --verification 12 --reason "new hire"`,
 		Args: cobra.NoArgs,
 		RunE: a.run(func(*cobra.Command, []string) error {
 			svc, actor := a.svc, a.actor
@@ -86,7 +89,7 @@ champion (who asks for inactivations, R20) with the requester's check.`,
 	// for everyone else.
 	cmd.Flags().StringVar(&requester, "requested-by", "", "`LOGIN` of the owner, champion or admin of the practice who asked (recorded; required except for a new practice's first user, its owner)")
 	cmd.Flags().StringVar(&reason, "reason", "", "why (`TEXT`)")
-	verificationFlag(cmd, &verification) // an owner or admin added: the owner's check (R19, R41)
+	verificationFlag(cmd, &verification) // the requester's check (R3, R41); an owner or admin added: an owner's (R19)
 	a.addJSON(cmd)
 	return cmd
 }
@@ -303,13 +306,14 @@ func (a *app) usersReplaceCmd() *cobra.Command {
 life, so it is never handed on. In one transaction the leaver is inactivated
 and the newcomer added to the same practice, the license passing from one to
 the other; both are audited. The requester must be an owner or champion of
-the practice (R20). The newcomer is sent their account-setup email (R4). A
-leaver or newcomer with the owner or admin role needs the request proven by
---verification ID of a passed caller check of the requester (R19, R20, R41;
-an owner's, for a newcomer with the role).`,
+the practice (R20). The newcomer is sent their account-setup email (R4). The
+newcomer is added only at the request proven by --verification ID of a
+passed caller check of the requester (R3, R41), as users add is; one check
+serves the leaver too (R20: an owner or admin leaves at a proven request;
+an owner's, for a newcomer with the role, R19).`,
 		Example: `  latchkey users replace old.hire@example.com --db demo.db --name "New Hire" \
       --email new.hire@example.com --email-confirm new.hire@example.com --kind staff \
-      --requested-by owner@example.com --reason "took over the front desk"`,
+      --requested-by owner@example.com --verification 12 --reason "took over the front desk"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
 			svc, actor := a.svc, a.actor

@@ -391,6 +391,19 @@ func TestAddUserRefusals(t *testing.T) {
 	h.key("enter") // the requester chosen before
 	h.key("enter") // the reason typed before
 	h.key("enter") // send now
+	// R3, R41: the owner's word is typed, not proven: refused, saying how.
+	if h.m.Dialog() != "alert" || !strings.Contains(h.view(), "refused by R3") || !strings.Contains(h.view(), "V on them") {
+		t.Fatalf("no R3 refusal of a typed request:\n%s", h.view())
+	}
+	if _, err := h.f.Svc.UserByLogin("sam.reyes@example.com"); !accounts.IsNotFound(err) {
+		t.Fatal("added on a typed request")
+	}
+	// With alice's passed check of the owner, the same form adds.
+	passedCheck(t, h.f, "alice", usersOf(t, h.f, 2)[0])
+	h.key("enter") // back to the form, everything kept
+	for range 8 {
+		h.key("enter")
+	}
 	if h.m.Dialog() != "" || !strings.Contains(h.m.Flash(), "Added Sam Reyes") {
 		t.Fatalf("the corrected form was not added: dialog %q flash %q\n%s", h.m.Dialog(), h.m.Flash(), h.view())
 	}

@@ -20,7 +20,7 @@ var addUser = &Action{
 	},
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
 		return dialog.FormSpec{Heading: "Add a user to " + d.What(), Sub: fmt.Sprintf("#%d", d.Practice.ID),
-			Note: licenseNote(d.Practice.Practice),
+			Note: licenseNote(d.Practice.Practice) + newcomerCheckNote,
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return append(newcomerGroups(v), huh.NewGroup(
 					requester(d, v),
@@ -31,8 +31,10 @@ var addUser = &Action{
 			}}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
+		// R3, R41: anyone is added at a request proven by the asker's
+		// passed check (an owner's, for an owner or admin, R19).
 		nu, req := newUser(d.Practice.ID, v), request(d, v)
-		req = askerCheck(svc, actor, d, req, provenRoles(nu.Roles))
+		req = askerCheck(svc, actor, d, req, true)
 		var u accounts.User
 		var msg accounts.Message
 		var err error

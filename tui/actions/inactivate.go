@@ -33,6 +33,11 @@ var inactivate = &Action{
 	},
 }
 
+// newcomerCheckNote: whoever reads the address given gets an account at the
+// practice, so a desk add goes with the asker's passed caller check (V on
+// them first, R3, R41).
+const newcomerCheckNote = "\nR3, R41: the newcomer's setup link goes to the address typed: the requester's passed caller check goes with this (V on them first)."
+
 // leaverCheckNote: an owner or admin loses the role with the account, so
 // the requester's passed caller check goes with it (V on them first, R20,
 // R41).

@@ -17,7 +17,7 @@ var replace = &Action{
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
 		return dialog.FormSpec{Heading: "Replace " + d.Name(), Sub: d.Login(), Loud: true,
 			Note: "R10: an account belongs to one person for life. " + d.Name() + " is inactivated and the newcomer " +
-				"below gets a new account and the license, in one step." + leaverCheckNote(d),
+				"below gets a new account and the license, in one step." + newcomerCheckNote,
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return append(newcomerGroups(v), huh.NewGroup(requester(d, v), dialog.Reason(v, "e.g. Dana replaces Lee at the front desk", "R10")))
 			}}
@@ -30,7 +30,9 @@ var replace = &Action{
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
 		nu := newUser(d.User.PracticeID, v)
-		_, n, _, err := svc.ReplaceAndSend(actor, d.User.ID, nu, askerCheck(svc, actor, d, request(d, v), provenRoles(nu.Roles) || privilegedRoles(d.User.Roles)))
+		// R3, R41: the newcomer is added at a request proven by the asker's
+		// passed check, which serves the leaver too (R20).
+		_, n, _, err := svc.ReplaceAndSend(actor, d.User.ID, nu, askerCheck(svc, actor, d, request(d, v), true))
 		return Result{OK: "Replaced " + d.Name() + " by " + common.Sanitize(n.Name) + " (" + common.Sanitize(n.Login()) +
 			", pending); their setup email is in the outbox"}, err
 	},

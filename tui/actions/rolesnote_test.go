@@ -31,4 +31,11 @@ func TestFormsSayWhenTheAskersCheckGoes(t *testing.T) {
 	if note := reactivate.Form(nil, gone, v).Note; !strings.Contains(note, "R41") || !strings.Contains(note, "V on them") {
 		t.Errorf("the reactivate form does not ask the requester's check: %q", note)
 	}
+	// R3, R41: anyone is added only at a proven request, a newcomer too.
+	if note := addUser.Form(nil, &Data{}, v).Note; !strings.Contains(note, "R41") || !strings.Contains(note, "V on them") {
+		t.Errorf("the add-user form does not ask the requester's check: %q", note)
+	}
+	if note := replace.Form(nil, staff, v).Note; !strings.Contains(note, "R41") || !strings.Contains(note, "V on them") {
+		t.Errorf("the replace form does not ask the requester's check for the newcomer: %q", note)
+	}
 }
