@@ -841,3 +841,50 @@ func TestDeskAddOnlyAtAProvenRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// R3, R41, R4: whoever reads a pending user's setup email owns the account.
+// A caller who said "this is Cara, the champion: Nina never got her setup
+// email, send it to nina.home@evil.example" (a name typed) had Nina's
+// account, with the roles the practice gave her, sent to an address of
+// their own. Through the desk a setup email goes to a new address only at
+// the requester's request proven by their passed caller check (R41); a
+// resend to the address on file needs nobody (R6), and a new practice's
+// only owner's redirect still waits for a second operator (R42).
+func TestSetupRedirectOnlyAtAProvenRequest(t *testing.T) {
+	s, clock := newTestService(t)
+	p, owner, _ := practiceWith(t, s, "Redirect Proof Clinic", 8)
+	champ := activeUser(t, s, p.ID, "Cara Champion", Roles{Champion: true}, owner.Email)
+	nina := pendingAdded(t, s, owner, NewUser{PracticeID: p.ID, Name: "Nina New", Kind: KindStaff,
+		Email: "nina.new@example.org", EmailConfirm: "nina.new@example.org"})
+	clock.Advance(8 * 24 * time.Hour)
+	op := Operator("dana")
+	const evil = "nina.home@evil.example"
+	ask := Request{Requester: champ.Email, Reason: "never got it"}
+	_, _, err := s.SendVerification(op, nina.ID, evil, evil, ask)
+	wantRule(t, err, "R3")
+	if !strings.Contains(err.Error(), "R41") || !strings.Contains(err.Error(), "verify start "+champ.Email) || !strings.Contains(err.Error(), "--verification") {
+		t.Fatalf("the refusal does not say how to proceed: %v", err)
+	}
+	_, _, err = s.ChangeEmailByOperator(op, nina.ID, evil, evil, ask)
+	wantRule(t, err, "R3")
+	if got := mustUser(t, s, nina.ID); got.Email != nina.Email {
+		t.Fatalf("redirected on a typed request to %s", got.Email)
+	}
+	if n := codesTo(t, s, evil); n != 0 {
+		t.Fatalf("%d messages went to %s", n, evil)
+	}
+	// The address on file needs nobody (R6).
+	if _, _, err := s.SendVerification(op, nina.ID, "", "", Request{Reason: "resend"}); err != nil {
+		t.Fatal(err)
+	}
+	// With the champion's passed check, recorded.
+	v := passedCode(t, s, "dana", champ, "email")
+	ask.Verification = v.ID
+	const fixed = "nina.new@example.net"
+	if u, _, err := s.SendVerification(op, nina.ID, fixed, fixed, ask); err != nil || u.Email != fixed {
+		t.Fatalf("a proven redirect: %+v %v", u, err)
+	}
+	if ev := lastEvent(t, s, ActVerificationSent); ev.Verification != v.ID || ev.VerifyMethod != "code" {
+		t.Fatalf("the redirect does not record the champion's check: %+v", ev)
+	}
+}

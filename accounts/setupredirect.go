@@ -13,8 +13,9 @@ import (
 // hands the account — roles and all — to whoever reads that address (R4).
 // So it is asked for as adding that user is (checkAdder: R3, and R19 for an
 // owner): by an owner, champion or admin of the practice, an owner for a
-// pending owner, recorded; a practice admin or user acting themselves is
-// their own requester. The user whose address is in question cannot vouch
+// pending owner, recorded, and through the desk proven by their passed
+// caller check (R41); a practice admin or user acting themselves is their
+// own requester. The user whose address is in question cannot vouch
 // for the change: a caller claiming to be them is the attack. A practice's
 // only user, its owner at onboarding, was added by the desk with no
 // requester; nobody there can ask for it, and nothing on file can verify a

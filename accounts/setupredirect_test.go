@@ -65,9 +65,10 @@ func TestOperatorRedirectNeedsTheAddersRequester(t *testing.T) {
 	if _, _, err := s.SendVerification(op, pStaff.ID, pStaff.Email, pStaff.Email, Request{}); err != nil {
 		t.Fatal(err)
 	}
-	// Whoever could have added them: an admin for staff, an owner for an owner.
+	// Whoever could have added them: an admin for staff, an owner for an
+	// owner, at their proven request (R41, TestSetupRedirectOnlyAtAProvenRequest).
 	if u, _, err := s.SendVerification(op, pStaff.ID, "nina.home@example.net", "nina.home@example.net",
-		Request{Requester: admin.Email, Reason: "typo"}); err != nil || u.Email != "nina.home@example.net" {
+		Request{Requester: admin.Email, Reason: "typo", Verification: ownerCheck(t, s, "op", admin)}); err != nil || u.Email != "nina.home@example.net" {
 		t.Fatalf("an admin's redirect of a pending staff user: %v %v", u.Email, err)
 	}
 	if _, _, err := s.ChangeEmailByOperator(op, pOwner.ID, "paula@example.net", "paula@example.net",
@@ -91,7 +92,7 @@ func TestRedirectedSetupTellsTheOldAddress(t *testing.T) {
 		Email: "nina.new@example.org", EmailConfirm: "nina.new@example.org"})
 	const to = "nina.home@example.net"
 	before := sentTo(t, s, u.Email)
-	if _, _, err := s.SendVerification(Operator("op"), u.ID, to, to, Request{Requester: owner.Email}); err != nil {
+	if _, _, err := s.SendVerification(Operator("op"), u.ID, to, to, Request{Requester: owner.Email, Verification: ownerCheck(t, s, "op", owner)}); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := s.outbox(OutboxQuery{To: u.Email, Limit: 100})
@@ -139,10 +140,7 @@ func TestRedirectRequestersAreWhomTheServiceAccepts(t *testing.T) {
 	}
 	for i, asker := range all.People {
 		to := fmt.Sprintf("paula%d@example.net", i)
-		req := Request{Requester: asker.Login()}
-		if asker.Roles.Owner { // an owner's request proven (R19, R41)
-			req.Verification = ownerCheck(t, s, "op", asker)
-		}
+		req := Request{Requester: asker.Login(), Verification: ownerCheck(t, s, "op", asker)} // proven (R3, R19, R41)
 		_, _, err := s.SendVerification(Operator("op"), pOwner.ID, to, to, req)
 		if accepted, offered := err == nil, asker.ID == owner.ID; accepted != offered {
 			t.Fatalf("%s: offered %v, accepted %v (%v)", asker.Login(), offered, accepted, err)

@@ -136,8 +136,9 @@ func (t *txn) createUser(actor Actor, nu NewUser, req Request, status Status, cr
 // to a new address) at an owner's request only (R19: giving the role is a
 // change of permissions), and through the desk with that owner's passed
 // caller check, consumed here as action (R41; provenOwnerRequest). Through
-// the desk anyone is added or brought back only at the requester's request
-// proven the same way (R3, R41; unprovenAdd): a name typed is anyone's.
+// the desk anyone is added, brought back or has their setup email sent to a
+// new address only at the requester's request proven the same way (R3,
+// R41; unprovenAdd): a name typed is anyone's.
 func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, action string) error {
 	if p.InUse == 0 && !t.practiceHasUsers(p.ID) {
 		if actor.Kind != ActorOperator && actor.Kind != ActorSystem {
@@ -180,12 +181,13 @@ func (t *txn) checkAdder(actor Actor, p Practice, req *Request, roles Roles, act
 		err = t.provenRequest(actor, r, req, action, refuseWith("R3",
 			fmt.Sprintf("a champion (who asks for inactivations, an owner's or admin's too, R20) is added or brought back only at %s's request proven, not typed: a passed caller check of them (R41) goes with it", r.Login()),
 			"Verify the person who asks (V on them in the console, or `latchkey verify start "+r.Login()+"`), then act with that check (--verification ID); or leave the champion role out."))
-	} else if err == nil && actor.Kind == ActorOperator && (action == ActUserReactivated || action == ActUserCreated) {
+	} else if err == nil && actor.Kind == ActorOperator {
 		// Bringing someone back gives them their account again, with the
-		// password they left with, and adding someone gives an account at
-		// the practice to whoever reads the address given (R3, R41): a
-		// fired employee, or anyone, calling as the champion is the
-		// attack, so the request is proven.
+		// password they left with; adding someone, or sending a pending
+		// user's setup email to a new address, gives an account at the
+		// practice to whoever reads the address given (R3, R41): a fired
+		// employee, or anyone, calling as the champion is the attack, so
+		// the request is proven.
 		err = t.provenRequest(actor, r, req, action, unprovenAdd(r, action))
 	}
 	return err

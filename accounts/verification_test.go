@@ -105,8 +105,9 @@ func TestResendSupersedes(t *testing.T) {
 	if _, _, err := s.SendVerification(Operator("op"), u.ID, "nora@example.org", "nora@example.com", Request{}); err == nil {
 		t.Fatal("mismatched emails accepted")
 	}
-	// A new address is asked for by whoever could add the user (R3).
-	u2, second, err := s.SendVerification(Operator("op"), u.ID, "nora@example.org", "NORA@example.org", Request{Requester: owner.Email, Reason: "typo in email"})
+	// A new address is asked for by whoever could add the user (R3), proven.
+	u2, second, err := s.SendVerification(Operator("op"), u.ID, "nora@example.org", "NORA@example.org", Request{Requester: owner.Email, Reason: "typo in email",
+		Verification: ownerCheck(t, s, "op", owner)}) // proven (R41)
 	if err != nil {
 		t.Fatal(err)
 	}

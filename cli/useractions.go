@@ -107,16 +107,18 @@ With --email (typed twice with --email-confirm) the setup email goes to a
 corrected address, which becomes the login email. Whoever reads that address
 owns the account, so a new address needs --requested-by: an owner, champion
 or admin of the practice (an owner, for a pending owner), checked as for
-adding the user (R3, R19) and recorded; the old address is told. For a
-pending owner or admin that owner's request is proven by --verification ID
-of a passed caller check of them (R41).
+adding the user (R3, R19) and recorded, and proven by --verification ID of
+a passed caller check of the requester (R41; "latchkey verify start
+REQUESTER"); the old address is told. A new practice's only user, its
+pending owner, has nobody to ask: that redirect waits for a second
+operator (R42).
 
 For a user who has verified, resending is refused (R6): they use "Forgot your
 password?", or change their login email themselves after logging in (R7).`,
 		Example: `  latchkey users send-verification jane.doe@example.com --db demo.db
   latchkey users send-verification jane.doe@example.com --db demo.db \
       --email jane.doe@example.org --email-confirm jane.doe@example.org \
-      --requested-by owner@example.com --reason "typo in the email"`,
+      --requested-by owner@example.com --verification 12 --reason "typo in the email"`,
 		Args: args("LOGIN"),
 		RunE: a.run(func(_ *cobra.Command, args []string) error {
 			if (email == "") != (confirm == "") {
@@ -153,7 +155,7 @@ password?", or change their login email themselves after logging in (R7).`,
 	f := cmd.Flags()
 	f.StringVar(&email, "email", "", "send to this corrected login `EMAIL` (a user who has not verified only)")
 	f.StringVar(&confirm, "email-confirm", "", "the corrected login `EMAIL` typed again")
-	f.StringVar(&requester, "requested-by", "", "`LOGIN` of the owner, champion or admin who asked (checked and recorded; required with --email, R3)")
+	f.StringVar(&requester, "requested-by", "", "`LOGIN` of the owner, champion or admin who asked (checked and recorded; required with --email, R3; proven by --verification, R41)")
 	f.StringVar(&reason, "reason", "", "why (`TEXT`)")
 	verificationFlag(cmd, &verification)
 	a.addJSON(cmd)

@@ -128,7 +128,7 @@ and after 5 wrong codes the check fails for good (R41).`,
 					return writeJSON(a.io.Out, v)
 				}
 				printf(a.io.Out, "Verification #%d of %s %s\n", v.ID, v.User, v.Status)
-				printf(a.io.Out, "Use it with --verification %d on the action (unlock, reset-password, permissions, mfa clear; an owner's check: adding or bringing back an owner or admin, licenses request; the requester's check: adding, replacing or bringing back anyone, inactivating an owner or admin).\n", v.ID)
+				printf(a.io.Out, "Use it with --verification %d on the action (unlock, reset-password, permissions, mfa clear; an owner's check: adding or bringing back an owner or admin, licenses request; the requester's check: adding, replacing or bringing back anyone, a setup email to a new address, inactivating an owner or admin).\n", v.ID)
 				return nil
 			})
 		}),

@@ -11,10 +11,11 @@ import (
 	"latchkey/tui/common"
 )
 
-// R3, R6, R19: the setup-email form asks who asked when a new address is
-// typed: it stays open, naming the rule, until a requester the service
-// accepts is recorded; then the new address gets the link, the old one is
-// told (masked), and the requester is in the audit.
+// R3, R6, R19, R41: the setup-email form asks who asked when a new address
+// is typed: it stays open, naming the rule, until a requester the service
+// accepts is recorded; with the operator's passed check of them attached,
+// the new address gets the link, the old one is told (masked), and the
+// requester and the check are in the audit.
 func TestSendSetupToANewAddressAsksWhoAsked(t *testing.T) {
 	h, us := mailHarness(t, 120, 36, common.PaneUsers)
 	owner, pending := us[0], us[1]
@@ -40,6 +41,7 @@ func TestSendSetupToANewAddressAsksWhoAsked(t *testing.T) {
 	if v := h.view(); h.m.Dialog() != "form" || !strings.Contains(v, "Requested by") || !strings.Contains(v, "record who asked (R3)") {
 		t.Fatalf("a new address went without a requester:\n%s", v)
 	}
+	pv := passedCheck(t, h.f, "alice", owner) // the owner's request proven (R3, R41)
 	h.paste(owner.Email)
 	h.key("enter")
 	if !strings.Contains(h.m.Flash(), "Setup email sent to "+to) {
@@ -50,7 +52,7 @@ func TestSendSetupToANewAddressAsksWhoAsked(t *testing.T) {
 		t.Fatalf("the old address was not told, masked: %+v", told)
 	}
 	evs, err := h.f.Svc.Audit(accounts.AuditQuery{Limit: 1, UserID: pending.ID})
-	if err != nil || len(evs) != 1 || evs[0].Action != accounts.ActVerificationSent || evs[0].Requester != owner.Email {
+	if err != nil || len(evs) != 1 || evs[0].Action != accounts.ActVerificationSent || evs[0].Requester != owner.Email || evs[0].Verification != pv {
 		t.Fatalf("requester not recorded: %+v %v", evs, err)
 	}
 }

@@ -38,4 +38,8 @@ func TestFormsSayWhenTheAskersCheckGoes(t *testing.T) {
 	if note := replace.Form(nil, staff, v).Note; !strings.Contains(note, "R41") || !strings.Contains(note, "V on them") {
 		t.Errorf("the replace form does not ask the requester's check for the newcomer: %q", note)
 	}
+	// R3, R41: a setup email to a new address too.
+	if note := sendSetup.Form(nil, staff, v).Note; !strings.Contains(note, "R41") || !strings.Contains(note, "V on them") {
+		t.Errorf("the setup-email form does not ask the requester's check for a new address: %q", note)
+	}
 }

@@ -18,7 +18,8 @@ var sendSetup = &Action{
 	ID: accounts.ActionSendSetup, On: accounts.SubjectUser, Key: bind("v", "send setup email"), Title: "send the setup email",
 	Form: func(_ *common.Common, d *Data, v *dialog.Values) dialog.FormSpec {
 		return dialog.FormSpec{Heading: "Send the account-setup email to " + d.Name(), Sub: d.Login(),
-			Note: "R5, R6: a new single-use link goes to the login email; any earlier link dies (superseded).",
+			Note: "R5, R6: a new single-use link goes to the login email; any earlier link dies (superseded)." +
+				"\nR3, R41: a new address goes with the requester's passed caller check (V on them first); the address on file needs nobody.",
 			Groups: func(v *dialog.Values) []*huh.Group {
 				return []*huh.Group{
 					huh.NewGroup(
@@ -43,7 +44,9 @@ var sendSetup = &Action{
 			}}
 	},
 	Run: func(svc common.Service, actor accounts.Actor, d *Data, v *dialog.Values) (Result, error) {
-		req := askerCheck(svc, actor, d, request(d, v), newAddress(d, v.Raw("email")) && provenRoles(d.User.Roles))
+		// R3, R41: whoever reads a new address owns the account: the
+		// asker's passed check goes with it.
+		req := askerCheck(svc, actor, d, request(d, v), newAddress(d, v.Raw("email")))
 		u, msg, err := svc.SendVerification(actor, d.User.ID, v.Str("email"), v.Str("email_confirm"), req)
 		// R42: a new practice's only owner's redirect was filed for a
 		// second operator: the form is done (nothing to type again), as

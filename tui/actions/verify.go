@@ -143,12 +143,13 @@ func verifiedOr(d *Data, v *dialog.Values, rule string) *huh.Input {
 }
 
 // askerCheck attaches the asker's passed caller check by this operator to
-// a request that gives the owner or admin role, or takes it away with the
-// account (privileged): through the desk it goes only with one (R19, R20,
-// R41). Nothing is attached otherwise, so no check is spent on what needs
-// none.
-func askerCheck(svc common.Service, actor accounts.Actor, d *Data, req accounts.Request, privileged bool) accounts.Request {
-	if !privileged || req.Verification != 0 {
+// a request the desk takes only proven (needed): one that gives the owner,
+// admin or champion role, or takes the owner or admin role away with the
+// account (R19, R20), adds, brings back or redirects anyone's setup (R3),
+// or buys licenses (R2) — R41. Nothing is attached otherwise, so no check
+// is spent on what needs none.
+func askerCheck(svc common.Service, actor accounts.Actor, d *Data, req accounts.Request, needed bool) accounts.Request {
+	if !needed || req.Verification != 0 {
 		return req
 	}
 	if u, err := whoAsked(d.Requesters, req.Requester); err == nil {
@@ -161,8 +162,3 @@ func askerCheck(svc common.Service, actor accounts.Actor, d *Data, req accounts.
 
 // privilegedRoles reports whether roles hold the owner or admin role.
 func privilegedRoles(r accounts.Roles) bool { return r.Owner || r.Admin }
-
-// provenRoles reports whether giving roles needs the asker's passed check:
-// the owner or admin role, or a champion's (who asks for inactivations,
-// R20), R19, R41.
-func provenRoles(r accounts.Roles) bool { return privilegedRoles(r) || r.Champion }
