@@ -163,38 +163,37 @@ func riskOf(tx *store.Tx, legacy bool, u User, now time.Time) ([]RiskSignal, err
 	return out, nil
 }
 
-// privilegedBefore reads a roles-change event's detail ("roles owner,admin
+// privilegedRolesMoved reads a roles-change event's detail ("roles owner,admin
 // -> champion", written by SetRoles) and names the privileged roles the user
-// had before it and lost with it: "owner and admin", or "".
-func privilegedBefore(detail string) string {
+// lost with it and those they gained: "owner and admin", "admin", or "".
+func privilegedRolesMoved(detail string) (lost, gained string) {
 	before, after, ok := strings.Cut(strings.TrimPrefix(detail, "roles "), " -> ")
 	if !ok {
-		return ""
+		return "", ""
 	}
-	var lost []string
+	var l, g []string
 	for _, role := range []string{"owner", "admin"} {
-		if hasRole(before, role) && !hasRole(after, role) {
-			lost = append(lost, role)
+		had, has := hasRole(before, role), hasRole(after, role)
+		if had && !has {
+			l = append(l, role)
+		}
+		if !had && has {
+			g = append(g, role)
 		}
 	}
-	return strings.Join(lost, " and ")
+	return strings.Join(l, " and "), strings.Join(g, " and ")
 }
 
-// privilegedGained reads a roles-change event's detail as privilegedBefore
-// does and names the privileged roles the user gained with it: "admin",
-// "owner and admin", or "".
+// privilegedBefore names the privileged roles a roles change took away.
+func privilegedBefore(detail string) string {
+	lost, _ := privilegedRolesMoved(detail)
+	return lost
+}
+
+// privilegedGained names the privileged roles a roles change gave.
 func privilegedGained(detail string) string {
-	before, after, ok := strings.Cut(strings.TrimPrefix(detail, "roles "), " -> ")
-	if !ok {
-		return ""
-	}
-	var got []string
-	for _, role := range []string{"owner", "admin"} {
-		if !hasRole(before, role) && hasRole(after, role) {
-			got = append(got, role)
-		}
-	}
-	return strings.Join(got, " and ")
+	_, gained := privilegedRolesMoved(detail)
+	return gained
 }
 
 func hasRole(list, role string) bool {
